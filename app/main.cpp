@@ -1,0 +1,53 @@
+// hpsweep: run hyperparameter sweeps of d2l networks and analyse them.
+//   hpsweep run SPEC --out DIR     train every trial of SPEC, recording into DIR
+//   hpsweep analyze DIR            the generalization table of a finished or running sweep
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+#include "common/error.h"
+#include "common/version.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: hpsweep <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SPEC --out DIR   run the sweep described by the YAML file SPEC, results in DIR\n"
+    "  analyze DIR          print each trial's errors, generalization gap and diagnosis\n"
+    "\n"
+    "`hpsweep <command> --help` describes a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return hpsweep::kExitBadInput;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    if (command == "run") return hpsweep::run_command(rest);
+    if (command == "analyze") return hpsweep::analyze_command(rest);
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kUsage;
+      return hpsweep::kExitOk;
+    }
+    if (command == "--version") {
+      std::cout << "hpsweep " << hpsweep::kVersion << "\n";
+      return hpsweep::kExitOk;
+    }
+    std::cerr << "hpsweep: unknown command '" << command << "'\n\n" << kUsage;
+    return hpsweep::kExitBadInput;
+  } catch (const hpsweep::UserError& e) {
+    std::cerr << "hpsweep: error: " << e.what() << "\n";
+    return hpsweep::kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "hpsweep: failure: " << e.what() << "\n";
+    return hpsweep::kExitFailure;
+  }
+}

@@ -1,0 +1,25 @@
+#include "common/blas.h"
+
+#include <blis.h>
+
+#include <cstdlib>
+
+namespace hpsweep {
+
+void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+          const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
+          int64_t ldc) {
+  // BLIS takes a row stride and a column stride per matrix, so row-major storage needs no
+  // copies: row stride = leading dimension, column stride = 1.
+  bli_sgemm(trans_a == Transpose::yes ? BLIS_TRANSPOSE : BLIS_NO_TRANSPOSE,
+            trans_b == Transpose::yes ? BLIS_TRANSPOSE : BLIS_NO_TRANSPOSE, m, n, k, &alpha,
+            const_cast<float*>(a), lda, 1, const_cast<float*>(b), ldb, 1, &beta, c, ldc, 1);
+}
+
+void blas_configure() {
+  if (__builtin_cpu_is("intel") && __builtin_cpu_supports("avx512f"))
+    setenv("BLIS_ARCH_TYPE", "skx", /*overwrite=*/0);
+  bli_thread_set_num_threads(1);
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,24 @@
+// The one door to BLAS: every matrix product in hpsweep goes through gemm() here, backed by
+// BLIS. Matrices are row-major with explicit leading dimensions, as in cblas.
+#pragma once
+
+#include <cstdint>
+
+namespace hpsweep {
+
+enum class Transpose { no, yes };
+
+// C[m, n] = alpha * op(A)[m, k] * op(B)[k, n] + beta * C.
+// A is stored [m, k] (or [k, m] when transposed) with row stride lda; likewise B and C.
+void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+          const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
+          int64_t ldc);
+
+// Called once at start-up, before any gemm and before other threads start:
+//  - hpsweep owns the cores (one trial per worker thread or rank), so BLIS runs one thread;
+//  - on Intel CPUs with AVX-512, BLIS 0.9 often cannot tell how many FMA units the core has
+//    (always so in VMs) and falls back to its AVX2 'haswell' kernels at half the speed; we
+//    select its 'skx' kernels instead. A BLIS_ARCH_TYPE set by the user wins.
+void blas_configure();
+
+}  // namespace hpsweep

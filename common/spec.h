@@ -1,0 +1,55 @@
+// A sweep spec: the parsed, validated form of an experiment YAML file (W&B sweep shape plus
+// the `dataset`, `model` and `training` blocks). Parsing lives in spec_loader.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/config_fields.h"
+#include "common/trial_config.h"
+
+namespace hpsweep {
+
+enum class SearchMethod { grid, random };
+
+enum class Distribution {
+  values,       // `values: [...]` alone: every value (grid) or one drawn uniformly (random)
+  categorical,  // `distribution: categorical` with `values`
+  uniform,      // real in [min, max]
+  log_uniform,  // real in [min, max], uniform in log space; bounds are actual values
+  int_uniform,  // integer in [min, max]
+};
+
+struct ParameterSpec {
+  std::string path;  // dotted path into the trial config, e.g. "training.lr"
+  Distribution distribution = Distribution::values;
+  std::vector<ConfigValue> values;
+  double min = 0, max = 0;
+};
+
+// The metric that ranks trials, from the per-epoch curves.
+struct MetricSpec {
+  std::string name = "test_error";  // test_error | test_loss | train_error | train_loss
+  bool minimize = true;
+};
+
+struct SweepSpec {
+  std::string name;
+  std::string source;     // file the spec came from, for messages
+  std::string yaml_text;  // the file as written, stored in sweep.h5
+  uint64_t seed = 0;
+  SearchMethod method = SearchMethod::grid;
+  MetricSpec metric;
+  int64_t run_cap = 0;  // 0: no cap (grid); required for random
+  TrialConfig base;     // the fixed blocks
+  std::vector<ParameterSpec> parameters;  // in file order
+};
+
+// Throws UserError naming file, line, column and key for any problem.
+SweepSpec parse_spec(const std::string& yaml_text, const std::string& source_name);
+SweepSpec load_spec_file(const std::string& path);
+
+std::string distribution_name(Distribution distribution);
+
+}  // namespace hpsweep

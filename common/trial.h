@@ -1,0 +1,31 @@
+// One trial of a sweep, as the coordinator hands it to a worker: its id, its seed (derived
+// from the sweep seed and the id), its full configuration and the values swept for it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/config_fields.h"
+#include "common/spec.h"
+#include "common/trial_config.h"
+
+namespace hpsweep {
+
+struct SweptValue {
+  std::string path;
+  ConfigValue value;
+};
+
+struct Trial {
+  int64_t id = 0;
+  uint64_t seed = 0;
+  TrialConfig config;
+  std::vector<SweptValue> swept;
+  MetricSpec metric;  // picks the best epoch for the best-so-far checkpoint
+};
+
+// The name of a trial's HDF5 group and checkpoint file: zero-padded so they sort.
+std::string trial_name(int64_t id);
+
+}  // namespace hpsweep

@@ -1,0 +1,42 @@
+// The configuration of one training trial: the spec's `dataset`, `model` and `training`
+// blocks with every swept value applied. Defaults follow d2l's Fashion-MNIST MLP.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace hpsweep {
+
+struct DatasetConfig {
+  std::string name = "fashion-mnist";
+  std::string path = "/usr/share/datasets/fashion-mnist";
+  int64_t train_subset = 0;  // 0: all training images; N: the first N
+  int64_t test_subset = 0;   // 0: all test images
+};
+
+struct ModelConfig {
+  std::string type = "mlp";  // softmax | mlp
+  int64_t width = 256;       // hidden units per layer
+  int64_t depth = 1;         // hidden layers
+  double dropout = 0.0;      // after every hidden activation
+  std::string activation = "relu";
+  std::string init = "normal";  // normal | xavier | he
+  double init_sigma = 0.01;     // for init: normal
+};
+
+struct TrainingConfig {
+  int64_t epochs = 10;
+  int64_t batch_size = 256;
+  double lr = 0.1;
+  double weight_decay = 0.0;  // L2 penalty on weights, not biases
+  bool shuffle = true;
+  std::string init_from;  // checkpoint to start from; empty: fresh initialisation
+};
+
+struct TrialConfig {
+  DatasetConfig dataset;
+  ModelConfig model;
+  TrainingConfig training;
+};
+
+}  // namespace hpsweep

@@ -1,0 +1,64 @@
+#include "coordinator/local_worker_pool.h"
+
+namespace hpsweep {
+namespace {
+
+// Forwards a trial's epochs to the coordinator's event queue.
+class QueueObserver : public TrialObserver {
+ public:
+  QueueObserver(int64_t trial_id, BlockingQueue<WorkerEvent>& events) : trial_id_(trial_id), events_(events) {}
+  void on_epoch(const EpochMetrics& metrics, CheckpointData checkpoint) override {
+    events_.push(EpochEvent{trial_id_, metrics, std::move(checkpoint)});
+  }
+
+ private:
+  int64_t trial_id_;
+  BlockingQueue<WorkerEvent>& events_;
+};
+
+}  // namespace
+
+LocalWorkerPool::LocalWorkerPool(int workers, const DataCatalog& data) : data_(data), slots_(workers) {
+  for (int i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i); });
+}
+
+LocalWorkerPool::~LocalWorkerPool() {
+  stop_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    shutting_down_ = true;
+  }
+  assigned_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+void LocalWorkerPool::start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData> init) {
+  {
+    std::lock_guard lock(mutex_);
+    slots_[worker] = Slot{trial, std::move(init)};
+  }
+  assigned_.notify_all();
+}
+
+std::optional<WorkerEvent> LocalWorkerPool::wait_event(std::chrono::milliseconds timeout) {
+  return events_.pop(timeout);
+}
+
+void LocalWorkerPool::work(int worker) {
+  while (true) {
+    Slot slot;
+    {
+      std::unique_lock lock(mutex_);
+      assigned_.wait(lock, [&] { return shutting_down_ || slots_[worker].trial.has_value(); });
+      if (shutting_down_) return;
+      slot = std::move(slots_[worker]);
+      slots_[worker] = Slot{};
+    }
+    const Trial& trial = *slot.trial;
+    QueueObserver observer(trial.id, events_);
+    TrialOutcome outcome = run_trial(trial, data_.at(trial.config.dataset.path), slot.init.get(), observer, stop_);
+    events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
+  }
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,49 @@
+// Dev mode's workers: one thread per worker, each training one trial at a time in-process on
+// the shared, read-only datasets.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/blocking_queue.h"
+#include "coordinator/worker_pool.h"
+#include "worker/data/image_dataset.h"
+
+namespace hpsweep {
+
+// Datasets by dataset.path, loaded once by the coordinator.
+using DataCatalog = std::map<std::string, TrainTestData>;
+
+class LocalWorkerPool : public WorkerPool {
+ public:
+  LocalWorkerPool(int workers, const DataCatalog& data);
+  ~LocalWorkerPool() override;  // joins the threads; running trials are stopped first
+
+  int worker_count() const override { return static_cast<int>(slots_.size()); }
+  void start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData> init) override;
+  std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;
+  void request_stop() override { stop_ = true; }
+
+ private:
+  struct Slot {
+    std::optional<Trial> trial;
+    std::shared_ptr<const CheckpointData> init;
+  };
+  void work(int worker);
+
+  const DataCatalog& data_;
+  std::vector<Slot> slots_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable assigned_;
+  bool shutting_down_ = false;
+  std::atomic<bool> stop_{false};
+  BlockingQueue<WorkerEvent> events_;
+};
+
+}  // namespace hpsweep

@@ -1,0 +1,17 @@
+// Expands a spec's search space into the sweep's trials: the grid's cartesian product (first
+// parameter slowest) or run_cap random draws. Each trial's seed is a hash of the sweep seed
+// and the trial's index, so adding trials never changes the seeds of earlier ones.
+#pragma once
+
+#include <vector>
+
+#include "common/spec.h"
+#include "common/trial.h"
+
+namespace hpsweep {
+
+std::vector<Trial> expand_trials(const SweepSpec& spec);
+
+uint64_t trial_seed(uint64_t sweep_seed, int64_t trial_index);
+
+}  // namespace hpsweep

@@ -1,0 +1,47 @@
+#include "coordinator/sweep_inputs.h"
+
+#include "common/error.h"
+#include "coordinator/search_space.h"
+#include "storage/checkpoint_file.h"
+#include "worker/trainer.h"
+
+namespace hpsweep {
+namespace {
+
+void check_subset(int64_t wanted, int64_t available, const std::string& key, const std::string& path) {
+  if (wanted > available)
+    throw UserError(key + ": " + std::to_string(wanted) + " is more than the " +
+                    std::to_string(available) + " samples in " + path);
+}
+
+}  // namespace
+
+std::shared_ptr<const CheckpointData> SweepInputs::init_for(const Trial& trial) const {
+  const std::string& path = trial.config.training.init_from;
+  return path.empty() ? nullptr : init_checkpoints.at(path);
+}
+
+SweepInputs load_sweep_inputs(const SweepSpec& spec) {
+  SweepInputs inputs;
+  inputs.trials = expand_trials(spec);
+  for (const Trial& trial : inputs.trials) {
+    const DatasetConfig& d = trial.config.dataset;
+    if (!inputs.data.count(d.path)) inputs.data.emplace(d.path, load_fashion_mnist(d.path));
+    const TrainTestData& data = inputs.data.at(d.path);
+    check_subset(d.train_subset, data.train.size(), "dataset.train_subset", d.path);
+    check_subset(d.test_subset, data.test.size(), "dataset.test_subset", d.path);
+
+    const std::string& init_path = trial.config.training.init_from;
+    if (init_path.empty()) continue;
+    if (!inputs.init_checkpoints.count(init_path))
+      inputs.init_checkpoints.emplace(init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
+    try {
+      build_trial_model(trial, data.train, inputs.init_for(trial).get());
+    } catch (const UserError& e) {
+      throw UserError(std::string("training.init_from: trial ") + trial_name(trial.id) + ": " + e.what());
+    }
+  }
+  return inputs;
+}
+
+}  // namespace hpsweep

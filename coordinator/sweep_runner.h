@@ -1,0 +1,35 @@
+// The coordinator: validates everything a sweep needs before writing anything, creates the
+// output folder, hands trials to free workers in order, and records every report in
+// sweep.h5 and the checkpoint files. All file writes happen on the calling thread.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "common/metrics.h"
+#include "common/spec.h"
+
+namespace hpsweep {
+
+struct RunOptions {
+  std::string out_dir;
+  int workers = 0;  // 0: one per core
+  bool interactive = false;
+};
+
+struct SweepSummary {
+  std::map<TrialStatus, int64_t> counts;
+  std::optional<int64_t> best_trial;
+  double best_value = 0;
+  double seconds = 0;
+  bool interrupted = false;
+};
+
+// Throws UserError for bad input (before anything is written) and Error for I/O failures.
+SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options, const std::atomic<bool>& stop,
+                       std::ostream& log);
+
+}  // namespace hpsweep

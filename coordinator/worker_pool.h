@@ -1,0 +1,44 @@
+// How trials reach workers. The coordinator's loop (sweep_runner) is the same in every mode;
+// a WorkerPool hides whether workers are local threads (dev mode) or MPI rank groups (cluster
+// mode): it starts a trial on a free worker and delivers what workers report, as events.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <variant>
+
+#include "common/checkpoint_data.h"
+#include "common/metrics.h"
+#include "common/trial.h"
+#include "worker/trainer.h"
+
+namespace hpsweep {
+
+struct EpochEvent {
+  int64_t trial_id;
+  EpochMetrics metrics;
+  CheckpointData checkpoint;
+};
+
+struct TrialDoneEvent {
+  int64_t trial_id;
+  int worker;
+  TrialOutcome outcome;
+};
+
+using WorkerEvent = std::variant<EpochEvent, TrialDoneEvent>;
+
+class WorkerPool {
+ public:
+  virtual ~WorkerPool() = default;
+  virtual int worker_count() const = 0;
+  // Starts `trial` on `worker`, which must be free. `init` holds init_from parameters or null.
+  virtual void start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData> init) = 0;
+  // The next event, or nullopt after `timeout` without one. Blocks without spinning.
+  virtual std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) = 0;
+  // Asks running trials to stop at their next minibatch; each still reports TrialDoneEvent.
+  virtual void request_stop() = 0;
+};
+
+}  // namespace hpsweep

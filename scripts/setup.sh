@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package hpsweep needs to build, test, benchmark and run.
+# Safe to run twice: apt-get skips what is already installed, and the package index is
+# refreshed only when a package is actually missing.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ make clang-format
+  # libraries
+  libopenmpi-dev openmpi-bin libboost-dev libboost-program-options-dev
+  libhdf5-dev hdf5-tools libblis-dev libyaml-cpp-dev zlib1g-dev
+  libgtest-dev libbenchmark-dev
+  # data
+  dataset-fashion-mnist
+)
+# Interop tests (h5py reads our files) and the PyTorch baseline of bench/.
+if [[ "${HPSWEEP_WITH_PYTHON:-1}" == 1 ]]; then
+  packages+=(python3-h5py python3-numpy python3-pandas python3-torch)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,93 @@
+#include "storage/checkpoint_file.h"
+
+#include <filesystem>
+
+#include "common/error.h"
+#include "common/version.h"
+#include "storage/hdf5_util.h"
+
+namespace hpsweep {
+namespace {
+
+void write_params(H5::Group& group, const std::vector<NamedTensor>& params) {
+  H5::Group tensors = group.createGroup("params");
+  std::vector<std::string> order;
+  for (const NamedTensor& p : params) {
+    h5::write_tensor(tensors, p.name, p.tensor);
+    order.push_back(p.name);
+  }
+  h5::write_string_list(group, "params_order", order);
+}
+
+std::vector<NamedTensor> read_params(const H5::Group& group) {
+  std::vector<NamedTensor> params;
+  const H5::Group tensors = group.openGroup("params");
+  for (const std::string& name : h5::read_string_list(group, "params_order"))
+    params.push_back({name, h5::read_tensor(tensors, name)});
+  return params;
+}
+
+}  // namespace
+
+void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
+  h5::quiet_errors();
+  h5::write_atomically(path, [&](H5::H5File& file) {
+    H5::Group root = file.openGroup("/");
+    h5::write_attribute(root, "hpsweep_version", std::string(kVersion));
+    h5::write_attribute(root, "schema_version", int64_t{kSchemaVersion});
+    h5::write_attribute(root, "trial_id", c.trial_id);
+    h5::write_attribute(root, "epoch", c.epoch);
+    write_params(root, c.params);
+
+    H5::Group best = root.createGroup("best");
+    h5::write_attribute(best, "epoch", c.best_epoch);
+    h5::write_attribute(best, "metric_name", c.metric_name);
+    h5::write_attribute(best, "metric", c.best_metric);
+    write_params(best, c.best_params);
+
+    H5::Group optimizer = root.createGroup("optimizer");
+    h5::write_attribute(optimizer, "type", c.optimizer.type);
+    h5::write_attribute(optimizer, "lr", c.optimizer.lr);
+    h5::write_attribute(optimizer, "weight_decay", c.optimizer.weight_decay);
+    h5::write_attribute(optimizer, "steps", c.optimizer.steps);
+    for (const NamedTensor& b : c.optimizer.buffers) h5::write_tensor(optimizer, b.name, b.tensor);
+
+    H5::Group rng = root.createGroup("rng");
+    h5::write_attribute(rng, "scheme", std::string("counter-splitmix64"));
+    h5::write_attribute(rng, "seed", c.seed);
+    h5::write_attribute(rng, "next_epoch", c.epoch + 1);
+  });
+}
+
+CheckpointData read_checkpoint_file(const std::string& path) {
+  h5::quiet_errors();
+  if (!std::filesystem::exists(path)) throw UserError(path + ": no such checkpoint file");
+  CheckpointData c;
+  try {
+    H5::H5File file(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
+    H5::Group root = file.openGroup("/");
+    c.trial_id = h5::read_int_attribute(root, "trial_id");
+    c.epoch = h5::read_int_attribute(root, "epoch");
+    c.params = read_params(root);
+    H5::Group best = root.openGroup("best");
+    c.best_epoch = h5::read_int_attribute(best, "epoch");
+    c.metric_name = h5::read_string_attribute(best, "metric_name");
+    c.best_metric = h5::read_double_attribute(best, "metric");
+    c.best_params = read_params(best);
+    H5::Group optimizer = root.openGroup("optimizer");
+    c.optimizer.type = h5::read_string_attribute(optimizer, "type");
+    c.optimizer.lr = h5::read_double_attribute(optimizer, "lr");
+    c.optimizer.weight_decay = h5::read_double_attribute(optimizer, "weight_decay");
+    c.optimizer.steps = h5::read_int_attribute(optimizer, "steps");
+    for (hsize_t i = 0; i < optimizer.getNumObjs(); ++i) {
+      const std::string name = optimizer.getObjnameByIdx(i);
+      c.optimizer.buffers.push_back({name, h5::read_tensor(optimizer, name)});
+    }
+    c.seed = h5::read_uint_attribute(root.openGroup("rng"), "seed");
+  } catch (const H5::Exception& e) {
+    throw UserError(path + ": not a readable hpsweep checkpoint: " + e.getDetailMsg());
+  }
+  return c;
+}
+
+}  // namespace hpsweep

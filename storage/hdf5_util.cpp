@@ -1,0 +1,134 @@
+#include "storage/hdf5_util.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "common/error.h"
+
+namespace hpsweep::h5 {
+
+void quiet_errors() { H5::Exception::dontPrint(); }
+
+namespace {
+
+const H5::StrType& string_type() {
+  static const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  return type;
+}
+
+template <typename T>
+void write_scalar(H5::H5Object& object, const std::string& name, const H5::DataType& type, const T& value) {
+  if (object.attrExists(name)) object.removeAttr(name);
+  H5::Attribute attribute = object.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
+  attribute.write(type, &value);
+}
+
+}  // namespace
+
+void write_attribute(H5::H5Object& object, const std::string& name, const std::string& value) {
+  if (object.attrExists(name)) object.removeAttr(name);
+  H5::Attribute attribute = object.createAttribute(name, string_type(), H5::DataSpace(H5S_SCALAR));
+  attribute.write(string_type(), value);
+}
+void write_attribute(H5::H5Object& object, const std::string& name, int64_t value) {
+  write_scalar(object, name, H5::PredType::NATIVE_INT64, value);
+}
+void write_attribute(H5::H5Object& object, const std::string& name, uint64_t value) {
+  write_scalar(object, name, H5::PredType::NATIVE_UINT64, value);
+}
+void write_attribute(H5::H5Object& object, const std::string& name, double value) {
+  write_scalar(object, name, H5::PredType::NATIVE_DOUBLE, value);
+}
+
+bool has_attribute(const H5::H5Object& object, const std::string& name) { return object.attrExists(name); }
+
+std::string read_string_attribute(const H5::H5Object& object, const std::string& name) {
+  H5::Attribute attribute = object.openAttribute(name);
+  std::string value;
+  attribute.read(attribute.getStrType(), value);
+  return value;
+}
+
+int64_t read_int_attribute(const H5::H5Object& object, const std::string& name) {
+  int64_t value = 0;
+  object.openAttribute(name).read(H5::PredType::NATIVE_INT64, &value);
+  return value;
+}
+
+uint64_t read_uint_attribute(const H5::H5Object& object, const std::string& name) {
+  uint64_t value = 0;
+  object.openAttribute(name).read(H5::PredType::NATIVE_UINT64, &value);
+  return value;
+}
+
+double read_double_attribute(const H5::H5Object& object, const std::string& name) {
+  double value = 0;
+  object.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &value);
+  return value;
+}
+
+H5T_class_t attribute_class(const H5::H5Object& object, const std::string& name) {
+  return object.openAttribute(name).getTypeClass();
+}
+
+void write_string_list(H5::Group& group, const std::string& name, const std::vector<std::string>& items) {
+  std::vector<const char*> pointers;
+  for (const std::string& s : items) pointers.push_back(s.c_str());
+  const hsize_t count = items.size();
+  H5::DataSet dataset = group.createDataSet(name, string_type(), H5::DataSpace(1, &count));
+  if (count) dataset.write(pointers.data(), string_type());
+}
+
+std::vector<std::string> read_string_list(const H5::Group& group, const std::string& name) {
+  H5::DataSet dataset = group.openDataSet(name);
+  hsize_t count = 0;
+  dataset.getSpace().getSimpleExtentDims(&count);
+  std::vector<char*> pointers(count);
+  if (count) dataset.read(pointers.data(), string_type());
+  std::vector<std::string> items(pointers.begin(), pointers.end());
+  if (count) {
+    H5::DataSpace space = dataset.getSpace();
+    H5Dvlen_reclaim(string_type().getId(), space.getId(), H5P_DEFAULT, pointers.data());
+  }
+  return items;
+}
+
+void write_tensor(H5::Group& group, const std::string& name, const Tensor& tensor) {
+  std::vector<hsize_t> dims(tensor.shape().begin(), tensor.shape().end());
+  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+  H5::DataSet dataset = group.createDataSet(name, H5::PredType::IEEE_F32LE, space);
+  dataset.write(tensor.data(), H5::PredType::NATIVE_FLOAT);
+}
+
+Tensor read_tensor(const H5::Group& group, const std::string& name) {
+  H5::DataSet dataset = group.openDataSet(name);
+  H5::DataSpace space = dataset.getSpace();
+  std::vector<hsize_t> dims(space.getSimpleExtentNdims());
+  space.getSimpleExtentDims(dims.data());
+  Tensor tensor(Shape(dims.begin(), dims.end()));
+  dataset.read(tensor.data(), H5::PredType::NATIVE_FLOAT);
+  return tensor;
+}
+
+H5::FileAccPropList unlocked_access() {
+  H5::FileAccPropList access;
+  H5Pset_file_locking(access.getId(), false, true);
+  return access;
+}
+
+void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write) {
+  const std::string temporary = path + ".tmp";
+  try {
+    H5::H5File file(temporary, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, unlocked_access());
+    write(file);
+    file.close();
+  } catch (const H5::Exception& e) {
+    std::remove(temporary.c_str());
+    throw Error(path + ": cannot write: " + e.getDetailMsg());
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) throw Error(path + ": cannot rename " + temporary + " into place: " + error.message());
+}
+
+}  // namespace hpsweep::h5

@@ -1,0 +1,47 @@
+// Small helpers over the HDF5 C++ API: typed attributes, string lists, float tensors, and the
+// temporary-file-then-rename pattern. hpsweep's HDF5 calls all run on one thread (the
+// coordinator's), because the C++ API objects are not thread-safe.
+#pragma once
+
+#include <H5Cpp.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/tensor.h"
+
+namespace hpsweep::h5 {
+
+// Silences HDF5's own error printing; failures surface as exceptions with our messages.
+void quiet_errors();
+
+void write_attribute(H5::H5Object& object, const std::string& name, const std::string& value);
+void write_attribute(H5::H5Object& object, const std::string& name, int64_t value);
+void write_attribute(H5::H5Object& object, const std::string& name, uint64_t value);
+void write_attribute(H5::H5Object& object, const std::string& name, double value);
+
+bool has_attribute(const H5::H5Object& object, const std::string& name);
+std::string read_string_attribute(const H5::H5Object& object, const std::string& name);
+int64_t read_int_attribute(const H5::H5Object& object, const std::string& name);
+uint64_t read_uint_attribute(const H5::H5Object& object, const std::string& name);
+double read_double_attribute(const H5::H5Object& object, const std::string& name);
+// The attribute's value as a number when it is numeric, else nullopt-like NaN check by caller.
+H5T_class_t attribute_class(const H5::H5Object& object, const std::string& name);
+
+void write_string_list(H5::Group& group, const std::string& name, const std::vector<std::string>& items);
+std::vector<std::string> read_string_list(const H5::Group& group, const std::string& name);
+
+void write_tensor(H5::Group& group, const std::string& name, const Tensor& tensor);
+Tensor read_tensor(const H5::Group& group, const std::string& name);
+
+// Opens a file with HDF5 1.10's file locking off, so readers (h5py, `hpsweep analyze`) can
+// open the file while a sweep writes it; the writer flushes at every consistent point.
+H5::FileAccPropList unlocked_access();
+
+// Writes a new file through `write` into `path`.tmp, closes it, then renames it over `path`:
+// a crash leaves either the old file or the new one, never a torn file.
+void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write);
+
+}  // namespace hpsweep::h5

@@ -1,0 +1,180 @@
+#include "storage/sweep_file.h"
+
+#include <filesystem>
+
+#include "common/error.h"
+#include "common/version.h"
+#include "storage/hdf5_util.h"
+
+namespace hpsweep {
+namespace {
+
+constexpr hsize_t kCurveChunk = 64;
+
+// Everything a trial's configuration holds, one "path: value" line per field.
+std::string config_text(const TrialConfig& config) {
+  std::string text;
+  for (const ConfigField& field : config_fields())
+    text += field.path + ": " + value_string(field.get(config)) + "\n";
+  return text;
+}
+
+void write_value_attribute(H5::H5Object& object, const std::string& name, const ConfigValue& value) {
+  if (auto* b = std::get_if<bool>(&value)) h5::write_attribute(object, name, int64_t{*b});
+  else if (auto* i = std::get_if<int64_t>(&value)) h5::write_attribute(object, name, *i);
+  else if (auto* d = std::get_if<double>(&value)) h5::write_attribute(object, name, *d);
+  else h5::write_attribute(object, name, std::get<std::string>(value));
+}
+
+ConfigValue read_value_attribute(const H5::H5Object& object, const std::string& name) {
+  switch (h5::attribute_class(object, name)) {
+    case H5T_INTEGER: return h5::read_int_attribute(object, name);
+    case H5T_FLOAT: return h5::read_double_attribute(object, name);
+    default: return h5::read_string_attribute(object, name);
+  }
+}
+
+void create_curves(H5::Group& trial) {
+  H5::Group curves = trial.createGroup("curves");
+  const hsize_t initial = 0, unlimited = H5S_UNLIMITED;
+  H5::DataSpace space(1, &initial, &unlimited);
+  H5::DSetCreatPropList properties;
+  properties.setChunk(1, &kCurveChunk);
+  for (const std::string& name : curve_names()) {
+    const H5::PredType& type = name == "epoch" ? H5::PredType::STD_I64LE : H5::PredType::IEEE_F64LE;
+    curves.createDataSet(name, type, space, properties);
+  }
+}
+
+void append_value(H5::Group& curves, const std::string& name, double value) {
+  H5::DataSet dataset = curves.openDataSet(name);
+  hsize_t size = 0;
+  dataset.getSpace().getSimpleExtentDims(&size);
+  const hsize_t new_size = size + 1, one = 1;
+  dataset.extend(&new_size);
+  H5::DataSpace file_space = dataset.getSpace();
+  file_space.selectHyperslab(H5S_SELECT_SET, &one, &size);
+  H5::DataSpace memory_space(1, &one);
+  dataset.write(&value, H5::PredType::NATIVE_DOUBLE, memory_space, file_space);
+}
+
+std::vector<double> read_curve(const H5::Group& curves, const std::string& name) {
+  H5::DataSet dataset = curves.openDataSet(name);
+  hsize_t size = 0;
+  dataset.getSpace().getSimpleExtentDims(&size);
+  std::vector<double> values(size);
+  if (size) dataset.read(values.data(), H5::PredType::NATIVE_DOUBLE);
+  return values;
+}
+
+}  // namespace
+
+SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec, const std::vector<Trial>& trials)
+    : path_(path) {
+  h5::quiet_errors();
+  if (std::filesystem::exists(path)) throw UserError(path + ": already exists; pick a new --out folder");
+  std::vector<std::string> swept;
+  for (const ParameterSpec& p : spec.parameters) swept.push_back(p.path);
+  h5::write_atomically(path, [&](H5::H5File& file) {
+    h5::write_attribute(file, "hpsweep_version", std::string(kVersion));
+    h5::write_attribute(file, "schema_version", int64_t{kSchemaVersion});
+    h5::write_attribute(file, "name", spec.name);
+    h5::write_attribute(file, "spec", spec.yaml_text);
+    h5::write_attribute(file, "metric_name", spec.metric.name);
+    h5::write_attribute(file, "metric_goal", std::string(spec.metric.minimize ? "minimize" : "maximize"));
+    h5::write_attribute(file, "seed", spec.seed);
+    H5::Group root = file.openGroup("/");
+    h5::write_string_list(root, "swept_parameters", swept);
+    H5::Group all = file.createGroup("trials");
+    for (const Trial& trial : trials) {
+      H5::Group group = all.createGroup(trial_name(trial.id));
+      h5::write_attribute(group, "id", trial.id);
+      h5::write_attribute(group, "seed", trial.seed);
+      h5::write_attribute(group, "status", status_name(TrialStatus::pending));
+      h5::write_attribute(group, "message", std::string());
+      h5::write_attribute(group, "config", config_text(trial.config));
+      for (const SweptValue& v : trial.swept) write_value_attribute(group, v.path, v.value);
+      create_curves(group);
+    }
+  });
+  try {
+    file_ = H5::H5File(path, H5F_ACC_RDWR, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
+  } catch (const H5::Exception& e) {
+    throw Error(path + ": cannot reopen for writing: " + e.getDetailMsg());
+  }
+}
+
+SweepWriter::~SweepWriter() {
+  try {
+    file_.flush(H5F_SCOPE_GLOBAL);
+    file_.close();
+  } catch (const H5::Exception&) {
+    // A destructor must not throw; the last flush() already made the file consistent.
+  }
+}
+
+H5::Group SweepWriter::trial_group(int64_t trial_id) { return file_.openGroup("/trials/" + trial_name(trial_id)); }
+
+void SweepWriter::set_status(int64_t trial_id, TrialStatus status, const std::string& message) {
+  try {
+    H5::Group group = trial_group(trial_id);
+    h5::write_attribute(group, "status", status_name(status));
+    h5::write_attribute(group, "message", message);
+  } catch (const H5::Exception& e) {
+    throw Error(path_ + ": cannot record the status of trial " + trial_name(trial_id) + ": " + e.getDetailMsg());
+  }
+}
+
+void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
+  try {
+    H5::Group curves = trial_group(trial_id).openGroup("curves");
+    for (const std::string& name : curve_names()) append_value(curves, name, curve_value(metrics, name));
+  } catch (const H5::Exception& e) {
+    throw Error(path_ + ": cannot append epoch to trial " + trial_name(trial_id) + ": " + e.getDetailMsg());
+  }
+}
+
+void SweepWriter::flush() { file_.flush(H5F_SCOPE_GLOBAL); }
+
+int64_t TrialRecord::epochs() const {
+  auto it = curves.find("epoch");
+  return it == curves.end() ? 0 : static_cast<int64_t>(it->second.size());
+}
+
+SweepRecord read_sweep_file(const std::string& path) {
+  h5::quiet_errors();
+  if (!std::filesystem::exists(path)) throw UserError(path + ": no such file (is this a sweep's --out folder?)");
+  SweepRecord record;
+  std::string where = "/";
+  try {
+    H5::H5File file(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
+    record.hpsweep_version = h5::read_string_attribute(file, "hpsweep_version");
+    record.name = h5::read_string_attribute(file, "name");
+    record.spec_text = h5::read_string_attribute(file, "spec");
+    record.metric.name = h5::read_string_attribute(file, "metric_name");
+    record.metric.minimize = h5::read_string_attribute(file, "metric_goal") == "minimize";
+    record.swept_parameters = h5::read_string_list(file.openGroup("/"), "swept_parameters");
+    H5::Group all = file.openGroup("trials");
+    for (hsize_t i = 0; i < all.getNumObjs(); ++i) {
+      const std::string name = all.getObjnameByIdx(i);
+      where = "/trials/" + name;
+      H5::Group group = all.openGroup(name);
+      TrialRecord trial;
+      trial.id = h5::read_int_attribute(group, "id");
+      trial.seed = h5::read_uint_attribute(group, "seed");
+      trial.status = parse_status(h5::read_string_attribute(group, "status"));
+      trial.message = h5::read_string_attribute(group, "message");
+      for (const std::string& p : record.swept_parameters) trial.swept.push_back({p, read_value_attribute(group, p)});
+      H5::Group curves = group.openGroup("curves");
+      for (const std::string& curve : curve_names()) trial.curves[curve] = read_curve(curves, curve);
+      record.trials.push_back(std::move(trial));
+    }
+  } catch (const H5::Exception& e) {
+    throw UserError(path + ": not a valid hpsweep sweep file (at " + where + ": " + e.getDetailMsg() + ")");
+  } catch (const std::invalid_argument& e) {
+    throw UserError(path + ": not a valid hpsweep sweep file (at " + where + ": " + e.what() + ")");
+  }
+  return record;
+}
+
+}  // namespace hpsweep

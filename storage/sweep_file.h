@@ -1,0 +1,58 @@
+// DIR/sweep.h5, the sweep's record (docs/hdf5-schema.md): the spec, one group per trial with
+// its status and swept values, and its learning curves, appended and flushed as epochs finish
+// so the file can be read while the sweep runs.
+#pragma once
+
+#include <H5Cpp.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/spec.h"
+#include "common/trial.h"
+
+namespace hpsweep {
+
+class SweepWriter {
+ public:
+  // Creates `path` atomically with every trial as `pending`; refuses an existing file.
+  SweepWriter(const std::string& path, const SweepSpec& spec, const std::vector<Trial>& trials);
+  ~SweepWriter();
+
+  void set_status(int64_t trial_id, TrialStatus status, const std::string& message = "");
+  void append_epoch(int64_t trial_id, const EpochMetrics& metrics);
+  void flush();
+
+ private:
+  H5::Group trial_group(int64_t trial_id);
+  std::string path_;
+  H5::H5File file_;
+};
+
+struct TrialRecord {
+  int64_t id = 0;
+  uint64_t seed = 0;
+  TrialStatus status = TrialStatus::pending;
+  std::string message;
+  std::vector<SweptValue> swept;  // in the spec's parameter order
+  std::map<std::string, std::vector<double>> curves;
+
+  int64_t epochs() const;
+};
+
+struct SweepRecord {
+  std::string name;
+  std::string spec_text;
+  std::string hpsweep_version;
+  MetricSpec metric;
+  std::vector<std::string> swept_parameters;
+  std::vector<TrialRecord> trials;
+};
+
+// Reads a sweep.h5; throws UserError when the file is missing or does not follow the schema.
+SweepRecord read_sweep_file(const std::string& path);
+
+}  // namespace hpsweep

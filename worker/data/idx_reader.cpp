@@ -1,0 +1,62 @@
+#include "worker/data/idx_reader.h"
+
+#include <zlib.h>
+
+#include <memory>
+
+#include "common/error.h"
+
+namespace hpsweep {
+namespace {
+
+struct GzCloser {
+  void operator()(gzFile_s* f) const { gzclose(f); }
+};
+using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
+
+// Reads exactly `count` bytes or returns how many it got.
+int64_t read_bytes(gzFile file, uint8_t* out, int64_t count) {
+  int64_t done = 0;
+  while (done < count) {
+    const unsigned chunk = static_cast<unsigned>(std::min<int64_t>(count - done, 1 << 30));
+    const int got = gzread(file, out + done, chunk);
+    if (got <= 0) break;
+    done += got;
+  }
+  return done;
+}
+
+}  // namespace
+
+IdxArray read_idx_file(const std::string& path) {
+  GzFile file(gzopen(path.c_str(), "rb"));
+  if (!file) throw UserError(path + ": cannot open the IDX file (is dataset-fashion-mnist installed?)");
+  uint8_t magic[4];
+  if (read_bytes(file.get(), magic, 4) != 4) throw UserError(path + ": truncated IDX header");
+  if (magic[0] != 0 || magic[1] != 0) throw UserError(path + ": not an IDX file (bad magic number)");
+  if (magic[2] != 0x08)
+    throw UserError(path + ": IDX element type 0x" + std::to_string(magic[2]) +
+                    " is not supported (only unsigned bytes, 0x08)");
+  const int rank = magic[3];
+  if (rank < 1 || rank > 4) throw UserError(path + ": IDX rank " + std::to_string(rank) + " is not 1 to 4");
+  IdxArray array;
+  int64_t count = 1;
+  for (int i = 0; i < rank; ++i) {
+    uint8_t be[4];
+    if (read_bytes(file.get(), be, 4) != 4) throw UserError(path + ": truncated IDX header");
+    const int64_t dim = (int64_t{be[0]} << 24) | (be[1] << 16) | (be[2] << 8) | be[3];
+    array.dims.push_back(dim);
+    count *= dim;
+  }
+  array.data.resize(static_cast<size_t>(count));
+  const int64_t got = read_bytes(file.get(), array.data.data(), count);
+  if (got != count)
+    throw UserError(path + ": truncated: the header promises " + std::to_string(count) +
+                    " bytes of data, the file holds " + std::to_string(got));
+  int errnum = Z_OK;
+  gzerror(file.get(), &errnum);
+  if (errnum != Z_OK && errnum != Z_STREAM_END) throw UserError(path + ": corrupt gzip stream");
+  return array;
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,57 @@
+#include "worker/data/image_dataset.h"
+
+#include <filesystem>
+
+#include "common/error.h"
+#include "worker/data/idx_reader.h"
+
+namespace hpsweep {
+namespace {
+
+// Prefers the gzipped name the Debian package ships; accepts an unpacked copy too.
+std::string find_file(const std::string& directory, const std::string& stem) {
+  const std::filesystem::path dir(directory);
+  for (const char* suffix : {".gz", ""}) {
+    const auto path = dir / (stem + suffix);
+    if (std::filesystem::exists(path)) return path.string();
+  }
+  throw UserError((dir / (stem + ".gz")).string() +
+                  ": missing (install the Debian package dataset-fashion-mnist, or set "
+                  "dataset.path)");
+}
+
+ImageDataset load_split(const std::string& directory, const std::string& prefix) {
+  const std::string images_path = find_file(directory, prefix + "-images-idx3-ubyte");
+  const std::string labels_path = find_file(directory, prefix + "-labels-idx1-ubyte");
+  const IdxArray images = read_idx_file(images_path);
+  const IdxArray labels = read_idx_file(labels_path);
+  if (images.dims.size() != 3) throw UserError(images_path + ": expected 3 dimensions [N, H, W]");
+  if (labels.dims.size() != 1) throw UserError(labels_path + ": expected 1 dimension [N]");
+  if (images.dims[0] != labels.dims[0])
+    throw UserError(images_path + ": holds " + std::to_string(images.dims[0]) + " images but " +
+                    labels_path + " holds " + std::to_string(labels.dims[0]) + " labels");
+  ImageDataset set;
+  set.classes = 10;
+  set.images = Tensor({images.dims[0], 1, images.dims[1], images.dims[2]});
+  for (size_t i = 0; i < images.data.size(); ++i) set.images[i] = images.data[i] / 255.0f;
+  set.labels.assign(labels.data.begin(), labels.data.end());
+  for (int32_t label : set.labels)
+    if (label >= set.classes) throw UserError(labels_path + ": label " + std::to_string(label) + " is not in 0..9");
+  return set;
+}
+
+}  // namespace
+
+ImageDataset ImageDataset::first(int64_t n) const {
+  ImageDataset subset;
+  subset.images = images.rows(0, n);
+  subset.labels.assign(labels.begin(), labels.begin() + n);
+  subset.classes = classes;
+  return subset;
+}
+
+TrainTestData load_fashion_mnist(const std::string& directory) {
+  return {load_split(directory, "train"), load_split(directory, "t10k")};
+}
+
+}  // namespace hpsweep

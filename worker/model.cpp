@@ -1,0 +1,30 @@
+#include "worker/model.h"
+
+namespace hpsweep {
+
+void Model::add(std::unique_ptr<Layer> layer) {
+  const int64_t index = static_cast<int64_t>(layers_.size());
+  layer->set_index(index);
+  for (Parameter* p : layer->parameters())
+    parameters_.push_back({std::to_string(index) + "." + p->name, p});
+  layers_.push_back(std::move(layer));
+}
+
+const Tensor& Model::forward(const Tensor& x, const BatchContext& context) {
+  const Tensor* current = &x;
+  for (auto& layer : layers_) current = &layer->forward(*current, context);
+  return *current;
+}
+
+void Model::backward(const Tensor& output_grad) {
+  const Tensor* grad = &output_grad;
+  for (size_t i = layers_.size(); i-- > 0;) grad = &layers_[i]->backward(*grad, i > 0);
+}
+
+int64_t Model::parameter_count() const {
+  int64_t count = 0;
+  for (const NamedParameter& p : parameters_) count += p.parameter->value.size();
+  return count;
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,38 @@
+// The training loop of one trial: builds the model, trains it epoch by epoch, evaluates on the
+// test set, and reports each epoch (metrics and a checkpoint snapshot) to an observer. It never
+// touches files: the coordinator side stores what it reports.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "common/checkpoint_data.h"
+#include "common/metrics.h"
+#include "common/trial.h"
+#include "worker/data/image_dataset.h"
+#include "worker/model.h"
+
+namespace hpsweep {
+
+class TrialObserver {
+ public:
+  virtual ~TrialObserver() = default;
+  virtual void on_epoch(const EpochMetrics& metrics, CheckpointData checkpoint) = 0;
+};
+
+struct TrialOutcome {
+  TrialStatus status = TrialStatus::completed;
+  int64_t epoch = 0;    // last epoch finished (diverged: the epoch in which the loss broke)
+  std::string message;  // for failed and diverged trials
+};
+
+// Builds the trial's model and sets its parameters: from `init` when given, else freshly drawn
+// from the trial seed. Throws UserError when `init` does not fit the architecture.
+Model build_trial_model(const Trial& trial, const ImageDataset& train, const CheckpointData* init);
+
+// Runs the whole trial. Never throws: an exception becomes a failed outcome with its message.
+// Checks `stop` between minibatches and returns `interrupted` when it is set.
+TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const CheckpointData* init,
+                       TrialObserver& observer, const std::atomic<bool>& stop);
+
+}  // namespace hpsweep
