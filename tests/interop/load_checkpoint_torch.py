@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+"""Loads every trial's checkpoint into the equivalent PyTorch model and checks its test metrics.
+
+    /usr/bin/python3 tests/interop/load_checkpoint_torch.py DIR
+
+For each trial of DIR/sweep.h5 that has a checkpoint, builds the d2l model its config names
+as a torch nn.Sequential, loads /params (the final parameters) with load_state_dict(strict),
+evaluates it with dropout off on the test images the sweep used (the first
+dataset.test_subset, or all) and compares with the last epoch's test_error (at most one
+sample may differ, from float rounding) and test_loss (1e-4 relative). Does the same for
+/best/params against the curves at /best's epoch. The model-building and evaluation code is
+the example of docs/hdf5-schema.md.
+"""
+import argparse
+import gzip
+import os
+import sys
+
+import h5py
+import numpy as np
+import torch
+from torch import nn
+
+
+# --- docs/hdf5-schema.md, example (b) -----------------------------------------------------
+def build_model(depth=1, width=256, dropout=0.0, activation="relu", kind="mlp", inputs=784, classes=10):
+    """hpsweep's model as torch.nn.Sequential: same layer indices, so the same state_dict keys."""
+    act = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}[activation]
+    layers = [nn.Flatten()]
+    if kind == "mlp":
+        for _ in range(depth):  # Dropout is there even when p = 0, as in hpsweep
+            layers += [nn.Linear(inputs, width), act(), nn.Dropout(dropout)]
+            inputs = width
+    layers.append(nn.Linear(inputs, classes))
+    return nn.Sequential(*layers)
+
+
+def load_params(checkpoint, group="/"):
+    """A state_dict from a checkpoint's <group>/params, in <group>/params_order."""
+    with h5py.File(checkpoint, "r", locking=False) as f:
+        g = f[group]
+        return {name: torch.from_numpy(g["params"][name][()]) for name in g["params_order"].asstr()[()]}
+
+
+def read_idx(path):
+    """An IDX file (gzipped or not) as a numpy array: Fashion-MNIST's on-disk format."""
+    with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
+        data = f.read()
+    rank = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank)]
+    return np.frombuffer(data, np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def load_test_set(directory="/usr/share/datasets/fashion-mnist", n=0):
+    """The first n test images (0: all 10,000) scaled to [0, 1] as hpsweep does, and their labels."""
+    images = read_idx(os.path.join(directory, "t10k-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(directory, "t10k-labels-idx1-ubyte.gz"))
+    n = n or len(labels)
+    x = torch.from_numpy(images[:n].astype(np.float32) / np.float32(255)).unsqueeze(1)  # [n, 1, 28, 28]
+    return x, torch.from_numpy(labels[:n].astype(np.int64))
+
+
+@torch.no_grad()
+def evaluate(model, x, y):
+    """(mean cross-entropy, error rate) with dropout off, as hpsweep's test metrics."""
+    model.eval()
+    logits = model(x)
+    loss = nn.functional.cross_entropy(logits, y, reduction="none").double().mean().item()
+    error = (logits.argmax(dim=1) != y).double().mean().item()
+    return loss, error
+# -------------------------------------------------------------------------------------------
+
+
+def parse_config(text):
+    return dict(line.partition(": ")[::2] for line in text.splitlines())
+
+
+def model_for(config):
+    return build_model(depth=int(config["model.depth"]), width=int(config["model.width"]),
+                       dropout=float(config["model.dropout"]), activation=config["model.activation"],
+                       kind=config["model.type"])
+
+
+def compare(label, loss, error, want_loss, want_error, n):
+    flips = abs(error - want_error) * n
+    print(f"  {label}: torch test_loss {loss:.7f} error {error:.4f} | hpsweep {want_loss:.7f} {want_error:.4f}"
+          f" | {flips:.0f} sample(s) differ")
+    assert flips <= 1 + 1e-6, f"{label}: test_error {error} in PyTorch, {want_error} in hpsweep"
+    assert abs(loss - want_loss) <= 1e-4 * abs(want_loss), \
+        f"{label}: test_loss {loss} in PyTorch, {want_loss} in hpsweep (relative {abs(loss / want_loss - 1):.2e})"
+
+
+def check_trial(sweep_dir, name, trial, test_sets):
+    checkpoint = os.path.join(sweep_dir, "checkpoints", f"{name}.h5")
+    curves = {c: trial["curves"][c][()] for c in trial["curves"]}
+    epochs = len(curves["epoch"])
+    if not os.path.exists(checkpoint):
+        assert epochs == 0, f"trial {name}: {epochs} epochs recorded but no checkpoint {checkpoint}"
+        print(f"trial {name}: {trial.attrs['status']}, no checkpoint")
+        return 0
+    config = parse_config(trial.attrs["config"])
+    with h5py.File(checkpoint, "r", locking=False) as f:
+        root, best, opt, rng = dict(f.attrs), dict(f["best"].attrs), dict(f["optimizer"].attrs), dict(f["rng"].attrs)
+        assert root["trial_id"] == trial.attrs["id"], f"trial {name}: checkpoint of trial {root['trial_id']}"
+        assert root["schema_version"] == 1, root["schema_version"]
+        # A checkpoint is written before its epoch is appended: the curves can lag by one.
+        assert root["epoch"] in (epochs, epochs + 1), f"trial {name}: checkpoint epoch {root['epoch']}, {epochs} in curves"
+        assert rng["seed"] == trial.attrs["seed"] and rng["next_epoch"] == root["epoch"] + 1, f"trial {name}: rng {rng}"
+        assert rng["scheme"] == "counter-splitmix64", rng["scheme"]
+        assert opt["type"] == "sgd" and opt["lr"] == float(config["training.lr"]), f"trial {name}: optimizer {opt}"
+        batches = -(-(int(config["dataset.train_subset"]) or 60000) // int(config["training.batch_size"]))
+        assert opt["steps"] == root["epoch"] * batches, f"trial {name}: {opt['steps']} steps after {root['epoch']} epochs"
+        assert 1 <= best["epoch"] <= root["epoch"], f"trial {name}: best epoch {best['epoch']}"
+        assert best["metric_name"] == trial.file.attrs["metric_name"], best["metric_name"]
+    if root["epoch"] != epochs:
+        print(f"trial {name}: checkpoint is one epoch ahead of the curves (sweep running?); skipped")
+        return 0
+
+    model = model_for(config)
+    final = load_params(checkpoint)
+    assert list(final) == list(model.state_dict()), f"trial {name}: params {list(final)}, torch {list(model.state_dict())}"
+    model.load_state_dict(final, strict=True)
+    key = (config["dataset.path"], int(config["dataset.test_subset"]))
+    if key not in test_sets:
+        test_sets[key] = load_test_set(*key)
+    x, y = test_sets[key]
+    n = len(y)
+    print(f"trial {name} ({trial.attrs['status']}, {epochs} epochs, {n} test images):")
+    loss, error = evaluate(model, x, y)
+    compare(f"final params, epoch {epochs}", loss, error, curves["test_loss"][-1], curves["test_error"][-1], n)
+
+    model.load_state_dict(load_params(checkpoint, "/best"), strict=True)
+    loss, error = evaluate(model, x, y)
+    b = int(best["epoch"]) - 1
+    compare(f"best params, epoch {b + 1}", loss, error, curves["test_loss"][b], curves["test_error"][b], n)
+    assert best["metric"] == curves[best["metric_name"]][b], f"trial {name}: /best metric {best['metric']}"
+    metric = curves[best["metric_name"]]
+    chosen = metric.min() if trial.file.attrs["metric_goal"] == "minimize" else metric.max()
+    assert best["metric"] == chosen, f"trial {name}: /best metric {best['metric']}, the curve's best is {chosen}"
+    return 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dir", help="the sweep's --out folder")
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    checked, test_sets = 0, {}
+    with h5py.File(os.path.join(args.dir, "sweep.h5"), "r", locking=False) as f:
+        for name, trial in f["trials"].items():
+            checked += check_trial(args.dir, name, trial, test_sets)
+    assert checked > 0, "no trial had a checkpoint to check"
+    print(f"load_checkpoint_torch: OK ({checked} checkpoints match PyTorch)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

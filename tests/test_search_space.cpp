@@ -1,0 +1,75 @@
+// Search-space expansion: grid order and size, random draws within bounds, trial seeds.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "common/spec.h"
+#include "coordinator/search_space.h"
+
+namespace hpsweep {
+namespace {
+
+TEST(SearchSpace, GridIsTheCartesianProductFirstParameterSlowest) {
+  const SweepSpec spec = parse_spec(R"(method: grid
+seed: 4
+training: {lr: 0.3}
+parameters:
+  model.depth: {values: [1, 2]}
+  model.dropout: {values: [0.0, 0.2, 0.5]}
+)", "g.yaml");
+  const std::vector<Trial> trials = expand_trials(spec);
+  ASSERT_EQ(trials.size(), 6u);
+  EXPECT_EQ(trials[0].config.model.depth, 1);
+  EXPECT_EQ(trials[0].config.model.dropout, 0.0);
+  EXPECT_EQ(trials[2].config.model.dropout, 0.5);
+  EXPECT_EQ(trials[3].config.model.depth, 2);
+  EXPECT_EQ(trials[3].config.model.dropout, 0.0);
+  EXPECT_EQ(trials[5].config.training.lr, 0.3);  // fixed blocks carry over
+  std::set<uint64_t> seeds;
+  for (size_t i = 0; i < trials.size(); ++i) {
+    EXPECT_EQ(trials[i].id, static_cast<int64_t>(i));
+    EXPECT_EQ(trials[i].seed, trial_seed(4, i));
+    seeds.insert(trials[i].seed);
+    ASSERT_EQ(trials[i].swept.size(), 2u);
+    EXPECT_EQ(trials[i].swept[0].path, "model.depth");
+  }
+  EXPECT_EQ(seeds.size(), 6u);
+}
+
+TEST(SearchSpace, GridWithoutParametersIsOneTrialAndRunCapTruncates) {
+  EXPECT_EQ(expand_trials(parse_spec("method: grid\n", "a.yaml")).size(), 1u);
+  EXPECT_EQ(expand_trials(parse_spec("method: grid\nrun_cap: 2\nparameters:\n  model.depth: {values: [1, 2, 3]}\n",
+                                     "a.yaml")).size(), 2u);
+}
+
+TEST(SearchSpace, RandomDrawsStayInBoundsAndAreReproducible) {
+  const SweepSpec spec = parse_spec(R"(method: random
+run_cap: 400
+seed: 9
+parameters:
+  training.lr: {distribution: log_uniform, min: 0.001, max: 1}
+  model.dropout: {distribution: uniform, min: 0.1, max: 0.5}
+  model.depth: {distribution: int_uniform, min: 1, max: 3}
+  model.activation: {values: [relu, tanh]}
+)", "r.yaml");
+  const std::vector<Trial> trials = expand_trials(spec);
+  ASSERT_EQ(trials.size(), 400u);
+  std::set<int64_t> depths;
+  int low_lr = 0;
+  for (const Trial& t : trials) {
+    EXPECT_GE(t.config.training.lr, 0.001);
+    EXPECT_LE(t.config.training.lr, 1.0);
+    low_lr += t.config.training.lr < 0.0316;  // log-uniform: half the draws below the geometric mean
+    EXPECT_GE(t.config.model.dropout, 0.1);
+    EXPECT_LE(t.config.model.dropout, 0.5);
+    depths.insert(t.config.model.depth);
+  }
+  EXPECT_EQ(depths, (std::set<int64_t>{1, 2, 3}));
+  EXPECT_NEAR(low_lr / 400.0, 0.5, 0.08);
+  const std::vector<Trial> again = expand_trials(spec);
+  for (size_t i = 0; i < trials.size(); ++i) EXPECT_EQ(trials[i].config.training.lr, again[i].config.training.lr);
+}
+
+}  // namespace
+}  // namespace hpsweep

@@ -1,0 +1,156 @@
+// Spec parsing: the issue's example, and each kind of invalid input with its exact message
+// (file:line:column: key: what).
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "common/spec.h"
+
+namespace hpsweep {
+namespace {
+
+constexpr const char* kExample = R"(name: quickstart
+seed: 1
+method: grid
+metric: {name: test_error, goal: minimize}
+dataset: {name: fashion-mnist, train_subset: 10000}
+model: {type: mlp, width: 256, depth: 1, dropout: 0.0}
+training: {epochs: 5, batch_size: 256, lr: 0.1, weight_decay: 0.0}
+parameters:
+  training.lr: {values: [0.05, 0.2]}
+  model.dropout: {values: [0.0, 0.5]}
+  training.weight_decay: {values: [0.0, 0.001]}
+  model.depth: {values: [1, 2]}
+)";
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_spec(yaml, "s.yaml");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Spec, ParsesTheIssueExample) {
+  const SweepSpec spec = parse_spec(kExample, "quickstart.yaml");
+  EXPECT_EQ(spec.name, "quickstart");
+  EXPECT_EQ(spec.seed, 1u);
+  EXPECT_EQ(spec.method, SearchMethod::grid);
+  EXPECT_EQ(spec.metric.name, "test_error");
+  EXPECT_TRUE(spec.metric.minimize);
+  EXPECT_EQ(spec.base.dataset.train_subset, 10000);
+  EXPECT_EQ(spec.base.model.width, 256);
+  EXPECT_EQ(spec.base.training.epochs, 5);
+  EXPECT_DOUBLE_EQ(spec.base.training.lr, 0.1);
+  ASSERT_EQ(spec.parameters.size(), 4u);
+  EXPECT_EQ(spec.parameters[0].path, "training.lr");
+  EXPECT_EQ(spec.parameters[0].values, (std::vector<ConfigValue>{0.05, 0.2}));
+  EXPECT_EQ(spec.parameters[3].values, (std::vector<ConfigValue>{int64_t{1}, int64_t{2}}));
+  EXPECT_EQ(spec.yaml_text, kExample);
+}
+
+TEST(Spec, ParsesDistributions) {
+  const SweepSpec spec = parse_spec(R"(method: random
+run_cap: 5
+parameters:
+  training.lr: {distribution: log_uniform, min: 0.001, max: 1}
+  model.dropout: {distribution: uniform, min: 0, max: 0.5}
+  model.depth: {distribution: int_uniform, min: 1, max: 3}
+  model.activation: {distribution: categorical, values: [relu, tanh]}
+)", "r.yaml");
+  EXPECT_EQ(spec.name, "r");  // from the file name
+  EXPECT_EQ(spec.run_cap, 5);
+  EXPECT_EQ(spec.parameters[0].distribution, Distribution::log_uniform);
+  EXPECT_DOUBLE_EQ(spec.parameters[0].min, 0.001);
+  EXPECT_DOUBLE_EQ(spec.parameters[0].max, 1.0);
+  EXPECT_EQ(spec.parameters[2].distribution, Distribution::int_uniform);
+  EXPECT_EQ(spec.parameters[3].values, (std::vector<ConfigValue>{std::string("relu"), std::string("tanh")}));
+}
+
+TEST(SpecErrors, MalformedYaml) {
+  EXPECT_EQ(error_of("method: grid\nmodel: {width: 3\n"),
+            "s.yaml:3:1: malformed YAML: end of map flow not found");
+}
+
+TEST(SpecErrors, UnknownKeys) {
+  EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
+            "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, run_cap, dataset, "
+            "model, training, parameters)");
+  EXPECT_EQ(error_of("method: grid\nmodel: {widht: 3}\n"),
+            "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "
+            "init_sigma)");
+  EXPECT_EQ(error_of("method: grid\nmetric: {name: test_error, direction: up}\n"),
+            "s.yaml:2:28: metric.direction: unknown key (known: name, goal)");
+}
+
+TEST(SpecErrors, WrongTypes) {
+  EXPECT_EQ(error_of("method: grid\ntraining: {lr: fast}\n"), "s.yaml:2:16: training.lr: expected a number, got 'fast'");
+  EXPECT_EQ(error_of("method: grid\nmodel: {depth: 1.5}\n"), "s.yaml:2:16: model.depth: expected an integer, got '1.5'");
+  EXPECT_EQ(error_of("method: grid\ntraining: {shuffle: maybe}\n"),
+            "s.yaml:2:21: training.shuffle: expected true or false, got 'maybe'");
+  EXPECT_EQ(error_of("method: grid\nmodel: {width: [1, 2]}\n"),
+            "s.yaml:2:16: model.width: expected a single integer value");
+  EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet}\n"),
+            "s.yaml:2:15: model.type: must be one of softmax, mlp, got 'resnet'");
+}
+
+TEST(SpecErrors, OutOfRangeValues) {
+  EXPECT_EQ(error_of("method: grid\ntraining: {lr: 0}\n"), "s.yaml:2:16: training.lr: must be > 0, got 0");
+  EXPECT_EQ(error_of("method: grid\ntraining: {lr: -0.1}\n"), "s.yaml:2:16: training.lr: must be > 0, got -0.1");
+  EXPECT_EQ(error_of("method: grid\nmodel: {dropout: 1}\n"), "s.yaml:2:18: model.dropout: must be < 1, got 1");
+  EXPECT_EQ(error_of("method: grid\nmodel: {dropout: -0.1}\n"), "s.yaml:2:18: model.dropout: must be >= 0, got -0.1");
+  EXPECT_EQ(error_of("method: grid\nmodel: {depth: -1}\n"), "s.yaml:2:16: model.depth: must be >= 0, got -1");
+  EXPECT_EQ(error_of("method: grid\nparameters:\n  model.dropout: {values: [0.1, 1.5]}\n"),
+            "s.yaml:3:33: model.dropout: must be < 1, got 1.5");
+  EXPECT_EQ(error_of("seed: -3\nmethod: grid\n"), "s.yaml:1:7: seed: must be >= 0, got -3");
+}
+
+TEST(SpecErrors, SweptPathThatDoesNotExist) {
+  const std::string message = error_of("method: grid\nparameters:\n  model.widht: {values: [1]}\n");
+  EXPECT_EQ(message.substr(0, message.find(" (known")), "s.yaml:3:3: model.widht: no such parameter path");
+}
+
+TEST(SpecErrors, MinGreaterThanMax) {
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: uniform, min: 0.5, max: 0.1}\n"),
+            "s.yaml:4:45: training.lr.min: min (0.5) is greater than max (0.1)");
+}
+
+TEST(SpecErrors, DistributionProblems) {
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: log_uniform, min: 0, max: 1}\n"),
+            "s.yaml:4:49: training.lr.min: must be > 0, got 0");
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  model.depth: {distribution: uniform, min: 1, max: 3}\n"),
+            "s.yaml:4:31: model.depth.distribution: uniform needs a real parameter; this one is a integer");
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: normal, min: 1, max: 3}\n"),
+            "s.yaml:4:31: training.lr.distribution: must be one of uniform, log_uniform, int_uniform, categorical, "
+            "got 'normal'");
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: uniform, min: 0.1}\n"),
+            "s.yaml:4:16: training.lr: uniform needs both `min` and `max`");
+  EXPECT_EQ(error_of("method: grid\nparameters:\n  training.lr: {distribution: uniform, min: 0.1, max: 1}\n"),
+            "s.yaml:3:16: training.lr: method grid needs `values` for every parameter, not a uniform distribution");
+  EXPECT_EQ(error_of("method: grid\nparameters:\n  training.lr: {values: []}\n"),
+            "s.yaml:3:25: training.lr.values: expected a non-empty list [v1, v2, ...]");
+}
+
+TEST(SpecErrors, MethodAndRunCap) {
+  EXPECT_EQ(error_of("name: x\n"), "s.yaml:1:1: method: missing: say `method: grid` or `method: random`");
+  EXPECT_EQ(error_of("method: bayes\n"), "s.yaml:1:9: method: must be grid or random, got 'bayes'");
+  EXPECT_EQ(error_of("method: random\n"), "s.yaml:1:9: run_cap: method random needs `run_cap` (how many trials to draw)");
+  EXPECT_EQ(error_of("method: grid\nrun_cap: 0\n"), "s.yaml:2:10: run_cap: must be >= 1, got 0");
+}
+
+TEST(SpecErrors, DuplicateKeysAndNonMapping) {
+  EXPECT_EQ(error_of("method: grid\nmodel: {width: 3, width: 4}\n"), "s.yaml:2:19: model.width: duplicate key");
+  EXPECT_EQ(error_of("- a\n- b\n"), "s.yaml:1:1: the spec must be a YAML mapping (name:, method:, parameters:, ...)");
+}
+
+TEST(SpecErrors, MissingFile) {
+  try {
+    load_spec_file("/nonexistent/x.yaml");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(), "/nonexistent/x.yaml: cannot open the spec file");
+  }
+}
+
+}  // namespace
+}  // namespace hpsweep

@@ -1,0 +1,141 @@
+// HDF5 round trips: sweep.h5 curves and statuses, checkpoints, and atomic replacement.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/error.h"
+#include "common/spec.h"
+#include "coordinator/search_space.h"
+#include "storage/checkpoint_file.h"
+#include "storage/sweep_file.h"
+#include "support/gradient_check.h"
+#include "support/temp_dir.h"
+
+namespace hpsweep::testing {
+namespace {
+
+SweepSpec two_trial_spec() {
+  return parse_spec("name: st\nmethod: grid\nparameters:\n  training.lr: {values: [0.1, 0.2]}\n  model.activation: {values: [tanh]}\n", "st.yaml");
+}
+
+EpochMetrics metrics(int64_t epoch) {
+  EpochMetrics m;
+  m.epoch = epoch;
+  m.train_loss = 1.0 / epoch;
+  m.train_error = 0.5 / epoch;
+  m.test_loss = 1.1 / epoch;
+  m.test_error = 0.6 / epoch;
+  m.wall_seconds = 2.5;
+  m.samples_per_second = 1000 + epoch;
+  return m;
+}
+
+TEST(SweepFile, RoundTripsStatusesSweptValuesAndCurves) {
+  TempDir dir;
+  const SweepSpec spec = two_trial_spec();
+  const auto trials = expand_trials(spec);
+  const std::string path = (dir / "sweep.h5").string();
+  {
+    SweepWriter writer(path, spec, trials);
+    writer.set_status(1, TrialStatus::running);
+    for (int64_t e = 1; e <= 3; ++e) writer.append_epoch(1, metrics(e));
+    writer.set_status(1, TrialStatus::diverged, "loss became nan");
+    writer.flush();
+    // Readable while the writer still holds the file open.
+    EXPECT_EQ(read_sweep_file(path).trials[1].epochs(), 3);
+  }
+  const SweepRecord record = read_sweep_file(path);
+  EXPECT_EQ(record.name, "st");
+  EXPECT_EQ(record.spec_text, spec.yaml_text);
+  EXPECT_EQ(record.swept_parameters, (std::vector<std::string>{"training.lr", "model.activation"}));
+  ASSERT_EQ(record.trials.size(), 2u);
+  EXPECT_EQ(record.trials[0].status, TrialStatus::pending);
+  EXPECT_EQ(record.trials[0].epochs(), 0);
+  const TrialRecord& t = record.trials[1];
+  EXPECT_EQ(t.status, TrialStatus::diverged);
+  EXPECT_EQ(t.message, "loss became nan");
+  EXPECT_EQ(t.seed, trials[1].seed);
+  EXPECT_EQ(std::get<double>(t.swept[0].value), 0.2);
+  EXPECT_EQ(std::get<std::string>(t.swept[1].value), "tanh");
+  for (const std::string& name : curve_names())
+    for (int64_t e = 1; e <= 3; ++e) EXPECT_EQ(t.curves.at(name)[e - 1], curve_value(metrics(e), name)) << name;
+}
+
+TEST(SweepFile, RefusesToOverwriteAndRejectsForeignFiles) {
+  TempDir dir;
+  const SweepSpec spec = two_trial_spec();
+  const std::string path = (dir / "sweep.h5").string();
+  { SweepWriter writer(path, spec, expand_trials(spec)); }
+  EXPECT_THROW(SweepWriter(path, spec, expand_trials(spec)), UserError);
+  std::ofstream(dir / "junk.h5") << "not hdf5";
+  EXPECT_THROW(read_sweep_file((dir / "junk.h5").string()), UserError);
+}
+
+CheckpointData sample_checkpoint() {
+  CheckpointData c;
+  c.trial_id = 7;
+  c.epoch = 4;
+  c.seed = 0xfedcba9876543210ULL;
+  c.params = {{"1.weight", random_tensor({3, 5}, 1)}, {"1.bias", random_tensor({3}, 2)}};
+  c.best_params = {{"1.weight", random_tensor({3, 5}, 3)}, {"1.bias", random_tensor({3}, 4)}};
+  c.best_epoch = 2;
+  c.metric_name = "test_error";
+  c.best_metric = 0.125;
+  c.optimizer = {"sgd", 0.1, 0.001, 123, {}};
+  return c;
+}
+
+void expect_same_tensors(const std::vector<NamedTensor>& a, const std::vector<NamedTensor>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].name, b[i].name);
+    ASSERT_EQ(a[i].tensor.shape(), b[i].tensor.shape());
+    for (int64_t j = 0; j < a[i].tensor.size(); ++j) EXPECT_EQ(a[i].tensor[j], b[i].tensor[j]);
+  }
+}
+
+TEST(CheckpointFile, RoundTripsEverything) {
+  TempDir dir;
+  const std::string path = (dir / "c.h5").string();
+  const CheckpointData written = sample_checkpoint();
+  write_checkpoint_file(path, written);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  const CheckpointData read = read_checkpoint_file(path);
+  EXPECT_EQ(read.trial_id, 7);
+  EXPECT_EQ(read.epoch, 4);
+  EXPECT_EQ(read.seed, written.seed);
+  EXPECT_EQ(read.best_epoch, 2);
+  EXPECT_EQ(read.best_metric, 0.125);
+  EXPECT_EQ(read.metric_name, "test_error");
+  EXPECT_EQ(read.optimizer.steps, 123);
+  EXPECT_EQ(read.optimizer.weight_decay, 0.001);
+  expect_same_tensors(read.params, written.params);
+  expect_same_tensors(read.best_params, written.best_params);
+}
+
+TEST(CheckpointFile, AFailedWriteLeavesThePreviousCheckpoint) {
+  TempDir dir;
+  const std::string path = (dir / "c.h5").string();
+  write_checkpoint_file(path, sample_checkpoint());
+  CheckpointData broken = sample_checkpoint();
+  broken.epoch = 5;
+  broken.params.push_back(broken.params[0]);  // a duplicate dataset name makes HDF5 fail mid-write
+  EXPECT_THROW(write_checkpoint_file(path, broken), Error);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  EXPECT_EQ(read_checkpoint_file(path).epoch, 4);
+}
+
+TEST(CheckpointFile, UnreadableFilesNameThemselves) {
+  TempDir dir;
+  std::ofstream(dir / "bad.h5") << "garbage";
+  try {
+    read_checkpoint_file((dir / "bad.h5").string());
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind((dir / "bad.h5").string() + ": not a readable hpsweep checkpoint", 0), 0u);
+  }
+}
+
+}  // namespace
+}  // namespace hpsweep::testing
