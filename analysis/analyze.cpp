@@ -70,9 +70,9 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
   }
   out << "best trial: " << trial_name(best->id) << " (" << sweep.metric.name << " " << fixed(best_value) << ")";
   for (const SweptValue& v : best->swept) out << "  " << v.path << "=" << value_string(v.value);
-  out << "\n\ndiagnosis: underfitting = final train error > " << fixed(rule.underfit_error)
-      << "; overfitting = gap > " << fixed(rule.overfit_gap) << " or test error "
-      << fixed(rule.overfit_rise) << " above its minimum; else good fit\n";
+  out << "\n\ndiagnosis: overfitting = gap > " << fixed(rule.overfit_gap) << " or final test error more than "
+      << fixed(rule.overfit_rise) << " above its minimum; else underfitting = final train error > "
+      << fixed(rule.underfit_error) << "; else good fit\n";
 }
 
 }  // namespace hpsweep

@@ -23,10 +23,12 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
   for (double v : values) best_value = metric.minimize ? std::min(best_value, v) : std::max(best_value, v);
   s.best_metric = best_value;
 
-  if (s.final_train_error > rule.underfit_error) s.diagnosis = "underfitting";
-  else if (s.gap > rule.overfit_gap || s.final_test_error - s.best_test_error > rule.overfit_rise)
+  if (s.gap > rule.overfit_gap || s.final_test_error - s.best_test_error > rule.overfit_rise)
     s.diagnosis = "overfitting";
-  else s.diagnosis = "good fit";
+  else if (s.final_train_error > rule.underfit_error)
+    s.diagnosis = "underfitting";
+  else
+    s.diagnosis = "good fit";
   return s;
 }
 

@@ -2,12 +2,12 @@
 // the best test error and its epoch, and a diagnosis.
 //
 // Diagnosis rule, applied to the last recorded epoch (docs/analysis.md):
-//   underfitting  final train error > underfit_error (the model does not fit its training
-//                 data; checked first, since a gap means little when training fails)
-//   overfitting   gap = test error - train error > overfit_gap, or the test error has risen
-//                 more than overfit_rise above its minimum (early stopping would have helped)
+//   overfitting   gap = test error - train error > overfit_gap, or the test error ended more
+//                 than overfit_rise above its minimum (early stopping would have helped)
+//   underfitting  otherwise, when the final train error > underfit_error: the model does not
+//                 fit even its training data, and the test error is no worse than that
 //   good fit      otherwise
-//   -             no epoch recorded (pending, failed before an epoch)
+//   -             no epoch recorded (pending, or failed before its first epoch)
 #pragma once
 
 #include <optional>

@@ -15,6 +15,7 @@ import argparse
 import gzip
 import os
 import sys
+import time
 
 import h5py
 import numpy as np
@@ -36,10 +37,13 @@ def build_model(depth=1, width=256, dropout=0.0, activation="relu", kind="mlp", 
 
 
 def load_params(checkpoint, group="/"):
-    """A state_dict from a checkpoint's <group>/params, in <group>/params_order."""
-    with h5py.File(checkpoint, "r", locking=False) as f:
-        g = f[group]
-        return {name: torch.from_numpy(g["params"][name][()]) for name in g["params_order"].asstr()[()]}
+    """A state_dict from a checkpoint's <group>/params ("/": final, "/best": best epoch)."""
+    with h5py.File(checkpoint, "r") as f:
+        return params_of(f[group])
+
+
+def params_of(g):
+    return {name: torch.from_numpy(g["params"][name][()]) for name in g["params_order"].asstr()[()]}
 
 
 def read_idx(path):
@@ -90,34 +94,35 @@ def compare(label, loss, error, want_loss, want_error, n):
         f"{label}: test_loss {loss} in PyTorch, {want_loss} in hpsweep (relative {abs(loss / want_loss - 1):.2e})"
 
 
-def check_trial(sweep_dir, name, trial, test_sets):
+def check_trial(sweep_dir, sweep, trial, test_sets):
+    name, curves = trial["name"], trial["curves"]
     checkpoint = os.path.join(sweep_dir, "checkpoints", f"{name}.h5")
-    curves = {c: trial["curves"][c][()] for c in trial["curves"]}
-    epochs = len(curves["epoch"])
+    epochs = min(len(c) for c in curves.values())  # a running sweep may be mid-append
     if not os.path.exists(checkpoint):
         assert epochs == 0, f"trial {name}: {epochs} epochs recorded but no checkpoint {checkpoint}"
-        print(f"trial {name}: {trial.attrs['status']}, no checkpoint")
+        print(f"trial {name}: {trial['status']}, no checkpoint")
         return 0
-    config = parse_config(trial.attrs["config"])
+    config = parse_config(trial["config"])
     with h5py.File(checkpoint, "r", locking=False) as f:
         root, best, opt, rng = dict(f.attrs), dict(f["best"].attrs), dict(f["optimizer"].attrs), dict(f["rng"].attrs)
-        assert root["trial_id"] == trial.attrs["id"], f"trial {name}: checkpoint of trial {root['trial_id']}"
+        final, best_params = params_of(f), params_of(f["best"])  # one open: the file may be replaced
+        assert root["trial_id"] == trial["id"], f"trial {name}: checkpoint of trial {root['trial_id']}"
         assert root["schema_version"] == 1, root["schema_version"]
-        # A checkpoint is written before its epoch is appended: the curves can lag by one.
-        assert root["epoch"] in (epochs, epochs + 1), f"trial {name}: checkpoint epoch {root['epoch']}, {epochs} in curves"
-        assert rng["seed"] == trial.attrs["seed"] and rng["next_epoch"] == root["epoch"] + 1, f"trial {name}: rng {rng}"
+        # A checkpoint is written before its epoch is appended: while the sweep runs, the
+        # curves read a moment earlier can lag behind it.
+        assert root["epoch"] >= max(epochs, 1), f"trial {name}: checkpoint epoch {root['epoch']}, {epochs} in curves"
+        assert rng["seed"] == trial["seed"] and rng["next_epoch"] == root["epoch"] + 1, f"trial {name}: rng {rng}"
         assert rng["scheme"] == "counter-splitmix64", rng["scheme"]
         assert opt["type"] == "sgd" and opt["lr"] == float(config["training.lr"]), f"trial {name}: optimizer {opt}"
         batches = -(-(int(config["dataset.train_subset"]) or 60000) // int(config["training.batch_size"]))
         assert opt["steps"] == root["epoch"] * batches, f"trial {name}: {opt['steps']} steps after {root['epoch']} epochs"
         assert 1 <= best["epoch"] <= root["epoch"], f"trial {name}: best epoch {best['epoch']}"
-        assert best["metric_name"] == trial.file.attrs["metric_name"], best["metric_name"]
+        assert best["metric_name"] == sweep["metric_name"], best["metric_name"]
     if root["epoch"] != epochs:
-        print(f"trial {name}: checkpoint is one epoch ahead of the curves (sweep running?); skipped")
+        print(f"trial {name}: checkpoint (epoch {root['epoch']}) is ahead of the curves ({epochs}); sweep running? skipped")
         return 0
 
     model = model_for(config)
-    final = load_params(checkpoint)
     assert list(final) == list(model.state_dict()), f"trial {name}: params {list(final)}, torch {list(model.state_dict())}"
     model.load_state_dict(final, strict=True)
     key = (config["dataset.path"], int(config["dataset.test_subset"]))
@@ -125,30 +130,52 @@ def check_trial(sweep_dir, name, trial, test_sets):
         test_sets[key] = load_test_set(*key)
     x, y = test_sets[key]
     n = len(y)
-    print(f"trial {name} ({trial.attrs['status']}, {epochs} epochs, {n} test images):")
+    print(f"trial {name} ({trial['status']}, {epochs} epochs, {n} test images):")
     loss, error = evaluate(model, x, y)
-    compare(f"final params, epoch {epochs}", loss, error, curves["test_loss"][-1], curves["test_error"][-1], n)
+    compare(f"final params, epoch {epochs}", loss, error, curves["test_loss"][epochs - 1], curves["test_error"][epochs - 1], n)
 
-    model.load_state_dict(load_params(checkpoint, "/best"), strict=True)
+    model.load_state_dict(best_params, strict=True)
     loss, error = evaluate(model, x, y)
     b = int(best["epoch"]) - 1
     compare(f"best params, epoch {b + 1}", loss, error, curves["test_loss"][b], curves["test_error"][b], n)
     assert best["metric"] == curves[best["metric_name"]][b], f"trial {name}: /best metric {best['metric']}"
     metric = curves[best["metric_name"]]
-    chosen = metric.min() if trial.file.attrs["metric_goal"] == "minimize" else metric.max()
+    chosen = metric.min() if sweep["metric_goal"] == "minimize" else metric.max()
     assert best["metric"] == chosen, f"trial {name}: /best metric {best['metric']}, the curve's best is {chosen}"
     return 1
+
+
+def snapshot_sweep(path, attempts=5):
+    """The trials of sweep.h5 as plain dicts, read in one short open. A handle kept open while
+    hpsweep writes goes stale (no SWMR), so read everything at once, close, and retry when the
+    read overlapped a write."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with h5py.File(path, "r", locking=False) as f:
+                root = dict(f.attrs)
+                trials = []
+                for name, trial in f["trials"].items():
+                    t = dict(trial.attrs)
+                    t["name"] = name
+                    t["curves"] = {c: trial["curves"][c][()] for c in trial["curves"]}
+                    assert t["status"] in ("pending", "running", "completed", "diverged", "failed", "interrupted")
+                    trials.append(t)
+            return root, trials
+        except (OSError, KeyError, AssertionError) as e:
+            if attempt == attempts:
+                raise
+            print(f"{path}: read overlapped a write ({e!r}); retrying", file=sys.stderr)
+            time.sleep(1)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", help="the sweep's --out folder")
     args = parser.parse_args()
-    torch.manual_seed(0)
     checked, test_sets = 0, {}
-    with h5py.File(os.path.join(args.dir, "sweep.h5"), "r", locking=False) as f:
-        for name, trial in f["trials"].items():
-            checked += check_trial(args.dir, name, trial, test_sets)
+    root, trials = snapshot_sweep(os.path.join(args.dir, "sweep.h5"))
+    for trial in trials:
+        checked += check_trial(args.dir, root, trial, test_sets)
     assert checked > 0, "no trial had a checkpoint to check"
     print(f"load_checkpoint_torch: OK ({checked} checkpoints match PyTorch)")
 
