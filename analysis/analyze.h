@@ -15,6 +15,7 @@ enum class TableFormat { text, csv };
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule);
 
 // Prints the table; in text format also the best trial by the spec's metric.
-void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format, std::ostream& out);
+void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
+                    std::ostream& out);
 
 }  // namespace hpsweep

@@ -2,7 +2,8 @@
 
 namespace hpsweep {
 
-TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric, const DiagnosisRule& rule) {
+TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
+                             const DiagnosisRule& rule) {
   TrialSummary s;
   s.epochs = trial.epochs();
   if (s.epochs == 0) return s;
@@ -20,7 +21,8 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
 
   const std::vector<double>& values = trial.curves.at(metric.name);
   double best_value = values.front();
-  for (double v : values) best_value = metric.minimize ? std::min(best_value, v) : std::max(best_value, v);
+  for (double v : values)
+    best_value = metric.minimize ? std::min(best_value, v) : std::max(best_value, v);
   s.best_metric = best_value;
 
   if (s.gap > rule.overfit_gap || s.final_test_error - s.best_test_error > rule.overfit_rise)

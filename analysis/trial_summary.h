@@ -33,6 +33,7 @@ struct TrialSummary {
   std::string diagnosis = "-";
 };
 
-TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric, const DiagnosisRule& rule);
+TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
+                             const DiagnosisRule& rule);
 
 }  // namespace hpsweep

@@ -16,23 +16,27 @@ int analyze_command(const std::vector<std::string>& args) {
   po::options_description options("analyze options");
   std::string dir, format;
   DiagnosisRule rule;
-  options.add_options()
-      ("dir", po::value(&dir)->required(), "a sweep's output folder (or its sweep.h5)")
-      ("format,f", po::value(&format)->default_value("text"), "text | csv")
-      ("underfit-error", po::value(&rule.underfit_error)->default_value(rule.underfit_error),
-       "underfitting: final train error above this")
-      ("overfit-gap", po::value(&rule.overfit_gap)->default_value(rule.overfit_gap),
-       "overfitting: test minus train error above this")
-      ("overfit-rise", po::value(&rule.overfit_rise)->default_value(rule.overfit_rise),
-       "overfitting: final test error this far above its minimum");
+  options.add_options()("dir", po::value(&dir)->required(),
+                        "a sweep's output folder (or its sweep.h5)")(
+      "format,f", po::value(&format)->default_value("text"), "text | csv")(
+      "underfit-error", po::value(&rule.underfit_error)->default_value(rule.underfit_error),
+      "underfitting: final train error above this")(
+      "overfit-gap", po::value(&rule.overfit_gap)->default_value(rule.overfit_gap),
+      "overfitting: test minus train error above this")(
+      "overfit-rise", po::value(&rule.overfit_rise)->default_value(rule.overfit_rise),
+      "overfitting: final test error this far above its minimum");
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
-  if (!parse_command_line(args, options, positional, "usage: hpsweep analyze DIR [--format text|csv]", values))
+  if (!parse_command_line(args, options, positional,
+                          "usage: hpsweep analyze DIR [--format text|csv]", values))
     return kExitOk;
-  if (format != "text" && format != "csv") throw UserError("--format: must be text or csv, got '" + format + "'");
+  if (format != "text" && format != "csv")
+    throw UserError("--format: must be text or csv, got '" + format + "'");
 
-  const std::filesystem::path path = std::filesystem::is_directory(dir) ? std::filesystem::path(dir) / "sweep.h5" : std::filesystem::path(dir);
+  const std::filesystem::path path = std::filesystem::is_directory(dir)
+                                         ? std::filesystem::path(dir) / "sweep.h5"
+                                         : std::filesystem::path(dir);
   const SweepRecord sweep = read_sweep_file(path.string());
   print_analysis(sweep, rule, format == "csv" ? TableFormat::csv : TableFormat::text, std::cout);
   return kExitOk;

@@ -8,9 +8,10 @@ namespace po = boost::program_options;
 
 namespace hpsweep {
 
-bool parse_command_line(const std::vector<std::string>& args, const po::options_description& options,
-                        const po::positional_options_description& positional, const std::string& usage,
-                        po::variables_map& values) {
+bool parse_command_line(const std::vector<std::string>& args,
+                        const po::options_description& options,
+                        const po::positional_options_description& positional,
+                        const std::string& usage, po::variables_map& values) {
   po::options_description all(options);
   all.add_options()("help,h", "show this help");
   try {

@@ -27,7 +27,8 @@ extern "C" void request_stop(int signal) {
 }
 
 void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std::string& out_dir) {
-  std::cerr << "\n" << (summary.interrupted ? "interrupted" : "finished") << " after "
+  std::cerr << "\n"
+            << (summary.interrupted ? "interrupted" : "finished") << " after "
             << static_cast<int64_t>(summary.seconds) << " s:";
   for (const auto& [status, count] : summary.counts)
     if (count) std::cerr << " " << count << " " << status_name(status);
@@ -35,7 +36,8 @@ void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std
   if (summary.best_trial)
     std::cerr << "best " << spec.metric.name << ": " << summary.best_value << " (trial "
               << trial_name(*summary.best_trial) << ")\n";
-  std::cerr << "results: " << out_dir << "/sweep.h5; analyse with `hpsweep analyze " << out_dir << "`\n";
+  std::cerr << "results: " << out_dir << "/sweep.h5; analyse with `hpsweep analyze " << out_dir
+            << "`\n";
 }
 
 }  // namespace
@@ -44,14 +46,14 @@ int run_command(const std::vector<std::string>& args) {
   po::options_description options("run options");
   std::string spec_path, out_dir;
   int workers = 0;
-  options.add_options()
-      ("spec", po::value(&spec_path)->required(), "experiment spec (YAML)")
-      ("out,o", po::value(&out_dir)->required(), "output folder (created; must not hold a sweep)")
-      ("workers,w", po::value(&workers)->default_value(0), "local worker threads (0: one per core)");
+  options.add_options()("spec", po::value(&spec_path)->required(), "experiment spec (YAML)")(
+      "out,o", po::value(&out_dir)->required(), "output folder (created; must not hold a sweep)")(
+      "workers,w", po::value(&workers)->default_value(0), "local worker threads (0: one per core)");
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map values;
-  if (!parse_command_line(args, options, positional, "usage: hpsweep run SPEC --out DIR [--workers N]", values))
+  if (!parse_command_line(args, options, positional,
+                          "usage: hpsweep run SPEC --out DIR [--workers N]", values))
     return kExitOk;
 
   const SweepSpec spec = load_spec_file(spec_path);

@@ -20,16 +20,17 @@ void BM_Gemm(benchmark::State& state) {
          a.data(), ta ? m : k, b.data(), tb ? k : n, 0.0f, c.data(), n);
     benchmark::DoNotOptimize(c.data());
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * m * n * k, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * m * n * k, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
 BENCHMARK(BM_Gemm)
     ->ArgNames({"m", "n", "k", "ta", "tb"})
-    ->Args({256, 256, 784, 0, 1})   // hidden forward: X W1^T
-    ->Args({256, 784, 256, 1, 0})   // hidden weight gradient: dH^T X
-    ->Args({256, 10, 256, 0, 1})    // output forward: H W2^T
-    ->Args({10, 256, 256, 1, 0})    // output weight gradient: dY^T H
-    ->Args({256, 256, 10, 0, 0})    // output input gradient: dY W2
+    ->Args({256, 256, 784, 0, 1})  // hidden forward: X W1^T
+    ->Args({256, 784, 256, 1, 0})  // hidden weight gradient: dH^T X
+    ->Args({256, 10, 256, 0, 1})   // output forward: H W2^T
+    ->Args({10, 256, 256, 1, 0})   // output weight gradient: dY^T H
+    ->Args({256, 256, 10, 0, 0})   // output input gradient: dY W2
     ->Args({1024, 1024, 1024, 0, 0});
 
 }  // namespace

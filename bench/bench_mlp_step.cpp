@@ -31,11 +31,13 @@ void BM_MlpTrainStep(benchmark::State& state) {
   for (auto _ : state) {
     const Tensor& logits = model.forward(images, {Mode::train, 1, 1, ids.data()});
     softmax_cross_entropy_forward(logits.data(), labels.data(), batch, 10, probabilities.data());
-    softmax_cross_entropy_backward(probabilities.data(), labels.data(), batch, 10, 1.0f / batch, dlogits.data());
+    softmax_cross_entropy_backward(probabilities.data(), labels.data(), batch, 10, 1.0f / batch,
+                                   dlogits.data());
     model.backward(dlogits);
     sgd.step(model);
   }
-  state.counters["samples/s"] = benchmark::Counter(batch, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["samples/s"] =
+      benchmark::Counter(batch, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 BENCHMARK(BM_MlpTrainStep)->ArgName("depth")->Arg(1)->Arg(2);

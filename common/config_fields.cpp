@@ -8,8 +8,8 @@ namespace {
 
 // One row of the table: the field `member` of block `block` of TrialConfig.
 template <typename Block, typename T>
-ConfigField field(std::string path, Block TrialConfig::*block, T Block::*member, ValueRange range = {},
-                  std::vector<std::string> choices = {}) {
+ConfigField field(std::string path, Block TrialConfig::*block, T Block::*member,
+                  ValueRange range = {}, std::vector<std::string> choices = {}) {
   ValueKind kind;
   if constexpr (std::is_same_v<T, bool>) {
     kind = ValueKind::boolean;
@@ -38,8 +38,12 @@ ConfigField field(std::string path, Block TrialConfig::*block, T Block::*member,
       [block, member](const TrialConfig& config) -> ConfigValue { return config.*block.*member; }};
 }
 
-ValueRange at_least(double min) { return {min, std::nullopt, true, true}; }
-ValueRange above(double min) { return {min, std::nullopt, false, true}; }
+ValueRange at_least(double min) {
+  return {min, std::nullopt, true, true};
+}
+ValueRange above(double min) {
+  return {min, std::nullopt, false, true};
+}
 
 std::vector<ConfigField> make_fields() {
   using C = TrialConfig;
@@ -100,10 +104,12 @@ std::optional<std::string> check_value(const ConfigField& field, const ConfigVal
   const bool is_real = std::holds_alternative<double>(value) || is_int;
   switch (field.kind) {
     case ValueKind::boolean:
-      if (!std::holds_alternative<bool>(value)) return "expected true or false, got " + value_string(value);
+      if (!std::holds_alternative<bool>(value))
+        return "expected true or false, got " + value_string(value);
       return std::nullopt;
     case ValueKind::text:
-      if (!std::holds_alternative<std::string>(value)) return "expected text, got " + value_string(value);
+      if (!std::holds_alternative<std::string>(value))
+        return "expected text, got " + value_string(value);
       if (!field.choices.empty()) {
         std::string list;
         for (const std::string& c : field.choices) {
@@ -134,10 +140,14 @@ std::optional<std::string> check_value(const ConfigField& field, const ConfigVal
 
 std::string kind_name(ValueKind kind) {
   switch (kind) {
-    case ValueKind::boolean: return "boolean";
-    case ValueKind::integer: return "integer";
-    case ValueKind::real: return "number";
-    case ValueKind::text: return "text";
+    case ValueKind::boolean:
+      return "boolean";
+    case ValueKind::integer:
+      return "integer";
+    case ValueKind::real:
+      return "number";
+    case ValueKind::text:
+      return "text";
   }
   return "?";
 }

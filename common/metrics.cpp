@@ -23,11 +23,13 @@ double curve_value(const EpochMetrics& m, const std::string& name) {
 }
 
 namespace {
-constexpr const char* kStatusNames[] = {"pending", "running", "completed",
-                                        "diverged", "failed", "interrupted"};
+constexpr const char* kStatusNames[] = {"pending",  "running", "completed",
+                                        "diverged", "failed",  "interrupted"};
 }
 
-std::string status_name(TrialStatus status) { return kStatusNames[static_cast<int>(status)]; }
+std::string status_name(TrialStatus status) {
+  return kStatusNames[static_cast<int>(status)];
+}
 
 TrialStatus parse_status(const std::string& name) {
   for (int i = 0; i < 6; ++i)

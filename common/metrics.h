@@ -8,7 +8,7 @@
 namespace hpsweep {
 
 struct EpochMetrics {
-  int64_t epoch = 0;  // 1-based
+  int64_t epoch = 0;                       // 1-based
   double train_loss = 0, train_error = 0;  // averaged over the epoch's minibatches, as d2l does
   double test_loss = 0, test_error = 0;    // evaluated after the epoch, dropout off
   double wall_seconds = 0;                 // the whole epoch: training and evaluation

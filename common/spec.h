@@ -41,8 +41,8 @@ struct SweepSpec {
   uint64_t seed = 0;
   SearchMethod method = SearchMethod::grid;
   MetricSpec metric;
-  int64_t run_cap = 0;  // 0: no cap (grid); required for random
-  TrialConfig base;     // the fixed blocks
+  int64_t run_cap = 0;                    // 0: no cap (grid); required for random
+  TrialConfig base;                       // the fixed blocks
   std::vector<ParameterSpec> parameters;  // in file order
 };
 

@@ -16,8 +16,9 @@
 namespace hpsweep {
 namespace {
 
-const char* kTopLevelKeys = "name, description, seed, method, metric, run_cap, dataset, model, "
-                            "training, parameters";
+const char* kTopLevelKeys =
+    "name, description, seed, method, metric, run_cap, dataset, model, "
+    "training, parameters";
 
 class SpecParser {
  public:
@@ -85,12 +86,14 @@ class SpecParser {
   }
 
   void parse_block(const YAML::Node& node, const std::string& block, TrialConfig& config) {
-    for_each_entry(node, block, [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
-      const std::string path = block + "." + key;
-      const ConfigField* field = find_config_field(path);
-      if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
-      field->set(config, parse_field_value(value, *field));
-    });
+    for_each_entry(
+        node, block,
+        [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
+          const std::string path = block + "." + key;
+          const ConfigField* field = find_config_field(path);
+          if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
+          field->set(config, parse_field_value(value, *field));
+        });
   }
 
   double parse_bound(const YAML::Node& node, const std::string& key) {
@@ -114,19 +117,29 @@ class SpecParser {
     param.path = path;
     // yaml-cpp nodes assign by value, so optional<> holds "the key was given".
     std::optional<YAML::Node> values_node, min_node, max_node, distribution_node;
-    for_each_entry(node, path, [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
-      if (key == "values") values_node.emplace(v);
-      else if (key == "min") min_node.emplace(v);
-      else if (key == "max") max_node.emplace(v);
-      else if (key == "distribution") distribution_node.emplace(v);
-      else fail(k, path + "." + key, "unknown key (known: values, distribution, min, max)");
-    });
+    for_each_entry(
+        node, path, [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+          if (key == "values")
+            values_node.emplace(v);
+          else if (key == "min")
+            min_node.emplace(v);
+          else if (key == "max")
+            max_node.emplace(v);
+          else if (key == "distribution")
+            distribution_node.emplace(v);
+          else
+            fail(k, path + "." + key, "unknown key (known: values, distribution, min, max)");
+        });
     if (distribution_node) {
       const std::string name = scalar(*distribution_node, path + ".distribution");
-      if (name == "uniform") param.distribution = Distribution::uniform;
-      else if (name == "log_uniform") param.distribution = Distribution::log_uniform;
-      else if (name == "int_uniform") param.distribution = Distribution::int_uniform;
-      else if (name == "categorical") param.distribution = Distribution::categorical;
+      if (name == "uniform")
+        param.distribution = Distribution::uniform;
+      else if (name == "log_uniform")
+        param.distribution = Distribution::log_uniform;
+      else if (name == "int_uniform")
+        param.distribution = Distribution::int_uniform;
+      else if (name == "categorical")
+        param.distribution = Distribution::categorical;
       else
         fail(*distribution_node, path + ".distribution",
              "must be one of uniform, log_uniform, int_uniform, categorical, got '" + name + "'");
@@ -134,20 +147,29 @@ class SpecParser {
     const bool needs_values = param.distribution == Distribution::values ||
                               param.distribution == Distribution::categorical;
     if (needs_values) {
-      if (!values_node) fail(node, path, "needs `values: [...]` or a `distribution` with `min` and `max`");
-      if (min_node || max_node) fail(min_node ? *min_node : *max_node, path, "`min`/`max` need a numeric `distribution`");
+      if (!values_node)
+        fail(node, path, "needs `values: [...]` or a `distribution` with `min` and `max`");
+      if (min_node || max_node)
+        fail(min_node ? *min_node : *max_node, path, "`min`/`max` need a numeric `distribution`");
       if (!values_node->IsSequence() || values_node->size() == 0)
         fail(*values_node, path + ".values", "expected a non-empty list [v1, v2, ...]");
       for (const YAML::Node& v : *values_node) param.values.push_back(parse_field_value(v, *field));
       return param;
     }
-    if (values_node) fail(*values_node, path + ".values", "`values` go with distribution: categorical, not " + distribution_name(param.distribution));
-    if (!min_node || !max_node) fail(node, path, distribution_name(param.distribution) + " needs both `min` and `max`");
+    if (values_node)
+      fail(*values_node, path + ".values",
+           "`values` go with distribution: categorical, not " +
+               distribution_name(param.distribution));
+    if (!min_node || !max_node)
+      fail(node, path, distribution_name(param.distribution) + " needs both `min` and `max`");
     const bool integer = param.distribution == Distribution::int_uniform;
     if (integer && field->kind != ValueKind::integer)
-      fail(*distribution_node, path + ".distribution", "int_uniform needs an integer parameter; this one is a " + kind_name(field->kind));
+      fail(*distribution_node, path + ".distribution",
+           "int_uniform needs an integer parameter; this one is a " + kind_name(field->kind));
     if (!integer && field->kind != ValueKind::real)
-      fail(*distribution_node, path + ".distribution", distribution_name(param.distribution) + " needs a real parameter; this one is a " + kind_name(field->kind));
+      fail(*distribution_node, path + ".distribution",
+           distribution_name(param.distribution) + " needs a real parameter; this one is a " +
+               kind_name(field->kind));
     // Bounds are sampled inclusively, so each must itself be a valid value.
     const ValueKind bound_kind = integer ? ValueKind::integer : ValueKind::real;
     const ConfigValue min_value = parse_value(*min_node, path + ".min", bound_kind);
@@ -157,7 +179,9 @@ class SpecParser {
     param.min = *value_number(min_value);
     param.max = *value_number(max_value);
     if (param.min > param.max)
-      fail(*min_node, path + ".min", "min (" + value_string(min_value) + ") is greater than max (" + value_string(max_value) + ")");
+      fail(*min_node, path + ".min",
+           "min (" + value_string(min_value) + ") is greater than max (" + value_string(max_value) +
+               ")");
     if (param.distribution == Distribution::log_uniform && param.min <= 0)
       fail(*min_node, path + ".min", "log_uniform needs min > 0, got " + value_string(min_value));
     return param;
@@ -172,45 +196,58 @@ class SpecParser {
     try {
       root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-      throw UserError(located_message(source_, e.mark.line + 1, e.mark.column + 1, "", "malformed YAML: " + e.msg));
+      throw UserError(located_message(source_, e.mark.line + 1, e.mark.column + 1, "",
+                                      "malformed YAML: " + e.msg));
     }
-    if (!root.IsMap()) fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
+    if (!root.IsMap())
+      fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
     std::optional<YAML::Node> method_node, parameters_node;
-    for_each_entry(root, "", [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
-      if (key == "name") spec.name = scalar(value, key);
-      else if (key == "description") scalar(value, key);
-      else if (key == "seed") {
-        const int64_t seed = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
-        if (seed < 0) fail(value, key, "must be >= 0, got " + std::to_string(seed));
-        spec.seed = static_cast<uint64_t>(seed);
-      } else if (key == "method") {
-        method_node.emplace(value);
-        const std::string method = scalar(value, key);
-        if (method == "grid") spec.method = SearchMethod::grid;
-        else if (method == "random") spec.method = SearchMethod::random;
-        else fail(value, key, "must be grid or random, got '" + method + "'");
-      } else if (key == "metric") {
-        parse_metric(value, spec.metric);
-      } else if (key == "run_cap") {
-        spec.run_cap = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
-        if (spec.run_cap < 1) fail(value, key, "must be >= 1, got " + std::to_string(spec.run_cap));
-      } else if (key == "dataset" || key == "model" || key == "training") {
-        parse_block(value, key, spec.base);
-      } else if (key == "parameters") {
-        parameters_node.emplace(value);
-      } else {
-        fail(key_node, key, std::string("unknown key (known: ") + kTopLevelKeys + ")");
-      }
-    });
+    for_each_entry(
+        root, "", [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
+          if (key == "name")
+            spec.name = scalar(value, key);
+          else if (key == "description")
+            scalar(value, key);
+          else if (key == "seed") {
+            const int64_t seed = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
+            if (seed < 0) fail(value, key, "must be >= 0, got " + std::to_string(seed));
+            spec.seed = static_cast<uint64_t>(seed);
+          } else if (key == "method") {
+            method_node.emplace(value);
+            const std::string method = scalar(value, key);
+            if (method == "grid")
+              spec.method = SearchMethod::grid;
+            else if (method == "random")
+              spec.method = SearchMethod::random;
+            else
+              fail(value, key, "must be grid or random, got '" + method + "'");
+          } else if (key == "metric") {
+            parse_metric(value, spec.metric);
+          } else if (key == "run_cap") {
+            spec.run_cap = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
+            if (spec.run_cap < 1)
+              fail(value, key, "must be >= 1, got " + std::to_string(spec.run_cap));
+          } else if (key == "dataset" || key == "model" || key == "training") {
+            parse_block(value, key, spec.base);
+          } else if (key == "parameters") {
+            parameters_node.emplace(value);
+          } else {
+            fail(key_node, key, std::string("unknown key (known: ") + kTopLevelKeys + ")");
+          }
+        });
     if (!method_node) fail(root, "method", "missing: say `method: grid` or `method: random`");
     if (parameters_node) {
-      for_each_entry(*parameters_node, "parameters", [&](const YAML::Node& k, const YAML::Node& v, const std::string& path) {
-        ParameterSpec param = parse_parameter(k, v, path);
-        if (spec.method == SearchMethod::grid && param.distribution != Distribution::values &&
-            param.distribution != Distribution::categorical)
-          fail(v, path, "method grid needs `values` for every parameter, not a " + distribution_name(param.distribution) + " distribution");
-        spec.parameters.push_back(std::move(param));
-      });
+      for_each_entry(*parameters_node, "parameters",
+                     [&](const YAML::Node& k, const YAML::Node& v, const std::string& path) {
+                       ParameterSpec param = parse_parameter(k, v, path);
+                       if (spec.method == SearchMethod::grid &&
+                           param.distribution != Distribution::values &&
+                           param.distribution != Distribution::categorical)
+                         fail(v, path,
+                              "method grid needs `values` for every parameter, not a " +
+                                  distribution_name(param.distribution) + " distribution");
+                       spec.parameters.push_back(std::move(param));
+                     });
     }
     if (spec.method == SearchMethod::random && spec.run_cap == 0)
       fail(*method_node, "run_cap", "method random needs `run_cap` (how many trials to draw)");
@@ -218,19 +255,24 @@ class SpecParser {
   }
 
   void parse_metric(const YAML::Node& node, MetricSpec& metric) {
-    for_each_entry(node, "metric", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
-      if (key == "name") {
-        metric.name = scalar(v, "metric.name");
-        if (metric.name != "test_error" && metric.name != "test_loss" && metric.name != "train_error" && metric.name != "train_loss")
-          fail(v, "metric.name", "must be one of test_error, test_loss, train_error, train_loss, got '" + metric.name + "'");
-      } else if (key == "goal") {
-        const std::string goal = scalar(v, "metric.goal");
-        if (goal != "minimize" && goal != "maximize") fail(v, "metric.goal", "must be minimize or maximize, got '" + goal + "'");
-        metric.minimize = goal == "minimize";
-      } else {
-        fail(k, "metric." + key, "unknown key (known: name, goal)");
-      }
-    });
+    for_each_entry(
+        node, "metric", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+          if (key == "name") {
+            metric.name = scalar(v, "metric.name");
+            if (metric.name != "test_error" && metric.name != "test_loss" &&
+                metric.name != "train_error" && metric.name != "train_loss")
+              fail(v, "metric.name",
+                   "must be one of test_error, test_loss, train_error, train_loss, got '" +
+                       metric.name + "'");
+          } else if (key == "goal") {
+            const std::string goal = scalar(v, "metric.goal");
+            if (goal != "minimize" && goal != "maximize")
+              fail(v, "metric.goal", "must be minimize or maximize, got '" + goal + "'");
+            metric.minimize = goal == "minimize";
+          } else {
+            fail(k, "metric." + key, "unknown key (known: name, goal)");
+          }
+        });
   }
 
  private:
@@ -253,11 +295,16 @@ SweepSpec load_spec_file(const std::string& path) {
 
 std::string distribution_name(Distribution distribution) {
   switch (distribution) {
-    case Distribution::values: return "values";
-    case Distribution::categorical: return "categorical";
-    case Distribution::uniform: return "uniform";
-    case Distribution::log_uniform: return "log_uniform";
-    case Distribution::int_uniform: return "int_uniform";
+    case Distribution::values:
+      return "values";
+    case Distribution::categorical:
+      return "categorical";
+    case Distribution::uniform:
+      return "uniform";
+    case Distribution::log_uniform:
+      return "log_uniform";
+    case Distribution::int_uniform:
+      return "int_uniform";
   }
   return "?";
 }

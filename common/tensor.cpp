@@ -10,8 +10,8 @@ namespace {
 constexpr std::align_val_t kAlignment{64};
 
 std::shared_ptr<float[]> allocate(int64_t count) {
-  float* raw = static_cast<float*>(::operator new[](sizeof(float) * std::max<int64_t>(count, 1),
-                                                    kAlignment));
+  float* raw = static_cast<float*>(
+      ::operator new[](sizeof(float) * std::max<int64_t>(count, 1), kAlignment));
   std::fill(raw, raw + count, 0.0f);
   return std::shared_ptr<float[]>(raw, [](float* p) { ::operator delete[](p, kAlignment); });
 }
@@ -72,6 +72,8 @@ Tensor Tensor::clone() const {
   return copy;
 }
 
-void Tensor::fill(float value) { std::fill(data_, data_ + size(), value); }
+void Tensor::fill(float value) {
+  std::fill(data_, data_ + size(), value);
+}
 
 }  // namespace hpsweep

@@ -6,7 +6,8 @@ namespace {
 // Forwards a trial's epochs to the coordinator's event queue.
 class QueueObserver : public TrialObserver {
  public:
-  QueueObserver(int64_t trial_id, BlockingQueue<WorkerEvent>& events) : trial_id_(trial_id), events_(events) {}
+  QueueObserver(int64_t trial_id, BlockingQueue<WorkerEvent>& events)
+      : trial_id_(trial_id), events_(events) {}
   void on_epoch(const EpochMetrics& metrics, CheckpointData checkpoint) override {
     events_.push(EpochEvent{trial_id_, metrics, std::move(checkpoint)});
   }
@@ -18,7 +19,8 @@ class QueueObserver : public TrialObserver {
 
 }  // namespace
 
-LocalWorkerPool::LocalWorkerPool(int workers, const DataCatalog& data) : data_(data), slots_(workers) {
+LocalWorkerPool::LocalWorkerPool(int workers, const DataCatalog& data)
+    : data_(data), slots_(workers) {
   for (int i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i); });
 }
 
@@ -32,7 +34,8 @@ LocalWorkerPool::~LocalWorkerPool() {
   for (std::thread& t : threads_) t.join();
 }
 
-void LocalWorkerPool::start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData> init) {
+void LocalWorkerPool::start(int worker, const Trial& trial,
+                            std::shared_ptr<const CheckpointData> init) {
   {
     std::lock_guard lock(mutex_);
     slots_[worker] = Slot{trial, std::move(init)};
@@ -56,7 +59,8 @@ void LocalWorkerPool::work(int worker) {
     }
     const Trial& trial = *slot.trial;
     QueueObserver observer(trial.id, events_);
-    TrialOutcome outcome = run_trial(trial, data_.at(trial.config.dataset.path), slot.init.get(), observer, stop_);
+    TrialOutcome outcome =
+        run_trial(trial, data_.at(trial.config.dataset.path), slot.init.get(), observer, stop_);
     events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
   }
 }

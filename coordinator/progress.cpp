@@ -16,14 +16,19 @@ std::string fixed(double value, int digits) {
 }  // namespace
 
 Progress::Progress(std::ostream& out, bool interactive, int64_t total, MetricSpec metric)
-    : out_(out), interactive_(interactive), total_(total), metric_(std::move(metric)),
+    : out_(out),
+      interactive_(interactive),
+      total_(total),
+      metric_(std::move(metric)),
       start_(std::chrono::steady_clock::now()) {}
 
 double Progress::elapsed_seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-void Progress::trial_started() { ++running_; }
+void Progress::trial_started() {
+  ++running_;
+}
 
 void Progress::epoch_finished(int64_t trial_id, const EpochMetrics& metrics) {
   const double value = curve_value(metrics, metric_.name);
@@ -34,7 +39,8 @@ void Progress::epoch_finished(int64_t trial_id, const EpochMetrics& metrics) {
   refresh();
 }
 
-void Progress::trial_finished(int64_t trial_id, TrialStatus status, int64_t epochs, const std::string& message) {
+void Progress::trial_finished(int64_t trial_id, TrialStatus status, int64_t epochs,
+                              const std::string& message) {
   --running_;
   ++done_;
   clear();
@@ -49,7 +55,8 @@ std::string Progress::status_line() const {
   std::string line = std::to_string(done_) + "/" + std::to_string(total_) + " done, " +
                      std::to_string(running_) + " running";
   if (best_trial_)
-    line += ", best " + metric_.name + " " + fixed(best_value_, 4) + " (trial " + trial_name(*best_trial_) + ")";
+    line += ", best " + metric_.name + " " + fixed(best_value_, 4) + " (trial " +
+            trial_name(*best_trial_) + ")";
   return line + ", " + fixed(elapsed_seconds(), 0) + " s";
 }
 

@@ -19,7 +19,8 @@ class Progress {
 
   void trial_started();
   void epoch_finished(int64_t trial_id, const EpochMetrics& metrics);
-  void trial_finished(int64_t trial_id, TrialStatus status, int64_t epochs, const std::string& message);
+  void trial_finished(int64_t trial_id, TrialStatus status, int64_t epochs,
+                      const std::string& message);
   // Redraws the status line (interactive terminals only).
   void refresh();
   // Clears the status line before other output.

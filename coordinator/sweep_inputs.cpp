@@ -8,7 +8,8 @@
 namespace hpsweep {
 namespace {
 
-void check_subset(int64_t wanted, int64_t available, const std::string& key, const std::string& path) {
+void check_subset(int64_t wanted, int64_t available, const std::string& key,
+                  const std::string& path) {
   if (wanted > available)
     throw UserError(key + ": " + std::to_string(wanted) + " is more than the " +
                     std::to_string(available) + " samples in " + path);
@@ -34,11 +35,13 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec) {
     const std::string& init_path = trial.config.training.init_from;
     if (init_path.empty()) continue;
     if (!inputs.init_checkpoints.count(init_path))
-      inputs.init_checkpoints.emplace(init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
+      inputs.init_checkpoints.emplace(
+          init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
     try {
       build_trial_model(trial, data.train, inputs.init_for(trial).get());
     } catch (const UserError& e) {
-      throw UserError(std::string("training.init_from: trial ") + trial_name(trial.id) + ": " + e.what());
+      throw UserError(std::string("training.init_from: trial ") + trial_name(trial.id) + ": " +
+                      e.what());
     }
   }
   return inputs;

@@ -26,18 +26,21 @@ std::filesystem::path prepare_out_dir(const std::string& out_dir) {
   return dir;
 }
 
-int default_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
+int default_workers() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 }  // namespace
 
-SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options, const std::atomic<bool>& stop,
-                       std::ostream& log) {
+SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options,
+                       const std::atomic<bool>& stop, std::ostream& log) {
   const SweepInputs inputs = load_sweep_inputs(spec);
   const std::filesystem::path dir = prepare_out_dir(options.out_dir);
   SweepWriter writer((dir / "sweep.h5").string(), spec, inputs.trials);
 
   const int64_t total = static_cast<int64_t>(inputs.trials.size());
-  const int workers = std::min<int64_t>(options.workers > 0 ? options.workers : default_workers(), std::max<int64_t>(total, 1));
+  const int workers = std::min<int64_t>(options.workers > 0 ? options.workers : default_workers(),
+                                        std::max<int64_t>(total, 1));
   log << "sweep '" << spec.name << "': " << total << " trials on " << workers << " local worker"
       << (workers == 1 ? "" : "s") << ", results in " << dir.string() << "\n";
   Progress progress(log, options.interactive, total, spec.metric);
@@ -79,7 +82,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options, const s
     }
     if (auto* epoch = std::get_if<EpochEvent>(&*event)) {
       // Checkpoint first: once the curves show an epoch, its checkpoint exists.
-      write_checkpoint_file((dir / "checkpoints" / (trial_name(epoch->trial_id) + ".h5")).string(), epoch->checkpoint);
+      write_checkpoint_file((dir / "checkpoints" / (trial_name(epoch->trial_id) + ".h5")).string(),
+                            epoch->checkpoint);
       writer.append_epoch(epoch->trial_id, epoch->metrics);
       writer.flush();
       progress.epoch_finished(epoch->trial_id, epoch->metrics);
@@ -89,7 +93,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options, const s
     writer.set_status(done.trial_id, done.outcome.status, done.outcome.message);
     writer.flush();
     ++summary.counts[done.outcome.status];
-    progress.trial_finished(done.trial_id, done.outcome.status, done.outcome.epoch, done.outcome.message);
+    progress.trial_finished(done.trial_id, done.outcome.status, done.outcome.epoch,
+                            done.outcome.message);
     free_workers.push_back(done.worker);
     --running;
     dispatch();

@@ -29,7 +29,7 @@ struct SweepSummary {
 };
 
 // Throws UserError for bad input (before anything is written) and Error for I/O failures.
-SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options, const std::atomic<bool>& stop,
-                       std::ostream& log);
+SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options,
+                       const std::atomic<bool>& stop, std::ostream& log);
 
 }  // namespace hpsweep

@@ -34,7 +34,8 @@ class WorkerPool {
   virtual ~WorkerPool() = default;
   virtual int worker_count() const = 0;
   // Starts `trial` on `worker`, which must be free. `init` holds init_from parameters or null.
-  virtual void start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData> init) = 0;
+  virtual void start(int worker, const Trial& trial,
+                     std::shared_ptr<const CheckpointData> init) = 0;
   // The next event, or nullopt after `timeout` without one. Blocks without spinning.
   virtual std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) = 0;
   // Asks running trials to stop at their next minibatch; each still reports TrialDoneEvent.

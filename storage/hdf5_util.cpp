@@ -7,7 +7,9 @@
 
 namespace hpsweep::h5 {
 
-void quiet_errors() { H5::Exception::dontPrint(); }
+void quiet_errors() {
+  H5::Exception::dontPrint();
+}
 
 namespace {
 
@@ -17,7 +19,8 @@ const H5::StrType& string_type() {
 }
 
 template <typename T>
-void write_scalar(H5::H5Object& object, const std::string& name, const H5::DataType& type, const T& value) {
+void write_scalar(H5::H5Object& object, const std::string& name, const H5::DataType& type,
+                  const T& value) {
   if (object.attrExists(name)) object.removeAttr(name);
   H5::Attribute attribute = object.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
   attribute.write(type, &value);
@@ -40,7 +43,9 @@ void write_attribute(H5::H5Object& object, const std::string& name, double value
   write_scalar(object, name, H5::PredType::NATIVE_DOUBLE, value);
 }
 
-bool has_attribute(const H5::H5Object& object, const std::string& name) { return object.attrExists(name); }
+bool has_attribute(const H5::H5Object& object, const std::string& name) {
+  return object.attrExists(name);
+}
 
 std::string read_string_attribute(const H5::H5Object& object, const std::string& name) {
   H5::Attribute attribute = object.openAttribute(name);
@@ -71,7 +76,8 @@ H5T_class_t attribute_class(const H5::H5Object& object, const std::string& name)
   return object.openAttribute(name).getTypeClass();
 }
 
-void write_string_list(H5::Group& group, const std::string& name, const std::vector<std::string>& items) {
+void write_string_list(H5::Group& group, const std::string& name,
+                       const std::vector<std::string>& items) {
   std::vector<const char*> pointers;
   for (const std::string& s : items) pointers.push_back(s.c_str());
   const hsize_t count = items.size();

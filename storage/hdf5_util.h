@@ -30,7 +30,8 @@ double read_double_attribute(const H5::H5Object& object, const std::string& name
 // The attribute's value as a number when it is numeric, else nullopt-like NaN check by caller.
 H5T_class_t attribute_class(const H5::H5Object& object, const std::string& name);
 
-void write_string_list(H5::Group& group, const std::string& name, const std::vector<std::string>& items);
+void write_string_list(H5::Group& group, const std::string& name,
+                       const std::vector<std::string>& items);
 std::vector<std::string> read_string_list(const H5::Group& group, const std::string& name);
 
 void write_tensor(H5::Group& group, const std::string& name, const Tensor& tensor);

@@ -19,18 +19,26 @@ std::string config_text(const TrialConfig& config) {
   return text;
 }
 
-void write_value_attribute(H5::H5Object& object, const std::string& name, const ConfigValue& value) {
-  if (auto* b = std::get_if<bool>(&value)) h5::write_attribute(object, name, int64_t{*b});
-  else if (auto* i = std::get_if<int64_t>(&value)) h5::write_attribute(object, name, *i);
-  else if (auto* d = std::get_if<double>(&value)) h5::write_attribute(object, name, *d);
-  else h5::write_attribute(object, name, std::get<std::string>(value));
+void write_value_attribute(H5::H5Object& object, const std::string& name,
+                           const ConfigValue& value) {
+  if (auto* b = std::get_if<bool>(&value))
+    h5::write_attribute(object, name, int64_t{*b});
+  else if (auto* i = std::get_if<int64_t>(&value))
+    h5::write_attribute(object, name, *i);
+  else if (auto* d = std::get_if<double>(&value))
+    h5::write_attribute(object, name, *d);
+  else
+    h5::write_attribute(object, name, std::get<std::string>(value));
 }
 
 ConfigValue read_value_attribute(const H5::H5Object& object, const std::string& name) {
   switch (h5::attribute_class(object, name)) {
-    case H5T_INTEGER: return h5::read_int_attribute(object, name);
-    case H5T_FLOAT: return h5::read_double_attribute(object, name);
-    default: return h5::read_string_attribute(object, name);
+    case H5T_INTEGER:
+      return h5::read_int_attribute(object, name);
+    case H5T_FLOAT:
+      return h5::read_double_attribute(object, name);
+    default:
+      return h5::read_string_attribute(object, name);
   }
 }
 
@@ -69,10 +77,12 @@ std::vector<double> read_curve(const H5::Group& curves, const std::string& name)
 
 }  // namespace
 
-SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec, const std::vector<Trial>& trials)
+SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec,
+                         const std::vector<Trial>& trials)
     : path_(path) {
   h5::quiet_errors();
-  if (std::filesystem::exists(path)) throw UserError(path + ": already exists; pick a new --out folder");
+  if (std::filesystem::exists(path))
+    throw UserError(path + ": already exists; pick a new --out folder");
   std::vector<std::string> swept;
   for (const ParameterSpec& p : spec.parameters) swept.push_back(p.path);
   h5::write_atomically(path, [&](H5::H5File& file) {
@@ -81,7 +91,8 @@ SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec, const s
     h5::write_attribute(file, "name", spec.name);
     h5::write_attribute(file, "spec", spec.yaml_text);
     h5::write_attribute(file, "metric_name", spec.metric.name);
-    h5::write_attribute(file, "metric_goal", std::string(spec.metric.minimize ? "minimize" : "maximize"));
+    h5::write_attribute(file, "metric_goal",
+                        std::string(spec.metric.minimize ? "minimize" : "maximize"));
     h5::write_attribute(file, "seed", spec.seed);
     H5::Group root = file.openGroup("/");
     h5::write_string_list(root, "swept_parameters", swept);
@@ -113,7 +124,9 @@ SweepWriter::~SweepWriter() {
   }
 }
 
-H5::Group SweepWriter::trial_group(int64_t trial_id) { return file_.openGroup("/trials/" + trial_name(trial_id)); }
+H5::Group SweepWriter::trial_group(int64_t trial_id) {
+  return file_.openGroup("/trials/" + trial_name(trial_id));
+}
 
 void SweepWriter::set_status(int64_t trial_id, TrialStatus status, const std::string& message) {
   try {
@@ -121,20 +134,25 @@ void SweepWriter::set_status(int64_t trial_id, TrialStatus status, const std::st
     h5::write_attribute(group, "status", status_name(status));
     h5::write_attribute(group, "message", message);
   } catch (const H5::Exception& e) {
-    throw Error(path_ + ": cannot record the status of trial " + trial_name(trial_id) + ": " + e.getDetailMsg());
+    throw Error(path_ + ": cannot record the status of trial " + trial_name(trial_id) + ": " +
+                e.getDetailMsg());
   }
 }
 
 void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
   try {
     H5::Group curves = trial_group(trial_id).openGroup("curves");
-    for (const std::string& name : curve_names()) append_value(curves, name, curve_value(metrics, name));
+    for (const std::string& name : curve_names())
+      append_value(curves, name, curve_value(metrics, name));
   } catch (const H5::Exception& e) {
-    throw Error(path_ + ": cannot append epoch to trial " + trial_name(trial_id) + ": " + e.getDetailMsg());
+    throw Error(path_ + ": cannot append epoch to trial " + trial_name(trial_id) + ": " +
+                e.getDetailMsg());
   }
 }
 
-void SweepWriter::flush() { file_.flush(H5F_SCOPE_GLOBAL); }
+void SweepWriter::flush() {
+  file_.flush(H5F_SCOPE_GLOBAL);
+}
 
 int64_t TrialRecord::epochs() const {
   auto it = curves.find("epoch");
@@ -143,7 +161,8 @@ int64_t TrialRecord::epochs() const {
 
 SweepRecord read_sweep_file(const std::string& path) {
   h5::quiet_errors();
-  if (!std::filesystem::exists(path)) throw UserError(path + ": no such file (is this a sweep's --out folder?)");
+  if (!std::filesystem::exists(path))
+    throw UserError(path + ": no such file (is this a sweep's --out folder?)");
   SweepRecord record;
   std::string where = "/";
   try {
@@ -164,13 +183,16 @@ SweepRecord read_sweep_file(const std::string& path) {
       trial.seed = h5::read_uint_attribute(group, "seed");
       trial.status = parse_status(h5::read_string_attribute(group, "status"));
       trial.message = h5::read_string_attribute(group, "message");
-      for (const std::string& p : record.swept_parameters) trial.swept.push_back({p, read_value_attribute(group, p)});
+      for (const std::string& p : record.swept_parameters)
+        trial.swept.push_back({p, read_value_attribute(group, p)});
       H5::Group curves = group.openGroup("curves");
-      for (const std::string& curve : curve_names()) trial.curves[curve] = read_curve(curves, curve);
+      for (const std::string& curve : curve_names())
+        trial.curves[curve] = read_curve(curves, curve);
       record.trials.push_back(std::move(trial));
     }
   } catch (const H5::Exception& e) {
-    throw UserError(path + ": not a valid hpsweep sweep file (at " + where + ": " + e.getDetailMsg() + ")");
+    throw UserError(path + ": not a valid hpsweep sweep file (at " + where + ": " +
+                    e.getDetailMsg() + ")");
   } catch (const std::invalid_argument& e) {
     throw UserError(path + ": not a valid hpsweep sweep file (at " + where + ": " + e.what() + ")");
   }

@@ -1,12 +1,18 @@
 // The `hpsweep` executable as a user meets it: exit codes, messages, and no output for bad
 // input.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
+#include "storage/sweep_file.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 
@@ -45,7 +51,8 @@ TEST(Cli, BadSpecExitsTwoAndWritesNothing) {
   std::ofstream(spec) << "method: grid\ntraining: {lr: -1}\n";
   const Result r = run("run " + spec.string() + " --out " + (dir / "out").string());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.output, "hpsweep: error: " + spec.string() + ":2:16: training.lr: must be > 0, got -1\n");
+  EXPECT_EQ(r.output,
+            "hpsweep: error: " + spec.string() + ":2:16: training.lr: must be > 0, got -1\n");
   EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 }
 
@@ -56,16 +63,18 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("analyze /nonexistent").exit_code, 2);
   TempDir dir;
   EXPECT_EQ(run("analyze " + dir.path().string()).output,
-            "hpsweep: error: " + (dir / "sweep.h5").string() + ": no such file (is this a sweep's --out folder?)\n");
+            "hpsweep: error: " + (dir / "sweep.h5").string() +
+                ": no such file (is this a sweep's --out folder?)\n");
 }
 
 TEST(Cli, RunThenAnalyzeAsTextAndCsv) {
   TempDir dir;
   write_synthetic_fashion_mnist(dir / "data", 300, 100, 1);
   const auto spec = dir / "s.yaml";
-  std::ofstream(spec) << "name: cli\nmethod: grid\ndataset: {path: " << (dir / "data").string()
-                      << "}\nmodel: {width: 16}\ntraining: {epochs: 2, batch_size: 30}\nparameters:\n"
-                      << "  training.lr: {values: [0.1, 0.3]}\n";
+  std::ofstream(spec)
+      << "name: cli\nmethod: grid\ndataset: {path: " << (dir / "data").string()
+      << "}\nmodel: {width: 16}\ntraining: {epochs: 2, batch_size: 30}\nparameters:\n"
+      << "  training.lr: {values: [0.1, 0.3]}\n";
   const std::string out = (dir / "out").string();
   const Result ran = run("run " + spec.string() + " --out " + out + " --workers 2");
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
@@ -78,11 +87,59 @@ TEST(Cli, RunThenAnalyzeAsTextAndCsv) {
   const Result csv = run("analyze " + out + " --format csv");
   EXPECT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.output.substr(0, csv.output.find('\n')),
-            "trial,status,training.lr,epochs,train_error,test_error,gap,best_test_error,best_epoch,diagnosis");
+            "trial,status,training.lr,epochs,train_error,test_error,gap,best_test_error,best_epoch,"
+            "diagnosis");
   EXPECT_EQ(std::count(csv.output.begin(), csv.output.end(), '\n'), 3);
 
   const Result again = run("run " + spec.string() + " --out " + out);
   EXPECT_EQ(again.exit_code, 2) << "an existing sweep is never overwritten";
+}
+
+TEST(Cli, CtrlCStopsCleanlyAndKeepsWhatWasWritten) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 2000, 200, 2);
+  const auto spec = dir / "long.yaml";
+  std::ofstream(spec)
+      << "name: long\nmethod: grid\ndataset: {path: " << (dir / "data").string()
+      << "}\nmodel: {width: 64}\ntraining: {epochs: 1000, batch_size: 20}\nparameters:\n"
+      << "  training.lr: {values: [0.01, 0.02, 0.03]}\n";
+  const std::string out = (dir / "out").string(), log = (dir / "log").string(),
+                    spec_path = spec.string();
+  const char* argv[] = {
+      HPSWEEP_BINARY, "run", spec_path.c_str(), "--out", out.c_str(), "--workers", "2", nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, HPSWEEP_BINARY, &actions, nullptr, const_cast<char**>(argv), environ),
+            0);
+  // Wait until both running trials have recorded an epoch, then press Ctrl-C.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto epochs_recorded = [&] {
+    try {
+      const SweepRecord r = read_sweep_file(out + "/sweep.h5");
+      return r.trials[0].epochs() > 0 && r.trials[1].epochs() > 0;
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  while (!epochs_recorded() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto pressed = std::chrono::steady_clock::now();
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - pressed, std::chrono::seconds(5));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const SweepRecord r = read_sweep_file(out + "/sweep.h5");
+  EXPECT_EQ(r.trials[0].status, TrialStatus::interrupted);
+  EXPECT_EQ(r.trials[1].status, TrialStatus::interrupted);
+  EXPECT_EQ(r.trials[2].status, TrialStatus::pending);
+  EXPECT_GT(r.trials[0].epochs(), 0) << "epochs recorded before Ctrl-C are kept";
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("interrupted after"), std::string::npos) << text;
 }
 
 }  // namespace

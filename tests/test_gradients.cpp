@@ -30,7 +30,8 @@ TEST(Gradients, Dense) {
 
 TEST(Gradients, ReLUAwayFromTheKink) {
   ActivationLayer layer(Activation::relu);
-  expect_layer_gradients(layer, random_tensor({3, 11}, 4, /*kink_margin=*/0.05), BatchContext{Mode::train});
+  expect_layer_gradients(layer, random_tensor({3, 11}, 4, /*kink_margin=*/0.05),
+                         BatchContext{Mode::train});
 }
 
 TEST(Gradients, Sigmoid) {
@@ -68,10 +69,14 @@ TEST(Gradients, SoftmaxCrossEntropy) {
   const std::vector<int32_t> labels = {0, 3, 1, 1, 2};
   Tensor probabilities({batch, classes}), analytic({batch, classes});
   auto mean_loss = [&] {
-    return softmax_cross_entropy_forward(logits.data(), labels.data(), batch, classes, probabilities.data()).loss / batch;
+    return softmax_cross_entropy_forward(logits.data(), labels.data(), batch, classes,
+                                         probabilities.data())
+               .loss /
+           batch;
   };
   mean_loss();
-  softmax_cross_entropy_backward(probabilities.data(), labels.data(), batch, classes, 1.0f / batch, analytic.data());
+  softmax_cross_entropy_backward(probabilities.data(), labels.data(), batch, classes, 1.0f / batch,
+                                 analytic.data());
   expect_gradient_matches("softmax cross-entropy logits", logits, analytic, mean_loss);
 }
 
@@ -90,10 +95,13 @@ TEST(Gradients, WholeMlpWithDropoutAndSigmoid) {
   Tensor probabilities({5, 4}), dlogits({5, 4});
   auto loss = [&] {
     const Tensor& logits = model.forward(x, context);
-    return softmax_cross_entropy_forward(logits.data(), labels.data(), 5, 4, probabilities.data()).loss / 5;
+    return softmax_cross_entropy_forward(logits.data(), labels.data(), 5, 4, probabilities.data())
+               .loss /
+           5;
   };
   loss();
-  softmax_cross_entropy_backward(probabilities.data(), labels.data(), 5, 4, 1.0f / 5, dlogits.data());
+  softmax_cross_entropy_backward(probabilities.data(), labels.data(), 5, 4, 1.0f / 5,
+                                 dlogits.data());
   model.backward(dlogits);
   for (const NamedParameter& p : model.parameters()) {
     const Tensor analytic = p.parameter->grad.clone();

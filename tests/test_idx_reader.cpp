@@ -49,7 +49,8 @@ TEST(IdxReader, TruncatedGzipStreamIsAnError) {
   std::string bytes((std::istreambuf_iterator<char>(in)), {});
   const auto cut = dir / "cut.gz";
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-  EXPECT_NE(error_of(cut.string()).find(cut.string() + ": truncated"), std::string::npos) << error_of(cut.string());
+  EXPECT_NE(error_of(cut.string()).find(cut.string() + ": truncated"), std::string::npos)
+      << error_of(cut.string());
 }
 
 TEST(IdxReader, BadMagicAndMissingFile) {
@@ -57,13 +58,15 @@ TEST(IdxReader, BadMagicAndMissingFile) {
   const auto path = dir / "text";
   std::ofstream(path) << "hello world";
   EXPECT_EQ(error_of(path.string()), path.string() + ": not an IDX file (bad magic number)");
-  EXPECT_EQ(error_of((dir / "none").string()),
-            (dir / "none").string() + ": cannot open the IDX file (is dataset-fashion-mnist installed?)");
+  EXPECT_EQ(
+      error_of((dir / "none").string()),
+      (dir / "none").string() + ": cannot open the IDX file (is dataset-fashion-mnist installed?)");
 }
 
 TEST(FashionMnist, ScalesPixelsAndKeepsLabels) {
   TempDir dir;
-  write_idx_file(dir / "train-images-idx3-ubyte.gz", {2, 28, 28}, std::vector<uint8_t>(2 * 784, 255), true);
+  write_idx_file(dir / "train-images-idx3-ubyte.gz", {2, 28, 28},
+                 std::vector<uint8_t>(2 * 784, 255), true);
   write_idx_file(dir / "train-labels-idx1-ubyte.gz", {2}, {3, 9}, true);
   write_idx_file(dir / "t10k-images-idx3-ubyte", {1, 28, 28}, std::vector<uint8_t>(784, 51), false);
   write_idx_file(dir / "t10k-labels-idx1-ubyte", {1}, {0}, false);
@@ -77,7 +80,8 @@ TEST(FashionMnist, ScalesPixelsAndKeepsLabels) {
 
 TEST(FashionMnist, RealFilesWhenInstalled) {
   const std::string dir = "/usr/share/datasets/fashion-mnist";
-  if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz")) GTEST_SKIP() << "dataset-fashion-mnist not installed";
+  if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "dataset-fashion-mnist not installed";
   const TrainTestData data = load_fashion_mnist(dir);
   EXPECT_EQ(data.train.size(), 60000);
   EXPECT_EQ(data.test.size(), 10000);

@@ -46,7 +46,9 @@ TEST(Dropout, KeepsTheExpectationAndTheRate) {
   for (float m : mask) {
     sum += m;
     kept += m != 0.0f;
-    if (m != 0.0f) EXPECT_FLOAT_EQ(m, 1.0f / 0.7f);
+    if (m != 0.0f) {
+      EXPECT_FLOAT_EQ(m, 1.0f / 0.7f);
+    }
   }
   EXPECT_NEAR(sum / mask.size(), 1.0, 0.01);
   EXPECT_NEAR(static_cast<double>(kept) / mask.size(), 0.7, 0.01);
@@ -71,13 +73,14 @@ TEST(Gemm, TransposesMatchTheDefinition) {
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {
       float c[4] = {1, 1, 1, 1};
-      gemm(ta ? Transpose::yes : Transpose::no, tb ? Transpose::yes : Transpose::no, 2, 2, 3, 2.0f, a.data(),
-           ta ? 2 : 3, b.data(), tb ? 3 : 2, 0.5f, c, 2);
+      gemm(ta ? Transpose::yes : Transpose::no, tb ? Transpose::yes : Transpose::no, 2, 2, 3, 2.0f,
+           a.data(), ta ? 2 : 3, b.data(), tb ? 3 : 2, 0.5f, c, 2);
       for (int i = 0; i < 2; ++i)
         for (int j = 0; j < 2; ++j) {
           double expected = 0.5;
           for (int k = 0; k < 3; ++k)
-            expected += 2.0 * (ta ? a[k * 2 + i] : a[i * 3 + k]) * (tb ? b[j * 3 + k] : b[k * 2 + j]);
+            expected +=
+                2.0 * (ta ? a[k * 2 + i] : a[i * 3 + k]) * (tb ? b[j * 3 + k] : b[k * 2 + j]);
           EXPECT_NEAR(c[i * 2 + j], expected, 1e-5) << "ta=" << ta << " tb=" << tb;
         }
     }
@@ -100,9 +103,10 @@ TEST(Initializer, SchemesHaveTheirVariance) {
   const struct {
     InitScheme scheme;
     double expected_std;
-  } cases[] = {{InitScheme::normal, 0.05},
-               {InitScheme::xavier, std::sqrt(2.0 / (784 + 400))},  // uniform bound sqrt(6/(in+out))
-               {InitScheme::he, std::sqrt(2.0 / 784)}};
+  } cases[] = {
+      {InitScheme::normal, 0.05},
+      {InitScheme::xavier, std::sqrt(2.0 / (784 + 400))},  // uniform bound sqrt(6/(in+out))
+      {InitScheme::he, std::sqrt(2.0 / 784)}};
   for (const auto& c : cases) {
     Model model = build_model(config, {1, 28, 28}, 10);
     initialize_parameters(model, c.scheme, 0.05, 3);

@@ -32,11 +32,12 @@ TEST(Model, MlpFollowsDepthWidthAndDropout) {
   config.width = 256;
   config.dropout = 0.5;
   Model model = build_model(config, {1, 28, 28}, 10);
-  EXPECT_EQ(kinds(model), (std::vector<std::string>{"Flatten", "Linear", "ReLU", "Dropout", "Linear", "ReLU",
-                                                     "Dropout", "Linear"}));
+  EXPECT_EQ(kinds(model), (std::vector<std::string>{"Flatten", "Linear", "ReLU", "Dropout",
+                                                    "Linear", "ReLU", "Dropout", "Linear"}));
   std::vector<std::string> names;
   for (const NamedParameter& p : model.parameters()) names.push_back(p.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"1.weight", "1.bias", "4.weight", "4.bias", "7.weight", "7.bias"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"1.weight", "1.bias", "4.weight", "4.bias", "7.weight",
+                                             "7.bias"}));
   EXPECT_EQ(model.parameter_count(), 784 * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10);
   Tensor x({3, 1, 28, 28});
   EXPECT_EQ(model.forward(x, BatchContext{Mode::eval}).shape(), (Shape{3, 10}));
@@ -58,8 +59,10 @@ TEST(ModelState, LoadRejectsAnotherArchitectureByName) {
     load_parameters(target, snapshot_parameters(source), "a.h5");
     FAIL() << "expected UserError";
   } catch (const UserError& e) {
-    EXPECT_STREQ(e.what(), "a.h5: architecture differs from the trial's model: 1.weight has shape [32, 784] in "
-                           "the checkpoint, [64, 784] in the model");
+    EXPECT_STREQ(
+        e.what(),
+        "a.h5: architecture differs from the trial's model: 1.weight has shape [32, 784] in "
+        "the checkpoint, [64, 784] in the model");
   }
 }
 

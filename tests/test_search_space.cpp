@@ -17,7 +17,8 @@ training: {lr: 0.3}
 parameters:
   model.depth: {values: [1, 2]}
   model.dropout: {values: [0.0, 0.2, 0.5]}
-)", "g.yaml");
+)",
+                                    "g.yaml");
   const std::vector<Trial> trials = expand_trials(spec);
   ASSERT_EQ(trials.size(), 6u);
   EXPECT_EQ(trials[0].config.model.depth, 1);
@@ -39,8 +40,12 @@ parameters:
 
 TEST(SearchSpace, GridWithoutParametersIsOneTrialAndRunCapTruncates) {
   EXPECT_EQ(expand_trials(parse_spec("method: grid\n", "a.yaml")).size(), 1u);
-  EXPECT_EQ(expand_trials(parse_spec("method: grid\nrun_cap: 2\nparameters:\n  model.depth: {values: [1, 2, 3]}\n",
-                                     "a.yaml")).size(), 2u);
+  EXPECT_EQ(
+      expand_trials(
+          parse_spec("method: grid\nrun_cap: 2\nparameters:\n  model.depth: {values: [1, 2, 3]}\n",
+                     "a.yaml"))
+          .size(),
+      2u);
 }
 
 TEST(SearchSpace, RandomDrawsStayInBoundsAndAreReproducible) {
@@ -52,7 +57,8 @@ parameters:
   model.dropout: {distribution: uniform, min: 0.1, max: 0.5}
   model.depth: {distribution: int_uniform, min: 1, max: 3}
   model.activation: {values: [relu, tanh]}
-)", "r.yaml");
+)",
+                                    "r.yaml");
   const std::vector<Trial> trials = expand_trials(spec);
   ASSERT_EQ(trials.size(), 400u);
   std::set<int64_t> depths;
@@ -60,7 +66,8 @@ parameters:
   for (const Trial& t : trials) {
     EXPECT_GE(t.config.training.lr, 0.001);
     EXPECT_LE(t.config.training.lr, 1.0);
-    low_lr += t.config.training.lr < 0.0316;  // log-uniform: half the draws below the geometric mean
+    low_lr +=
+        t.config.training.lr < 0.0316;  // log-uniform: half the draws below the geometric mean
     EXPECT_GE(t.config.model.dropout, 0.1);
     EXPECT_LE(t.config.model.dropout, 0.5);
     depths.insert(t.config.model.depth);
@@ -68,7 +75,8 @@ parameters:
   EXPECT_EQ(depths, (std::set<int64_t>{1, 2, 3}));
   EXPECT_NEAR(low_lr / 400.0, 0.5, 0.08);
   const std::vector<Trial> again = expand_trials(spec);
-  for (size_t i = 0; i < trials.size(); ++i) EXPECT_EQ(trials[i].config.training.lr, again[i].config.training.lr);
+  for (size_t i = 0; i < trials.size(); ++i)
+    EXPECT_EQ(trials[i].config.training.lr, again[i].config.training.lr);
 }
 
 }  // namespace

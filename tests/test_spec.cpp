@@ -57,14 +57,16 @@ parameters:
   model.dropout: {distribution: uniform, min: 0, max: 0.5}
   model.depth: {distribution: int_uniform, min: 1, max: 3}
   model.activation: {distribution: categorical, values: [relu, tanh]}
-)", "r.yaml");
+)",
+                                    "r.yaml");
   EXPECT_EQ(spec.name, "r");  // from the file name
   EXPECT_EQ(spec.run_cap, 5);
   EXPECT_EQ(spec.parameters[0].distribution, Distribution::log_uniform);
   EXPECT_DOUBLE_EQ(spec.parameters[0].min, 0.001);
   EXPECT_DOUBLE_EQ(spec.parameters[0].max, 1.0);
   EXPECT_EQ(spec.parameters[2].distribution, Distribution::int_uniform);
-  EXPECT_EQ(spec.parameters[3].values, (std::vector<ConfigValue>{std::string("relu"), std::string("tanh")}));
+  EXPECT_EQ(spec.parameters[3].values,
+            (std::vector<ConfigValue>{std::string("relu"), std::string("tanh")}));
 }
 
 TEST(SpecErrors, MalformedYaml) {
@@ -74,18 +76,22 @@ TEST(SpecErrors, MalformedYaml) {
 
 TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
-            "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, run_cap, dataset, "
+            "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
+            "run_cap, dataset, "
             "model, training, parameters)");
-  EXPECT_EQ(error_of("method: grid\nmodel: {widht: 3}\n"),
-            "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "
-            "init_sigma)");
+  EXPECT_EQ(
+      error_of("method: grid\nmodel: {widht: 3}\n"),
+      "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "
+      "init_sigma)");
   EXPECT_EQ(error_of("method: grid\nmetric: {name: test_error, direction: up}\n"),
             "s.yaml:2:28: metric.direction: unknown key (known: name, goal)");
 }
 
 TEST(SpecErrors, WrongTypes) {
-  EXPECT_EQ(error_of("method: grid\ntraining: {lr: fast}\n"), "s.yaml:2:16: training.lr: expected a number, got 'fast'");
-  EXPECT_EQ(error_of("method: grid\nmodel: {depth: 1.5}\n"), "s.yaml:2:16: model.depth: expected an integer, got '1.5'");
+  EXPECT_EQ(error_of("method: grid\ntraining: {lr: fast}\n"),
+            "s.yaml:2:16: training.lr: expected a number, got 'fast'");
+  EXPECT_EQ(error_of("method: grid\nmodel: {depth: 1.5}\n"),
+            "s.yaml:2:16: model.depth: expected an integer, got '1.5'");
   EXPECT_EQ(error_of("method: grid\ntraining: {shuffle: maybe}\n"),
             "s.yaml:2:21: training.shuffle: expected true or false, got 'maybe'");
   EXPECT_EQ(error_of("method: grid\nmodel: {width: [1, 2]}\n"),
@@ -95,11 +101,16 @@ TEST(SpecErrors, WrongTypes) {
 }
 
 TEST(SpecErrors, OutOfRangeValues) {
-  EXPECT_EQ(error_of("method: grid\ntraining: {lr: 0}\n"), "s.yaml:2:16: training.lr: must be > 0, got 0");
-  EXPECT_EQ(error_of("method: grid\ntraining: {lr: -0.1}\n"), "s.yaml:2:16: training.lr: must be > 0, got -0.1");
-  EXPECT_EQ(error_of("method: grid\nmodel: {dropout: 1}\n"), "s.yaml:2:18: model.dropout: must be < 1, got 1");
-  EXPECT_EQ(error_of("method: grid\nmodel: {dropout: -0.1}\n"), "s.yaml:2:18: model.dropout: must be >= 0, got -0.1");
-  EXPECT_EQ(error_of("method: grid\nmodel: {depth: -1}\n"), "s.yaml:2:16: model.depth: must be >= 0, got -1");
+  EXPECT_EQ(error_of("method: grid\ntraining: {lr: 0}\n"),
+            "s.yaml:2:16: training.lr: must be > 0, got 0");
+  EXPECT_EQ(error_of("method: grid\ntraining: {lr: -0.1}\n"),
+            "s.yaml:2:16: training.lr: must be > 0, got -0.1");
+  EXPECT_EQ(error_of("method: grid\nmodel: {dropout: 1}\n"),
+            "s.yaml:2:18: model.dropout: must be < 1, got 1");
+  EXPECT_EQ(error_of("method: grid\nmodel: {dropout: -0.1}\n"),
+            "s.yaml:2:18: model.dropout: must be >= 0, got -0.1");
+  EXPECT_EQ(error_of("method: grid\nmodel: {depth: -1}\n"),
+            "s.yaml:2:16: model.depth: must be >= 0, got -1");
   EXPECT_EQ(error_of("method: grid\nparameters:\n  model.dropout: {values: [0.1, 1.5]}\n"),
             "s.yaml:3:33: model.dropout: must be < 1, got 1.5");
   EXPECT_EQ(error_of("seed: -3\nmethod: grid\n"), "s.yaml:1:7: seed: must be >= 0, got -3");
@@ -107,40 +118,55 @@ TEST(SpecErrors, OutOfRangeValues) {
 
 TEST(SpecErrors, SweptPathThatDoesNotExist) {
   const std::string message = error_of("method: grid\nparameters:\n  model.widht: {values: [1]}\n");
-  EXPECT_EQ(message.substr(0, message.find(" (known")), "s.yaml:3:3: model.widht: no such parameter path");
+  EXPECT_EQ(message.substr(0, message.find(" (known")),
+            "s.yaml:3:3: model.widht: no such parameter path");
 }
 
 TEST(SpecErrors, MinGreaterThanMax) {
-  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: uniform, min: 0.5, max: 0.1}\n"),
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
+                     "uniform, min: 0.5, max: 0.1}\n"),
             "s.yaml:4:45: training.lr.min: min (0.5) is greater than max (0.1)");
 }
 
 TEST(SpecErrors, DistributionProblems) {
-  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: log_uniform, min: 0, max: 1}\n"),
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
+                     "log_uniform, min: 0, max: 1}\n"),
             "s.yaml:4:49: training.lr.min: must be > 0, got 0");
-  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  model.depth: {distribution: uniform, min: 1, max: 3}\n"),
-            "s.yaml:4:31: model.depth.distribution: uniform needs a real parameter; this one is a integer");
-  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: normal, min: 1, max: 3}\n"),
-            "s.yaml:4:31: training.lr.distribution: must be one of uniform, log_uniform, int_uniform, categorical, "
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  model.depth: {distribution: "
+                     "uniform, min: 1, max: 3}\n"),
+            "s.yaml:4:31: model.depth.distribution: uniform needs a real parameter; this one is a "
+            "integer");
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
+                     "normal, min: 1, max: 3}\n"),
+            "s.yaml:4:31: training.lr.distribution: must be one of uniform, log_uniform, "
+            "int_uniform, categorical, "
             "got 'normal'");
-  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: uniform, min: 0.1}\n"),
+  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
+                     "uniform, min: 0.1}\n"),
             "s.yaml:4:16: training.lr: uniform needs both `min` and `max`");
-  EXPECT_EQ(error_of("method: grid\nparameters:\n  training.lr: {distribution: uniform, min: 0.1, max: 1}\n"),
-            "s.yaml:3:16: training.lr: method grid needs `values` for every parameter, not a uniform distribution");
+  EXPECT_EQ(
+      error_of(
+          "method: grid\nparameters:\n  training.lr: {distribution: uniform, min: 0.1, max: 1}\n"),
+      "s.yaml:3:16: training.lr: method grid needs `values` for every parameter, not a uniform "
+      "distribution");
   EXPECT_EQ(error_of("method: grid\nparameters:\n  training.lr: {values: []}\n"),
             "s.yaml:3:25: training.lr.values: expected a non-empty list [v1, v2, ...]");
 }
 
 TEST(SpecErrors, MethodAndRunCap) {
-  EXPECT_EQ(error_of("name: x\n"), "s.yaml:1:1: method: missing: say `method: grid` or `method: random`");
+  EXPECT_EQ(error_of("name: x\n"),
+            "s.yaml:1:1: method: missing: say `method: grid` or `method: random`");
   EXPECT_EQ(error_of("method: bayes\n"), "s.yaml:1:9: method: must be grid or random, got 'bayes'");
-  EXPECT_EQ(error_of("method: random\n"), "s.yaml:1:9: run_cap: method random needs `run_cap` (how many trials to draw)");
+  EXPECT_EQ(error_of("method: random\n"),
+            "s.yaml:1:9: run_cap: method random needs `run_cap` (how many trials to draw)");
   EXPECT_EQ(error_of("method: grid\nrun_cap: 0\n"), "s.yaml:2:10: run_cap: must be >= 1, got 0");
 }
 
 TEST(SpecErrors, DuplicateKeysAndNonMapping) {
-  EXPECT_EQ(error_of("method: grid\nmodel: {width: 3, width: 4}\n"), "s.yaml:2:19: model.width: duplicate key");
-  EXPECT_EQ(error_of("- a\n- b\n"), "s.yaml:1:1: the spec must be a YAML mapping (name:, method:, parameters:, ...)");
+  EXPECT_EQ(error_of("method: grid\nmodel: {width: 3, width: 4}\n"),
+            "s.yaml:2:19: model.width: duplicate key");
+  EXPECT_EQ(error_of("- a\n- b\n"),
+            "s.yaml:1:1: the spec must be a YAML mapping (name:, method:, parameters:, ...)");
 }
 
 TEST(SpecErrors, MissingFile) {

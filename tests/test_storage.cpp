@@ -16,7 +16,10 @@ namespace hpsweep::testing {
 namespace {
 
 SweepSpec two_trial_spec() {
-  return parse_spec("name: st\nmethod: grid\nparameters:\n  training.lr: {values: [0.1, 0.2]}\n  model.activation: {values: [tanh]}\n", "st.yaml");
+  return parse_spec(
+      "name: st\nmethod: grid\nparameters:\n  training.lr: {values: [0.1, 0.2]}\n  "
+      "model.activation: {values: [tanh]}\n",
+      "st.yaml");
 }
 
 EpochMetrics metrics(int64_t epoch) {
@@ -59,7 +62,8 @@ TEST(SweepFile, RoundTripsStatusesSweptValuesAndCurves) {
   EXPECT_EQ(std::get<double>(t.swept[0].value), 0.2);
   EXPECT_EQ(std::get<std::string>(t.swept[1].value), "tanh");
   for (const std::string& name : curve_names())
-    for (int64_t e = 1; e <= 3; ++e) EXPECT_EQ(t.curves.at(name)[e - 1], curve_value(metrics(e), name)) << name;
+    for (int64_t e = 1; e <= 3; ++e)
+      EXPECT_EQ(t.curves.at(name)[e - 1], curve_value(metrics(e), name)) << name;
 }
 
 TEST(SweepFile, RefusesToOverwriteAndRejectsForeignFiles) {
@@ -133,7 +137,9 @@ TEST(CheckpointFile, UnreadableFilesNameThemselves) {
     read_checkpoint_file((dir / "bad.h5").string());
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind((dir / "bad.h5").string() + ": not a readable hpsweep checkpoint", 0), 0u);
+    EXPECT_EQ(std::string(e.what()).rfind(
+                  (dir / "bad.h5").string() + ": not a readable hpsweep checkpoint", 0),
+              0u);
   }
 }
 

@@ -20,9 +20,11 @@ class SweepTest : public ::testing::Test {
   void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 600, 200, 5); }
 
   SweepSpec spec(const std::string& body) {
-    return parse_spec("name: tiny\nseed: 11\nmethod: grid\ndataset: {path: " + (dir_ / "data").string() +
-                          "}\nmodel: {width: 32, init: he}\ntraining: {epochs: 3, batch_size: 50, lr: 0.1}\n" + body,
-                      "tiny.yaml");
+    return parse_spec(
+        "name: tiny\nseed: 11\nmethod: grid\ndataset: {path: " + (dir_ / "data").string() +
+            "}\nmodel: {width: 32, init: he}\ntraining: {epochs: 3, batch_size: 50, lr: 0.1}\n" +
+            body,
+        "tiny.yaml");
   }
 
   SweepSummary run(const SweepSpec& s, const std::string& out, int workers = 2) {
@@ -31,7 +33,9 @@ class SweepTest : public ::testing::Test {
     return run_sweep(s, RunOptions{(dir_ / out).string(), workers, false}, stop, log);
   }
 
-  SweepRecord record(const std::string& out) { return read_sweep_file((dir_ / out / "sweep.h5").string()); }
+  SweepRecord record(const std::string& out) {
+    return read_sweep_file((dir_ / out / "sweep.h5").string());
+  }
 
   TempDir dir_;
 };
@@ -49,10 +53,12 @@ TEST_F(SweepTest, RecordsEveryTrialEpochAndCheckpoint) {
     EXPECT_EQ(t.status, TrialStatus::completed);
     ASSERT_EQ(t.epochs(), 3);
     EXPECT_EQ(t.curves.at("epoch"), (std::vector<double>{1, 2, 3}));
-    EXPECT_LT(t.curves.at("train_loss").back(), t.curves.at("train_loss").front()) << "loss must fall";
+    EXPECT_LT(t.curves.at("train_loss").back(), t.curves.at("train_loss").front())
+        << "loss must fall";
     EXPECT_LT(t.curves.at("test_error").back(), 0.5) << "the synthetic classes are learnable";
     EXPECT_GT(t.curves.at("samples_per_second").back(), 0);
-    const CheckpointData c = read_checkpoint_file((dir_ / "out" / "checkpoints" / (trial_name(t.id) + ".h5")).string());
+    const CheckpointData c =
+        read_checkpoint_file((dir_ / "out" / "checkpoints" / (trial_name(t.id) + ".h5")).string());
     EXPECT_EQ(c.epoch, 3);
     EXPECT_EQ(c.seed, t.seed);
     EXPECT_EQ(c.optimizer.steps, 3 * 12);  // 600 samples / batch 50, 3 epochs
@@ -72,7 +78,8 @@ TEST_F(SweepTest, SameSpecTwiceGivesBitwiseIdenticalCurves) {
   const SweepRecord a = record("a"), b = record("b");
   for (size_t i = 0; i < a.trials.size(); ++i)
     for (const char* curve : {"train_loss", "train_error", "test_loss", "test_error"})
-      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve)) << "trial " << i << " " << curve;
+      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
   // Dropout changes the trajectory: the comparison above is not trivially true.
   EXPECT_NE(a.trials[0].curves.at("train_loss"), a.trials[2].curves.at("train_loss"));
 }
@@ -85,7 +92,8 @@ TEST_F(SweepTest, InitFromStartsAtTheCheckpointAndRejectsAnotherArchitecture) {
   fine_tune.base.training.init_from = checkpoint;
   fine_tune.base.training.epochs = 1;
   run(fine_tune, "second", 1);
-  EXPECT_LT(record("second").trials[0].curves.at("train_loss")[0], record("first").trials[0].curves.at("train_loss")[0] / 2);
+  EXPECT_LT(record("second").trials[0].curves.at("train_loss")[0],
+            record("first").trials[0].curves.at("train_loss")[0] / 2);
 
   SweepSpec wider = fine_tune;
   wider.base.model.width = 64;
@@ -93,9 +101,10 @@ TEST_F(SweepTest, InitFromStartsAtTheCheckpointAndRejectsAnotherArchitecture) {
     run(wider, "third", 1);
     FAIL() << "expected UserError";
   } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()), "training.init_from: trial 0000: " + checkpoint +
-                                         ": architecture differs from the trial's model: 1.weight has shape [32, "
-                                         "784] in the checkpoint, [64, 784] in the model");
+    EXPECT_EQ(std::string(e.what()),
+              "training.init_from: trial 0000: " + checkpoint +
+                  ": architecture differs from the trial's model: 1.weight has shape [32, "
+                  "784] in the checkpoint, [64, 784] in the model");
   }
   EXPECT_FALSE(std::filesystem::exists(dir_ / "third")) << "nothing is written for bad input";
 }
@@ -113,8 +122,8 @@ TEST_F(SweepTest, TooLargeSubsetIsRejectedBeforeWriting) {
     run(spec("parameters:\n  dataset.train_subset: {values: [100, 601]}\n"), "out");
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "dataset.train_subset: 601 is more than the 600 samples in " + (dir_ / "data").string());
+    EXPECT_EQ(std::string(e.what()), "dataset.train_subset: 601 is more than the 600 samples in " +
+                                         (dir_ / "data").string());
   }
   EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
 }
@@ -122,7 +131,8 @@ TEST_F(SweepTest, TooLargeSubsetIsRejectedBeforeWriting) {
 TEST_F(SweepTest, AStopRequestInterruptsRunningTrialsAndKeepsTheRest) {
   std::ostringstream log;
   std::atomic<bool> stop{true};
-  const SweepSummary summary = run_sweep(spec(kGrid), RunOptions{(dir_ / "out").string(), 2, false}, stop, log);
+  const SweepSummary summary =
+      run_sweep(spec(kGrid), RunOptions{(dir_ / "out").string(), 2, false}, stop, log);
   EXPECT_TRUE(summary.interrupted);
   const SweepRecord r = record("out");
   EXPECT_EQ(r.trials[0].status, TrialStatus::interrupted);

@@ -27,16 +27,19 @@ void initialize_parameters(Model& model, InitScheme scheme, double sigma, uint64
     const double fan_in = static_cast<double>(value.size()) / fan_out;
     switch (scheme) {
       case InitScheme::normal:
-        for (int64_t i = 0; i < value.size(); ++i) value[i] = static_cast<float>(sigma * rng.normal());
+        for (int64_t i = 0; i < value.size(); ++i)
+          value[i] = static_cast<float>(sigma * rng.normal());
         break;
       case InitScheme::xavier: {
         const double bound = std::sqrt(6.0 / (fan_in + fan_out));
-        for (int64_t i = 0; i < value.size(); ++i) value[i] = static_cast<float>(rng.uniform(-bound, bound));
+        for (int64_t i = 0; i < value.size(); ++i)
+          value[i] = static_cast<float>(rng.uniform(-bound, bound));
         break;
       }
       case InitScheme::he: {
         const double std_dev = std::sqrt(2.0 / fan_in);
-        for (int64_t i = 0; i < value.size(); ++i) value[i] = static_cast<float>(std_dev * rng.normal());
+        for (int64_t i = 0; i < value.size(); ++i)
+          value[i] = static_cast<float>(std_dev * rng.normal());
         break;
       }
     }

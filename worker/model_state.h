@@ -13,6 +13,7 @@ std::vector<NamedTensor> snapshot_parameters(const Model& model);
 
 // Requires the same names and shapes in the same order; throws UserError naming `source` and
 // the first parameter that differs.
-void load_parameters(Model& model, const std::vector<NamedTensor>& params, const std::string& source);
+void load_parameters(Model& model, const std::vector<NamedTensor>& params,
+                     const std::string& source);
 
 }  // namespace hpsweep

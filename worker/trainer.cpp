@@ -63,8 +63,8 @@ LossAndError evaluate(Model& model, const ImageDataset& set) {
     const int64_t end = std::min(set.size(), begin + kEvalBatch);
     const Tensor& logits = model.forward(set.images.rows(begin, end), BatchContext{Mode::eval});
     probabilities.resize(logits.shape());
-    const LossSums sums = softmax_cross_entropy_forward(logits.data(), set.labels.data() + begin,
-                                                        end - begin, logits.dim(1), probabilities.data());
+    const LossSums sums = softmax_cross_entropy_forward(
+        logits.data(), set.labels.data() + begin, end - begin, logits.dim(1), probabilities.data());
     total.loss += sums.loss;
     total.errors += sums.errors;
   }
@@ -80,13 +80,17 @@ ImageDataset subset(const ImageDataset& set, int64_t n, const char* key) {
   return set.first(n);
 }
 
-bool improves(double value, double best, bool minimize) { return minimize ? value < best : value > best; }
+bool improves(double value, double best, bool minimize) {
+  return minimize ? value < best : value > best;
+}
 
 TrialOutcome train(const Trial& trial, const TrainTestData& data, const CheckpointData* init,
                    TrialObserver& observer, const std::atomic<bool>& stop) {
   const TrainingConfig& cfg = trial.config.training;
-  const ImageDataset train_set = subset(data.train, trial.config.dataset.train_subset, "dataset.train_subset");
-  const ImageDataset test_set = subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
+  const ImageDataset train_set =
+      subset(data.train, trial.config.dataset.train_subset, "dataset.train_subset");
+  const ImageDataset test_set =
+      subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
   Model model = build_trial_model(trial, train_set, init);
   Sgd sgd(cfg.lr, cfg.weight_decay);
 
@@ -98,10 +102,12 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
   state.metric_name = trial.metric.name;
   for (int64_t epoch = 1; epoch <= cfg.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
-    const std::vector<int64_t> order = epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
+    const std::vector<int64_t> order =
+        epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
     LossSums sums;
     for (int64_t begin = 0; begin < train_set.size(); begin += cfg.batch_size) {
-      if (stop.load(std::memory_order_relaxed)) return {TrialStatus::interrupted, epoch - 1, "stopped by the user"};
+      if (stop.load(std::memory_order_relaxed))
+        return {TrialStatus::interrupted, epoch - 1, "stopped by the user"};
       const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
       gather_batch(train_set, order.data() + begin, count, images, labels);
       const BatchContext context{Mode::train, trial.seed, epoch, order.data() + begin};
@@ -110,8 +116,9 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
       const LossSums batch = softmax_cross_entropy_forward(logits.data(), labels.data(), count,
                                                            logits.dim(1), probabilities.data());
       if (!std::isfinite(batch.loss))
-        return {TrialStatus::diverged, epoch, "training loss became " + std::to_string(batch.loss) +
-                                                  " in epoch " + std::to_string(epoch)};
+        return {TrialStatus::diverged, epoch,
+                "training loss became " + std::to_string(batch.loss) + " in epoch " +
+                    std::to_string(epoch)};
       sums.loss += batch.loss;
       sums.errors += batch.errors;
       dlogits.resize(logits.shape());
@@ -123,8 +130,9 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
     const double train_seconds = seconds_since(epoch_start);
     const LossAndError test = evaluate(model, test_set);
     if (!std::isfinite(test.loss))
-      return {TrialStatus::diverged, epoch, "test loss became " + std::to_string(test.loss) +
-                                                " in epoch " + std::to_string(epoch)};
+      return {
+          TrialStatus::diverged, epoch,
+          "test loss became " + std::to_string(test.loss) + " in epoch " + std::to_string(epoch)};
     EpochMetrics metrics;
     metrics.epoch = epoch;
     metrics.train_loss = sums.loss / static_cast<double>(train_set.size());

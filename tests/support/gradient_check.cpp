@@ -20,14 +20,18 @@ void expect_gradient_matches(const std::string& what, Tensor& variable, const Te
     const double minus = loss();
     variable[i] = saved;
     const double numeric = (plus - minus) / (2.0 * tolerance.eps);
-    const double allowed = tolerance.absolute + tolerance.relative * std::max(std::abs(numeric), std::abs(double{analytic[i]}));
+    const double allowed =
+        tolerance.absolute +
+        tolerance.relative * std::max(std::abs(numeric), std::abs(double{analytic[i]}));
     if (std::abs(numeric - analytic[i]) > allowed && ++failures <= 5)
       ADD_FAILURE() << what << "[" << i << "]: analytic " << analytic[i] << ", numeric " << numeric;
   }
-  EXPECT_EQ(failures, 0) << what << ": " << failures << " of " << variable.size() << " elements differ";
+  EXPECT_EQ(failures, 0) << what << ": " << failures << " of " << variable.size()
+                         << " elements differ";
 }
 
-void expect_layer_gradients(Layer& layer, Tensor x, const BatchContext& context, GradientTolerance tolerance) {
+void expect_layer_gradients(Layer& layer, Tensor x, const BatchContext& context,
+                            GradientTolerance tolerance) {
   const Shape out_shape = layer.output_shape(x.shape());
   const Tensor weights = random_tensor(out_shape, 99);
   auto loss = [&] {
@@ -44,7 +48,8 @@ void expect_layer_gradients(Layer& layer, Tensor x, const BatchContext& context,
   expect_gradient_matches(layer.kind() + " input", x, input_grad, loss, tolerance);
   const auto params = layer.parameters();
   for (size_t i = 0; i < params.size(); ++i)
-    expect_gradient_matches(layer.kind() + " " + params[i]->name, params[i]->value, param_grads[i], loss, tolerance);
+    expect_gradient_matches(layer.kind() + " " + params[i]->name, params[i]->value, param_grads[i],
+                            loss, tolerance);
 }
 
 Tensor random_tensor(const Shape& shape, uint64_t seed, double kink_margin) {

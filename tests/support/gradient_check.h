@@ -13,7 +13,7 @@
 namespace hpsweep::testing {
 
 struct GradientTolerance {
-  double eps = 1e-2;       // float32 needs a large step; the ops tested are smooth within it
+  double eps = 1e-2;  // float32 needs a large step; the ops tested are smooth within it
   double absolute = 2e-3;
   double relative = 1e-2;
 };
@@ -23,7 +23,8 @@ void expect_gradient_matches(const std::string& what, Tensor& variable, const Te
                              const std::function<double()>& loss, GradientTolerance tolerance = {});
 
 // Checks a layer's input gradient and every parameter gradient at input x.
-void expect_layer_gradients(Layer& layer, Tensor x, const BatchContext& context, GradientTolerance tolerance = {});
+void expect_layer_gradients(Layer& layer, Tensor x, const BatchContext& context,
+                            GradientTolerance tolerance = {});
 
 // Uniform values in [-1, 1]; with kink_margin > 0, values are pushed at least that far from 0
 // (ReLU's derivative jumps there, so a finite difference across 0 is meaningless).

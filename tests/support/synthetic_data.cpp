@@ -17,7 +17,8 @@ void write_idx_file(const std::filesystem::path& path, const std::vector<int32_t
   bytes.insert(bytes.end(), data.begin(), data.end());
   if (!gzip) {
     std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     return;
   }
   gzFile file = gzopen(path.c_str(), "wb");
@@ -37,7 +38,8 @@ void write_split(const std::filesystem::path& dir, const std::string& prefix, in
       for (int c = 0; c < 28; ++c) {
         const bool band = r / 2 == label + 2;  // rows 4-5 for class 0, ..., 22-23 for class 9
         const double noise = rng.uniform(0.0, 90.0);
-        images[(static_cast<size_t>(n) * 28 + r) * 28 + c] = static_cast<uint8_t>(band ? 140 + noise : noise);
+        images[(static_cast<size_t>(n) * 28 + r) * 28 + c] =
+            static_cast<uint8_t>(band ? 140 + noise : noise);
       }
   }
   write_idx_file(dir / (prefix + "-images-idx3-ubyte.gz"), {count, 28, 28}, images, true);
@@ -46,7 +48,8 @@ void write_split(const std::filesystem::path& dir, const std::string& prefix, in
 
 }  // namespace
 
-void write_synthetic_fashion_mnist(const std::filesystem::path& dir, int train_count, int test_count, uint64_t seed) {
+void write_synthetic_fashion_mnist(const std::filesystem::path& dir, int train_count,
+                                   int test_count, uint64_t seed) {
   std::filesystem::create_directories(dir);
   Rng rng(seed);
   write_split(dir, "train", train_count, rng);

@@ -13,6 +13,7 @@ void write_idx_file(const std::filesystem::path& path, const std::vector<int32_t
                     const std::vector<uint8_t>& data, bool gzip);
 
 // Writes {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz with 28x28 images into `dir`.
-void write_synthetic_fashion_mnist(const std::filesystem::path& dir, int train_count, int test_count, uint64_t seed);
+void write_synthetic_fashion_mnist(const std::filesystem::path& dir, int train_count,
+                                   int test_count, uint64_t seed);
 
 }  // namespace hpsweep::testing

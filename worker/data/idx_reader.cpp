@@ -30,15 +30,18 @@ int64_t read_bytes(gzFile file, uint8_t* out, int64_t count) {
 
 IdxArray read_idx_file(const std::string& path) {
   GzFile file(gzopen(path.c_str(), "rb"));
-  if (!file) throw UserError(path + ": cannot open the IDX file (is dataset-fashion-mnist installed?)");
+  if (!file)
+    throw UserError(path + ": cannot open the IDX file (is dataset-fashion-mnist installed?)");
   uint8_t magic[4];
   if (read_bytes(file.get(), magic, 4) != 4) throw UserError(path + ": truncated IDX header");
-  if (magic[0] != 0 || magic[1] != 0) throw UserError(path + ": not an IDX file (bad magic number)");
+  if (magic[0] != 0 || magic[1] != 0)
+    throw UserError(path + ": not an IDX file (bad magic number)");
   if (magic[2] != 0x08)
     throw UserError(path + ": IDX element type 0x" + std::to_string(magic[2]) +
                     " is not supported (only unsigned bytes, 0x08)");
   const int rank = magic[3];
-  if (rank < 1 || rank > 4) throw UserError(path + ": IDX rank " + std::to_string(rank) + " is not 1 to 4");
+  if (rank < 1 || rank > 4)
+    throw UserError(path + ": IDX rank " + std::to_string(rank) + " is not 1 to 4");
   IdxArray array;
   int64_t count = 1;
   for (int i = 0; i < rank; ++i) {

@@ -36,7 +36,8 @@ ImageDataset load_split(const std::string& directory, const std::string& prefix)
   for (size_t i = 0; i < images.data.size(); ++i) set.images[i] = images.data[i] / 255.0f;
   set.labels.assign(labels.data.begin(), labels.data.end());
   for (int32_t label : set.labels)
-    if (label >= set.classes) throw UserError(labels_path + ": label " + std::to_string(label) + " is not in 0..9");
+    if (label >= set.classes)
+      throw UserError(labels_path + ": label " + std::to_string(label) + " is not in 0..9");
   return set;
 }
 

@@ -6,9 +6,12 @@ namespace hpsweep {
 
 std::string ActivationLayer::kind() const {
   switch (activation_) {
-    case Activation::relu: return "ReLU";
-    case Activation::sigmoid: return "Sigmoid";
-    case Activation::tanh: return "Tanh";
+    case Activation::relu:
+      return "ReLU";
+    case Activation::sigmoid:
+      return "Sigmoid";
+    case Activation::tanh:
+      return "Tanh";
   }
   return "?";
 }

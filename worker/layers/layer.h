@@ -20,9 +20,9 @@ enum class Mode { train, eval };
 // What a forward pass may depend on besides its input.
 struct BatchContext {
   Mode mode = Mode::eval;
-  uint64_t seed = 0;                   // the trial's seed
-  int64_t epoch = 0;                   // 1-based
-  const int64_t* sample_ids = nullptr; // global index of each row's sample (for dropout masks)
+  uint64_t seed = 0;                    // the trial's seed
+  int64_t epoch = 0;                    // 1-based
+  const int64_t* sample_ids = nullptr;  // global index of each row's sample (for dropout masks)
 };
 
 struct Parameter {
