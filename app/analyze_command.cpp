@@ -1,7 +1,9 @@
 // `hpsweep analyze DIR`: reads DIR/sweep.h5 (also while the sweep still runs) and prints the
 // per-trial generalization table, as aligned text or CSV.
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "analysis/analyze.h"
 #include "app/command_line.h"
@@ -11,6 +13,24 @@
 namespace po = boost::program_options;
 
 namespace hpsweep {
+namespace {
+
+// A sweep that is still running rewrites sweep.h5 between reads; HDF5 without SWMR gives a
+// reader no isolation, so a read that lands mid-update can fail. Such a failure passes on the
+// next try, while a file that is not a sweep fails every time.
+SweepRecord read_sweep_file_retrying(const std::string& path) {
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return read_sweep_file(path);
+    } catch (const UserError&) {
+      if (attempt == kAttempts || !std::filesystem::exists(path)) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    }
+  }
+}
+
+}  // namespace
 
 int analyze_command(const std::vector<std::string>& args) {
   po::options_description options("analyze options");
@@ -37,7 +57,7 @@ int analyze_command(const std::vector<std::string>& args) {
   const std::filesystem::path path = std::filesystem::is_directory(dir)
                                          ? std::filesystem::path(dir) / "sweep.h5"
                                          : std::filesystem::path(dir);
-  const SweepRecord sweep = read_sweep_file(path.string());
+  const SweepRecord sweep = read_sweep_file_retrying(path.string());
   print_analysis(sweep, rule, format == "csv" ? TableFormat::csv : TableFormat::text, std::cout);
   return kExitOk;
 }

@@ -1,7 +1,7 @@
 #include "common/config_fields.h"
 
 #include <cmath>
-#include <sstream>
+#include <charconv>
 
 namespace hpsweep {
 namespace {
@@ -69,10 +69,11 @@ std::vector<ConfigField> make_fields() {
   };
 }
 
+// The shortest text that reads back as the same double ("0.1", "1e-05", "0.0001234567").
 std::string number_string(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, x);
+  return std::string(buffer, result.ptr);
 }
 
 }  // namespace

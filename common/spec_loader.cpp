@@ -82,7 +82,8 @@ class SpecParser {
   ConfigValue parse_field_value(const YAML::Node& node, const ConfigField& field) {
     ConfigValue value = parse_value(node, field.path, field.kind);
     if (auto problem = check_value(field, value)) fail(node, field.path, *problem);
-    return value;
+    // "lr: 1" is a real: store it as one, so every trial's value has the field's type.
+    return field.kind == ValueKind::real ? real_value(value) : value;
   }
 
   void parse_block(const YAML::Node& node, const std::string& block, TrialConfig& config) {
@@ -94,10 +95,6 @@ class SpecParser {
           if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
           field->set(config, parse_field_value(value, *field));
         });
-  }
-
-  double parse_bound(const YAML::Node& node, const std::string& key) {
-    return std::get<double>(real_value(parse_value(node, key, ValueKind::real)));
   }
 
   static ConfigValue real_value(const ConfigValue& v) {

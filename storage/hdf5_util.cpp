@@ -29,10 +29,15 @@ void write_scalar(H5::H5Object& object, const std::string& name, const H5::DataT
 }  // namespace
 
 void write_attribute(H5::H5Object& object, const std::string& name, const std::string& value) {
-  if (object.attrExists(name)) object.removeAttr(name);
+  if (object.attrExists(name)) {
+    H5::Attribute attribute = object.openAttribute(name);
+    attribute.write(attribute.getStrType(), value);
+    return;
+  }
   H5::Attribute attribute = object.createAttribute(name, string_type(), H5::DataSpace(H5S_SCALAR));
   attribute.write(string_type(), value);
 }
+
 void write_attribute(H5::H5Object& object, const std::string& name, int64_t value) {
   write_scalar(object, name, H5::PredType::NATIVE_INT64, value);
 }

@@ -17,6 +17,8 @@ namespace hpsweep::h5 {
 // Silences HDF5's own error printing; failures surface as exceptions with our messages.
 void quiet_errors();
 
+// Strings are variable-length (h5py reads them as str) and rewritten in place when the
+// attribute exists, so readers of a live file never find it missing.
 void write_attribute(H5::H5Object& object, const std::string& name, const std::string& value);
 void write_attribute(H5::H5Object& object, const std::string& name, int64_t value);
 void write_attribute(H5::H5Object& object, const std::string& name, uint64_t value);

@@ -57,8 +57,10 @@ def read_idx(path):
 
 def load_test_set(directory="/usr/share/datasets/fashion-mnist", n=0):
     """The first n test images (0: all 10,000) scaled to [0, 1] as hpsweep does, and their labels."""
-    images = read_idx(os.path.join(directory, "t10k-images-idx3-ubyte.gz"))
-    labels = read_idx(os.path.join(directory, "t10k-labels-idx1-ubyte.gz"))
+    def path(stem):  # hpsweep prefers the gzipped file and accepts an unpacked one
+        return next(p for p in (os.path.join(directory, stem + s) for s in (".gz", "")) if os.path.exists(p))
+    images = read_idx(path("t10k-images-idx3-ubyte"))
+    labels = read_idx(path("t10k-labels-idx1-ubyte"))
     n = n or len(labels)
     x = torch.from_numpy(images[:n].astype(np.float32) / np.float32(255)).unsqueeze(1)  # [n, 1, 28, 28]
     return x, torch.from_numpy(labels[:n].astype(np.int64))
@@ -113,7 +115,9 @@ def check_trial(sweep_dir, sweep, trial, test_sets):
         assert root["epoch"] >= max(epochs, 1), f"trial {name}: checkpoint epoch {root['epoch']}, {epochs} in curves"
         assert rng["seed"] == trial["seed"] and rng["next_epoch"] == root["epoch"] + 1, f"trial {name}: rng {rng}"
         assert rng["scheme"] == "counter-splitmix64", rng["scheme"]
-        assert opt["type"] == "sgd" and opt["lr"] == float(config["training.lr"]), f"trial {name}: optimizer {opt}"
+        assert opt["type"] == "sgd" and opt["lr"] == float(config["training.lr"]) \
+            and opt["weight_decay"] == float(config["training.weight_decay"]), \
+            f"trial {name}: optimizer {opt}, config lr {config['training.lr']} weight_decay {config['training.weight_decay']}"
         batches = -(-(int(config["dataset.train_subset"]) or 60000) // int(config["training.batch_size"]))
         assert opt["steps"] == root["epoch"] * batches, f"trial {name}: {opt['steps']} steps after {root['epoch']} epochs"
         assert 1 <= best["epoch"] <= root["epoch"], f"trial {name}: best epoch {best['epoch']}"

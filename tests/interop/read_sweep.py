@@ -77,7 +77,7 @@ def check_file(path, require_completed):
             if status == "completed":
                 assert trial.attrs["message"] == "", f"trial {name}: completed with message {trial.attrs['message']!r}"
             config = parse_config(trial.attrs["config"])
-            for p in swept:  # the swept value is also in the config text (6 significant digits)
+            for p in swept:  # the swept value is also in the config text, exactly (shortest round trip)
                 value = trial.attrs[p]
                 if isinstance(value, str):
                     assert config[p] == value, f"trial {name}: {p} is {value!r}, config says {config[p]!r}"
@@ -85,7 +85,7 @@ def check_file(path, require_completed):
                     text = config[p]
                     number = {"true": 1.0, "false": 0.0}.get(text, None)
                     number = float(text) if number is None else number
-                    assert np.isclose(number, float(value), rtol=1e-5, atol=0), \
+                    assert number == float(value), \
                         f"trial {name}: {p} is {value}, config says {text}"
             curves = trial["curves"]
             assert set(curves) == {"epoch", *METRICS}, f"trial {name}: curves {sorted(curves)}"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Interop test: a tiny sweep read back with h5py/pandas and its checkpoints loaded into PyTorch.
+#   bash tests/interop/run_interop.sh HPSWEEP_BINARY WORK_DIR
+# Runs a 2-trial sweep into WORK_DIR/sweep, then read_sweep.py (the curves as one DataFrame)
+# and load_checkpoint_torch.py (each checkpoint's test metrics recomputed by PyTorch). Needs
+# Debian's /usr/bin/python3 with python3-h5py, -pandas, -numpy and -torch (the `python3` first
+# on PATH may lack them); without them, or without the dataset, prints SKIP and exits 77.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 HPSWEEP_BINARY WORK_DIR" >&2
+  exit 2
+fi
+binary=$1
+work=$2
+python=${HPSWEEP_PYTHON:-/usr/bin/python3}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+dataset=/usr/share/datasets/fashion-mnist
+
+if [[ ! -x $python ]] || ! "$python" -c 'import h5py, numpy, pandas, torch' 2>/dev/null; then
+  echo "SKIP: $python lacks h5py, numpy, pandas or torch (apt-get install python3-h5py python3-numpy python3-pandas python3-torch)"
+  exit 77
+fi
+if [[ ! -e $dataset/t10k-images-idx3-ubyte.gz && ! -e $dataset/t10k-images-idx3-ubyte ]]; then
+  echo "SKIP: Fashion-MNIST is not in $dataset (apt-get install dataset-fashion-mnist)"
+  exit 77
+fi
+if [[ ! -x $binary ]]; then
+  echo "error: $binary: not an executable" >&2
+  exit 2
+fi
+
+mkdir -p "$work"
+out=$work/sweep
+rm -rf "$out"  # hpsweep refuses an --out folder that already holds a sweep
+spec=$work/interop.yaml
+# test_subset 1000: the sweep's test metrics are over exactly the images PyTorch re-evaluates.
+cat > "$spec" <<'EOF'
+name: interop
+seed: 11
+method: grid
+metric: {name: test_error, goal: minimize}
+dataset: {name: fashion-mnist, train_subset: 2000, test_subset: 1000}
+model: {type: mlp, width: 64, depth: 1, dropout: 0.0, activation: relu, init: normal, init_sigma: 0.01}
+training: {epochs: 2, batch_size: 64, lr: 0.1, weight_decay: 0.001}
+parameters:
+  model.dropout: {values: [0.0, 0.5]}
+EOF
+
+echo "== hpsweep run $spec --out $out --workers 2"
+"$binary" run "$spec" --out "$out" --workers 2
+
+echo "== read_sweep.py"
+"$python" "$here/read_sweep.py" "$out" --require-completed
+
+echo "== load_checkpoint_torch.py"
+"$python" "$here/load_checkpoint_torch.py" "$out"
+
+echo "interop: OK"
