@@ -19,6 +19,7 @@ void BM_MlpTrainStep(benchmark::State& state) {
   Model model = build_model(config, {1, 28, 28}, 10);
   initialize_parameters(model, InitScheme::normal, 0.01, 1);
   Sgd sgd(0.1, 0.0);
+  LocalReducer reducer;
   Tensor images({batch, 1, 28, 28}), probabilities({batch, 10}), dlogits({batch, 10});
   std::vector<int32_t> labels(batch);
   std::vector<int64_t> ids(batch);
@@ -33,7 +34,7 @@ void BM_MlpTrainStep(benchmark::State& state) {
     softmax_cross_entropy_forward(logits.data(), labels.data(), batch, 10, probabilities.data());
     softmax_cross_entropy_backward(probabilities.data(), labels.data(), batch, 10, 1.0f / batch,
                                    dlogits.data());
-    model.backward(dlogits);
+    model.backward(dlogits, reducer);
     sgd.step(model);
   }
   state.counters["samples/s"] =

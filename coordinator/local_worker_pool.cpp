@@ -59,8 +59,9 @@ void LocalWorkerPool::work(int worker) {
     }
     const Trial& trial = *slot.trial;
     QueueObserver observer(trial.id, events_);
-    TrialOutcome outcome =
-        run_trial(trial, data_.at(trial.config.dataset.path), slot.init.get(), observer, stop_);
+    SoloGroup group;
+    TrialOutcome outcome = run_trial(trial, data_.at(trial.config.dataset.path), slot.init.get(),
+                                     observer, stop_, group);
     events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
   }
 }

@@ -102,7 +102,8 @@ TEST(Gradients, WholeMlpWithDropoutAndSigmoid) {
   loss();
   softmax_cross_entropy_backward(probabilities.data(), labels.data(), 5, 4, 1.0f / 5,
                                  dlogits.data());
-  model.backward(dlogits);
+  LocalReducer reducer;
+  model.backward(dlogits, reducer);
   for (const NamedParameter& p : model.parameters()) {
     const Tensor analytic = p.parameter->grad.clone();
     expect_gradient_matches(p.name, p.parameter->value, analytic, loss);

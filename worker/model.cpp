@@ -16,9 +16,25 @@ const Tensor& Model::forward(const Tensor& x, const BatchContext& context) {
   return *current;
 }
 
-void Model::backward(const Tensor& output_grad) {
+void Model::pack_gradients() {
+  int64_t total = 0;
+  for (const NamedParameter& p : parameters_) total += p.parameter->grad.size();
+  packed_gradients_ = Tensor({total});
+  int64_t offset = 0;
+  for (const NamedParameter& p : parameters_) {
+    Tensor& grad = p.parameter->grad;
+    grad = packed_gradients_.rows(offset, offset + grad.size()).reshaped(grad.shape());
+    offset += grad.size();
+  }
+}
+
+void Model::backward(const Tensor& output_grad, GradientReducer& reducer) {
   const Tensor* grad = &output_grad;
-  for (size_t i = layers_.size(); i-- > 0;) grad = &layers_[i]->backward(*grad, i > 0);
+  for (size_t i = layers_.size(); i-- > 0;) {
+    grad = &layers_[i]->backward(*grad, i > 0);
+    std::vector<Parameter*> params = layers_[i]->parameters();
+    for (auto p = params.rbegin(); p != params.rend(); ++p) reducer.add((*p)->grad);
+  }
 }
 
 int64_t Model::parameter_count() const {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "worker/gradient_reducer.h"
 #include "worker/layers/layer.h"
 
 namespace hpsweep {
@@ -19,10 +20,15 @@ struct NamedParameter {
 class Model {
  public:
   void add(std::unique_ptr<Layer> layer);
+  // Moves every parameter gradient into one contiguous buffer, in forward order, so a group
+  // can sum all of them with a single in-place allreduce. Called once all layers are added.
+  void pack_gradients();
 
   const Tensor& forward(const Tensor& x, const BatchContext& context);
-  // Backward through every layer from dL/d(output); the first layer computes no input gradient.
-  void backward(const Tensor& output_grad);
+  // Backward through every layer from dL/d(output); the first layer computes no input
+  // gradient. Each layer's gradients go to `reducer` as soon as that layer is done, last
+  // parameter first, so consecutive gradients form one contiguous range of the packed buffer.
+  void backward(const Tensor& output_grad, GradientReducer& reducer);
 
   // In forward order; each layer's parameters in its own order (weight, bias).
   const std::vector<NamedParameter>& parameters() const { return parameters_; }
@@ -32,6 +38,7 @@ class Model {
  private:
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<NamedParameter> parameters_;
+  Tensor packed_gradients_;
 };
 
 }  // namespace hpsweep

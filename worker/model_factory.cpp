@@ -14,6 +14,7 @@ Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t 
   model.add(std::make_unique<FlattenLayer>());
   if (config.type == "softmax") {
     model.add(std::make_unique<DenseLayer>(inputs, classes));
+    model.pack_gradients();
     return model;
   }
   if (config.type != "mlp") throw UserError("model.type: unknown model '" + config.type + "'");
@@ -25,6 +26,7 @@ Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t 
     width_in = config.width;
   }
   model.add(std::make_unique<DenseLayer>(width_in, classes));
+  model.pack_gradients();
   return model;
 }
 

@@ -56,20 +56,27 @@ struct LossAndError {
   double loss, error;
 };
 
-LossAndError evaluate(Model& model, const ImageDataset& set) {
-  LossSums total;
+// This rank's rows [first, last) of `count` rows split evenly over the group.
+std::pair<int64_t, int64_t> shard(int64_t count, const TrainingGroup& group) {
+  return {count * group.rank() / group.size(), count * (group.rank() + 1) / group.size()};
+}
+
+LossAndError evaluate(Model& model, const ImageDataset& set, TrainingGroup& group) {
+  const auto [first, last] = shard(set.size(), group);
+  double sums[2] = {0, 0};  // loss, errors
   Tensor probabilities;
-  for (int64_t begin = 0; begin < set.size(); begin += kEvalBatch) {
-    const int64_t end = std::min(set.size(), begin + kEvalBatch);
+  for (int64_t begin = first; begin < last; begin += kEvalBatch) {
+    const int64_t end = std::min(last, begin + kEvalBatch);
     const Tensor& logits = model.forward(set.images.rows(begin, end), BatchContext{Mode::eval});
     probabilities.resize(logits.shape());
-    const LossSums sums = softmax_cross_entropy_forward(
+    const LossSums batch = softmax_cross_entropy_forward(
         logits.data(), set.labels.data() + begin, end - begin, logits.dim(1), probabilities.data());
-    total.loss += sums.loss;
-    total.errors += sums.errors;
+    sums[0] += batch.loss;
+    sums[1] += static_cast<double>(batch.errors);
   }
+  group.sum(sums, 2);
   const double n = static_cast<double>(set.size());
-  return {total.loss / n, static_cast<double>(total.errors) / n};
+  return {sums[0] / n, sums[1] / n};
 }
 
 ImageDataset subset(const ImageDataset& set, int64_t n, const char* key) {
@@ -84,8 +91,12 @@ bool improves(double value, double best, bool minimize) {
   return minimize ? value < best : value > best;
 }
 
+// Per-step statistics summed over the group before the update: every rank sees the same
+// loss (so all agree on divergence) and the same stop votes (so all stop at the same step).
+enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
+
 TrialOutcome train(const Trial& trial, const TrainTestData& data, const CheckpointData* init,
-                   TrialObserver& observer, const std::atomic<bool>& stop) {
+                   TrialObserver& observer, const std::atomic<bool>& stop, TrainingGroup& group) {
   const TrainingConfig& cfg = trial.config.training;
   const ImageDataset train_set =
       subset(data.train, trial.config.dataset.train_subset, "dataset.train_subset");
@@ -93,6 +104,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
       subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
   Model model = build_trial_model(trial, train_set, init);
   Sgd sgd(cfg.lr, cfg.weight_decay);
+  const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
 
   Tensor images, dlogits, probabilities;
   std::vector<int32_t> labels;
@@ -100,43 +112,53 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
   state.trial_id = trial.id;
   state.seed = trial.seed;
   state.metric_name = trial.metric.name;
+  std::string observer_error;  // the observer failed (e.g. a checkpoint write): stop the group
   for (int64_t epoch = 1; epoch <= cfg.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     const std::vector<int64_t> order =
         epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
-    LossSums sums;
+    double epoch_loss = 0, epoch_errors = 0;
     for (int64_t begin = 0; begin < train_set.size(); begin += cfg.batch_size) {
-      if (stop.load(std::memory_order_relaxed))
-        return {TrialStatus::interrupted, epoch - 1, "stopped by the user"};
       const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
-      gather_batch(train_set, order.data() + begin, count, images, labels);
-      const BatchContext context{Mode::train, trial.seed, epoch, order.data() + begin};
-      const Tensor& logits = model.forward(images, context);
+      const auto [first, last] = shard(count, group);
+      const int64_t* ids = order.data() + begin + first;
+      gather_batch(train_set, ids, last - first, images, labels);
+      const Tensor& logits = model.forward(images, BatchContext{Mode::train, trial.seed, epoch, ids});
       probabilities.resize(logits.shape());
-      const LossSums batch = softmax_cross_entropy_forward(logits.data(), labels.data(), count,
-                                                           logits.dim(1), probabilities.data());
-      if (!std::isfinite(batch.loss))
+      const LossSums local = softmax_cross_entropy_forward(
+          logits.data(), labels.data(), last - first, logits.dim(1), probabilities.data());
+      const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
+      double stats[kStepStats] = {local.loss, static_cast<double>(local.errors), stop_here ? 1.0 : 0.0};
+      group.sum(stats, kStepStats);
+      if (stats[kStepStopVotes] > 0) {
+        if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
+        return {TrialStatus::interrupted, epoch - 1, "stopped by the user"};
+      }
+      if (!std::isfinite(stats[kStepLoss]))
         return {TrialStatus::diverged, epoch,
-                "training loss became " + std::to_string(batch.loss) + " in epoch " +
+                "training loss became " + std::to_string(stats[kStepLoss]) + " in epoch " +
                     std::to_string(epoch)};
-      sums.loss += batch.loss;
-      sums.errors += batch.errors;
+      epoch_loss += stats[kStepLoss];
+      epoch_errors += stats[kStepErrors];
       dlogits.resize(logits.shape());
-      softmax_cross_entropy_backward(probabilities.data(), labels.data(), count, logits.dim(1),
-                                     1.0f / static_cast<float>(count), dlogits.data());
-      model.backward(dlogits);
+      // Each rank scales by the *global* batch, so the group's sum is the batch-mean gradient.
+      softmax_cross_entropy_backward(probabilities.data(), labels.data(), last - first,
+                                     logits.dim(1), 1.0f / static_cast<float>(count),
+                                     dlogits.data());
+      model.backward(dlogits, *reducer);
+      reducer->finish();
       sgd.step(model);
     }
     const double train_seconds = seconds_since(epoch_start);
-    const LossAndError test = evaluate(model, test_set);
+    const LossAndError test = evaluate(model, test_set, group);
     if (!std::isfinite(test.loss))
       return {
           TrialStatus::diverged, epoch,
           "test loss became " + std::to_string(test.loss) + " in epoch " + std::to_string(epoch)};
     EpochMetrics metrics;
     metrics.epoch = epoch;
-    metrics.train_loss = sums.loss / static_cast<double>(train_set.size());
-    metrics.train_error = static_cast<double>(sums.errors) / static_cast<double>(train_set.size());
+    metrics.train_loss = epoch_loss / static_cast<double>(train_set.size());
+    metrics.train_error = epoch_errors / static_cast<double>(train_set.size());
     metrics.test_loss = test.loss;
     metrics.test_error = test.error;
     metrics.wall_seconds = seconds_since(epoch_start);
@@ -151,8 +173,13 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
       state.best_params = state.params;  // shares the snapshot's storage; both are read-only
     }
     state.optimizer = {"sgd", sgd.lr(), sgd.weight_decay(), sgd.steps(), {}};
-    observer.on_epoch(metrics, state);
+    try {
+      observer.on_epoch(metrics, state);
+    } catch (const std::exception& e) {
+      observer_error = e.what();
+    }
   }
+  if (!observer_error.empty()) return {TrialStatus::failed, cfg.epochs, observer_error};
   return {TrialStatus::completed, cfg.epochs, ""};
 }
 
@@ -171,9 +198,10 @@ Model build_trial_model(const Trial& trial, const ImageDataset& train, const Che
 }
 
 TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const CheckpointData* init,
-                       TrialObserver& observer, const std::atomic<bool>& stop) {
+                       TrialObserver& observer, const std::atomic<bool>& stop,
+                       TrainingGroup& group) {
   try {
-    return train(trial, data, init, observer, stop);
+    return train(trial, data, init, observer, stop, group);
   } catch (const std::exception& e) {
     return {TrialStatus::failed, 0, e.what()};
   }

@@ -11,6 +11,7 @@
 #include "common/trial.h"
 #include "worker/data/image_dataset.h"
 #include "worker/model.h"
+#include "worker/training_group.h"
 
 namespace hpsweep {
 
@@ -30,9 +31,12 @@ struct TrialOutcome {
 // from the trial seed. Throws UserError when `init` does not fit the architecture.
 Model build_trial_model(const Trial& trial, const ImageDataset& train, const CheckpointData* init);
 
-// Runs the whole trial. Never throws: an exception becomes a failed outcome with its message.
-// Checks `stop` between minibatches and returns `interrupted` when it is set.
+// Runs the whole trial on this rank's share of `group`; every rank of the group calls it with
+// the same arguments. Never throws: an exception becomes a failed outcome with its message, and
+// an exception from the observer (the leader's checkpoint write) stops the whole group at the
+// next step. Checks `stop` at every step; the group stops together when any rank votes so.
 TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const CheckpointData* init,
-                       TrialObserver& observer, const std::atomic<bool>& stop);
+                       TrialObserver& observer, const std::atomic<bool>& stop,
+                       TrainingGroup& group);
 
 }  // namespace hpsweep

@@ -1,0 +1,32 @@
+// The ranks that train one trial together, data-parallel: each computes gradients on its
+// shard of every global minibatch, and the group sums them. A group of one (dev mode, or
+// ranks_per_trial 1) needs no MPI at all, so both modes share one training loop.
+#pragma once
+
+#include <memory>
+
+#include "worker/gradient_reducer.h"
+
+namespace hpsweep {
+
+class TrainingGroup {
+ public:
+  virtual ~TrainingGroup() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  virtual std::unique_ptr<GradientReducer> make_reducer() = 0;
+  // Sums `count` doubles over the group in place (statistics: losses, error counts, votes).
+  virtual void sum(double* values, int count) = 0;
+
+  bool is_leader() const { return rank() == 0; }
+};
+
+class SoloGroup : public TrainingGroup {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  std::unique_ptr<GradientReducer> make_reducer() override { return std::make_unique<LocalReducer>(); }
+  void sum(double*, int) override {}
+};
+
+}  // namespace hpsweep
