@@ -18,7 +18,8 @@ void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k,
 //  - hpsweep owns the cores (one trial per worker thread or rank), so BLIS runs one thread;
 //  - on Intel CPUs with AVX-512, BLIS 0.9 often cannot tell how many FMA units the core has
 //    (always so in VMs) and falls back to its AVX2 'haswell' kernels at half the speed; we
-//    select its 'skx' kernels instead. A BLIS_ARCH_TYPE set by the user wins.
+//    select its 'skx' kernels instead. A BLIS_ARCH_TYPE set by the user (a number, as BLIS
+//    reads it: 0 = skx, 3 = haswell, 6 = zen3) wins.
 void blas_configure();
 
 }  // namespace hpsweep

@@ -1,0 +1,127 @@
+#include "common/communicator.h"
+
+#include <climits>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace hpsweep {
+namespace {
+
+void check(int code, const char* what) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  throw std::runtime_error(std::string(what) + ": " + std::string(text, length));
+}
+
+int as_int(int64_t count) {
+  if (count > INT_MAX) throw std::length_error("MPI message of more than 2^31 elements");
+  return static_cast<int>(count);
+}
+
+}  // namespace
+
+bool launched_by_mpi() {
+  for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (std::getenv(variable)) return true;
+  return false;
+}
+
+MpiRuntime::MpiRuntime(int* argc, char*** argv) {
+  int provided = 0;
+  check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  // Errors come back as codes that check() turns into exceptions, instead of aborting the job.
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+}
+
+MpiRuntime::~MpiRuntime() { MPI_Finalize(); }
+
+Communicator Communicator::world() {
+  return Communicator(std::make_shared<MPI_Comm>(MPI_COMM_WORLD));
+}
+
+int Communicator::rank() const {
+  int rank = 0;
+  MPI_Comm_rank(*comm_, &rank);
+  return rank;
+}
+
+int Communicator::size() const {
+  int size = 0;
+  MPI_Comm_size(*comm_, &size);
+  return size;
+}
+
+Communicator Communicator::split(int color, int key) const {
+  MPI_Comm result = MPI_COMM_NULL;
+  check(MPI_Comm_split(*comm_, color < 0 ? MPI_UNDEFINED : color, key, &result), "MPI_Comm_split");
+  if (result == MPI_COMM_NULL) return Communicator(nullptr);
+  return Communicator(std::shared_ptr<MPI_Comm>(new MPI_Comm(result), [](MPI_Comm* c) {
+    MPI_Comm_free(c);
+    delete c;
+  }));
+}
+
+void Communicator::allreduce_sum(float* values, int64_t count) const {
+  check(MPI_Allreduce(MPI_IN_PLACE, values, as_int(count), MPI_FLOAT, MPI_SUM, *comm_),
+        "MPI_Allreduce");
+}
+
+void Communicator::allreduce_sum(double* values, int64_t count) const {
+  check(MPI_Allreduce(MPI_IN_PLACE, values, as_int(count), MPI_DOUBLE, MPI_SUM, *comm_),
+        "MPI_Allreduce");
+}
+
+MPI_Request Communicator::start_allreduce_sum(float* values, int64_t count) const {
+  MPI_Request request;
+  check(MPI_Iallreduce(MPI_IN_PLACE, values, as_int(count), MPI_FLOAT, MPI_SUM, *comm_, &request),
+        "MPI_Iallreduce");
+  return request;
+}
+
+void Communicator::wait_all(std::vector<MPI_Request>& requests) {
+  check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
+        "MPI_Waitall");
+  requests.clear();
+}
+
+void Communicator::broadcast(int64_t* values, int count, int root) const {
+  check(MPI_Bcast(values, count, MPI_INT64_T, root, *comm_), "MPI_Bcast");
+}
+
+void Communicator::barrier() const { check(MPI_Barrier(*comm_), "MPI_Barrier"); }
+
+void Communicator::send(int destination, int tag, const std::vector<uint8_t>& bytes) const {
+  check(MPI_Send(bytes.data(), as_int(static_cast<int64_t>(bytes.size())), MPI_BYTE, destination,
+                 tag, *comm_),
+        "MPI_Send");
+}
+
+std::optional<ReceivedMessage> Communicator::receive(int source, int tag,
+                                                     std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = std::chrono::microseconds(20);
+  while (true) {
+    int waiting = 0;
+    MPI_Status status;
+    check(MPI_Iprobe(source, tag, *comm_, &waiting, &status), "MPI_Iprobe");
+    if (waiting) {
+      int count = 0;
+      MPI_Get_count(&status, MPI_BYTE, &count);
+      ReceivedMessage message{status.MPI_SOURCE, std::vector<uint8_t>(count)};
+      check(MPI_Recv(message.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, *comm_,
+                     MPI_STATUS_IGNORE),
+            "MPI_Recv");
+      return message;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    // Sleep longer the longer nothing comes: about 1 ms latency at most, near-zero CPU.
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(1000));
+  }
+}
+
+}  // namespace hpsweep

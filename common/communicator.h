@@ -1,0 +1,65 @@
+// A tiny MPI API for hpsweep: start-up and shutdown, communicator splits, the few collectives
+// training needs, and byte messages for the coordinator's control traffic. Callers never see
+// MPI types except the request handle of a non-blocking allreduce.
+//
+// Waiting is done by polling with a growing sleep rather than in MPI's blocking calls: Open
+// MPI's blocking receives spin a core, and the coordinator must not steal cores from workers.
+#pragma once
+
+#include <mpi.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace hpsweep {
+
+// True when this process was started by an MPI launcher (mpirun, mpiexec, srun).
+bool launched_by_mpi();
+
+// MPI_Init_thread on construction (funneled: only the main thread calls MPI), MPI_Finalize on
+// destruction.
+class MpiRuntime {
+ public:
+  MpiRuntime(int* argc, char*** argv);
+  ~MpiRuntime();
+  MpiRuntime(const MpiRuntime&) = delete;
+  MpiRuntime& operator=(const MpiRuntime&) = delete;
+};
+
+struct ReceivedMessage {
+  int source;
+  std::vector<uint8_t> bytes;
+};
+
+class Communicator {
+ public:
+  static Communicator world();
+
+  bool valid() const { return comm_ != nullptr; }
+  int rank() const;
+  int size() const;
+
+  // MPI_Comm_split; a negative color leaves this rank out (the result is not valid()).
+  Communicator split(int color, int key) const;
+
+  void allreduce_sum(float* values, int64_t count) const;
+  void allreduce_sum(double* values, int64_t count) const;
+  MPI_Request start_allreduce_sum(float* values, int64_t count) const;
+  static void wait_all(std::vector<MPI_Request>& requests);
+  void broadcast(int64_t* values, int count, int root) const;
+  void barrier() const;
+
+  void send(int destination, int tag, const std::vector<uint8_t>& bytes) const;
+  // Waits (sleeping between polls) up to `timeout` for a message with `tag` from `source`
+  // (MPI_ANY_SOURCE for any). A zero timeout looks once and never sleeps.
+  std::optional<ReceivedMessage> receive(int source, int tag, std::chrono::milliseconds timeout) const;
+
+ private:
+  explicit Communicator(std::shared_ptr<MPI_Comm> comm) : comm_(std::move(comm)) {}
+  std::shared_ptr<MPI_Comm> comm_;
+};
+
+}  // namespace hpsweep
