@@ -1,9 +1,11 @@
 // `hpsweep run SPEC --out DIR`: validates the spec, runs the sweep on local worker threads
 // (dev mode) and prints a summary. Ctrl-C (SIGINT) or SIGTERM stops the running trials at
 // their next minibatch; everything already recorded stays in DIR.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <algorithm>
 #include <iostream>
 
 #include "app/command_line.h"
@@ -11,7 +13,13 @@
 #include "common/blas.h"
 #include "common/spec.h"
 #include "common/trial.h"
+#include "common/communicator.h"
+#include "common/error.h"
+#include "coordinator/mpi_worker_pool.h"
+#include "coordinator/rank_layout.h"
+#include "coordinator/search_space.h"
 #include "coordinator/sweep_runner.h"
+#include "worker/group_worker.h"
 
 namespace po = boost::program_options;
 
@@ -26,6 +34,17 @@ extern "C" void request_stop(int signal) {
   std::signal(signal, SIG_DFL);  // a second Ctrl-C kills at once
 }
 
+// The coordinator's own CPU time: it waits by polling with sleeps, and this shows it stays
+// far below a core.
+void print_coordinator_load(double wall_seconds) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                     1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  std::cerr << "coordinator (rank 0): " << cpu << " s of CPU in " << wall_seconds << " s ("
+            << 100.0 * cpu / std::max(wall_seconds, 1e-9) << "% of a core)\n";
+}
+
 void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std::string& out_dir) {
   std::cerr << "\n"
             << (summary.interrupted ? "interrupted" : "finished") << " after "
@@ -38,6 +57,36 @@ void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std
               << trial_name(*summary.best_trial) << ")\n";
   std::cerr << "results: " << out_dir << "/sweep.h5; analyse with `hpsweep analyze " << out_dir
             << "`\n";
+}
+
+// Cluster mode: rank 0 coordinates, the other ranks serve trials in their groups. Every rank
+// reads the spec and expands the same trials, so a trial travels as its index alone.
+int run_cluster(const std::string& spec_path, const RunOptions& options, const std::atomic<bool>& stop) {
+  MpiRuntime mpi(nullptr, nullptr);
+  const Communicator world = Communicator::world();
+  const bool coordinator = world.rank() == 0;
+  SweepSpec spec;
+  RankLayout layout;
+  try {
+    spec = load_spec_file(spec_path);
+    layout = plan_ranks(world.size(), static_cast<int>(spec.resources.ranks_per_trial));
+  } catch (const UserError&) {
+    if (coordinator) throw;  // every rank fails alike; one message is enough
+    return kExitBadInput;
+  }
+  const int group_index = layout.group_of(world.rank());
+  const Communicator group = world.split(group_index, world.rank());
+  if (!coordinator) {
+    if (group.valid())
+      serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group, stop);
+    return stop.load() ? kExitInterrupted : kExitOk;
+  }
+  MpiWorkerPool pool(world, layout);  // shuts every group down when it goes, error or not
+  const SweepInputs inputs = load_sweep_inputs(spec);
+  const SweepSummary summary = run_sweep(spec, inputs, pool, options, stop, std::cerr);
+  print_summary(summary, spec, options.out_dir);
+  print_coordinator_load(summary.seconds);
+  return summary.interrupted ? kExitInterrupted : kExitOk;
 }
 
 }  // namespace
@@ -56,12 +105,14 @@ int run_command(const std::vector<std::string>& args) {
                           "usage: hpsweep run SPEC --out DIR [--workers N]", values))
     return kExitOk;
 
-  const SweepSpec spec = load_spec_file(spec_path);
   blas_configure();
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   RunOptions run_options{out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO))};
-  const SweepSummary summary = run_sweep(spec, run_options, g_stop_requested, std::cerr);
+  if (launched_by_mpi()) return run_cluster(spec_path, run_options, g_stop_requested);
+
+  const SweepSpec spec = load_spec_file(spec_path);
+  const SweepSummary summary = run_local_sweep(spec, run_options, g_stop_requested, std::cerr);
   print_summary(summary, spec, out_dir);
   return summary.interrupted ? kExitInterrupted : kExitOk;
 }

@@ -34,6 +34,17 @@ struct MetricSpec {
   bool minimize = true;
 };
 
+enum class ReducerKind {
+  fused,     // one in-place MPI_Allreduce of all gradients after the backward pass
+  bucketed,  // MPI_Iallreduce of each 1 MiB bucket as soon as backward has filled it
+};
+
+// How the sweep uses an MPI job (ignored in dev mode, where each trial runs on one thread).
+struct ResourcesSpec {
+  int64_t ranks_per_trial = 1;  // ranks 1..N-1 form groups of this size; rank 0 coordinates
+  ReducerKind reducer = ReducerKind::fused;
+};
+
 struct SweepSpec {
   std::string name;
   std::string source;     // file the spec came from, for messages
@@ -44,6 +55,7 @@ struct SweepSpec {
   int64_t run_cap = 0;                    // 0: no cap (grid); required for random
   TrialConfig base;                       // the fixed blocks
   std::vector<ParameterSpec> parameters;  // in file order
+  ResourcesSpec resources;
 };
 
 // Throws UserError naming file, line, column and key for any problem.

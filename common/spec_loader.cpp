@@ -18,7 +18,7 @@ namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, dataset, model, "
-    "training, parameters";
+    "training, parameters, resources";
 
 class SpecParser {
  public:
@@ -228,6 +228,8 @@ class SpecParser {
             parse_block(value, key, spec.base);
           } else if (key == "parameters") {
             parameters_node.emplace(value);
+          } else if (key == "resources") {
+            parse_resources(value, spec.resources);
           } else {
             fail(key_node, key, std::string("unknown key (known: ") + kTopLevelKeys + ")");
           }
@@ -249,6 +251,26 @@ class SpecParser {
     if (spec.method == SearchMethod::random && spec.run_cap == 0)
       fail(*method_node, "run_cap", "method random needs `run_cap` (how many trials to draw)");
     return spec;
+  }
+
+  void parse_resources(const YAML::Node& node, ResourcesSpec& resources) {
+    for_each_entry(
+        node, "resources", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+          if (key == "ranks_per_trial") {
+            resources.ranks_per_trial =
+                std::get<int64_t>(parse_value(v, "resources.ranks_per_trial", ValueKind::integer));
+            if (resources.ranks_per_trial < 1)
+              fail(v, "resources.ranks_per_trial",
+                   "must be >= 1, got " + std::to_string(resources.ranks_per_trial));
+          } else if (key == "reducer") {
+            const std::string reducer = scalar(v, "resources.reducer");
+            if (reducer != "fused" && reducer != "bucketed")
+              fail(v, "resources.reducer", "must be fused or bucketed, got '" + reducer + "'");
+            resources.reducer = reducer == "fused" ? ReducerKind::fused : ReducerKind::bucketed;
+          } else {
+            fail(k, "resources." + key, "unknown key (known: ranks_per_trial, reducer)");
+          }
+        });
   }
 
   void parse_metric(const YAML::Node& node, MetricSpec& metric) {

@@ -24,6 +24,10 @@ LocalWorkerPool::LocalWorkerPool(int workers, const DataCatalog& data)
   for (int i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i); });
 }
 
+std::string LocalWorkerPool::description() const {
+  return std::to_string(worker_count()) + " local worker thread" + (worker_count() == 1 ? "" : "s");
+}
+
 LocalWorkerPool::~LocalWorkerPool() {
   stop_ = true;
   {

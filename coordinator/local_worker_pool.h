@@ -25,6 +25,7 @@ class LocalWorkerPool : public WorkerPool {
   ~LocalWorkerPool() override;  // joins the threads; running trials are stopped first
 
   int worker_count() const override { return static_cast<int>(slots_.size()); }
+  std::string description() const override;
   void start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData> init) override;
   std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;
   void request_stop() override { stop_ = true; }

@@ -32,19 +32,27 @@ int default_workers() {
 
 }  // namespace
 
-SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options,
-                       const std::atomic<bool>& stop, std::ostream& log) {
+SweepSummary run_local_sweep(const SweepSpec& spec, const RunOptions& options,
+                             const std::atomic<bool>& stop, std::ostream& log) {
   const SweepInputs inputs = load_sweep_inputs(spec);
+  const int64_t trials = static_cast<int64_t>(inputs.trials.size());
+  const int workers = static_cast<int>(std::min<int64_t>(
+      options.workers > 0 ? options.workers : default_workers(), std::max<int64_t>(trials, 1)));
+  LocalWorkerPool pool(workers, inputs.data);
+  return run_sweep(spec, inputs, pool, options, stop, log);
+}
+
+SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
+                       const RunOptions& options, const std::atomic<bool>& stop,
+                       std::ostream& log) {
   const std::filesystem::path dir = prepare_out_dir(options.out_dir);
   SweepWriter writer((dir / "sweep.h5").string(), spec, inputs.trials);
 
   const int64_t total = static_cast<int64_t>(inputs.trials.size());
-  const int workers = std::min<int64_t>(options.workers > 0 ? options.workers : default_workers(),
-                                        std::max<int64_t>(total, 1));
-  log << "sweep '" << spec.name << "': " << total << " trials on " << workers << " local worker"
-      << (workers == 1 ? "" : "s") << ", results in " << dir.string() << "\n";
+  const int workers = pool.worker_count();
+  log << "sweep '" << spec.name << "': " << total << " trials on " << pool.description()
+      << ", results in " << dir.string() << "\n";
   Progress progress(log, options.interactive, total, spec.metric);
-  LocalWorkerPool pool(workers, inputs.data);
 
   std::deque<int64_t> pending;
   for (const Trial& trial : inputs.trials) pending.push_back(trial.id);
@@ -81,9 +89,10 @@ SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options,
       continue;
     }
     if (auto* epoch = std::get_if<EpochEvent>(&*event)) {
-      // Checkpoint first: once the curves show an epoch, its checkpoint exists.
-      write_checkpoint_file((dir / "checkpoints" / (trial_name(epoch->trial_id) + ".h5")).string(),
-                            epoch->checkpoint);
+      // Checkpoint first: once the curves show an epoch, its checkpoint exists. (In cluster
+      // mode the group leader has written it before reporting the epoch.)
+      if (epoch->checkpoint)
+        write_checkpoint_file(checkpoint_path(options.out_dir, epoch->trial_id), *epoch->checkpoint);
       writer.append_epoch(epoch->trial_id, epoch->metrics);
       writer.flush();
       progress.epoch_finished(epoch->trial_id, epoch->metrics);

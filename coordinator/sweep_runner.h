@@ -11,6 +11,8 @@
 
 #include "common/metrics.h"
 #include "common/spec.h"
+#include "coordinator/sweep_inputs.h"
+#include "coordinator/worker_pool.h"
 
 namespace hpsweep {
 
@@ -28,8 +30,17 @@ struct SweepSummary {
   bool interrupted = false;
 };
 
-// Throws UserError for bad input (before anything is written) and Error for I/O failures.
-SweepSummary run_sweep(const SweepSpec& spec, const RunOptions& options,
-                       const std::atomic<bool>& stop, std::ostream& log);
+// The coordinator's loop, the same in every mode: creates the output folder and sweep.h5,
+// hands the next pending trial to the first free worker of `pool`, and records what workers
+// report. Throws UserError when the output folder cannot hold a new sweep, Error for I/O
+// failures.
+SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
+                       const RunOptions& options, const std::atomic<bool>& stop,
+                       std::ostream& log);
+
+// Dev mode: validates the inputs (before anything is written), then runs the sweep on local
+// worker threads.
+SweepSummary run_local_sweep(const SweepSpec& spec, const RunOptions& options,
+                             const std::atomic<bool>& stop, std::ostream& log);
 
 }  // namespace hpsweep

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <variant>
 
 #include "common/checkpoint_data.h"
@@ -18,7 +19,8 @@ namespace hpsweep {
 struct EpochEvent {
   int64_t trial_id;
   EpochMetrics metrics;
-  CheckpointData checkpoint;
+  std::optional<CheckpointData> checkpoint;  // for the coordinator to write; none when the
+                                             // worker has written it (cluster mode)
 };
 
 struct TrialDoneEvent {
@@ -33,6 +35,7 @@ class WorkerPool {
  public:
   virtual ~WorkerPool() = default;
   virtual int worker_count() const = 0;
+  virtual std::string description() const = 0;  // "2 local worker threads"
   // Starts `trial` on `worker`, which must be free. `init` holds init_from parameters or null.
   virtual void start(int worker, const Trial& trial,
                      std::shared_ptr<const CheckpointData> init) = 0;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/trial.h"
 #include "common/version.h"
 #include "storage/hdf5_util.h"
 
@@ -28,6 +29,10 @@ std::vector<NamedTensor> read_params(const H5::Group& group) {
 }
 
 }  // namespace
+
+std::string checkpoint_path(const std::string& out_dir, int64_t trial_id) {
+  return (std::filesystem::path(out_dir) / "checkpoints" / (trial_name(trial_id) + ".h5")).string();
+}
 
 void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
   h5::quiet_errors();

@@ -3,11 +3,15 @@
 // /best, optimizer state under /optimizer and RNG state under /rng (docs/hdf5-schema.md).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "common/checkpoint_data.h"
 
 namespace hpsweep {
+
+// DIR/checkpoints/<id>.h5, where a sweep in DIR keeps trial <id>'s checkpoint.
+std::string checkpoint_path(const std::string& out_dir, int64_t trial_id);
 
 // Written to a temporary file, then renamed: an earlier checkpoint survives any crash.
 void write_checkpoint_file(const std::string& path, const CheckpointData& checkpoint);

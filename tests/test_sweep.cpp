@@ -30,7 +30,7 @@ class SweepTest : public ::testing::Test {
   SweepSummary run(const SweepSpec& s, const std::string& out, int workers = 2) {
     std::ostringstream log;
     std::atomic<bool> stop{false};
-    return run_sweep(s, RunOptions{(dir_ / out).string(), workers, false}, stop, log);
+    return run_local_sweep(s, RunOptions{(dir_ / out).string(), workers, false}, stop, log);
   }
 
   SweepRecord record(const std::string& out) {
@@ -132,7 +132,7 @@ TEST_F(SweepTest, AStopRequestInterruptsRunningTrialsAndKeepsTheRest) {
   std::ostringstream log;
   std::atomic<bool> stop{true};
   const SweepSummary summary =
-      run_sweep(spec(kGrid), RunOptions{(dir_ / "out").string(), 2, false}, stop, log);
+      run_local_sweep(spec(kGrid), RunOptions{(dir_ / "out").string(), 2, false}, stop, log);
   EXPECT_TRUE(summary.interrupted);
   const SweepRecord r = record("out");
   EXPECT_EQ(r.trials[0].status, TrialStatus::interrupted);

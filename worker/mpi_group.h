@@ -6,14 +6,10 @@
 #include <vector>
 
 #include "common/communicator.h"
+#include "common/spec.h"
 #include "worker/training_group.h"
 
 namespace hpsweep {
-
-enum class ReducerKind {
-  fused,     // one in-place MPI_Allreduce of all gradients after the backward pass
-  bucketed,  // MPI_Iallreduce of each bucket as soon as backward has filled it
-};
 
 // Sums all added tensors with as few blocking allreduces as their layout allows: tensors that
 // touch in memory (a model's packed gradients) are reduced as one range, with no copies.

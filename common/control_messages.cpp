@@ -1,0 +1,110 @@
+#include "common/control_messages.h"
+
+#include <cstring>
+
+#include "common/error.h"
+
+namespace hpsweep {
+namespace {
+
+constexpr uint32_t kMagic = 0x48505357;  // "HPSW"
+
+// Fixed-size fields are copied bytewise: every rank of a job runs the same binary on the same
+// kind of machine, so no byte-order conversion is needed.
+class Writer {
+ public:
+  template <typename T>
+  void put(const T& value) {
+    const auto* p = reinterpret_cast<const uint8_t*>(&value);
+    bytes_.insert(bytes_.end(), p, p + sizeof(T));
+  }
+  void put_string(const std::string& s) {
+    put(static_cast<uint64_t>(s.size()));
+    bytes_.insert(bytes_.end(), s.begin(), s.end());
+  }
+  std::vector<uint8_t> take() { return std::move(bytes_); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::vector<uint8_t>& bytes) : bytes_(bytes) {}
+  template <typename T>
+  T get() {
+    need(sizeof(T));
+    T value;
+    std::memcpy(&value, bytes_.data() + offset_, sizeof(T));
+    offset_ += sizeof(T);
+    return value;
+  }
+  std::string get_string() {
+    const auto size = get<uint64_t>();
+    need(size);
+    std::string s(bytes_.begin() + offset_, bytes_.begin() + offset_ + size);
+    offset_ += size;
+    return s;
+  }
+
+ private:
+  void need(size_t n) const {
+    if (offset_ + n > bytes_.size()) throw Error("control message truncated");
+  }
+  const std::vector<uint8_t>& bytes_;
+  size_t offset_ = 0;
+};
+
+}  // namespace
+
+std::vector<uint8_t> encode_message(const ControlMessage& message) {
+  Writer w;
+  w.put(kMagic);
+  w.put(kProtocolVersion);
+  w.put(static_cast<uint32_t>(message.index()));
+  if (auto* m = std::get_if<AssignTrialMessage>(&message)) {
+    w.put(m->trial_id);
+  } else if (auto* m = std::get_if<EpochMessage>(&message)) {
+    w.put(m->trial_id);
+    w.put(m->metrics);
+  } else if (auto* m = std::get_if<TrialEndMessage>(&message)) {
+    w.put(m->trial_id);
+    w.put(static_cast<int32_t>(m->status));
+    w.put(m->epoch);
+    w.put_string(m->message);
+  }
+  return w.take();
+}
+
+ControlMessage decode_message(const std::vector<uint8_t>& bytes) {
+  Reader r(bytes);
+  if (r.get<uint32_t>() != kMagic) throw Error("not an hpsweep control message");
+  const auto version = r.get<uint32_t>();
+  if (version != kProtocolVersion)
+    throw Error("control message of protocol version " + std::to_string(version) +
+                ", this hpsweep speaks version " + std::to_string(kProtocolVersion) +
+                ": run the same hpsweep binary on every rank");
+  switch (r.get<uint32_t>()) {
+    case 0:
+      return AssignTrialMessage{r.get<int64_t>()};
+    case 1:
+      return ShutdownMessage{};
+    case 2: {
+      EpochMessage m;
+      m.trial_id = r.get<int64_t>();
+      m.metrics = r.get<EpochMetrics>();
+      return m;
+    }
+    case 3: {
+      TrialEndMessage m;
+      m.trial_id = r.get<int64_t>();
+      m.status = static_cast<TrialStatus>(r.get<int32_t>());
+      m.epoch = r.get<int64_t>();
+      m.message = r.get_string();
+      return m;
+    }
+  }
+  throw Error("control message of unknown kind");
+}
+
+}  // namespace hpsweep

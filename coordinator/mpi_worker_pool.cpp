@@ -1,0 +1,49 @@
+#include "coordinator/mpi_worker_pool.h"
+
+#include "common/control_messages.h"
+#include "common/error.h"
+
+namespace hpsweep {
+
+MpiWorkerPool::MpiWorkerPool(const Communicator& world, RankLayout layout)
+    : world_(world), layout_(std::move(layout)) {}
+
+MpiWorkerPool::~MpiWorkerPool() {
+  const std::vector<uint8_t> shutdown = encode_message(ShutdownMessage{});
+  for (int group = 0; group < layout_.groups; ++group) {
+    try {
+      world_.send(layout_.leader_of(group), kControlTag, shutdown);
+    } catch (const std::exception&) {
+      // The job is going down anyway; mpirun reports ranks that did not finalize.
+    }
+  }
+}
+
+std::string MpiWorkerPool::description() const {
+  const int r = layout_.ranks_per_trial;
+  std::string text = std::to_string(layout_.groups) + " MPI group" + (layout_.groups == 1 ? "" : "s") +
+                     " of " + std::to_string(r) + " rank" + (r == 1 ? "" : "s");
+  if (!layout_.idle_ranks.empty())
+    text += " (" + std::to_string(layout_.idle_ranks.size()) + " rank" +
+            (layout_.idle_ranks.size() == 1 ? "" : "s") + " left idle)";
+  return text;
+}
+
+void MpiWorkerPool::start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData>) {
+  world_.send(layout_.leader_of(worker), kControlTag, encode_message(AssignTrialMessage{trial.id}));
+}
+
+std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds timeout) {
+  std::optional<ReceivedMessage> received = world_.receive(MPI_ANY_SOURCE, kControlTag, timeout);
+  if (!received) return std::nullopt;
+  const ControlMessage message = decode_message(received->bytes);
+  if (auto* epoch = std::get_if<EpochMessage>(&message))
+    return EpochEvent{epoch->trial_id, epoch->metrics, std::nullopt};
+  if (auto* end = std::get_if<TrialEndMessage>(&message))
+    return TrialDoneEvent{end->trial_id, layout_.group_of(received->source),
+                          TrialOutcome{end->status, end->epoch, end->message}};
+  throw Error("rank " + std::to_string(received->source) +
+              " sent the coordinator a message only the coordinator sends");
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,155 @@
+// Cluster-mode building blocks under mpirun with 2, 3 and 4 ranks (ctest runs each): the
+// collectives against closed-form sums, group splitting, and data-parallel training: the
+// group's parameters stay identical, and its losses match a single rank's.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "common/communicator.h"
+#include "coordinator/rank_layout.h"
+#include "coordinator/search_space.h"
+#include "support/synthetic_data.h"
+#include "support/temp_dir.h"
+#include "worker/mpi_group.h"
+#include "worker/trainer.h"
+
+namespace hpsweep::testing {
+namespace {
+
+TEST(Mpi, AllreduceMatchesClosedFormSums) {
+  const Communicator world = Communicator::world();
+  const int n = world.size(), r = world.rank();
+  double d[2] = {static_cast<double>(r), 1.0};
+  world.allreduce_sum(d, 2);
+  EXPECT_EQ(d[0], n * (n - 1) / 2.0);
+  EXPECT_EQ(d[1], n);
+}
+
+TEST(Mpi, ReducersSumContiguousAndSeparateTensors) {
+  const Communicator world = Communicator::world();
+  const int n = world.size(), r = world.rank();
+  for (ReducerKind kind : {ReducerKind::fused, ReducerKind::bucketed}) {
+    // Two tensors adjacent in memory (like packed gradients) and one elsewhere; the big one
+    // is larger than a 1 MiB bucket.
+    Tensor packed({300000 + 7}), separate({5});
+    Tensor first = packed.rows(0, 300000), second = packed.rows(300000, 300007);
+    for (int64_t i = 0; i < packed.size(); ++i) packed[i] = static_cast<float>(r + (i % 3));
+    for (int64_t i = 0; i < separate.size(); ++i) separate[i] = static_cast<float>(r * i);
+    MpiGroup group(world, kind);
+    auto reducer = group.make_reducer();
+    reducer->add(second);  // backward order: last parameter first
+    reducer->add(first);
+    reducer->add(separate);
+    reducer->finish();
+    int wrong = 0;
+    for (int64_t i = 0; i < packed.size(); ++i)
+      wrong += packed[i] != static_cast<float>(n * (n - 1) / 2 + n * (i % 3));
+    for (int64_t i = 0; i < separate.size(); ++i)
+      wrong += separate[i] != static_cast<float>(n * (n - 1) / 2 * i);
+    EXPECT_EQ(wrong, 0) << (kind == ReducerKind::fused ? "fused" : "bucketed");
+  }
+}
+
+TEST(Mpi, GroupsFollowTheRankLayout) {
+  const Communicator world = Communicator::world();
+  for (int ranks_per_trial : {1, 2}) {
+    if (world.size() - 1 < ranks_per_trial) continue;  // the same on every rank
+    const RankLayout layout = plan_ranks(world.size(), ranks_per_trial);
+    const int g = layout.group_of(world.rank());
+    const Communicator group = world.split(g, world.rank());
+    EXPECT_EQ(group.valid(), g >= 0);
+    double members = 0;  // count of each group's members, summed over the world
+    if (group.valid()) {
+      EXPECT_EQ(group.size(), ranks_per_trial);
+      EXPECT_EQ(world.rank() - group.rank(), layout.leader_of(g)) << "the leader is group rank 0";
+      members = 1;
+    }
+    world.allreduce_sum(&members, 1);
+    EXPECT_EQ(members, layout.groups * ranks_per_trial);
+    EXPECT_EQ(static_cast<int>(layout.idle_ranks.size()), world.size() - 1 - layout.groups * ranks_per_trial);
+  }
+}
+
+class CapturingObserver : public TrialObserver {
+ public:
+  void on_epoch(const EpochMetrics& m, CheckpointData c) override {
+    metrics.push_back(m);
+    checkpoint = std::move(c);
+  }
+  std::vector<EpochMetrics> metrics;
+  CheckpointData checkpoint;
+};
+
+// Batch 50 splits unevenly over 3 and 4 ranks, 620 samples leave a last batch of 20, and
+// dropout draws masks by sample, so every part of the sharding is exercised.
+Trial data_parallel_trial(const std::string& data_dir) {
+  const SweepSpec spec = parse_spec(
+      "seed: 5\nmethod: grid\ndataset: {path: " + data_dir +
+          "}\nmodel: {width: 24, depth: 2, dropout: 0.3, init: he}\n"
+          "training: {epochs: 1, batch_size: 50, lr: 0.05, weight_decay: 0.001}\n",
+      "dp.yaml");
+  return expand_trials(spec)[0];
+}
+
+TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
+  const Communicator world = Communicator::world();
+  TempDir dir;  // each rank writes and reads its own copy of the same data
+  write_synthetic_fashion_mnist(dir / "data", 620, 130, 9);
+  const TrainTestData data = load_fashion_mnist((dir / "data").string());
+  const Trial trial = data_parallel_trial((dir / "data").string());
+  std::atomic<bool> stop{false};
+
+  MpiGroup group(world, ReducerKind::fused);
+  CapturingObserver on_group;
+  const TrialOutcome outcome = run_trial(trial, data, nullptr, on_group, stop, group);
+  EXPECT_EQ(outcome.status, TrialStatus::completed) << outcome.message;
+
+  // Parameters: every rank's copy equals rank 0's, bit for bit.
+  int64_t mismatches = 0;
+  for (const NamedTensor& p : on_group.checkpoint.params) {
+    std::vector<double> mine(p.tensor.data(), p.tensor.data() + p.tensor.size());
+    std::vector<double> root = mine;
+    MPI_Bcast(root.data(), static_cast<int>(root.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);  // exact: floats fit doubles
+    for (size_t i = 0; i < mine.size(); ++i) mismatches += mine[i] != root[i];
+  }
+  double total = static_cast<double>(mismatches);
+  world.allreduce_sum(&total, 1);
+  EXPECT_EQ(total, 0) << "parameters differ across the group";
+
+  // The same trial on one rank alone: the same losses up to float rounding.
+  SoloGroup solo;
+  CapturingObserver alone;
+  run_trial(trial, data, nullptr, alone, stop, solo);
+  ASSERT_EQ(on_group.metrics.size(), 1u);
+  ASSERT_EQ(alone.metrics.size(), 1u);
+  const EpochMetrics& a = on_group.metrics[0];
+  const EpochMetrics& b = alone.metrics[0];
+  EXPECT_NEAR(a.train_loss, b.train_loss, 1e-4 * b.train_loss);
+  EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4 * b.test_loss);
+  EXPECT_NEAR(a.train_error, b.train_error, 1.5 / 620);  // a sample may flip at a tie
+  EXPECT_LT(b.train_loss, std::log(10.0)) << "the trial must learn for the comparison to mean much";
+}
+
+TEST(Mpi, SameRanksGiveBitwiseIdenticalResults) {
+  const Communicator world = Communicator::world();
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 620, 130, 9);
+  const TrainTestData data = load_fashion_mnist((dir / "data").string());
+  const Trial trial = data_parallel_trial((dir / "data").string());
+  std::atomic<bool> stop{false};
+  MpiGroup group(world, ReducerKind::bucketed);
+  CapturingObserver first, second;
+  run_trial(trial, data, nullptr, first, stop, group);
+  run_trial(trial, data, nullptr, second, stop, group);
+  EXPECT_EQ(first.metrics[0].train_loss, second.metrics[0].train_loss);
+  EXPECT_EQ(first.metrics[0].test_loss, second.metrics[0].test_loss);
+}
+
+}  // namespace
+}  // namespace hpsweep::testing
+
+int main(int argc, char** argv) {
+  hpsweep::MpiRuntime mpi(&argc, &argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,89 @@
+#include "worker/group_worker.h"
+
+#include <map>
+#include <memory>
+
+#include "common/control_messages.h"
+#include "common/error.h"
+#include "storage/checkpoint_file.h"
+#include "worker/mpi_group.h"
+#include "worker/trainer.h"
+
+namespace hpsweep {
+namespace {
+
+constexpr int kCoordinator = 0;
+constexpr int64_t kNoMoreTrials = -1;
+
+// The leader writes each epoch's checkpoint, then reports the epoch: once the coordinator
+// records an epoch, its checkpoint exists.
+class LeaderObserver : public TrialObserver {
+ public:
+  LeaderObserver(const Communicator& world, std::string out_dir, int64_t trial_id)
+      : world_(world), out_dir_(std::move(out_dir)), trial_id_(trial_id) {}
+  void on_epoch(const EpochMetrics& metrics, CheckpointData checkpoint) override {
+    write_checkpoint_file(checkpoint_path(out_dir_, trial_id_), checkpoint);
+    world_.send(kCoordinator, kControlTag, encode_message(EpochMessage{trial_id_, metrics}));
+  }
+
+ private:
+  const Communicator& world_;
+  std::string out_dir_;
+  int64_t trial_id_;
+};
+
+class SilentObserver : public TrialObserver {
+ public:
+  void on_epoch(const EpochMetrics&, CheckpointData) override {}
+};
+
+// The leader waits for the coordinator (sleeping between polls) and passes the trial on.
+int64_t next_trial(const Communicator& world, const Communicator& group) {
+  int64_t trial_id = kNoMoreTrials;
+  if (group.rank() == 0) {
+    std::optional<ReceivedMessage> received;
+    while (!(received = world.receive(kCoordinator, kControlTag, std::chrono::seconds(1)))) {
+    }
+    const ControlMessage message = decode_message(received->bytes);
+    if (auto* assign = std::get_if<AssignTrialMessage>(&message)) trial_id = assign->trial_id;
+  }
+  group.broadcast(&trial_id, 1, 0);
+  return trial_id;
+}
+
+std::unique_ptr<TrainingGroup> make_group(const Communicator& group, ReducerKind reducer) {
+  // A group of one trains exactly as dev mode does, without any MPI call.
+  if (group.size() == 1) return std::make_unique<SoloGroup>();
+  return std::make_unique<MpiGroup>(group, reducer);
+}
+
+}  // namespace
+
+void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, ReducerKind reducer,
+                  const Communicator& world, const Communicator& group,
+                  const std::atomic<bool>& stop) {
+  std::map<std::string, TrainTestData> datasets;
+  const std::unique_ptr<TrainingGroup> training_group = make_group(group, reducer);
+  for (int64_t id; (id = next_trial(world, group)) != kNoMoreTrials;) {
+    const Trial& trial = trials.at(id);
+    TrialOutcome outcome;
+    try {
+      const std::string& path = trial.config.dataset.path;
+      if (!datasets.count(path)) datasets.emplace(path, load_fashion_mnist(path));
+      std::unique_ptr<CheckpointData> init;
+      if (!trial.config.training.init_from.empty())
+        init = std::make_unique<CheckpointData>(read_checkpoint_file(trial.config.training.init_from));
+      LeaderObserver leader(world, out_dir, trial.id);
+      SilentObserver silent;
+      TrialObserver& observer = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
+      outcome = run_trial(trial, datasets.at(path), init.get(), observer, stop, *training_group);
+    } catch (const std::exception& e) {
+      outcome = {TrialStatus::failed, 0, e.what()};
+    }
+    if (group.rank() == 0)
+      world.send(kCoordinator, kControlTag,
+                 encode_message(TrialEndMessage{trial.id, outcome.status, outcome.epoch, outcome.message}));
+  }
+}
+
+}  // namespace hpsweep

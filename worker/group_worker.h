@@ -1,0 +1,21 @@
+// Cluster mode's worker ranks. The group leader waits for the coordinator's next trial and
+// tells its group; every rank of the group trains it on its share of each minibatch; the
+// leader writes the trial's checkpoint after every epoch and reports epochs and the outcome
+// to the coordinator. Returns when the coordinator says there are no more trials.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "common/communicator.h"
+#include "common/spec.h"
+#include "common/trial.h"
+
+namespace hpsweep {
+
+void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, ReducerKind reducer,
+                  const Communicator& world, const Communicator& group,
+                  const std::atomic<bool>& stop);
+
+}  // namespace hpsweep
