@@ -34,15 +34,13 @@ extern "C" void request_stop(int signal) {
   std::signal(signal, SIG_DFL);  // a second Ctrl-C kills at once
 }
 
-// The coordinator's own CPU time: it waits by polling with sleeps, and this shows it stays
-// far below a core.
-void print_coordinator_load(double wall_seconds) {
+// This process's CPU time so far. The coordinator reports its own while the sweep runs: it
+// waits by polling with sleeps and should stay far below a core.
+double cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                     1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-  std::cerr << "coordinator (rank 0): " << cpu << " s of CPU in " << wall_seconds << " s ("
-            << 100.0 * cpu / std::max(wall_seconds, 1e-9) << "% of a core)\n";
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
 }
 
 void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std::string& out_dir) {
@@ -82,10 +80,13 @@ int run_cluster(const std::string& spec_path, const RunOptions& options, const s
     return stop.load() ? kExitInterrupted : kExitOk;
   }
   MpiWorkerPool pool(world, layout);  // shuts every group down when it goes, error or not
-  const SweepInputs inputs = load_sweep_inputs(spec);
+  const SweepInputs inputs = load_sweep_inputs(spec, DataUse::validate);
+  const double cpu_before = cpu_seconds();
   const SweepSummary summary = run_sweep(spec, inputs, pool, options, stop, std::cerr);
   print_summary(summary, spec, options.out_dir);
-  print_coordinator_load(summary.seconds);
+  const double cpu = cpu_seconds() - cpu_before;
+  std::cerr << "coordinator (rank 0): " << cpu << " s of CPU in " << summary.seconds
+            << " s of sweep (" << 100.0 * cpu / std::max(summary.seconds, 1e-9) << "% of a core)\n";
   return summary.interrupted ? kExitInterrupted : kExitOk;
 }
 

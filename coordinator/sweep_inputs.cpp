@@ -22,15 +22,19 @@ std::shared_ptr<const CheckpointData> SweepInputs::init_for(const Trial& trial) 
   return path.empty() ? nullptr : init_checkpoints.at(path);
 }
 
-SweepInputs load_sweep_inputs(const SweepSpec& spec) {
+SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
   SweepInputs inputs;
   inputs.trials = expand_trials(spec);
+  std::map<std::string, DatasetShape> shapes;
   for (const Trial& trial : inputs.trials) {
     const DatasetConfig& d = trial.config.dataset;
-    if (!inputs.data.count(d.path)) inputs.data.emplace(d.path, load_fashion_mnist(d.path));
-    const TrainTestData& data = inputs.data.at(d.path);
-    check_subset(d.train_subset, data.train.size(), "dataset.train_subset", d.path);
-    check_subset(d.test_subset, data.test.size(), "dataset.test_subset", d.path);
+    if (!shapes.count(d.path)) {
+      shapes.emplace(d.path, inspect_fashion_mnist(d.path));
+      if (use == DataUse::load) inputs.data.emplace(d.path, load_fashion_mnist(d.path));
+    }
+    const DatasetShape& shape = shapes.at(d.path);
+    check_subset(d.train_subset, shape.train_size, "dataset.train_subset", d.path);
+    check_subset(d.test_subset, shape.test_size, "dataset.test_subset", d.path);
 
     const std::string& init_path = trial.config.training.init_from;
     if (init_path.empty()) continue;
@@ -38,7 +42,7 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec) {
       inputs.init_checkpoints.emplace(
           init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
     try {
-      build_trial_model(trial, data.train, inputs.init_for(trial).get());
+      build_trial_model(trial, shape.sample_shape, shape.classes, inputs.init_for(trial).get());
     } catch (const UserError& e) {
       throw UserError(std::string("training.init_from: trial ") + trial_name(trial.id) + ": " +
                       e.what());

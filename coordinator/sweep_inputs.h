@@ -14,9 +14,14 @@
 
 namespace hpsweep {
 
+enum class DataUse {
+  validate,  // cluster coordinator: check the files' headers, load nothing
+  load,      // dev mode: the local workers train on the loaded data
+};
+
 struct SweepInputs {
   std::vector<Trial> trials;
-  DataCatalog data;
+  DataCatalog data;  // empty with DataUse::validate
   std::map<std::string, std::shared_ptr<const CheckpointData>> init_checkpoints;  // by path
 
   std::shared_ptr<const CheckpointData> init_for(const Trial& trial) const;
@@ -25,6 +30,6 @@ struct SweepInputs {
 // Throws UserError naming the spec key and trial for anything that would make a trial fail
 // at start: a missing dataset, a subset larger than the data, an init_from checkpoint that is
 // unreadable or does not fit the trial's model.
-SweepInputs load_sweep_inputs(const SweepSpec& spec);
+SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use);
 
 }  // namespace hpsweep

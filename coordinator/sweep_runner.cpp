@@ -34,7 +34,7 @@ int default_workers() {
 
 SweepSummary run_local_sweep(const SweepSpec& spec, const RunOptions& options,
                              const std::atomic<bool>& stop, std::ostream& log) {
-  const SweepInputs inputs = load_sweep_inputs(spec);
+  const SweepInputs inputs = load_sweep_inputs(spec, DataUse::load);
   const int64_t trials = static_cast<int64_t>(inputs.trials.size());
   const int workers = static_cast<int>(std::min<int64_t>(
       options.workers > 0 ? options.workers : default_workers(), std::max<int64_t>(trials, 1)));

@@ -102,7 +102,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
       subset(data.train, trial.config.dataset.train_subset, "dataset.train_subset");
   const ImageDataset test_set =
       subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
-  Model model = build_trial_model(trial, train_set, init);
+  Model model = build_trial_model(trial, train_set.sample_shape(), train_set.classes, init);
   Sgd sgd(cfg.lr, cfg.weight_decay);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
 
@@ -185,9 +185,10 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
 
 }  // namespace
 
-Model build_trial_model(const Trial& trial, const ImageDataset& train, const CheckpointData* init) {
+Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t classes,
+                        const CheckpointData* init) {
   const ModelConfig& m = trial.config.model;
-  Model model = build_model(m, train.sample_shape(), train.classes);
+  Model model = build_model(m, sample_shape, classes);
   if (init) {
     load_parameters(model, init->params, trial.config.training.init_from);
   } else {

@@ -29,7 +29,8 @@ struct TrialOutcome {
 
 // Builds the trial's model and sets its parameters: from `init` when given, else freshly drawn
 // from the trial seed. Throws UserError when `init` does not fit the architecture.
-Model build_trial_model(const Trial& trial, const ImageDataset& train, const CheckpointData* init);
+Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t classes,
+                        const CheckpointData* init);
 
 // Runs the whole trial on this rank's share of `group`; every rank of the group calls it with
 // the same arguments. Never throws: an exception becomes a failed outcome with its message, and

@@ -28,12 +28,18 @@ int64_t read_bytes(gzFile file, uint8_t* out, int64_t count) {
 
 }  // namespace
 
-IdxArray read_idx_file(const std::string& path) {
+namespace {
+
+GzFile open_idx(const std::string& path) {
   GzFile file(gzopen(path.c_str(), "rb"));
   if (!file)
     throw UserError(path + ": cannot open the IDX file (is dataset-fashion-mnist installed?)");
+  return file;
+}
+
+std::vector<int64_t> read_header(gzFile file, const std::string& path) {
   uint8_t magic[4];
-  if (read_bytes(file.get(), magic, 4) != 4) throw UserError(path + ": truncated IDX header");
+  if (read_bytes(file, magic, 4) != 4) throw UserError(path + ": truncated IDX header");
   if (magic[0] != 0 || magic[1] != 0)
     throw UserError(path + ": not an IDX file (bad magic number)");
   if (magic[2] != 0x08)
@@ -42,15 +48,27 @@ IdxArray read_idx_file(const std::string& path) {
   const int rank = magic[3];
   if (rank < 1 || rank > 4)
     throw UserError(path + ": IDX rank " + std::to_string(rank) + " is not 1 to 4");
-  IdxArray array;
-  int64_t count = 1;
+  std::vector<int64_t> dims;
   for (int i = 0; i < rank; ++i) {
     uint8_t be[4];
-    if (read_bytes(file.get(), be, 4) != 4) throw UserError(path + ": truncated IDX header");
-    const int64_t dim = (int64_t{be[0]} << 24) | (be[1] << 16) | (be[2] << 8) | be[3];
-    array.dims.push_back(dim);
-    count *= dim;
+    if (read_bytes(file, be, 4) != 4) throw UserError(path + ": truncated IDX header");
+    dims.push_back((int64_t{be[0]} << 24) | (be[1] << 16) | (be[2] << 8) | be[3]);
   }
+  return dims;
+}
+
+}  // namespace
+
+std::vector<int64_t> read_idx_dims(const std::string& path) {
+  return read_header(open_idx(path).get(), path);
+}
+
+IdxArray read_idx_file(const std::string& path) {
+  GzFile file = open_idx(path);
+  IdxArray array;
+  array.dims = read_header(file.get(), path);
+  int64_t count = 1;
+  for (int64_t dim : array.dims) count *= dim;
   array.data.resize(static_cast<size_t>(count));
   const int64_t got = read_bytes(file.get(), array.data.data(), count);
   if (got != count)

@@ -16,5 +16,7 @@ struct IdxArray {
 
 // Throws UserError naming the file for a missing, malformed or truncated file.
 IdxArray read_idx_file(const std::string& path);
+// Only the dimensions from the header (cheap: reads a few bytes).
+std::vector<int64_t> read_idx_dims(const std::string& path);
 
 }  // namespace hpsweep

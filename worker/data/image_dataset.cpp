@@ -51,6 +51,14 @@ ImageDataset ImageDataset::first(int64_t n) const {
   return subset;
 }
 
+DatasetShape inspect_fashion_mnist(const std::string& directory) {
+  const std::string train_images = find_file(directory, "train-images-idx3-ubyte");
+  const std::vector<int64_t> train = read_idx_dims(train_images);
+  const std::vector<int64_t> test = read_idx_dims(find_file(directory, "t10k-images-idx3-ubyte"));
+  if (train.size() != 3) throw UserError(train_images + ": expected 3 dimensions [N, H, W]");
+  return {train[0], test[0], {1, train[1], train[2]}, 10};
+}
+
 TrainTestData load_fashion_mnist(const std::string& directory) {
   return {load_split(directory, "train"), load_split(directory, "t10k")};
 }

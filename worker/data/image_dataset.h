@@ -27,4 +27,13 @@ struct TrainTestData {
 // Reads {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] from `directory`.
 TrainTestData load_fashion_mnist(const std::string& directory);
 
+// What the coordinator needs to validate a spec without loading the images.
+struct DatasetShape {
+  int64_t train_size = 0, test_size = 0;
+  Shape sample_shape;  // [C, H, W]
+  int64_t classes = 10;
+};
+// Reads only the IDX headers.
+DatasetShape inspect_fashion_mnist(const std::string& directory);
+
 }  // namespace hpsweep
