@@ -4,17 +4,17 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 
 #include "app/command_line.h"
 #include "app/commands.h"
 #include "common/blas.h"
-#include "common/spec.h"
-#include "common/trial.h"
 #include "common/communicator.h"
 #include "common/error.h"
+#include "common/spec.h"
+#include "common/trial.h"
 #include "coordinator/mpi_worker_pool.h"
 #include "coordinator/rank_layout.h"
 #include "coordinator/search_space.h"
@@ -59,7 +59,8 @@ void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std
 
 // Cluster mode: rank 0 coordinates, the other ranks serve trials in their groups. Every rank
 // reads the spec and expands the same trials, so a trial travels as its index alone.
-int run_cluster(const std::string& spec_path, const RunOptions& options, const std::atomic<bool>& stop) {
+int run_cluster(const std::string& spec_path, const RunOptions& options,
+                const std::atomic<bool>& stop) {
   MpiRuntime mpi(nullptr, nullptr);
   const Communicator world = Communicator::world();
   const bool coordinator = world.rank() == 0;
@@ -76,7 +77,8 @@ int run_cluster(const std::string& spec_path, const RunOptions& options, const s
   const Communicator group = world.split(group_index, world.rank());
   if (!coordinator) {
     if (group.valid())
-      serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group, stop);
+      serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group,
+                   stop);
     return stop.load() ? kExitInterrupted : kExitOk;
   }
   MpiWorkerPool pool(world, layout);  // shuts every group down when it goes, error or not

@@ -20,7 +20,8 @@ void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k,
 void blas_configure() {
   if (__builtin_cpu_is("intel") && __builtin_cpu_supports("avx512f"))
     // BLIS reads the variable as the number of an arch_t value.
-    setenv("BLIS_ARCH_TYPE", std::to_string(static_cast<int>(BLIS_ARCH_SKX)).c_str(), /*overwrite=*/0);
+    setenv("BLIS_ARCH_TYPE", std::to_string(static_cast<int>(BLIS_ARCH_SKX)).c_str(),
+           /*overwrite=*/0);
   bli_thread_set_num_threads(1);
 }
 

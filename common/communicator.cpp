@@ -37,7 +37,9 @@ MpiRuntime::MpiRuntime(int* argc, char*** argv) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 }
 
-MpiRuntime::~MpiRuntime() { MPI_Finalize(); }
+MpiRuntime::~MpiRuntime() {
+  MPI_Finalize();
+}
 
 Communicator Communicator::world() {
   return Communicator(std::make_shared<MPI_Comm>(MPI_COMM_WORLD));
@@ -92,7 +94,9 @@ void Communicator::broadcast(int64_t* values, int count, int root) const {
   check(MPI_Bcast(values, count, MPI_INT64_T, root, *comm_), "MPI_Bcast");
 }
 
-void Communicator::barrier() const { check(MPI_Barrier(*comm_), "MPI_Barrier"); }
+void Communicator::barrier() const {
+  check(MPI_Barrier(*comm_), "MPI_Barrier");
+}
 
 void Communicator::send(int destination, int tag, const std::vector<uint8_t>& bytes) const {
   check(MPI_Send(bytes.data(), as_int(static_cast<int64_t>(bytes.size())), MPI_BYTE, destination,

@@ -55,7 +55,8 @@ class Communicator {
   void send(int destination, int tag, const std::vector<uint8_t>& bytes) const;
   // Waits (sleeping between polls) up to `timeout` for a message with `tag` from `source`
   // (MPI_ANY_SOURCE for any). A zero timeout looks once and never sleeps.
-  std::optional<ReceivedMessage> receive(int source, int tag, std::chrono::milliseconds timeout) const;
+  std::optional<ReceivedMessage> receive(int source, int tag,
+                                         std::chrono::milliseconds timeout) const;
 
  private:
   explicit Communicator(std::shared_ptr<MPI_Comm> comm) : comm_(std::move(comm)) {}

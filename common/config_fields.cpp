@@ -1,7 +1,7 @@
 #include "common/config_fields.h"
 
-#include <cmath>
 #include <charconv>
+#include <cmath>
 
 namespace hpsweep {
 namespace {

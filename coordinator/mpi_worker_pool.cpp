@@ -21,8 +21,9 @@ MpiWorkerPool::~MpiWorkerPool() {
 
 std::string MpiWorkerPool::description() const {
   const int r = layout_.ranks_per_trial;
-  std::string text = std::to_string(layout_.groups) + " MPI group" + (layout_.groups == 1 ? "" : "s") +
-                     " of " + std::to_string(r) + " rank" + (r == 1 ? "" : "s");
+  std::string text = std::to_string(layout_.groups) + " MPI group" +
+                     (layout_.groups == 1 ? "" : "s") + " of " + std::to_string(r) + " rank" +
+                     (r == 1 ? "" : "s");
   if (!layout_.idle_ranks.empty())
     text += " (" + std::to_string(layout_.idle_ranks.size()) + " rank" +
             (layout_.idle_ranks.size() == 1 ? "" : "s") + " left idle)";

@@ -21,7 +21,8 @@ RankLayout plan_ranks(int world_size, int ranks_per_trial) {
   layout.world_size = world_size;
   layout.ranks_per_trial = ranks_per_trial;
   layout.groups = (world_size - 1) / ranks_per_trial;
-  for (int r = 1 + layout.groups * ranks_per_trial; r < world_size; ++r) layout.idle_ranks.push_back(r);
+  for (int r = 1 + layout.groups * ranks_per_trial; r < world_size; ++r)
+    layout.idle_ranks.push_back(r);
   return layout;
 }
 

@@ -92,7 +92,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
       // Checkpoint first: once the curves show an epoch, its checkpoint exists. (In cluster
       // mode the group leader has written it before reporting the epoch.)
       if (epoch->checkpoint)
-        write_checkpoint_file(checkpoint_path(options.out_dir, epoch->trial_id), *epoch->checkpoint);
+        write_checkpoint_file(checkpoint_path(options.out_dir, epoch->trial_id),
+                              *epoch->checkpoint);
       writer.append_epoch(epoch->trial_id, epoch->metrics);
       writer.flush();
       progress.epoch_finished(epoch->trial_id, epoch->metrics);

@@ -35,8 +35,7 @@ struct SweepSummary {
 // report. Throws UserError when the output folder cannot hold a new sweep, Error for I/O
 // failures.
 SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
-                       const RunOptions& options, const std::atomic<bool>& stop,
-                       std::ostream& log);
+                       const RunOptions& options, const std::atomic<bool>& stop, std::ostream& log);
 
 // Dev mode: validates the inputs (before anything is written), then runs the sweep on local
 // worker threads.

@@ -6,33 +6,22 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <thread>
 
 #include "storage/sweep_file.h"
+#include "support/shell.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 
 namespace hpsweep::testing {
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
+using Result = CommandResult;
 
 Result run(const std::string& arguments) {
-  const std::string command = std::string(HPSWEEP_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
+  return run_shell(std::string(HPSWEEP_BINARY) + " " + arguments);
 }
 
 TEST(Cli, HelpForEachCommand) {

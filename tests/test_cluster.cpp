@@ -2,55 +2,46 @@
 // mode, groups of two ranks with one left idle, failing and diverging trials that do not stop
 // the sweep, and too few ranks as a clear error.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
 #include "storage/sweep_file.h"
+#include "support/shell.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 
 namespace hpsweep::testing {
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;
-};
+using Result = CommandResult;
 
 Result run(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
+  return run_shell(command);
 }
 
 Result mpirun(int ranks, const std::string& arguments) {
-  return run(std::string(MPIEXEC) + " -n " + std::to_string(ranks) + " " + HPSWEEP_BINARY + " " + arguments);
+  return run(std::string(MPIEXEC) + " -n " + std::to_string(ranks) + " " + HPSWEEP_BINARY + " " +
+             arguments);
 }
 
 class ClusterTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    for (const char* setting : {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
-                                "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl=self,vader",
-                                "OMPI_MCA_oob_tcp_if_include=lo",
-                                "OMPI_MCA_btl_vader_single_copy_mechanism=none"})
+    for (const char* setting :
+         {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+          "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl=self,vader",
+          "OMPI_MCA_oob_tcp_if_include=lo", "OMPI_MCA_btl_vader_single_copy_mechanism=none"})
       putenv(const_cast<char*>(setting));
   }
   void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 500, 150, 3); }
 
   std::string spec(const std::string& extra) {
     const auto path = dir_ / ("spec" + std::to_string(++specs_) + ".yaml");
-    std::ofstream(path) << "name: cluster\nseed: 4\nmethod: grid\ndataset: {path: " << (dir_ / "data").string()
-                        << "}\nmodel: {width: 24, init: he}\ntraining: {epochs: 2, batch_size: 40, lr: 0.05}\n"
-                        << extra;
+    std::ofstream(path)
+        << "name: cluster\nseed: 4\nmethod: grid\ndataset: {path: " << (dir_ / "data").string()
+        << "}\nmodel: {width: 24, init: he}\ntraining: {epochs: 2, batch_size: 40, lr: 0.05}\n"
+        << extra;
     return path.string();
   }
   std::string out(const std::string& name) { return (dir_ / name).string(); }
@@ -60,11 +51,14 @@ class ClusterTest : public ::testing::Test {
   int specs_ = 0;
 };
 
-constexpr const char* kGrid = "parameters:\n  model.dropout: {values: [0.0, 0.4]}\n  model.depth: {values: [1, 2]}\n";
+constexpr const char* kGrid =
+    "parameters:\n  model.dropout: {values: [0.0, 0.4]}\n  model.depth: {values: [1, 2]}\n";
 
 TEST_F(ClusterTest, OneRankPerTrialWritesTheSameSweepAsDevMode) {
   const std::string s = spec(kGrid);
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2").exit_code, 0);
+  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
+                .exit_code,
+            0);
   const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   EXPECT_NE(cluster.output.find("2 MPI groups of 1 rank"), std::string::npos) << cluster.output;
@@ -73,7 +67,8 @@ TEST_F(ClusterTest, OneRankPerTrialWritesTheSameSweepAsDevMode) {
   for (size_t i = 0; i < dev.trials.size(); ++i) {
     EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed);
     for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-      EXPECT_EQ(dev.trials[i].curves.at(curve), mpi.trials[i].curves.at(curve)) << "trial " << i << " " << curve;
+      EXPECT_EQ(dev.trials[i].curves.at(curve), mpi.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
     EXPECT_TRUE(std::filesystem::exists(out("mpi") + "/checkpoints/" + trial_name(i) + ".h5"));
   }
 }
@@ -83,11 +78,13 @@ TEST_F(ClusterTest, GroupsOfTwoMatchDevModeAndLeaveTheOddRankIdle) {
   ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev")).exit_code, 0);
   const Result cluster = mpirun(4, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
-  EXPECT_NE(cluster.output.find("1 MPI group of 2 ranks (1 rank left idle)"), std::string::npos) << cluster.output;
+  EXPECT_NE(cluster.output.find("1 MPI group of 2 ranks (1 rank left idle)"), std::string::npos)
+      << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
   for (size_t i = 0; i < dev.trials.size(); ++i) {
     ASSERT_EQ(mpi.trials[i].status, TrialStatus::completed) << mpi.trials[i].message;
-    const double a = dev.trials[i].curves.at("train_loss")[0], b = mpi.trials[i].curves.at("train_loss")[0];
+    const double a = dev.trials[i].curves.at("train_loss")[0],
+                 b = mpi.trials[i].curves.at("train_loss")[0];
     EXPECT_NEAR(a, b, 1e-4 * a) << "trial " << i;
   }
 }
@@ -95,7 +92,9 @@ TEST_F(ClusterTest, GroupsOfTwoMatchDevModeAndLeaveTheOddRankIdle) {
 TEST_F(ClusterTest, FailedAndDivergedTrialsDoNotStopTheSweep) {
   // Trial 1 diverges; trial 2's checkpoint cannot be written (a folder sits where its
   // temporary file goes), so its group leader fails it and tells the rest of the group.
-  const std::string s = spec("resources: {ranks_per_trial: 2}\nparameters:\n  training.lr: {values: [0.05, 1.0e+30, 0.05, 0.1]}\n");
+  const std::string s = spec(
+      "resources: {ranks_per_trial: 2}\nparameters:\n  training.lr: {values: [0.05, 1.0e+30, 0.05, "
+      "0.1]}\n");
   std::filesystem::create_directories(out("mpi") + "/checkpoints/0002.h5.tmp");
   const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
@@ -104,15 +103,18 @@ TEST_F(ClusterTest, FailedAndDivergedTrialsDoNotStopTheSweep) {
   EXPECT_EQ(r.trials[1].status, TrialStatus::diverged);
   EXPECT_NE(r.trials[1].message.find("loss became"), std::string::npos) << r.trials[1].message;
   EXPECT_EQ(r.trials[2].status, TrialStatus::failed);
-  EXPECT_NE(r.trials[2].message.find("0002.h5: cannot write"), std::string::npos) << r.trials[2].message;
+  EXPECT_NE(r.trials[2].message.find("0002.h5: cannot write"), std::string::npos)
+      << r.trials[2].message;
   EXPECT_EQ(r.trials[3].status, TrialStatus::completed);
 }
 
 TEST_F(ClusterTest, TooFewRanksForOneGroupIsAClearError) {
-  const Result r = mpirun(2, "run " + spec("resources: {ranks_per_trial: 2}\n") + " --out " + out("mpi"));
+  const Result r =
+      mpirun(2, "run " + spec("resources: {ranks_per_trial: 2}\n") + " --out " + out("mpi"));
   EXPECT_EQ(r.exit_code, 2);
-  const std::string message = "hpsweep: error: resources.ranks_per_trial: a group of 2 ranks needs at least 3 MPI "
-                              "ranks (rank 0 coordinates), got 2\n";
+  const std::string message =
+      "hpsweep: error: resources.ranks_per_trial: a group of 2 ranks needs at least 3 MPI "
+      "ranks (rank 0 coordinates), got 2\n";
   EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(message), r.output.rfind(message)) << "printed once, not by every rank";
   EXPECT_FALSE(std::filesystem::exists(out("mpi")));

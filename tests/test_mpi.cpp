@@ -66,7 +66,8 @@ TEST(Mpi, GroupsFollowTheRankLayout) {
     }
     world.allreduce_sum(&members, 1);
     EXPECT_EQ(members, layout.groups * ranks_per_trial);
-    EXPECT_EQ(static_cast<int>(layout.idle_ranks.size()), world.size() - 1 - layout.groups * ranks_per_trial);
+    EXPECT_EQ(static_cast<int>(layout.idle_ranks.size()),
+              world.size() - 1 - layout.groups * ranks_per_trial);
   }
 }
 
@@ -83,11 +84,11 @@ class CapturingObserver : public TrialObserver {
 // Batch 50 splits unevenly over 3 and 4 ranks, 620 samples leave a last batch of 20, and
 // dropout draws masks by sample, so every part of the sharding is exercised.
 Trial data_parallel_trial(const std::string& data_dir) {
-  const SweepSpec spec = parse_spec(
-      "seed: 5\nmethod: grid\ndataset: {path: " + data_dir +
-          "}\nmodel: {width: 24, depth: 2, dropout: 0.3, init: he}\n"
-          "training: {epochs: 1, batch_size: 50, lr: 0.05, weight_decay: 0.001}\n",
-      "dp.yaml");
+  const SweepSpec spec =
+      parse_spec("seed: 5\nmethod: grid\ndataset: {path: " + data_dir +
+                     "}\nmodel: {width: 24, depth: 2, dropout: 0.3, init: he}\n"
+                     "training: {epochs: 1, batch_size: 50, lr: 0.05, weight_decay: 0.001}\n",
+                 "dp.yaml");
   return expand_trials(spec)[0];
 }
 
@@ -109,7 +110,8 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
   for (const NamedTensor& p : on_group.checkpoint.params) {
     std::vector<double> mine(p.tensor.data(), p.tensor.data() + p.tensor.size());
     std::vector<double> root = mine;
-    MPI_Bcast(root.data(), static_cast<int>(root.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);  // exact: floats fit doubles
+    MPI_Bcast(root.data(), static_cast<int>(root.size()), MPI_DOUBLE, 0,
+              MPI_COMM_WORLD);  // exact: floats fit doubles
     for (size_t i = 0; i < mine.size(); ++i) mismatches += mine[i] != root[i];
   }
   double total = static_cast<double>(mismatches);

@@ -72,7 +72,8 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
       if (!datasets.count(path)) datasets.emplace(path, load_fashion_mnist(path));
       std::unique_ptr<CheckpointData> init;
       if (!trial.config.training.init_from.empty())
-        init = std::make_unique<CheckpointData>(read_checkpoint_file(trial.config.training.init_from));
+        init =
+            std::make_unique<CheckpointData>(read_checkpoint_file(trial.config.training.init_from));
       LeaderObserver leader(world, out_dir, trial.id);
       SilentObserver silent;
       TrialObserver& observer = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
@@ -82,7 +83,8 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
     }
     if (group.rank() == 0)
       world.send(kCoordinator, kControlTag,
-                 encode_message(TrialEndMessage{trial.id, outcome.status, outcome.epoch, outcome.message}));
+                 encode_message(
+                     TrialEndMessage{trial.id, outcome.status, outcome.epoch, outcome.message}));
   }
 }
 

@@ -58,7 +58,8 @@ void BucketedReducer::finish() {
 }
 
 std::unique_ptr<GradientReducer> MpiGroup::make_reducer() {
-  if (reducer_ == ReducerKind::bucketed) return std::make_unique<BucketedReducer>(comm_, kBucketBytes);
+  if (reducer_ == ReducerKind::bucketed)
+    return std::make_unique<BucketedReducer>(comm_, kBucketBytes);
   return std::make_unique<FusedReducer>(comm_);
 }
 

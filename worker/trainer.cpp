@@ -123,12 +123,14 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
       const auto [first, last] = shard(count, group);
       const int64_t* ids = order.data() + begin + first;
       gather_batch(train_set, ids, last - first, images, labels);
-      const Tensor& logits = model.forward(images, BatchContext{Mode::train, trial.seed, epoch, ids});
+      const Tensor& logits =
+          model.forward(images, BatchContext{Mode::train, trial.seed, epoch, ids});
       probabilities.resize(logits.shape());
       const LossSums local = softmax_cross_entropy_forward(
           logits.data(), labels.data(), last - first, logits.dim(1), probabilities.data());
       const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
-      double stats[kStepStats] = {local.loss, static_cast<double>(local.errors), stop_here ? 1.0 : 0.0};
+      double stats[kStepStats] = {local.loss, static_cast<double>(local.errors),
+                                  stop_here ? 1.0 : 0.0};
       group.sum(stats, kStepStats);
       if (stats[kStepStopVotes] > 0) {
         if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};

@@ -25,7 +25,9 @@ class SoloGroup : public TrainingGroup {
  public:
   int rank() const override { return 0; }
   int size() const override { return 1; }
-  std::unique_ptr<GradientReducer> make_reducer() override { return std::make_unique<LocalReducer>(); }
+  std::unique_ptr<GradientReducer> make_reducer() override {
+    return std::make_unique<LocalReducer>();
+  }
   void sum(double*, int) override {}
 };
 
