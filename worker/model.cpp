@@ -29,9 +29,14 @@ void Model::pack_gradients() {
 }
 
 void Model::backward(const Tensor& output_grad, GradientReducer& reducer) {
+  // Layers before the first one with parameters need no gradient, so that one computes no
+  // input gradient (for the MLP: Flatten, then a Linear that skips a 784-wide dX GEMM).
+  size_t first_trainable = 0;
+  while (first_trainable < layers_.size() && layers_[first_trainable]->parameters().empty())
+    ++first_trainable;
   const Tensor* grad = &output_grad;
-  for (size_t i = layers_.size(); i-- > 0;) {
-    grad = &layers_[i]->backward(*grad, i > 0);
+  for (size_t i = layers_.size(); i-- > first_trainable;) {
+    grad = &layers_[i]->backward(*grad, i > first_trainable);
     std::vector<Parameter*> params = layers_[i]->parameters();
     for (auto p = params.rbegin(); p != params.rend(); ++p) reducer.add((*p)->grad);
   }

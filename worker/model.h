@@ -25,8 +25,8 @@ class Model {
   void pack_gradients();
 
   const Tensor& forward(const Tensor& x, const BatchContext& context);
-  // Backward through every layer from dL/d(output); the first layer computes no input
-  // gradient. Each layer's gradients go to `reducer` as soon as that layer is done, last
+  // Backward from dL/d(output) down to the first layer with parameters, which computes no
+  // input gradient. Each layer's gradients go to `reducer` as soon as that layer is done, last
   // parameter first, so consecutive gradients form one contiguous range of the packed buffer.
   void backward(const Tensor& output_grad, GradientReducer& reducer);
 
