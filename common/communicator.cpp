@@ -105,7 +105,8 @@ void Communicator::send(int destination, int tag, const std::vector<uint8_t>& by
 }
 
 std::optional<ReceivedMessage> Communicator::receive(int source, int tag,
-                                                     std::chrono::milliseconds timeout) const {
+                                                     std::chrono::milliseconds timeout,
+                                                     std::chrono::microseconds max_pause) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto pause = std::chrono::microseconds(20);
   while (true) {
@@ -122,9 +123,8 @@ std::optional<ReceivedMessage> Communicator::receive(int source, int tag,
       return message;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    // Sleep longer the longer nothing comes: about 1 ms latency at most, near-zero CPU.
     std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::microseconds(1000));
+    pause = std::min(pause * 2, max_pause);
   }
 }
 

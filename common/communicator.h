@@ -53,10 +53,12 @@ class Communicator {
   void barrier() const;
 
   void send(int destination, int tag, const std::vector<uint8_t>& bytes) const;
-  // Waits (sleeping between polls) up to `timeout` for a message with `tag` from `source`
-  // (MPI_ANY_SOURCE for any). A zero timeout looks once and never sleeps.
-  std::optional<ReceivedMessage> receive(int source, int tag,
-                                         std::chrono::milliseconds timeout) const;
+  // Waits up to `timeout` for a message with `tag` from `source` (MPI_ANY_SOURCE for any),
+  // sleeping between polls for twice as long each time, up to `max_pause`: a longer pause
+  // wakes the process less often (less CPU, fewer preempted workers) but answers later. A zero
+  // timeout looks once and never sleeps.
+  std::optional<ReceivedMessage> receive(int source, int tag, std::chrono::milliseconds timeout,
+                                         std::chrono::microseconds max_pause) const;
 
  private:
   explicit Communicator(std::shared_ptr<MPI_Comm> comm) : comm_(std::move(comm)) {}

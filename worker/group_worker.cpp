@@ -42,7 +42,9 @@ int64_t next_trial(const Communicator& world, const Communicator& group) {
   int64_t trial_id = kNoMoreTrials;
   if (group.rank() == 0) {
     std::optional<ReceivedMessage> received;
-    while (!(received = world.receive(kCoordinator, kControlTag, std::chrono::seconds(1)))) {
+    // A free group answers fast (1 ms pauses at most) so that it starts its next trial soon.
+    while (!(received = world.receive(kCoordinator, kControlTag, std::chrono::seconds(1),
+                                      std::chrono::milliseconds(1)))) {
     }
     const ControlMessage message = decode_message(received->bytes);
     if (auto* assign = std::get_if<AssignTrialMessage>(&message)) trial_id = assign->trial_id;
