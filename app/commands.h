@@ -1,5 +1,6 @@
 // The subcommands of the `hpsweep` executable. Each parses its own options and returns the
-// process exit code: 0 success, 1 internal or I/O failure, 2 bad input, 130 interrupted.
+// process exit code: 0 success, 1 internal or I/O failure, 2 bad input; a stopped sweep exits
+// with 128 + the signal (130 for Ctrl-C, 143 for SIGTERM), or 75 after --time-limit.
 #pragma once
 
 #include <string>
@@ -10,7 +11,7 @@ namespace hpsweep {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitInterrupted = 130;
+inline constexpr int kExitStoppedByTimeLimit = 75;  // EX_TEMPFAIL: rerun to continue
 
 int run_command(const std::vector<std::string>& args);
 int analyze_command(const std::vector<std::string>& args);

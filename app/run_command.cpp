@@ -1,11 +1,15 @@
-// `hpsweep run SPEC --out DIR`: validates the spec, runs the sweep on local worker threads
-// (dev mode) and prints a summary. Ctrl-C (SIGINT) or SIGTERM stops the running trials at
-// their next minibatch; everything already recorded stays in DIR.
+// `hpsweep run SPEC --out DIR`: validates the spec, runs (or resumes) the sweep on local worker
+// threads (dev mode) or MPI rank groups (cluster mode), and prints a summary. Ctrl-C (SIGINT),
+// SIGTERM or --time-limit stops the running trials at their next step; everything recorded
+// stays in DIR, and the same command continues the sweep.
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <csignal>
+#include <thread>
 #include <iostream>
 
 #include "app/command_line.h"
@@ -28,10 +32,55 @@ namespace {
 
 // A signal handler can only reach static storage; the flag is passed on as a reference.
 std::atomic<bool> g_stop_requested{false};
+std::atomic<int> g_stop_signal{0};
 
 extern "C" void request_stop(int signal) {
+  g_stop_signal = signal;
   g_stop_requested = true;
   std::signal(signal, SIG_DFL);  // a second Ctrl-C kills at once
+}
+
+// --time-limit: "3600" (seconds), "90m", "4h", "1h30m", "2h15m30s".
+std::chrono::seconds parse_duration(const std::string& text) {
+  const std::string usage =
+      "--time-limit: expected a duration like 3600, 90m or 1h30m, got '" + text + "'";
+  if (text.empty()) throw UserError(usage);
+  std::chrono::seconds total{0};
+  for (size_t i = 0; i < text.size();) {
+    size_t end = i;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    if (end == i) throw UserError(usage);
+    const long value = std::stol(text.substr(i, end - i));
+    const char unit = end < text.size() ? text[end] : 's';
+    if (unit == 'h') total += std::chrono::hours(value);
+    else if (unit == 'm') total += std::chrono::minutes(value);
+    else if (unit == 's') total += std::chrono::seconds(value);
+    else throw UserError(usage);
+    i = end + 1;
+  }
+  return total;
+}
+
+// Sets the stop flag once `limit` has passed, as SIGTERM would. Every rank of a job keeps its
+// own clock, and the ranks of a group vote at every step, so they stop together.
+void stop_after(std::chrono::seconds limit) {
+  std::thread([limit] {
+    std::this_thread::sleep_for(limit);
+    g_stop_requested = true;
+  }).detach();
+}
+
+// 128 + the signal for SIGINT/SIGTERM, as shells report a death by signal; EX_TEMPFAIL (75)
+// for --time-limit: the sweep is unfinished and a rerun continues it.
+int stopped_exit_code() {
+  const int signal = g_stop_signal.load();
+  return signal ? 128 + signal : kExitStoppedByTimeLimit;
+}
+
+void print_resume_hint(const std::string& spec_path, const std::string& out_dir) {
+  std::cerr << "to resume: hpsweep run " << spec_path << " --out " << out_dir
+            << "  (finished trials are kept; interrupted ones continue from their last "
+               "checkpoint)\n";
 }
 
 // This process's CPU time so far. The coordinator reports its own while the sweep runs: it
@@ -79,7 +128,7 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
     if (group.valid())
       serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group,
                    stop);
-    return stop.load() ? kExitInterrupted : kExitOk;
+    return stop.load() ? stopped_exit_code() : kExitOk;
   }
   MpiWorkerPool pool(world, layout);  // shuts every group down when it goes, error or not
   const SweepInputs inputs = load_sweep_inputs(spec, DataUse::validate);
@@ -89,35 +138,48 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
   const double cpu = cpu_seconds() - cpu_before;
   std::cerr << "coordinator (rank 0): " << cpu << " s of CPU in " << summary.seconds
             << " s of sweep (" << 100.0 * cpu / std::max(summary.seconds, 1e-9) << "% of a core)\n";
-  return summary.interrupted ? kExitInterrupted : kExitOk;
+  if (!summary.interrupted) return kExitOk;
+  print_resume_hint(spec_path, options.out_dir);
+  return stopped_exit_code();
 }
 
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options("run options");
-  std::string spec_path, out_dir;
+  std::string spec_path, out_dir, time_limit;
   int workers = 0;
+  bool restart = false;
   options.add_options()("spec", po::value(&spec_path)->required(), "experiment spec (YAML)")(
-      "out,o", po::value(&out_dir)->required(), "output folder (created; must not hold a sweep)")(
-      "workers,w", po::value(&workers)->default_value(0), "local worker threads (0: one per core)");
+      "out,o", po::value(&out_dir)->required(),
+      "output folder: created, or resumed when it holds an unfinished sweep of the same spec")(
+      "workers,w", po::value(&workers)->default_value(0), "local worker threads (0: one per core)")(
+      "restart", po::bool_switch(&restart),
+      "move a sweep already in the output folder aside (DIR.old-TIME) and start over")(
+      "time-limit", po::value(&time_limit),
+      "stop cleanly after this long (3600, 90m, 1h30m), e.g. before a batch job's time limit");
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map values;
   if (!parse_command_line(args, options, positional,
-                          "usage: hpsweep run SPEC --out DIR [--workers N]", values))
+                          "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] "
+                          "[--time-limit T]",
+                          values))
     return kExitOk;
 
   blas_configure();
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  RunOptions run_options{out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO))};
+  if (!time_limit.empty()) stop_after(parse_duration(time_limit));
+  RunOptions run_options{out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO)), restart};
   if (launched_by_mpi()) return run_cluster(spec_path, run_options, g_stop_requested);
 
   const SweepSpec spec = load_spec_file(spec_path);
   const SweepSummary summary = run_local_sweep(spec, run_options, g_stop_requested, std::cerr);
   print_summary(summary, spec, out_dir);
-  return summary.interrupted ? kExitInterrupted : kExitOk;
+  if (!summary.interrupted) return kExitOk;
+  print_resume_hint(spec_path, out_dir);
+  return stopped_exit_code();
 }
 
 }  // namespace hpsweep

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/metrics.h"
 #include "common/tensor.h"
 
 namespace hpsweep {
@@ -34,6 +35,7 @@ struct CheckpointData {
   std::string metric_name;
   double best_metric = 0;
   OptimizerState optimizer;
+  std::vector<EpochMetrics> history;  // epochs 1..epoch: a resumed trial's curves so far
 };
 
 }  // namespace hpsweep

@@ -66,6 +66,7 @@ std::vector<ConfigField> make_fields() {
       field("training.weight_decay", &C::training, &TrainingConfig::weight_decay, at_least(0)),
       field("training.shuffle", &C::training, &TrainingConfig::shuffle),
       field("training.init_from", &C::training, &TrainingConfig::init_from),
+      field("checkpoint.every", &C::checkpoint, &CheckpointConfig::every, at_least(1)),
   };
 }
 

@@ -64,6 +64,7 @@ std::vector<uint8_t> encode_message(const ControlMessage& message) {
   w.put(static_cast<uint32_t>(message.index()));
   if (auto* m = std::get_if<AssignTrialMessage>(&message)) {
     w.put(m->trial_id);
+    w.put(m->resume_epoch);
   } else if (auto* m = std::get_if<EpochMessage>(&message)) {
     w.put(m->trial_id);
     w.put(m->metrics);
@@ -85,8 +86,10 @@ ControlMessage decode_message(const std::vector<uint8_t>& bytes) {
                 ", this hpsweep speaks version " + std::to_string(kProtocolVersion) +
                 ": run the same hpsweep binary on every rank");
   switch (r.get<uint32_t>()) {
-    case 0:
-      return AssignTrialMessage{r.get<int64_t>()};
+    case 0: {
+      const auto trial_id = r.get<int64_t>();
+      return AssignTrialMessage{trial_id, r.get<int64_t>()};
+    }
     case 1:
       return ShutdownMessage{};
     case 2: {

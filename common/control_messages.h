@@ -18,6 +18,7 @@ inline constexpr uint32_t kProtocolVersion = 1;
 
 struct AssignTrialMessage {  // coordinator -> leader: train this trial of the spec
   int64_t trial_id;
+  int64_t resume_epoch;  // > 0: continue from the trial's checkpoint of this epoch
 };
 struct ShutdownMessage {};  // coordinator -> leader: no more trials, finalize
 struct EpochMessage {       // leader -> coordinator: an epoch finished (checkpoint written)

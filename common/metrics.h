@@ -18,6 +18,7 @@ struct EpochMetrics {
 // The curve names in sweep.h5, in column order.
 const std::vector<std::string>& curve_names();
 double curve_value(const EpochMetrics& metrics, const std::string& name);
+void set_curve_value(EpochMetrics& metrics, const std::string& name, double value);
 
 enum class TrialStatus { pending, running, completed, diverged, failed, interrupted };
 

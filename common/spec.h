@@ -43,6 +43,7 @@ enum class ReducerKind {
 struct ResourcesSpec {
   int64_t ranks_per_trial = 1;  // ranks 1..N-1 form groups of this size; rank 0 coordinates
   ReducerKind reducer = ReducerKind::fused;
+  int64_t max_retries = 0;  // a failed trial runs again up to this many times; diverged never
 };
 
 struct SweepSpec {

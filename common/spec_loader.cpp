@@ -18,7 +18,7 @@ namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, dataset, model, "
-    "training, parameters, resources";
+    "training, checkpoint, parameters, resources";
 
 class SpecParser {
  public:
@@ -224,7 +224,8 @@ class SpecParser {
             spec.run_cap = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
             if (spec.run_cap < 1)
               fail(value, key, "must be >= 1, got " + std::to_string(spec.run_cap));
-          } else if (key == "dataset" || key == "model" || key == "training") {
+          } else if (key == "dataset" || key == "model" || key == "training" ||
+                     key == "checkpoint") {
             parse_block(value, key, spec.base);
           } else if (key == "parameters") {
             parameters_node.emplace(value);
@@ -262,13 +263,19 @@ class SpecParser {
             if (resources.ranks_per_trial < 1)
               fail(v, "resources.ranks_per_trial",
                    "must be >= 1, got " + std::to_string(resources.ranks_per_trial));
+          } else if (key == "max_retries") {
+            resources.max_retries =
+                std::get<int64_t>(parse_value(v, "resources.max_retries", ValueKind::integer));
+            if (resources.max_retries < 0)
+              fail(v, "resources.max_retries",
+                   "must be >= 0, got " + std::to_string(resources.max_retries));
           } else if (key == "reducer") {
             const std::string reducer = scalar(v, "resources.reducer");
             if (reducer != "fused" && reducer != "bucketed")
               fail(v, "resources.reducer", "must be fused or bucketed, got '" + reducer + "'");
             resources.reducer = reducer == "fused" ? ReducerKind::fused : ReducerKind::bucketed;
           } else {
-            fail(k, "resources." + key, "unknown key (known: ranks_per_trial, reducer)");
+            fail(k, "resources." + key, "unknown key (known: ranks_per_trial, reducer, max_retries)");
           }
         });
   }

@@ -10,4 +10,11 @@ std::string trial_name(int64_t id) {
   return buffer;
 }
 
+std::string config_text(const TrialConfig& config) {
+  std::string text;
+  for (const ConfigField& field : config_fields())
+    text += field.path + ": " + value_string(field.get(config)) + "\n";
+  return text;
+}
+
 }  // namespace hpsweep

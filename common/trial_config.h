@@ -33,10 +33,15 @@ struct TrainingConfig {
   std::string init_from;  // checkpoint to start from; empty: fresh initialisation
 };
 
+struct CheckpointConfig {
+  int64_t every = 1;  // write a checkpoint every this many epochs, and after the last
+};
+
 struct TrialConfig {
   DatasetConfig dataset;
   ModelConfig model;
   TrainingConfig training;
+  CheckpointConfig checkpoint;
 };
 
 }  // namespace hpsweep

@@ -1,5 +1,8 @@
 #include "coordinator/local_worker_pool.h"
 
+#include "common/error.h"
+#include "storage/checkpoint_file.h"
+
 namespace hpsweep {
 namespace {
 
@@ -8,7 +11,7 @@ class QueueObserver : public TrialObserver {
  public:
   QueueObserver(int64_t trial_id, BlockingQueue<WorkerEvent>& events)
       : trial_id_(trial_id), events_(events) {}
-  void on_epoch(const EpochMetrics& metrics, CheckpointData checkpoint) override {
+  void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) override {
     events_.push(EpochEvent{trial_id_, metrics, std::move(checkpoint)});
   }
 
@@ -19,8 +22,8 @@ class QueueObserver : public TrialObserver {
 
 }  // namespace
 
-LocalWorkerPool::LocalWorkerPool(int workers, const DataCatalog& data)
-    : data_(data), slots_(workers) {
+LocalWorkerPool::LocalWorkerPool(int workers, const DataCatalog& data, std::string out_dir)
+    : data_(data), out_dir_(std::move(out_dir)), slots_(workers) {
   for (int i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i); });
 }
 
@@ -38,11 +41,18 @@ LocalWorkerPool::~LocalWorkerPool() {
   for (std::thread& t : threads_) t.join();
 }
 
-void LocalWorkerPool::start(int worker, const Trial& trial,
-                            std::shared_ptr<const CheckpointData> init) {
+void LocalWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& launch) {
+  std::shared_ptr<const CheckpointData> resume;
+  if (launch.resume_epoch > 0) {
+    const std::string path = checkpoint_path(out_dir_, trial.id);
+    resume = std::make_shared<const CheckpointData>(read_checkpoint_file(path));
+    if (resume->epoch != launch.resume_epoch)
+      throw Error(path + ": holds epoch " + std::to_string(resume->epoch) + ", expected " +
+                  std::to_string(launch.resume_epoch));
+  }
   {
     std::lock_guard lock(mutex_);
-    slots_[worker] = Slot{trial, std::move(init)};
+    slots_[worker] = Slot{trial, launch.init_from, std::move(resume)};
   }
   assigned_.notify_all();
 }
@@ -64,7 +74,7 @@ void LocalWorkerPool::work(int worker) {
     const Trial& trial = *slot.trial;
     QueueObserver observer(trial.id, events_);
     SoloGroup group;
-    TrialOutcome outcome = run_trial(trial, data_.at(trial.config.dataset.path), slot.init.get(),
+    TrialOutcome outcome = run_trial(trial, data_.at(trial.config.dataset.path), {slot.init_from.get(), slot.resume.get()},
                                      observer, stop_, group);
     events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
   }

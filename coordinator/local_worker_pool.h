@@ -21,23 +21,26 @@ using DataCatalog = std::map<std::string, TrainTestData>;
 
 class LocalWorkerPool : public WorkerPool {
  public:
-  LocalWorkerPool(int workers, const DataCatalog& data);
+  // Checkpoints to resume from are read from `out_dir` (on the caller's thread, like every
+  // HDF5 call in dev mode).
+  LocalWorkerPool(int workers, const DataCatalog& data, std::string out_dir);
   ~LocalWorkerPool() override;  // joins the threads; running trials are stopped first
 
   int worker_count() const override { return static_cast<int>(slots_.size()); }
   std::string description() const override;
-  void start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData> init) override;
+  void start(int worker, const Trial& trial, const TrialLaunch& launch) override;
   std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;
   void request_stop() override { stop_ = true; }
 
  private:
   struct Slot {
     std::optional<Trial> trial;
-    std::shared_ptr<const CheckpointData> init;
+    std::shared_ptr<const CheckpointData> init_from, resume;
   };
   void work(int worker);
 
   const DataCatalog& data_;
+  std::string out_dir_;
   std::vector<Slot> slots_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;

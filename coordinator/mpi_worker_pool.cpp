@@ -30,8 +30,10 @@ std::string MpiWorkerPool::description() const {
   return text;
 }
 
-void MpiWorkerPool::start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData>) {
-  world_.send(layout_.leader_of(worker), kControlTag, encode_message(AssignTrialMessage{trial.id}));
+void MpiWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& launch) {
+  // The group's ranks read init_from and resume checkpoints themselves.
+  world_.send(layout_.leader_of(worker), kControlTag,
+              encode_message(AssignTrialMessage{trial.id, launch.resume_epoch}));
 }
 
 std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds timeout) {

@@ -20,7 +20,7 @@ class MpiWorkerPool : public WorkerPool {
   int worker_count() const override { return layout_.groups; }
   std::string description() const override;
   // init_from checkpoints are read by the group's ranks themselves.
-  void start(int worker, const Trial& trial, std::shared_ptr<const CheckpointData> init) override;
+  void start(int worker, const Trial& trial, const TrialLaunch& launch) override;
   std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;
   // Workers receive the launcher's SIGINT/SIGTERM themselves and vote to stop together
   // (worker/trainer.cpp); the coordinator only stops dispatching.

@@ -30,12 +30,23 @@ void Progress::trial_started() {
   ++running_;
 }
 
-void Progress::epoch_finished(int64_t trial_id, const EpochMetrics& metrics) {
+void Progress::record_epoch(int64_t trial_id, const EpochMetrics& metrics) {
   const double value = curve_value(metrics, metric_.name);
   if (!best_trial_ || (metric_.minimize ? value < best_value_ : value > best_value_)) {
     best_trial_ = trial_id;
     best_value_ = value;
   }
+}
+
+void Progress::epoch_finished(int64_t trial_id, const EpochMetrics& metrics) {
+  record_epoch(trial_id, metrics);
+  refresh();
+}
+
+void Progress::trial_retried(int64_t trial_id, const std::string& message) {
+  --running_;
+  clear();
+  out_ << "trial " << trial_name(trial_id) << " failed (" << message << "); it will run again\n";
   refresh();
 }
 

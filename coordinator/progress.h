@@ -17,7 +17,13 @@ class Progress {
  public:
   Progress(std::ostream& out, bool interactive, int64_t total, MetricSpec metric);
 
+  // What a resumed sweep had done before this run: epochs and finished trials.
+  void record_epoch(int64_t trial_id, const EpochMetrics& metrics);
+  void record_finished() { ++done_; }
+
   void trial_started();
+  // A failed trial that will run again (resources.max_retries).
+  void trial_retried(int64_t trial_id, const std::string& message);
   void epoch_finished(int64_t trial_id, const EpochMetrics& metrics);
   void trial_finished(int64_t trial_id, TrialStatus status, int64_t epochs,
                       const std::string& message);

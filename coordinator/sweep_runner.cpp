@@ -7,8 +7,11 @@
 #include "common/error.h"
 #include "coordinator/local_worker_pool.h"
 #include "coordinator/progress.h"
+#include "coordinator/sweep_folder.h"
 #include "coordinator/sweep_inputs.h"
+#include "coordinator/sweep_recovery.h"
 #include "storage/checkpoint_file.h"
+#include "storage/journal.h"
 #include "storage/sweep_file.h"
 
 namespace hpsweep {
@@ -16,18 +19,25 @@ namespace {
 
 constexpr std::chrono::milliseconds kRefreshInterval{500};
 
-std::filesystem::path prepare_out_dir(const std::string& out_dir) {
-  const std::filesystem::path dir(out_dir);
-  if (std::filesystem::exists(dir / "sweep.h5"))
-    throw UserError((dir / "sweep.h5").string() + ": already exists; pick a new --out folder");
-  std::error_code error;
-  std::filesystem::create_directories(dir / "checkpoints", error);
-  if (error) throw UserError(out_dir + ": cannot create the output folder: " + error.message());
-  return dir;
-}
-
 int default_workers() {
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// sweep.h5 as the recovered state says it is: rebuilt from scratch, never read (a kill may
+// have torn it).
+void record_recovered(SweepWriter& writer, const std::vector<TrialRecovery>& recovered) {
+  for (size_t id = 0; id < recovered.size(); ++id) {
+    for (const EpochMetrics& m : recovered[id].history) writer.append_epoch(id, m);
+    writer.set_status(id, recovered[id].status, recovered[id].message);
+  }
+  writer.flush();
+}
+
+// The last epoch whose checkpoint exists, for a trial that has recorded `epochs` epochs:
+// each recorded epoch that was due a checkpoint had it written before it was recorded.
+int64_t last_checkpointed_epoch(const Trial& trial, int64_t epochs) {
+  const int64_t every = trial.config.checkpoint.every;
+  return epochs == trial.config.training.epochs ? epochs : epochs / every * every;
 }
 
 }  // namespace
@@ -38,37 +48,61 @@ SweepSummary run_local_sweep(const SweepSpec& spec, const RunOptions& options,
   const int64_t trials = static_cast<int64_t>(inputs.trials.size());
   const int workers = static_cast<int>(std::min<int64_t>(
       options.workers > 0 ? options.workers : default_workers(), std::max<int64_t>(trials, 1)));
-  LocalWorkerPool pool(workers, inputs.data);
+  LocalWorkerPool pool(workers, inputs.data, options.out_dir);
   return run_sweep(spec, inputs, pool, options, stop, log);
 }
 
 SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
                        const RunOptions& options, const std::atomic<bool>& stop,
                        std::ostream& log) {
-  const std::filesystem::path dir = prepare_out_dir(options.out_dir);
-  SweepWriter writer((dir / "sweep.h5").string(), spec, inputs.trials);
-
-  const int64_t total = static_cast<int64_t>(inputs.trials.size());
-  const int workers = pool.worker_count();
-  log << "sweep '" << spec.name << "': " << total << " trials on " << pool.description()
-      << ", results in " << dir.string() << "\n";
-  Progress progress(log, options.interactive, total, spec.metric);
+  const std::vector<Trial>& trials = inputs.trials;
+  const int64_t total = static_cast<int64_t>(trials.size());
+  const SweepFolder folder = open_sweep_folder(spec, options.out_dir, options.restart);
+  if (!folder.moved_aside.empty()) log << "moved the earlier results to " << folder.moved_aside << "\n";
+  std::vector<TrialRecovery> state =
+      folder.resumed ? recover_trials(options.out_dir, trials, spec.resources.max_retries)
+                     : std::vector<TrialRecovery>(total);
+  SweepWriter writer((folder.dir / "sweep.h5").string(), spec, trials);
+  record_recovered(writer, state);
+  JournalWriter journal((folder.dir / "journal.log").string());
 
   std::deque<int64_t> pending;
-  for (const Trial& trial : inputs.trials) pending.push_back(trial.id);
+  int64_t finished = 0, resuming = 0;
+  for (int64_t id = 0; id < total; ++id) {
+    if (state[id].finished) ++finished;
+    else pending.push_back(id);
+    resuming += !state[id].finished && state[id].resume_epoch > 0;
+  }
+  log << "sweep '" << spec.name << "': " << total << " trials on " << pool.description()
+      << ", results in " << folder.dir.string() << "\n";
+  if (folder.resumed)
+    log << "resuming: " << finished << " trials finished, " << resuming
+        << " continue from their last checkpoint, " << pending.size() - resuming << " start\n";
+
+  SweepSummary summary;
+  summary.resumed = folder.resumed;
+  Progress progress(log, options.interactive, total, spec.metric);
+  for (int64_t id = 0; id < total; ++id) {
+    for (const EpochMetrics& m : state[id].history) progress.record_epoch(id, m);
+    if (state[id].finished) {
+      progress.record_finished();
+      ++summary.counts[state[id].status];
+    }
+  }
+  std::vector<int64_t> recorded_epochs(total);
+  for (int64_t id = 0; id < total; ++id) recorded_epochs[id] = static_cast<int64_t>(state[id].history.size());
+
   std::vector<int> free_workers;
-  for (int w = workers - 1; w >= 0; --w) free_workers.push_back(w);
+  for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers.push_back(w);
   int running = 0;
   bool stopping = false;
-  SweepSummary summary;
-
   auto dispatch = [&] {
     while (!stopping && !pending.empty() && !free_workers.empty()) {
-      const Trial& trial = inputs.trials[pending.front()];
+      const Trial& trial = trials[pending.front()];
       pending.pop_front();
       writer.set_status(trial.id, TrialStatus::running);
       writer.flush();
-      pool.start(free_workers.back(), trial, inputs.init_for(trial));
+      pool.start(free_workers.back(), trial, {inputs.init_for(trial), state[trial.id].resume_epoch});
       free_workers.pop_back();
       ++running;
       progress.trial_started();
@@ -81,7 +115,7 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
       stopping = true;
       pool.request_stop();
       progress.clear();
-      log << "stopping: waiting for running trials to abandon their epoch...\n";
+      log << "stopping: waiting for running trials to abandon their step...\n";
     }
     std::optional<WorkerEvent> event = pool.wait_event(kRefreshInterval);
     if (!event) {
@@ -92,21 +126,37 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
       // Checkpoint first: once the curves show an epoch, its checkpoint exists. (In cluster
       // mode the group leader has written it before reporting the epoch.)
       if (epoch->checkpoint)
-        write_checkpoint_file(checkpoint_path(options.out_dir, epoch->trial_id),
-                              *epoch->checkpoint);
+        write_checkpoint_file(checkpoint_path(options.out_dir, epoch->trial_id), *epoch->checkpoint);
       writer.append_epoch(epoch->trial_id, epoch->metrics);
       writer.flush();
+      recorded_epochs[epoch->trial_id] = epoch->metrics.epoch;
       progress.epoch_finished(epoch->trial_id, epoch->metrics);
       continue;
     }
     const TrialDoneEvent& done = std::get<TrialDoneEvent>(*event);
-    writer.set_status(done.trial_id, done.outcome.status, done.outcome.message);
-    writer.flush();
-    ++summary.counts[done.outcome.status];
-    progress.trial_finished(done.trial_id, done.outcome.status, done.outcome.epoch,
-                            done.outcome.message);
+    const TrialOutcome& outcome = done.outcome;
+    const int64_t id = done.trial_id;
+    journal.append({id, outcome.status, outcome.epoch, outcome.message});
     free_workers.push_back(done.worker);
     --running;
+    TrialRecovery& s = state[id];
+    if (outcome.status == TrialStatus::failed && ++s.failures <= spec.resources.max_retries) {
+      // Run it again from its last checkpoint; the epochs after it will be redone.
+      s.resume_epoch = last_checkpointed_epoch(trials[id], recorded_epochs[id]);
+      writer.truncate_curves(id, s.resume_epoch);
+      recorded_epochs[id] = s.resume_epoch;
+      writer.set_status(id, TrialStatus::pending,
+                        "retry " + std::to_string(s.failures) + " of " +
+                            std::to_string(spec.resources.max_retries) + " after: " + outcome.message);
+      writer.flush();
+      progress.trial_retried(id, outcome.message);
+      pending.push_back(id);
+    } else {
+      writer.set_status(id, outcome.status, outcome.message);
+      writer.flush();
+      ++summary.counts[outcome.status];
+      progress.trial_finished(id, outcome.status, outcome.epoch, outcome.message);
+    }
     dispatch();
   }
   progress.clear();

@@ -20,6 +20,7 @@ struct RunOptions {
   std::string out_dir;
   int workers = 0;  // 0: one per core
   bool interactive = false;
+  bool restart = false;  // move an existing sweep in out_dir aside instead of resuming it
 };
 
 struct SweepSummary {
@@ -28,6 +29,7 @@ struct SweepSummary {
   double best_value = 0;
   double seconds = 0;
   bool interrupted = false;
+  bool resumed = false;
 };
 
 // The coordinator's loop, the same in every mode: creates the output folder and sweep.h5,

@@ -31,14 +31,19 @@ struct TrialDoneEvent {
 
 using WorkerEvent = std::variant<EpochEvent, TrialDoneEvent>;
 
+// How a trial starts on a worker.
+struct TrialLaunch {
+  std::shared_ptr<const CheckpointData> init_from;  // dev mode; cluster ranks read it themselves
+  int64_t resume_epoch = 0;  // > 0: continue from the trial's own checkpoint of this epoch
+};
+
 class WorkerPool {
  public:
   virtual ~WorkerPool() = default;
   virtual int worker_count() const = 0;
   virtual std::string description() const = 0;  // "2 local worker threads"
-  // Starts `trial` on `worker`, which must be free. `init` holds init_from parameters or null.
-  virtual void start(int worker, const Trial& trial,
-                     std::shared_ptr<const CheckpointData> init) = 0;
+  // Starts `trial` on `worker`, which must be free.
+  virtual void start(int worker, const Trial& trial, const TrialLaunch& launch) = 0;
   // The next event, or nullopt after `timeout` without one. Blocks without spinning.
   virtual std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) = 0;
   // Asks running trials to stop at their next minibatch; each still reports TrialDoneEvent.

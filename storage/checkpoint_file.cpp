@@ -28,6 +28,17 @@ std::vector<NamedTensor> read_params(const H5::Group& group) {
   return params;
 }
 
+std::vector<EpochMetrics> read_history(const H5::Group& root) {
+  std::vector<EpochMetrics> history;
+  const H5::Group curves = root.openGroup("curves");
+  for (const std::string& name : curve_names()) {
+    const std::vector<double> values = h5::read_doubles(curves, name);
+    history.resize(values.size());
+    for (size_t i = 0; i < values.size(); ++i) set_curve_value(history[i], name, values[i]);
+  }
+  return history;
+}
+
 }  // namespace
 
 std::string checkpoint_path(const std::string& out_dir, int64_t trial_id) {
@@ -56,6 +67,13 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
     h5::write_attribute(optimizer, "weight_decay", c.optimizer.weight_decay);
     h5::write_attribute(optimizer, "steps", c.optimizer.steps);
     for (const NamedTensor& b : c.optimizer.buffers) h5::write_tensor(optimizer, b.name, b.tensor);
+
+    H5::Group curves = root.createGroup("curves");
+    for (const std::string& name : curve_names()) {
+      std::vector<double> values;
+      for (const EpochMetrics& m : c.history) values.push_back(curve_value(m, name));
+      h5::write_doubles(curves, name, values);
+    }
 
     H5::Group rng = root.createGroup("rng");
     h5::write_attribute(rng, "scheme", std::string("counter-splitmix64"));
@@ -89,10 +107,22 @@ CheckpointData read_checkpoint_file(const std::string& path) {
       c.optimizer.buffers.push_back({name, h5::read_tensor(optimizer, name)});
     }
     c.seed = h5::read_uint_attribute(root.openGroup("rng"), "seed");
+    c.history = read_history(root);
   } catch (const H5::Exception& e) {
     throw UserError(path + ": not a readable hpsweep checkpoint: " + e.getDetailMsg());
   }
   return c;
+}
+
+CheckpointProgress read_checkpoint_progress(const std::string& path) {
+  h5::quiet_errors();
+  try {
+    H5::H5File file(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
+    const H5::Group root = file.openGroup("/");
+    return {h5::read_int_attribute(root, "epoch"), read_history(root)};
+  } catch (const H5::Exception& e) {
+    throw UserError(path + ": not a readable hpsweep checkpoint: " + e.getDetailMsg());
+  }
 }
 
 }  // namespace hpsweep

@@ -19,4 +19,11 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& checkp
 // Throws UserError naming the file when it is missing, unreadable or not a checkpoint.
 CheckpointData read_checkpoint_file(const std::string& path);
 
+// Only the epoch and the curves: what resuming a sweep needs to know of every trial.
+struct CheckpointProgress {
+  int64_t epoch = 0;
+  std::vector<EpochMetrics> history;
+};
+CheckpointProgress read_checkpoint_progress(const std::string& path);
+
 }  // namespace hpsweep

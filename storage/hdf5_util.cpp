@@ -104,6 +104,21 @@ std::vector<std::string> read_string_list(const H5::Group& group, const std::str
   return items;
 }
 
+void write_doubles(H5::Group& group, const std::string& name, const std::vector<double>& values) {
+  const hsize_t count = values.size();
+  H5::DataSet dataset = group.createDataSet(name, H5::PredType::IEEE_F64LE, H5::DataSpace(1, &count));
+  if (count) dataset.write(values.data(), H5::PredType::NATIVE_DOUBLE);
+}
+
+std::vector<double> read_doubles(const H5::Group& group, const std::string& name) {
+  H5::DataSet dataset = group.openDataSet(name);
+  hsize_t count = 0;
+  dataset.getSpace().getSimpleExtentDims(&count);
+  std::vector<double> values(count);
+  if (count) dataset.read(values.data(), H5::PredType::NATIVE_DOUBLE);
+  return values;
+}
+
 void write_tensor(H5::Group& group, const std::string& name, const Tensor& tensor) {
   std::vector<hsize_t> dims(tensor.shape().begin(), tensor.shape().end());
   H5::DataSpace space(static_cast<int>(dims.size()), dims.data());

@@ -36,6 +36,9 @@ void write_string_list(H5::Group& group, const std::string& name,
                        const std::vector<std::string>& items);
 std::vector<std::string> read_string_list(const H5::Group& group, const std::string& name);
 
+void write_doubles(H5::Group& group, const std::string& name, const std::vector<double>& values);
+std::vector<double> read_doubles(const H5::Group& group, const std::string& name);
+
 void write_tensor(H5::Group& group, const std::string& name, const Tensor& tensor);
 Tensor read_tensor(const H5::Group& group, const std::string& name);
 

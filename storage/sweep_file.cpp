@@ -11,13 +11,6 @@ namespace {
 
 constexpr hsize_t kCurveChunk = 64;
 
-// Everything a trial's configuration holds, one "path: value" line per field.
-std::string config_text(const TrialConfig& config) {
-  std::string text;
-  for (const ConfigField& field : config_fields())
-    text += field.path + ": " + value_string(field.get(config)) + "\n";
-  return text;
-}
 
 void write_value_attribute(H5::H5Object& object, const std::string& name,
                            const ConfigValue& value) {
@@ -66,14 +59,6 @@ void append_value(H5::Group& curves, const std::string& name, double value) {
   dataset.write(&value, H5::PredType::NATIVE_DOUBLE, memory_space, file_space);
 }
 
-std::vector<double> read_curve(const H5::Group& curves, const std::string& name) {
-  H5::DataSet dataset = curves.openDataSet(name);
-  hsize_t size = 0;
-  dataset.getSpace().getSimpleExtentDims(&size);
-  std::vector<double> values(size);
-  if (size) dataset.read(values.data(), H5::PredType::NATIVE_DOUBLE);
-  return values;
-}
 
 }  // namespace
 
@@ -81,8 +66,6 @@ SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec,
                          const std::vector<Trial>& trials)
     : path_(path) {
   h5::quiet_errors();
-  if (std::filesystem::exists(path))
-    throw UserError(path + ": already exists; pick a new --out folder");
   std::vector<std::string> swept;
   for (const ParameterSpec& p : spec.parameters) swept.push_back(p.path);
   h5::write_atomically(path, [&](H5::H5File& file) {
@@ -150,6 +133,17 @@ void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
   }
 }
 
+void SweepWriter::truncate_curves(int64_t trial_id, int64_t epochs) {
+  try {
+    H5::Group curves = trial_group(trial_id).openGroup("curves");
+    const hsize_t size = static_cast<hsize_t>(epochs);
+    for (const std::string& name : curve_names()) curves.openDataSet(name).extend(&size);
+  } catch (const H5::Exception& e) {
+    throw Error(path_ + ": cannot truncate the curves of trial " + trial_name(trial_id) + ": " +
+                e.getDetailMsg());
+  }
+}
+
 void SweepWriter::flush() {
   file_.flush(H5F_SCOPE_GLOBAL);
 }
@@ -187,7 +181,7 @@ SweepRecord read_sweep_file(const std::string& path) {
         trial.swept.push_back({p, read_value_attribute(group, p)});
       H5::Group curves = group.openGroup("curves");
       for (const std::string& curve : curve_names())
-        trial.curves[curve] = read_curve(curves, curve);
+        trial.curves[curve] = h5::read_doubles(curves, curve);
       record.trials.push_back(std::move(trial));
     }
   } catch (const H5::Exception& e) {

@@ -18,12 +18,15 @@ namespace hpsweep {
 
 class SweepWriter {
  public:
-  // Creates `path` atomically with every trial as `pending`; refuses an existing file.
+  // Creates `path` atomically with every trial as `pending`, replacing any earlier file (a
+  // resumed sweep rebuilds it from checkpoints and the journal).
   SweepWriter(const std::string& path, const SweepSpec& spec, const std::vector<Trial>& trials);
   ~SweepWriter();
 
   void set_status(int64_t trial_id, TrialStatus status, const std::string& message = "");
   void append_epoch(int64_t trial_id, const EpochMetrics& metrics);
+  // Keeps the first `epochs` values of every curve (a retried trial re-runs the rest).
+  void truncate_curves(int64_t trial_id, int64_t epochs);
   void flush();
 
  private:

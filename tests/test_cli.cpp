@@ -81,7 +81,10 @@ TEST(Cli, RunThenAnalyzeAsTextAndCsv) {
   EXPECT_EQ(std::count(csv.output.begin(), csv.output.end(), '\n'), 3);
 
   const Result again = run("run " + spec.string() + " --out " + out);
-  EXPECT_EQ(again.exit_code, 2) << "an existing sweep is never overwritten";
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("resuming: 2 trials finished, 0 continue from their last checkpoint, 0 start"),
+            std::string::npos)
+      << again.output;
 }
 
 TEST(Cli, CtrlCStopsCleanlyAndKeepsWhatWasWritten) {
@@ -129,6 +132,7 @@ TEST(Cli, CtrlCStopsCleanlyAndKeepsWhatWasWritten) {
   std::ifstream in(log);
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   EXPECT_NE(text.find("interrupted after"), std::string::npos) << text;
+  EXPECT_NE(text.find("to resume: hpsweep run " + spec_path + " --out " + out), std::string::npos) << text;
 }
 
 }  // namespace

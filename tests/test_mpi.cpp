@@ -73,9 +73,9 @@ TEST(Mpi, GroupsFollowTheRankLayout) {
 
 class CapturingObserver : public TrialObserver {
  public:
-  void on_epoch(const EpochMetrics& m, CheckpointData c) override {
+  void on_epoch(const EpochMetrics& m, std::optional<CheckpointData> c) override {
     metrics.push_back(m);
-    checkpoint = std::move(c);
+    if (c) checkpoint = std::move(*c);
   }
   std::vector<EpochMetrics> metrics;
   CheckpointData checkpoint;
@@ -102,7 +102,7 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
 
   MpiGroup group(world, ReducerKind::fused);
   CapturingObserver on_group;
-  const TrialOutcome outcome = run_trial(trial, data, nullptr, on_group, stop, group);
+  const TrialOutcome outcome = run_trial(trial, data, {}, on_group, stop, group);
   EXPECT_EQ(outcome.status, TrialStatus::completed) << outcome.message;
 
   // Parameters: every rank's copy equals rank 0's, bit for bit.
@@ -121,7 +121,7 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
   // The same trial on one rank alone: the same losses up to float rounding.
   SoloGroup solo;
   CapturingObserver alone;
-  run_trial(trial, data, nullptr, alone, stop, solo);
+  run_trial(trial, data, {}, alone, stop, solo);
   ASSERT_EQ(on_group.metrics.size(), 1u);
   ASSERT_EQ(alone.metrics.size(), 1u);
   const EpochMetrics& a = on_group.metrics[0];
@@ -141,8 +141,8 @@ TEST(Mpi, SameRanksGiveBitwiseIdenticalResults) {
   std::atomic<bool> stop{false};
   MpiGroup group(world, ReducerKind::bucketed);
   CapturingObserver first, second;
-  run_trial(trial, data, nullptr, first, stop, group);
-  run_trial(trial, data, nullptr, second, stop, group);
+  run_trial(trial, data, {}, first, stop, group);
+  run_trial(trial, data, {}, second, stop, group);
   EXPECT_EQ(first.metrics[0].train_loss, second.metrics[0].train_loss);
   EXPECT_EQ(first.metrics[0].test_loss, second.metrics[0].test_loss);
 }

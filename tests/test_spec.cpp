@@ -78,7 +78,7 @@ TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
             "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
             "run_cap, dataset, "
-            "model, training, parameters, resources)");
+            "model, training, checkpoint, parameters, resources)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "

@@ -66,14 +66,30 @@ TEST(SweepFile, RoundTripsStatusesSweptValuesAndCurves) {
       EXPECT_EQ(t.curves.at(name)[e - 1], curve_value(metrics(e), name)) << name;
 }
 
-TEST(SweepFile, RefusesToOverwriteAndRejectsForeignFiles) {
+TEST(SweepFile, ReplacesAnEarlierFileAndRejectsForeignFiles) {
   TempDir dir;
   const SweepSpec spec = two_trial_spec();
   const std::string path = (dir / "sweep.h5").string();
-  { SweepWriter writer(path, spec, expand_trials(spec)); }
-  EXPECT_THROW(SweepWriter(path, spec, expand_trials(spec)), UserError);
+  {
+    SweepWriter writer(path, spec, expand_trials(spec));
+    writer.append_epoch(0, metrics(1));
+  }
+  { SweepWriter rebuilt(path, spec, expand_trials(spec)); }  // as a resume rebuilds it
+  EXPECT_EQ(read_sweep_file(path).trials[0].epochs(), 0);
   std::ofstream(dir / "junk.h5") << "not hdf5";
   EXPECT_THROW(read_sweep_file((dir / "junk.h5").string()), UserError);
+}
+
+TEST(SweepFile, TruncatesCurvesForARetry) {
+  TempDir dir;
+  const SweepSpec spec = two_trial_spec();
+  const std::string path = (dir / "sweep.h5").string();
+  SweepWriter writer(path, spec, expand_trials(spec));
+  for (int64_t e = 1; e <= 4; ++e) writer.append_epoch(1, metrics(e));
+  writer.truncate_curves(1, 2);
+  writer.append_epoch(1, metrics(3));
+  writer.flush();
+  EXPECT_EQ(read_sweep_file(path).trials[1].curves.at("epoch"), (std::vector<double>{1, 2, 3}));
 }
 
 CheckpointData sample_checkpoint() {
@@ -87,6 +103,7 @@ CheckpointData sample_checkpoint() {
   c.metric_name = "test_error";
   c.best_metric = 0.125;
   c.optimizer = {"sgd", 0.1, 0.001, 123, {}};
+  for (int64_t e = 1; e <= 4; ++e) c.history.push_back(metrics(e));
   return c;
 }
 
@@ -116,6 +133,12 @@ TEST(CheckpointFile, RoundTripsEverything) {
   EXPECT_EQ(read.optimizer.weight_decay, 0.001);
   expect_same_tensors(read.params, written.params);
   expect_same_tensors(read.best_params, written.best_params);
+  ASSERT_EQ(read.history.size(), 4u);
+  for (const std::string& name : curve_names())
+    EXPECT_EQ(curve_value(read.history[3], name), curve_value(written.history[3], name)) << name;
+  const CheckpointProgress progress = read_checkpoint_progress(path);
+  EXPECT_EQ(progress.epoch, 4);
+  EXPECT_EQ(progress.history.size(), 4u);
 }
 
 TEST(CheckpointFile, AFailedWriteLeavesThePreviousCheckpoint) {

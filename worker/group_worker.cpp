@@ -1,5 +1,6 @@
 #include "worker/group_worker.h"
 
+#include <array>
 #include <map>
 #include <memory>
 
@@ -21,8 +22,8 @@ class LeaderObserver : public TrialObserver {
  public:
   LeaderObserver(const Communicator& world, std::string out_dir, int64_t trial_id)
       : world_(world), out_dir_(std::move(out_dir)), trial_id_(trial_id) {}
-  void on_epoch(const EpochMetrics& metrics, CheckpointData checkpoint) override {
-    write_checkpoint_file(checkpoint_path(out_dir_, trial_id_), checkpoint);
+  void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) override {
+    if (checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, trial_id_), *checkpoint);
     world_.send(kCoordinator, kControlTag, encode_message(EpochMessage{trial_id_, metrics}));
   }
 
@@ -34,12 +35,13 @@ class LeaderObserver : public TrialObserver {
 
 class SilentObserver : public TrialObserver {
  public:
-  void on_epoch(const EpochMetrics&, CheckpointData) override {}
+  void on_epoch(const EpochMetrics&, std::optional<CheckpointData>) override {}
 };
 
-// The leader waits for the coordinator (sleeping between polls) and passes the trial on.
-int64_t next_trial(const Communicator& world, const Communicator& group) {
-  int64_t trial_id = kNoMoreTrials;
+// The leader waits for the coordinator (sleeping between polls) and passes the trial on:
+// {trial id or kNoMoreTrials, epoch to resume from}.
+std::array<int64_t, 2> next_trial(const Communicator& world, const Communicator& group) {
+  std::array<int64_t, 2> next = {kNoMoreTrials, 0};
   if (group.rank() == 0) {
     std::optional<ReceivedMessage> received;
     // A free group answers fast (1 ms pauses at most) so that it starts its next trial soon.
@@ -47,10 +49,11 @@ int64_t next_trial(const Communicator& world, const Communicator& group) {
                                       std::chrono::milliseconds(1)))) {
     }
     const ControlMessage message = decode_message(received->bytes);
-    if (auto* assign = std::get_if<AssignTrialMessage>(&message)) trial_id = assign->trial_id;
+    if (auto* assign = std::get_if<AssignTrialMessage>(&message))
+      next = {assign->trial_id, assign->resume_epoch};
   }
-  group.broadcast(&trial_id, 1, 0);
-  return trial_id;
+  group.broadcast(next.data(), 2, 0);
+  return next;
 }
 
 std::unique_ptr<TrainingGroup> make_group(const Communicator& group, ReducerKind reducer) {
@@ -66,20 +69,29 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
                   const std::atomic<bool>& stop) {
   std::map<std::string, TrainTestData> datasets;
   const std::unique_ptr<TrainingGroup> training_group = make_group(group, reducer);
-  for (int64_t id; (id = next_trial(world, group)) != kNoMoreTrials;) {
-    const Trial& trial = trials.at(id);
+  for (auto next = next_trial(world, group); next[0] != kNoMoreTrials; next = next_trial(world, group)) {
+    const Trial& trial = trials.at(next[0]);
+    const int64_t resume_epoch = next[1];
     TrialOutcome outcome;
     try {
       const std::string& path = trial.config.dataset.path;
       if (!datasets.count(path)) datasets.emplace(path, load_fashion_mnist(path));
-      std::unique_ptr<CheckpointData> init;
+      std::unique_ptr<CheckpointData> init, resume;
       if (!trial.config.training.init_from.empty())
         init =
             std::make_unique<CheckpointData>(read_checkpoint_file(trial.config.training.init_from));
+      if (resume_epoch > 0) {
+        const std::string checkpoint = checkpoint_path(out_dir, trial.id);
+        resume = std::make_unique<CheckpointData>(read_checkpoint_file(checkpoint));
+        if (resume->epoch != resume_epoch)
+          throw Error(checkpoint + ": holds epoch " + std::to_string(resume->epoch) + ", expected " +
+                      std::to_string(resume_epoch));
+      }
       LeaderObserver leader(world, out_dir, trial.id);
       SilentObserver silent;
       TrialObserver& observer = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
-      outcome = run_trial(trial, datasets.at(path), init.get(), observer, stop, *training_group);
+      outcome = run_trial(trial, datasets.at(path), {init.get(), resume.get()}, observer, stop,
+                          *training_group);
     } catch (const std::exception& e) {
       outcome = {TrialStatus::failed, 0, e.what()};
     }

@@ -95,25 +95,31 @@ bool improves(double value, double best, bool minimize) {
 // loss (so all agree on divergence) and the same stop votes (so all stop at the same step).
 enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
 
-TrialOutcome train(const Trial& trial, const TrainTestData& data, const CheckpointData* init,
+TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                    TrialObserver& observer, const std::atomic<bool>& stop, TrainingGroup& group) {
   const TrainingConfig& cfg = trial.config.training;
   const ImageDataset train_set =
       subset(data.train, trial.config.dataset.train_subset, "dataset.train_subset");
   const ImageDataset test_set =
       subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
-  Model model = build_trial_model(trial, train_set.sample_shape(), train_set.classes, init);
+  Model model =
+      build_trial_model(trial, train_set.sample_shape(), train_set.classes, start.init_from);
   Sgd sgd(cfg.lr, cfg.weight_decay);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
 
   Tensor images, dlogits, probabilities;
   std::vector<int32_t> labels;
   CheckpointData state;
+  if (start.resume) {
+    state = *start.resume;
+    load_parameters(model, state.params, "the checkpoint to resume from");
+    sgd.set_steps(state.optimizer.steps);
+  }
   state.trial_id = trial.id;
   state.seed = trial.seed;
   state.metric_name = trial.metric.name;
   std::string observer_error;  // the observer failed (e.g. a checkpoint write): stop the group
-  for (int64_t epoch = 1; epoch <= cfg.epochs; ++epoch) {
+  for (int64_t epoch = state.epoch + 1; epoch <= cfg.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     const std::vector<int64_t> order =
         epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
@@ -167,16 +173,19 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const Checkpoi
     metrics.samples_per_second = static_cast<double>(train_set.size()) / train_seconds;
 
     state.epoch = epoch;
-    state.params = snapshot_parameters(model);
+    state.history.push_back(metrics);
     const double value = curve_value(metrics, trial.metric.name);
-    if (epoch == 1 || improves(value, state.best_metric, trial.metric.minimize)) {
+    const bool best = epoch == 1 || improves(value, state.best_metric, trial.metric.minimize);
+    if (best) {
       state.best_epoch = epoch;
       state.best_metric = value;
-      state.best_params = state.params;  // shares the snapshot's storage; both are read-only
     }
+    const bool checkpoint_due = epoch % trial.config.checkpoint.every == 0 || epoch == cfg.epochs;
+    if (checkpoint_due || best) state.params = snapshot_parameters(model);
+    if (best) state.best_params = state.params;  // shares the snapshot's storage; read-only
     state.optimizer = {"sgd", sgd.lr(), sgd.weight_decay(), sgd.steps(), {}};
     try {
-      observer.on_epoch(metrics, state);
+      observer.on_epoch(metrics, checkpoint_due ? std::optional<CheckpointData>(state) : std::nullopt);
     } catch (const std::exception& e) {
       observer_error = e.what();
     }
@@ -200,11 +209,11 @@ Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t c
   return model;
 }
 
-TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const CheckpointData* init,
+TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                        TrialObserver& observer, const std::atomic<bool>& stop,
                        TrainingGroup& group) {
   try {
-    return train(trial, data, init, observer, stop, group);
+    return train(trial, data, start, observer, stop, group);
   } catch (const std::exception& e) {
     return {TrialStatus::failed, 0, e.what()};
   }

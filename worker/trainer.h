@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <string>
 
 #include "common/checkpoint_data.h"
@@ -18,7 +19,18 @@ namespace hpsweep {
 class TrialObserver {
  public:
   virtual ~TrialObserver() = default;
-  virtual void on_epoch(const EpochMetrics& metrics, CheckpointData checkpoint) = 0;
+  // After every epoch; `checkpoint` holds the trial's state when a checkpoint is due
+  // (checkpoint.every, and always after the last epoch).
+  virtual void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) = 0;
+};
+
+// Where a trial starts: fresh (weights drawn from its seed), from the parameters of an
+// init_from checkpoint, or resumed after its own last checkpoint, with everything restored
+// (parameters, best so far, optimizer, curves) so that the rest of the run is bitwise the one
+// that was interrupted.
+struct TrialStart {
+  const CheckpointData* init_from = nullptr;
+  const CheckpointData* resume = nullptr;
 };
 
 struct TrialOutcome {
@@ -36,7 +48,7 @@ Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t c
 // the same arguments. Never throws: an exception becomes a failed outcome with its message, and
 // an exception from the observer (the leader's checkpoint write) stops the whole group at the
 // next step. Checks `stop` at every step; the group stops together when any rank votes so.
-TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const CheckpointData* init,
+TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                        TrialObserver& observer, const std::atomic<bool>& stop,
                        TrainingGroup& group);
 

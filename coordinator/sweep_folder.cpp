@@ -1,0 +1,58 @@
+#include "coordinator/sweep_folder.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+
+#include "common/error.h"
+#include "coordinator/sweep_recovery.h"
+
+namespace hpsweep {
+namespace {
+
+void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw UserError(path.string() + ": cannot write");
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+std::string timestamp() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::localtime(&now));
+  return text;
+}
+
+}  // namespace
+
+SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir, bool restart) {
+  SweepFolder folder;
+  folder.dir = out_dir;
+  const std::filesystem::path stored_spec = folder.dir / "spec.yaml";
+  const bool holds_sweep = std::filesystem::exists(stored_spec) || std::filesystem::exists(folder.dir / "sweep.h5");
+  if (holds_sweep && restart) {
+    folder.moved_aside = out_dir + ".old-" + timestamp();
+    std::filesystem::rename(folder.dir, folder.moved_aside);
+  } else if (holds_sweep) {
+    if (!std::filesystem::exists(stored_spec))
+      throw UserError(out_dir + ": holds a sweep.h5 but no spec.yaml, so it cannot be resumed; use --restart to move it aside");
+    const SweepSpec stored = load_spec_file(stored_spec.string());
+    if (auto difference = describe_spec_difference(stored, spec))
+      throw UserError(out_dir + ": holds a sweep of another spec (" + *difference +
+                      "); use another --out folder, or --restart to move the old results aside and start over");
+    folder.resumed = true;
+    return folder;
+  }
+  std::error_code error;
+  std::filesystem::create_directories(folder.dir / "checkpoints", error);
+  if (error) throw UserError(out_dir + ": cannot create the output folder: " + error.message());
+  write_text_atomically(stored_spec, spec.yaml_text);
+  return folder;
+}
+
+}  // namespace hpsweep

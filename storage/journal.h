@@ -1,0 +1,41 @@
+// DIR/journal.log: how each trial attempt ended, one line per event, appended by the
+// coordinator and never rewritten. With the checkpoint files it is the sweep's source of
+// truth on resume: sweep.h5 is rebuilt from the two, so a kill in the middle of a sweep.h5
+// update loses nothing. A kill in the middle of an append leaves a line without its newline,
+// which readers ignore.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/metrics.h"
+
+namespace hpsweep {
+
+struct JournalRecord {
+  int64_t trial_id = 0;
+  TrialStatus status = TrialStatus::pending;
+  int64_t epoch = 0;
+  std::string message;
+};
+
+class JournalWriter {
+ public:
+  explicit JournalWriter(std::string path);
+  ~JournalWriter();
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+  // Appends one line in a single write(2), then fdatasync: it survives a kill of the process
+  // at once and a crash of the machine once this returns.
+  void append(const JournalRecord& record);
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+// Every complete line of the journal, oldest first; none when the file does not exist.
+std::vector<JournalRecord> read_journal(const std::string& path);
+
+}  // namespace hpsweep
