@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/failpoint.h"
 #include "common/trial.h"
 #include "common/version.h"
 #include "storage/hdf5_util.h"
@@ -54,6 +55,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
     h5::write_attribute(root, "trial_id", c.trial_id);
     h5::write_attribute(root, "epoch", c.epoch);
     write_params(root, c.params);
+    failpoint("checkpoint-write");  // half a checkpoint in the temporary file
 
     H5::Group best = root.createGroup("best");
     h5::write_attribute(best, "epoch", c.best_epoch);

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/failpoint.h"
 #include "common/version.h"
 #include "storage/hdf5_util.h"
 
@@ -125,8 +126,10 @@ void SweepWriter::set_status(int64_t trial_id, TrialStatus status, const std::st
 void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
   try {
     H5::Group curves = trial_group(trial_id).openGroup("curves");
-    for (const std::string& name : curve_names())
+    for (const std::string& name : curve_names()) {
       append_value(curves, name, curve_value(metrics, name));
+      if (name == "train_error") failpoint("sweep-update");  // some curves appended, not all
+    }
   } catch (const H5::Exception& e) {
     throw Error(path_ + ": cannot append epoch to trial " + trial_name(trial_id) + ": " +
                 e.getDetailMsg());

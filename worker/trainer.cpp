@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "common/error.h"
+#include "common/failpoint.h"
 #include "common/rng.h"
 #include "worker/initializer.h"
 #include "worker/kernels/softmax_cross_entropy.h"
@@ -156,6 +157,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       model.backward(dlogits, *reducer);
       reducer->finish();
       sgd.step(model);
+      failpoint("training-step");
     }
     const double train_seconds = seconds_since(epoch_start);
     const LossAndError test = evaluate(model, test_set, group);

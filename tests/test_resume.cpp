@@ -1,0 +1,143 @@
+// Resuming sweeps in process: the journal's format and torn lines, a sweep stopped and resumed
+// (several times) ending bitwise as an uninterrupted one, and a folder of another spec refused
+// with what differs, or moved aside with --restart.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/error.h"
+#include "coordinator/sweep_runner.h"
+#include "storage/checkpoint_file.h"
+#include "storage/journal.h"
+#include "storage/sweep_file.h"
+#include "support/synthetic_data.h"
+#include "support/temp_dir.h"
+
+namespace hpsweep::testing {
+namespace {
+
+TEST(Journal, RoundTripsAndIgnoresATornLastLine) {
+  TempDir dir;
+  const std::string path = (dir / "journal.log").string();
+  {
+    JournalWriter journal(path);
+    journal.append({3, TrialStatus::failed, 2, "bad\tthing\nhappened \\ here"});
+    journal.append({1, TrialStatus::completed, 5, ""});
+  }
+  std::ofstream(path, std::ios::app) << "end\t4\tcompl";  // a kill in the middle of a write
+  const std::vector<JournalRecord> records = read_journal(path);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].trial_id, 3);
+  EXPECT_EQ(records[0].status, TrialStatus::failed);
+  EXPECT_EQ(records[0].epoch, 2);
+  EXPECT_EQ(records[0].message, "bad\tthing\nhappened \\ here");
+  EXPECT_EQ(records[1].status, TrialStatus::completed);
+  EXPECT_TRUE(read_journal((dir / "none").string()).empty());
+}
+
+class ResumeTest : public ::testing::Test {
+ protected:
+  void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 3000, 300, 8); }
+
+  SweepSpec spec(const std::string& extra = "") {
+    return parse_spec("name: resume\nseed: 21\nmethod: grid\ndataset: {path: " + (dir_ / "data").string() +
+                          "}\nmodel: {width: 48, init: he}\ntraining: {epochs: 6, batch_size: 30, lr: 0.05}\n"
+                          "checkpoint: {every: 2}\nparameters:\n  model.dropout: {values: [0.0, 0.3]}\n"
+                          "  model.depth: {values: [1, 2]}\n" +
+                          extra,
+                      "resume.yaml");
+  }
+
+  SweepSummary run(const SweepSpec& s, const std::string& out, std::chrono::milliseconds stop_after,
+                   bool restart = false) {
+    std::atomic<bool> stop{false};
+    std::ostringstream log;
+    std::thread timer([&] {
+      if (stop_after.count() == 0) return;
+      std::this_thread::sleep_for(stop_after);
+      stop = true;
+    });
+    SweepSummary summary;
+    try {
+      summary = run_local_sweep(s, RunOptions{(dir_ / out).string(), 2, false, restart}, stop, log);
+    } catch (...) {
+      timer.join();
+      throw;
+    }
+    timer.join();
+    return summary;
+  }
+
+  SweepRecord record(const std::string& out) { return read_sweep_file((dir_ / out / "sweep.h5").string()); }
+
+  TempDir dir_;
+};
+
+void expect_same_results(const SweepRecord& a, const SweepRecord& b) {
+  ASSERT_EQ(a.trials.size(), b.trials.size());
+  for (size_t i = 0; i < a.trials.size(); ++i) {
+    EXPECT_EQ(a.trials[i].status, b.trials[i].status) << "trial " << i;
+    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
+      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve)) << "trial " << i << " " << curve;
+  }
+}
+
+TEST_F(ResumeTest, StoppedAndResumedSweepsEndAsAnUninterruptedOne) {
+  run(spec(), "reference", std::chrono::milliseconds(0));
+  // Stop after growing delays until a run finishes: each stop lands somewhere else.
+  int stops = 0;
+  for (int delay = 120; run(spec(), "cut", std::chrono::milliseconds(delay)).interrupted; delay += 120) ++stops;
+  EXPECT_GE(stops, 1) << "the sweep must have been stopped at least once for this test to mean much";
+  expect_same_results(record("reference"), record("cut"));
+  for (int64_t id = 0; id < 4; ++id) {
+    const CheckpointData a = read_checkpoint_file(checkpoint_path((dir_ / "reference").string(), id));
+    const CheckpointData b = read_checkpoint_file(checkpoint_path((dir_ / "cut").string(), id));
+    EXPECT_EQ(a.optimizer.steps, b.optimizer.steps);
+    EXPECT_EQ(a.best_epoch, b.best_epoch);
+    for (size_t p = 0; p < a.params.size(); ++p)
+      for (int64_t i = 0; i < a.params[p].tensor.size(); ++i)
+        ASSERT_EQ(a.params[p].tensor[i], b.params[p].tensor[i]) << a.params[p].name;
+  }
+}
+
+TEST_F(ResumeTest, AnotherSpecIsRefusedUnlessRestarted) {
+  run(spec(), "out", std::chrono::milliseconds(0));
+  const SweepSpec other = spec("  training.lr: {values: [0.05, 0.07]}\n");
+  try {
+    run(other, "out", std::chrono::milliseconds(0));
+    FAIL() << "expected UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir_ / "out").string() +
+                  ": holds a sweep of another spec (the number of trials is 4 in the stored spec, 8 in this "
+                  "one); use another --out folder, or --restart to move the old results aside and start over");
+  }
+  EXPECT_EQ(record("out").trials.size(), 4u) << "the refused run must not touch the old sweep";
+  const SweepSummary restarted = run(other, "out", std::chrono::milliseconds(0), /*restart=*/true);
+  EXPECT_FALSE(restarted.resumed);
+  EXPECT_EQ(record("out").trials.size(), 8u);
+  int moved = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path()))
+    moved += entry.path().filename().string().rfind("out.old-", 0) == 0;
+  EXPECT_EQ(moved, 1);
+}
+
+TEST_F(ResumeTest, AChangedValueIsNamed) {
+  run(spec(), "out", std::chrono::milliseconds(0));
+  SweepSpec other = spec();
+  other.base.training.lr = 0.06;
+  try {
+    run(other, "out", std::chrono::milliseconds(0));
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("trial 0000: `training.lr: 0.05` in the stored spec, `training.lr: 0.06` "
+                                         "in this one"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace hpsweep::testing
