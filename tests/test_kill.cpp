@@ -24,14 +24,19 @@ namespace hpsweep::testing {
 namespace {
 
 struct Kill {
-  std::string failpoint;  // "NAME:N", or empty for a timed kill
-  int after_ms = 0;       // timed kill: SIGKILL to the whole process group after this long
+  std::string failpoint;    // "NAME:N"; or empty for a kill from outside:
+  int after_epochs = 0;     // SIGKILL to the whole process group once sweep.h5 shows this
+                            // many epochs in all (wherever the trials are then)
 };
 
-int elapsed_ms(std::chrono::steady_clock::time_point since) {
-  return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - since)
-                              .count());
+int64_t recorded_epochs(const std::string& sweep_file) {
+  try {
+    int64_t epochs = 0;
+    for (const TrialRecord& t : read_sweep_file(sweep_file).trials) epochs += t.epochs();
+    return epochs;
+  } catch (const std::exception&) {
+    return 0;  // not created yet, or caught mid-update
+  }
 }
 
 struct Outcome {
@@ -39,8 +44,9 @@ struct Outcome {
   int exit_code;
 };
 
-// Runs `argv` in its own process group with HPSWEEP_FAILPOINT set as `kill` says.
-Outcome run(std::vector<std::string> argv, const Kill& kill) {
+// Runs `argv` in its own process group with HPSWEEP_FAILPOINT set as `kill` says, or kills it
+// once `sweep_file` shows kill.after_epochs epochs.
+Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& sweep_file = "") {
   std::vector<std::string> environment;
   for (char** e = environ; *e; ++e)
     if (std::string(*e).rfind("HPSWEEP_FAILPOINT=", 0) != 0) environment.push_back(*e);
@@ -60,15 +66,17 @@ Outcome run(std::vector<std::string> argv, const Kill& kill) {
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid;
   EXPECT_EQ(posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data()), 0);
-  std::thread timer;
-  if (kill.after_ms > 0)
-    timer = std::thread([pid, ms = kill.after_ms] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-      ::kill(-pid, SIGKILL);
-    });
   int status = 0;
+  if (kill.after_epochs > 0) {
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (recorded_epochs(sweep_file) >= kill.after_epochs) {
+        ::kill(-pid, SIGKILL);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
   waitpid(pid, &status, 0);
-  if (timer.joinable()) timer.join();
   ::kill(-pid, SIGKILL);  // leftovers of an aborted MPI job
   return {WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0),
           WIFEXITED(status) ? WEXITSTATUS(status) : -1};
@@ -102,8 +110,8 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
 
   // Kills the sweep as `kill` says, then reruns the same command until it finishes.
   void kill_and_resume(const std::string& out, const Kill& kill) {
-    const Outcome first = run(command(out), kill);
-    EXPECT_TRUE(first.killed) << kill.failpoint << " " << kill.after_ms << " ms: the kill did not happen";
+    const Outcome first = run(command(out), kill, (dir_ / out / "sweep.h5").string());
+    EXPECT_TRUE(first.killed) << kill.failpoint << " " << kill.after_epochs << ": the kill did not happen";
     for (int attempt = 0; attempt < 3; ++attempt)
       if (!run(command(out), {}).killed) return;
     ADD_FAILURE() << "the resumed sweep did not finish";
@@ -129,19 +137,17 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
 };
 
 TEST_P(KillTest, EveryKillResumesToTheUninterruptedResult) {
-  const auto start = std::chrono::steady_clock::now();
   ASSERT_FALSE(run(command("reference"), {}).killed);
-  const int duration = elapsed_ms(start);
   const SweepRecord reference = read_sweep_file((dir_ / "reference" / "sweep.h5").string());
+  // 4 trials x 4 epochs: 16 epochs in all.
   const std::vector<Kill> kills = {
-      {"training-step:7"},     {"training-step:150"},  {"checkpoint-write:1"},
-      {"checkpoint-write:5"},  {"sweep-update:1"},     {"sweep-update:9"},
-      {"journal-append:1"},    {"journal-append:3"},   {"", duration * 3 / 10},
-      {"", duration * 6 / 10}, {"", duration * 8 / 10},
+      {"training-step:7"},    {"training-step:150"}, {"checkpoint-write:1"}, {"checkpoint-write:5"},
+      {"sweep-update:1"},     {"sweep-update:9"},    {"journal-append:1"},   {"journal-append:3"},
+      {"", 2},                {"", 7},               {"", 13},
   };
   for (size_t k = 0; k < kills.size(); ++k) {
-    // Timed kills and failpoints in worker code need a run long enough to reach them; under
-    // mpirun, coordinator failpoints fire in rank 0 and worker ones in the group leaders.
+    // Under mpirun, coordinator failpoints (sweep-update, journal-append) fire in rank 0, the
+    // others in the workers; mpirun then takes the whole job down, as a dead node would.
     const std::string out = "killed" + std::to_string(k);
     kill_and_resume(out, kills[k]);
     expect_equals_reference(out, reference);
