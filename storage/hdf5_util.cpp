@@ -1,6 +1,11 @@
 #include "storage/hdf5_util.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "common/error.h"
@@ -106,7 +111,8 @@ std::vector<std::string> read_string_list(const H5::Group& group, const std::str
 
 void write_doubles(H5::Group& group, const std::string& name, const std::vector<double>& values) {
   const hsize_t count = values.size();
-  H5::DataSet dataset = group.createDataSet(name, H5::PredType::IEEE_F64LE, H5::DataSpace(1, &count));
+  H5::DataSet dataset =
+      group.createDataSet(name, H5::PredType::IEEE_F64LE, H5::DataSpace(1, &count));
   if (count) dataset.write(values.data(), H5::PredType::NATIVE_DOUBLE);
 }
 
@@ -142,19 +148,57 @@ H5::FileAccPropList unlocked_access() {
   return access;
 }
 
-void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write) {
+namespace {
+
+// Writes `bytes` to path.tmp, syncs it, and renames it over `path`. Plain POSIX calls: a full
+// disk is an error code here, never a half-written HDF5 file left open in the library.
+void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes) {
   const std::string temporary = path + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(path + ": cannot write " + temporary + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const int write_error = done == bytes.size() ? 0 : errno;
+  const bool synced = write_error == 0 && ::fsync(fd) == 0;
+  const int sync_error = errno;
+  ::close(fd);
+  if (!synced) {
+    ::unlink(temporary.c_str());
+    throw Error(path + ": cannot write: " + std::strerror(write_error ? write_error : sync_error));
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int rename_error = errno;
+    ::unlink(temporary.c_str());
+    throw Error(path + ": cannot rename " + temporary +
+                " into place: " + std::strerror(rename_error));
+  }
+}
+
+}  // namespace
+
+void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write) {
+  // Build the whole file in memory (HDF5's core driver, no backing store), then write its
+  // image in one go: HDF5 itself never writes to the disk, so a full disk cannot leave it with
+  // a broken open file (which crashes it when the library shuts down).
+  std::vector<char> image;
   try {
-    H5::H5File file(temporary, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, unlocked_access());
+    H5::FileAccPropList access;
+    H5Pset_fapl_core(access.getId(), 1 << 20, /*backing_store=*/false);
+    H5::H5File file(path, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
     write(file);
-    file.close();
+    file.flush(H5F_SCOPE_GLOBAL);
+    const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+    if (size < 0) throw Error(path + ": cannot serialize the HDF5 file");
+    image.resize(static_cast<size_t>(size));
+    H5Fget_file_image(file.getId(), image.data(), image.size());
   } catch (const H5::Exception& e) {
-    std::remove(temporary.c_str());
     throw Error(path + ": cannot write: " + e.getDetailMsg());
   }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) throw Error(path + ": cannot rename " + temporary + " into place: " + error.message());
+  write_bytes_atomically(path, image);
 }
 
 }  // namespace hpsweep::h5

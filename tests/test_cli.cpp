@@ -82,7 +82,8 @@ TEST(Cli, RunThenAnalyzeAsTextAndCsv) {
 
   const Result again = run("run " + spec.string() + " --out " + out);
   EXPECT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_NE(again.output.find("resuming: 2 trials finished, 0 continue from their last checkpoint, 0 start"),
+  EXPECT_NE(again.output.find(
+                "resuming: 2 trials finished, 0 continue from their last checkpoint, 0 start"),
             std::string::npos)
       << again.output;
 }
@@ -132,7 +133,53 @@ TEST(Cli, CtrlCStopsCleanlyAndKeepsWhatWasWritten) {
   std::ifstream in(log);
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   EXPECT_NE(text.find("interrupted after"), std::string::npos) << text;
-  EXPECT_NE(text.find("to resume: hpsweep run " + spec_path + " --out " + out), std::string::npos) << text;
+  EXPECT_NE(text.find("to resume: hpsweep run " + spec_path + " --out " + out), std::string::npos)
+      << text;
+}
+
+TEST(Cli, TimeLimitStopsCleanlyAndARerunFinishes) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 2000, 200, 3);
+  const auto spec = dir / "timed.yaml";
+  std::ofstream(spec)
+      << "name: timed\nmethod: grid\ndataset: {path: " << (dir / "data").string()
+      << "}\nmodel: {width: 64}\ntraining: {epochs: 300, batch_size: 20}\nparameters:\n"
+      << "  training.lr: {values: [0.01, 0.02]}\n";
+  const std::string out = (dir / "out").string();
+  const auto start = std::chrono::steady_clock::now();
+  const Result stopped = run("run " + spec.string() + " --out " + out + " --time-limit 1s");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(stopped.exit_code, 75) << stopped.output;
+  EXPECT_NE(stopped.output.find("to resume: hpsweep run"), std::string::npos) << stopped.output;
+  const SweepRecord partial = read_sweep_file(out + "/sweep.h5");
+  EXPECT_EQ(partial.trials[0].status, TrialStatus::interrupted);
+  EXPECT_LT(partial.trials[0].epochs(), 300);
+
+  const Result finished = run("run " + spec.string() + " --out " + out);
+  EXPECT_EQ(finished.exit_code, 0) << finished.output;
+  EXPECT_NE(
+      finished.output.find("resuming: 0 trials finished, 2 continue from their last checkpoint"),
+      std::string::npos)
+      << finished.output;
+  for (const TrialRecord& t : read_sweep_file(out + "/sweep.h5").trials) {
+    EXPECT_EQ(t.status, TrialStatus::completed);
+    EXPECT_EQ(t.epochs(), 300);
+  }
+  EXPECT_EQ(run("run " + spec.string() + " --out " + out + " --time-limit 1x").exit_code, 2);
+}
+
+TEST(Cli, AnOutputFolderThatCannotBeCreatedIsBadInput) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 100, 50, 3);
+  const auto spec = dir / "s.yaml";
+  std::ofstream(spec) << "method: grid\ndataset: {path: " << (dir / "data").string()
+                      << "}\ntraining: {epochs: 1}\n";
+  std::ofstream(dir / "file") << "a file, not a folder";
+  const Result r = run("run " + spec.string() + " --out " + (dir / "file" / "out").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find((dir / "file" / "out").string() + ": cannot create the output folder"),
+            std::string::npos)
+      << r.output;
 }
 
 }  // namespace

@@ -2,10 +2,15 @@
 // mode, groups of two ranks with one left idle, failing and diverging trials that do not stop
 // the sweep, and too few ranks as a clear error.
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
+#include "storage/journal.h"
 #include "storage/sweep_file.h"
 #include "support/shell.h"
 #include "support/synthetic_data.h"
@@ -118,6 +123,62 @@ TEST_F(ClusterTest, TooFewRanksForOneGroupIsAClearError) {
   EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(message), r.output.rfind(message)) << "printed once, not by every rank";
   EXPECT_FALSE(std::filesystem::exists(out("mpi")));
+}
+
+TEST_F(ClusterTest, AFailedTrialIsRetriedUpToMaxRetries) {
+  // Trial 1's checkpoint can never be written: it fails, runs twice more, and stays failed.
+  const std::string s =
+      spec("resources: {max_retries: 2}\nparameters:\n  training.lr: {values: [0.05, 0.06]}\n");
+  // (A non-empty folder: the failed write's clean-up cannot remove it.)
+  std::filesystem::create_directories(out("mpi") + "/checkpoints/0001.h5.tmp/blocker");
+  const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
+  const SweepRecord r = record("mpi");
+  EXPECT_EQ(r.trials[0].status, TrialStatus::completed);
+  EXPECT_EQ(r.trials[1].status, TrialStatus::failed);
+  int failures = 0;
+  for (const JournalRecord& j : read_journal(out("mpi") + "/journal.log"))
+    failures += j.trial_id == 1 && j.status == TrialStatus::failed;
+  EXPECT_EQ(failures, 3) << "one attempt and two retries";
+  EXPECT_NE(cluster.output.find("it will run again"), std::string::npos) << cluster.output;
+}
+
+TEST_F(ClusterTest, SigtermStopsEveryRankSoonAndARerunFinishes) {
+  const std::string s = spec("parameters:\n  training.epochs: {values: [400, 400]}\n");
+  const std::string log = out("log");
+  const std::string command = std::string(MPIEXEC) + " -n 3 " + HPSWEEP_BINARY + " run " + s +
+                              " --out " + out("mpi") + " > " + log + " 2>&1 & echo $!";
+  const Result started = run(command);
+  const pid_t mpirun_pid = std::stoi(started.output);
+  // Wait until both trials have recorded an epoch, then send what Slurm sends at its time limit.
+  for (int i = 0; i < 3000; ++i) {
+    try {
+      const SweepRecord r = record("mpi");
+      if (r.trials[0].epochs() > 0 && r.trials[1].epochs() > 0) break;
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto sent = std::chrono::steady_clock::now();
+  kill(mpirun_pid, SIGTERM);
+  while (kill(mpirun_pid, 0) == 0 &&
+         std::chrono::steady_clock::now() - sent < std::chrono::seconds(20))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(10));
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("to resume: hpsweep run " + s + " --out " + out("mpi")), std::string::npos)
+      << text;
+  const SweepRecord stopped = record("mpi");
+  EXPECT_EQ(stopped.trials[0].status, TrialStatus::interrupted);
+  EXPECT_EQ(stopped.trials[1].status, TrialStatus::interrupted);
+
+  const Result resumed = mpirun(3, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  for (const TrialRecord& t : record("mpi").trials) {
+    EXPECT_EQ(t.status, TrialStatus::completed);
+    EXPECT_EQ(t.epochs(), 400);
+  }
 }
 
 }  // namespace

@@ -141,7 +141,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       group.sum(stats, kStepStats);
       if (stats[kStepStopVotes] > 0) {
         if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
-        return {TrialStatus::interrupted, epoch - 1, "stopped by the user"};
+        return {TrialStatus::interrupted, epoch - 1, "stopped (signal or --time-limit)"};
       }
       if (!std::isfinite(stats[kStepLoss]))
         return {TrialStatus::diverged, epoch,
@@ -187,7 +187,8 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
     if (best) state.best_params = state.params;  // shares the snapshot's storage; read-only
     state.optimizer = {"sgd", sgd.lr(), sgd.weight_decay(), sgd.steps(), {}};
     try {
-      observer.on_epoch(metrics, checkpoint_due ? std::optional<CheckpointData>(state) : std::nullopt);
+      observer.on_epoch(metrics,
+                        checkpoint_due ? std::optional<CheckpointData>(state) : std::nullopt);
     } catch (const std::exception& e) {
       observer_error = e.what();
     }
