@@ -109,14 +109,17 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
     }
   };
 
+  auto check_stop = [&] {
+    if (!stop.load() || stopping) return;
+    stopping = true;
+    pool.request_stop();
+    progress.clear();
+    log << "stopping: waiting for running trials to abandon their step...\n";
+  };
+  check_stop();
   dispatch();
   while (running > 0) {
-    if (stop.load() && !stopping) {
-      stopping = true;
-      pool.request_stop();
-      progress.clear();
-      log << "stopping: waiting for running trials to abandon their step...\n";
-    }
+    check_stop();
     std::optional<WorkerEvent> event = pool.wait_event(kRefreshInterval);
     if (!event) {
       progress.refresh();

@@ -128,17 +128,14 @@ TEST_F(SweepTest, TooLargeSubsetIsRejectedBeforeWriting) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
 }
 
-TEST_F(SweepTest, AStopRequestInterruptsRunningTrialsAndKeepsTheRest) {
+TEST_F(SweepTest, AStopRequestedBeforeTheStartStartsNothing) {
+  // (Stopping running trials is tested through the binary: tests/test_cli.cpp, Ctrl-C.)
   std::ostringstream log;
   std::atomic<bool> stop{true};
   const SweepSummary summary =
       run_local_sweep(spec(kGrid), RunOptions{(dir_ / "out").string(), 2, false}, stop, log);
   EXPECT_TRUE(summary.interrupted);
-  const SweepRecord r = record("out");
-  EXPECT_EQ(r.trials[0].status, TrialStatus::interrupted);
-  EXPECT_EQ(r.trials[1].status, TrialStatus::interrupted);
-  EXPECT_EQ(r.trials[2].status, TrialStatus::pending);
-  EXPECT_EQ(r.trials[3].status, TrialStatus::pending);
+  for (const TrialRecord& t : record("out").trials) EXPECT_EQ(t.status, TrialStatus::pending);
 }
 
 }  // namespace
