@@ -88,7 +88,7 @@ TEST_F(ResumeTest, StoppedAndResumedSweepsEndAsAnUninterruptedOne) {
   run(spec(), "reference", std::chrono::milliseconds(0));
   // Stop after growing delays until a run finishes: each stop lands somewhere else.
   int stops = 0;
-  for (int delay = 120; run(spec(), "cut", std::chrono::milliseconds(delay)).interrupted; delay += 120) ++stops;
+  for (int delay = 40; run(spec(), "cut", std::chrono::milliseconds(delay)).interrupted; delay += 60) ++stops;
   EXPECT_GE(stops, 1) << "the sweep must have been stopped at least once for this test to mean much";
   expect_same_results(record("reference"), record("cut"));
   for (int64_t id = 0; id < 4; ++id) {
