@@ -150,8 +150,10 @@ H5::FileAccPropList unlocked_access() {
 
 namespace {
 
-// Writes `bytes` to path.tmp, syncs it, and renames it over `path`. Plain POSIX calls: a full
-// disk is an error code here, never a half-written HDF5 file left open in the library.
+// Writes `bytes` to path.tmp and renames it over `path`. Plain POSIX calls: a full disk is an
+// error code here, never a half-written HDF5 file left open in the library. No fsync: the
+// rename makes the replacement atomic for any kill of the process, and a sync per epoch and
+// trial would cost more than the write on a parallel file system; the journal is synced.
 void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes) {
   const std::string temporary = path + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -163,12 +165,11 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& by
     done += static_cast<size_t>(n);
   }
   const int write_error = done == bytes.size() ? 0 : errno;
-  const bool synced = write_error == 0 && ::fsync(fd) == 0;
-  const int sync_error = errno;
-  ::close(fd);
-  if (!synced) {
+  const bool closed = ::close(fd) == 0;  // NFS-like file systems report write errors here
+  if (write_error || !closed) {
+    const int error = write_error ? write_error : errno;
     ::unlink(temporary.c_str());
-    throw Error(path + ": cannot write: " + std::strerror(write_error ? write_error : sync_error));
+    throw Error(path + ": cannot write: " + std::strerror(error));
   }
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     const int rename_error = errno;

@@ -46,8 +46,8 @@ Tensor read_tensor(const H5::Group& group, const std::string& name);
 // open the file while a sweep writes it; the writer flushes at every consistent point.
 H5::FileAccPropList unlocked_access();
 
-// Builds a new HDF5 file through `write` in memory, writes it to `path`.tmp, syncs it and
-// renames it over `path`: a crash or a full disk leaves either the old file or the new one,
+// Builds a new HDF5 file through `write` in memory, writes it to `path`.tmp and renames it
+// over `path`: a killed process or a full disk leaves either the old file or the new one,
 // never a torn file.
 void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write);
 
