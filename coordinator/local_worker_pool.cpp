@@ -1,6 +1,5 @@
 #include "coordinator/local_worker_pool.h"
 
-#include "common/error.h"
 #include "storage/checkpoint_file.h"
 
 namespace hpsweep {
@@ -43,13 +42,9 @@ LocalWorkerPool::~LocalWorkerPool() {
 
 void LocalWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& launch) {
   std::shared_ptr<const CheckpointData> resume;
-  if (launch.resume_epoch > 0) {
-    const std::string path = checkpoint_path(out_dir_, trial.id);
-    resume = std::make_shared<const CheckpointData>(read_checkpoint_file(path));
-    if (resume->epoch != launch.resume_epoch)
-      throw Error(path + ": holds epoch " + std::to_string(resume->epoch) + ", expected " +
-                  std::to_string(launch.resume_epoch));
-  }
+  if (launch.resume_epoch > 0)
+    resume = std::make_shared<const CheckpointData>(
+        read_resume_checkpoint(out_dir_, trial.id, launch.resume_epoch));
   {
     std::lock_guard lock(mutex_);
     slots_[worker] = Slot{trial, launch.init_from, std::move(resume)};
@@ -74,8 +69,9 @@ void LocalWorkerPool::work(int worker) {
     const Trial& trial = *slot.trial;
     QueueObserver observer(trial.id, events_);
     SoloGroup group;
-    TrialOutcome outcome = run_trial(trial, data_.at(trial.config.dataset.path), {slot.init_from.get(), slot.resume.get()},
-                                     observer, stop_, group);
+    TrialOutcome outcome =
+        run_trial(trial, data_.at(trial.config.dataset.path),
+                  {slot.init_from.get(), slot.resume.get()}, observer, stop_, group);
     events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
   }
 }

@@ -116,6 +116,15 @@ CheckpointData read_checkpoint_file(const std::string& path) {
   return c;
 }
 
+CheckpointData read_resume_checkpoint(const std::string& out_dir, int64_t trial_id, int64_t epoch) {
+  const std::string path = checkpoint_path(out_dir, trial_id);
+  CheckpointData checkpoint = read_checkpoint_file(path);
+  if (checkpoint.epoch != epoch)
+    throw Error(path + ": holds epoch " + std::to_string(checkpoint.epoch) + ", expected " +
+                std::to_string(epoch));
+  return checkpoint;
+}
+
 CheckpointProgress read_checkpoint_progress(const std::string& path) {
   h5::quiet_errors();
   try {

@@ -19,6 +19,9 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& checkp
 // Throws UserError naming the file when it is missing, unreadable or not a checkpoint.
 CheckpointData read_checkpoint_file(const std::string& path);
 
+// The checkpoint a trial resumes from: DIR/checkpoints/<id>.h5, which must hold `epoch`.
+CheckpointData read_resume_checkpoint(const std::string& out_dir, int64_t trial_id, int64_t epoch);
+
 // Only the epoch and the curves: what resuming a sweep needs to know of every trial.
 struct CheckpointProgress {
   int64_t epoch = 0;

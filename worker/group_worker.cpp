@@ -69,7 +69,8 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
                   const std::atomic<bool>& stop) {
   std::map<std::string, TrainTestData> datasets;
   const std::unique_ptr<TrainingGroup> training_group = make_group(group, reducer);
-  for (auto next = next_trial(world, group); next[0] != kNoMoreTrials; next = next_trial(world, group)) {
+  for (auto next = next_trial(world, group); next[0] != kNoMoreTrials;
+       next = next_trial(world, group)) {
     const Trial& trial = trials.at(next[0]);
     const int64_t resume_epoch = next[1];
     TrialOutcome outcome;
@@ -80,13 +81,9 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
       if (!trial.config.training.init_from.empty())
         init =
             std::make_unique<CheckpointData>(read_checkpoint_file(trial.config.training.init_from));
-      if (resume_epoch > 0) {
-        const std::string checkpoint = checkpoint_path(out_dir, trial.id);
-        resume = std::make_unique<CheckpointData>(read_checkpoint_file(checkpoint));
-        if (resume->epoch != resume_epoch)
-          throw Error(checkpoint + ": holds epoch " + std::to_string(resume->epoch) + ", expected " +
-                      std::to_string(resume_epoch));
-      }
+      if (resume_epoch > 0)
+        resume = std::make_unique<CheckpointData>(
+            read_resume_checkpoint(out_dir, trial.id, resume_epoch));
       LeaderObserver leader(world, out_dir, trial.id);
       SilentObserver silent;
       TrialObserver& observer = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
