@@ -1,8 +1,12 @@
-// `hpsweep analyze DIR`: the per-trial generalization table of a sweep and its best trial.
+// `hpsweep analyze DIR`: the tables of a sweep's generalization analysis (docs/analysis.md):
+//   trials      one row per trial: errors, gap, best epoch, diagnosis
+//   ranking     trials by the spec's metric, with diagnosis and overfitting onset
+//   <path>      one table per swept parameter: its effect over its values
 #pragma once
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "analysis/table.h"
 #include "analysis/trial_summary.h"
@@ -10,12 +14,20 @@
 
 namespace hpsweep {
 
-enum class TableFormat { text, csv };
+enum class TableFormat { text, csv, json };
 
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule);
+Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule);
+// Rows: the parameter's values (numeric order when numeric); columns: trials, best and mean
+// final test error, mean gap, and how many trials under- and overfit.
+Table parameter_table(const SweepRecord& sweep, const std::string& path, const DiagnosisRule& rule);
 
-// Prints the table; in text format also the best trial by the spec's metric.
+// Every table, named: "trials", "ranking", then one per swept parameter (its dotted path).
+std::vector<NamedTable> analysis_tables(const SweepRecord& sweep, const DiagnosisRule& rule);
+
+// text: every table, aligned, and the best trial; json: every table; csv: the one named
+// `table` (default "trials"). Throws UserError for an unknown table name.
 void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
-                    std::ostream& out);
+                    const std::string& table, std::ostream& out);
 
 }  // namespace hpsweep

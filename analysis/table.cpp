@@ -1,6 +1,8 @@
 #include "analysis/table.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 
 namespace hpsweep {
 
@@ -40,6 +42,69 @@ void print_csv(const Table& table, std::ostream& out) {
   };
   print_row(table.header);
   for (const auto& row : table.rows) print_row(row);
+}
+
+namespace {
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+// Whether `text` is a number as JSON writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(const std::string& text) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') ++i;
+  else if (!digits()) return false;
+  if (i < text.size() && text[i] == '.' && (++i, !digits())) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+std::string json_value(const std::string& cell) {
+  if (cell.empty()) return "null";
+  const std::string unsigned_plus = cell[0] == '+' ? cell.substr(1) : cell;
+  return is_json_number(unsigned_plus) ? unsigned_plus : json_string(cell);
+}
+
+}  // namespace
+
+void print_json(const std::vector<NamedTable>& tables, std::ostream& out) {
+  out << "{";
+  for (size_t t = 0; t < tables.size(); ++t) {
+    const Table& table = tables[t].table;
+    out << (t ? ",\n " : "\n ") << json_string(tables[t].name) << ": [";
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      out << (r ? ",\n  {" : "\n  {");
+      for (size_t c = 0; c < table.header.size(); ++c)
+        out << (c ? ", " : "") << json_string(table.header[c]) << ": " << json_value(table.rows[r][c]);
+      out << "}";
+    }
+    out << "]";
+  }
+  out << "\n}\n";
 }
 
 }  // namespace hpsweep

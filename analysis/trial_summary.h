@@ -8,6 +8,9 @@
 //                 fit even its training data, and the test error is no worse than that
 //   good fit      otherwise
 //   -             no epoch recorded (pending, or failed before its first epoch)
+//
+// Overfitting onset: the epoch of the lowest test error, when after it the training error
+// still fell while the test error ended more than overfit_rise above that minimum.
 #pragma once
 
 #include <optional>
@@ -30,6 +33,7 @@ struct TrialSummary {
   double best_test_error = 0;
   int64_t best_test_epoch = 0;
   std::optional<double> best_metric;  // the spec's metric at its best epoch
+  std::optional<int64_t> overfit_onset;
   std::string diagnosis = "-";
 };
 

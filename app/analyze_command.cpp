@@ -34,11 +34,13 @@ SweepRecord read_sweep_file_retrying(const std::string& path) {
 
 int analyze_command(const std::vector<std::string>& args) {
   po::options_description options("analyze options");
-  std::string dir, format;
+  std::string dir, format, table;
   DiagnosisRule rule;
   options.add_options()("dir", po::value(&dir)->required(),
                         "a sweep's output folder (or its sweep.h5)")(
-      "format,f", po::value(&format)->default_value("text"), "text | csv")(
+      "format,f", po::value(&format)->default_value("text"), "text | csv | json")(
+      "table,t", po::value(&table)->default_value("trials"),
+      "with --format csv, the table: trials, ranking, or a swept parameter's dotted path")(
       "underfit-error", po::value(&rule.underfit_error)->default_value(rule.underfit_error),
       "underfitting: final train error above this")(
       "overfit-gap", po::value(&rule.overfit_gap)->default_value(rule.overfit_gap),
@@ -49,16 +51,21 @@ int analyze_command(const std::vector<std::string>& args) {
   positional.add("dir", 1);
   po::variables_map values;
   if (!parse_command_line(args, options, positional,
-                          "usage: hpsweep analyze DIR [--format text|csv]", values))
+                          "usage: hpsweep analyze DIR [--format text|csv|json] [--table NAME]",
+                          values))
     return kExitOk;
-  if (format != "text" && format != "csv")
-    throw UserError("--format: must be text or csv, got '" + format + "'");
+  const TableFormat table_format = format == "text"  ? TableFormat::text
+                                   : format == "csv" ? TableFormat::csv
+                                   : format == "json"
+                                       ? TableFormat::json
+                                       : throw UserError("--format: must be text, csv or json, got '" +
+                                                         format + "'");
 
   const std::filesystem::path path = std::filesystem::is_directory(dir)
                                          ? std::filesystem::path(dir) / "sweep.h5"
                                          : std::filesystem::path(dir);
   const SweepRecord sweep = read_sweep_file_retrying(path.string());
-  print_analysis(sweep, rule, format == "csv" ? TableFormat::csv : TableFormat::text, std::cout);
+  print_analysis(sweep, rule, table_format, table, std::cout);
   return kExitOk;
 }
 

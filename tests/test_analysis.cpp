@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "analysis/analyze.h"
+#include "common/error.h"
 
 namespace hpsweep {
 namespace {
@@ -51,7 +52,7 @@ TEST(Analysis, TableAndBestTrial) {
   sweep.trials.back().id = 2;
   sweep.trials.back().swept = {{"training.lr", 0.3}};
   std::ostringstream csv;
-  print_analysis(sweep, DiagnosisRule{}, TableFormat::csv, csv);
+  print_analysis(sweep, DiagnosisRule{}, TableFormat::csv, "trials", csv);
   EXPECT_EQ(csv.str(),
             "trial,status,training.lr,epochs,train_error,test_error,gap,best_test_error,best_epoch,"
             "diagnosis\n"
@@ -59,10 +60,74 @@ TEST(Analysis, TableAndBestTrial) {
             "0001,completed,0.2,2,0.1000,0.1100,+0.0100,0.1100,2,good fit\n"
             "0002,pending,0.3,0,,,,,,-\n");
   std::ostringstream text;
-  print_analysis(sweep, DiagnosisRule{}, TableFormat::text, text);
+  print_analysis(sweep, DiagnosisRule{}, TableFormat::text, "trials", text);
   EXPECT_NE(text.str().find("best trial: 0001 (test_error 0.1100)  training.lr=0.2"),
             std::string::npos)
       << text.str();
+}
+
+TEST(Diagnosis, OverfittingOnsetIsTheTestMinimumWhileTrainingStillImproves) {
+  const MetricSpec metric;
+  const DiagnosisRule rule;
+  // Test error bottoms out at epoch 2 and rises while the train error keeps falling.
+  EXPECT_EQ(summarize_trial(trial(0, {0.3, 0.2, 0.1, 0.05}, {0.3, 0.2, 0.22, 0.25}), metric, rule).overfit_onset, 2);
+  // The test error rose, but the train error did not fall after the minimum: no onset.
+  EXPECT_FALSE(summarize_trial(trial(0, {0.3, 0.2, 0.2, 0.2}, {0.3, 0.2, 0.22, 0.25}), metric, rule).overfit_onset);
+  // Still improving at the end: no onset.
+  EXPECT_FALSE(summarize_trial(trial(0, {0.3, 0.2, 0.1}, {0.3, 0.25, 0.2}), metric, rule).overfit_onset);
+}
+
+SweepRecord three_trials() {
+  SweepRecord sweep;
+  sweep.name = "t";
+  sweep.swept_parameters = {"training.lr"};
+  sweep.trials = {trial(0, {0.3, 0.2, 0.1, 0.05}, {0.3, 0.2, 0.22, 0.25}),  // lr 0.1, overfits
+                  trial(1, {0.2, 0.1}, {0.2, 0.11}),                        // lr 0.2, good fit
+                  trial(2, {0.5, 0.4}, {0.5, 0.42})};                       // lr 0.3, underfits
+  sweep.trials[2].swept = {{"training.lr", 0.1}};                           // two trials at 0.1
+  return sweep;
+}
+
+TEST(Analysis, RankingOrdersByTheMetricWithDiagnosisAndOnset) {
+  std::ostringstream csv;
+  print_analysis(three_trials(), DiagnosisRule{}, TableFormat::csv, "ranking", csv);
+  EXPECT_EQ(csv.str(),
+            "rank,trial,training.lr,best_test_error,best_epoch,diagnosis,overfit_onset\n"
+            "1,0001,0.2,0.1100,2,good fit,\n"
+            "2,0000,0.1,0.2000,2,overfitting,2\n"
+            "3,0002,0.1,0.4200,2,underfitting,\n");
+}
+
+TEST(Analysis, ParameterTableSummarizesEachValue) {
+  std::ostringstream csv;
+  print_analysis(three_trials(), DiagnosisRule{}, TableFormat::csv, "training.lr", csv);
+  // lr 0.1: final test errors 0.25 and 0.42, gaps 0.20 and 0.02; one overfits, one underfits.
+  EXPECT_EQ(csv.str(),
+            "training.lr,trials,best_final_test_error,mean_final_test_error,mean_gap,underfitting,"
+            "overfitting\n"
+            "0.1,2,0.2500,0.3350,0.1100,1,1\n"
+            "0.2,1,0.1100,0.1100,0.0100,0,0\n");
+}
+
+TEST(Analysis, JsonHoldsEveryTableWithNumbersAsNumbers) {
+  std::ostringstream json;
+  print_analysis(three_trials(), DiagnosisRule{}, TableFormat::json, "", json);
+  const std::string text = json.str();
+  EXPECT_EQ(text.front(), '{');
+  for (const char* part : {"\"trials\": [", "\"ranking\": [", "\"training.lr\": [",
+                           "{\"rank\": 1, \"trial\": \"0001\", \"training.lr\": 0.2, \"best_test_error\": 0.1100",
+                           "\"overfit_onset\": null}", "\"gap\": 0.0100"})
+    EXPECT_NE(text.find(part), std::string::npos) << part << " in\n" << text;
+}
+
+TEST(Analysis, UnknownCsvTableIsBadInput) {
+  std::ostringstream out;
+  try {
+    print_analysis(three_trials(), DiagnosisRule{}, TableFormat::csv, "nope", out);
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(), "--table: no table 'nope' in this sweep (tables: trials, ranking, training.lr)");
+  }
 }
 
 }  // namespace
