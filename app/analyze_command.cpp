@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "analysis/analyze.h"
+#include "analysis/plots.h"
 #include "app/command_line.h"
 #include "app/commands.h"
 #include "common/error.h"
@@ -34,13 +35,14 @@ SweepRecord read_sweep_file_retrying(const std::string& path) {
 
 int analyze_command(const std::vector<std::string>& args) {
   po::options_description options("analyze options");
-  std::string dir, format, table;
+  std::string dir, format, table, plots;
   DiagnosisRule rule;
   options.add_options()("dir", po::value(&dir)->required(),
                         "a sweep's output folder (or its sweep.h5)")(
       "format,f", po::value(&format)->default_value("text"), "text | csv | json")(
       "table,t", po::value(&table)->default_value("trials"),
       "with --format csv, the table: trials, ranking, or a swept parameter's dotted path")(
+      "plots", po::value(&plots), "also write PNG and SVG plots (gnuplot) into this folder")(
       "underfit-error", po::value(&rule.underfit_error)->default_value(rule.underfit_error),
       "underfitting: final train error above this")(
       "overfit-gap", po::value(&rule.overfit_gap)->default_value(rule.overfit_gap),
@@ -51,7 +53,7 @@ int analyze_command(const std::vector<std::string>& args) {
   positional.add("dir", 1);
   po::variables_map values;
   if (!parse_command_line(args, options, positional,
-                          "usage: hpsweep analyze DIR [--format text|csv|json] [--table NAME]",
+                          "usage: hpsweep analyze DIR [--format text|csv|json] [--table NAME] [--plots OUT]",
                           values))
     return kExitOk;
   const TableFormat table_format = format == "text"  ? TableFormat::text
@@ -66,6 +68,8 @@ int analyze_command(const std::vector<std::string>& args) {
                                          : std::filesystem::path(dir);
   const SweepRecord sweep = read_sweep_file_retrying(path.string());
   print_analysis(sweep, rule, table_format, table, std::cout);
+  if (!plots.empty())
+    for (const std::string& image : write_plots(sweep, rule, plots)) std::cerr << "wrote " << image << "\n";
   return kExitOk;
 }
 

@@ -11,6 +11,8 @@ packages=(
   libopenmpi-dev openmpi-bin libboost-dev libboost-program-options-dev
   libhdf5-dev hdf5-tools libblis-dev libyaml-cpp-dev zlib1g-dev
   libgtest-dev libbenchmark-dev
+  # plots for `hpsweep analyze --plots`
+  gnuplot-nox
   # the spec fuzzer (tests/fuzz): clang with libFuzzer and the sanitizers
   clang libclang-rt-14-dev
   # data
