@@ -1,6 +1,7 @@
 // hpsweep: run hyperparameter sweeps of d2l networks and analyse them.
 //   hpsweep run SPEC --out DIR     train every trial of SPEC, recording into DIR
-//   hpsweep analyze DIR            the generalization table of a finished or running sweep
+//   hpsweep analyze DIR            the generalization tables of a finished or running sweep
+//   hpsweep report DIR             one self-contained HTML report
 #include <iostream>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run SPEC --out DIR   run the sweep described by the YAML file SPEC, results in DIR\n"
     "  analyze DIR          print each trial's errors, generalization gap and diagnosis\n"
+    "  report DIR           write DIR/report.html: spec, tables and plots in one file\n"
     "\n"
     "`hpsweep <command> --help` describes a command's options.\n";
 
@@ -33,6 +35,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return hpsweep::run_command(rest);
     if (command == "analyze") return hpsweep::analyze_command(rest);
+    if (command == "report") return hpsweep::report_command(rest);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return hpsweep::kExitOk;

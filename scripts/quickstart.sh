@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command: set up, build, run the quickstart sweep on Fashion-MNIST in dev
-# mode (local worker threads), then print its analysis. Each run gets a fresh folder under runs/.
+# mode (local worker threads), then print its analysis and write its HTML report. Each run gets
+# a fresh folder under runs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -8,3 +9,4 @@ out="runs/quickstart-$(date +%Y%m%d-%H%M%S)"
 ./build/app/hpsweep run experiments/quickstart.yaml --out "$out"
 echo
 ./build/app/hpsweep analyze "$out"
+./build/app/hpsweep report "$out"

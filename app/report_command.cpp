@@ -1,0 +1,40 @@
+// `hpsweep report DIR [--out FILE]`: writes the sweep's self-contained HTML report (default
+// DIR/report.html), atomically.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "analysis/report.h"
+#include "app/command_line.h"
+#include "app/commands.h"
+#include "common/error.h"
+
+namespace po = boost::program_options;
+
+namespace hpsweep {
+
+int report_command(const std::vector<std::string>& args) {
+  po::options_description options("report options");
+  std::string dir, out;
+  options.add_options()("dir", po::value(&dir)->required(), "a sweep's output folder")(
+      "out,o", po::value(&out), "the HTML file to write (default DIR/report.html)");
+  po::positional_options_description positional;
+  positional.add("dir", 1);
+  po::variables_map values;
+  if (!parse_command_line(args, options, positional, "usage: hpsweep report DIR [--out FILE]", values))
+    return kExitOk;
+  if (out.empty()) out = (std::filesystem::path(dir) / "report.html").string();
+  const SweepRecord sweep = read_sweep_file((std::filesystem::path(dir) / "sweep.h5").string());
+  const std::string html = render_report(sweep, DiagnosisRule{});
+  const std::string temporary = out + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::binary);
+    file << html;
+    if (!file.flush()) throw UserError(out + ": cannot write");
+  }
+  std::filesystem::rename(temporary, out);
+  std::cerr << "wrote " << out << "\n";
+  return kExitOk;
+}
+
+}  // namespace hpsweep
