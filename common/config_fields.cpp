@@ -48,11 +48,14 @@ ValueRange above(double min) {
 std::vector<ConfigField> make_fields() {
   using C = TrialConfig;
   return {
-      field("dataset.name", &C::dataset, &DatasetConfig::name, {}, {"fashion-mnist"}),
+      field("dataset.name", &C::dataset, &DatasetConfig::name, {},
+            {"fashion-mnist", "polynomial", "linear-regression"}),
       field("dataset.path", &C::dataset, &DatasetConfig::path),
       field("dataset.train_subset", &C::dataset, &DatasetConfig::train_subset, at_least(0)),
       field("dataset.test_subset", &C::dataset, &DatasetConfig::test_subset, at_least(0)),
-      field("model.type", &C::model, &ModelConfig::type, {}, {"softmax", "mlp"}),
+      field("dataset.features", &C::dataset, &DatasetConfig::features, at_least(0)),
+      field("dataset.seed", &C::dataset, &DatasetConfig::seed, at_least(0)),
+      field("model.type", &C::model, &ModelConfig::type, {}, {"softmax", "linear", "mlp"}),
       field("model.width", &C::model, &ModelConfig::width, at_least(1)),
       field("model.depth", &C::model, &ModelConfig::depth, at_least(0)),
       field("model.dropout", &C::model, &ModelConfig::dropout, {0.0, 1.0, true, false}),

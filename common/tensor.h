@@ -23,7 +23,7 @@ class Tensor {
   int64_t dim(int axis) const { return shape_[axis]; }
   int rank() const { return static_cast<int>(shape_.size()); }
   int64_t size() const { return shape_size(shape_); }
-  bool empty() const { return size() == 0; }
+  bool empty() const { return data_ == nullptr || size() == 0; }  // default-constructed or 0 rows
 
   float* data() { return data_; }
   const float* data() const { return data_; }

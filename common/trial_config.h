@@ -8,14 +8,16 @@
 namespace hpsweep {
 
 struct DatasetConfig {
-  std::string name = "fashion-mnist";
+  std::string name = "fashion-mnist";  // fashion-mnist | polynomial | linear-regression
   std::string path = "/usr/share/datasets/fashion-mnist";
+  int64_t features = 0;      // synthetic sets: input features (0: the set's default)
+  int64_t seed = 0;          // synthetic sets: the data's seed, shared by every trial
   int64_t train_subset = 0;  // 0: all training images; N: the first N
   int64_t test_subset = 0;   // 0: all test images
 };
 
 struct ModelConfig {
-  std::string type = "mlp";  // softmax | mlp
+  std::string type = "mlp";  // softmax | linear | mlp
   int64_t width = 256;       // hidden units per layer
   int64_t depth = 1;         // hidden layers
   double dropout = 0.0;      // after every hidden activation

@@ -70,7 +70,7 @@ void LocalWorkerPool::work(int worker) {
     QueueObserver observer(trial.id, events_);
     SoloGroup group;
     TrialOutcome outcome =
-        run_trial(trial, data_.at(trial.config.dataset.path),
+        run_trial(trial, data_.at(dataset_key(trial.config.dataset)),
                   {slot.init_from.get(), slot.resume.get()}, observer, stop_, group);
     events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
   }

@@ -12,11 +12,11 @@
 
 #include "common/blocking_queue.h"
 #include "coordinator/worker_pool.h"
-#include "worker/data/image_dataset.h"
+#include "worker/data/dataset.h"
 
 namespace hpsweep {
 
-// Datasets by dataset.path, loaded once by the coordinator.
+// Datasets by dataset_key(), loaded once by the coordinator.
 using DataCatalog = std::map<std::string, TrainTestData>;
 
 class LocalWorkerPool : public WorkerPool {

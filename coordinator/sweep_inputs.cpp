@@ -28,13 +28,15 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
   std::map<std::string, DatasetShape> shapes;
   for (const Trial& trial : inputs.trials) {
     const DatasetConfig& d = trial.config.dataset;
-    if (!shapes.count(d.path)) {
-      shapes.emplace(d.path, inspect_fashion_mnist(d.path));
-      if (use == DataUse::load) inputs.data.emplace(d.path, load_fashion_mnist(d.path));
+    const std::string key = dataset_key(d);
+    if (!shapes.count(key)) {
+      shapes.emplace(key, inspect_dataset(d));
+      if (use == DataUse::load) inputs.data.emplace(key, load_dataset(d));
     }
-    const DatasetShape& shape = shapes.at(d.path);
-    check_subset(d.train_subset, shape.train_size, "dataset.train_subset", d.path);
-    check_subset(d.test_subset, shape.test_size, "dataset.test_subset", d.path);
+    const DatasetShape& shape = shapes.at(key);
+    const std::string where = d.name == "fashion-mnist" ? d.path : "the " + d.name + " set";
+    check_subset(d.train_subset, shape.train_size, "dataset.train_subset", where);
+    check_subset(d.test_subset, shape.test_size, "dataset.test_subset", where);
 
     const std::string& init_path = trial.config.training.init_from;
     if (init_path.empty()) continue;
@@ -42,7 +44,8 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
       inputs.init_checkpoints.emplace(
           init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
     try {
-      build_trial_model(trial, shape.sample_shape, shape.classes, inputs.init_for(trial).get());
+      build_trial_model(trial, shape.sample_shape, model_outputs(shape.classes),
+                        inputs.init_for(trial).get());
     } catch (const UserError& e) {
       throw UserError(std::string("training.init_from: trial ") + trial_name(trial.id) + ": " +
                       e.what());

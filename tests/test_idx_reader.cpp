@@ -6,8 +6,8 @@
 #include "common/error.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
+#include "worker/data/dataset.h"
 #include "worker/data/idx_reader.h"
-#include "worker/data/image_dataset.h"
 
 namespace hpsweep::testing {
 namespace {
@@ -71,9 +71,9 @@ TEST(FashionMnist, ScalesPixelsAndKeepsLabels) {
   write_idx_file(dir / "t10k-images-idx3-ubyte", {1, 28, 28}, std::vector<uint8_t>(784, 51), false);
   write_idx_file(dir / "t10k-labels-idx1-ubyte", {1}, {0}, false);
   const TrainTestData data = load_fashion_mnist(dir.path().string());
-  EXPECT_EQ(data.train.images.shape(), (Shape{2, 1, 28, 28}));
-  EXPECT_EQ(data.train.images[0], 1.0f);
-  EXPECT_FLOAT_EQ(data.test.images[0], 0.2f);
+  EXPECT_EQ(data.train.inputs.shape(), (Shape{2, 1, 28, 28}));
+  EXPECT_EQ(data.train.inputs[0], 1.0f);
+  EXPECT_FLOAT_EQ(data.test.inputs[0], 0.2f);
   EXPECT_EQ(data.train.labels, (std::vector<int32_t>{3, 9}));
   EXPECT_EQ(data.train.first(1).size(), 1);
 }
@@ -85,7 +85,7 @@ TEST(FashionMnist, RealFilesWhenInstalled) {
   const TrainTestData data = load_fashion_mnist(dir);
   EXPECT_EQ(data.train.size(), 60000);
   EXPECT_EQ(data.test.size(), 10000);
-  EXPECT_EQ(data.train.images.shape(), (Shape{60000, 1, 28, 28}));
+  EXPECT_EQ(data.train.inputs.shape(), (Shape{60000, 1, 28, 28}));
   std::vector<int> per_class(10);
   for (int32_t label : data.train.labels) ++per_class[label];
   for (int count : per_class) EXPECT_EQ(count, 6000);  // Fashion-MNIST is balanced

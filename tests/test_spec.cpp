@@ -97,7 +97,7 @@ TEST(SpecErrors, WrongTypes) {
   EXPECT_EQ(error_of("method: grid\nmodel: {width: [1, 2]}\n"),
             "s.yaml:2:16: model.width: expected a single integer value");
   EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet}\n"),
-            "s.yaml:2:15: model.type: must be one of softmax, mlp, got 'resnet'");
+            "s.yaml:2:15: model.type: must be one of softmax, linear, mlp, got 'resnet'");
 }
 
 TEST(SpecErrors, OutOfRangeValues) {

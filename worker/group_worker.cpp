@@ -75,8 +75,8 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
     const int64_t resume_epoch = next[1];
     TrialOutcome outcome;
     try {
-      const std::string& path = trial.config.dataset.path;
-      if (!datasets.count(path)) datasets.emplace(path, load_fashion_mnist(path));
+      const std::string key = dataset_key(trial.config.dataset);
+      if (!datasets.count(key)) datasets.emplace(key, load_dataset(trial.config.dataset));
       std::unique_ptr<CheckpointData> init, resume;
       if (!trial.config.training.init_from.empty())
         init =
@@ -87,7 +87,7 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
       LeaderObserver leader(world, out_dir, trial.id);
       SilentObserver silent;
       TrialObserver& observer = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
-      outcome = run_trial(trial, datasets.at(path), {init.get(), resume.get()}, observer, stop,
+      outcome = run_trial(trial, datasets.at(key), {init.get(), resume.get()}, observer, stop,
                           *training_group);
     } catch (const std::exception& e) {
       outcome = {TrialStatus::failed, 0, e.what()};

@@ -8,12 +8,12 @@
 
 namespace hpsweep {
 
-Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t classes) {
+Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t outputs) {
   Model model;
   const int64_t inputs = shape_size(sample_shape);
   model.add(std::make_unique<FlattenLayer>());
-  if (config.type == "softmax") {
-    model.add(std::make_unique<DenseLayer>(inputs, classes));
+  if (config.type == "softmax" || config.type == "linear") {
+    model.add(std::make_unique<DenseLayer>(inputs, outputs));
     model.pack_gradients();
     return model;
   }
@@ -25,7 +25,7 @@ Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t 
     model.add(std::make_unique<DropoutLayer>(config.dropout));
     width_in = config.width;
   }
-  model.add(std::make_unique<DenseLayer>(width_in, classes));
+  model.add(std::make_unique<DenseLayer>(width_in, outputs));
   model.pack_gradients();
   return model;
 }

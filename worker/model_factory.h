@@ -1,5 +1,6 @@
 // Builds the model a ModelConfig names, and initialises its parameters.
 //   softmax: Flatten, Linear(inputs, classes)                       (d2l 3.7)
+//   linear:  the same layers, for regression (one output; d2l 3.3, 4.4, 4.5)
 //   mlp:     Flatten, depth x [Linear(., width), activation, Dropout(p)], Linear(width, classes)
 //            (d2l 4.3 and 4.6). Dropout layers exist even when p = 0 so that parameter names
 //            do not depend on the dropout rate (init_from works across a dropout sweep).
@@ -11,7 +12,7 @@
 
 namespace hpsweep {
 
-// sample_shape excludes the batch axis, e.g. [1, 28, 28].
-Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t classes);
+// sample_shape excludes the batch axis, e.g. [1, 28, 28]; outputs: classes, or 1 for regression.
+Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 
 }  // namespace hpsweep

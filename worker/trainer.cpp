@@ -9,9 +9,9 @@
 #include "common/failpoint.h"
 #include "common/rng.h"
 #include "worker/initializer.h"
-#include "worker/kernels/softmax_cross_entropy.h"
 #include "worker/model_factory.h"
 #include "worker/model_state.h"
+#include "worker/objective.h"
 #include "worker/sgd.h"
 
 namespace hpsweep {
@@ -38,18 +38,31 @@ std::vector<int64_t> epoch_order(int64_t samples, bool shuffle, uint64_t seed, i
   return order;
 }
 
-// Copies the samples order[begin, end) into a contiguous minibatch.
-void gather_batch(const ImageDataset& set, const int64_t* ids, int64_t count, Tensor& images,
-                  std::vector<int32_t>& labels) {
-  Shape shape = set.images.shape();
+// A minibatch gathered from the samples `ids` into contiguous buffers.
+struct Batch {
+  Tensor inputs, targets;
+  std::vector<int32_t> labels;
+
+  BatchTargets view() const {
+    return {labels.empty() ? nullptr : labels.data(), targets.empty() ? nullptr : targets.data()};
+  }
+};
+
+void gather_batch(const Dataset& set, const int64_t* ids, int64_t count, Batch& batch) {
+  Shape shape = set.inputs.shape();
   shape[0] = count;
-  images.resize(shape);
-  labels.resize(count);
-  const int64_t row = set.images.size() / set.size();
+  batch.inputs.resize(shape);
+  const int64_t row = set.size() ? set.inputs.size() / set.size() : 0;
   for (int64_t i = 0; i < count; ++i) {
-    const float* src = set.images.data() + ids[i] * row;
-    std::copy(src, src + row, images.data() + i * row);
-    labels[i] = set.labels[ids[i]];
+    const float* src = set.inputs.data() + ids[i] * row;
+    std::copy(src, src + row, batch.inputs.data() + i * row);
+  }
+  if (set.regression()) {
+    batch.targets.resize({count, 1});
+    for (int64_t i = 0; i < count; ++i) batch.targets[i] = set.targets[ids[i]];
+  } else {
+    batch.labels.resize(count);
+    for (int64_t i = 0; i < count; ++i) batch.labels[i] = set.labels[ids[i]];
   }
 }
 
@@ -62,25 +75,25 @@ std::pair<int64_t, int64_t> shard(int64_t count, const TrainingGroup& group) {
   return {count * group.rank() / group.size(), count * (group.rank() + 1) / group.size()};
 }
 
-LossAndError evaluate(Model& model, const ImageDataset& set, TrainingGroup& group) {
+LossAndError evaluate(Model& model, const Dataset& set, TrainingGroup& group) {
   const auto [first, last] = shard(set.size(), group);
   double sums[2] = {0, 0};  // loss, errors
-  Tensor probabilities;
+  Objective objective;
   for (int64_t begin = first; begin < last; begin += kEvalBatch) {
     const int64_t end = std::min(last, begin + kEvalBatch);
-    const Tensor& logits = model.forward(set.images.rows(begin, end), BatchContext{Mode::eval});
-    probabilities.resize(logits.shape());
-    const LossSums batch = softmax_cross_entropy_forward(
-        logits.data(), set.labels.data() + begin, end - begin, logits.dim(1), probabilities.data());
+    const Tensor& outputs = model.forward(set.inputs.rows(begin, end), BatchContext{Mode::eval});
+    const BatchTargets targets{set.regression() ? nullptr : set.labels.data() + begin,
+                               set.regression() ? set.targets.data() + begin : nullptr};
+    const ObjectiveSums batch = objective.forward(outputs, targets);
     sums[0] += batch.loss;
-    sums[1] += static_cast<double>(batch.errors);
+    sums[1] += batch.error;
   }
   group.sum(sums, 2);
   const double n = static_cast<double>(set.size());
   return {sums[0] / n, sums[1] / n};
 }
 
-ImageDataset subset(const ImageDataset& set, int64_t n, const char* key) {
+Dataset subset(const Dataset& set, int64_t n, const char* key) {
   if (n == 0) return set;
   if (n > set.size())
     throw UserError(std::string(key) + ": " + std::to_string(n) + " is more than the " +
@@ -99,17 +112,18 @@ enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
 TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                    TrialObserver& observer, const std::atomic<bool>& stop, TrainingGroup& group) {
   const TrainingConfig& cfg = trial.config.training;
-  const ImageDataset train_set =
+  const Dataset train_set =
       subset(data.train, trial.config.dataset.train_subset, "dataset.train_subset");
-  const ImageDataset test_set =
+  const Dataset test_set =
       subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
-  Model model =
-      build_trial_model(trial, train_set.sample_shape(), train_set.classes, start.init_from);
+  Model model = build_trial_model(trial, train_set.sample_shape(), model_outputs(train_set.classes),
+                                  start.init_from);
   Sgd sgd(cfg.lr, cfg.weight_decay);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
 
-  Tensor images, dlogits, probabilities;
-  std::vector<int32_t> labels;
+  Batch batch;
+  Tensor doutputs;
+  Objective objective;
   CheckpointData state;
   if (start.resume) {
     state = *start.resume;
@@ -129,15 +143,12 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
       const auto [first, last] = shard(count, group);
       const int64_t* ids = order.data() + begin + first;
-      gather_batch(train_set, ids, last - first, images, labels);
-      const Tensor& logits =
-          model.forward(images, BatchContext{Mode::train, trial.seed, epoch, ids});
-      probabilities.resize(logits.shape());
-      const LossSums local = softmax_cross_entropy_forward(
-          logits.data(), labels.data(), last - first, logits.dim(1), probabilities.data());
+      gather_batch(train_set, ids, last - first, batch);
+      const Tensor& outputs =
+          model.forward(batch.inputs, BatchContext{Mode::train, trial.seed, epoch, ids});
+      const ObjectiveSums local = objective.forward(outputs, batch.view());
       const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
-      double stats[kStepStats] = {local.loss, static_cast<double>(local.errors),
-                                  stop_here ? 1.0 : 0.0};
+      double stats[kStepStats] = {local.loss, local.error, stop_here ? 1.0 : 0.0};
       group.sum(stats, kStepStats);
       if (stats[kStepStopVotes] > 0) {
         if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
@@ -149,12 +160,9 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
                     std::to_string(epoch)};
       epoch_loss += stats[kStepLoss];
       epoch_errors += stats[kStepErrors];
-      dlogits.resize(logits.shape());
       // Each rank scales by the *global* batch, so the group's sum is the batch-mean gradient.
-      softmax_cross_entropy_backward(probabilities.data(), labels.data(), last - first,
-                                     logits.dim(1), 1.0f / static_cast<float>(count),
-                                     dlogits.data());
-      model.backward(dlogits, *reducer);
+      objective.backward(outputs, batch.view(), 1.0f / static_cast<float>(count), doutputs);
+      model.backward(doutputs, *reducer);
       reducer->finish();
       sgd.step(model);
       failpoint("training-step");
@@ -199,10 +207,14 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
 
 }  // namespace
 
-Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t classes,
+int64_t model_outputs(int64_t classes) {
+  return classes > 0 ? classes : 1;
+}
+
+Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t outputs,
                         const CheckpointData* init) {
   const ModelConfig& m = trial.config.model;
-  Model model = build_model(m, sample_shape, classes);
+  Model model = build_model(m, sample_shape, outputs);
   if (init) {
     load_parameters(model, init->params, trial.config.training.init_from);
   } else {

@@ -10,7 +10,7 @@
 #include "common/checkpoint_data.h"
 #include "common/metrics.h"
 #include "common/trial.h"
-#include "worker/data/image_dataset.h"
+#include "worker/data/dataset.h"
 #include "worker/model.h"
 #include "worker/training_group.h"
 
@@ -41,7 +41,10 @@ struct TrialOutcome {
 
 // Builds the trial's model and sets its parameters: from `init` when given, else freshly drawn
 // from the trial seed. Throws UserError when `init` does not fit the architecture.
-Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t classes,
+// Model outputs for a dataset: one per class, or one for regression (classes == 0).
+int64_t model_outputs(int64_t classes);
+
+Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t outputs,
                         const CheckpointData* init);
 
 // Runs the whole trial on this rank's share of `group`; every rank of the group calls it with

@@ -1,8 +1,8 @@
-#include "worker/data/image_dataset.h"
-
+// Fashion-MNIST from the IDX files of the Debian package dataset-fashion-mnist.
 #include <filesystem>
 
 #include "common/error.h"
+#include "worker/data/dataset.h"
 #include "worker/data/idx_reader.h"
 
 namespace hpsweep {
@@ -20,7 +20,7 @@ std::string find_file(const std::string& directory, const std::string& stem) {
                   "dataset.path)");
 }
 
-ImageDataset load_split(const std::string& directory, const std::string& prefix) {
+Dataset load_split(const std::string& directory, const std::string& prefix) {
   const std::string images_path = find_file(directory, prefix + "-images-idx3-ubyte");
   const std::string labels_path = find_file(directory, prefix + "-labels-idx1-ubyte");
   const IdxArray images = read_idx_file(images_path);
@@ -30,10 +30,10 @@ ImageDataset load_split(const std::string& directory, const std::string& prefix)
   if (images.dims[0] != labels.dims[0])
     throw UserError(images_path + ": holds " + std::to_string(images.dims[0]) + " images but " +
                     labels_path + " holds " + std::to_string(labels.dims[0]) + " labels");
-  ImageDataset set;
+  Dataset set;
   set.classes = 10;
-  set.images = Tensor({images.dims[0], 1, images.dims[1], images.dims[2]});
-  for (size_t i = 0; i < images.data.size(); ++i) set.images[i] = images.data[i] / 255.0f;
+  set.inputs = Tensor({images.dims[0], 1, images.dims[1], images.dims[2]});
+  for (size_t i = 0; i < images.data.size(); ++i) set.inputs[i] = images.data[i] / 255.0f;
   set.labels.assign(labels.data.begin(), labels.data.end());
   for (int32_t label : set.labels)
     if (label >= set.classes)
@@ -42,14 +42,6 @@ ImageDataset load_split(const std::string& directory, const std::string& prefix)
 }
 
 }  // namespace
-
-ImageDataset ImageDataset::first(int64_t n) const {
-  ImageDataset subset;
-  subset.images = images.rows(0, n);
-  subset.labels.assign(labels.begin(), labels.begin() + n);
-  subset.classes = classes;
-  return subset;
-}
 
 DatasetShape inspect_fashion_mnist(const std::string& directory) {
   const std::string train_images = find_file(directory, "train-images-idx3-ubyte");

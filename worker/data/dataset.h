@@ -1,0 +1,57 @@
+// Datasets in memory: inputs as float32 with the sample axis first, and either class labels
+// (classification, Fashion-MNIST) or real targets (regression, d2l's synthetic sets).
+//   fashion-mnist      IDX files, [N, 1, 28, 28] pixels in [0, 1], labels 0..9
+//   polynomial         d2l 4.4: y = 5 + 1.2x - 3.4x^2/2! + 5.6x^3/3! + noise(0.1), features
+//                      x^i/i! for i = 0..features-1 (default 20), 100 training and 100 test points
+//   linear-regression  d2l 4.5: y = 0.05 + sum 0.01 x_i + noise(0.01) over `features` inputs
+//                      (default 200), 20 training and 100 test points
+// Synthetic sets are drawn from dataset.seed, so every trial of a sweep sees the same data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/tensor.h"
+#include "common/trial_config.h"
+
+namespace hpsweep {
+
+struct Dataset {
+  Tensor inputs;                // [N, ...]
+  std::vector<int32_t> labels;  // [N] for classification
+  Tensor targets;               // [N, 1] for regression
+  int64_t classes = 0;          // 0: regression
+
+  bool regression() const { return classes == 0; }
+  int64_t size() const { return inputs.empty() ? 0 : inputs.dim(0); }
+  Shape sample_shape() const { return Shape(inputs.shape().begin() + 1, inputs.shape().end()); }
+  // The first n samples (a view; the file order of Fashion-MNIST is already random).
+  Dataset first(int64_t n) const;
+};
+
+struct TrainTestData {
+  Dataset train, test;
+};
+
+// What the coordinator needs to validate a spec without loading the data.
+struct DatasetShape {
+  int64_t train_size = 0, test_size = 0;
+  Shape sample_shape;
+  int64_t classes = 0;
+};
+
+TrainTestData load_dataset(const DatasetConfig& config);
+DatasetShape inspect_dataset(const DatasetConfig& config);
+// Trials whose datasets have the same key share one copy in memory.
+std::string dataset_key(const DatasetConfig& config);
+
+// Fashion-MNIST: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] in `directory`.
+TrainTestData load_fashion_mnist(const std::string& directory);
+DatasetShape inspect_fashion_mnist(const std::string& directory);
+
+// d2l's synthetic regression sets.
+TrainTestData make_polynomial_data(int64_t features, uint64_t seed);
+TrainTestData make_linear_regression_data(int64_t features, uint64_t seed);
+
+}  // namespace hpsweep
