@@ -37,6 +37,11 @@ void draw(const std::filesystem::path& dir, const std::string& name, const std::
   std::filesystem::remove(dir / (name + ".log"));
 }
 
+// Regression errors can span decades (d2l's studies plot them on a log axis).
+std::string y_axis(double low, double high) {
+  return low > 0 && high / low > 100 ? "set logscale y\nset format y '%g'\n" : "";
+}
+
 std::string number(double x) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", x);
@@ -54,8 +59,14 @@ std::string curves_plot(const SweepRecord& sweep, const DiagnosisRule& rule, con
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   ranked.resize(std::min<size_t>(ranked.size(), kCurvesTrials));
   std::string data, plot = "plot ";
+  double low = 1e300, high = 0;
   for (size_t i = 0; i < ranked.size(); ++i) {
     const TrialRecord& t = *ranked[i].second;
+    for (const char* curve : {"train_error", "test_error"})
+      for (double v : t.curves.at(curve)) {
+        low = std::min(low, v);
+        high = std::max(high, v);
+      }
     data += "# trial " + trial_name(t.id) + ": epoch train_error test_error\n";
     for (size_t e = 0; e < t.curves.at("epoch").size(); ++e)
       data += number(t.curves.at("epoch")[e]) + " " + number(t.curves.at("train_error")[e]) + " " +
@@ -69,7 +80,8 @@ std::string curves_plot(const SweepRecord& sweep, const DiagnosisRule& rule, con
   }
   draw(dir, "curves", data,
        "set title 'Training (dashed) and test (solid) error of the best trials'\n"
-       "set xlabel 'epoch'\nset ylabel 'error'\nset key outside right\nset grid\n",
+       "set xlabel 'epoch'\nset ylabel 'error'\nset key outside right\nset grid\n" +
+           y_axis(low, high),
        plot);
   return "curves";
 }
@@ -108,13 +120,17 @@ std::string parameter_plot(const SweepRecord& sweep, size_t column, const Diagno
   const std::map<double, ValueMeans> means = means_by_value(sweep, column, rule);
   if (means.empty()) return "";
   std::string data = "# " + path + " mean_final_train_error mean_final_test_error trials\n";
-  for (const auto& [x, m] : means)
+  double low = 1e300, high = 0;
+  for (const auto& [x, m] : means) {
     data += number(x) + " " + number(m.train) + " " + number(m.test) + " " + std::to_string(m.count) + "\n";
+    low = std::min({low, m.train, m.test});
+    high = std::max({high, m.train, m.test});
+  }
   const bool scale_parameter = path == "training.lr" || path == "training.weight_decay";
   const bool log_axis = scale_parameter && means.begin()->first > 0;
   std::string setup = "set title 'Final training and test error against " + path +
                       " (mean over the other parameters)'\nset xlabel '" + path +
-                      "'\nset ylabel 'error'\nset key top left\nset grid\n";
+                      "'\nset ylabel 'error'\nset key top left\nset grid\n" + y_axis(low, high);
   std::string x = "1";
   if (log_axis) {
     setup += "set logscale x\n";
