@@ -69,7 +69,9 @@ std::vector<RankedTrial> ranked_trials(const SweepRecord& sweep, const Diagnosis
   return ranked;
 }
 
-std::string mean_string(double sum, int count) { return count ? fixed(sum / count) : ""; }
+std::string mean_string(double sum, int count) {
+  return count ? fixed(sum / count) : "";
+}
 
 }  // namespace
 
@@ -78,7 +80,7 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   table.header = {"rank", "trial"};
   for (const std::string& p : sweep.swept_parameters) table.header.push_back(p);
   for (const std::string& column : {"best_" + sweep.metric.name, std::string("best_epoch"),
-                                   std::string("diagnosis"), std::string("overfit_onset")})
+                                    std::string("diagnosis"), std::string("overfit_onset")})
     table.header.push_back(column);
   int rank = 0;
   for (const RankedTrial& r : ranked_trials(sweep, rule)) {
@@ -96,23 +98,27 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   return table;
 }
 
-Table parameter_table(const SweepRecord& sweep, const std::string& path, const DiagnosisRule& rule) {
+Table parameter_table(const SweepRecord& sweep, const std::string& path,
+                      const DiagnosisRule& rule) {
   struct Effect {
     ConfigValue value;
     int trials = 0, finished = 0, underfit = 0, overfit = 0;
     double best_test_error = 0, test_error_sum = 0, gap_sum = 0;
   };
   std::vector<Effect> effects;
-  const size_t column = std::find(sweep.swept_parameters.begin(), sweep.swept_parameters.end(), path) -
-                        sweep.swept_parameters.begin();
+  const size_t column =
+      std::find(sweep.swept_parameters.begin(), sweep.swept_parameters.end(), path) -
+      sweep.swept_parameters.begin();
   for (const TrialRecord& trial : sweep.trials) {
     const ConfigValue& value = trial.swept.at(column).value;
-    auto it = std::find_if(effects.begin(), effects.end(), [&](const Effect& e) { return e.value == value; });
+    auto it = std::find_if(effects.begin(), effects.end(),
+                           [&](const Effect& e) { return e.value == value; });
     if (it == effects.end()) it = effects.insert(effects.end(), Effect{value});
     ++it->trials;
     const TrialSummary s = summarize_trial(trial, sweep.metric, rule);
     if (s.epochs == 0) continue;
-    it->best_test_error = it->finished ? std::min(it->best_test_error, s.final_test_error) : s.final_test_error;
+    it->best_test_error =
+        it->finished ? std::min(it->best_test_error, s.final_test_error) : s.final_test_error;
     ++it->finished;
     it->test_error_sum += s.final_test_error;
     it->gap_sum += s.gap;
@@ -124,11 +130,13 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path, const D
     return x && y ? *x < *y : value_string(a.value) < value_string(b.value);
   });
   Table table;
-  table.header = {path, "trials", "best_final_test_error", "mean_final_test_error", "mean_gap",
-                  "underfitting", "overfitting"};
+  table.header = {
+      path,           "trials",     "best_final_test_error", "mean_final_test_error", "mean_gap",
+      "underfitting", "overfitting"};
   for (const Effect& e : effects)
     table.rows.push_back({value_string(e.value), std::to_string(e.trials),
-                          e.finished ? fixed(e.best_test_error) : "", mean_string(e.test_error_sum, e.finished),
+                          e.finished ? fixed(e.best_test_error) : "",
+                          mean_string(e.test_error_sum, e.finished),
                           mean_string(e.gap_sum, e.finished), std::to_string(e.underfit),
                           std::to_string(e.overfit)});
   return table;

@@ -17,8 +17,8 @@ constexpr int kCurvesTrials = 4;
 // Terminal settings shared by every plot; each script draws the same plot twice.
 std::string terminals(const std::string& name) {
   return "set terminal pngcairo noenhanced size 900,600 font 'Sans,11'\nset output '" + name +
-         ".png'\nPLOT\nset terminal svg noenhanced size 900,600 font 'Sans,11'\nset output '" + name +
-         ".svg'\nreplot\nunset output\n";
+         ".png'\nPLOT\nset terminal svg noenhanced size 900,600 font 'Sans,11'\nset output '" +
+         name + ".svg'\nreplot\nunset output\n";
 }
 
 // Writes NAME.dat and NAME.gp into `dir` and runs gnuplot there.
@@ -28,11 +28,13 @@ void draw(const std::filesystem::path& dir, const std::string& name, const std::
   std::string script = setup + terminals(name);
   script.replace(script.find("PLOT"), 4, plot);
   std::ofstream(dir / (name + ".gp")) << script;
-  const std::string command = "cd '" + dir.string() + "' && gnuplot '" + name + ".gp' 2>'" + name + ".log'";
+  const std::string command =
+      "cd '" + dir.string() + "' && gnuplot '" + name + ".gp' 2>'" + name + ".log'";
   if (std::system(command.c_str()) != 0) {
     std::ifstream log(dir / (name + ".log"));
     const std::string text((std::istreambuf_iterator<char>(log)), {});
-    throw UserError((dir / (name + ".gp")).string() + ": gnuplot failed (is gnuplot-nox installed?): " + text);
+    throw UserError((dir / (name + ".gp")).string() +
+                    ": gnuplot failed (is gnuplot-nox installed?): " + text);
   }
   std::filesystem::remove(dir / (name + ".log"));
 }
@@ -49,11 +51,13 @@ std::string number(double x) {
 }
 
 // Best trials by the metric, with their curves.
-std::string curves_plot(const SweepRecord& sweep, const DiagnosisRule& rule, const std::filesystem::path& dir) {
+std::string curves_plot(const SweepRecord& sweep, const DiagnosisRule& rule,
+                        const std::filesystem::path& dir) {
   std::vector<std::pair<double, const TrialRecord*>> ranked;
   for (const TrialRecord& t : sweep.trials) {
     const TrialSummary s = summarize_trial(t, sweep.metric, rule);
-    if (s.best_metric) ranked.push_back({sweep.metric.minimize ? *s.best_metric : -*s.best_metric, &t});
+    if (s.best_metric)
+      ranked.push_back({sweep.metric.minimize ? *s.best_metric : -*s.best_metric, &t});
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -75,8 +79,8 @@ std::string curves_plot(const SweepRecord& sweep, const DiagnosisRule& rule, con
     const std::string color = "lc " + std::to_string(i + 1);
     plot += (i ? ", " : "") + std::string("'curves.dat' index ") + std::to_string(i) +
             " using 1:3 with linespoints pt 7 " + color + " title 'trial " + trial_name(t.id) +
-            " test', 'curves.dat' index " + std::to_string(i) + " using 1:2 with lines dt 2 " + color +
-            " title 'trial " + trial_name(t.id) + " train'";
+            " test', 'curves.dat' index " + std::to_string(i) + " using 1:2 with lines dt 2 " +
+            color + " title 'trial " + trial_name(t.id) + " train'";
   }
   draw(dir, "curves", data,
        "set title 'Training (dashed) and test (solid) error of the best trials'\n"
@@ -92,7 +96,8 @@ struct ValueMeans {
 };
 
 // Mean final errors of the trials at each value of one swept parameter.
-std::map<double, ValueMeans> means_by_value(const SweepRecord& sweep, size_t column, const DiagnosisRule& rule) {
+std::map<double, ValueMeans> means_by_value(const SweepRecord& sweep, size_t column,
+                                            const DiagnosisRule& rule) {
   std::map<double, ValueMeans> means;
   for (const TrialRecord& t : sweep.trials) {
     const TrialSummary s = summarize_trial(t, sweep.metric, rule);
@@ -122,7 +127,8 @@ std::string parameter_plot(const SweepRecord& sweep, size_t column, const Diagno
   std::string data = "# " + path + " mean_final_train_error mean_final_test_error trials\n";
   double low = 1e300, high = 0;
   for (const auto& [x, m] : means) {
-    data += number(x) + " " + number(m.train) + " " + number(m.test) + " " + std::to_string(m.count) + "\n";
+    data += number(x) + " " + number(m.train) + " " + number(m.test) + " " +
+            std::to_string(m.count) + "\n";
     low = std::min({low, m.train, m.test});
     high = std::max({high, m.train, m.test});
   }
@@ -141,8 +147,9 @@ std::string parameter_plot(const SweepRecord& sweep, size_t column, const Diagno
   const std::string using_train = x == "1" ? "1:2" : "0:2:xtic(1)";
   const std::string using_test = x == "1" ? "1:3" : "0:3";
   draw(dir, name, data, setup,
-       "plot '" + name + ".dat' using " + using_train + " with linespoints pt 7 title 'train error', '" + name +
-           ".dat' using " + using_test + " with linespoints pt 5 title 'test error'");
+       "plot '" + name + ".dat' using " + using_train +
+           " with linespoints pt 7 title 'train error', '" + name + ".dat' using " + using_test +
+           " with linespoints pt 5 title 'test error'");
   return name;
 }
 
@@ -151,7 +158,8 @@ std::string gap_plot(const SweepRecord& sweep, size_t column, const DiagnosisRul
   const std::map<double, ValueMeans> means = means_by_value(sweep, column, rule);
   if (means.empty() || means.begin()->first <= 0) return "";
   std::string data = "# train_subset mean_gap trials\n";
-  for (const auto& [x, m] : means) data += number(x) + " " + number(m.gap) + " " + std::to_string(m.count) + "\n";
+  for (const auto& [x, m] : means)
+    data += number(x) + " " + number(m.gap) + " " + std::to_string(m.count) + "\n";
   draw(dir, "gap-vs-train-size", data,
        "set title 'Generalization gap (test minus train error) against training-set size'\n"
        "set xlabel 'training images (dataset.train_subset)'\nset ylabel 'mean final gap'\n"
@@ -169,16 +177,19 @@ std::vector<std::string> write_plots(const SweepRecord& sweep, const DiagnosisRu
   std::filesystem::create_directories(dir, error);
   if (error) throw UserError(out_dir + ": cannot create the plot folder: " + error.message());
   std::vector<std::string> names;
-  if (std::any_of(sweep.trials.begin(), sweep.trials.end(), [](const TrialRecord& t) { return t.epochs() > 0; }))
+  if (std::any_of(sweep.trials.begin(), sweep.trials.end(),
+                  [](const TrialRecord& t) { return t.epochs() > 0; }))
     names.push_back(curves_plot(sweep, rule, dir));
   for (size_t c = 0; c < sweep.swept_parameters.size(); ++c) {
     names.push_back(parameter_plot(sweep, c, rule, dir));
-    if (sweep.swept_parameters[c] == "dataset.train_subset") names.push_back(gap_plot(sweep, c, rule, dir));
+    if (sweep.swept_parameters[c] == "dataset.train_subset")
+      names.push_back(gap_plot(sweep, c, rule, dir));
   }
   std::vector<std::string> images;
   for (const std::string& name : names)
     if (!name.empty())
-      for (const char* extension : {".png", ".svg"}) images.push_back((dir / (name + extension)).string());
+      for (const char* extension : {".png", ".svg"})
+        images.push_back((dir / (name + extension)).string());
   return images;
 }
 

@@ -16,11 +16,16 @@ namespace {
 std::string escape_html(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '"')
+      out += "&quot;";
+    else
+      out += c;
   }
   return out;
 }
@@ -49,7 +54,8 @@ std::string inline_svg(const std::string& path) {
 class TemporaryFolder {
  public:
   TemporaryFolder() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hpsweep-report-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "hpsweep-report-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw Error("cannot create a temporary folder for the plots");
     path_ = pattern;
   }
@@ -74,7 +80,8 @@ constexpr const char* kStyle =
 
 std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule) {
   std::ostringstream html;
-  html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>hpsweep report: "
+  html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>hpsweep "
+          "report: "
        << escape_html(sweep.name) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
   html << "<h1>Sweep '" << escape_html(sweep.name) << "'</h1>\n<p>" << sweep.trials.size()
        << " trials; metric " << escape_html(sweep.metric.name) << " ("
@@ -85,7 +92,8 @@ std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule) {
   const std::vector<std::string> images = write_plots(sweep, rule, plots.path().string());
   if (!images.empty()) html << "<h2>Plots</h2>\n";
   for (const std::string& image : images)
-    if (image.size() > 4 && image.substr(image.size() - 4) == ".svg") html << inline_svg(image) << "\n";
+    if (image.size() > 4 && image.substr(image.size() - 4) == ".svg")
+      html << inline_svg(image) << "\n";
   for (const NamedTable& t : analysis_tables(sweep, rule)) {
     const std::string title = t.name == "trials"    ? "Trials"
                               : t.name == "ranking" ? "Ranking by " + sweep.metric.name

@@ -72,8 +72,10 @@ bool is_json_number(const std::string& text) {
     return i > start;
   };
   if (i < text.size() && text[i] == '-') ++i;
-  if (i < text.size() && text[i] == '0') ++i;
-  else if (!digits()) return false;
+  if (i < text.size() && text[i] == '0')
+    ++i;
+  else if (!digits())
+    return false;
   if (i < text.size() && text[i] == '.' && (++i, !digits())) return false;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
@@ -99,7 +101,8 @@ void print_json(const std::vector<NamedTable>& tables, std::ostream& out) {
     for (size_t r = 0; r < table.rows.size(); ++r) {
       out << (r ? ",\n  {" : "\n  {");
       for (size_t c = 0; c < table.header.size(); ++c)
-        out << (c ? ", " : "") << json_string(table.header[c]) << ": " << json_value(table.rows[r][c]);
+        out << (c ? ", " : "") << json_string(table.header[c]) << ": "
+            << json_value(table.rows[r][c]);
       out << "}";
     }
     out << "]";

@@ -6,7 +6,6 @@
 #include <ostream>
 #include <string>
 #include <vector>
-#include <vector>
 
 namespace hpsweep {
 

@@ -26,7 +26,8 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
   s.best_metric = best_value;
 
   const size_t last = test.size() - 1;
-  if (best < last && train[last] < train[best] && s.final_test_error - s.best_test_error > rule.overfit_rise)
+  if (best < last && train[last] < train[best] &&
+      s.final_test_error - s.best_test_error > rule.overfit_rise)
     s.overfit_onset = s.best_test_epoch;
 
   if (s.gap > rule.overfit_gap || s.final_test_error - s.best_test_error > rule.overfit_rise)

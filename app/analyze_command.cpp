@@ -52,16 +52,17 @@ int analyze_command(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
-  if (!parse_command_line(args, options, positional,
-                          "usage: hpsweep analyze DIR [--format text|csv|json] [--table NAME] [--plots OUT]",
-                          values))
+  if (!parse_command_line(
+          args, options, positional,
+          "usage: hpsweep analyze DIR [--format text|csv|json] [--table NAME] [--plots OUT]",
+          values))
     return kExitOk;
-  const TableFormat table_format = format == "text"  ? TableFormat::text
-                                   : format == "csv" ? TableFormat::csv
-                                   : format == "json"
-                                       ? TableFormat::json
-                                       : throw UserError("--format: must be text, csv or json, got '" +
-                                                         format + "'");
+  const TableFormat table_format =
+      format == "text"  ? TableFormat::text
+      : format == "csv" ? TableFormat::csv
+      : format == "json"
+          ? TableFormat::json
+          : throw UserError("--format: must be text, csv or json, got '" + format + "'");
 
   const std::filesystem::path path = std::filesystem::is_directory(dir)
                                          ? std::filesystem::path(dir) / "sweep.h5"
@@ -69,7 +70,8 @@ int analyze_command(const std::vector<std::string>& args) {
   const SweepRecord sweep = read_sweep_file_retrying(path.string());
   print_analysis(sweep, rule, table_format, table, std::cout);
   if (!plots.empty())
-    for (const std::string& image : write_plots(sweep, rule, plots)) std::cerr << "wrote " << image << "\n";
+    for (const std::string& image : write_plots(sweep, rule, plots))
+      std::cerr << "wrote " << image << "\n";
   return kExitOk;
 }
 

@@ -21,7 +21,8 @@ int report_command(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
-  if (!parse_command_line(args, options, positional, "usage: hpsweep report DIR [--out FILE]", values))
+  if (!parse_command_line(args, options, positional, "usage: hpsweep report DIR [--out FILE]",
+                          values))
     return kExitOk;
   if (out.empty()) out = (std::filesystem::path(dir) / "report.html").string();
   const SweepRecord sweep = read_sweep_file((std::filesystem::path(dir) / "sweep.h5").string());

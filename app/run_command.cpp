@@ -9,8 +9,8 @@
 #include <cctype>
 #include <chrono>
 #include <csignal>
-#include <thread>
 #include <iostream>
+#include <thread>
 
 #include "app/command_line.h"
 #include "app/commands.h"
@@ -52,10 +52,14 @@ std::chrono::seconds parse_duration(const std::string& text) {
     if (end == i) throw UserError(usage);
     const long value = std::stol(text.substr(i, end - i));
     const char unit = end < text.size() ? text[end] : 's';
-    if (unit == 'h') total += std::chrono::hours(value);
-    else if (unit == 'm') total += std::chrono::minutes(value);
-    else if (unit == 's') total += std::chrono::seconds(value);
-    else throw UserError(usage);
+    if (unit == 'h')
+      total += std::chrono::hours(value);
+    else if (unit == 'm')
+      total += std::chrono::minutes(value);
+    else if (unit == 's')
+      total += std::chrono::seconds(value);
+    else
+      throw UserError(usage);
     i = end + 1;
   }
   return total;

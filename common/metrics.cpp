@@ -23,14 +23,22 @@ double curve_value(const EpochMetrics& m, const std::string& name) {
 }
 
 void set_curve_value(EpochMetrics& m, const std::string& name, double value) {
-  if (name == "epoch") m.epoch = static_cast<int64_t>(value);
-  else if (name == "train_loss") m.train_loss = value;
-  else if (name == "train_error") m.train_error = value;
-  else if (name == "test_loss") m.test_loss = value;
-  else if (name == "test_error") m.test_error = value;
-  else if (name == "wall_seconds") m.wall_seconds = value;
-  else if (name == "samples_per_second") m.samples_per_second = value;
-  else throw std::invalid_argument("unknown metric '" + name + "'");
+  if (name == "epoch")
+    m.epoch = static_cast<int64_t>(value);
+  else if (name == "train_loss")
+    m.train_loss = value;
+  else if (name == "train_error")
+    m.train_error = value;
+  else if (name == "test_loss")
+    m.test_loss = value;
+  else if (name == "test_error")
+    m.test_error = value;
+  else if (name == "wall_seconds")
+    m.wall_seconds = value;
+  else if (name == "samples_per_second")
+    m.samples_per_second = value;
+  else
+    throw std::invalid_argument("unknown metric '" + name + "'");
 }
 
 namespace {

@@ -275,7 +275,8 @@ class SpecParser {
               fail(v, "resources.reducer", "must be fused or bucketed, got '" + reducer + "'");
             resources.reducer = reducer == "fused" ? ReducerKind::fused : ReducerKind::bucketed;
           } else {
-            fail(k, "resources." + key, "unknown key (known: ranks_per_trial, reducer, max_retries)");
+            fail(k, "resources." + key,
+                 "unknown key (known: ranks_per_trial, reducer, max_retries)");
           }
         });
   }

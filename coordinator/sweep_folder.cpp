@@ -34,17 +34,21 @@ SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir,
   SweepFolder folder;
   folder.dir = out_dir;
   const std::filesystem::path stored_spec = folder.dir / "spec.yaml";
-  const bool holds_sweep = std::filesystem::exists(stored_spec) || std::filesystem::exists(folder.dir / "sweep.h5");
+  const bool holds_sweep =
+      std::filesystem::exists(stored_spec) || std::filesystem::exists(folder.dir / "sweep.h5");
   if (holds_sweep && restart) {
     folder.moved_aside = out_dir + ".old-" + timestamp();
     std::filesystem::rename(folder.dir, folder.moved_aside);
   } else if (holds_sweep) {
     if (!std::filesystem::exists(stored_spec))
-      throw UserError(out_dir + ": holds a sweep.h5 but no spec.yaml, so it cannot be resumed; use --restart to move it aside");
+      throw UserError(out_dir +
+                      ": holds a sweep.h5 but no spec.yaml, so it cannot be resumed; use --restart "
+                      "to move it aside");
     const SweepSpec stored = load_spec_file(stored_spec.string());
     if (auto difference = describe_spec_difference(stored, spec))
-      throw UserError(out_dir + ": holds a sweep of another spec (" + *difference +
-                      "); use another --out folder, or --restart to move the old results aside and start over");
+      throw UserError(
+          out_dir + ": holds a sweep of another spec (" + *difference +
+          "); use another --out folder, or --restart to move the old results aside and start over");
     folder.resumed = true;
     return folder;
   }

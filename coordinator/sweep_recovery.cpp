@@ -30,8 +30,8 @@ std::pair<std::string, std::string> first_difference(const std::string& a, const
 
 }  // namespace
 
-std::vector<TrialRecovery> recover_trials(const std::string& out_dir, const std::vector<Trial>& trials,
-                                          int64_t max_retries) {
+std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
+                                          const std::vector<Trial>& trials, int64_t max_retries) {
   std::vector<TrialRecovery> states(trials.size());
   for (const JournalRecord& r : read_journal(out_dir + "/journal.log")) {
     if (r.trial_id < 0 || r.trial_id >= static_cast<int64_t>(trials.size())) continue;
@@ -39,7 +39,8 @@ std::vector<TrialRecovery> recover_trials(const std::string& out_dir, const std:
     s.status = r.status;
     s.message = r.message;
     if (r.status == TrialStatus::failed) ++s.failures;
-    s.finished = is_final(r.status) || (r.status == TrialStatus::failed && s.failures > max_retries);
+    s.finished =
+        is_final(r.status) || (r.status == TrialStatus::failed && s.failures > max_retries);
   }
   for (const Trial& trial : trials) {
     TrialRecovery& s = states[trial.id];
@@ -63,23 +64,30 @@ std::vector<TrialRecovery> recover_trials(const std::string& out_dir, const std:
   return states;
 }
 
-std::optional<std::string> describe_spec_difference(const SweepSpec& stored, const SweepSpec& current) {
+std::optional<std::string> describe_spec_difference(const SweepSpec& stored,
+                                                    const SweepSpec& current) {
   auto differ = [](const std::string& what, const std::string& a, const std::string& b) {
     return what + " is " + a + " in the stored spec, " + b + " in this one";
   };
-  if (stored.metric.name != current.metric.name || stored.metric.minimize != current.metric.minimize)
+  if (stored.metric.name != current.metric.name ||
+      stored.metric.minimize != current.metric.minimize)
     return differ("metric", stored.metric.name, current.metric.name);
   if (stored.resources.ranks_per_trial != current.resources.ranks_per_trial)
     return differ("resources.ranks_per_trial", std::to_string(stored.resources.ranks_per_trial),
                   std::to_string(current.resources.ranks_per_trial));
   const std::vector<Trial> old_trials = expand_trials(stored), new_trials = expand_trials(current);
   if (old_trials.size() != new_trials.size())
-    return differ("the number of trials", std::to_string(old_trials.size()), std::to_string(new_trials.size()));
+    return differ("the number of trials", std::to_string(old_trials.size()),
+                  std::to_string(new_trials.size()));
   for (size_t i = 0; i < old_trials.size(); ++i) {
     if (old_trials[i].seed != new_trials[i].seed)
-      return "trial " + trial_name(old_trials[i].id) + " has another seed (the sweep seed or method changed)";
-    const auto [a, b] = first_difference(config_text(old_trials[i].config), config_text(new_trials[i].config));
-    if (!a.empty()) return "trial " + trial_name(old_trials[i].id) + ": `" + a + "` in the stored spec, `" + b + "` in this one";
+      return "trial " + trial_name(old_trials[i].id) +
+             " has another seed (the sweep seed or method changed)";
+    const auto [a, b] =
+        first_difference(config_text(old_trials[i].config), config_text(new_trials[i].config));
+    if (!a.empty())
+      return "trial " + trial_name(old_trials[i].id) + ": `" + a + "` in the stored spec, `" + b +
+             "` in this one";
   }
   return std::nullopt;
 }

@@ -14,7 +14,7 @@
 namespace hpsweep {
 
 struct TrialRecovery {
-  bool finished = false;  // completed, diverged, or failed with no retries left
+  bool finished = false;                      // completed, diverged, or failed with no retries left
   TrialStatus status = TrialStatus::pending;  // finished: the outcome; else pending/interrupted
   std::string message;
   int failures = 0;                   // failed attempts recorded in the journal
@@ -23,11 +23,12 @@ struct TrialRecovery {
 };
 
 // One entry per trial, in trial order.
-std::vector<TrialRecovery> recover_trials(const std::string& out_dir, const std::vector<Trial>& trials,
-                                          int64_t max_retries);
+std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
+                                          const std::vector<Trial>& trials, int64_t max_retries);
 
 // How the spec stored with a sweep differs from `current`, in words; nullopt when both
 // describe the same sweep (same trials, settings and scheduling).
-std::optional<std::string> describe_spec_difference(const SweepSpec& stored, const SweepSpec& current);
+std::optional<std::string> describe_spec_difference(const SweepSpec& stored,
+                                                    const SweepSpec& current);
 
 }  // namespace hpsweep

@@ -58,7 +58,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   const std::vector<Trial>& trials = inputs.trials;
   const int64_t total = static_cast<int64_t>(trials.size());
   const SweepFolder folder = open_sweep_folder(spec, options.out_dir, options.restart);
-  if (!folder.moved_aside.empty()) log << "moved the earlier results to " << folder.moved_aside << "\n";
+  if (!folder.moved_aside.empty())
+    log << "moved the earlier results to " << folder.moved_aside << "\n";
   std::vector<TrialRecovery> state =
       folder.resumed ? recover_trials(options.out_dir, trials, spec.resources.max_retries)
                      : std::vector<TrialRecovery>(total);
@@ -69,8 +70,10 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   std::deque<int64_t> pending;
   int64_t finished = 0, resuming = 0;
   for (int64_t id = 0; id < total; ++id) {
-    if (state[id].finished) ++finished;
-    else pending.push_back(id);
+    if (state[id].finished)
+      ++finished;
+    else
+      pending.push_back(id);
     resuming += !state[id].finished && state[id].resume_epoch > 0;
   }
   log << "sweep '" << spec.name << "': " << total << " trials on " << pool.description()
@@ -90,7 +93,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
     }
   }
   std::vector<int64_t> recorded_epochs(total);
-  for (int64_t id = 0; id < total; ++id) recorded_epochs[id] = static_cast<int64_t>(state[id].history.size());
+  for (int64_t id = 0; id < total; ++id)
+    recorded_epochs[id] = static_cast<int64_t>(state[id].history.size());
 
   std::vector<int> free_workers;
   for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers.push_back(w);
@@ -102,7 +106,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
       pending.pop_front();
       writer.set_status(trial.id, TrialStatus::running);
       writer.flush();
-      pool.start(free_workers.back(), trial, {inputs.init_for(trial), state[trial.id].resume_epoch});
+      pool.start(free_workers.back(), trial,
+                 {inputs.init_for(trial), state[trial.id].resume_epoch});
       free_workers.pop_back();
       ++running;
       progress.trial_started();
@@ -129,7 +134,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
       // Checkpoint first: once the curves show an epoch, its checkpoint exists. (In cluster
       // mode the group leader has written it before reporting the epoch.)
       if (epoch->checkpoint)
-        write_checkpoint_file(checkpoint_path(options.out_dir, epoch->trial_id), *epoch->checkpoint);
+        write_checkpoint_file(checkpoint_path(options.out_dir, epoch->trial_id),
+                              *epoch->checkpoint);
       writer.append_epoch(epoch->trial_id, epoch->metrics);
       writer.flush();
       recorded_epochs[epoch->trial_id] = epoch->metrics.epoch;
@@ -150,7 +156,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
       recorded_epochs[id] = s.resume_epoch;
       writer.set_status(id, TrialStatus::pending,
                         "retry " + std::to_string(s.failures) + " of " +
-                            std::to_string(spec.resources.max_retries) + " after: " + outcome.message);
+                            std::to_string(spec.resources.max_retries) +
+                            " after: " + outcome.message);
       writer.flush();
       progress.trial_retried(id, outcome.message);
       pending.push_back(id);

@@ -18,10 +18,14 @@ namespace {
 std::string escape(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -46,7 +50,9 @@ JournalWriter::JournalWriter(std::string path) : path_(std::move(path)) {
   if (fd_ < 0) throw Error(path_ + ": cannot open the journal: " + std::strerror(errno));
 }
 
-JournalWriter::~JournalWriter() { ::close(fd_); }
+JournalWriter::~JournalWriter() {
+  ::close(fd_);
+}
 
 void JournalWriter::append(const JournalRecord& r) {
   const std::string line = "end\t" + std::to_string(r.trial_id) + "\t" + status_name(r.status) +
@@ -75,9 +81,11 @@ std::vector<JournalRecord> read_journal(const std::string& path) {
     std::getline(line, message);
     try {
       if (kind != "end") throw std::invalid_argument("unknown record '" + kind + "'");
-      records.push_back({std::stoll(id), parse_status(status), std::stoll(epoch), unescape(message)});
+      records.push_back(
+          {std::stoll(id), parse_status(status), std::stoll(epoch), unescape(message)});
     } catch (const std::exception& e) {
-      throw UserError(path + ":" + std::to_string(line_number) + ": not a journal line (" + e.what() + ")");
+      throw UserError(path + ":" + std::to_string(line_number) + ": not a journal line (" +
+                      e.what() + ")");
     }
   }
   return records;  // a last line without its newline was cut by a kill: ignored

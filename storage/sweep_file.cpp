@@ -12,7 +12,6 @@ namespace {
 
 constexpr hsize_t kCurveChunk = 64;
 
-
 void write_value_attribute(H5::H5Object& object, const std::string& name,
                            const ConfigValue& value) {
   if (auto* b = std::get_if<bool>(&value))
@@ -59,7 +58,6 @@ void append_value(H5::Group& curves, const std::string& name, double value) {
   H5::DataSpace memory_space(1, &one);
   dataset.write(&value, H5::PredType::NATIVE_DOUBLE, memory_space, file_space);
 }
-
 
 }  // namespace
 

@@ -70,11 +70,15 @@ TEST(Diagnosis, OverfittingOnsetIsTheTestMinimumWhileTrainingStillImproves) {
   const MetricSpec metric;
   const DiagnosisRule rule;
   // Test error bottoms out at epoch 2 and rises while the train error keeps falling.
-  EXPECT_EQ(summarize_trial(trial(0, {0.3, 0.2, 0.1, 0.05}, {0.3, 0.2, 0.22, 0.25}), metric, rule).overfit_onset, 2);
+  EXPECT_EQ(summarize_trial(trial(0, {0.3, 0.2, 0.1, 0.05}, {0.3, 0.2, 0.22, 0.25}), metric, rule)
+                .overfit_onset,
+            2);
   // The test error rose, but the train error did not fall after the minimum: no onset.
-  EXPECT_FALSE(summarize_trial(trial(0, {0.3, 0.2, 0.2, 0.2}, {0.3, 0.2, 0.22, 0.25}), metric, rule).overfit_onset);
+  EXPECT_FALSE(summarize_trial(trial(0, {0.3, 0.2, 0.2, 0.2}, {0.3, 0.2, 0.22, 0.25}), metric, rule)
+                   .overfit_onset);
   // Still improving at the end: no onset.
-  EXPECT_FALSE(summarize_trial(trial(0, {0.3, 0.2, 0.1}, {0.3, 0.25, 0.2}), metric, rule).overfit_onset);
+  EXPECT_FALSE(
+      summarize_trial(trial(0, {0.3, 0.2, 0.1}, {0.3, 0.25, 0.2}), metric, rule).overfit_onset);
 }
 
 SweepRecord three_trials() {
@@ -114,9 +118,10 @@ TEST(Analysis, JsonHoldsEveryTableWithNumbersAsNumbers) {
   print_analysis(three_trials(), DiagnosisRule{}, TableFormat::json, "", json);
   const std::string text = json.str();
   EXPECT_EQ(text.front(), '{');
-  for (const char* part : {"\"trials\": [", "\"ranking\": [", "\"training.lr\": [",
-                           "{\"rank\": 1, \"trial\": \"0001\", \"training.lr\": 0.2, \"best_test_error\": 0.1100",
-                           "\"overfit_onset\": null}", "\"gap\": 0.0100"})
+  for (const char* part :
+       {"\"trials\": [", "\"ranking\": [", "\"training.lr\": [",
+        "{\"rank\": 1, \"trial\": \"0001\", \"training.lr\": 0.2, \"best_test_error\": 0.1100",
+        "\"overfit_onset\": null}", "\"gap\": 0.0100"})
     EXPECT_NE(text.find(part), std::string::npos) << part << " in\n" << text;
 }
 
@@ -126,7 +131,8 @@ TEST(Analysis, UnknownCsvTableIsBadInput) {
     print_analysis(three_trials(), DiagnosisRule{}, TableFormat::csv, "nope", out);
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_STREQ(e.what(), "--table: no table 'nope' in this sweep (tables: trials, ranking, training.lr)");
+    EXPECT_STREQ(e.what(),
+                 "--table: no table 'nope' in this sweep (tables: trials, ranking, training.lr)");
   }
 }
 

@@ -24,9 +24,9 @@ namespace hpsweep::testing {
 namespace {
 
 struct Kill {
-  std::string failpoint;    // "NAME:N"; or empty for a kill from outside:
-  int after_epochs = 0;     // SIGKILL to the whole process group once sweep.h5 shows this
-                            // many epochs in all (wherever the trials are then)
+  std::string failpoint;  // "NAME:N"; or empty for a kill from outside:
+  int after_epochs = 0;   // SIGKILL to the whole process group once sweep.h5 shows this
+                          // many epochs in all (wherever the trials are then)
 };
 
 int64_t recorded_epochs(const std::string& sweep_file) {
@@ -85,25 +85,28 @@ Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& 
 class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 for dev mode
  protected:
   static void SetUpTestSuite() {
-    for (const char* setting : {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
-                                "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl=self,vader",
-                                "OMPI_MCA_oob_tcp_if_include=lo",
-                                "OMPI_MCA_btl_vader_single_copy_mechanism=none"})
+    for (const char* setting :
+         {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+          "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl=self,vader",
+          "OMPI_MCA_oob_tcp_if_include=lo", "OMPI_MCA_btl_vader_single_copy_mechanism=none"})
       putenv(const_cast<char*>(setting));
   }
   void SetUp() override {
     write_synthetic_fashion_mnist(dir_ / "data", 1200, 200, 6);
     spec_ = (dir_ / "kill.yaml").string();
-    std::ofstream(spec_) << "name: kill\nseed: 13\nmethod: grid\ndataset: {path: " << (dir_ / "data").string()
-                         << "}\nmodel: {width: 32, init: he}\ntraining: {epochs: 4, batch_size: 40, lr: 0.05}\n"
-                         << "parameters:\n  model.dropout: {values: [0.0, 0.3]}\n  model.depth: {values: [1, 2]}\n";
+    std::ofstream(spec_)
+        << "name: kill\nseed: 13\nmethod: grid\ndataset: {path: " << (dir_ / "data").string()
+        << "}\nmodel: {width: 32, init: he}\ntraining: {epochs: 4, batch_size: 40, lr: 0.05}\n"
+        << "parameters:\n  model.dropout: {values: [0.0, 0.3]}\n  model.depth: {values: [1, 2]}\n";
   }
 
   std::vector<std::string> command(const std::string& out) const {
     std::vector<std::string> argv;
-    if (GetParam() > 0) argv = {MPIEXEC, "-n", std::to_string(GetParam()), "-x", "HPSWEEP_FAILPOINT"};
-    for (const std::string& a : {std::string(HPSWEEP_BINARY), std::string("run"), spec_, std::string("--out"),
-                                 (dir_ / out).string(), std::string("--workers"), std::string("2")})
+    if (GetParam() > 0)
+      argv = {MPIEXEC, "-n", std::to_string(GetParam()), "-x", "HPSWEEP_FAILPOINT"};
+    for (const std::string& a :
+         {std::string(HPSWEEP_BINARY), std::string("run"), spec_, std::string("--out"),
+          (dir_ / out).string(), std::string("--workers"), std::string("2")})
       argv.push_back(a);
     return argv;
   }
@@ -111,7 +114,8 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
   // Kills the sweep as `kill` says, then reruns the same command until it finishes.
   void kill_and_resume(const std::string& out, const Kill& kill) {
     const Outcome first = run(command(out), kill, (dir_ / out / "sweep.h5").string());
-    EXPECT_TRUE(first.killed) << kill.failpoint << " " << kill.after_epochs << ": the kill did not happen";
+    EXPECT_TRUE(first.killed) << kill.failpoint << " " << kill.after_epochs
+                              << ": the kill did not happen";
     for (int attempt = 0; attempt < 3; ++attempt)
       if (!run(command(out), {}).killed) return;
     ADD_FAILURE() << "the resumed sweep did not finish";
@@ -127,7 +131,8 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
       EXPECT_EQ(r.trials[i].status, TrialStatus::completed) << out << " trial " << i;
       EXPECT_LE(completions[i], 1) << out << " trial " << i << " completed twice";
       for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-        EXPECT_EQ(r.trials[i].curves.at(curve), reference.trials[i].curves.at(curve)) << out << " trial " << i << " " << curve;
+        EXPECT_EQ(r.trials[i].curves.at(curve), reference.trials[i].curves.at(curve))
+            << out << " trial " << i << " " << curve;
       EXPECT_EQ(read_checkpoint_file(checkpoint_path((dir_ / out).string(), i)).epoch, 4);
     }
   }
@@ -141,9 +146,17 @@ TEST_P(KillTest, EveryKillResumesToTheUninterruptedResult) {
   const SweepRecord reference = read_sweep_file((dir_ / "reference" / "sweep.h5").string());
   // 4 trials x 4 epochs: 16 epochs in all.
   const std::vector<Kill> kills = {
-      {"training-step:7"},    {"training-step:150"}, {"checkpoint-write:1"}, {"checkpoint-write:5"},
-      {"sweep-update:1"},     {"sweep-update:9"},    {"journal-append:1"},   {"journal-append:3"},
-      {"", 2},                {"", 6},               {"", 11},
+      {"training-step:7"},
+      {"training-step:150"},
+      {"checkpoint-write:1"},
+      {"checkpoint-write:5"},
+      {"sweep-update:1"},
+      {"sweep-update:9"},
+      {"journal-append:1"},
+      {"journal-append:3"},
+      {"", 2},
+      {"", 6},
+      {"", 11},
   };
   for (size_t k = 0; k < kills.size(); ++k) {
     // Under mpirun, coordinator failpoints (sweep-update, journal-append) fire in rank 0, the
@@ -154,8 +167,9 @@ TEST_P(KillTest, EveryKillResumesToTheUninterruptedResult) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(DevModeAndMpi, KillTest, ::testing::Values(0, 3),
-                         [](const auto& info) { return info.param ? "mpirun_np" + std::to_string(info.param) : std::string("dev"); });
+INSTANTIATE_TEST_SUITE_P(DevModeAndMpi, KillTest, ::testing::Values(0, 3), [](const auto& info) {
+  return info.param ? "mpirun_np" + std::to_string(info.param) : std::string("dev");
+});
 
 }  // namespace
 }  // namespace hpsweep::testing

@@ -40,8 +40,8 @@ TEST(Plots, DrawsCurvesEachParameterAndTheGapAgainstDataSize) {
                   trial(3, 0.1, 5000, 0.2)};
   TempDir dir;
   const std::vector<std::string> images = write_plots(sweep, DiagnosisRule{}, dir.path().string());
-  const std::vector<std::string> expected = {"curves", "param-training-lr", "param-dataset-train_subset",
-                                             "gap-vs-train-size"};
+  const std::vector<std::string> expected = {"curves", "param-training-lr",
+                                             "param-dataset-train_subset", "gap-vs-train-size"};
   ASSERT_EQ(images.size(), 2 * expected.size());
   for (const std::string& name : expected) {
     const std::string base = (dir / name).string();

@@ -39,7 +39,8 @@ TEST(Report, IsOneWellFormedSelfContainedPage) {
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("<h1>Sweep 'r&lt;&amp;&gt;'</h1>"), std::string::npos);
   EXPECT_NE(html.find("method: grid  # a &lt;comment&gt; &amp; more"), std::string::npos);
-  for (const char* heading : {"<h2>Trials</h2>", "<h2>Ranking by test_error</h2>", "<h2>Effect of model.depth</h2>"})
+  for (const char* heading :
+       {"<h2>Trials</h2>", "<h2>Ranking by test_error</h2>", "<h2>Effect of model.depth</h2>"})
     EXPECT_NE(html.find(heading), std::string::npos) << heading;
   EXPECT_EQ(count(html, "<svg"), 2u) << "the curves and the depth plot";
   for (const char* tag : {"table", "svg", "tr", "pre", "html", "body", "head"})
@@ -51,7 +52,8 @@ TEST(Report, IsOneWellFormedSelfContainedPage) {
     EXPECT_EQ(html.find(external), std::string::npos) << external;
   // Addresses appear only as SVG namespace names, which browsers never fetch.
   const std::regex address(R"(https?://[^"' ]+)");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), address); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), address);
+       it != std::sregex_iterator(); ++it)
     EXPECT_NE(it->str().find("www.w3.org"), std::string::npos) << it->str();
 }
 

@@ -42,12 +42,13 @@ class ResumeTest : public ::testing::Test {
   void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 3000, 300, 8); }
 
   SweepSpec spec(const std::string& extra = "") {
-    return parse_spec("name: resume\nseed: 21\nmethod: grid\ndataset: {path: " + (dir_ / "data").string() +
-                          "}\nmodel: {width: 48, init: he}\ntraining: {epochs: 6, batch_size: 30, lr: 0.05}\n"
-                          "checkpoint: {every: 2}\nparameters:\n  model.dropout: {values: [0.0, 0.3]}\n"
-                          "  model.depth: {values: [1, 2]}\n" +
-                          extra,
-                      "resume.yaml");
+    return parse_spec(
+        "name: resume\nseed: 21\nmethod: grid\ndataset: {path: " + (dir_ / "data").string() +
+            "}\nmodel: {width: 48, init: he}\ntraining: {epochs: 6, batch_size: 30, lr: 0.05}\n"
+            "checkpoint: {every: 2}\nparameters:\n  model.dropout: {values: [0.0, 0.3]}\n"
+            "  model.depth: {values: [1, 2]}\n" +
+            extra,
+        "resume.yaml");
   }
 
   SweepSummary run(const SweepSpec& s, const std::string& out, std::chrono::milliseconds stop_after,
@@ -70,7 +71,9 @@ class ResumeTest : public ::testing::Test {
     return summary;
   }
 
-  SweepRecord record(const std::string& out) { return read_sweep_file((dir_ / out / "sweep.h5").string()); }
+  SweepRecord record(const std::string& out) {
+    return read_sweep_file((dir_ / out / "sweep.h5").string());
+  }
 
   TempDir dir_;
 };
@@ -80,7 +83,8 @@ void expect_same_results(const SweepRecord& a, const SweepRecord& b) {
   for (size_t i = 0; i < a.trials.size(); ++i) {
     EXPECT_EQ(a.trials[i].status, b.trials[i].status) << "trial " << i;
     for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve)) << "trial " << i << " " << curve;
+      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
   }
 }
 
@@ -88,11 +92,15 @@ TEST_F(ResumeTest, StoppedAndResumedSweepsEndAsAnUninterruptedOne) {
   run(spec(), "reference", std::chrono::milliseconds(0));
   // Stop after growing delays until a run finishes: each stop lands somewhere else.
   int stops = 0;
-  for (int delay = 40; run(spec(), "cut", std::chrono::milliseconds(delay)).interrupted; delay += 60) ++stops;
-  EXPECT_GE(stops, 1) << "the sweep must have been stopped at least once for this test to mean much";
+  for (int delay = 40; run(spec(), "cut", std::chrono::milliseconds(delay)).interrupted;
+       delay += 60)
+    ++stops;
+  EXPECT_GE(stops, 1)
+      << "the sweep must have been stopped at least once for this test to mean much";
   expect_same_results(record("reference"), record("cut"));
   for (int64_t id = 0; id < 4; ++id) {
-    const CheckpointData a = read_checkpoint_file(checkpoint_path((dir_ / "reference").string(), id));
+    const CheckpointData a =
+        read_checkpoint_file(checkpoint_path((dir_ / "reference").string(), id));
     const CheckpointData b = read_checkpoint_file(checkpoint_path((dir_ / "cut").string(), id));
     EXPECT_EQ(a.optimizer.steps, b.optimizer.steps);
     EXPECT_EQ(a.best_epoch, b.best_epoch);
@@ -109,10 +117,11 @@ TEST_F(ResumeTest, AnotherSpecIsRefusedUnlessRestarted) {
     run(other, "out", std::chrono::milliseconds(0));
     FAIL() << "expected UserError";
   } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              (dir_ / "out").string() +
-                  ": holds a sweep of another spec (the number of trials is 4 in the stored spec, 8 in this "
-                  "one); use another --out folder, or --restart to move the old results aside and start over");
+    EXPECT_EQ(std::string(e.what()), (dir_ / "out").string() +
+                                         ": holds a sweep of another spec (the number of trials is "
+                                         "4 in the stored spec, 8 in this "
+                                         "one); use another --out folder, or --restart to move the "
+                                         "old results aside and start over");
   }
   EXPECT_EQ(record("out").trials.size(), 4u) << "the refused run must not touch the old sweep";
   const SweepSummary restarted = run(other, "out", std::chrono::milliseconds(0), /*restart=*/true);
@@ -132,8 +141,9 @@ TEST_F(ResumeTest, AChangedValueIsNamed) {
     run(other, "out", std::chrono::milliseconds(0));
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("trial 0000: `training.lr: 0.05` in the stored spec, `training.lr: 0.06` "
-                                         "in this one"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "trial 0000: `training.lr: 0.05` in the stored spec, `training.lr: 0.06` "
+                  "in this one"),
               std::string::npos)
         << e.what();
   }

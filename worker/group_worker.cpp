@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "common/control_messages.h"
-#include "common/error.h"
 #include "storage/checkpoint_file.h"
 #include "worker/mpi_group.h"
 #include "worker/trainer.h"
