@@ -47,10 +47,12 @@ int main(int argc, char** argv) {
     std::cerr << "hpsweep: unknown command '" << command << "'\n\n" << kUsage;
     return hpsweep::kExitBadInput;
   } catch (const hpsweep::UserError& e) {
-    std::cerr << "hpsweep: error: " << e.what() << "\n";
+    // One write: under mpirun, rank 0's stderr is forwarded in chunks that other output can
+    // split.
+    std::cerr << std::string("hpsweep: error: ") + e.what() + "\n";
     return hpsweep::kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "hpsweep: failure: " << e.what() << "\n";
+    std::cerr << std::string("hpsweep: failure: ") + e.what() + "\n";
     return hpsweep::kExitFailure;
   }
 }
