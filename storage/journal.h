@@ -26,8 +26,10 @@ class JournalWriter {
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
-  // Appends one line in a single write(2), then fdatasync: it survives a kill of the process
-  // at once and a crash of the machine once this returns.
+  // Appends one line in a single write(2): once this returns, the line survives any kill of
+  // the process. Not synced to disk, like the checkpoints (a sync per trial costs more than
+  // short trials on some file systems); after a crash of the machine, a trial whose line is
+  // lost is rerun from its checkpoint, or counted as completed when its final one survived.
   void append(const JournalRecord& record);
 
  private:
