@@ -153,7 +153,7 @@ namespace {
 // Writes `bytes` to path.tmp and renames it over `path`. Plain POSIX calls: a full disk is an
 // error code here, never a half-written HDF5 file left open in the library. No fsync: the
 // rename makes the replacement atomic for any kill of the process, and a sync per epoch and
-// trial would cost more than the write on a parallel file system; the journal is synced.
+// trial would cost more than the write on a parallel file system (docs/resume.md).
 void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes) {
   const std::string temporary = path + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
