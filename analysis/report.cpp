@@ -1,6 +1,5 @@
 #include "analysis/report.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -8,6 +7,7 @@
 #include "analysis/analyze.h"
 #include "analysis/plots.h"
 #include "common/error.h"
+#include "common/temp_folder.h"
 #include "common/version.h"
 
 namespace hpsweep {
@@ -51,24 +51,6 @@ std::string inline_svg(const std::string& path) {
   return text.substr(start);
 }
 
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "hpsweep-report-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw Error("cannot create a temporary folder for the plots");
-    path_ = pattern;
-  }
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 constexpr const char* kStyle =
     "body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#222}"
     "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
@@ -88,7 +70,7 @@ std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule) {
        << (sweep.metric.minimize ? "minimize" : "maximize") << "); written by hpsweep " << kVersion
        << " (the sweep by " << escape_html(sweep.hpsweep_version) << ").</p>\n";
   html << "<h2>Spec</h2>\n<pre>" << escape_html(sweep.spec_text) << "</pre>\n";
-  TemporaryFolder plots;
+  const TempFolder plots("hpsweep-report");
   const std::vector<std::string> images = write_plots(sweep, rule, plots.path().string());
   if (!images.empty()) html << "<h2>Plots</h2>\n";
   for (const std::string& image : images)

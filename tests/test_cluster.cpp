@@ -12,6 +12,7 @@
 
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
+#include "support/local_mpi.h"
 #include "support/shell.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
@@ -32,13 +33,7 @@ Result mpirun(int ranks, const std::string& arguments) {
 
 class ClusterTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    for (const char* setting :
-         {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
-          "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl=self,vader",
-          "OMPI_MCA_oob_tcp_if_include=lo", "OMPI_MCA_btl_vader_single_copy_mechanism=none"})
-      putenv(const_cast<char*>(setting));
-  }
+  static void SetUpTestSuite() { use_local_mpi_settings(); }
   void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 500, 150, 3); }
 
   std::string spec(const std::string& extra) {

@@ -17,6 +17,7 @@
 #include "storage/checkpoint_file.h"
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
+#include "support/local_mpi.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 
@@ -84,13 +85,7 @@ Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& 
 
 class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 for dev mode
  protected:
-  static void SetUpTestSuite() {
-    for (const char* setting :
-         {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
-          "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl=self,vader",
-          "OMPI_MCA_oob_tcp_if_include=lo", "OMPI_MCA_btl_vader_single_copy_mechanism=none"})
-      putenv(const_cast<char*>(setting));
-  }
+  static void SetUpTestSuite() { use_local_mpi_settings(); }
   void SetUp() override {
     write_synthetic_fashion_mnist(dir_ / "data", 1200, 200, 6);
     spec_ = (dir_ / "kill.yaml").string();

@@ -1,19 +1,12 @@
 // A fresh temporary folder per test, removed afterwards.
 #pragma once
 
-#include <filesystem>
+#include "common/temp_folder.h"
 
 namespace hpsweep::testing {
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
+struct TempDir : TempFolder {
+  TempDir() : TempFolder("hpsweep-test") {}
 };
 
 }  // namespace hpsweep::testing
