@@ -187,11 +187,9 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
     out << "\neffect of " << tables[t].name << ":\n";
     print_aligned(tables[t].table, out);
   }
-  out << "\ndiagnosis: overfitting = gap > " << fixed(rule.overfit_gap)
-      << " or final test error more than " << fixed(rule.overfit_rise)
-      << " above its minimum; else underfitting = final train error > "
-      << fixed(rule.underfit_error) << "; else good fit. overfit_onset: the epoch of the lowest "
-      << "test error, when training error still fell after it\n";
+  out << "\ndiagnosis: " << rule.description()
+      << ". overfit_onset: the epoch of the lowest test error, when training error still fell "
+         "after it\n";
 }
 
 }  // namespace hpsweep

@@ -82,10 +82,7 @@ std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule) {
                                                     : "Effect of " + t.name;
     html << "<h2>" << escape_html(title) << "</h2>\n" << html_table(t.table);
   }
-  html << "<p>Diagnosis: overfitting when the gap exceeds " << rule.overfit_gap
-       << " or the final test error is more than " << rule.overfit_rise
-       << " above its minimum; otherwise underfitting when the final training error exceeds "
-       << rule.underfit_error << "; otherwise a good fit.</p>\n</body>\n</html>\n";
+  html << "<p>Diagnosis: " << escape_html(rule.description()) << ".</p>\n</body>\n</html>\n";
   return html.str();
 }
 

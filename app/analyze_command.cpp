@@ -48,7 +48,9 @@ int analyze_command(const std::vector<std::string>& args) {
       "overfit-gap", po::value(&rule.overfit_gap)->default_value(rule.overfit_gap),
       "overfitting: test minus train error above this")(
       "overfit-rise", po::value(&rule.overfit_rise)->default_value(rule.overfit_rise),
-      "overfitting: final test error this far above its minimum");
+      "overfitting: final test error this far above its minimum")(
+      "relative-margin", po::value(&rule.relative_margin)->default_value(rule.relative_margin),
+      "regression sweeps: the margin over the sweep's lowest final test error");
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
@@ -68,6 +70,7 @@ int analyze_command(const std::vector<std::string>& args) {
                                          ? std::filesystem::path(dir) / "sweep.h5"
                                          : std::filesystem::path(dir);
   const SweepRecord sweep = read_sweep_file_retrying(path.string());
+  rule = rule.for_sweep(sweep);
   print_analysis(sweep, rule, table_format, table, std::cout);
   if (!plots.empty())
     for (const std::string& image : write_plots(sweep, rule, plots))

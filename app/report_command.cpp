@@ -26,7 +26,7 @@ int report_command(const std::vector<std::string>& args) {
     return kExitOk;
   if (out.empty()) out = (std::filesystem::path(dir) / "report.html").string();
   const SweepRecord sweep = read_sweep_file((std::filesystem::path(dir) / "sweep.h5").string());
-  const std::string html = render_report(sweep, DiagnosisRule{});
+  const std::string html = render_report(sweep, DiagnosisRule{}.for_sweep(sweep));
   const std::string temporary = out + ".tmp";
   {
     std::ofstream file(temporary, std::ios::binary);

@@ -14,6 +14,9 @@ struct DatasetConfig {
   int64_t seed = 0;          // synthetic sets: the data's seed, shared by every trial
   int64_t train_subset = 0;  // 0: all training images; N: the first N
   int64_t test_subset = 0;   // 0: all test images
+
+  // The synthetic sets have real-valued targets (squared loss); Fashion-MNIST has classes.
+  bool regression() const { return name == "polynomial" || name == "linear-regression"; }
 };
 
 struct ModelConfig {

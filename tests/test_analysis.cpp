@@ -81,6 +81,56 @@ TEST(Diagnosis, OverfittingOnsetIsTheTestMinimumWhileTrainingStillImproves) {
       summarize_trial(trial(0, {0.3, 0.2, 0.1}, {0.3, 0.25, 0.2}), metric, rule).overfit_onset);
 }
 
+// Regression errors carry the targets' scale: d2l's polynomial study, with its measured final
+// MSEs, must read as the book reads it (2 features underfit, 4 fit, 20 overfit), although the
+// underfitting line has the largest gap of the three.
+SweepRecord polynomial_study() {
+  SweepRecord sweep;
+  sweep.name = "poly";
+  sweep.spec_text =
+      "name: poly\nmethod: grid\ndataset: {name: polynomial}\nmodel: {type: linear}\n"
+      "parameters:\n  dataset.features: {values: [2, 4, 20]}\n";
+  sweep.swept_parameters = {"dataset.features"};
+  sweep.trials = {trial(0, {9.0, 4.34}, {15.0, 11.96}), trial(1, {0.5, 0.0104}, {0.6, 0.0160}),
+                  trial(2, {0.5, 0.0130}, {0.6, 0.0244})};
+  for (int i = 0; i < 3; ++i) sweep.trials[i].swept = {{"dataset.features", 2.0 + 2 * i * i}};
+  return sweep;
+}
+
+TEST(Diagnosis, RegressionIsJudgedAgainstTheSweepsBestTestError) {
+  const SweepRecord sweep = polynomial_study();
+  const DiagnosisRule rule = DiagnosisRule{}.for_sweep(sweep);
+  EXPECT_TRUE(rule.regression);
+  EXPECT_DOUBLE_EQ(rule.reference_error, 0.0160);
+  const MetricSpec metric;
+  EXPECT_EQ(summarize_trial(sweep.trials[0], metric, rule).diagnosis, "underfitting");
+  EXPECT_EQ(summarize_trial(sweep.trials[1], metric, rule).diagnosis, "good fit");
+  EXPECT_EQ(summarize_trial(sweep.trials[2], metric, rule).diagnosis, "overfitting");
+  // The same curves read with the classification rule call the underfitting line overfitting.
+  EXPECT_EQ(summarize_trial(sweep.trials[0], metric, DiagnosisRule{}).diagnosis, "overfitting");
+  // Scaling every error by 1000 changes no regression diagnosis.
+  SweepRecord scaled = sweep;
+  for (TrialRecord& t : scaled.trials)
+    for (const char* curve : {"train_error", "test_error"})
+      for (double& v : t.curves[curve]) v *= 1000;
+  const DiagnosisRule scaled_rule = DiagnosisRule{}.for_sweep(scaled);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(summarize_trial(scaled.trials[i], metric, scaled_rule).diagnosis,
+              summarize_trial(sweep.trials[i], metric, rule).diagnosis);
+}
+
+TEST(Diagnosis, RegressionOnsetUsesTheRelativeMargin) {
+  SweepRecord sweep = polynomial_study();
+  // Test MSE bottoms out at 0.02 at epoch 2 and ends at 0.03 (50% above) while training falls.
+  sweep.trials[1] = trial(1, {0.5, 0.03, 0.01}, {0.6, 0.02, 0.03});
+  const DiagnosisRule rule = DiagnosisRule{}.for_sweep(sweep);
+  const TrialSummary s = summarize_trial(sweep.trials[1], MetricSpec{}, rule);
+  EXPECT_EQ(s.overfit_onset, 2);
+  EXPECT_EQ(s.diagnosis, "overfitting");
+  EXPECT_NE(rule.description().find("lowest final test error 0.0244"), std::string::npos)
+      << rule.description();
+}
+
 SweepRecord three_trials() {
   SweepRecord sweep;
   sweep.name = "t";
