@@ -2,11 +2,20 @@
 
 namespace hpsweep {
 
+void Model::register_tree(Layer& layer, const std::string& name) {
+  layer.set_index(layer_count_++);
+  for (Parameter* p : layer.parameters()) {
+    parameters_.push_back({name + "." + p->name, p});
+    state_.push_back({name + "." + p->name, &p->value});
+  }
+  for (Buffer* b : layer.buffers()) state_.push_back({name + "." + b->name, &b->value});
+  for (const ChildLayer& child : layer.children())
+    register_tree(*child.layer, name + "." + child.name);
+}
+
 void Model::add(std::unique_ptr<Layer> layer) {
-  const int64_t index = static_cast<int64_t>(layers_.size());
-  layer->set_index(index);
-  for (Parameter* p : layer->parameters())
-    parameters_.push_back({std::to_string(index) + "." + p->name, p});
+  first_parameter_.push_back(parameters_.size());
+  register_tree(*layer, std::to_string(layers_.size()));
   layers_.push_back(std::move(layer));
 }
 
@@ -28,17 +37,22 @@ void Model::pack_gradients() {
   }
 }
 
+size_t Model::parameters_end(size_t layer) const {
+  return layer + 1 < layers_.size() ? first_parameter_[layer + 1] : parameters_.size();
+}
+
 void Model::backward(const Tensor& output_grad, GradientReducer& reducer) {
   // Layers before the first one with parameters need no gradient, so that one computes no
   // input gradient (for the MLP: Flatten, then a Linear that skips a 784-wide dX GEMM).
   size_t first_trainable = 0;
-  while (first_trainable < layers_.size() && layers_[first_trainable]->parameters().empty())
+  while (first_trainable < layers_.size() &&
+         first_parameter_[first_trainable] == parameters_end(first_trainable))
     ++first_trainable;
   const Tensor* grad = &output_grad;
   for (size_t i = layers_.size(); i-- > first_trainable;) {
     grad = &layers_[i]->backward(*grad, i > first_trainable);
-    std::vector<Parameter*> params = layers_[i]->parameters();
-    for (auto p = params.rbegin(); p != params.rend(); ++p) reducer.add((*p)->grad);
+    for (size_t p = parameters_end(i); p-- > first_parameter_[i];)
+      reducer.add(parameters_[p].parameter->grad);
   }
 }
 

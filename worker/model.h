@@ -17,6 +17,13 @@ struct NamedParameter {
   Parameter* parameter;
 };
 
+// One entry of the model's state as PyTorch's state_dict() lists it: each layer's parameters,
+// then its buffers, then its children's, in forward order.
+struct NamedState {
+  std::string name;  // "1.weight", "1.running_mean"
+  Tensor* tensor;
+};
+
 class Model {
  public:
   void add(std::unique_ptr<Layer> layer);
@@ -32,12 +39,22 @@ class Model {
 
   // In forward order; each layer's parameters in its own order (weight, bias).
   const std::vector<NamedParameter>& parameters() const { return parameters_; }
+  // Parameters and buffers, for checkpoints.
+  const std::vector<NamedState>& state() const { return state_; }
   int64_t parameter_count() const;
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
 
  private:
+  // Names and numbers `layer`'s subtree, appending its parameters and state.
+  void register_tree(Layer& layer, const std::string& name);
+  // One past the last entry of parameters_ that top-level layer `layer`'s subtree owns.
+  size_t parameters_end(size_t layer) const;
+
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<NamedParameter> parameters_;
+  std::vector<NamedState> state_;
+  std::vector<size_t> first_parameter_;  // per top-level layer, its first entry in parameters_
+  int64_t layer_count_ = 0;
   Tensor packed_gradients_;
 };
 

@@ -1,4 +1,5 @@
-// Copying parameters out of a model (for checkpoints) and into it (init_from, resume).
+// Copying a model's state (parameters and buffers) out of it (for checkpoints) and into it
+// (init_from, resume).
 #pragma once
 
 #include <string>

@@ -144,8 +144,9 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       const auto [first, last] = shard(count, group);
       const int64_t* ids = order.data() + begin + first;
       gather_batch(train_set, ids, last - first, batch);
-      const Tensor& outputs =
-          model.forward(batch.inputs, BatchContext{Mode::train, trial.seed, epoch, ids});
+      const Tensor& outputs = model.forward(
+          batch.inputs,
+          BatchContext{Mode::train, trial.seed, epoch, ids, group.size() > 1 ? &group : nullptr});
       const ObjectiveSums local = objective.forward(outputs, batch.view());
       const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
       double stats[kStepStats] = {local.loss, local.error, stop_here ? 1.0 : 0.0};

@@ -6,17 +6,19 @@
 #include <memory>
 
 #include "worker/gradient_reducer.h"
+#include "worker/layers/layer.h"
 
 namespace hpsweep {
 
-class TrainingGroup {
+class TrainingGroup : public GroupSum {
  public:
   virtual ~TrainingGroup() = default;
   virtual int rank() const = 0;
   virtual int size() const = 0;
   virtual std::unique_ptr<GradientReducer> make_reducer() = 0;
-  // Sums `count` doubles over the group in place (statistics: losses, error counts, votes).
-  virtual void sum(double* values, int count) = 0;
+  // Sums `count` doubles over the group in place (losses, error counts, votes, batch-norm
+  // statistics).
+  void sum(double* values, int count) override = 0;
 
   bool is_leader() const { return rank() == 0; }
 };

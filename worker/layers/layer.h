@@ -2,7 +2,9 @@
 // pass needs from the last forward pass, and exposes its parameters by PyTorch's names
 // ("weight", "bias"). Kernels (worker/kernels) do the arithmetic; layers wire buffers.
 //
-// Shapes carry the batch as the leading axis. Later layer kinds keep this contract: recurrent
+// Shapes carry the batch as the leading axis; images are NCHW. Blocks (residual, Inception,
+// dense) are layers made of child layers, named as PyTorch names submodules, so a parameter's
+// full name is a path ("1.0.conv1.weight"). Later layer kinds keep this contract: recurrent
 // layers take [T, B, F] inputs and keep their hidden states as members; models with several
 // outputs (detectors) compose layers in a graph rather than extending this interface.
 #pragma once
@@ -17,12 +19,21 @@ namespace hpsweep {
 
 enum class Mode { train, eval };
 
+// Sums values over the ranks that train one trial together, for layers whose forward pass
+// needs statistics of the whole global batch (synchronized batch normalization).
+class GroupSum {
+ public:
+  virtual ~GroupSum() = default;
+  virtual void sum(double* values, int count) = 0;
+};
+
 // What a forward pass may depend on besides its input.
 struct BatchContext {
   Mode mode = Mode::eval;
   uint64_t seed = 0;                    // the trial's seed
   int64_t epoch = 0;                    // 1-based
   const int64_t* sample_ids = nullptr;  // global index of each row's sample (for dropout masks)
+  GroupSum* group = nullptr;            // null: this process holds the whole batch
 };
 
 struct Parameter {
@@ -30,6 +41,19 @@ struct Parameter {
   Tensor value;
   Tensor grad;
   bool decay;  // weight decay applies: weights yes, biases no (as in d2l)
+};
+
+// State that is saved with the parameters but not trained (batch norm's running statistics),
+// PyTorch's "buffers".
+struct Buffer {
+  std::string name;  // "running_mean"
+  Tensor value;
+};
+
+class Layer;
+struct ChildLayer {
+  std::string name;  // "0", "conv1"
+  Layer* layer;
 };
 
 class Layer {
@@ -43,8 +67,12 @@ class Layer {
   // accumulation, so nothing needs zeroing) and returns dL/dx, or an empty tensor when
   // need_input_grad is false.
   virtual const Tensor& backward(const Tensor& dy, bool need_input_grad) = 0;
+  // This layer's own parameters and buffers; a block's live in its children.
   virtual std::vector<Parameter*> parameters() { return {}; }
-  // Distinguishes this layer's random draws from other layers'; set by the model.
+  virtual std::vector<Buffer*> buffers() { return {}; }
+  virtual std::vector<ChildLayer> children() const { return {}; }
+  // Distinguishes this layer's random draws from other layers'; set by the model, which
+  // numbers every layer of the tree in forward order.
   void set_index(int64_t index) { index_ = index; }
   int64_t index() const { return index_; }
 
