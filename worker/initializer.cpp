@@ -18,13 +18,15 @@ void initialize_parameters(Model& model, InitScheme scheme, double sigma, uint64
   Rng rng(seed);
   for (const NamedParameter& named : model.parameters()) {
     Tensor& value = named.parameter->value;
-    if (!named.parameter->decay) {  // biases
-      value.fill(0.0f);
+    if (!named.parameter->decay) {  // biases, batch norm's shift and scale
+      value.fill(named.parameter->starts_at_one ? 1.0f : 0.0f);
       continue;
     }
-    // Weights are [fan_out, fan_in, ...] in PyTorch's layout.
-    const double fan_out = static_cast<double>(value.dim(0));
-    const double fan_in = static_cast<double>(value.size()) / fan_out;
+    // Weights are [out, in, kernel...] in PyTorch's layout; fans count the kernel's taps.
+    const double receptive_field =
+        static_cast<double>(value.size()) / static_cast<double>(value.dim(0) * value.dim(1));
+    const double fan_out = static_cast<double>(value.dim(0)) * receptive_field;
+    const double fan_in = static_cast<double>(value.dim(1)) * receptive_field;
     switch (scheme) {
       case InitScheme::normal:
         for (int64_t i = 0; i < value.size(); ++i)

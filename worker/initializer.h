@@ -1,5 +1,6 @@
 // Parameter initialisation: weights by normal(0, sigma), Xavier (uniform, d2l 4.8) or He
-// (normal with variance 2 / fan_in); biases start at zero.
+// (normal with variance 2 / fan_in), with PyTorch's fans for conv kernels (channels x taps);
+// biases start at zero, batch norm's scale at one.
 #pragma once
 
 #include <cstdint>

@@ -41,6 +41,9 @@ struct Parameter {
   Tensor value;
   Tensor grad;
   bool decay;  // weight decay applies: weights yes, biases no (as in d2l)
+  // Initial value: weights are drawn (worker/initializer.h), other parameters start at zero,
+  // or at one when this is set (batch norm's scale).
+  bool starts_at_one = false;
 };
 
 // State that is saved with the parameters but not trained (batch norm's running statistics),

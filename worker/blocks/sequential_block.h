@@ -1,0 +1,36 @@
+// Layers applied in sequence inside a model (PyTorch nn.Sequential): a VGG or NiN block, a
+// ResNet stage, a DenseNet transition layer. Children are named "0", "1", ...
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "worker/layers/layer.h"
+
+namespace hpsweep {
+
+class SequentialBlock : public Layer {
+ public:
+  SequentialBlock() = default;
+  explicit SequentialBlock(std::vector<std::unique_ptr<Layer>> layers);
+  void add(std::unique_ptr<Layer> layer) { layers_.push_back(std::move(layer)); }
+
+  std::string kind() const override { return "Sequential"; }
+  Shape output_shape(const Shape& input) const override;
+  const Tensor& forward(const Tensor& x, const BatchContext& context) override;
+  const Tensor& backward(const Tensor& dy, bool need_input_grad) override;
+  std::vector<ChildLayer> children() const override;
+
+ private:
+  std::vector<std::unique_ptr<Layer>> layers_;
+};
+
+// Builds a SequentialBlock from layers: sequential(conv(...), relu(), pool(...)).
+template <typename... Layers>
+std::unique_ptr<SequentialBlock> sequential(Layers... layers) {
+  auto block = std::make_unique<SequentialBlock>();
+  (block->add(std::move(layers)), ...);
+  return block;
+}
+
+}  // namespace hpsweep

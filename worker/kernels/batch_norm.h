@@ -1,0 +1,47 @@
+// Batch normalization (d2l 8.5) over the channels of x viewed as [B, C, inner]: inner = H*W
+// for images (per-channel statistics), 1 for dense layers (per-feature statistics).
+//
+// Training uses the batch's statistics; when the batch is sharded over a group, the sums go
+// through `group` so every rank normalizes with the *global* batch's mean and variance, and
+// the trajectory does not depend on the number of ranks (synchronized batch norm).
+// Statistics are accumulated in double: E[x^2] - E[x]^2 in float loses too much.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "worker/layers/layer.h"
+
+namespace hpsweep {
+
+struct BatchNormShape {
+  int64_t batch, channels, inner;
+};
+
+// The statistics the forward pass normalizes with, per channel.
+struct BatchNormStatistics {
+  std::vector<double> mean, var;  // var: biased (divided by the count)
+  std::vector<float> inv_std;     // 1 / sqrt(var + eps)
+  double count = 0;               // rows per channel, over the whole group
+};
+
+// The batch's statistics, summed over `group` when it is not null.
+void batch_statistics(const float* x, BatchNormShape shape, double eps, GroupSum* group,
+                      BatchNormStatistics& stats);
+// Statistics from running averages (evaluation).
+void running_statistics(const float* running_mean, const float* running_var, int64_t channels,
+                        double eps, BatchNormStatistics& stats);
+
+// xhat = (x - mean) * inv_std (kept for backward); y = gamma * xhat + beta.
+void batch_norm_forward(const float* x, const float* gamma, const float* beta,
+                        const BatchNormStatistics& stats, BatchNormShape shape, float* xhat,
+                        float* y);
+
+// Writes dgamma and dbeta (this rank's part; the gradient reducer sums them) and, if dx is
+// not null, dx. With batch statistics the mean and variance depend on x, which adds the
+// global means of dy and dy * xhat to dx; with running statistics they are constants.
+void batch_norm_backward(const float* dy, const float* xhat, const float* gamma,
+                         const BatchNormStatistics& stats, bool batch_stats, BatchNormShape shape,
+                         GroupSum* group, float* dgamma, float* dbeta, float* dx);
+
+}  // namespace hpsweep
