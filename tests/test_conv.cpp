@@ -1,0 +1,303 @@
+// Convolution and pooling: gradients through the one harness, forward values against a naive
+// direct convolution and d2l's hand-worked examples, output shapes, and input errors.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "common/error.h"
+#include "common/rng.h"
+#include "support/gradient_check.h"
+#include "worker/layers/avg_pool2d_layer.h"
+#include "worker/layers/conv2d_layer.h"
+#include "worker/layers/global_avg_pool2d_layer.h"
+#include "worker/layers/max_pool2d_layer.h"
+
+namespace hpsweep::testing {
+namespace {
+
+const BatchContext kTrain{Mode::train};
+
+struct ConvCase {
+  int64_t batch, in, out, height, width;
+  Pair kernel, stride, padding;
+};
+
+Conv2dLayer random_conv(const ConvCase& c, uint64_t seed) {
+  Conv2dLayer layer(c.in, c.out, c.kernel, c.stride, c.padding);
+  layer.parameters()[0]->value = random_tensor({c.out, c.in, c.kernel.h, c.kernel.w}, seed);
+  layer.parameters()[1]->value = random_tensor({c.out}, seed + 1);
+  return layer;
+}
+
+// The definition, one output at a time, in double precision.
+Tensor naive_conv(const ConvCase& c, const Tensor& x, const Tensor& w, const Tensor& b) {
+  const int64_t ho = (c.height + 2 * c.padding.h - c.kernel.h) / c.stride.h + 1;
+  const int64_t wo = (c.width + 2 * c.padding.w - c.kernel.w) / c.stride.w + 1;
+  Tensor y({c.batch, c.out, ho, wo});
+  for (int64_t n = 0; n < c.batch; ++n)
+    for (int64_t o = 0; o < c.out; ++o)
+      for (int64_t i = 0; i < ho; ++i)
+        for (int64_t j = 0; j < wo; ++j) {
+          double total = b[o];
+          for (int64_t ch = 0; ch < c.in; ++ch)
+            for (int64_t ki = 0; ki < c.kernel.h; ++ki)
+              for (int64_t kj = 0; kj < c.kernel.w; ++kj) {
+                const int64_t h = i * c.stride.h - c.padding.h + ki;
+                const int64_t v = j * c.stride.w - c.padding.w + kj;
+                if (h < 0 || h >= c.height || v < 0 || v >= c.width) continue;
+                total += double{x[((n * c.in + ch) * c.height + h) * c.width + v]} *
+                         w[((o * c.in + ch) * c.kernel.h + ki) * c.kernel.w + kj];
+              }
+          y[((n * c.out + o) * ho + i) * wo + j] = static_cast<float>(total);
+        }
+  return y;
+}
+
+// Distinct values at least 0.05 apart, so the +-0.01 steps of the harness never change which
+// element of a pooling window is the maximum.
+Tensor spread_tensor(const Shape& shape, uint64_t seed) {
+  Tensor t(shape);
+  std::vector<int64_t> order(t.size());
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(seed);
+  for (int64_t i = t.size() - 1; i > 0; --i)
+    std::swap(order[i], order[rng.below(static_cast<uint64_t>(i + 1))]);
+  for (int64_t i = 0; i < t.size(); ++i) t[i] = 0.05f * static_cast<float>(order[i] - t.size() / 2);
+  return t;
+}
+
+Tensor from_values(const Shape& shape, const std::vector<float>& values) {
+  Tensor t(shape);
+  std::copy(values.begin(), values.end(), t.data());
+  return t;
+}
+
+Tensor arange(const Shape& shape) {
+  Tensor t(shape);
+  for (int64_t i = 0; i < t.size(); ++i) t[i] = static_cast<float>(i);
+  return t;
+}
+
+void expect_values(const Tensor& actual, const Shape& shape, const std::vector<float>& expected,
+                   float tolerance = 1e-5f) {
+  ASSERT_EQ(actual.shape(), shape);
+  for (int64_t i = 0; i < actual.size(); ++i)
+    EXPECT_NEAR(actual[i], expected[i], tolerance) << "element " << i;
+}
+
+// Gradients ------------------------------------------------------------------------------------
+
+const ConvCase kGradientCases[] = {
+    {2, 2, 3, 5, 5, 3, 1, 1},                // 3x3, padding 1, stride 1
+    {2, 1, 2, 6, 6, 5, 1, 2},                // 5x5, padding 2 (LeNet's first conv)
+    {2, 2, 2, 7, 7, 3, 2, 1},                // stride 2
+    {2, 3, 4, 4, 5, 1, 1, 0},                // 1x1: no im2col
+    {2, 3, 2, 5, 5, 1, 2, 0},                // 1x1 with stride 2: im2col
+    {1, 2, 3, 8, 9, {3, 5}, {3, 4}, {0, 1}}  // non-square kernel, stride, padding
+};
+
+TEST(ConvGradients, EveryConfiguration) {
+  uint64_t seed = 10;
+  for (const ConvCase& c : kGradientCases) {
+    SCOPED_TRACE(random_conv(c, 0).description());
+    Conv2dLayer layer = random_conv(c, seed);
+    expect_layer_gradients(layer, random_tensor({c.batch, c.in, c.height, c.width}, seed + 2),
+                           kTrain);
+    seed += 3;
+  }
+}
+
+TEST(ConvGradients, WithoutInputGradientTheParameterGradientsAreTheSame) {
+  const ConvCase c{3, 2, 4, 6, 6, 3, 1, 1};
+  Conv2dLayer layer = random_conv(c, 1);
+  const Tensor x = random_tensor({3, 2, 6, 6}, 2);
+  const Tensor dy = random_tensor(layer.output_shape(x.shape()), 3);
+  layer.forward(x, kTrain);
+  layer.backward(dy, true);
+  const Tensor dw = layer.parameters()[0]->grad.clone(), db = layer.parameters()[1]->grad.clone();
+  layer.forward(x, kTrain);
+  EXPECT_TRUE(layer.backward(dy, false).empty());
+  for (int64_t i = 0; i < dw.size(); ++i) EXPECT_EQ(layer.parameters()[0]->grad[i], dw[i]);
+  for (int64_t i = 0; i < db.size(); ++i) EXPECT_EQ(layer.parameters()[1]->grad[i], db[i]);
+}
+
+TEST(PoolGradients, MaxPool2x2) {
+  MaxPool2dLayer layer(2);
+  expect_layer_gradients(layer, spread_tensor({2, 3, 6, 6}, 1), kTrain);
+}
+
+TEST(PoolGradients, MaxPool3x3Stride2Padding1) {
+  MaxPool2dLayer layer(3, 2, 1);
+  expect_layer_gradients(layer, spread_tensor({2, 2, 7, 7}, 2), kTrain);
+}
+
+TEST(PoolGradients, AvgPool2x2) {
+  AvgPool2dLayer layer(2);
+  expect_layer_gradients(layer, random_tensor({2, 3, 6, 6}, 3), kTrain);
+}
+
+TEST(PoolGradients, AvgPoolWithPaddingAndOverlap) {
+  AvgPool2dLayer layer({3, 2}, Pair{2, 1}, Pair{1, 1});
+  expect_layer_gradients(layer, random_tensor({2, 2, 5, 6}, 4), kTrain);
+}
+
+TEST(PoolGradients, GlobalAvgPool) {
+  GlobalAvgPool2dLayer layer;
+  expect_layer_gradients(layer, random_tensor({2, 3, 4, 5}, 5), kTrain);
+}
+
+// Forward values -------------------------------------------------------------------------------
+
+TEST(ConvForward, MatchesANaiveDirectConvolution) {
+  const ConvCase cases[] = {{3, 1, 6, 28, 28, 5, 1, 2},
+                            {2, 6, 16, 14, 14, 5, 1, 0},
+                            {2, 8, 8, 12, 12, 3, 1, 1},
+                            {2, 4, 6, 11, 9, 3, 2, 1},
+                            {3, 5, 7, 6, 7, 1, 1, 0},
+                            {2, 4, 3, 9, 9, 1, 2, 0},
+                            {1, 3, 5, 10, 13, {2, 4}, {1, 3}, {1, 2}},
+                            {2, 2, 3, 7, 7, 7, 1, 3}};
+  uint64_t seed = 100;
+  for (const ConvCase& c : cases) {
+    Conv2dLayer layer = random_conv(c, seed);
+    SCOPED_TRACE(layer.description());
+    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
+    const Tensor expected =
+        naive_conv(c, x, layer.parameters()[0]->value, layer.parameters()[1]->value);
+    const Tensor& y = layer.forward(x, kTrain);
+    ASSERT_EQ(y.shape(), expected.shape());
+    for (int64_t i = 0; i < y.size(); ++i) ASSERT_NEAR(y[i], expected[i], 1e-4) << "element " << i;
+    seed += 3;
+  }
+}
+
+TEST(ConvForward, D2lCrossCorrelationExample) {
+  Conv2dLayer layer(1, 1, 2);
+  layer.parameters()[0]->value = from_values({1, 1, 2, 2}, {0, 1, 2, 3});
+  expect_values(layer.forward(arange({1, 1, 3, 3}), kTrain), {1, 1, 2, 2}, {19, 25, 37, 43});
+}
+
+TEST(ConvForward, BiasAndChannelsAddUp) {
+  // Two input channels of ones, a 1x1 kernel (2, 3) and bias 1: every output is 2 + 3 + 1.
+  Conv2dLayer layer(2, 1, 1);
+  layer.parameters()[0]->value = from_values({1, 2, 1, 1}, {2, 3});
+  layer.parameters()[1]->value = from_values({1}, {1});
+  Tensor x({1, 2, 2, 2});
+  x.fill(1.0f);
+  expect_values(layer.forward(x, kTrain), {1, 1, 2, 2}, {6, 6, 6, 6});
+}
+
+TEST(ConvForward, ReusesItsBuffersOnceShapesAreStable) {
+  Conv2dLayer layer(1, 2, 3, 1, 1);
+  const float* first = layer.forward(random_tensor({4, 1, 6, 6}, 1), kTrain).data();
+  EXPECT_EQ(layer.forward(random_tensor({4, 1, 6, 6}, 2), kTrain).data(), first);
+  EXPECT_EQ(layer.forward(random_tensor({3, 1, 6, 6}, 3), kTrain).data(), first);  // last batch
+}
+
+TEST(PoolForward, D2lMaxAndAveragePooling2x2) {
+  MaxPool2dLayer max_pool(2, 1);
+  AvgPool2dLayer avg_pool(2, 1);
+  expect_values(max_pool.forward(arange({1, 1, 3, 3}), kTrain), {1, 1, 2, 2}, {4, 5, 7, 8});
+  expect_values(avg_pool.forward(arange({1, 1, 3, 3}), kTrain), {1, 1, 2, 2}, {2, 3, 5, 6});
+}
+
+TEST(PoolForward, D2lMaxPoolingWithPaddingAndStride) {
+  const Tensor x = arange({1, 1, 4, 4});
+  MaxPool2dLayer default_stride(3);
+  expect_values(default_stride.forward(x, kTrain), {1, 1, 1, 1}, {10});
+  MaxPool2dLayer padded(3, 2, 1);
+  expect_values(padded.forward(x, kTrain), {1, 1, 2, 2}, {5, 7, 13, 15});
+  MaxPool2dLayer rectangular({2, 3}, Pair{2, 3}, Pair{0, 1});
+  expect_values(rectangular.forward(x, kTrain), {1, 1, 2, 2}, {5, 7, 13, 15});
+}
+
+TEST(PoolForward, MaxPoolingPadsWithMinusInfinity) {
+  // All inputs negative: zero padding would win, -inf padding does not.
+  Tensor x = arange({1, 1, 2, 2});
+  for (int64_t i = 0; i < 4; ++i) x[i] = -1.0f - x[i];
+  MaxPool2dLayer layer(2, 1, 1);
+  expect_values(layer.forward(x, kTrain), {1, 1, 3, 3}, {-1, -1, -2, -1, -1, -2, -3, -3, -4});
+}
+
+TEST(PoolForward, AveragePoolingCountsPaddingInTheDivisor) {
+  AvgPool2dLayer layer(3, 2, 1);
+  expect_values(layer.forward(arange({1, 1, 4, 4}), kTrain), {1, 1, 2, 2},
+                {10.0f / 9, 24.0f / 9, 51.0f / 9, 90.0f / 9});
+}
+
+TEST(PoolForward, PoolsEachChannelOnItsOwn) {
+  Tensor x = arange({2, 2, 2, 2});
+  MaxPool2dLayer layer(2);
+  expect_values(layer.forward(x, kTrain), {2, 2, 1, 1}, {3, 7, 11, 15});
+  GlobalAvgPool2dLayer global;
+  expect_values(global.forward(x, kTrain), {2, 2, 1, 1}, {1.5f, 5.5f, 9.5f, 13.5f});
+}
+
+// Shapes and errors ----------------------------------------------------------------------------
+
+TEST(ConvShape, D2lPaddingAndStrideExamples) {
+  const Shape x{1, 1, 8, 8};
+  EXPECT_EQ(Conv2dLayer(1, 1, 3, 1, 1).output_shape(x), (Shape{1, 1, 8, 8}));
+  EXPECT_EQ(Conv2dLayer(1, 1, {5, 3}, 1, {2, 1}).output_shape(x), (Shape{1, 1, 8, 8}));
+  EXPECT_EQ(Conv2dLayer(1, 1, 3, 2, 1).output_shape(x), (Shape{1, 1, 4, 4}));
+  EXPECT_EQ(Conv2dLayer(1, 1, {3, 5}, {3, 4}, {0, 1}).output_shape(x), (Shape{1, 1, 2, 2}));
+  EXPECT_EQ(Conv2dLayer(3, 64, 7, 2, 3).output_shape({32, 3, 96, 96}), (Shape{32, 64, 48, 48}));
+  EXPECT_EQ(MaxPool2dLayer(3, 2, 1).output_shape({32, 64, 48, 48}), (Shape{32, 64, 24, 24}));
+  EXPECT_EQ(GlobalAvgPool2dLayer().output_shape({32, 512, 3, 3}), (Shape{32, 512, 1, 1}));
+}
+
+void expect_user_error(const std::function<void()>& action, const std::string& message) {
+  try {
+    action();
+    ADD_FAILURE() << "no error; expected: " << message;
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.what(), message);
+  }
+}
+
+TEST(ConvShape, BadInputsNameTheLayer) {
+  const Conv2dLayer layer(1, 6, 5, 1, 2);
+  const std::string name = "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))";
+  expect_user_error(
+      [&] {
+        layer.output_shape({256, 3, 28, 28});
+      },
+      name + " got input [256, 3, 28, 28]: expected 1 channels");
+  expect_user_error(
+      [&] {
+        layer.output_shape({256, 784});
+      },
+      name + " got input [256, 784]: expected [batch, channels, height, width]");
+  const Conv2dLayer unpadded(1, 6, 5);
+  expect_user_error(
+      [&] {
+        unpadded.output_shape({2, 1, 3, 3});
+      },
+      "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(0, 0)) got input [2, 1, 3, 3]: "
+      "kernel (5, 5) is larger than the padded input (3, 3)");
+}
+
+TEST(PoolShape, BadInputsAndWindowsNameTheLayer) {
+  expect_user_error(
+      [] {
+        MaxPool2dLayer(2).output_shape({4, 1, 1, 8});
+      },
+      "MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0)) got input "
+      "[4, 1, 1, 8]: kernel (2, 2) is larger than the padded input (1, 8)");
+  expect_user_error([] { AvgPool2dLayer(2, 2, 2); },
+                    "AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(2, 2)): padding must "
+                    "be at most half the kernel size");
+  expect_user_error(
+      [] {
+        GlobalAvgPool2dLayer().output_shape({4, 8});
+      },
+      "AdaptiveAvgPool2d(output_size=(1, 1)) got input [4, 8]: expected [batch, "
+      "channels, height, width]");
+  expect_user_error([] { Conv2dLayer(1, 6, 3, 0); },
+                    "Conv2d(1, 6, kernel_size=(3, 3), stride=(0, 0), padding=(0, 0)): kernel and "
+                    "stride must be positive and padding not negative");
+}
+
+}  // namespace
+}  // namespace hpsweep::testing

@@ -1,0 +1,28 @@
+// 2-D convolution (cross-correlation, PyTorch nn.Conv2d without dilation or groups) over raw
+// NCHW buffers: x [B, C, H, W], weight [O, C, kh, kw], bias [O], y [B, O, Ho, Wo]. Each sample
+// is lowered with im2col to a [C*kh*kw, Ho*Wo] column matrix and multiplied by the weight
+// through BLIS; 1x1 convolutions with stride 1 and no padding use the input as it is.
+#pragma once
+
+#include <cstdint>
+
+#include "worker/kernels/window2d.h"
+
+namespace hpsweep {
+
+struct Conv2dDims {
+  int64_t batch, in_channels, height, width, out_channels;
+  Window2d window;
+};
+
+// Floats of scratch space conv2d_forward and conv2d_backward need (0 when im2col is skipped).
+int64_t conv2d_workspace_size(const Conv2dDims& d);
+
+void conv2d_forward(const Conv2dDims& d, const float* x, const float* w, const float* b, float* y,
+                    float* workspace);
+
+// Writes (does not accumulate) dw and db; writes dx unless it is null.
+void conv2d_backward(const Conv2dDims& d, const float* x, const float* w, const float* dy,
+                     float* dw, float* db, float* dx, float* workspace);
+
+}  // namespace hpsweep
