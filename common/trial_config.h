@@ -20,10 +20,16 @@ struct DatasetConfig {
 };
 
 struct ModelConfig {
-  std::string type = "mlp";  // softmax | linear | mlp
-  int64_t width = 256;       // hidden units per layer
-  int64_t depth = 1;         // hidden layers
-  double dropout = 0.0;      // after every hidden activation
+  static constexpr int64_t kDefaultDepth = -1;
+
+  // softmax | linear | mlp | lenet | lenet-bn | alexnet | vgg | nin | googlenet | resnet |
+  // densenet (worker/model_factory.h)
+  std::string type = "mlp";
+  // Width and depth mean what the type makes them mean (common/model_defaults.h); unset, they
+  // take the type's book values when trials are made.
+  int64_t width = 0;
+  int64_t depth = kDefaultDepth;
+  double dropout = 0.0;  // after every hidden activation (mlp), where the book has dropout
   std::string activation = "relu";
   std::string init = "normal";  // normal | xavier | he
   double init_sigma = 0.01;     // for init: normal

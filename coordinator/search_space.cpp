@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/model_defaults.h"
 #include "common/rng.h"
 
 namespace hpsweep {
@@ -37,6 +38,7 @@ Trial make_trial(const SweepSpec& spec, int64_t id, std::vector<ConfigValue> val
     find_config_field(p.path)->set(trial.config, values[i]);
     trial.swept.push_back({p.path, std::move(values[i])});
   }
+  trial.config.model = with_model_defaults(trial.config.model);
   return trial;
 }
 

@@ -96,8 +96,10 @@ TEST(SpecErrors, WrongTypes) {
             "s.yaml:2:21: training.shuffle: expected true or false, got 'maybe'");
   EXPECT_EQ(error_of("method: grid\nmodel: {width: [1, 2]}\n"),
             "s.yaml:2:16: model.width: expected a single integer value");
-  EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet}\n"),
-            "s.yaml:2:15: model.type: must be one of softmax, linear, mlp, got 'resnet'");
+  EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet50}\n"),
+            "s.yaml:2:15: model.type: must be one of softmax, linear, mlp, lenet, lenet-bn, "
+            "alexnet, vgg, "
+            "nin, googlenet, resnet, densenet, got 'resnet50'");
 }
 
 TEST(SpecErrors, OutOfRangeValues) {

@@ -4,6 +4,10 @@
 //   mlp:     Flatten, depth x [Linear(., width), activation, Dropout(p)], Linear(width, classes)
 //            (d2l 4.3 and 4.6). Dropout layers exist even when p = 0 so that parameter names
 //            do not depend on the dropout rate (init_from works across a dropout sweep).
+//   lenet, lenet-bn, alexnet, vgg, nin, googlenet, resnet, densenet: d2l's convolutional
+//            networks (worker/models/zoo.h), for image samples [C, H, W].
+// Unset width and depth take the type's defaults (common/model_defaults.h). A network that
+// does not fit its input (too many stages for the image size) is a UserError naming both.
 #pragma once
 
 #include "common/tensor.h"
