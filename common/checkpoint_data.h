@@ -18,11 +18,20 @@ struct NamedTensor {
   Tensor tensor;
 };
 
+// One kind of per-parameter optimizer state, named as in PyTorch's optimizer state_dict
+// ("momentum_buffer", "exp_avg", "exp_avg_sq"): a tensor per parameter, named by the parameter.
+struct ParameterStates {
+  std::string kind;
+  std::vector<NamedTensor> tensors;
+};
+
 struct OptimizerState {
-  std::string type = "sgd";
+  std::string type = "sgd";  // sgd | adam
   double lr = 0, weight_decay = 0;
   int64_t steps = 0;
-  std::vector<NamedTensor> buffers;  // per-parameter state (momentum, Adam moments); none for SGD
+  std::vector<ParameterStates> buffers;  // none for SGD without momentum
+  double momentum = 0;                   // sgd
+  double beta1 = 0, beta2 = 0, eps = 0;  // adam
 };
 
 struct CheckpointData {

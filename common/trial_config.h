@@ -39,7 +39,10 @@ struct TrainingConfig {
   int64_t epochs = 10;
   int64_t batch_size = 256;
   double lr = 0.1;
-  double weight_decay = 0.0;  // L2 penalty on weights, not biases
+  double weight_decay = 0.0;                      // L2 penalty on weights, not biases
+  std::string optimizer = "sgd";                  // sgd | adam
+  double momentum = 0.0;                          // sgd; adam ignores it
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam
   bool shuffle = true;
   std::string init_from;  // checkpoint to start from; empty: fresh initialisation
 };

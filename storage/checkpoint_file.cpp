@@ -29,6 +29,53 @@ std::vector<NamedTensor> read_params(const H5::Group& group) {
   return params;
 }
 
+// /optimizer: the settings as attributes (those of the optimizer's type only) and a group per
+// kind of per-parameter state, with one dataset per parameter.
+void write_optimizer(H5::Group& root, const OptimizerState& o) {
+  H5::Group group = root.createGroup("optimizer");
+  h5::write_attribute(group, "type", o.type);
+  h5::write_attribute(group, "lr", o.lr);
+  h5::write_attribute(group, "weight_decay", o.weight_decay);
+  h5::write_attribute(group, "steps", o.steps);
+  if (o.type == "sgd") h5::write_attribute(group, "momentum", o.momentum);
+  if (o.type == "adam") {
+    h5::write_attribute(group, "beta1", o.beta1);
+    h5::write_attribute(group, "beta2", o.beta2);
+    h5::write_attribute(group, "eps", o.eps);
+  }
+  for (const ParameterStates& states : o.buffers) {
+    H5::Group kind = group.createGroup(states.kind);
+    for (const NamedTensor& t : states.tensors) h5::write_tensor(kind, t.name, t.tensor);
+  }
+}
+
+double read_optional_double(const H5::Group& group, const std::string& name) {
+  return h5::has_attribute(group, name) ? h5::read_double_attribute(group, name) : 0.0;
+}
+
+// Checkpoints from before momentum and Adam have no `momentum` attribute and no state groups.
+// The tensors are read in the order of `params` (forward order), not HDF5's alphabetical one.
+OptimizerState read_optimizer(const H5::Group& root, const std::vector<NamedTensor>& params) {
+  OptimizerState o;
+  const H5::Group group = root.openGroup("optimizer");
+  o.type = h5::read_string_attribute(group, "type");
+  o.lr = h5::read_double_attribute(group, "lr");
+  o.weight_decay = h5::read_double_attribute(group, "weight_decay");
+  o.steps = h5::read_int_attribute(group, "steps");
+  o.momentum = read_optional_double(group, "momentum");
+  o.beta1 = read_optional_double(group, "beta1");
+  o.beta2 = read_optional_double(group, "beta2");
+  o.eps = read_optional_double(group, "eps");
+  for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
+    ParameterStates states{group.getObjnameByIdx(i), {}};
+    const H5::Group kind = group.openGroup(states.kind);
+    for (const NamedTensor& p : params)
+      states.tensors.push_back({p.name, h5::read_tensor(kind, p.name)});
+    o.buffers.push_back(std::move(states));
+  }
+  return o;
+}
+
 std::vector<EpochMetrics> read_history(const H5::Group& root) {
   std::vector<EpochMetrics> history;
   const H5::Group curves = root.openGroup("curves");
@@ -63,12 +110,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
     h5::write_attribute(best, "metric", c.best_metric);
     write_params(best, c.best_params);
 
-    H5::Group optimizer = root.createGroup("optimizer");
-    h5::write_attribute(optimizer, "type", c.optimizer.type);
-    h5::write_attribute(optimizer, "lr", c.optimizer.lr);
-    h5::write_attribute(optimizer, "weight_decay", c.optimizer.weight_decay);
-    h5::write_attribute(optimizer, "steps", c.optimizer.steps);
-    for (const NamedTensor& b : c.optimizer.buffers) h5::write_tensor(optimizer, b.name, b.tensor);
+    write_optimizer(root, c.optimizer);
 
     H5::Group curves = root.createGroup("curves");
     for (const std::string& name : curve_names()) {
@@ -99,15 +141,7 @@ CheckpointData read_checkpoint_file(const std::string& path) {
     c.metric_name = h5::read_string_attribute(best, "metric_name");
     c.best_metric = h5::read_double_attribute(best, "metric");
     c.best_params = read_params(best);
-    H5::Group optimizer = root.openGroup("optimizer");
-    c.optimizer.type = h5::read_string_attribute(optimizer, "type");
-    c.optimizer.lr = h5::read_double_attribute(optimizer, "lr");
-    c.optimizer.weight_decay = h5::read_double_attribute(optimizer, "weight_decay");
-    c.optimizer.steps = h5::read_int_attribute(optimizer, "steps");
-    for (hsize_t i = 0; i < optimizer.getNumObjs(); ++i) {
-      const std::string name = optimizer.getObjnameByIdx(i);
-      c.optimizer.buffers.push_back({name, h5::read_tensor(optimizer, name)});
-    }
+    c.optimizer = read_optimizer(root, c.params);
     c.seed = h5::read_uint_attribute(root.openGroup("rng"), "seed");
     c.history = read_history(root);
   } catch (const H5::Exception& e) {

@@ -1,5 +1,5 @@
 // Kernel properties beyond gradients: numerical stability, dropout statistics and
-// independence from batch layout, initialiser statistics, SGD's weight decay.
+// independence from batch layout, initialiser statistics.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,7 +10,6 @@
 #include "worker/kernels/dropout.h"
 #include "worker/kernels/softmax_cross_entropy.h"
 #include "worker/model_factory.h"
-#include "worker/sgd.h"
 
 namespace hpsweep::testing {
 namespace {
@@ -115,22 +114,6 @@ TEST(Initializer, SchemesHaveTheirVariance) {
     const Tensor& bias = model.parameters()[1].parameter->value;
     for (int64_t i = 0; i < bias.size(); ++i) EXPECT_EQ(bias[i], 0.0f);
   }
-}
-
-TEST(Sgd, WeightDecayAppliesToWeightsNotBiases) {
-  ModelConfig config;
-  config.type = "softmax";
-  Model model = build_model(config, {1, 2, 2}, 3);
-  for (const NamedParameter& p : model.parameters()) {
-    p.parameter->value.fill(1.0f);
-    p.parameter->grad.fill(0.5f);
-  }
-  Sgd sgd(0.1, 0.2);
-  sgd.step(model);
-  // weight: 1 - 0.1 * (0.5 + 0.2 * 1) = 0.93; bias: 1 - 0.1 * 0.5 = 0.95
-  EXPECT_FLOAT_EQ(model.parameters()[0].parameter->value[0], 0.93f);
-  EXPECT_FLOAT_EQ(model.parameters()[1].parameter->value[0], 0.95f);
-  EXPECT_EQ(sgd.steps(), 1);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Cluster-mode building blocks under mpirun with 2, 3 and 4 ranks (ctest runs each): the
 // collectives against closed-form sums, group splitting, and data-parallel training: the
-// group's parameters stay identical, and its losses match a single rank's.
+// group's parameters and optimizer state stay identical, and its losses match a single rank's.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -83,13 +83,30 @@ class CapturingObserver : public TrialObserver {
 
 // Batch 50 splits unevenly over 3 and 4 ranks, 620 samples leave a last batch of 20, and
 // dropout draws masks by sample, so every part of the sharding is exercised.
-Trial data_parallel_trial(const std::string& data_dir) {
+// `optimizer`: more keys of the training block.
+Trial data_parallel_trial(const std::string& data_dir, const std::string& optimizer = "") {
   const SweepSpec spec =
       parse_spec("seed: 5\nmethod: grid\ndataset: {path: " + data_dir +
                      "}\nmodel: {width: 24, depth: 2, dropout: 0.3, init: he}\n"
-                     "training: {epochs: 1, batch_size: 50, lr: 0.05, weight_decay: 0.001}\n",
+                     "training: {epochs: 1, batch_size: 50, lr: 0.05, weight_decay: 0.001" +
+                     optimizer + "}\n",
                  "dp.yaml");
   return expand_trials(spec)[0];
+}
+
+// How many values of `tensors` differ from rank 0's, summed over the world.
+double differences_from_rank0(const Communicator& world, const std::vector<NamedTensor>& tensors) {
+  int64_t mismatches = 0;
+  for (const NamedTensor& p : tensors) {
+    std::vector<double> mine(p.tensor.data(), p.tensor.data() + p.tensor.size());
+    std::vector<double> root = mine;
+    MPI_Bcast(root.data(), static_cast<int>(root.size()), MPI_DOUBLE, 0,
+              MPI_COMM_WORLD);  // exact: floats fit doubles
+    for (size_t i = 0; i < mine.size(); ++i) mismatches += mine[i] != root[i];
+  }
+  double total = static_cast<double>(mismatches);
+  world.allreduce_sum(&total, 1);
+  return total;
 }
 
 TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
@@ -106,17 +123,8 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
   EXPECT_EQ(outcome.status, TrialStatus::completed) << outcome.message;
 
   // Parameters: every rank's copy equals rank 0's, bit for bit.
-  int64_t mismatches = 0;
-  for (const NamedTensor& p : on_group.checkpoint.params) {
-    std::vector<double> mine(p.tensor.data(), p.tensor.data() + p.tensor.size());
-    std::vector<double> root = mine;
-    MPI_Bcast(root.data(), static_cast<int>(root.size()), MPI_DOUBLE, 0,
-              MPI_COMM_WORLD);  // exact: floats fit doubles
-    for (size_t i = 0; i < mine.size(); ++i) mismatches += mine[i] != root[i];
-  }
-  double total = static_cast<double>(mismatches);
-  world.allreduce_sum(&total, 1);
-  EXPECT_EQ(total, 0) << "parameters differ across the group";
+  EXPECT_EQ(differences_from_rank0(world, on_group.checkpoint.params), 0)
+      << "parameters differ across the group";
 
   // The same trial on one rank alone: the same losses up to float rounding.
   SoloGroup solo;
@@ -130,6 +138,29 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
   EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4 * b.test_loss);
   EXPECT_NEAR(a.train_error, b.train_error, 1.5 / 620);  // a sample may flip at a tie
   EXPECT_LT(b.train_loss, std::log(10.0)) << "the trial must learn for the comparison to mean much";
+}
+
+// Every rank applies the same update to the same summed gradients: the optimizer's state
+// stays identical across the group with nothing communicated.
+TEST(Mpi, MomentumAndAdamStateStaysIdenticalAcrossTheGroup) {
+  const Communicator world = Communicator::world();
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 620, 130, 9);
+  const TrainTestData data = load_fashion_mnist((dir / "data").string());
+  std::atomic<bool> stop{false};
+  MpiGroup group(world, ReducerKind::fused);
+  for (const char* optimizer : {", momentum: 0.9", ", optimizer: adam"}) {
+    const Trial trial = data_parallel_trial((dir / "data").string(), optimizer);
+    CapturingObserver observer;
+    const TrialOutcome outcome = run_trial(trial, data, {}, observer, stop, group);
+    EXPECT_EQ(outcome.status, TrialStatus::completed) << optimizer << ": " << outcome.message;
+    const OptimizerState& state = observer.checkpoint.optimizer;
+    ASSERT_FALSE(state.buffers.empty()) << optimizer;
+    EXPECT_EQ(differences_from_rank0(world, observer.checkpoint.params), 0) << optimizer;
+    for (const ParameterStates& buffer : state.buffers)
+      EXPECT_EQ(differences_from_rank0(world, buffer.tensors), 0)
+          << optimizer << " " << buffer.kind;
+  }
 }
 
 TEST(Mpi, SameRanksGiveBitwiseIdenticalResults) {

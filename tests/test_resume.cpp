@@ -1,6 +1,6 @@
 // Resuming sweeps in process: the journal's format and torn lines, a sweep stopped and resumed
-// (several times) ending bitwise as an uninterrupted one, and a folder of another spec refused
-// with what differs, or moved aside with --restart.
+// (several times) ending bitwise as an uninterrupted one (also with momentum and Adam), and a
+// folder of another spec refused with what differs, or moved aside with --restart.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -37,18 +37,66 @@ TEST(Journal, RoundTripsAndIgnoresATornLastLine) {
   EXPECT_TRUE(read_journal((dir / "none").string()).empty());
 }
 
+void expect_same_tensors(const std::vector<NamedTensor>& a, const std::vector<NamedTensor>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t p = 0; p < a.size(); ++p)
+    for (int64_t i = 0; i < a[p].tensor.size(); ++i)
+      ASSERT_EQ(a[p].tensor[i], b[p].tensor[i]) << a[p].name;
+}
+
+void expect_same_results(const SweepRecord& a, const SweepRecord& b) {
+  ASSERT_EQ(a.trials.size(), b.trials.size());
+  for (size_t i = 0; i < a.trials.size(); ++i) {
+    EXPECT_EQ(a.trials[i].status, b.trials[i].status) << "trial " << i;
+    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
+      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
+  }
+}
+
 class ResumeTest : public ::testing::Test {
  protected:
   void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 3000, 300, 8); }
 
   SweepSpec spec(const std::string& extra = "") {
+    return spec_with(
+        "lr: 0.05",
+        "  model.dropout: {values: [0.0, 0.3]}\n  model.depth: {values: [1, 2]}\n" + extra);
+  }
+
+  // `training`: the training block's keys besides epochs and batch_size.
+  SweepSpec spec_with(const std::string& training, const std::string& parameters) {
     return parse_spec(
         "name: resume\nseed: 21\nmethod: grid\ndataset: {path: " + (dir_ / "data").string() +
-            "}\nmodel: {width: 48, init: he}\ntraining: {epochs: 6, batch_size: 30, lr: 0.05}\n"
-            "checkpoint: {every: 2}\nparameters:\n  model.dropout: {values: [0.0, 0.3]}\n"
-            "  model.depth: {values: [1, 2]}\n" +
-            extra,
+            "}\nmodel: {width: 48, init: he}\ntraining: {epochs: 6, batch_size: 30, " + training +
+            "}\ncheckpoint: {every: 2}\nparameters:\n" + parameters,
         "resume.yaml");
+  }
+
+  // Runs `s` uninterrupted into "reference", then stopped and resumed into "cut" until it
+  // finishes; the results and each trial's last checkpoint must be bitwise the same.
+  void expect_resumes_bitwise(const SweepSpec& s) {
+    run(s, "reference", std::chrono::milliseconds(0));
+    // Stop after growing delays until a run finishes: each stop lands somewhere else.
+    int stops = 0;
+    for (int delay = 40; run(s, "cut", std::chrono::milliseconds(delay)).interrupted; delay += 60)
+      ++stops;
+    EXPECT_GE(stops, 1)
+        << "the sweep must have been stopped at least once for this test to mean much";
+    expect_same_results(record("reference"), record("cut"));
+    for (int64_t id = 0; id < static_cast<int64_t>(record("reference").trials.size()); ++id) {
+      const CheckpointData a = checkpoint("reference", id), b = checkpoint("cut", id);
+      EXPECT_EQ(a.optimizer.steps, b.optimizer.steps);
+      EXPECT_EQ(a.best_epoch, b.best_epoch);
+      expect_same_tensors(a.params, b.params);
+      ASSERT_EQ(a.optimizer.buffers.size(), b.optimizer.buffers.size());
+      for (size_t k = 0; k < a.optimizer.buffers.size(); ++k)
+        expect_same_tensors(a.optimizer.buffers[k].tensors, b.optimizer.buffers[k].tensors);
+    }
+  }
+
+  CheckpointData checkpoint(const std::string& out, int64_t id) {
+    return read_checkpoint_file(checkpoint_path((dir_ / out).string(), id));
   }
 
   SweepSummary run(const SweepSpec& s, const std::string& out, std::chrono::milliseconds stop_after,
@@ -78,35 +126,21 @@ class ResumeTest : public ::testing::Test {
   TempDir dir_;
 };
 
-void expect_same_results(const SweepRecord& a, const SweepRecord& b) {
-  ASSERT_EQ(a.trials.size(), b.trials.size());
-  for (size_t i = 0; i < a.trials.size(); ++i) {
-    EXPECT_EQ(a.trials[i].status, b.trials[i].status) << "trial " << i;
-    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
-          << "trial " << i << " " << curve;
-  }
+TEST_F(ResumeTest, StoppedAndResumedSweepsEndAsAnUninterruptedOne) {
+  expect_resumes_bitwise(spec());
 }
 
-TEST_F(ResumeTest, StoppedAndResumedSweepsEndAsAnUninterruptedOne) {
-  run(spec(), "reference", std::chrono::milliseconds(0));
-  // Stop after growing delays until a run finishes: each stop lands somewhere else.
-  int stops = 0;
-  for (int delay = 40; run(spec(), "cut", std::chrono::milliseconds(delay)).interrupted;
-       delay += 60)
-    ++stops;
-  EXPECT_GE(stops, 1)
-      << "the sweep must have been stopped at least once for this test to mean much";
-  expect_same_results(record("reference"), record("cut"));
+// SGD with momentum and Adam: their per-parameter state must come back from the checkpoint.
+TEST_F(ResumeTest, MomentumAndAdamResumeBitwise) {
+  const SweepSpec s = spec_with(
+      "lr: 0.01, weight_decay: 0.001, momentum: 0.9",
+      "  training.optimizer: {values: [sgd, adam]}\n  model.dropout: {values: [0.0, 0.3]}\n");
+  expect_resumes_bitwise(s);
+  for (const TrialRecord& trial : record("reference").trials)
+    EXPECT_EQ(trial.status, TrialStatus::completed) << "trial " << trial.id;
   for (int64_t id = 0; id < 4; ++id) {
-    const CheckpointData a =
-        read_checkpoint_file(checkpoint_path((dir_ / "reference").string(), id));
-    const CheckpointData b = read_checkpoint_file(checkpoint_path((dir_ / "cut").string(), id));
-    EXPECT_EQ(a.optimizer.steps, b.optimizer.steps);
-    EXPECT_EQ(a.best_epoch, b.best_epoch);
-    for (size_t p = 0; p < a.params.size(); ++p)
-      for (int64_t i = 0; i < a.params[p].tensor.size(); ++i)
-        ASSERT_EQ(a.params[p].tensor[i], b.params[p].tensor[i]) << a.params[p].name;
+    const OptimizerState state = checkpoint("reference", id).optimizer;
+    EXPECT_EQ(state.buffers.size(), state.type == "adam" ? 2u : 1u) << "trial " << id;
   }
 }
 

@@ -49,6 +49,21 @@ TEST(Spec, ParsesTheIssueExample) {
   EXPECT_EQ(spec.yaml_text, kExample);
 }
 
+TEST(Spec, ParsesOptimizerKeys) {
+  const SweepSpec defaults = parse_spec("method: grid\n", "s.yaml");
+  EXPECT_EQ(defaults.base.training.optimizer, "sgd");
+  EXPECT_EQ(defaults.base.training.momentum, 0.0);
+  const SweepSpec spec = parse_spec(
+      "method: grid\ntraining: {optimizer: adam, beta1: 0.8, beta2: 0.99, eps: 1.0e-6}\n"
+      "parameters:\n  training.momentum: {values: [0, 0.9]}\n",
+      "s.yaml");
+  EXPECT_EQ(spec.base.training.optimizer, "adam");
+  EXPECT_EQ(spec.base.training.beta1, 0.8);
+  EXPECT_EQ(spec.base.training.beta2, 0.99);
+  EXPECT_EQ(spec.base.training.eps, 1e-6);
+  EXPECT_EQ(spec.parameters[0].path, "training.momentum");
+}
+
 TEST(Spec, ParsesDistributions) {
   const SweepSpec spec = parse_spec(R"(method: random
 run_cap: 5
@@ -98,8 +113,9 @@ TEST(SpecErrors, WrongTypes) {
             "s.yaml:2:16: model.width: expected a single integer value");
   EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet50}\n"),
             "s.yaml:2:15: model.type: must be one of softmax, linear, mlp, lenet, lenet-bn, "
-            "alexnet, vgg, "
-            "nin, googlenet, resnet, densenet, got 'resnet50'");
+            "alexnet, vgg, nin, googlenet, resnet, densenet, got 'resnet50'");
+  EXPECT_EQ(error_of("method: grid\ntraining: {optimizer: adamw}\n"),
+            "s.yaml:2:23: training.optimizer: must be one of sgd, adam, got 'adamw'");
 }
 
 TEST(SpecErrors, OutOfRangeValues) {
@@ -111,6 +127,14 @@ TEST(SpecErrors, OutOfRangeValues) {
             "s.yaml:2:18: model.dropout: must be < 1, got 1");
   EXPECT_EQ(error_of("method: grid\nmodel: {dropout: -0.1}\n"),
             "s.yaml:2:18: model.dropout: must be >= 0, got -0.1");
+  EXPECT_EQ(error_of("method: grid\ntraining: {momentum: 1}\n"),
+            "s.yaml:2:22: training.momentum: must be < 1, got 1");
+  EXPECT_EQ(error_of("method: grid\ntraining: {momentum: -0.5}\n"),
+            "s.yaml:2:22: training.momentum: must be >= 0, got -0.5");
+  EXPECT_EQ(error_of("method: grid\nparameters:\n  training.beta2: {values: [0.99, 1.0]}\n"),
+            "s.yaml:3:35: training.beta2: must be < 1, got 1");
+  EXPECT_EQ(error_of("method: grid\ntraining: {eps: 0}\n"),
+            "s.yaml:2:17: training.eps: must be > 0, got 0");
   EXPECT_EQ(error_of("method: grid\nmodel: {depth: -1}\n"),
             "s.yaml:2:16: model.depth: must be >= 0, got -1");
   EXPECT_EQ(error_of("method: grid\nparameters:\n  model.dropout: {values: [0.1, 1.5]}\n"),

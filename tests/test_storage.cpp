@@ -1,4 +1,5 @@
 // HDF5 round trips: sweep.h5 curves and statuses, checkpoints, and atomic replacement.
+#include <H5Cpp.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -102,7 +103,17 @@ CheckpointData sample_checkpoint() {
   c.best_epoch = 2;
   c.metric_name = "test_error";
   c.best_metric = 0.125;
-  c.optimizer = {"sgd", 0.1, 0.001, 123, {}};
+  c.optimizer.type = "adam";
+  c.optimizer.lr = 0.1;
+  c.optimizer.weight_decay = 0.001;
+  c.optimizer.steps = 123;
+  c.optimizer.beta1 = 0.8;
+  c.optimizer.beta2 = 0.99;
+  c.optimizer.eps = 1e-7;
+  // In forward order, which is not HDF5's alphabetical order of the datasets.
+  for (const char* kind : {"exp_avg", "exp_avg_sq"})
+    c.optimizer.buffers.push_back(
+        {kind, {{"1.weight", random_tensor({3, 5}, 5)}, {"1.bias", random_tensor({3}, 6)}}});
   for (int64_t e = 1; e <= 4; ++e) c.history.push_back(metrics(e));
   return c;
 }
@@ -129,8 +140,18 @@ TEST(CheckpointFile, RoundTripsEverything) {
   EXPECT_EQ(read.best_epoch, 2);
   EXPECT_EQ(read.best_metric, 0.125);
   EXPECT_EQ(read.metric_name, "test_error");
+  EXPECT_EQ(read.optimizer.type, "adam");
+  EXPECT_EQ(read.optimizer.lr, 0.1);
   EXPECT_EQ(read.optimizer.steps, 123);
   EXPECT_EQ(read.optimizer.weight_decay, 0.001);
+  EXPECT_EQ(read.optimizer.beta1, 0.8);
+  EXPECT_EQ(read.optimizer.beta2, 0.99);
+  EXPECT_EQ(read.optimizer.eps, 1e-7);
+  ASSERT_EQ(read.optimizer.buffers.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(read.optimizer.buffers[i].kind, written.optimizer.buffers[i].kind);
+    expect_same_tensors(read.optimizer.buffers[i].tensors, written.optimizer.buffers[i].tensors);
+  }
   expect_same_tensors(read.params, written.params);
   expect_same_tensors(read.best_params, written.best_params);
   ASSERT_EQ(read.history.size(), 4u);
@@ -139,6 +160,34 @@ TEST(CheckpointFile, RoundTripsEverything) {
   const CheckpointProgress progress = read_checkpoint_progress(path);
   EXPECT_EQ(progress.epoch, 4);
   EXPECT_EQ(progress.history.size(), 4u);
+}
+
+TEST(CheckpointFile, KeepsSgdMomentumAndReadsCheckpointsFromBeforeIt) {
+  TempDir dir;
+  const std::string path = (dir / "c.h5").string();
+  CheckpointData c = sample_checkpoint();
+  c.optimizer = {};
+  c.optimizer.steps = 40;
+  c.optimizer.momentum = 0.9;
+  c.optimizer.buffers.push_back({"momentum_buffer", c.params});
+  write_checkpoint_file(path, c);
+  const OptimizerState read = read_checkpoint_file(path).optimizer;
+  EXPECT_EQ(read.type, "sgd");
+  EXPECT_EQ(read.momentum, 0.9);
+  ASSERT_EQ(read.buffers.size(), 1u);
+  EXPECT_EQ(read.buffers[0].kind, "momentum_buffer");
+  expect_same_tensors(read.buffers[0].tensors, c.params);
+
+  // What plain SGD wrote before momentum existed: no `momentum` attribute, no buffers.
+  c.optimizer = {};
+  c.optimizer.steps = 40;
+  write_checkpoint_file(path, c);
+  H5::H5File(path, H5F_ACC_RDWR).openGroup("optimizer").removeAttr("momentum");
+  const OptimizerState old = read_checkpoint_file(path).optimizer;
+  EXPECT_EQ(old.type, "sgd");
+  EXPECT_EQ(old.steps, 40);
+  EXPECT_EQ(old.momentum, 0.0);
+  EXPECT_TRUE(old.buffers.empty());
 }
 
 TEST(CheckpointFile, AFailedWriteLeavesThePreviousCheckpoint) {

@@ -1,26 +1,23 @@
 // Minibatch SGD with weight decay, as d2l defines it: w <- w - lr * (grad + weight_decay * w)
 // for weights; biases get no decay (d2l 4.5 passes only the weights to the decaying group).
-// The reported loss is the data loss, without the L2 term.
+// With momentum, PyTorch's torch.optim.SGD (dampening 0, no Nesterov): v <- momentum * v + g,
+// w <- w - lr * v, where g includes the decay term. The reported loss is the data loss,
+// without the L2 term.
 #pragma once
 
-#include <cstdint>
-
-#include "worker/model.h"
+#include "worker/optimizer.h"
 
 namespace hpsweep {
 
-class Sgd {
+class Sgd : public Optimizer {
  public:
-  Sgd(double lr, double weight_decay) : lr_(lr), weight_decay_(weight_decay) {}
-  void step(const Model& model);
-  int64_t steps() const { return steps_; }
-  void set_steps(int64_t steps) { steps_ = steps; }
-  double lr() const { return lr_; }
-  double weight_decay() const { return weight_decay_; }
+  Sgd(double lr, double weight_decay, double momentum = 0);
 
  private:
-  double lr_, weight_decay_;
-  int64_t steps_ = 0;
+  void update(const Model& model) override;
+
+  double lr_, weight_decay_, momentum_;
+  ParameterState momentum_buffer_{"momentum_buffer"};  // unused without momentum
 };
 
 }  // namespace hpsweep

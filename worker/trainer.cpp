@@ -12,7 +12,7 @@
 #include "worker/model_factory.h"
 #include "worker/model_state.h"
 #include "worker/objective.h"
-#include "worker/sgd.h"
+#include "worker/optimizer.h"
 
 namespace hpsweep {
 namespace {
@@ -118,7 +118,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
   Model model = build_trial_model(trial, train_set.sample_shape(), model_outputs(train_set.classes),
                                   start.init_from);
-  Sgd sgd(cfg.lr, cfg.weight_decay);
+  const std::unique_ptr<Optimizer> optimizer = make_optimizer(cfg);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
 
   Batch batch;
@@ -128,7 +128,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
   if (start.resume) {
     state = *start.resume;
     load_parameters(model, state.params, "the checkpoint to resume from");
-    sgd.set_steps(state.optimizer.steps);
+    optimizer->load_state(state.optimizer, model, "the checkpoint to resume from");
   }
   state.trial_id = trial.id;
   state.seed = trial.seed;
@@ -165,7 +165,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       objective.backward(outputs, batch.view(), 1.0f / static_cast<float>(count), doutputs);
       model.backward(doutputs, *reducer);
       reducer->finish();
-      sgd.step(model);
+      optimizer->step(model);
       failpoint("training-step");
     }
     const double train_seconds = seconds_since(epoch_start);
@@ -194,7 +194,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
     const bool checkpoint_due = epoch % trial.config.checkpoint.every == 0 || epoch == cfg.epochs;
     if (checkpoint_due || best) state.params = snapshot_parameters(model);
     if (best) state.best_params = state.params;  // shares the snapshot's storage; read-only
-    state.optimizer = {"sgd", sgd.lr(), sgd.weight_decay(), sgd.steps(), {}};
+    if (checkpoint_due) state.optimizer = optimizer->state();
     try {
       observer.on_epoch(metrics,
                         checkpoint_due ? std::optional<CheckpointData>(state) : std::nullopt);

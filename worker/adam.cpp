@@ -1,0 +1,62 @@
+#include "worker/adam.h"
+
+#include <cmath>
+
+namespace hpsweep {
+namespace {
+
+OptimizerState adam_settings(double lr, double weight_decay, double beta1, double beta2,
+                             double eps) {
+  OptimizerState s;
+  s.type = "adam";
+  s.lr = lr;
+  s.weight_decay = weight_decay;
+  s.beta1 = beta1;
+  s.beta2 = beta2;
+  s.eps = eps;
+  return s;
+}
+
+}  // namespace
+
+Adam::Adam(double lr, double weight_decay, double beta1, double beta2, double eps)
+    : Optimizer(adam_settings(lr, weight_decay, beta1, beta2, eps), {&exp_avg_, &exp_avg_sq_}),
+      lr_(lr),
+      weight_decay_(weight_decay),
+      beta1_(beta1),
+      beta2_(beta2),
+      eps_(eps) {}
+
+// Float32 element-wise, as PyTorch computes for float32 parameters: m and v are float32 there
+// (and in checkpoints), so double arithmetic would only move results away from PyTorch's.
+// The bias corrections are Python floats in PyTorch, so double here, rounded once per step;
+// the update is arranged as PyTorch arranges it:
+//   w <- w - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
+void Adam::update(const Model& model) {
+  exp_avg_.allocate(model);
+  exp_avg_sq_.allocate(model);
+  const double t = static_cast<double>(steps());
+  const float step_size = static_cast<float>(lr_ / (1.0 - std::pow(beta1_, t)));
+  const float bias2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(beta2_, t)));
+  const float b1 = static_cast<float>(beta1_), c1 = static_cast<float>(1.0 - beta1_);
+  const float b2 = static_cast<float>(beta2_), c2 = static_cast<float>(1.0 - beta2_);
+  const float wd = static_cast<float>(weight_decay_), eps = static_cast<float>(eps_);
+  const std::vector<NamedParameter>& params = model.parameters();
+  for (size_t k = 0; k < params.size(); ++k) {
+    Parameter& p = *params[k].parameter;
+    float* w = p.value.data();
+    const float* g = p.grad.data();
+    float* m = exp_avg_[k].data();
+    float* v = exp_avg_sq_[k].data();
+    const int64_t n = p.value.size();
+    const bool decay = p.decay && weight_decay_ != 0.0;
+    for (int64_t i = 0; i < n; ++i) {
+      const float gi = decay ? g[i] + wd * w[i] : g[i];
+      m[i] = b1 * m[i] + c1 * gi;
+      v[i] = b2 * v[i] + c2 * (gi * gi);
+      w[i] -= step_size * (m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps));
+    }
+  }
+}
+
+}  // namespace hpsweep
