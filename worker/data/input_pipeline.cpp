@@ -7,16 +7,15 @@
 namespace hpsweep {
 
 InputPipeline::InputPipeline(const DatasetConfig& config, const Shape& stored_shape)
-    : stored_shape_(stored_shape),
-      shape_(input_shape(config, stored_shape)),
+    : shape_(input_shape(config, stored_shape)),
       stored_size_(shape_size(stored_shape)),
       size_(shape_size(shape_)),
       batch_shape_(shape_),
       augment_{config.flip, config.crop_padding} {
   batch_shape_.insert(batch_shape_.begin(), 0);
-  if (shape_ != stored_shape_) {
+  if (shape_ != stored_shape) {
     resize_ =
-        std::make_unique<BilinearResize>(stored_shape_[1], stored_shape_[2], shape_[1], shape_[2]);
+        std::make_unique<BilinearResize>(stored_shape[1], stored_shape[2], shape_[1], shape_[2]);
     if (augment_.active()) resized_.resize(size_);
   }
 }

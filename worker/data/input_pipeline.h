@@ -30,7 +30,7 @@ class InputPipeline {
   Tensor evaluation_rows(const Tensor& inputs, int64_t begin, int64_t end);
 
  private:
-  Shape stored_shape_, shape_;
+  Shape shape_;
   int64_t stored_size_, size_;  // floats per sample
   Shape batch_shape_;           // [rows, sample_shape...]: sizes batches without allocating
   AugmentOptions augment_;
