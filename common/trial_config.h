@@ -14,6 +14,12 @@ struct DatasetConfig {
   int64_t seed = 0;          // synthetic sets: the data's seed, shared by every trial
   int64_t train_subset = 0;  // 0: all training images; N: the first N
   int64_t test_subset = 0;   // 0: all test images
+  // Fashion-MNIST only. Images are resized per batch (bilinear) to input_size x input_size;
+  // training batches are then augmented: a random horizontal flip, and a random crop of the
+  // image padded with crop_padding zeros on each side.
+  int64_t input_size = 0;  // 0: the native 28
+  bool flip = false;
+  int64_t crop_padding = 0;
 
   // The synthetic sets have real-valued targets (squared loss); Fashion-MNIST has classes.
   bool regression() const { return name == "polynomial" || name == "linear-regression"; }

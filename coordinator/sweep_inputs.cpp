@@ -29,11 +29,12 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
   for (const Trial& trial : inputs.trials) {
     const DatasetConfig& d = trial.config.dataset;
     const std::string key = dataset_key(d);
-    if (!shapes.count(key)) {
-      shapes.emplace(key, inspect_dataset(d));
-      if (use == DataUse::load) inputs.data.emplace(key, load_dataset(d));
-    }
-    const DatasetShape& shape = shapes.at(key);
+    // Trials with different image options share the data but not its inspected shape.
+    const std::string shape_key = key + ":" + std::to_string(d.input_size) + ":" +
+                                  std::to_string(d.flip) + ":" + std::to_string(d.crop_padding);
+    if (!shapes.count(shape_key)) shapes.emplace(shape_key, inspect_dataset(d));
+    if (use == DataUse::load && !inputs.data.count(key)) inputs.data.emplace(key, load_dataset(d));
+    const DatasetShape& shape = shapes.at(shape_key);
     const std::string where = d.name == "fashion-mnist" ? d.path : "the " + d.name + " set";
     check_subset(d.train_subset, shape.train_size, "dataset.train_subset", where);
     check_subset(d.test_subset, shape.test_size, "dataset.test_subset", where);

@@ -163,6 +163,33 @@ TEST(Mpi, MomentumAndAdamStateStaysIdenticalAcrossTheGroup) {
   }
 }
 
+TEST(Mpi, AugmentedTrainingMatchesOneRank) {
+  // Each sample's flip and crop come from its global id: any split of a batch sees the same
+  // images, so the group's losses match one rank's as closely as without augmentation.
+  const Communicator world = Communicator::world();
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 620, 130, 9);
+  const TrainTestData data = load_fashion_mnist((dir / "data").string());
+  Trial trial = data_parallel_trial((dir / "data").string());
+  trial.config.dataset.input_size = 20;
+  trial.config.dataset.flip = true;
+  trial.config.dataset.crop_padding = 2;
+  trial.config.training.epochs = 3;  // augmented data takes longer to learn
+  std::atomic<bool> stop{false};
+  MpiGroup group(world, ReducerKind::fused);
+  SoloGroup solo;
+  CapturingObserver on_group, alone;
+  run_trial(trial, data, {}, on_group, stop, group);
+  run_trial(trial, data, {}, alone, stop, solo);
+  ASSERT_EQ(on_group.metrics.size(), 3u);
+  ASSERT_EQ(alone.metrics.size(), 3u);
+  const EpochMetrics& a = on_group.metrics[2];
+  const EpochMetrics& b = alone.metrics[2];
+  EXPECT_NEAR(a.train_loss, b.train_loss, 1e-4 * b.train_loss);
+  EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4 * b.test_loss);
+  EXPECT_LT(b.train_loss, std::log(10.0));
+}
+
 TEST(Mpi, SameRanksGiveBitwiseIdenticalResults) {
   const Communicator world = Communicator::world();
   TempDir dir;

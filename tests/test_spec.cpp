@@ -84,6 +84,24 @@ parameters:
             (std::vector<ConfigValue>{std::string("relu"), std::string("tanh")}));
 }
 
+TEST(Spec, ParsesImageOptions) {
+  const SweepSpec spec = parse_spec(R"(method: grid
+dataset: {input_size: 96, flip: true, crop_padding: 4}
+parameters:
+  dataset.input_size: {values: [32, 48]}
+  dataset.crop_padding: {values: [0, 2]}
+)",
+                                    "i.yaml");
+  EXPECT_EQ(spec.base.dataset.input_size, 96);
+  EXPECT_TRUE(spec.base.dataset.flip);
+  EXPECT_EQ(spec.base.dataset.crop_padding, 4);
+  EXPECT_EQ(spec.parameters[0].values, (std::vector<ConfigValue>{int64_t{32}, int64_t{48}}));
+  EXPECT_EQ(error_of("method: grid\ndataset: {crop_padding: -1}\n"),
+            "s.yaml:2:25: dataset.crop_padding: must be >= 0, got -1");
+  EXPECT_EQ(error_of("method: grid\ndataset: {flip: 0.5}\n"),
+            "s.yaml:2:17: dataset.flip: expected true or false, got '0.5'");
+}
+
 TEST(SpecErrors, MalformedYaml) {
   EXPECT_EQ(error_of("method: grid\nmodel: {width: 3\n"),
             "s.yaml:3:1: malformed YAML: end of map flow not found");

@@ -128,6 +128,46 @@ TEST_F(SweepTest, TooLargeSubsetIsRejectedBeforeWriting) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
 }
 
+TEST_F(SweepTest, ResizedAndAugmentedTrialsTrainAndRepeatBitwise) {
+  SweepSpec s = spec(
+      "parameters:\n  dataset.input_size: {values: [0, 20]}\n  dataset.flip: {values: [false, "
+      "true]}\n");
+  s.base.dataset.crop_padding = 2;
+  run(s, "a", 2);
+  run(s, "b", 1);
+  const SweepRecord a = record("a"), b = record("b");
+  ASSERT_EQ(a.trials.size(), 4u);
+  for (size_t i = 0; i < a.trials.size(); ++i) {
+    EXPECT_EQ(a.trials[i].status, TrialStatus::completed) << a.trials[i].message;
+    EXPECT_LT(a.trials[i].curves.at("train_loss").back(),
+              a.trials[i].curves.at("train_loss").front());
+    for (const char* curve : {"train_loss", "test_loss"})
+      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve)) << i << curve;
+  }
+  EXPECT_NE(a.trials[0].curves.at("train_loss"), a.trials[1].curves.at("train_loss"))
+      << "the flips change training";
+  const auto first_weight = [&](int trial) {
+    const std::string path = (dir_ / "a" / "checkpoints" / (trial_name(trial) + ".h5")).string();
+    return read_checkpoint_file(path).params.front().tensor.shape();
+  };
+  EXPECT_EQ(first_weight(0), (Shape{32, 784}));
+  EXPECT_EQ(first_weight(2), (Shape{32, 400})) << "the model is built for 20x20 inputs";
+}
+
+TEST_F(SweepTest, ImageOptionsForASetWithoutImagesAreRejectedBeforeWriting) {
+  SweepSpec s = spec("parameters:\n  dataset.input_size: {values: [0, 32]}\n");
+  s.base.dataset.name = "polynomial";
+  s.base.model.type = "linear";
+  try {
+    run(s, "out");
+    FAIL() << "expected UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "dataset.input_size: applies to fashion-mnist images only, not the polynomial set");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
+}
+
 TEST_F(SweepTest, AStopRequestedBeforeTheStartStartsNothing) {
   // (Stopping running trials is tested through the binary: tests/test_cli.cpp, Ctrl-C.)
   std::ostringstream log;

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/failpoint.h"
 #include "common/rng.h"
+#include "worker/data/input_pipeline.h"
 #include "worker/initializer.h"
 #include "worker/model_factory.h"
 #include "worker/model_state.h"
@@ -48,15 +49,10 @@ struct Batch {
   }
 };
 
-void gather_batch(const Dataset& set, const int64_t* ids, int64_t count, Batch& batch) {
-  Shape shape = set.inputs.shape();
-  shape[0] = count;
-  batch.inputs.resize(shape);
-  const int64_t row = set.size() ? set.inputs.size() / set.size() : 0;
-  for (int64_t i = 0; i < count; ++i) {
-    const float* src = set.inputs.data() + ids[i] * row;
-    std::copy(src, src + row, batch.inputs.data() + i * row);
-  }
+// Inputs through the trial's pipeline (resized, augmented); labels or targets as stored.
+void gather_batch(const Dataset& set, InputPipeline& pipeline, const int64_t* ids, int64_t count,
+                  uint64_t seed, int64_t epoch, Batch& batch) {
+  pipeline.gather_training(set.inputs, ids, count, seed, epoch, batch.inputs);
   if (set.regression()) {
     batch.targets.resize({count, 1});
     for (int64_t i = 0; i < count; ++i) batch.targets[i] = set.targets[ids[i]];
@@ -75,13 +71,15 @@ std::pair<int64_t, int64_t> shard(int64_t count, const TrainingGroup& group) {
   return {count * group.rank() / group.size(), count * (group.rank() + 1) / group.size()};
 }
 
-LossAndError evaluate(Model& model, const Dataset& set, TrainingGroup& group) {
+LossAndError evaluate(Model& model, const Dataset& set, InputPipeline& pipeline,
+                      TrainingGroup& group) {
   const auto [first, last] = shard(set.size(), group);
   double sums[2] = {0, 0};  // loss, errors
   Objective objective;
   for (int64_t begin = first; begin < last; begin += kEvalBatch) {
     const int64_t end = std::min(last, begin + kEvalBatch);
-    const Tensor& outputs = model.forward(set.inputs.rows(begin, end), BatchContext{Mode::eval});
+    const Tensor& outputs =
+        model.forward(pipeline.evaluation_rows(set.inputs, begin, end), BatchContext{Mode::eval});
     const BatchTargets targets{set.regression() ? nullptr : set.labels.data() + begin,
                                set.regression() ? set.targets.data() + begin : nullptr};
     const ObjectiveSums batch = objective.forward(outputs, targets);
@@ -116,7 +114,8 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       subset(data.train, trial.config.dataset.train_subset, "dataset.train_subset");
   const Dataset test_set =
       subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
-  Model model = build_trial_model(trial, train_set.sample_shape(), model_outputs(train_set.classes),
+  InputPipeline pipeline(trial.config.dataset, train_set.sample_shape());
+  Model model = build_trial_model(trial, pipeline.sample_shape(), model_outputs(train_set.classes),
                                   start.init_from);
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(cfg);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
@@ -143,7 +142,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
       const auto [first, last] = shard(count, group);
       const int64_t* ids = order.data() + begin + first;
-      gather_batch(train_set, ids, last - first, batch);
+      gather_batch(train_set, pipeline, ids, last - first, trial.seed, epoch, batch);
       const Tensor& outputs = model.forward(
           batch.inputs,
           BatchContext{Mode::train, trial.seed, epoch, ids, group.size() > 1 ? &group : nullptr});
@@ -169,7 +168,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       failpoint("training-step");
     }
     const double train_seconds = seconds_since(epoch_start);
-    const LossAndError test = evaluate(model, test_set, group);
+    const LossAndError test = evaluate(model, test_set, pipeline, group);
     if (!std::isfinite(test.loss))
       return {
           TrialStatus::diverged, epoch,

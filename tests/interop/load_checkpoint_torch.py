@@ -55,14 +55,17 @@ def read_idx(path):
     return np.frombuffer(data, np.uint8, offset=4 + 4 * rank).reshape(dims)
 
 
-def load_test_set(directory="/usr/share/datasets/fashion-mnist", n=0):
-    """The first n test images (0: all 10,000) scaled to [0, 1] as hpsweep does, and their labels."""
+def load_test_set(directory="/usr/share/datasets/fashion-mnist", n=0, size=0):
+    """The first n test images (0: all 10,000) scaled to [0, 1] as hpsweep does, resized to
+    size x size when dataset.input_size is set (bilinear, no antialiasing), and their labels."""
     def path(stem):  # hpsweep prefers the gzipped file and accepts an unpacked one
         return next(p for p in (os.path.join(directory, stem + s) for s in (".gz", "")) if os.path.exists(p))
     images = read_idx(path("t10k-images-idx3-ubyte"))
     labels = read_idx(path("t10k-labels-idx1-ubyte"))
     n = n or len(labels)
     x = torch.from_numpy(images[:n].astype(np.float32) / np.float32(255)).unsqueeze(1)  # [n, 1, 28, 28]
+    if size:
+        x = nn.functional.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
     return x, torch.from_numpy(labels[:n].astype(np.int64))
 
 
@@ -84,7 +87,7 @@ def parse_config(text):
 def model_for(config):
     return build_model(depth=int(config["model.depth"]), width=int(config["model.width"]),
                        dropout=float(config["model.dropout"]), activation=config["model.activation"],
-                       kind=config["model.type"])
+                       kind=config["model.type"], inputs=(int(config["dataset.input_size"]) or 28) ** 2)
 
 
 def compare(label, loss, error, want_loss, want_error, n):
@@ -129,7 +132,7 @@ def check_trial(sweep_dir, sweep, trial, test_sets):
     model = model_for(config)
     assert list(final) == list(model.state_dict()), f"trial {name}: params {list(final)}, torch {list(model.state_dict())}"
     model.load_state_dict(final, strict=True)
-    key = (config["dataset.path"], int(config["dataset.test_subset"]))
+    key = (config["dataset.path"], int(config["dataset.test_subset"]), int(config["dataset.input_size"]))
     if key not in test_sets:
         test_sets[key] = load_test_set(*key)
     x, y = test_sets[key]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Interop test: a tiny sweep read back with h5py/pandas and its checkpoints loaded into PyTorch.
 #   bash tests/interop/run_interop.sh HPSWEEP_BINARY WORK_DIR
-# Runs a 2-trial sweep into WORK_DIR/sweep, then read_sweep.py (the curves as one DataFrame)
+# Runs a 4-trial sweep into WORK_DIR/sweep, then read_sweep.py (the curves as one DataFrame)
 # and load_checkpoint_torch.py (each checkpoint's test metrics recomputed by PyTorch). Needs
 # Debian's /usr/bin/python3 with python3-h5py, -pandas, -numpy and -torch (the `python3` first
 # on PATH may lack them); without them, or without the dataset, prints SKIP and exits 77.
@@ -35,16 +35,19 @@ out=$work/sweep
 rm -rf "$out"  # hpsweep refuses an --out folder that already holds a sweep
 spec=$work/interop.yaml
 # test_subset 1000: the sweep's test metrics are over exactly the images PyTorch re-evaluates.
+# Training is augmented and input_size 20 resizes: PyTorch's F.interpolate of the test images
+# must give hpsweep's test metrics, which are never augmented.
 cat > "$spec" <<'EOF'
 name: interop
 seed: 11
 method: grid
 metric: {name: test_error, goal: minimize}
-dataset: {name: fashion-mnist, train_subset: 2000, test_subset: 1000}
+dataset: {name: fashion-mnist, train_subset: 2000, test_subset: 1000, flip: true, crop_padding: 2}
 model: {type: mlp, width: 64, depth: 1, dropout: 0.0, activation: relu, init: normal, init_sigma: 0.01}
 training: {epochs: 2, batch_size: 64, lr: 0.1, weight_decay: 0.001}
 parameters:
   model.dropout: {values: [0.0, 0.5]}
+  dataset.input_size: {values: [0, 20]}
 EOF
 
 echo "== hpsweep run $spec --out $out --workers 2"

@@ -42,7 +42,12 @@ struct DatasetShape {
 };
 
 TrainTestData load_dataset(const DatasetConfig& config);
+// The shapes as the model sees them: dataset.input_size applied. Throws UserError naming the
+// key when image options (input_size, flip, crop_padding) are given for a set without images.
 DatasetShape inspect_dataset(const DatasetConfig& config);
+// One model input of a set whose samples are stored as `stored`: [C, S, S] for
+// dataset.input_size S > 0, else `stored`. Throws as inspect_dataset does.
+Shape input_shape(const DatasetConfig& config, const Shape& stored);
 // Trials whose datasets have the same key share one copy in memory.
 std::string dataset_key(const DatasetConfig& config);
 
