@@ -16,5 +16,6 @@ inline constexpr int kExitStoppedByTimeLimit = 75;  // EX_TEMPFAIL: rerun to con
 int run_command(const std::vector<std::string>& args);
 int analyze_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
+int describe_command(const std::vector<std::string>& args);
 
 }  // namespace hpsweep

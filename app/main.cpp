@@ -2,6 +2,7 @@
 //   hpsweep run SPEC --out DIR     train every trial of SPEC, recording into DIR
 //   hpsweep analyze DIR            the generalization tables of a finished or running sweep
 //   hpsweep report DIR             one self-contained HTML report
+//   hpsweep describe SPEC          each model's layers, output shapes and parameter counts
 #include <iostream>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ constexpr const char* kUsage =
     "  run SPEC --out DIR   run the sweep described by the YAML file SPEC, results in DIR\n"
     "  analyze DIR          print each trial's errors, generalization gap and diagnosis\n"
     "  report DIR           write DIR/report.html: spec, tables and plots in one file\n"
+    "  describe SPEC        print each model's layers, output shapes and parameter counts\n"
     "\n"
     "`hpsweep <command> --help` describes a command's options.\n";
 
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     if (command == "run") return hpsweep::run_command(rest);
     if (command == "analyze") return hpsweep::analyze_command(rest);
     if (command == "report") return hpsweep::report_command(rest);
+    if (command == "describe") return hpsweep::describe_command(rest);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return hpsweep::kExitOk;

@@ -1,8 +1,11 @@
 #include "coordinator/sweep_inputs.h"
 
+#include <set>
+
 #include "common/error.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
+#include "worker/model_factory.h"
 #include "worker/trainer.h"
 
 namespace hpsweep {
@@ -13,6 +16,21 @@ void check_subset(int64_t wanted, int64_t available, const std::string& key,
   if (wanted > available)
     throw UserError(key + ": " + std::to_string(wanted) + " is more than the " +
                     std::to_string(available) + " samples in " + path);
+}
+
+// Builds the trial's model once per distinct architecture and input, so a network too deep
+// for its images fails here, naming the trial, rather than when the trial starts.
+void check_model_fits(const Trial& trial, const DatasetShape& shape,
+                      std::set<std::string>& checked) {
+  const ModelConfig& m = trial.config.model;
+  const std::string key = m.type + ":" + std::to_string(m.width) + ":" + std::to_string(m.depth) +
+                          ":" + shape_string(shape.sample_shape);
+  if (!checked.insert(key).second) return;
+  try {
+    build_model(m, shape.sample_shape, model_outputs(shape.classes));
+  } catch (const UserError& e) {
+    throw UserError("trial " + trial_name(trial.id) + ": " + e.what());
+  }
 }
 
 }  // namespace
@@ -26,6 +44,7 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
   SweepInputs inputs;
   inputs.trials = expand_trials(spec);
   std::map<std::string, DatasetShape> shapes;
+  std::set<std::string> checked_models;
   for (const Trial& trial : inputs.trials) {
     const DatasetConfig& d = trial.config.dataset;
     const std::string key = dataset_key(d);
@@ -40,7 +59,10 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
     check_subset(d.test_subset, shape.test_size, "dataset.test_subset", where);
 
     const std::string& init_path = trial.config.training.init_from;
-    if (init_path.empty()) continue;
+    if (init_path.empty()) {
+      check_model_fits(trial, shape, checked_models);
+      continue;
+    }
     if (!inputs.init_checkpoints.count(init_path))
       inputs.init_checkpoints.emplace(
           init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));

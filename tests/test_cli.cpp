@@ -25,7 +25,7 @@ Result run(const std::string& arguments) {
 }
 
 TEST(Cli, HelpForEachCommand) {
-  for (const std::string command : {"--help", "run --help", "analyze --help"}) {
+  for (const std::string command : {"--help", "run --help", "analyze --help", "describe --help"}) {
     const Result r = run(command);
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.output.find("usage: hpsweep"), std::string::npos) << r.output;
@@ -54,6 +54,45 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("analyze " + dir.path().string()).output,
             "hpsweep: error: " + (dir / "sweep.h5").string() +
                 ": no such file (is this a sweep's --out folder?)\n");
+}
+
+TEST(Cli, DescribePrintsEachDistinctModelLayerByLayer) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 40, 20, 3);
+  const auto spec = dir / "lenet.yaml";
+  std::ofstream(spec) << "name: d\nmethod: grid\ndataset: {path: " << (dir / "data").string()
+                      << "}\nmodel: {type: lenet}\nparameters:\n"
+                         "  training.lr: {values: [0.1, 0.9]}\n  model.depth: {values: [2, 1]}\n";
+  const Result r = run("describe " + spec.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // Two architectures (depth 2 and 1), each shared by the trials of both learning rates.
+  EXPECT_EQ(
+      r.output.rfind(
+          "lenet (width 6, depth 2) on input 1x28x28: 61,706 parameters; trials 0000 0002\n", 0),
+      0u)
+      << r.output;
+  for (const char* line :
+       {"  0                Conv2d               6x28x28                   156\n",
+        "  5                AvgPool2d            16x5x5                      0\n",
+        "lenet (width 6, depth 1) on input 1x28x28: ",
+        "  9                Linear               10                      1,210\n"})
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << " in\n" << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out"));
+
+  std::ofstream(spec) << "method: grid\ndataset: {path: " << (dir / "data").string()
+                      << "}\nmodel: {type: alexnet}\n";
+  const Result too_small = run("describe " + spec.string());
+  EXPECT_EQ(too_small.exit_code, 2);
+  EXPECT_EQ(too_small.output.rfind("hpsweep: error: model: alexnet (width 96, depth 3) does not "
+                                   "fit input [1, 28, 28]: ",
+                                   0),
+            0u)
+      << too_small.output;
+  const Result run_too_small = run("run " + spec.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(run_too_small.exit_code, 2);
+  EXPECT_EQ(run_too_small.output.rfind("hpsweep: error: trial 0000: model: alexnet", 0), 0u)
+      << run_too_small.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out")) << "a model that does not fit writes nothing";
 }
 
 TEST(Cli, RunThenAnalyzeAsTextAndCsv) {

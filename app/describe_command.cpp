@@ -1,0 +1,95 @@
+// `hpsweep describe SPEC`: each distinct model of the sweep, layer by layer, with its output
+// shape and parameter count, like the book's shape printouts. Reads the dataset's headers
+// only (no training data is loaded) and writes nothing.
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "app/command_line.h"
+#include "app/commands.h"
+#include "common/spec.h"
+#include "coordinator/search_space.h"
+#include "worker/data/dataset.h"
+#include "worker/model_factory.h"
+#include "worker/model_summary.h"
+#include "worker/trainer.h"
+
+namespace po = boost::program_options;
+
+namespace hpsweep {
+namespace {
+
+// 61706 -> "61,706"
+std::string grouped(int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string dims(const Shape& shape) {
+  std::string out;
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? "x" : "") + std::to_string(shape[i]);
+  return out;
+}
+
+struct DistinctModel {
+  ModelConfig model;
+  Shape sample_shape;
+  int64_t outputs;
+  std::vector<int64_t> trials;
+};
+
+void print_model(const DistinctModel& d, std::ostream& out) {
+  const Model model = build_model(d.model, d.sample_shape, d.outputs);
+  out << d.model.type << " (width " << d.model.width << ", depth " << d.model.depth << ") on input "
+      << dims(d.sample_shape) << ": " << grouped(model.parameter_count()) << " parameters; trials";
+  for (size_t i = 0; i < d.trials.size() && i < 8; ++i) out << " " << trial_name(d.trials[i]);
+  if (d.trials.size() > 8) out << " and " << d.trials.size() - 8 << " more";
+  out << "\n";
+  char line[160];
+  std::snprintf(line, sizeof line, "  %-16s %-20s %-16s %12s\n", "layer", "kind", "output",
+                "parameters");
+  out << line;
+  for (const LayerSummary& row : summarize_model(model, d.sample_shape)) {
+    const std::string name = std::string(2 * row.depth, ' ') + row.name;
+    std::snprintf(line, sizeof line, "  %-16s %-20s %-16s %12s\n", name.c_str(), row.kind.c_str(),
+                  dims(row.output).c_str(), grouped(row.parameters).c_str());
+    out << line;
+  }
+}
+
+}  // namespace
+
+int describe_command(const std::vector<std::string>& args) {
+  po::options_description options("describe options");
+  std::string spec_path;
+  options.add_options()("spec", po::value(&spec_path)->required(), "the sweep's YAML spec");
+  po::positional_options_description positional;
+  positional.add("spec", 1);
+  po::variables_map values;
+  if (!parse_command_line(args, options, positional, "usage: hpsweep describe SPEC", values))
+    return kExitOk;
+  const SweepSpec spec = load_spec_file(spec_path);
+  std::map<std::string, DistinctModel> models;  // by architecture and input, in trial order
+  std::vector<std::string> order;
+  for (const Trial& trial : expand_trials(spec)) {
+    const DatasetShape shape = inspect_dataset(trial.config.dataset);
+    const ModelConfig& m = trial.config.model;
+    const std::string key = m.type + ":" + std::to_string(m.width) + ":" + std::to_string(m.depth) +
+                            ":" + shape_string(shape.sample_shape);
+    auto [it, inserted] =
+        models.emplace(key, DistinctModel{m, shape.sample_shape, model_outputs(shape.classes)});
+    if (inserted) order.push_back(key);
+    it->second.trials.push_back(trial.id);
+  }
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i) std::cout << "\n";
+    print_model(models.at(order[i]), std::cout);
+  }
+  return kExitOk;
+}
+
+}  // namespace hpsweep
