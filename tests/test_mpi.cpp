@@ -140,6 +140,40 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
   EXPECT_LT(b.train_loss, std::log(10.0)) << "the trial must learn for the comparison to mean much";
 }
 
+// Batch norm under data parallelism: each rank normalizes with the global batch's statistics
+// (synchronized sums), so the trajectory matches one rank's, and the running statistics,
+// saved with the parameters, stay identical across the group.
+TEST(Mpi, SynchronizedBatchNormMatchesOneRank) {
+  const Communicator world = Communicator::world();
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 620, 130, 9);
+  const TrainTestData data = load_fashion_mnist((dir / "data").string());
+  const SweepSpec spec =
+      parse_spec("seed: 5\nmethod: grid\ndataset: {path: " + (dir / "data").string() +
+                     "}\nmodel: {type: lenet-bn, width: 4, depth: 1, init: xavier}\n"
+                     "training: {epochs: 1, batch_size: 50, lr: 0.1}\n",
+                 "bn.yaml");
+  const Trial trial = expand_trials(spec)[0];
+  std::atomic<bool> stop{false};
+  MpiGroup group(world, ReducerKind::fused);
+  SoloGroup solo;
+  CapturingObserver on_group, alone;
+  run_trial(trial, data, {}, on_group, stop, group);
+  run_trial(trial, data, {}, alone, stop, solo);
+  EXPECT_EQ(differences_from_rank0(world, on_group.checkpoint.params), 0);
+  bool has_running_stats = false;
+  for (const NamedTensor& p : on_group.checkpoint.params)
+    has_running_stats |= p.name.find("running_var") != std::string::npos;
+  EXPECT_TRUE(has_running_stats);
+  ASSERT_EQ(on_group.metrics.size(), 1u);
+  ASSERT_EQ(alone.metrics.size(), 1u);
+  const EpochMetrics& a = on_group.metrics[0];
+  const EpochMetrics& b = alone.metrics[0];
+  EXPECT_NEAR(a.train_loss, b.train_loss, 1e-4 * b.train_loss);
+  EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4 * b.test_loss);
+  EXPECT_LT(b.train_loss, std::log(10.0));
+}
+
 // Every rank applies the same update to the same summed gradients: the optimizer's state
 // stays identical across the group with nothing communicated.
 TEST(Mpi, MomentumAndAdamStateStaysIdenticalAcrossTheGroup) {
