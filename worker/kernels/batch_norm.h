@@ -4,7 +4,8 @@
 // Training uses the batch's statistics; when the batch is sharded over a group, the sums go
 // through `group` so every rank normalizes with the *global* batch's mean and variance, and
 // the trajectory does not depend on the number of ranks (synchronized batch norm).
-// Statistics are accumulated in double: E[x^2] - E[x]^2 in float loses too much.
+// Each row's sums are taken in float, vectorized; rows are accumulated in double, because
+// E[x^2] - E[x]^2 over a whole batch in float loses too much.
 #pragma once
 
 #include <cstdint>
