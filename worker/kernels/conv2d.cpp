@@ -13,18 +13,28 @@
 // matrix goes through memory). A ResNet 3x3 64-channel conv at 24x24 already has a 1.3 MB
 // column matrix per sample, so it runs one sample per GEMM (G = 1), writing straight into the
 // NCHW output; a group's output [O, G*Ho*Wo] instead goes through a buffer and a permute.
+//
+// The weight gradient of convolutions with 16 or more output channels is accumulated
+// transposed, dw^T [C*kh*kw, O] = col dy^T, and transposed once at the end: BLIS runs that
+// product at 97 GFLOP/s against 67 for dy col^T on the ResNet shape (30 against 25 on LeNet's
+// second conv); with LeNet's 6 output channels the plain form is faster (7 against 4.5).
 
 namespace hpsweep {
 namespace {
 
 constexpr int64_t kGroupFloats = 64 * 1024;  // 256 KB
+constexpr int64_t kTransposedDwChannels = 16;
 
 struct Lowering {
   int64_t k;       // rows of the column matrix: C*kh*kw
   int64_t n;       // output positions per sample: Ho*Wo
   int64_t group;   // samples per GEMM
   bool direct;     // 1x1, stride 1, no padding, one sample per GEMM: the input is the matrix
+  bool dw_t;       // accumulate the weight gradient transposed
   int64_t x_size;  // floats per input sample
+  // The workspace: the group's column matrix [k, G*n] (unless direct), then its output
+  // gradient [O, G*n] (if G > 1), then dw^T [k, O] (if dw_t).
+  int64_t col_size, group_size, dw_t_size;
 };
 
 Lowering lowering(const Conv2dDims& d) {
@@ -36,7 +46,11 @@ Lowering lowering(const Conv2dDims& d) {
                                 std::max<int64_t>(d.batch, 1));
   l.direct = l.group == 1 && w.kernel.h == 1 && w.kernel.w == 1 && w.stride.h == 1 &&
              w.stride.w == 1 && w.padding.h == 0 && w.padding.w == 0;
+  l.dw_t = d.out_channels >= kTransposedDwChannels;
   l.x_size = d.in_channels * d.height * d.width;
+  l.col_size = l.direct ? 0 : l.k * l.group * l.n;
+  l.group_size = l.group > 1 ? d.out_channels * l.group * l.n : 0;
+  l.dw_t_size = l.dw_t ? l.k * d.out_channels : 0;
   return l;
 }
 
@@ -166,16 +180,14 @@ float sum(const float* v, int64_t n) {
 
 int64_t conv2d_workspace_size(const Conv2dDims& d) {
   const Lowering l = lowering(d);
-  const int64_t col = l.direct ? 0 : l.k * l.group * l.n;
-  const int64_t out = l.group > 1 ? d.out_channels * l.group * l.n : 0;  // [O, G*n] buffer
-  return col + out;
+  return l.col_size + l.group_size + l.dw_t_size;
 }
 
 void conv2d_forward(const Conv2dDims& d, const float* x, const float* w, const float* b, float* y,
                     float* workspace) {
   const Lowering l = lowering(d);
   const int64_t o = d.out_channels, n = l.n;
-  float* group_y = workspace + (l.direct ? 0 : l.k * l.group * n);
+  float* group_y = workspace + l.col_size;
   for (int64_t first = 0; first < d.batch; first += l.group) {
     const int64_t g = std::min(l.group, d.batch - first);
     const float* col = columns(d, l, x, first, g, workspace);
@@ -202,7 +214,8 @@ void conv2d_backward(const Conv2dDims& d, const float* x, const float* w, const 
                      float* dw, float* db, float* dx, float* workspace) {
   const Lowering l = lowering(d);
   const int64_t o = d.out_channels, n = l.n;
-  float* group_dy = workspace + (l.direct ? 0 : l.k * l.group * n);
+  float* group_dy = workspace + l.col_size;
+  float* dw_t = group_dy + l.group_size;
   std::fill(db, db + o, 0.0f);
   if (d.batch == 0) std::fill(dw, dw + o * l.k, 0.0f);
   for (int64_t first = 0; first < d.batch; first += l.group) {
@@ -221,8 +234,13 @@ void conv2d_backward(const Conv2dDims& d, const float* x, const float* w, const 
     }
     // dw = sum over groups of dy_g col_g^T; the first group writes, the rest add.
     const float* col = columns(d, l, x, first, g, workspace);
-    gemm(Transpose::no, Transpose::yes, o, l.k, g * n, 1.0f, dyg, g * n, col, g * n,
-         first ? 1.0f : 0.0f, dw, l.k);
+    const float beta = first ? 1.0f : 0.0f;
+    if (l.dw_t)
+      gemm(Transpose::no, Transpose::yes, l.k, o, g * n, 1.0f, col, g * n, dyg, g * n, beta, dw_t,
+           o);
+    else
+      gemm(Transpose::no, Transpose::yes, o, l.k, g * n, 1.0f, dyg, g * n, col, g * n, beta, dw,
+           l.k);
     if (!dx) continue;
     // dcol = w^T dy_g, scattered back by col2im (the column matrix is no longer needed).
     float* dxs = dx + first * l.x_size;
@@ -234,6 +252,9 @@ void conv2d_backward(const Conv2dDims& d, const float* x, const float* w, const 
          g * n);
     for (int64_t s = 0; s < g; ++s) col2im(d, workspace + s * n, g * n, dxs + s * l.x_size);
   }
+  if (l.dw_t && d.batch > 0)
+    for (int64_t oc = 0; oc < o; ++oc)
+      for (int64_t r = 0; r < l.k; ++r) dw[oc * l.k + r] = dw_t[r * o + oc];
 }
 
 }  // namespace hpsweep
