@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "common/error.h"
@@ -283,6 +285,15 @@ TEST(PoolForward, MaxPoolingPadsWithMinusInfinity) {
   for (int64_t i = 0; i < 4; ++i) x[i] = -1.0f - x[i];
   MaxPool2dLayer layer(2, 1, 1);
   expect_values(layer.forward(x, kTrain), {1, 1, 3, 3}, {-1, -1, -2, -1, -1, -2, -3, -3, -4});
+}
+
+TEST(PoolForward, MaxPoolingPropagatesNaN) {
+  Tensor x = arange({1, 1, 2, 4});
+  x[1] = std::numeric_limits<float>::quiet_NaN();
+  MaxPool2dLayer layer(2);
+  const Tensor& y = layer.forward(x, kTrain);
+  EXPECT_TRUE(std::isnan(y[0]));
+  EXPECT_EQ(y[1], 7.0f);
 }
 
 TEST(PoolForward, AveragePoolingCountsPaddingInTheDivisor) {
