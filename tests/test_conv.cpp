@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "common/error.h"
@@ -52,6 +54,48 @@ Tensor naive_conv(const ConvCase& c, const Tensor& x, const Tensor& w, const Ten
           y[((n * c.out + o) * ho + i) * wo + j] = static_cast<float>(total);
         }
   return y;
+}
+
+struct ConvGrads {
+  Tensor dw, db, dx;
+};
+
+// The definition of the backward pass, one product at a time, in double precision.
+ConvGrads naive_conv_backward(const ConvCase& c, const Tensor& x, const Tensor& w,
+                              const Tensor& dy) {
+  const int64_t ho = dy.dim(2), wo = dy.dim(3);
+  std::vector<double> dw(w.size()), db(c.out), dx(x.size());
+  for (int64_t n = 0; n < c.batch; ++n)
+    for (int64_t o = 0; o < c.out; ++o)
+      for (int64_t i = 0; i < ho; ++i)
+        for (int64_t j = 0; j < wo; ++j) {
+          const double g = dy[((n * c.out + o) * ho + i) * wo + j];
+          db[o] += g;
+          for (int64_t ch = 0; ch < c.in; ++ch)
+            for (int64_t ki = 0; ki < c.kernel.h; ++ki)
+              for (int64_t kj = 0; kj < c.kernel.w; ++kj) {
+                const int64_t h = i * c.stride.h - c.padding.h + ki;
+                const int64_t v = j * c.stride.w - c.padding.w + kj;
+                if (h < 0 || h >= c.height || v < 0 || v >= c.width) continue;
+                const int64_t xi = ((n * c.in + ch) * c.height + h) * c.width + v;
+                const int64_t wi = ((o * c.in + ch) * c.kernel.h + ki) * c.kernel.w + kj;
+                dw[wi] += g * x[xi];
+                dx[xi] += g * w[wi];
+              }
+        }
+  auto to_tensor = [](const Shape& shape, const std::vector<double>& values) {
+    Tensor t(shape);
+    for (int64_t i = 0; i < t.size(); ++i) t[i] = static_cast<float>(values[i]);
+    return t;
+  };
+  return {to_tensor(w.shape(), dw), to_tensor({c.out}, db), to_tensor(x.shape(), dx)};
+}
+
+void expect_near(const std::string& what, const Tensor& actual, const Tensor& expected,
+                 float tolerance) {
+  ASSERT_EQ(actual.shape(), expected.shape()) << what;
+  for (int64_t i = 0; i < actual.size(); ++i)
+    ASSERT_NEAR(actual[i], expected[i], tolerance) << what << " element " << i;
 }
 
 // Distinct values at least 0.05 apart, so the +-0.01 steps of the harness never change which
@@ -149,26 +193,49 @@ TEST(PoolGradients, GlobalAvgPool) {
 
 // Forward values -------------------------------------------------------------------------------
 
+// Shapes that take every lowering path: samples grouped per GEMM (small column matrices),
+// including a partial last group; one sample per GEMM (large ones), with and without im2col;
+// "same"-width taps copied whole, and row-by-row taps (strides, valid padding, non-square).
+const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
+                                {3, 6, 16, 14, 14, 5, 1, 0},
+                                {2, 8, 8, 12, 12, 3, 1, 1},
+                                {2, 4, 6, 11, 9, 3, 2, 1},
+                                {3, 5, 7, 6, 7, 1, 1, 0},
+                                {2, 4, 3, 9, 9, 1, 2, 0},
+                                {1, 3, 5, 10, 13, {2, 4}, {1, 3}, {1, 2}},
+                                {2, 2, 3, 7, 7, 7, 1, 3},
+                                {2, 16, 4, 24, 24, 3, 1, 1},
+                                {2, 128, 4, 24, 24, 1, 1, 0},
+                                {3, 32, 5, 20, 21, 3, 2, 0},
+                                {2, 3, 2, 3, 3, 7, 1, 3}};
+
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
-  const ConvCase cases[] = {{3, 1, 6, 28, 28, 5, 1, 2},
-                            {2, 6, 16, 14, 14, 5, 1, 0},
-                            {2, 8, 8, 12, 12, 3, 1, 1},
-                            {2, 4, 6, 11, 9, 3, 2, 1},
-                            {3, 5, 7, 6, 7, 1, 1, 0},
-                            {2, 4, 3, 9, 9, 1, 2, 0},
-                            {1, 3, 5, 10, 13, {2, 4}, {1, 3}, {1, 2}},
-                            {2, 2, 3, 7, 7, 7, 1, 3}};
   uint64_t seed = 100;
-  for (const ConvCase& c : cases) {
+  for (const ConvCase& c : kNaiveCases) {
     Conv2dLayer layer = random_conv(c, seed);
-    SCOPED_TRACE(layer.description());
+    SCOPED_TRACE(layer.description() + " batch " + std::to_string(c.batch));
     const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
-    const Tensor expected =
-        naive_conv(c, x, layer.parameters()[0]->value, layer.parameters()[1]->value);
-    const Tensor& y = layer.forward(x, kTrain);
-    ASSERT_EQ(y.shape(), expected.shape());
-    for (int64_t i = 0; i < y.size(); ++i) ASSERT_NEAR(y[i], expected[i], 1e-4) << "element " << i;
+    expect_near("y", layer.forward(x, kTrain),
+                naive_conv(c, x, layer.parameters()[0]->value, layer.parameters()[1]->value),
+                1e-4f);
     seed += 3;
+  }
+}
+
+TEST(ConvBackward, MatchesANaiveBackwardPass) {
+  uint64_t seed = 200;
+  for (const ConvCase& c : kNaiveCases) {
+    Conv2dLayer layer = random_conv(c, seed);
+    SCOPED_TRACE(layer.description() + " batch " + std::to_string(c.batch));
+    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
+    const Tensor dy = random_tensor(layer.output_shape(x.shape()), seed + 3);
+    layer.forward(x, kTrain);
+    const Tensor dx = layer.backward(dy, true);
+    const ConvGrads expected = naive_conv_backward(c, x, layer.parameters()[0]->value, dy);
+    expect_near("dw", layer.parameters()[0]->grad, expected.dw, 2e-3f);
+    expect_near("db", layer.parameters()[1]->grad, expected.db, 2e-3f);
+    expect_near("dx", dx, expected.dx, 1e-4f);
+    seed += 4;
   }
 }
 
@@ -218,6 +285,15 @@ TEST(PoolForward, MaxPoolingPadsWithMinusInfinity) {
   for (int64_t i = 0; i < 4; ++i) x[i] = -1.0f - x[i];
   MaxPool2dLayer layer(2, 1, 1);
   expect_values(layer.forward(x, kTrain), {1, 1, 3, 3}, {-1, -1, -2, -1, -1, -2, -3, -3, -4});
+}
+
+TEST(PoolForward, MaxPoolingPropagatesNaN) {
+  Tensor x = arange({1, 1, 2, 4});
+  x[1] = std::numeric_limits<float>::quiet_NaN();
+  MaxPool2dLayer layer(2);
+  const Tensor& y = layer.forward(x, kTrain);
+  EXPECT_TRUE(std::isnan(y[0]));
+  EXPECT_EQ(y[1], 7.0f);
 }
 
 TEST(PoolForward, AveragePoolingCountsPaddingInTheDivisor) {

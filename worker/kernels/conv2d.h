@@ -1,7 +1,8 @@
 // 2-D convolution (cross-correlation, PyTorch nn.Conv2d without dilation or groups) over raw
-// NCHW buffers: x [B, C, H, W], weight [O, C, kh, kw], bias [O], y [B, O, Ho, Wo]. Each sample
-// is lowered with im2col to a [C*kh*kw, Ho*Wo] column matrix and multiplied by the weight
-// through BLIS; 1x1 convolutions with stride 1 and no padding use the input as it is.
+// NCHW buffers: x [B, C, H, W], weight [O, C, kh, kw], bias [O], y [B, O, Ho, Wo]. Samples
+// are lowered with im2col to [C*kh*kw, Ho*Wo] column matrices, a few small ones side by side,
+// and multiplied by the weight through BLIS; 1x1 convolutions with stride 1 and no padding
+// use the input as it is.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,8 @@ struct Conv2dDims {
   Window2d window;
 };
 
-// Floats of scratch space conv2d_forward and conv2d_backward need (0 when im2col is skipped).
+// Floats of scratch space conv2d_forward and conv2d_backward need (may be 0). Its contents
+// are not kept between calls.
 int64_t conv2d_workspace_size(const Conv2dDims& d);
 
 void conv2d_forward(const Conv2dDims& d, const float* x, const float* w, const float* b, float* y,

@@ -1,53 +1,54 @@
 #include "worker/kernels/pooling.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 namespace hpsweep {
 namespace {
 
-// The part of output (oh, ow)'s window inside the unpadded plane: rows [h0, h1), columns
-// [w0, w1).
-struct Box {
-  int64_t h0, h1, w0, w1;
-};
-
-// Calls op(p, box, out) for every output of every plane, with out its index in the output.
+// Pools output row by output row: for output row oh of plane p, calls
+// op(p, oh, h0, h1, out) with [h0, h1) the input rows its windows cover inside the plane and
+// `out` the index of its first output. The ops then sweep each window row h and kernel column
+// kj across the whole output row at once (the outputs ow whose column ow * sw + kj - pw lies
+// inside the plane), so their inner loops run along the row, branch-free, and vectorize.
 template <typename Op>
-void for_each_window(const Pool2dDims& d, Op op) {
+void for_each_output_row(const Pool2dDims& d, Op op) {
   const Window2d& win = d.window;
   const int64_t ho = win.out_height(d.height), wo = win.out_width(d.width);
   for (int64_t p = 0; p < d.planes; ++p)
     for (int64_t oh = 0; oh < ho; ++oh) {
       const int64_t top = oh * win.stride.h - win.padding.h;
-      const int64_t h0 = std::max<int64_t>(top, 0), h1 = std::min(top + win.kernel.h, d.height);
-      for (int64_t ow = 0; ow < wo; ++ow) {
-        const int64_t left = ow * win.stride.w - win.padding.w;
-        const Box box{h0, h1, std::max<int64_t>(left, 0), std::min(left + win.kernel.w, d.width)};
-        op(p, box, (p * ho + oh) * wo + ow);
-      }
+      op(p, std::max<int64_t>(top, 0), std::min(top + win.kernel.h, d.height), (p * ho + oh) * wo);
     }
 }
 
 }  // namespace
 
 void max_pool2d_forward(const Pool2dDims& d, const float* x, float* y, int32_t* argmax) {
-  for_each_window(d, [&](int64_t p, Box box, int64_t out) {
+  const Window2d& win = d.window;
+  const int64_t wo = win.out_width(d.width), sw = win.stride.w;
+  for_each_output_row(d, [&](int64_t p, int64_t h0, int64_t h1, int64_t out) {
     const float* plane = x + p * d.height * d.width;
-    float best = -std::numeric_limits<float>::infinity();
-    int64_t best_index = box.h0 * d.width + box.w0;
-    for (int64_t h = box.h0; h < box.h1; ++h)
-      for (int64_t w = box.w0; w < box.w1; ++w) {
-        const float v = plane[h * d.width + w];
-        // NaN wins, as in PyTorch, so a diverged trial's NaNs propagate.
-        if (v > best || std::isnan(v)) {
-          best = v;
-          best_index = h * d.width + w;
+    float* best = y + out;
+    int32_t* index = argmax + out;
+    for (int64_t ow = 0; ow < wo; ++ow) {
+      // -inf loses to every input; the index stays on the window's first input if all are -inf.
+      best[ow] = -std::numeric_limits<float>::infinity();
+      index[ow] =
+          static_cast<int32_t>(h0 * d.width + std::max<int64_t>(ow * sw - win.padding.w, 0));
+    }
+    // Rows, then columns: the first maximum in the window's row-major order wins, as in PyTorch.
+    for (int64_t h = h0; h < h1; ++h)
+      for (int64_t kj = 0; kj < win.kernel.w; ++kj) {
+        const int64_t left = h * d.width + kj - win.padding.w;
+        const Span cols = inside_span(d.width, wo, kj, sw, win.padding.w);
+        for (int64_t ow = cols.lo; ow < cols.hi; ++ow) {
+          const float v = plane[left + ow * sw];
+          const bool take = v > best[ow] || v != v;  // NaN wins, as in PyTorch
+          best[ow] = take ? v : best[ow];
+          index[ow] = take ? static_cast<int32_t>(left + ow * sw) : index[ow];
         }
       }
-    y[out] = best;
-    argmax[out] = static_cast<int32_t>(best_index);
   });
 }
 
@@ -61,25 +62,40 @@ void max_pool2d_backward(const Pool2dDims& d, const int32_t* argmax, const float
 }
 
 void avg_pool2d_forward(const Pool2dDims& d, const float* x, float* y) {
+  const Window2d& win = d.window;
+  const int64_t wo = win.out_width(d.width), sw = win.stride.w;
   // count_include_pad: the divisor is the whole window, padding included.
-  const float scale = 1.0f / static_cast<float>(d.window.kernel.h * d.window.kernel.w);
-  for_each_window(d, [&](int64_t p, Box box, int64_t out) {
+  const float scale = 1.0f / static_cast<float>(win.kernel.h * win.kernel.w);
+  for_each_output_row(d, [&](int64_t p, int64_t h0, int64_t h1, int64_t out) {
     const float* plane = x + p * d.height * d.width;
-    float total = 0.0f;
-    for (int64_t h = box.h0; h < box.h1; ++h)
-      for (int64_t w = box.w0; w < box.w1; ++w) total += plane[h * d.width + w];
-    y[out] = total * scale;
+    float* sum = y + out;
+    std::fill(sum, sum + wo, 0.0f);
+    for (int64_t h = h0; h < h1; ++h)
+      for (int64_t kj = 0; kj < win.kernel.w; ++kj) {
+        const float* in = plane + h * d.width;
+        const int64_t left = kj - win.padding.w;
+        const Span cols = inside_span(d.width, wo, kj, sw, win.padding.w);
+        for (int64_t ow = cols.lo; ow < cols.hi; ++ow) sum[ow] += in[left + ow * sw];
+      }
+    for (int64_t ow = 0; ow < wo; ++ow) sum[ow] *= scale;
   });
 }
 
 void avg_pool2d_backward(const Pool2dDims& d, const float* dy, float* dx) {
-  const float scale = 1.0f / static_cast<float>(d.window.kernel.h * d.window.kernel.w);
+  const Window2d& win = d.window;
+  const int64_t wo = win.out_width(d.width), sw = win.stride.w;
+  const float scale = 1.0f / static_cast<float>(win.kernel.h * win.kernel.w);
   std::fill(dx, dx + d.planes * d.height * d.width, 0.0f);
-  for_each_window(d, [&](int64_t p, Box box, int64_t out) {
+  for_each_output_row(d, [&](int64_t p, int64_t h0, int64_t h1, int64_t out) {
     float* plane = dx + p * d.height * d.width;
-    const float g = dy[out] * scale;
-    for (int64_t h = box.h0; h < box.h1; ++h)
-      for (int64_t w = box.w0; w < box.w1; ++w) plane[h * d.width + w] += g;
+    const float* g = dy + out;
+    for (int64_t h = h0; h < h1; ++h)
+      for (int64_t kj = 0; kj < win.kernel.w; ++kj) {
+        float* in = plane + h * d.width;
+        const int64_t left = kj - win.padding.w;
+        const Span cols = inside_span(d.width, wo, kj, sw, win.padding.w);
+        for (int64_t ow = cols.lo; ow < cols.hi; ++ow) in[left + ow * sw] += g[ow] * scale;
+      }
   });
 }
 

@@ -5,7 +5,7 @@
 namespace hpsweep {
 
 AvgPool2dLayer::AvgPool2dLayer(Pair kernel, std::optional<Pair> stride, Pair padding)
-    : window_{kernel, stride.value_or(kernel), padding}, dims_{0, 0, 0, window_} {
+    : window_{kernel, stride.value_or(kernel), padding} {
   check_window(description(), window_, /*pooling=*/true);
 }
 
@@ -13,6 +13,10 @@ std::string AvgPool2dLayer::description() const {
   return "AvgPool2d(kernel_size=" + pair_string(window_.kernel) +
          ", stride=" + pair_string(window_.stride) + ", padding=" + pair_string(window_.padding) +
          ")";
+}
+
+Pool2dDims AvgPool2dLayer::dims() const {
+  return {input_shape_[0] * input_shape_[1], input_shape_[2], input_shape_[3], window_};
 }
 
 Shape AvgPool2dLayer::output_shape(const Shape& input) const {
@@ -24,8 +28,7 @@ Shape AvgPool2dLayer::output_shape(const Shape& input) const {
 const Tensor& AvgPool2dLayer::forward(const Tensor& x, const BatchContext&) {
   output_.resize(output_shape(x.shape()));
   input_shape_ = x.shape();
-  dims_ = {x.dim(0) * x.dim(1), x.dim(2), x.dim(3), window_};
-  avg_pool2d_forward(dims_, x.data(), output_.data());
+  avg_pool2d_forward(dims(), x.data(), output_.data());
   return output_;
 }
 
@@ -35,7 +38,7 @@ const Tensor& AvgPool2dLayer::backward(const Tensor& dy, bool need_input_grad) {
     return input_grad_;
   }
   input_grad_.resize(input_shape_);
-  avg_pool2d_backward(dims_, dy.data(), input_grad_.data());
+  avg_pool2d_backward(dims(), dy.data(), input_grad_.data());
   return input_grad_;
 }
 

@@ -19,8 +19,9 @@ class AvgPool2dLayer : public Layer {
   const Tensor& backward(const Tensor& dy, bool need_input_grad) override;
 
  private:
+  Pool2dDims dims() const;  // of the last input
+
   Window2d window_;
-  Pool2dDims dims_;  // of the last forward pass
   Shape input_shape_;
   Tensor output_, input_grad_;
 };

@@ -7,9 +7,7 @@ namespace hpsweep {
 
 Conv2dLayer::Conv2dLayer(int64_t in_channels, int64_t out_channels, Pair kernel, Pair stride,
                          Pair padding)
-    : in_(in_channels), out_(out_channels), window_{kernel, stride, padding}, dims_{0,    in_,
-                                                                                    0,    0,
-                                                                                    out_, window_} {
+    : in_(in_channels), out_(out_channels), window_{kernel, stride, padding} {
   if (in_ < 1 || out_ < 1) throw UserError(description() + ": channels must be positive");
   check_window(description(), window_, /*pooling=*/false);
   const Shape weight_shape{out_, in_, kernel.h, kernel.w};
@@ -24,6 +22,10 @@ std::string Conv2dLayer::description() const {
          ")";
 }
 
+Conv2dDims Conv2dLayer::dims(const Shape& input) const {
+  return {input[0], in_, input[2], input[3], out_, window_};
+}
+
 Shape Conv2dLayer::output_shape(const Shape& input) const {
   check_nchw(description(), input);
   if (input[1] != in_)
@@ -36,10 +38,9 @@ Shape Conv2dLayer::output_shape(const Shape& input) const {
 const Tensor& Conv2dLayer::forward(const Tensor& x, const BatchContext&) {
   output_.resize(output_shape(x.shape()));
   input_ = x;
-  dims_ = {x.dim(0), in_, x.dim(2), x.dim(3), out_, window_};
-  workspace_.resize({conv2d_workspace_size(dims_)});
-  conv2d_forward(dims_, x.data(), weight_.value.data(), bias_.value.data(), output_.data(),
-                 workspace_.data());
+  workspace_.resize({conv2d_workspace_size(dims(x.shape()))});
+  conv2d_forward(dims(x.shape()), x.data(), weight_.value.data(), bias_.value.data(),
+                 output_.data(), workspace_.data());
   return output_;
 }
 
@@ -51,8 +52,8 @@ const Tensor& Conv2dLayer::backward(const Tensor& dy, bool need_input_grad) {
   } else {
     input_grad_ = Tensor();
   }
-  conv2d_backward(dims_, input_.data(), weight_.value.data(), dy.data(), weight_.grad.data(),
-                  bias_.grad.data(), dx, workspace_.data());
+  conv2d_backward(dims(input_.shape()), input_.data(), weight_.value.data(), dy.data(),
+                  weight_.grad.data(), bias_.grad.data(), dx, workspace_.data());
   return input_grad_;
 }
 

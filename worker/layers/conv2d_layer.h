@@ -20,11 +20,12 @@ class Conv2dLayer : public Layer {
   std::vector<Parameter*> parameters() override { return {&weight_, &bias_}; }
 
  private:
+  Conv2dDims dims(const Shape& input) const;
+
   int64_t in_, out_;
   Window2d window_;
   Parameter weight_, bias_;
-  Conv2dDims dims_;  // of the last forward pass
-  Tensor input_;     // view of the last input (no copy)
+  Tensor input_;  // view of the last input (no copy)
   Tensor output_, input_grad_, workspace_;
 };
 

@@ -19,8 +19,9 @@ class MaxPool2dLayer : public Layer {
   const Tensor& backward(const Tensor& dy, bool need_input_grad) override;
 
  private:
+  Pool2dDims dims() const;  // of the last input
+
   Window2d window_;
-  Pool2dDims dims_;  // of the last forward pass
   Shape input_shape_;
   std::vector<int32_t> argmax_;  // per output, the index of its maximum within its input plane
   Tensor output_, input_grad_;

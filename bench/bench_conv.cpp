@@ -1,0 +1,64 @@
+// Conv2d layer speed on the shapes that matter, forward alone and forward + backward:
+// LeNet's convolutions (batch 256; the first layer needs no input gradient) and ResNet ones
+// (batch 32, 64 channels at 24x24: a 3x3 and a 1x1 convolution).
+#include <benchmark/benchmark.h>
+
+#include "common/blas.h"
+#include "common/rng.h"
+#include "worker/layers/conv2d_layer.h"
+
+namespace hpsweep {
+namespace {
+
+Tensor random(const Shape& shape, uint64_t seed) {
+  Tensor t(shape);
+  Rng rng(seed);
+  for (int64_t i = 0; i < t.size(); ++i) t[i] = static_cast<float>(rng.uniform(-1.0, 1.0));
+  return t;
+}
+
+// args: batch, in channels, out channels, height = width, kernel, padding, input gradient
+void run(benchmark::State& state, bool backward) {
+  blas_configure();
+  const int64_t batch = state.range(0), in = state.range(1), out = state.range(2);
+  const int64_t size = state.range(3), kernel = state.range(4), padding = state.range(5);
+  const bool input_grad = state.range(6);
+  Conv2dLayer layer(in, out, kernel, 1, padding);
+  layer.parameters()[0]->value = random(layer.parameters()[0]->value.shape(), 1);
+  const Tensor x = random({batch, in, size, size}, 2);
+  const Shape y_shape = layer.output_shape(x.shape());
+  const Tensor dy = random(y_shape, 3);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(layer.forward(x, {Mode::train}).data());
+    if (backward) benchmark::DoNotOptimize(layer.backward(dy, input_grad).data());
+  }
+  // One product of this size for the forward pass, one for the weight gradient and one for
+  // the input gradient.
+  const double flops = 2.0 * batch * out * in * kernel * kernel * y_shape[2] * y_shape[3];
+  const int products = backward ? (input_grad ? 3 : 2) : 1;
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      flops * products, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  state.counters["samples/s"] =
+      benchmark::Counter(batch, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Conv2dForward(benchmark::State& state) {
+  run(state, false);
+}
+void BM_Conv2dStep(benchmark::State& state) {
+  run(state, true);
+}
+
+void shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"B", "C", "O", "HW", "k", "p", "dx"})
+      ->Args({256, 1, 6, 28, 5, 2, 0})     // LeNet conv1
+      ->Args({256, 6, 16, 14, 5, 0, 1})    // LeNet conv2
+      ->Args({32, 64, 64, 24, 3, 1, 1})    // ResNet 3x3
+      ->Args({32, 64, 128, 24, 1, 0, 1});  // ResNet 1x1 (no im2col)
+}
+
+BENCHMARK(BM_Conv2dForward)->Apply(shapes);
+BENCHMARK(BM_Conv2dStep)->Apply(shapes);
+
+}  // namespace
+}  // namespace hpsweep
