@@ -17,6 +17,7 @@
 #include "common/blas.h"
 #include "common/communicator.h"
 #include "common/error.h"
+#include "common/model_defaults.h"
 #include "common/spec.h"
 #include "common/trial.h"
 #include "coordinator/mpi_worker_pool.h"
@@ -110,6 +111,13 @@ void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std
             << "`\n";
 }
 
+// Before any product: BLIS's kernels suit the sweep's models (common/blas.h).
+void configure_blas_for(const SweepSpec& spec) {
+  std::vector<std::string> model_types;
+  for (const Trial& trial : expand_trials(spec)) model_types.push_back(trial.config.model.type);
+  blas_configure(small_gemm_models(model_types) ? GemmSizes::small : GemmSizes::large);
+}
+
 // Cluster mode: rank 0 coordinates, the other ranks serve trials in their groups. Every rank
 // reads the spec and expands the same trials, so a trial travels as its index alone.
 int run_cluster(const std::string& spec_path, const RunOptions& options,
@@ -122,6 +130,7 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
   try {
     spec = load_spec_file(spec_path);
     layout = plan_ranks(world.size(), static_cast<int>(spec.resources.ranks_per_trial));
+    configure_blas_for(spec);
   } catch (const UserError&) {
     if (coordinator) throw;  // every rank fails alike; one message is enough
     return kExitBadInput;
@@ -171,7 +180,6 @@ int run_command(const std::vector<std::string>& args) {
                           values))
     return kExitOk;
 
-  blas_configure();
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   if (!time_limit.empty()) stop_after(parse_duration(time_limit));
@@ -179,6 +187,7 @@ int run_command(const std::vector<std::string>& args) {
   if (launched_by_mpi()) return run_cluster(spec_path, run_options, g_stop_requested);
 
   const SweepSpec spec = load_spec_file(spec_path);
+  configure_blas_for(spec);
   const SweepSummary summary = run_local_sweep(spec, run_options, g_stop_requested, std::cerr);
   print_summary(summary, spec, out_dir);
   if (!summary.interrupted) return kExitOk;

@@ -17,11 +17,12 @@ void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k,
             const_cast<float*>(a), lda, 1, const_cast<float*>(b), ldb, 1, &beta, c, ldc, 1);
 }
 
-void blas_configure() {
-  if (__builtin_cpu_is("intel") && __builtin_cpu_supports("avx512f"))
+void blas_configure(GemmSizes sizes) {
+  if (__builtin_cpu_is("intel") && __builtin_cpu_supports("avx512f")) {
+    const arch_t arch = sizes == GemmSizes::large ? BLIS_ARCH_SKX : BLIS_ARCH_HASWELL;
     // BLIS reads the variable as the number of an arch_t value.
-    setenv("BLIS_ARCH_TYPE", std::to_string(static_cast<int>(BLIS_ARCH_SKX)).c_str(),
-           /*overwrite=*/0);
+    setenv("BLIS_ARCH_TYPE", std::to_string(static_cast<int>(arch)).c_str(), /*overwrite=*/0);
+  }
   bli_thread_set_num_threads(1);
 }
 

@@ -13,6 +13,13 @@ ModelShapeDefaults model_defaults(const std::string& type) {
   return it == defaults.end() ? ModelShapeDefaults{0, 0} : it->second;
 }
 
+bool small_gemm_models(const std::vector<std::string>& types) {
+  if (types.empty()) return false;
+  for (const std::string& type : types)
+    if (type != "lenet" && type != "lenet-bn") return false;
+  return true;
+}
+
 ModelConfig with_model_defaults(ModelConfig config) {
   const ModelShapeDefaults d = model_defaults(config.type);
   if (config.width == 0) config.width = d.width;

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/trial_config.h"
 
@@ -29,6 +30,9 @@ struct ModelShapeDefaults {
 };
 
 ModelShapeDefaults model_defaults(const std::string& type);
+
+// Whether every model of `types` is made of small products (LeNet), for blas_configure().
+bool small_gemm_models(const std::vector<std::string>& types);
 
 // `config` with an unset width (0) or depth (kDefaultDepth) replaced by the type's default.
 ModelConfig with_model_defaults(ModelConfig config);
