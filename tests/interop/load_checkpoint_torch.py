@@ -36,6 +36,30 @@ def build_model(depth=1, width=256, dropout=0.0, activation="relu", kind="mlp", 
     return nn.Sequential(*layers)
 
 
+def build_lenet(batch_norm=False, width=6, depth=2, size=28, classes=10):
+    """hpsweep's lenet (sigmoid, average pooling) or lenet-bn (batch norm, ReLU, max pooling)."""
+    def scaled(channels):  # the book's channels times width / 6, rounded half up
+        return max(1, int(channels * width / 6 + 0.5))
+    act = nn.ReLU if batch_norm else nn.Sigmoid
+    pool = nn.MaxPool2d if batch_norm else nn.AvgPool2d
+    layers, channels = [], 1
+    for stage, out in enumerate((scaled(6), scaled(16))):
+        layers.append(nn.Conv2d(channels, out, 5, padding=2 if stage == 0 else 0))
+        layers += [nn.BatchNorm2d(out)] if batch_norm else []
+        layers += [act(), pool(2, 2)]
+        channels = out
+    layers.append(nn.Flatten())
+    inputs = nn.Sequential(*layers)(torch.zeros(1, 1, size, size)).shape[1]
+    for i in range(depth):
+        units = scaled(120 if i == 0 else 84)
+        layers.append(nn.Linear(inputs, units))
+        layers += [nn.BatchNorm1d(units)] if batch_norm else []
+        layers.append(act())
+        inputs = units
+    layers.append(nn.Linear(inputs, classes))
+    return nn.Sequential(*layers)
+
+
 def load_params(checkpoint, group="/"):
     """A state_dict from a checkpoint's <group>/params ("/": final, "/best": best epoch)."""
     with h5py.File(checkpoint, "r") as f:
@@ -85,9 +109,13 @@ def parse_config(text):
 
 
 def model_for(config):
+    size = int(config["dataset.input_size"]) or 28
+    if config["model.type"] in ("lenet", "lenet-bn"):
+        return build_lenet(config["model.type"] == "lenet-bn", int(config["model.width"]),
+                           int(config["model.depth"]), size)
     return build_model(depth=int(config["model.depth"]), width=int(config["model.width"]),
                        dropout=float(config["model.dropout"]), activation=config["model.activation"],
-                       kind=config["model.type"], inputs=(int(config["dataset.input_size"]) or 28) ** 2)
+                       kind=config["model.type"], inputs=size ** 2)
 
 
 def compare(label, loss, error, want_loss, want_error, n):

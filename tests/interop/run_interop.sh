@@ -59,4 +59,24 @@ echo "== read_sweep.py"
 echo "== load_checkpoint_torch.py"
 "$python" "$here/load_checkpoint_torch.py" "$out"
 
+# LeNet and LeNet-BN: conv weights [out, in, kh, kw] and batch norm's running statistics load
+# into the book's PyTorch models and give hpsweep's test metrics.
+cnn_spec=$work/interop-cnn.yaml
+cnn_out=$work/sweep-cnn
+rm -rf "$cnn_out"
+cat > "$cnn_spec" <<'EOF'
+name: interop-cnn
+seed: 12
+method: grid
+metric: {name: test_error, goal: minimize}
+dataset: {name: fashion-mnist, train_subset: 1000, test_subset: 500}
+model: {init: xavier}
+training: {epochs: 1, batch_size: 50, lr: 0.1}
+parameters:
+  model.type: {values: [lenet, lenet-bn]}
+EOF
+echo "== hpsweep run $cnn_spec --out $cnn_out"
+"$binary" run "$cnn_spec" --out "$cnn_out" --workers 2
+"$python" "$here/load_checkpoint_torch.py" "$cnn_out"
+
 echo "interop: OK"
