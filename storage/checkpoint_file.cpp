@@ -54,7 +54,8 @@ double read_optional_double(const H5::Group& group, const std::string& name) {
 }
 
 // Checkpoints from before momentum and Adam have no `momentum` attribute and no state groups.
-// The tensors are read in the order of `params` (forward order), not HDF5's alphabetical one.
+// The tensors are read in the order of `params` (forward order), not HDF5's alphabetical one;
+// `params` also lists buffers (batch norm's running statistics), which have no optimizer state.
 OptimizerState read_optimizer(const H5::Group& root, const std::vector<NamedTensor>& params) {
   OptimizerState o;
   const H5::Group group = root.openGroup("optimizer");
@@ -70,7 +71,8 @@ OptimizerState read_optimizer(const H5::Group& root, const std::vector<NamedTens
     ParameterStates states{group.getObjnameByIdx(i), {}};
     const H5::Group kind = group.openGroup(states.kind);
     for (const NamedTensor& p : params)
-      states.tensors.push_back({p.name, h5::read_tensor(kind, p.name)});
+      if (kind.nameExists(p.name))
+        states.tensors.push_back({p.name, h5::read_tensor(kind, p.name)});
     o.buffers.push_back(std::move(states));
   }
   return o;
