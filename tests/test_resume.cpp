@@ -144,6 +144,23 @@ TEST_F(ResumeTest, MomentumAndAdamResumeBitwise) {
   }
 }
 
+// A convolutional network with batch norm, augmented images and momentum: the running
+// statistics, the momentum buffers and the augmentation draws all continue where they were.
+TEST_F(ResumeTest, BatchNormLeNetWithAugmentationResumesBitwise) {
+  const SweepSpec s =
+      spec_with("lr: 0.05, momentum: 0.9",
+                "  model.type: {values: [lenet-bn]}\n  model.width: {values: [4]}\n"
+                "  dataset.flip: {values: [true]}\n  dataset.train_subset: {values: [120]}\n"
+                "  dataset.crop_padding: {values: [0, 2]}\n");
+  expect_resumes_bitwise(s);
+  for (const TrialRecord& trial : record("reference").trials)
+    EXPECT_EQ(trial.status, TrialStatus::completed) << "trial " << trial.id;
+  bool has_running_stats = false;
+  for (const NamedTensor& p : checkpoint("reference", 0).params)
+    has_running_stats |= p.name == "1.running_var";
+  EXPECT_TRUE(has_running_stats);
+}
+
 TEST_F(ResumeTest, AnotherSpecIsRefusedUnlessRestarted) {
   run(spec(), "out", std::chrono::milliseconds(0));
   const SweepSpec other = spec("  training.lr: {values: [0.05, 0.07]}\n");
