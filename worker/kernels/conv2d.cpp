@@ -1,6 +1,7 @@
 #include "worker/kernels/conv2d.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "common/blas.h"
 
@@ -67,13 +68,18 @@ template <typename TapOp>
 void for_each_tap(const Conv2dDims& d, int64_t ld, TapOp op) {
   const Window2d& win = d.window;
   const int64_t ho = win.out_height(d.height), wo = win.out_width(d.width);
+  // The spans depend on ki or kj alone; computed once, as their divisions cost more than the
+  // copies of a small tap.
+  std::vector<Span> rows(win.kernel.h), cols(win.kernel.w);
+  for (int64_t ki = 0; ki < win.kernel.h; ++ki)
+    rows[ki] = inside_span(d.height, ho, ki, win.stride.h, win.padding.h);
+  for (int64_t kj = 0; kj < win.kernel.w; ++kj)
+    cols[kj] = inside_span(d.width, wo, kj, win.stride.w, win.padding.w);
   for (int64_t c = 0; c < d.in_channels; ++c)
     for (int64_t ki = 0; ki < win.kernel.h; ++ki)
       for (int64_t kj = 0; kj < win.kernel.w; ++kj) {
         const int64_t row = (c * win.kernel.h + ki) * win.kernel.w + kj;
-        op(Tap{c, row * ld, ki - win.padding.h, kj - win.padding.w,
-               inside_span(d.height, ho, ki, win.stride.h, win.padding.h),
-               inside_span(d.width, wo, kj, win.stride.w, win.padding.w)});
+        op(Tap{c, row * ld, ki - win.padding.h, kj - win.padding.w, rows[ki], cols[kj]});
       }
 }
 
