@@ -73,13 +73,15 @@ void max_pool_2x2_backward(const Pool2dDims& d, const int32_t* argmax, const flo
   for_each_2x2_row(d, [&](int64_t in, int64_t out, int64_t wo, int64_t first) {
     float* top = dx + in;
     float* bottom = top + w;
-    for (int64_t ow = 0; ow < wo; ++ow) {
-      const int64_t i = first + 2 * ow, a = argmax[out + ow];
+    // 32-bit indices, as argmax's: 8 per vector.
+    const auto f = static_cast<int32_t>(first), iw = static_cast<int32_t>(w);
+    for (int32_t ow = 0; ow < static_cast<int32_t>(wo); ++ow) {
+      const int32_t i = f + 2 * ow, a = argmax[out + ow];
       const float g = dy[out + ow];
       top[2 * ow] = a == i ? g : 0.0f;
       top[2 * ow + 1] = a == i + 1 ? g : 0.0f;
-      bottom[2 * ow] = a == i + w ? g : 0.0f;
-      bottom[2 * ow + 1] = a == i + w + 1 ? g : 0.0f;
+      bottom[2 * ow] = a == i + iw ? g : 0.0f;
+      bottom[2 * ow + 1] = a == i + iw + 1 ? g : 0.0f;
     }
   });
 }
