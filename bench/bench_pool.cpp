@@ -1,5 +1,6 @@
 // Pooling layers forward + backward: LeNet's 2x2 average pooling after its first conv (batch
-// 256) and ResNet's 3x3 stride-2 max pooling after its stem (batch 32, 64 channels at 48x48).
+// 256), LeNet-BN's 2x2 max pooling there, and ResNet's 3x3 stride-2 max pooling after its stem
+// (batch 32, 64 channels at 48x48).
 #include <benchmark/benchmark.h>
 
 #include "common/rng.h"
@@ -28,12 +29,18 @@ void BM_LeNetAvgPool2x2(benchmark::State& state) {
   run(state, layer, {256, 6, 28, 28});
 }
 
+void BM_LeNetMaxPool2x2(benchmark::State& state) {
+  MaxPool2dLayer layer(2);
+  run(state, layer, {256, 6, 28, 28});
+}
+
 void BM_ResNetMaxPool3x3Stride2(benchmark::State& state) {
   MaxPool2dLayer layer(3, 2, 1);
   run(state, layer, {32, 64, 48, 48});
 }
 
 BENCHMARK(BM_LeNetAvgPool2x2);
+BENCHMARK(BM_LeNetMaxPool2x2);
 BENCHMARK(BM_ResNetMaxPool3x3Stride2);
 
 }  // namespace

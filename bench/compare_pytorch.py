@@ -1,23 +1,33 @@
 #!/usr/bin/python3
-"""Training throughput of hpsweep vs PyTorch on the same MLP, both on one thread.
+"""Training throughput of hpsweep vs PyTorch on the same networks, both on one thread.
 
-The network is d2l's MLP on Fashion-MNIST: 784-256-10, ReLU, weights N(0, 0.01^2), zero
-biases, softmax cross-entropy, plain SGD (lr 0.1), batch 256, reshuffled every epoch.
-Each round runs hpsweep (one trial, `--workers 1`) and then PyTorch, alternately, so slow
-phases of a noisy machine hit both sides. The figure is training samples per second, per
-epoch, over the training loop only (shuffle + all minibatches, evaluation excluded); the
-summary quotes the medians over all epochs of all rounds and their ratio.
+Models (--models, default all):
+  mlp       d2l's MLP on Fashion-MNIST: 784-256-10, ReLU, weights N(0, 0.01^2), SGD lr 0.1
+  lenet     d2l 7.6 LeNet: sigmoid, average pooling, Xavier-uniform weights, SGD lr 0.9
+  lenet-bn  hpsweep's LeNet-BN: batch norm after each conv and hidden Linear, ReLU, max
+            pooling, Xavier-uniform weights, SGD lr 0.1
+  residual  d2l 8.6's Residual block, forward + backward at batch 32 on ResNet-18's shapes for
+            96x96 inputs (64 channels at 24x24; 64 -> 128 with stride 2 and a 1x1 shortcut)
+The networks train end to end: zero biases, softmax cross-entropy, plain SGD, batch 256,
+reshuffled every epoch. Each round runs hpsweep (one trial, `--workers 1`) and then PyTorch,
+alternately, so slow phases of a noisy machine hit both sides. The figure is training samples
+per second, per epoch, over the training loop only (shuffle + all minibatches, evaluation
+excluded); the summary quotes the medians over all epochs of all rounds and their ratio.
 
 hpsweep's figure is /trials/0000/curves/samples_per_second of its sweep.h5. The PyTorch
 loop indexes one in-memory tensor (no DataLoader) and accumulates no metrics, which, if
-anything, favours PyTorch.
+anything, favours PyTorch. The residual block's hpsweep side is bench_kernels'
+BM_ResidualStep (Google Benchmark), one run per round; PyTorch's is the same block timed
+over as many iterations for about as long.
 
 Run with Debian's Python, which has torch 1.13, h5py and numpy:
-    /usr/bin/python3 bench/compare_pytorch.py [--rounds 3] [--epochs 2] [--hpsweep PATH]
+    /usr/bin/python3 bench/compare_pytorch.py [--models lenet lenet-bn residual] [--rounds 3]
+        [--epochs 2] [--train-subset N] [--hpsweep PATH] [--bench-kernels PATH]
 """
 
 import argparse
 import gzip
+import json
 import os
 import re
 import statistics
@@ -25,11 +35,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path("/usr/share/datasets/fashion-mnist")
-TARGET = 1.05
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "BLIS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "OPENBLAS_NUM_THREADS": "1"}
 # BLIS 0.9 reads BLIS_ARCH_TYPE as the number of an arch_t enumerator (bli_type_defs.h).
@@ -44,27 +55,38 @@ SPEC = """\
 name: bench
 seed: 1
 method: grid
-dataset: {{name: fashion-mnist}}
-model: {{type: mlp, width: 256, depth: 1, dropout: 0.0}}
-training: {{epochs: {epochs}, batch_size: 256, lr: 0.1, weight_decay: 0.0}}
+dataset: {{name: fashion-mnist, train_subset: {subset}, test_subset: {test_subset}}}
+model: {model}
+training: {{epochs: {epochs}, batch_size: 256, lr: {lr}, weight_decay: 0.0}}
 """
+MODEL_NAMES = ["mlp", "lenet", "lenet-bn", "residual"]
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--hpsweep", type=Path, default=REPO / "build" / "app" / "hpsweep",
                    help="hpsweep executable (default: %(default)s)")
+    p.add_argument("--bench-kernels", type=Path,
+                   default=REPO / "build" / "bench" / "bench_kernels",
+                   help="Google Benchmark program with BM_ResidualStep (default: %(default)s)")
+    p.add_argument("--models", nargs="+", choices=MODEL_NAMES, default=MODEL_NAMES,
+                   help="what to compare (default: all)")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds (default: 3)")
     p.add_argument("--epochs", type=int, default=2, help="epochs per side per round (default: 2)")
+    p.add_argument("--train-subset", type=int, default=0,
+                   help="train on the first N images only (default: all 60000)")
     p.add_argument("--torch-blis-arch", choices=sorted(BLIS_ARCH_IDS),
                    help="force the BLIS kernels of PyTorch's BLAS (Debian's libblas.so.3 may be "
                         "BLIS); default: whatever the library picks")
     args = p.parse_args()
-    if args.rounds < 1 or args.epochs < 1:
-        p.error("--rounds and --epochs must be at least 1")
-    if not args.hpsweep.is_file():
-        p.error(f"{args.hpsweep} not found; build with `cmake -S {REPO} -B {REPO}/build && "
-                f"cmake --build {REPO}/build -j2` or pass --hpsweep")
+    if args.rounds < 1 or args.epochs < 1 or args.train_subset < 0:
+        p.error("--rounds and --epochs must be at least 1, --train-subset not negative")
+    needed = [args.hpsweep] if set(args.models) - {"residual"} else []
+    needed += [args.bench_kernels] if "residual" in args.models else []
+    for exe in needed:
+        if not exe.is_file():
+            p.error(f"{exe} not found; build with `cmake -S {REPO} -B {REPO}/build && "
+                    f"cmake --build {REPO}/build -j2` or pass its path")
     return args
 
 
@@ -77,6 +99,7 @@ try:
     import numpy as np
     import torch
     from torch import nn
+    from torch.nn import functional as F
 except ImportError as e:
     sys.exit(f"{e}: run this script with /usr/bin/python3 (Debian's python3-torch, python3-h5py)")
 
@@ -89,10 +112,17 @@ def hpsweep_env():
     return env
 
 
-def run_hpsweep(exe, epochs, workdir, round_no):
+def spec_text(model, epochs, subset=None, test_subset=0):
+    m = MODELS[model]
+    subset = args.train_subset if subset is None else subset
+    return SPEC.format(model=m.spec, lr=m.lr, epochs=epochs, subset=subset,
+                       test_subset=test_subset)
+
+
+def run_hpsweep(exe, model, epochs, workdir, round_no):
     spec = workdir / "bench.yaml"
-    spec.write_text(SPEC.format(epochs=epochs))
-    out = workdir / f"round{round_no}"
+    spec.write_text(spec_text(model, epochs))
+    out = workdir / f"{model}-round{round_no}"
     proc = subprocess.run([str(exe), "run", str(spec), "--out", str(out), "--workers", "1"],
                           env=hpsweep_env(), capture_output=True, text=True)
     if proc.returncode != 0:
@@ -108,18 +138,43 @@ def run_hpsweep(exe, epochs, workdir, round_no):
     return rates, test_error
 
 
-def hpsweep_blis_config(exe, workdir):
-    """The BLIS sub-configuration hpsweep runs with (its BLIS_ARCH_DEBUG log)."""
-    spec = workdir / "probe.yaml"
-    spec.write_text(SPEC.format(epochs=1).replace("{name: fashion-mnist}",
-                                                  "{name: fashion-mnist, train_subset: 256, "
-                                                  "test_subset: 256}"))
+def blis_config_of(command):
+    """The BLIS sub-configuration a command runs with (its BLIS_ARCH_DEBUG log)."""
     env = hpsweep_env()
     env["BLIS_ARCH_DEBUG"] = "1"
-    proc = subprocess.run([str(exe), "run", str(spec), "--out", str(workdir / "probe"),
-                           "--workers", "1"], env=env, capture_output=True, text=True)
+    proc = subprocess.run(command, env=env, capture_output=True, text=True)
     found = re.findall(r"selecting sub-configuration '(\w+)'", proc.stdout + proc.stderr)
     return found[-1] if found else "unknown"
+
+
+def hpsweep_blis_config(exe, model, workdir):
+    spec = workdir / "probe.yaml"
+    spec.write_text(spec_text(model, 1, subset=256, test_subset=256))
+    return blis_config_of([str(exe), "run", str(spec), "--out", str(workdir / "probe"),
+                           "--workers", "1", "--restart"])
+
+
+def residual_cases():
+    """BM_ResidualStep's cases (batch, in, out, size, stride), from its names."""
+    proc = subprocess.run([str(args.bench_kernels), "--benchmark_list_tests",
+                           "--benchmark_filter=BM_ResidualStep"], capture_output=True, text=True)
+    cases = []
+    for name in proc.stdout.split():
+        values = dict(re.findall(r"(\w+):(\d+)", name))
+        cases.append((name, *(int(values[k]) for k in ("B", "C", "O", "HW", "s"))))
+    if not cases:
+        sys.exit(f"{args.bench_kernels} lists no BM_ResidualStep:\n{proc.stderr}")
+    return cases
+
+
+def run_bench_residual():
+    """samples/s of each BM_ResidualStep case, by name."""
+    proc = subprocess.run([str(args.bench_kernels), "--benchmark_filter=BM_ResidualStep",
+                           "--benchmark_format=json", "--benchmark_min_time=1"],
+                          env=hpsweep_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"bench_kernels failed (exit {proc.returncode}):\n{proc.stderr}")
+    return {b["name"]: float(b["samples/s"]) for b in json.loads(proc.stdout)["benchmarks"]}
 
 
 # --- PyTorch -------------------------------------------------------------------------------
@@ -147,13 +202,61 @@ def make_mlp():
     return net
 
 
-def run_pytorch(train, test, epochs, seed):
+def xavier(net):
+    """d2l's init_cnn: Xavier-uniform weights of Linear and Conv2d layers; zero biases."""
+    for m in net:
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    return net
+
+
+def make_lenet():
+    return xavier(nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(), nn.AvgPool2d(2, stride=2), nn.Flatten(),
+        nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10)))
+
+
+def make_lenet_bn():
+    """hpsweep's lenet-bn (worker/models/lenet.cpp): the book's BatchNorm placement, with
+    LeNet's padded first conv, ReLU and max pooling."""
+    return xavier(nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.BatchNorm2d(6), nn.ReLU(),
+        nn.MaxPool2d(2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.BatchNorm2d(16), nn.ReLU(),
+        nn.MaxPool2d(2, stride=2), nn.Flatten(),
+        nn.Linear(400, 120), nn.BatchNorm1d(120), nn.ReLU(),
+        nn.Linear(120, 84), nn.BatchNorm1d(84), nn.ReLU(), nn.Linear(84, 10)))
+
+
+@dataclass
+class Network:
+    title: str
+    spec: str  # hpsweep's model: line
+    lr: float
+    make: Callable
+    target: float  # the ratio hpsweep/PyTorch aimed at
+
+
+MODELS = {
+    "mlp": Network("MLP 784-256-10 ReLU, SGD lr 0.1",
+                   "{type: mlp, width: 256, depth: 1, dropout: 0.0}", 0.1, make_mlp, 1.05),
+    "lenet": Network("LeNet (sigmoid, avg pool), Xavier, SGD lr 0.9",
+                     "{type: lenet, init: xavier}", 0.9, make_lenet, 2.5),
+    "lenet-bn": Network("LeNet-BN (ReLU, max pool), Xavier, SGD lr 0.1",
+                        "{type: lenet-bn, init: xavier}", 0.1, make_lenet_bn, 2.0),
+}
+RESIDUAL_TARGET = 1.0
+
+
+def run_pytorch(model, train, test, epochs, seed):
     torch.manual_seed(seed)
     x, y = train
     n = x.shape[0]
-    net = make_mlp()
+    net = MODELS[model].make()
     loss_fn = nn.CrossEntropyLoss()
-    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    opt = torch.optim.SGD(net.parameters(), lr=MODELS[model].lr)
     rates = []
     for _ in range(epochs):
         net.train()
@@ -170,6 +273,49 @@ def run_pytorch(train, test, epochs, seed):
     with torch.no_grad():
         test_error = (net(test[0]).argmax(1) != test[1]).float().mean().item()
     return rates, test_error
+
+
+class Residual(nn.Module):
+    """d2l 8.6's Residual block, with the input channels given instead of lazy layers."""
+
+    def __init__(self, in_channels, num_channels, use_1x1conv=False, strides=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, num_channels, kernel_size=3, padding=1,
+                               stride=strides)
+        self.conv2 = nn.Conv2d(num_channels, num_channels, kernel_size=3, padding=1)
+        self.conv3 = (nn.Conv2d(in_channels, num_channels, kernel_size=1, stride=strides)
+                      if use_1x1conv else None)
+        self.bn1 = nn.BatchNorm2d(num_channels)
+        self.bn2 = nn.BatchNorm2d(num_channels)
+
+    def forward(self, X):
+        Y = F.relu(self.bn1(self.conv1(X)))
+        Y = self.bn2(self.conv2(Y))
+        if self.conv3:
+            X = self.conv3(X)
+        Y += X
+        return F.relu(Y)
+
+
+def run_pytorch_residual(batch, in_channels, channels, size, stride, seconds=1.0):
+    """samples/s of forward + backward (input gradient included), as BM_ResidualStep."""
+    torch.manual_seed(1)
+    block = Residual(in_channels, channels, in_channels != channels or stride != 1, stride)
+    block.train()
+    x = torch.empty(batch, in_channels, size, size).uniform_(-1, 1).requires_grad_()
+    dy = torch.empty_like(block(x)).uniform_(-1, 1)
+
+    def step():
+        block.zero_grad(set_to_none=True)
+        x.grad = None
+        block(x).backward(dy)
+
+    step()  # warm-up, as Google Benchmark's first iterations
+    iterations, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        step()
+        iterations += 1
+    return batch * iterations / (time.perf_counter() - start)
 
 
 def torch_blas():
@@ -199,48 +345,85 @@ def torch_blas():
 
 # --- main ----------------------------------------------------------------------------------
 
+def compare_network(model, train, test, workdir):
+    m = MODELS[model]
+    n = args.train_subset or train[0].shape[0]
+    train = (train[0][:n], train[1][:n])
+    print(f"{m.title}, batch 256, Fashion-MNIST {n} train images; "
+          f"{args.rounds} rounds x {args.epochs} epochs per side")
+    print(f"{'round':>5}  {'side':<8} {'samples/s per epoch':<32} {'test err':>8}")
+    hp_all, pt_all = [], []
+    for r in range(1, args.rounds + 1):
+        hp, hp_err = run_hpsweep(args.hpsweep, model, args.epochs, workdir, r)
+        hp_all += hp
+        print(f"{r:>5}  {'hpsweep':<8} {' '.join(f'{v:9.0f}' for v in hp):<32} {hp_err:8.4f}",
+              flush=True)
+        pt, pt_err = run_pytorch(model, train, test, args.epochs, seed=r)
+        pt_all += pt
+        print(f"{r:>5}  {'pytorch':<8} {' '.join(f'{v:9.0f}' for v in pt):<32} {pt_err:8.4f}",
+              flush=True)
+    arch = hpsweep_blis_config(args.hpsweep, model, workdir)
+    return summary(model, f"over {len(hp_all)} epochs", hp_all, pt_all, m.target, arch)
+
+
+def compare_residual():
+    cases = residual_cases()
+    print(f"d2l Residual block, forward + backward; {args.rounds} rounds, about 1 s per case "
+          f"and side")
+    hp_all = {name: [] for name, *_ in cases}
+    pt_all = {name: [] for name, *_ in cases}
+    for r in range(1, args.rounds + 1):
+        hp = run_bench_residual()
+        for name, *shape in cases:
+            hp_all[name].append(hp[name])
+            pt_all[name].append(run_pytorch_residual(*shape))
+            print(f"{r:>5}  {name:<42} hpsweep {hp[name]:7.0f}  pytorch {pt_all[name][-1]:7.0f}"
+                  f" samples/s", flush=True)
+    arch = blis_config_of([str(args.bench_kernels), "--benchmark_filter=BM_ResidualStep",
+                           "--benchmark_min_time=0"])
+    return [summary(f"residual {name.split('/', 1)[1]}", f"over {args.rounds} rounds",
+                    hp_all[name], pt_all[name], RESIDUAL_TARGET, arch) for name, *_ in cases]
+
+
+def summary(label, over, hp_all, pt_all, target, arch):
+    hp_med, pt_med = statistics.median(hp_all), statistics.median(pt_all)
+    ratio = hp_med / pt_med
+    print(f"{label}: median samples/s {over}:  hpsweep {hp_med:.0f}   pytorch {pt_med:.0f}   "
+          f"ratio {ratio:.3f} (target >= {target:.2f}: {'met' if ratio >= target else 'NOT met'})"
+          f"\n")
+    return label, hp_med, pt_med, ratio, target, arch
+
+
 def main():
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     train = load_fashion_mnist("train")
     test = load_fashion_mnist("t10k")
 
-    hp_all, pt_all = [], []
+    results = []
     with tempfile.TemporaryDirectory(prefix="hpsweep-vs-torch-") as tmp:
-        workdir = Path(tmp)
-        print(f"MLP 784-256-10 ReLU, SGD lr 0.1, batch 256, Fashion-MNIST 60000 train images; "
-              f"{args.rounds} rounds x {args.epochs} epochs per side\n")
-        print(f"{'round':>5}  {'side':<8} {'samples/s per epoch':<32} {'test err':>8}")
-        for r in range(1, args.rounds + 1):
-            hp, hp_err = run_hpsweep(args.hpsweep, args.epochs, workdir, r)
-            hp_all += hp
-            print(f"{r:>5}  {'hpsweep':<8} {' '.join(f'{v:9.0f}' for v in hp):<32} {hp_err:8.4f}",
-                  flush=True)
-            pt, pt_err = run_pytorch(train, test, args.epochs, seed=r)
-            pt_all += pt
-            print(f"{r:>5}  {'pytorch':<8} {' '.join(f'{v:9.0f}' for v in pt):<32} {pt_err:8.4f}",
-                  flush=True)
-        hp_arch = hpsweep_blis_config(args.hpsweep, workdir)
+        for model in args.models:
+            if model == "residual":
+                results += compare_residual()
+            else:
+                results.append(compare_network(model, train, test, Path(tmp)))
 
     libs, pt_arch = torch_blas()
-    hp_med, pt_med = statistics.median(hp_all), statistics.median(pt_all)
-    ratio = hp_med / pt_med
-    print(f"\nmedian samples/s over {len(hp_all)} epochs:  hpsweep {hp_med:.0f}   "
-          f"pytorch {pt_med:.0f}")
-    print(f"ratio hpsweep/pytorch: {ratio:.3f}  (target >= {TARGET:.2f}: "
-          f"{'met' if ratio >= TARGET else 'NOT met'})")
+    print(f"{'':<36} {'hpsweep':>9} {'pytorch':>9} {'ratio':>7} {'target':>7}  hpsweep BLIS")
+    for label, hp_med, pt_med, ratio, target, arch in results:
+        print(f"{label:<36} {hp_med:9.0f} {pt_med:9.0f} {ratio:7.3f} {target:7.2f}  {arch}")
     print("\nthreads:")
     env = hpsweep_env()
-    print(f"  hpsweep  {args.hpsweep}: --workers 1, "
-          + ", ".join(f"{k}={env[k]}" for k in ("OMP_NUM_THREADS", "BLIS_NUM_THREADS"))
-          + f"; BLIS sub-configuration '{hp_arch}'")
+    print(f"  hpsweep  {args.hpsweep}, {args.bench_kernels.name}: --workers 1, "
+          + ", ".join(f"{k}={env[k]}" for k in ("OMP_NUM_THREADS", "BLIS_NUM_THREADS")))
     print(f"  pytorch  {torch.__version__}: torch.get_num_threads()={torch.get_num_threads()}, "
           f"get_num_interop_threads()={torch.get_num_interop_threads()}, "
           + ", ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "BLIS_NUM_THREADS"))
           + (f", BLIS_ARCH_TYPE={os.environ['BLIS_ARCH_TYPE']}"
              if "BLIS_ARCH_TYPE" in os.environ else ""))
     print(f"           BLAS: {', '.join(libs) or 'not found in /proc/self/maps'}"
-          + (f"; BLIS sub-configuration '{pt_arch}'" if pt_arch else ""))
+          + (f"; BLIS sub-configuration '{pt_arch}'" if pt_arch else "")
+          + f"; mkldnn {'on' if torch.backends.mkldnn.is_available() else 'off'}")
     return 0
 
 

@@ -21,8 +21,7 @@ void row_moments(const float* x, int64_t n, float& sum, float& sum_squares) {
 }
 
 // Sum of dy and of dy * xhat over one row.
-void row_gradient_sums(const float* dy, const float* xhat, int64_t n, float& sum,
-                       float& sum_xhat) {
+void row_gradient_sums(const float* dy, const float* xhat, int64_t n, float& sum, float& sum_xhat) {
   float s = 0, sh = 0;
 #pragma omp simd reduction(+ : s, sh)
   for (int64_t i = 0; i < n; ++i) {
@@ -33,6 +32,32 @@ void row_gradient_sums(const float* dy, const float* xhat, int64_t n, float& sum
   sum_xhat = sh;
 }
 
+// batch_norm1d's forward over one sample's channels: each value its own channel's
+// statistics, the same arithmetic as a row of batch_norm2d.
+void normalize(const float* __restrict x, const float* __restrict mean,
+               const float* __restrict inv_std, const float* __restrict gamma,
+               const float* __restrict beta, int64_t channels, float* __restrict xhat,
+               float* __restrict y) {
+  for (int64_t c = 0; c < channels; ++c) {
+    const float h = (x[c] - mean[c]) * inv_std[c];
+    xhat[c] = h;
+    y[c] = gamma[c] * h + beta[c];
+  }
+}
+
+// batch_norm1d's input gradient over one sample's channels (see batch_norm_backward).
+void channel_input_gradient(const float* __restrict dy, const float* __restrict xhat,
+                            const float* __restrict scale, const float* __restrict mean_dy,
+                            const float* __restrict mean_dy_xhat, bool batch_stats,
+                            int64_t channels, float* __restrict dx) {
+  if (!batch_stats) {
+    for (int64_t c = 0; c < channels; ++c) dx[c] = scale[c] * dy[c];
+    return;
+  }
+  for (int64_t c = 0; c < channels; ++c)
+    dx[c] = scale[c] * (dy[c] - mean_dy[c] - xhat[c] * mean_dy_xhat[c]);
+}
+
 }  // namespace
 
 void batch_statistics(const float* x, BatchNormShape shape, double eps, GroupSum* group,
@@ -40,13 +65,22 @@ void batch_statistics(const float* x, BatchNormShape shape, double eps, GroupSum
   const auto [batch, channels, inner] = shape;
   // sums: [sum x per channel, sum x^2 per channel, rows]
   std::vector<double> sums(2 * channels + 1, 0.0);
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t c = 0; c < channels; ++c) {
-      float s, s2;
-      row_moments(x + (b * channels + c) * inner, inner, s, s2);
-      sums[c] += s;
-      sums[channels + c] += s2;
-    }
+  if (inner == 1) {  // batch_norm1d: a row is one value, so run along the channels instead
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t c = 0; c < channels; ++c) {
+        const float v = x[b * channels + c], square = v * v;
+        sums[c] += v;
+        sums[channels + c] += square;
+      }
+  } else {
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t c = 0; c < channels; ++c) {
+        float s, s2;
+        row_moments(x + (b * channels + c) * inner, inner, s, s2);
+        sums[c] += s;
+        sums[channels + c] += s2;
+      }
+  }
   sums[2 * channels] = static_cast<double>(batch * inner);
   if (group) group->sum(sums.data(), static_cast<int>(sums.size()));
   stats.count = sums[2 * channels];
@@ -73,6 +107,13 @@ void batch_norm_forward(const float* x, const float* gamma, const float* beta,
                         const BatchNormStatistics& stats, BatchNormShape shape, float* xhat,
                         float* y) {
   const auto [batch, channels, inner] = shape;
+  if (inner == 1) {
+    std::vector<float> mean(stats.mean.begin(), stats.mean.end());
+    for (int64_t b = 0; b < batch; ++b)
+      normalize(x + b * channels, mean.data(), stats.inv_std.data(), gamma, beta, channels,
+                xhat + b * channels, y + b * channels);
+    return;
+  }
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t c = 0; c < channels; ++c) {
       const int64_t offset = (b * channels + c) * inner;
@@ -92,32 +133,54 @@ void batch_norm_backward(const float* dy, const float* xhat, const float* gamma,
   const auto [batch, channels, inner] = shape;
   // sums: [sum dy * xhat per channel, sum dy per channel]
   std::vector<double> sums(2 * channels, 0.0);
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t c = 0; c < channels; ++c) {
-      const int64_t offset = (b * channels + c) * inner;
-      float s, sh;
-      row_gradient_sums(dy + offset, xhat + offset, inner, s, sh);
-      sums[c] += sh;
-      sums[channels + c] += s;
-    }
+  if (inner == 1) {  // batch_norm1d, along the channels
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t c = 0; c < channels; ++c) {
+        const float g = dy[b * channels + c], product = g * xhat[b * channels + c];
+        sums[c] += product;
+        sums[channels + c] += g;
+      }
+  } else {
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t c = 0; c < channels; ++c) {
+        const int64_t offset = (b * channels + c) * inner;
+        float s, sh;
+        row_gradient_sums(dy + offset, xhat + offset, inner, s, sh);
+        sums[c] += sh;
+        sums[channels + c] += s;
+      }
+  }
   for (int64_t c = 0; c < channels; ++c) {
     dgamma[c] = static_cast<float>(sums[c]);
     dbeta[c] = static_cast<float>(sums[channels + c]);
   }
   if (!dx) return;
   if (batch_stats && group) group->sum(sums.data(), static_cast<int>(sums.size()));
+  // Per channel: dx = scale * (dy - mean_dy - xhat * mean_dy_xhat), or scale * dy with
+  // running statistics (which do not depend on this batch).
+  std::vector<float> scale(channels), mean_dy(channels), mean_dy_xhat(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    scale[c] = gamma[c] * stats.inv_std[c];
+    if (!batch_stats) continue;
+    mean_dy_xhat[c] = static_cast<float>(sums[c] / stats.count);
+    mean_dy[c] = static_cast<float>(sums[channels + c] / stats.count);
+  }
+  if (inner == 1) {
+    for (int64_t b = 0; b < batch; ++b)
+      channel_input_gradient(dy + b * channels, xhat + b * channels, scale.data(), mean_dy.data(),
+                             mean_dy_xhat.data(), batch_stats, channels, dx + b * channels);
+    return;
+  }
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t c = 0; c < channels; ++c) {
       const int64_t offset = (b * channels + c) * inner;
-      const float scale = gamma[c] * stats.inv_std[c];
+      const float k = scale[c], m = mean_dy[c], mh = mean_dy_xhat[c];
       if (!batch_stats) {
-        for (int64_t i = 0; i < inner; ++i) dx[offset + i] = scale * dy[offset + i];
+        for (int64_t i = 0; i < inner; ++i) dx[offset + i] = k * dy[offset + i];
         continue;
       }
-      const float mean_dy_xhat = static_cast<float>(sums[c] / stats.count);
-      const float mean_dy = static_cast<float>(sums[channels + c] / stats.count);
       for (int64_t i = 0; i < inner; ++i)
-        dx[offset + i] = scale * (dy[offset + i] - mean_dy - xhat[offset + i] * mean_dy_xhat);
+        dx[offset + i] = k * (dy[offset + i] - m - xhat[offset + i] * mh);
     }
 }
 
