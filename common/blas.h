@@ -17,16 +17,16 @@ void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k,
 // What the process's products mostly are, which decides BLIS's kernels on AVX-512 CPUs.
 enum class GemmSizes {
   large,  // MLPs, AlexNet to DenseNet: AVX-512 kernels
-  small,  // LeNet: a dimension of 6 or 16 channels, where the AVX2 kernels are 3-7x faster
+  small,  // LeNet: a dimension of 6 or 16 channels, where the AVX2 kernels' 6x16 tile fits
 };
 
 // Called once at start-up, before any gemm and before other threads start:
 //  - hpsweep owns the cores (one trial per worker thread or rank), so BLIS runs one thread;
 //  - on Intel CPUs with AVX-512, BLIS 0.9 often cannot tell how many FMA units the core has
 //    (always so in VMs) and falls back to its AVX2 'haswell' kernels, at half the speed on
-//    large products; for `large` we select its 'skx' kernels instead. But BLIS 0.9's skx
-//    kernels have no small-matrix path for float and pack every operand, which makes LeNet's
-//    products (6 or 16 output channels) several times slower than haswell's, hence `small`.
+//    large products; for `large` we select its 'skx' kernels instead. LeNet's products
+//    (6 or 16 output channels) waste most of skx's 32x12 tile, and LeNet-BN trains about 10%
+//    faster on haswell's 6x16 one, hence `small`.
 //    BLIS picks its kernels once per process, so a sweep mixing both kinds gets `large`. A
 //    BLIS_ARCH_TYPE set by the user (a number, as BLIS reads it: 0 = skx, 3 = haswell,
 //    6 = zen3) wins.
