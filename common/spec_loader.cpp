@@ -2,10 +2,12 @@
 // the 1-based line and column, and the dotted key; the first problem found stops the parse.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -18,7 +20,7 @@ namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, dataset, model, "
-    "training, checkpoint, parameters, resources";
+    "training, checkpoint, parameters, resources, early_terminate, pbt";
 
 class SpecParser {
  public:
@@ -198,7 +200,7 @@ class SpecParser {
     }
     if (!root.IsMap())
       fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
-    std::optional<YAML::Node> method_node, parameters_node;
+    std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node;
     for_each_entry(
         root, "", [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           if (key == "name")
@@ -216,11 +218,14 @@ class SpecParser {
               spec.method = SearchMethod::grid;
             else if (method == "random")
               spec.method = SearchMethod::random;
+            else if (method == "pbt")
+              spec.method = SearchMethod::pbt;
             else
-              fail(value, key, "must be grid or random, got '" + method + "'");
+              fail(value, key, "must be grid, random or pbt, got '" + method + "'");
           } else if (key == "metric") {
             parse_metric(value, spec.metric);
           } else if (key == "run_cap") {
+            run_cap_node.emplace(value);
             spec.run_cap = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
             if (spec.run_cap < 1)
               fail(value, key, "must be >= 1, got " + std::to_string(spec.run_cap));
@@ -231,6 +236,10 @@ class SpecParser {
             parameters_node.emplace(value);
           } else if (key == "resources") {
             parse_resources(value, spec.resources);
+          } else if (key == "early_terminate") {
+            early_node.emplace(value);
+          } else if (key == "pbt") {
+            pbt_node.emplace(value);
           } else {
             fail(key_node, key, std::string("unknown key (known: ") + kTopLevelKeys + ")");
           }
@@ -251,7 +260,159 @@ class SpecParser {
     }
     if (spec.method == SearchMethod::random && spec.run_cap == 0)
       fail(*method_node, "run_cap", "method random needs `run_cap` (how many trials to draw)");
+    // Blocks that depend on training.epochs and the method are read once those are known.
+    if (early_node) parse_early_terminate(*early_node, spec);
+    if (spec.method == SearchMethod::pbt) {
+      if (!pbt_node) fail(*method_node, "pbt", "method pbt needs a `pbt:` block");
+      if (run_cap_node) fail(*run_cap_node, "run_cap", "method pbt takes `pbt.population` instead");
+      if (early_node) fail(*early_node, "early_terminate", "does not combine with method pbt");
+      parse_pbt(*pbt_node, spec);
+      spec.run_cap = spec.pbt.population;
+    } else if (pbt_node) {
+      fail(*pbt_node, "pbt", "only with `method: pbt`");
+    }
+    if (early_node || spec.method == SearchMethod::pbt)
+      for (const ParameterSpec& p : spec.parameters)
+        if (p.path == "training.epochs")
+          fail(*parameters_node, "parameters.training.epochs",
+               "epochs are the scheduler's resource and cannot be swept with " +
+                   std::string(early_node ? "early_terminate" : "method pbt"));
     return spec;
+  }
+
+  int64_t integer_at_least(const YAML::Node& node, const std::string& key, int64_t least) {
+    const int64_t value = std::get<int64_t>(parse_value(node, key, ValueKind::integer));
+    if (value < least)
+      fail(node, key, "must be >= " + std::to_string(least) + ", got " + std::to_string(value));
+    return value;
+  }
+
+  double number_in(const YAML::Node& node, const std::string& key, double lo, bool lo_open,
+                   double hi) {
+    const double value = *value_number(parse_value(node, key, ValueKind::real));
+    if (value < lo || (lo_open && value == lo) || value > hi)
+      fail(node, key,
+           "must be in " + std::string(lo_open ? "(" : "[") + value_string(lo) + ", " +
+               value_string(hi) + "], got " + value_string(value));
+    return value;
+  }
+
+  // An epoch budget that defaults to, and may not exceed, training.epochs.
+  int64_t epoch_budget(const std::optional<YAML::Node>& node, const std::string& key, int64_t least,
+                       const SweepSpec& spec) {
+    const int64_t epochs = spec.base.training.epochs;
+    if (!node) return epochs;
+    const int64_t value = integer_at_least(*node, key, least);
+    if (value > epochs)
+      fail(
+          *node, key,
+          std::to_string(value) + " is more than training.epochs (" + std::to_string(epochs) + ")");
+    return value;
+  }
+
+  void parse_early_terminate(const YAML::Node& node, SweepSpec& spec) {
+    if (!node.IsMap() || !node["type"])
+      fail(node, "early_terminate", "needs `type: asha`, `type: hyperband` or `type: median`");
+    const std::string type = scalar(node["type"], "early_terminate.type");
+    const std::map<std::string, std::vector<std::string>> keys_of = {
+        {"asha", {"type", "grace_period", "reduction_factor", "max_epochs", "brackets"}},
+        {"hyperband", {"type", "min_iter", "max_iter", "eta"}},
+        {"median", {"type", "grace_period", "min_samples"}}};
+    if (!keys_of.count(type))
+      fail(node["type"], "early_terminate.type",
+           "must be asha, hyperband or median, got '" + type + "'");
+    const std::vector<std::string>& keys = keys_of.at(type);
+    EarlyTerminateSpec& et = spec.early_terminate;
+    std::map<std::string, YAML::Node> given;
+    for_each_entry(node, "early_terminate",
+                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+                     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+                       std::string known;
+                       for (const std::string& name : keys)
+                         known += (known.empty() ? "" : ", ") + name;
+                       fail(k, "early_terminate." + key,
+                            "unknown key for type " + type + " (known: " + known + ")");
+                     }
+                     given.emplace(key, v);
+                   });
+    auto optional_key = [&](const std::string& key) -> std::optional<YAML::Node> {
+      auto it = given.find(key);
+      return it == given.end() ? std::nullopt : std::optional<YAML::Node>(it->second);
+    };
+    auto read = [&](const std::string& key, int64_t least, int64_t& out) {
+      if (auto v = optional_key(key)) out = integer_at_least(*v, "early_terminate." + key, least);
+    };
+    if (type == "asha") {
+      et.kind = EarlyTerminateKind::asha;
+      read("grace_period", 1, et.grace_period);
+      read("reduction_factor", 2, et.reduction_factor);
+      read("brackets", 1, et.brackets);
+      et.max_epochs = epoch_budget(optional_key("max_epochs"), "early_terminate.max_epochs",
+                                   et.grace_period, spec);
+      if (et.grace_period > et.max_epochs)
+        fail(*optional_key("grace_period"), "early_terminate.grace_period",
+             "is more than max_epochs (" + std::to_string(et.max_epochs) + ")");
+      // Bracket s starts at grace_period * reduction_factor^s, which must not pass max_epochs.
+      int64_t rungs = 1;
+      for (int64_t r = et.grace_period * et.reduction_factor; r <= et.max_epochs;
+           r *= et.reduction_factor)
+        ++rungs;
+      if (et.brackets > rungs)
+        fail(*optional_key("brackets"), "early_terminate.brackets",
+             "at most " + std::to_string(rungs) + " for these rungs, got " +
+                 std::to_string(et.brackets));
+    } else if (type == "hyperband") {
+      et.kind = EarlyTerminateKind::hyperband;
+      read("min_iter", 1, et.min_iter);
+      read("eta", 2, et.eta);
+      et.max_iter =
+          epoch_budget(optional_key("max_iter"), "early_terminate.max_iter", et.min_iter, spec);
+      if (et.min_iter > et.max_iter)
+        fail(*optional_key("min_iter"), "early_terminate.min_iter",
+             "is more than max_iter (" + std::to_string(et.max_iter) + ")");
+    } else {
+      et.kind = EarlyTerminateKind::median;
+      read("grace_period", 1, et.grace_period);
+      read("min_samples", 1, et.min_samples);
+    }
+  }
+
+  void parse_pbt(const YAML::Node& node, SweepSpec& spec) {
+    PbtSpec& pbt = spec.pbt;
+    std::optional<YAML::Node> interval_node;
+    for_each_entry(
+        node, "pbt", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+          const std::string where = "pbt." + key;
+          if (key == "population") {
+            pbt.population = integer_at_least(v, where, 2);
+          } else if (key == "perturbation_interval") {
+            interval_node.emplace(v);
+            pbt.perturbation_interval = integer_at_least(v, where, 1);
+          } else if (key == "quantile_fraction") {
+            pbt.quantile_fraction = number_in(v, where, 0, true, 0.5);
+          } else if (key == "resample_probability") {
+            pbt.resample_probability = number_in(v, where, 0, false, 1);
+          } else if (key == "mutations") {
+            for_each_entry(
+                v, where, [&](const YAML::Node& mk, const YAML::Node& mv, const std::string& path) {
+                  if (path == "training.epochs")
+                    fail(mk, path, "epochs are the scheduler's resource and cannot be mutated");
+                  pbt.mutations.push_back(parse_parameter(mk, mv, path));
+                });
+          } else {
+            fail(k, where,
+                 "unknown key (known: population, perturbation_interval, quantile_fraction, "
+                 "resample_probability, mutations)");
+          }
+        });
+    if (pbt.population == 0) fail(node, "pbt.population", "missing: how many trials to train");
+    if (!interval_node)
+      fail(node, "pbt.perturbation_interval", "missing: epochs between exploit steps");
+    if (pbt.perturbation_interval >= spec.base.training.epochs)
+      fail(*interval_node, "pbt.perturbation_interval",
+           "must be less than training.epochs (" + std::to_string(spec.base.training.epochs) + ")");
+    if (pbt.mutations.empty())
+      fail(node, "pbt.mutations", "missing: the parameters to perturb, each with a distribution");
   }
 
   void parse_resources(const YAML::Node& node, ResourcesSpec& resources) {
