@@ -172,6 +172,26 @@ TEST(Hyperband, SuccessiveHalvingInEachBracket) {
     EXPECT_EQ(result.curves[first[r].second].size() >= 3, r < 3) << "rank " << r;
 }
 
+// Bracket s=2 of min_iter 1, max_iter 9 cut short at 5 trials, one of which fails: the rung
+// closes on the other 4 reports and keeps max(1, 4/3) = 1.
+TEST(Hyperband, ACutShortBracketWithAFailure) {
+  EarlyTerminateSpec spec;
+  spec.min_iter = 1;
+  spec.max_iter = 9;
+  spec.eta = 3;
+  HyperbandScheduler hyperband(context_of(5, 9), spec);
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(hyperband.next_trial()->kind, DecisionKind::start);
+  hyperband.trial_ended(0);
+  EXPECT_EQ(hyperband.report(1, 1, .5).kind, VerdictKind::pause);
+  EXPECT_EQ(hyperband.report(2, 1, .3).kind, VerdictKind::pause);
+  EXPECT_EQ(hyperband.report(3, 1, .6).kind, VerdictKind::pause);
+  EXPECT_EQ(hyperband.report(4, 1, .7).kind, VerdictKind::stop);
+  const TrialRun promoted = *hyperband.next_trial();
+  EXPECT_EQ(promoted.trial, 2);
+  EXPECT_EQ(promoted.from_epoch, 1);
+  EXPECT_FALSE(hyperband.next_trial());
+}
+
 // The median rule with grace_period 2, min_samples 2, max_epochs 5. Reports, in order:
 //   0@1 .5, 1@1 .7, 2@1 .9: before the grace period.
 //   0@2 .4: no other trial at epoch 2 -> on (running average .45).

@@ -48,8 +48,9 @@ std::optional<TrialRun> HyperbandScheduler::choose_next() {
   ++bracket.started;
   bracket_of_.push_back(brackets_.size() - 1);
   const int64_t trial = next_new_++;
-  // Out of trials: the bracket's first rung holds only those started.
-  if (next_new_ == trial_count()) bracket.waiting_for = bracket.started;
+  // Out of trials: the bracket's first rung waits only for those started.
+  if (next_new_ == trial_count())
+    bracket.waiting_for -= bracket.shape->rungs[0].trials - bracket.started;
   return run(trial, DecisionKind::start, 0);
 }
 

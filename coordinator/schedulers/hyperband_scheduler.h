@@ -41,7 +41,7 @@ class HyperbandScheduler : public Scheduler {
     const HyperbandBracket* shape;
     int64_t started = 0;
     size_t rung = 0;
-    int64_t waiting_for = 0;  // trials of the current rung, started or to start
+    int64_t waiting_for = 0;  // reports that close the current rung (failed trials excluded)
     std::vector<std::pair<double, int64_t>> results;
     std::deque<int64_t> promoted;  // waiting for a worker
   };

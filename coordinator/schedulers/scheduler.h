@@ -82,7 +82,7 @@ class Scheduler {
   std::optional<TrialRun> next_trial();
   // A trial finished `epoch` (1-based) with metric `value` (NaN counts as the worst).
   Verdict report(int64_t trial, int64_t epoch, double value);
-  // A trial ended on its own before a verdict ended it (diverged, failed, or its own
+  // A running trial ended on its own before a verdict ended it (diverged, failed, or its own
   // training.epochs came first): never wait for it.
   void trial_ended(int64_t trial);
 
