@@ -14,11 +14,14 @@ namespace hpsweep {
 enum class SearchMethod { grid, random, pbt };
 
 enum class Distribution {
-  values,       // `values: [...]` alone: every value (grid) or one drawn uniformly (random)
-  categorical,  // `distribution: categorical` with `values`
-  uniform,      // real in [min, max]
-  log_uniform,  // real in [min, max], uniform in log space; bounds are actual values
-  int_uniform,  // integer in [min, max]
+  values,         // `values: [...]` alone: every value (grid) or one drawn uniformly (random)
+  categorical,    // `distribution: categorical` with `values`
+  uniform,        // real in [min, max]
+  log_uniform,    // real in [min, max], uniform in log space; bounds are actual values
+  int_uniform,    // integer in [min, max]
+  q_uniform,      // uniform in [min, max], rounded to a multiple of q
+  q_log_uniform,  // log_uniform in [min, max], rounded to a multiple of q
+  normal,         // mu + sigma * N(0, 1), redrawn until valid for the field
 };
 
 struct ParameterSpec {
@@ -26,6 +29,8 @@ struct ParameterSpec {
   Distribution distribution = Distribution::values;
   std::vector<ConfigValue> values;
   double min = 0, max = 0;
+  double q = 1;              // q_uniform, q_log_uniform
+  double mu = 0, sigma = 0;  // normal
 };
 
 // `early_terminate`: stops (or pauses) trials whose curves fall behind, with epochs as the

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -115,20 +116,28 @@ class SpecParser {
     ParameterSpec param;
     param.path = path;
     // yaml-cpp nodes assign by value, so optional<> holds "the key was given".
-    std::optional<YAML::Node> values_node, min_node, max_node, distribution_node;
-    for_each_entry(
-        node, path, [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
-          if (key == "values")
-            values_node.emplace(v);
-          else if (key == "min")
-            min_node.emplace(v);
-          else if (key == "max")
-            max_node.emplace(v);
-          else if (key == "distribution")
-            distribution_node.emplace(v);
-          else
-            fail(k, path + "." + key, "unknown key (known: values, distribution, min, max)");
-        });
+    std::optional<YAML::Node> values_node, min_node, max_node, distribution_node, q_node, mu_node,
+        sigma_node;
+    for_each_entry(node, path,
+                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+                     if (key == "values")
+                       values_node.emplace(v);
+                     else if (key == "min")
+                       min_node.emplace(v);
+                     else if (key == "max")
+                       max_node.emplace(v);
+                     else if (key == "distribution")
+                       distribution_node.emplace(v);
+                     else if (key == "q")
+                       q_node.emplace(v);
+                     else if (key == "mu")
+                       mu_node.emplace(v);
+                     else if (key == "sigma")
+                       sigma_node.emplace(v);
+                     else
+                       fail(k, path + "." + key,
+                            "unknown key (known: values, distribution, min, max, q, mu, sigma)");
+                   });
     if (distribution_node) {
       const std::string name = scalar(*distribution_node, path + ".distribution");
       if (name == "uniform")
@@ -139,9 +148,42 @@ class SpecParser {
         param.distribution = Distribution::int_uniform;
       else if (name == "categorical")
         param.distribution = Distribution::categorical;
+      else if (name == "q_uniform")
+        param.distribution = Distribution::q_uniform;
+      else if (name == "q_log_uniform")
+        param.distribution = Distribution::q_log_uniform;
+      else if (name == "normal")
+        param.distribution = Distribution::normal;
       else
         fail(*distribution_node, path + ".distribution",
-             "must be one of uniform, log_uniform, int_uniform, categorical, got '" + name + "'");
+             "must be one of uniform, log_uniform, int_uniform, q_uniform, q_log_uniform, "
+             "normal, categorical, got '" +
+                 name + "'");
+    }
+    const bool quantized = param.distribution == Distribution::q_uniform ||
+                           param.distribution == Distribution::q_log_uniform;
+    if (q_node && !quantized)
+      fail(*q_node, path + ".q", "`q` goes with distribution q_uniform or q_log_uniform");
+    if ((mu_node || sigma_node) && param.distribution != Distribution::normal)
+      fail(mu_node ? *mu_node : *sigma_node, path, "`mu` and `sigma` go with distribution normal");
+    if (param.distribution == Distribution::normal) {
+      if (field->kind != ValueKind::real)
+        fail(*distribution_node, path + ".distribution",
+             "normal needs a real parameter; this one is a " + kind_name(field->kind));
+      if (values_node || min_node || max_node)
+        fail(values_node ? *values_node
+             : min_node  ? *min_node
+                         : *max_node,
+             path, "normal takes `mu` and `sigma`, not `values`, `min` or `max`");
+      if (!mu_node || !sigma_node) fail(node, path, "normal needs both `mu` and `sigma`");
+      // Draws are redrawn until valid for the field, which mu must be.
+      const ConfigValue mu = parse_value(*mu_node, path + ".mu", ValueKind::real);
+      if (auto problem = check_value(*field, mu)) fail(*mu_node, path + ".mu", *problem);
+      param.mu = *value_number(mu);
+      param.sigma = *value_number(parse_value(*sigma_node, path + ".sigma", ValueKind::real));
+      if (param.sigma <= 0)
+        fail(*sigma_node, path + ".sigma", "must be > 0, got " + value_string(param.sigma));
+      return param;
     }
     const bool needs_values = param.distribution == Distribution::values ||
                               param.distribution == Distribution::categorical;
@@ -161,14 +203,16 @@ class SpecParser {
                distribution_name(param.distribution));
     if (!min_node || !max_node)
       fail(node, path, distribution_name(param.distribution) + " needs both `min` and `max`");
-    const bool integer = param.distribution == Distribution::int_uniform;
-    if (integer && field->kind != ValueKind::integer)
+    // q_ distributions take the field's type: a multiple of q, rounded for integers.
+    const bool integer = param.distribution == Distribution::int_uniform ||
+                         (quantized && field->kind == ValueKind::integer);
+    if (param.distribution == Distribution::int_uniform && field->kind != ValueKind::integer)
       fail(*distribution_node, path + ".distribution",
            "int_uniform needs an integer parameter; this one is a " + kind_name(field->kind));
     if (!integer && field->kind != ValueKind::real)
       fail(*distribution_node, path + ".distribution",
-           distribution_name(param.distribution) + " needs a real parameter; this one is a " +
-               kind_name(field->kind));
+           distribution_name(param.distribution) + " needs a " + (quantized ? "numeric" : "real") +
+               " parameter; this one is a " + kind_name(field->kind));
     // Bounds are sampled inclusively, so each must itself be a valid value.
     const ValueKind bound_kind = integer ? ValueKind::integer : ValueKind::real;
     const ConfigValue min_value = parse_value(*min_node, path + ".min", bound_kind);
@@ -181,8 +225,20 @@ class SpecParser {
       fail(*min_node, path + ".min",
            "min (" + value_string(min_value) + ") is greater than max (" + value_string(max_value) +
                ")");
-    if (param.distribution == Distribution::log_uniform && param.min <= 0)
-      fail(*min_node, path + ".min", "log_uniform needs min > 0, got " + value_string(min_value));
+    if ((param.distribution == Distribution::log_uniform ||
+         param.distribution == Distribution::q_log_uniform) &&
+        param.min <= 0)
+      fail(
+          *min_node, path + ".min",
+          distribution_name(param.distribution) + " needs min > 0, got " + value_string(min_value));
+    if (quantized && q_node) {
+      param.q = *value_number(
+          parse_value(*q_node, path + ".q", integer ? ValueKind::integer : ValueKind::real));
+      if (param.q <= 0) fail(*q_node, path + ".q", "must be > 0, got " + value_string(param.q));
+    }
+    if (quantized && std::ceil(param.min / param.q - 1e-9) > std::floor(param.max / param.q + 1e-9))
+      fail(q_node ? *q_node : node, path + ".q",
+           "no multiple of " + value_string(param.q) + " lies in [min, max]");
     return param;
   }
 
@@ -493,6 +549,12 @@ std::string distribution_name(Distribution distribution) {
       return "log_uniform";
     case Distribution::int_uniform:
       return "int_uniform";
+    case Distribution::q_uniform:
+      return "q_uniform";
+    case Distribution::q_log_uniform:
+      return "q_log_uniform";
+    case Distribution::normal:
+      return "normal";
   }
   return "?";
 }

@@ -1,9 +1,8 @@
 #include "coordinator/search_space.h"
 
-#include <cmath>
-
 #include "common/model_defaults.h"
 #include "common/rng.h"
+#include "coordinator/distributions.h"
 
 namespace hpsweep {
 namespace {
@@ -59,22 +58,6 @@ std::vector<Trial> random_draws(const SweepSpec& spec) {
 }
 
 }  // namespace
-
-ConfigValue draw_value(const ParameterSpec& p, Rng& rng) {
-  switch (p.distribution) {
-    case Distribution::values:
-    case Distribution::categorical:
-      return p.values[rng.below(p.values.size())];
-    case Distribution::uniform:
-      return rng.uniform(p.min, p.max);
-    case Distribution::log_uniform:
-      return std::exp(rng.uniform(std::log(p.min), std::log(p.max)));
-    case Distribution::int_uniform:
-      return static_cast<int64_t>(p.min) +
-             static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.max - p.min) + 1));
-  }
-  return int64_t{0};
-}
 
 uint64_t trial_seed(uint64_t sweep_seed, int64_t trial_index) {
   return counter_hash({sweep_seed, kTrialSeedStream, static_cast<uint64_t>(trial_index)});

@@ -5,16 +5,12 @@
 
 #include <vector>
 
-#include "common/rng.h"
 #include "common/spec.h"
 #include "common/trial.h"
 
 namespace hpsweep {
 
 std::vector<Trial> expand_trials(const SweepSpec& spec);
-
-// One value drawn from a parameter's distribution (`values` uniformly).
-ConfigValue draw_value(const ParameterSpec& parameter, Rng& rng);
 
 uint64_t trial_seed(uint64_t sweep_seed, int64_t trial_index);
 

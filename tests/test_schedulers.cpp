@@ -369,6 +369,28 @@ TEST(PbtExplore, ClampsRoundsAndStepsThroughLists) {
   EXPECT_EQ(wds_from_zero, (std::set<double>{0.0, 1e-4}));  // below the first entry: stays
 }
 
+TEST(PbtExplore, QuantizedAndNormalSteps) {
+  PbtSpec spec;
+  spec.resample_probability = 0;
+  ParameterSpec width{"model.width", Distribution::q_log_uniform, {}, 32, 512};
+  width.q = 32;
+  ParameterSpec dropout{"model.dropout", Distribution::normal, {}, 0, 0};
+  dropout.mu = 0.5;
+  dropout.sigma = 0.2;
+  spec.mutations = {width, dropout};
+  Rng rng(8);
+  std::set<int64_t> widths;
+  std::set<double> dropouts;
+  for (int i = 0; i < 200; ++i) {
+    const std::vector<SweptValue> v =
+        explore({{"model.width", int64_t{160}}, {"model.dropout", 0.9}}, spec, rng);
+    widths.insert(std::get<int64_t>(v[0].value));
+    dropouts.insert(std::get<double>(v[1].value));
+  }
+  EXPECT_EQ(widths, (std::set<int64_t>{128, 192}));         // 160 * 0.8, 160 * 1.2 = 192
+  EXPECT_EQ(dropouts, (std::set<double>{0.9 * 0.8, 0.9}));  // 1.08 is no dropout: not taken
+}
+
 TEST(Pbt, AFailedTrialReleasesTheBarrier) {
   PbtSpec spec = lr_mutation(0);
   spec.population = 3;

@@ -84,6 +84,55 @@ parameters:
             (std::vector<ConfigValue>{std::string("relu"), std::string("tanh")}));
 }
 
+TEST(Spec, ParsesQuantizedAndNormalDistributions) {
+  const SweepSpec spec = parse_spec(R"(method: random
+run_cap: 5
+parameters:
+  model.width: {distribution: q_log_uniform, min: 32, max: 512, q: 32}
+  model.dropout: {distribution: q_uniform, min: 0, max: 0.5}
+  training.lr: {distribution: normal, mu: 0.1, sigma: 0.02}
+)",
+                                    "r.yaml");
+  EXPECT_EQ(spec.parameters[0].distribution, Distribution::q_log_uniform);
+  EXPECT_EQ(spec.parameters[0].q, 32);
+  EXPECT_EQ(spec.parameters[1].distribution, Distribution::q_uniform);
+  EXPECT_EQ(spec.parameters[1].q, 1);  // W&B's default
+  EXPECT_EQ(spec.parameters[2].distribution, Distribution::normal);
+  EXPECT_DOUBLE_EQ(spec.parameters[2].mu, 0.1);
+  EXPECT_DOUBLE_EQ(spec.parameters[2].sigma, 0.02);
+}
+
+TEST(SpecErrors, QuantizedAndNormalDistributions) {
+  auto param = [](const std::string& text) {
+    return error_of("method: random\nrun_cap: 2\nparameters:\n  " + text + "\n");
+  };
+  EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1}"),
+            "s.yaml:4:16: training.lr: normal needs both `mu` and `sigma`");
+  EXPECT_EQ(param("training.lr: {distribution: normal, mu: -1, sigma: 1}"),
+            "s.yaml:4:43: training.lr.mu: must be > 0, got -1");
+  EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 0}"),
+            "s.yaml:4:55: training.lr.sigma: must be > 0, got 0");
+  EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 1, min: 0}"),
+            "s.yaml:4:63: training.lr: normal takes `mu` and `sigma`, not `values`, `min` or "
+            "`max`");
+  EXPECT_EQ(param("model.depth: {distribution: normal, mu: 2, sigma: 1}"),
+            "s.yaml:4:31: model.depth.distribution: normal needs a real parameter; this one is a "
+            "integer");
+  EXPECT_EQ(param("training.lr: {distribution: uniform, min: 0.1, max: 1, q: 0.1}"),
+            "s.yaml:4:61: training.lr.q: `q` goes with distribution q_uniform or q_log_uniform");
+  EXPECT_EQ(param("training.lr: {distribution: uniform, min: 0.1, max: 1, mu: 0.1}"),
+            "s.yaml:4:62: training.lr: `mu` and `sigma` go with distribution normal");
+  EXPECT_EQ(param("model.width: {distribution: q_uniform, min: 32, max: 64, q: 0.5}"),
+            "s.yaml:4:63: model.width.q: expected an integer, got '0.5'");
+  EXPECT_EQ(param("training.lr: {distribution: q_uniform, min: 0.1, max: 0.2, q: 0.5}"),
+            "s.yaml:4:65: training.lr.q: no multiple of 0.5 lies in [min, max]");
+  EXPECT_EQ(param("training.lr: {distribution: q_log_uniform, min: 0, max: 1, q: 0.1}"),
+            "s.yaml:4:51: training.lr.min: must be > 0, got 0");
+  EXPECT_EQ(param("model.activation: {distribution: q_uniform, min: 0, max: 1}"),
+            "s.yaml:4:36: model.activation.distribution: q_uniform needs a numeric parameter; "
+            "this one is a text");
+}
+
 TEST(Spec, ParsesImageOptions) {
   const SweepSpec spec = parse_spec(R"(method: grid
 dataset: {input_size: 96, flip: true, crop_padding: 4}
@@ -181,10 +230,9 @@ TEST(SpecErrors, DistributionProblems) {
             "s.yaml:4:31: model.depth.distribution: uniform needs a real parameter; this one is a "
             "integer");
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
-                     "normal, min: 1, max: 3}\n"),
+                     "beta, min: 1, max: 3}\n"),
             "s.yaml:4:31: training.lr.distribution: must be one of uniform, log_uniform, "
-            "int_uniform, categorical, "
-            "got 'normal'");
+            "int_uniform, q_uniform, q_log_uniform, normal, categorical, got 'beta'");
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
                      "uniform, min: 0.1}\n"),
             "s.yaml:4:16: training.lr: uniform needs both `min` and `max`");

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "coordinator/search_space.h"
+#include "coordinator/distributions.h"
 
 namespace hpsweep {
 namespace {
@@ -16,9 +16,19 @@ ConfigValue perturb(const ConfigValue& value, const ParameterSpec& m, bool up, R
                                           static_cast<int64_t>(m.values.size()) - 1);
     return m.values[i];
   }
-  const double x = std::clamp(*value_number(value) * (up ? 1.2 : 0.8), m.min, m.max);
-  if (m.distribution == Distribution::int_uniform) return static_cast<int64_t>(std::lround(x));
-  return x;
+  const double x = *value_number(value) * (up ? 1.2 : 0.8);
+  switch (m.distribution) {
+    case Distribution::q_uniform:
+    case Distribution::q_log_uniform:
+      return quantize(m, x);
+    case Distribution::normal:
+      // No bounds but the field's: a step out of them is not taken.
+      return check_value(*find_config_field(m.path), x) ? value : ConfigValue(x);
+    case Distribution::int_uniform:
+      return static_cast<int64_t>(std::lround(std::clamp(x, m.min, m.max)));
+    default:
+      return std::clamp(x, m.min, m.max);
+  }
 }
 
 }  // namespace
