@@ -20,7 +20,7 @@ Verdict MedianScheduler::judge(int64_t trial, int64_t epoch, double score) {
   Progress& p = progress_[trial];
   p.sum += score;
   p.best = epoch == 1 ? score : std::min(p.best, score);
-  RankedResults& others = averages_[epoch];
+  RunningMedian& others = averages_[epoch];
   Verdict verdict;
   // The last epoch is not judged: stopping there would save nothing.
   if (epoch >= grace_period_ && epoch < context_.max_epochs && others.size() >= min_samples_ &&
@@ -30,7 +30,7 @@ Verdict MedianScheduler::judge(int64_t trial, int64_t epoch, double score) {
                    " is worse than the median " + metric_text(value_of(others.median())) + " of " +
                    std::to_string(others.size()) + " other trials' running averages"};
   }
-  others.insert(p.sum / static_cast<double>(epoch), trial);
+  others.insert(p.sum / static_cast<double>(epoch));
   return verdict;
 }
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "common/spec.h"
-#include "coordinator/schedulers/ranked_results.h"
+#include "coordinator/schedulers/running_median.h"
 #include "coordinator/schedulers/scheduler.h"
 
 namespace hpsweep {
@@ -27,7 +27,7 @@ class MedianScheduler : public Scheduler {
   };
   int64_t grace_period_, min_samples_;
   std::vector<Progress> progress_;       // per trial
-  std::vector<RankedResults> averages_;  // per epoch: each trial's running average there
+  std::vector<RunningMedian> averages_;  // per epoch: the trials' running averages there
   int64_t next_new_ = 0;
 };
 

@@ -22,11 +22,6 @@ class RankedResults {
   }
   // The entry of rank k (0 is the best).
   Entry at(int64_t k) const { return *tree_.find_by_order(static_cast<size_t>(k)); }
-  // The median score: the middle entry, or the mean of the middle two.
-  double median() const {
-    const int64_t n = size();
-    return n % 2 ? at(n / 2).first : (at(n / 2 - 1).first + at(n / 2).first) / 2;
-  }
 
  private:
   __gnu_pbds::tree<Entry, __gnu_pbds::null_type, std::less<Entry>, __gnu_pbds::rb_tree_tag,
