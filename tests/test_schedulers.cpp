@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/error.h"
 #include "common/spec.h"
 #include "coordinator/schedulers/asha_scheduler.h"
 #include "coordinator/schedulers/fifo_scheduler.h"
@@ -314,7 +315,10 @@ TEST(Pbt, BottomQuantileDrawsItsSourceFromTheTop) {
     context.seed = seed;
     PbtScheduler pbt(context, spec);
     for (int i = 0; i < 8; ++i) pbt.next_trial();
-    for (int64_t t = 0; t < 8; ++t) pbt.report(t, 2, 0.1 * static_cast<double>((t * 5) % 8));
+    for (int64_t t = 0; t < 8; ++t) {
+      pbt.report(t, 1, 0.9);
+      pbt.report(t, 2, 0.1 * static_cast<double>((t * 5) % 8));
+    }
     // Errors by trial: 0 .5 .2 .7 .4 .1 .6 .3 -> best 0, 5; worst 3, 6.
     while (std::optional<TrialRun> run = pbt.next_trial())
       if (run->kind == DecisionKind::exploit) pairs.insert({run->trial, run->source_trial});
@@ -396,6 +400,7 @@ TEST(Pbt, AFailedTrialReleasesTheBarrier) {
   spec.population = 3;
   PbtScheduler pbt(context_of(3, 6), spec);
   for (int i = 0; i < 3; ++i) pbt.next_trial();
+  for (int64_t t = 0; t < 3; ++t) pbt.report(t, 1, .9);
   EXPECT_EQ(pbt.report(0, 2, .3).kind, VerdictKind::pause);
   EXPECT_EQ(pbt.report(1, 2, .4).kind, VerdictKind::pause);
   EXPECT_FALSE(pbt.next_trial());
@@ -530,6 +535,21 @@ TEST(Asha, SimulatedSweepBeatsTheFullGrid) {
   EXPECT_LE(fast.best_error, full.best_error + 0.02);
   std::cout << "full grid: " << full.epochs_trained << " epochs, best " << full.best_error
             << "; ASHA: " << fast.epochs_trained << " epochs, best " << fast.best_error << "\n";
+}
+
+// Misuse by the coordinator is loud: a report out of order, twice, or for a trial that is
+// not running.
+TEST(SchedulerContract, ReportsMustFollowTheRun) {
+  FifoScheduler fifo(context_of(2, 3));
+  EXPECT_THROW(fifo.report(0, 1, .5), Error);  // not started
+  ASSERT_EQ(fifo.next_trial()->trial, 0);
+  EXPECT_THROW(fifo.report(0, 2, .5), Error);  // skips epoch 1
+  EXPECT_EQ(fifo.report(0, 1, .5).kind, VerdictKind::proceed);
+  EXPECT_THROW(fifo.report(0, 1, .5), Error);  // twice
+  EXPECT_THROW(fifo.report(5, 1, .5), Error);  // no such trial
+  EXPECT_THROW(fifo.trial_ended(1), Error);
+  fifo.trial_ended(0);
+  EXPECT_THROW(fifo.report(0, 2, .5), Error);  // ended
 }
 
 TEST(MakeScheduler, FollowsTheSpec) {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "common/error.h"
+
 namespace hpsweep {
 
 std::string decision_kind_name(DecisionKind kind) {
@@ -39,12 +41,14 @@ std::string metric_text(double value) {
   return text;
 }
 
-Scheduler::Scheduler(SchedulerContext context) : context_(std::move(context)) {}
+Scheduler::Scheduler(SchedulerContext context)
+    : context_(std::move(context)), next_epoch_(context_.configs.size(), 0) {}
 
 std::optional<TrialRun> Scheduler::next_trial() {
   std::optional<TrialRun> next = choose_next();
   if (next) {
     ++running_;
+    next_epoch_[next->trial] = next->from_epoch + 1;
     const bool changes_values =
         next->kind == DecisionKind::start || next->kind == DecisionKind::exploit;
     record(next->trial, next->kind, next->from_epoch, {},
@@ -58,10 +62,20 @@ std::optional<TrialRun> Scheduler::next_trial() {
 }
 
 Verdict Scheduler::report(int64_t trial, int64_t epoch, double value) {
+  if (trial < 0 || trial >= trial_count() || epoch != next_epoch_[trial] || epoch == 0)
+    throw Error("scheduler: trial " + std::to_string(trial) + " reported epoch " +
+                std::to_string(epoch) +
+                (trial >= 0 && trial < trial_count() && next_epoch_[trial]
+                     ? ", expected " + std::to_string(next_epoch_[trial])
+                     : ", but it is not running"));
   Verdict verdict = judge(trial, epoch, score(value));
   if (verdict.kind == VerdictKind::proceed && epoch >= context_.max_epochs)
     verdict.kind = VerdictKind::complete;
-  if (verdict.kind == VerdictKind::proceed) return verdict;
+  if (verdict.kind == VerdictKind::proceed) {
+    ++next_epoch_[trial];
+    return verdict;
+  }
+  next_epoch_[trial] = 0;
   --running_;
   const DecisionKind kind = verdict.kind == VerdictKind::pause  ? DecisionKind::pause
                             : verdict.kind == VerdictKind::stop ? DecisionKind::stop
@@ -71,6 +85,9 @@ Verdict Scheduler::report(int64_t trial, int64_t epoch, double value) {
 }
 
 void Scheduler::trial_ended(int64_t trial) {
+  if (trial < 0 || trial >= trial_count() || next_epoch_[trial] == 0)
+    throw Error("scheduler: trial " + std::to_string(trial) + " ended, but it is not running");
+  next_epoch_[trial] = 0;
   --running_;
   forget(trial);
 }

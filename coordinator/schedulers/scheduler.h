@@ -80,7 +80,8 @@ class Scheduler {
   // reports. nullopt with running() == 0 means the sweep is over; at that point trials still
   // paused are stopped (recorded as decisions).
   std::optional<TrialRun> next_trial();
-  // A trial finished `epoch` (1-based) with metric `value` (NaN counts as the worst).
+  // A running trial finished `epoch` (1-based) with metric `value` (NaN counts as the worst).
+  // Epochs come in order from the run's from_epoch + 1; anything else throws Error.
   Verdict report(int64_t trial, int64_t epoch, double value);
   // A running trial ended on its own before a verdict ended it (diverged, failed, or its own
   // training.epochs came first): never wait for it.
@@ -108,6 +109,7 @@ class Scheduler {
 
  private:
   std::vector<Decision> decisions_;
+  std::vector<int64_t> next_epoch_;  // per trial: the epoch it reports next; 0: not running
   int64_t running_ = 0;
   bool finished_ = false;
 };
