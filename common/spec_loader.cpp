@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +101,12 @@ class SpecParser {
         });
   }
 
+  static std::string percent_text(double fraction) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2g%%", 100 * fraction);
+    return text;
+  }
+
   static ConfigValue real_value(const ConfigValue& v) {
     if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
     return v;
@@ -183,6 +190,16 @@ class SpecParser {
       param.sigma = *value_number(parse_value(*sigma_node, path + ".sigma", ValueKind::real));
       if (param.sigma <= 0)
         fail(*sigma_node, path + ".sigma", "must be > 0, got " + value_string(param.sigma));
+      // The draw loop must end soon: enough of the mass has to be valid.
+      auto below = [&](std::optional<double> bound, double none) {
+        const double z = ((bound ? *bound : none) - param.mu) / param.sigma;
+        return 0.5 * std::erfc(-z / std::sqrt(2.0));
+      };
+      const double valid = below(field->range.max, HUGE_VAL) - below(field->range.min, -HUGE_VAL);
+      if (valid < 0.01)
+        fail(*sigma_node, path + ".sigma",
+             "too wide: only " + percent_text(valid) +
+                 " of the draws would be valid values; make it smaller");
       return param;
     }
     const bool needs_values = param.distribution == Distribution::values ||

@@ -112,6 +112,9 @@ TEST(SpecErrors, QuantizedAndNormalDistributions) {
             "s.yaml:4:43: training.lr.mu: must be > 0, got -1");
   EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 0}"),
             "s.yaml:4:55: training.lr.sigma: must be > 0, got 0");
+  EXPECT_EQ(param("model.dropout: {distribution: normal, mu: 0.5, sigma: 1000}"),
+            "s.yaml:4:57: model.dropout.sigma: too wide: only 0.04% of the draws would be valid "
+            "values; make it smaller");
   EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 1, min: 0}"),
             "s.yaml:4:63: training.lr: normal takes `mu` and `sigma`, not `values`, `min` or "
             "`max`");
