@@ -427,7 +427,7 @@ class SpecParser {
              "is more than max_epochs (" + std::to_string(et.max_epochs) + ")");
       // Bracket s starts at grace_period * reduction_factor^s, which must not pass max_epochs.
       int64_t rungs = 1;
-      for (int64_t r = et.grace_period * et.reduction_factor; r <= et.max_epochs;
+      for (int64_t r = et.grace_period; r <= et.max_epochs / et.reduction_factor;
            r *= et.reduction_factor)
         ++rungs;
       if (et.brackets > rungs)

@@ -31,10 +31,11 @@ size_t draw_bracket(const std::vector<std::vector<int64_t>>& rungs, uint64_t see
 
 std::vector<std::vector<int64_t>> asha_rungs(const EarlyTerminateSpec& spec) {
   std::vector<std::vector<int64_t>> brackets(spec.brackets);
-  int64_t first = spec.grace_period;
-  for (auto& bracket : brackets) {
-    for (int64_t r = first; r < spec.max_epochs; r *= spec.reduction_factor) bracket.push_back(r);
-    first *= spec.reduction_factor;
+  // Multiplying only while the product stays <= max_epochs: no overflow for huge factors.
+  const int64_t rf = spec.reduction_factor, max = spec.max_epochs;
+  for (int64_t s = 0, first = spec.grace_period; s < spec.brackets; ++s) {
+    for (int64_t r = first; r < max; r = r <= max / rf ? r * rf : max) brackets[s].push_back(r);
+    first = first <= max / rf ? first * rf : max;
   }
   return brackets;
 }

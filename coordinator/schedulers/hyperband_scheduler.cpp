@@ -6,8 +6,8 @@ namespace hpsweep {
 
 std::vector<HyperbandBracket> hyperband_brackets(int64_t min_iter, int64_t max_iter, int64_t eta) {
   int64_t s_max = 0;
-  std::vector<int64_t> power = {1};  // eta^i
-  while (min_iter * power.back() * eta <= max_iter) {
+  std::vector<int64_t> power = {1};                    // eta^i
+  while (power.back() <= max_iter / min_iter / eta) {  // min_iter eta^(s+1) <= max_iter
     power.push_back(power.back() * eta);
     ++s_max;
   }
