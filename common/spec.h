@@ -11,14 +11,17 @@
 
 namespace hpsweep {
 
-enum class SearchMethod { grid, random };
+enum class SearchMethod { grid, random, pbt };
 
 enum class Distribution {
-  values,       // `values: [...]` alone: every value (grid) or one drawn uniformly (random)
-  categorical,  // `distribution: categorical` with `values`
-  uniform,      // real in [min, max]
-  log_uniform,  // real in [min, max], uniform in log space; bounds are actual values
-  int_uniform,  // integer in [min, max]
+  values,         // `values: [...]` alone: every value (grid) or one drawn uniformly (random)
+  categorical,    // `distribution: categorical` with `values`
+  uniform,        // real in [min, max]
+  log_uniform,    // real in [min, max], uniform in log space; bounds are actual values
+  int_uniform,    // integer in [min, max]
+  q_uniform,      // uniform in [min, max], rounded to a multiple of q
+  q_log_uniform,  // log_uniform in [min, max], rounded to a multiple of q
+  normal,         // mu + sigma * N(0, 1), redrawn until valid for the field
 };
 
 struct ParameterSpec {
@@ -26,6 +29,33 @@ struct ParameterSpec {
   Distribution distribution = Distribution::values;
   std::vector<ConfigValue> values;
   double min = 0, max = 0;
+  double q = 1;              // q_uniform, q_log_uniform
+  double mu = 0, sigma = 0;  // normal
+};
+
+// `early_terminate`: stops (or pauses) trials whose curves fall behind, with epochs as the
+// resource. Each kind reads only its own keys; docs/schedulers.md says what they mean.
+enum class EarlyTerminateKind { none, asha, hyperband, median };
+
+struct EarlyTerminateSpec {
+  EarlyTerminateKind kind = EarlyTerminateKind::none;
+  int64_t grace_period = 1;      // asha: the first rung; median: the first epoch judged
+  int64_t reduction_factor = 3;  // asha
+  int64_t max_epochs = 0;        // asha: the last rung; 0 means training.epochs
+  int64_t brackets = 1;          // asha
+  int64_t min_iter = 1;          // hyperband: the smallest budget
+  int64_t max_iter = 0;          // hyperband: the largest budget; 0 means training.epochs
+  int64_t eta = 3;               // hyperband
+  int64_t min_samples = 3;       // median: other trials needed at an epoch before judging
+};
+
+// `method: pbt`: the population is `run_cap` trials drawn as `random` would draw them.
+struct PbtSpec {
+  int64_t population = 0;
+  int64_t perturbation_interval = 0;  // epochs between exploit/explore steps
+  double quantile_fraction = 0.25;
+  double resample_probability = 0.25;
+  std::vector<ParameterSpec> mutations;  // each with its resampling distribution
 };
 
 // The metric that ranks trials, from the per-epoch curves.
@@ -53,7 +83,9 @@ struct SweepSpec {
   uint64_t seed = 0;
   SearchMethod method = SearchMethod::grid;
   MetricSpec metric;
-  int64_t run_cap = 0;                    // 0: no cap (grid); required for random
+  int64_t run_cap = 0;  // 0: no cap (grid); required for random
+  EarlyTerminateSpec early_terminate;
+  PbtSpec pbt;                            // method pbt only
   TrialConfig base;                       // the fixed blocks
   std::vector<ParameterSpec> parameters;  // in file order
   ResourcesSpec resources;

@@ -2,10 +2,14 @@
 // the 1-based line and column, and the dotted key; the first problem found stops the parse.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -18,7 +22,7 @@ namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, dataset, model, "
-    "training, checkpoint, parameters, resources";
+    "training, checkpoint, parameters, resources, early_terminate, pbt";
 
 class SpecParser {
  public:
@@ -97,6 +101,12 @@ class SpecParser {
         });
   }
 
+  static std::string percent_text(double fraction) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2g%%", 100 * fraction);
+    return text;
+  }
+
   static ConfigValue real_value(const ConfigValue& v) {
     if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
     return v;
@@ -113,20 +123,28 @@ class SpecParser {
     ParameterSpec param;
     param.path = path;
     // yaml-cpp nodes assign by value, so optional<> holds "the key was given".
-    std::optional<YAML::Node> values_node, min_node, max_node, distribution_node;
-    for_each_entry(
-        node, path, [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
-          if (key == "values")
-            values_node.emplace(v);
-          else if (key == "min")
-            min_node.emplace(v);
-          else if (key == "max")
-            max_node.emplace(v);
-          else if (key == "distribution")
-            distribution_node.emplace(v);
-          else
-            fail(k, path + "." + key, "unknown key (known: values, distribution, min, max)");
-        });
+    std::optional<YAML::Node> values_node, min_node, max_node, distribution_node, q_node, mu_node,
+        sigma_node;
+    for_each_entry(node, path,
+                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+                     if (key == "values")
+                       values_node.emplace(v);
+                     else if (key == "min")
+                       min_node.emplace(v);
+                     else if (key == "max")
+                       max_node.emplace(v);
+                     else if (key == "distribution")
+                       distribution_node.emplace(v);
+                     else if (key == "q")
+                       q_node.emplace(v);
+                     else if (key == "mu")
+                       mu_node.emplace(v);
+                     else if (key == "sigma")
+                       sigma_node.emplace(v);
+                     else
+                       fail(k, path + "." + key,
+                            "unknown key (known: values, distribution, min, max, q, mu, sigma)");
+                   });
     if (distribution_node) {
       const std::string name = scalar(*distribution_node, path + ".distribution");
       if (name == "uniform")
@@ -137,9 +155,52 @@ class SpecParser {
         param.distribution = Distribution::int_uniform;
       else if (name == "categorical")
         param.distribution = Distribution::categorical;
+      else if (name == "q_uniform")
+        param.distribution = Distribution::q_uniform;
+      else if (name == "q_log_uniform")
+        param.distribution = Distribution::q_log_uniform;
+      else if (name == "normal")
+        param.distribution = Distribution::normal;
       else
         fail(*distribution_node, path + ".distribution",
-             "must be one of uniform, log_uniform, int_uniform, categorical, got '" + name + "'");
+             "must be one of uniform, log_uniform, int_uniform, q_uniform, q_log_uniform, "
+             "normal, categorical, got '" +
+                 name + "'");
+    }
+    const bool quantized = param.distribution == Distribution::q_uniform ||
+                           param.distribution == Distribution::q_log_uniform;
+    if (q_node && !quantized)
+      fail(*q_node, path + ".q", "`q` goes with distribution q_uniform or q_log_uniform");
+    if ((mu_node || sigma_node) && param.distribution != Distribution::normal)
+      fail(mu_node ? *mu_node : *sigma_node, path, "`mu` and `sigma` go with distribution normal");
+    if (param.distribution == Distribution::normal) {
+      if (field->kind != ValueKind::real)
+        fail(*distribution_node, path + ".distribution",
+             "normal needs a real parameter; this one is a " + kind_name(field->kind));
+      if (values_node || min_node || max_node)
+        fail(values_node ? *values_node
+             : min_node  ? *min_node
+                         : *max_node,
+             path, "normal takes `mu` and `sigma`, not `values`, `min` or `max`");
+      if (!mu_node || !sigma_node) fail(node, path, "normal needs both `mu` and `sigma`");
+      // Draws are redrawn until valid for the field, which mu must be.
+      const ConfigValue mu = parse_value(*mu_node, path + ".mu", ValueKind::real);
+      if (auto problem = check_value(*field, mu)) fail(*mu_node, path + ".mu", *problem);
+      param.mu = *value_number(mu);
+      param.sigma = *value_number(parse_value(*sigma_node, path + ".sigma", ValueKind::real));
+      if (param.sigma <= 0)
+        fail(*sigma_node, path + ".sigma", "must be > 0, got " + value_string(param.sigma));
+      // The draw loop must end soon: enough of the mass has to be valid.
+      auto below = [&](std::optional<double> bound, double none) {
+        const double z = ((bound ? *bound : none) - param.mu) / param.sigma;
+        return 0.5 * std::erfc(-z / std::sqrt(2.0));
+      };
+      const double valid = below(field->range.max, HUGE_VAL) - below(field->range.min, -HUGE_VAL);
+      if (valid < 0.01)
+        fail(*sigma_node, path + ".sigma",
+             "too wide: only " + percent_text(valid) +
+                 " of the draws would be valid values; make it smaller");
+      return param;
     }
     const bool needs_values = param.distribution == Distribution::values ||
                               param.distribution == Distribution::categorical;
@@ -159,14 +220,16 @@ class SpecParser {
                distribution_name(param.distribution));
     if (!min_node || !max_node)
       fail(node, path, distribution_name(param.distribution) + " needs both `min` and `max`");
-    const bool integer = param.distribution == Distribution::int_uniform;
-    if (integer && field->kind != ValueKind::integer)
+    // q_ distributions take the field's type: a multiple of q, rounded for integers.
+    const bool integer = param.distribution == Distribution::int_uniform ||
+                         (quantized && field->kind == ValueKind::integer);
+    if (param.distribution == Distribution::int_uniform && field->kind != ValueKind::integer)
       fail(*distribution_node, path + ".distribution",
            "int_uniform needs an integer parameter; this one is a " + kind_name(field->kind));
     if (!integer && field->kind != ValueKind::real)
       fail(*distribution_node, path + ".distribution",
-           distribution_name(param.distribution) + " needs a real parameter; this one is a " +
-               kind_name(field->kind));
+           distribution_name(param.distribution) + " needs a " + (quantized ? "numeric" : "real") +
+               " parameter; this one is a " + kind_name(field->kind));
     // Bounds are sampled inclusively, so each must itself be a valid value.
     const ValueKind bound_kind = integer ? ValueKind::integer : ValueKind::real;
     const ConfigValue min_value = parse_value(*min_node, path + ".min", bound_kind);
@@ -179,8 +242,20 @@ class SpecParser {
       fail(*min_node, path + ".min",
            "min (" + value_string(min_value) + ") is greater than max (" + value_string(max_value) +
                ")");
-    if (param.distribution == Distribution::log_uniform && param.min <= 0)
-      fail(*min_node, path + ".min", "log_uniform needs min > 0, got " + value_string(min_value));
+    if ((param.distribution == Distribution::log_uniform ||
+         param.distribution == Distribution::q_log_uniform) &&
+        param.min <= 0)
+      fail(
+          *min_node, path + ".min",
+          distribution_name(param.distribution) + " needs min > 0, got " + value_string(min_value));
+    if (quantized && q_node) {
+      param.q = *value_number(
+          parse_value(*q_node, path + ".q", integer ? ValueKind::integer : ValueKind::real));
+      if (param.q <= 0) fail(*q_node, path + ".q", "must be > 0, got " + value_string(param.q));
+    }
+    if (quantized && std::ceil(param.min / param.q - 1e-9) > std::floor(param.max / param.q + 1e-9))
+      fail(q_node ? *q_node : node, path + ".q",
+           "no multiple of " + value_string(param.q) + " lies in [min, max]");
     return param;
   }
 
@@ -198,7 +273,7 @@ class SpecParser {
     }
     if (!root.IsMap())
       fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
-    std::optional<YAML::Node> method_node, parameters_node;
+    std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node;
     for_each_entry(
         root, "", [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           if (key == "name")
@@ -216,11 +291,14 @@ class SpecParser {
               spec.method = SearchMethod::grid;
             else if (method == "random")
               spec.method = SearchMethod::random;
+            else if (method == "pbt")
+              spec.method = SearchMethod::pbt;
             else
-              fail(value, key, "must be grid or random, got '" + method + "'");
+              fail(value, key, "must be grid, random or pbt, got '" + method + "'");
           } else if (key == "metric") {
             parse_metric(value, spec.metric);
           } else if (key == "run_cap") {
+            run_cap_node.emplace(value);
             spec.run_cap = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
             if (spec.run_cap < 1)
               fail(value, key, "must be >= 1, got " + std::to_string(spec.run_cap));
@@ -231,6 +309,10 @@ class SpecParser {
             parameters_node.emplace(value);
           } else if (key == "resources") {
             parse_resources(value, spec.resources);
+          } else if (key == "early_terminate") {
+            early_node.emplace(value);
+          } else if (key == "pbt") {
+            pbt_node.emplace(value);
           } else {
             fail(key_node, key, std::string("unknown key (known: ") + kTopLevelKeys + ")");
           }
@@ -251,7 +333,159 @@ class SpecParser {
     }
     if (spec.method == SearchMethod::random && spec.run_cap == 0)
       fail(*method_node, "run_cap", "method random needs `run_cap` (how many trials to draw)");
+    // Blocks that depend on training.epochs and the method are read once those are known.
+    if (early_node) parse_early_terminate(*early_node, spec);
+    if (spec.method == SearchMethod::pbt) {
+      if (!pbt_node) fail(*method_node, "pbt", "method pbt needs a `pbt:` block");
+      if (run_cap_node) fail(*run_cap_node, "run_cap", "method pbt takes `pbt.population` instead");
+      if (early_node) fail(*early_node, "early_terminate", "does not combine with method pbt");
+      parse_pbt(*pbt_node, spec);
+      spec.run_cap = spec.pbt.population;
+    } else if (pbt_node) {
+      fail(*pbt_node, "pbt", "only with `method: pbt`");
+    }
+    if (early_node || spec.method == SearchMethod::pbt)
+      for (const ParameterSpec& p : spec.parameters)
+        if (p.path == "training.epochs")
+          fail(*parameters_node, "parameters.training.epochs",
+               "epochs are the scheduler's resource and cannot be swept with " +
+                   std::string(early_node ? "early_terminate" : "method pbt"));
     return spec;
+  }
+
+  int64_t integer_at_least(const YAML::Node& node, const std::string& key, int64_t least) {
+    const int64_t value = std::get<int64_t>(parse_value(node, key, ValueKind::integer));
+    if (value < least)
+      fail(node, key, "must be >= " + std::to_string(least) + ", got " + std::to_string(value));
+    return value;
+  }
+
+  double number_in(const YAML::Node& node, const std::string& key, double lo, bool lo_open,
+                   double hi) {
+    const double value = *value_number(parse_value(node, key, ValueKind::real));
+    if (value < lo || (lo_open && value == lo) || value > hi)
+      fail(node, key,
+           "must be in " + std::string(lo_open ? "(" : "[") + value_string(lo) + ", " +
+               value_string(hi) + "], got " + value_string(value));
+    return value;
+  }
+
+  // An epoch budget that defaults to, and may not exceed, training.epochs.
+  int64_t epoch_budget(const std::optional<YAML::Node>& node, const std::string& key, int64_t least,
+                       const SweepSpec& spec) {
+    const int64_t epochs = spec.base.training.epochs;
+    if (!node) return epochs;
+    const int64_t value = integer_at_least(*node, key, least);
+    if (value > epochs)
+      fail(
+          *node, key,
+          std::to_string(value) + " is more than training.epochs (" + std::to_string(epochs) + ")");
+    return value;
+  }
+
+  void parse_early_terminate(const YAML::Node& node, SweepSpec& spec) {
+    if (!node.IsMap() || !node["type"])
+      fail(node, "early_terminate", "needs `type: asha`, `type: hyperband` or `type: median`");
+    const std::string type = scalar(node["type"], "early_terminate.type");
+    const std::map<std::string, std::vector<std::string>> keys_of = {
+        {"asha", {"type", "grace_period", "reduction_factor", "max_epochs", "brackets"}},
+        {"hyperband", {"type", "min_iter", "max_iter", "eta"}},
+        {"median", {"type", "grace_period", "min_samples"}}};
+    if (!keys_of.count(type))
+      fail(node["type"], "early_terminate.type",
+           "must be asha, hyperband or median, got '" + type + "'");
+    const std::vector<std::string>& keys = keys_of.at(type);
+    EarlyTerminateSpec& et = spec.early_terminate;
+    std::map<std::string, YAML::Node> given;
+    for_each_entry(node, "early_terminate",
+                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+                     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+                       std::string known;
+                       for (const std::string& name : keys)
+                         known += (known.empty() ? "" : ", ") + name;
+                       fail(k, "early_terminate." + key,
+                            "unknown key for type " + type + " (known: " + known + ")");
+                     }
+                     given.emplace(key, v);
+                   });
+    auto optional_key = [&](const std::string& key) -> std::optional<YAML::Node> {
+      auto it = given.find(key);
+      return it == given.end() ? std::nullopt : std::optional<YAML::Node>(it->second);
+    };
+    auto read = [&](const std::string& key, int64_t least, int64_t& out) {
+      if (auto v = optional_key(key)) out = integer_at_least(*v, "early_terminate." + key, least);
+    };
+    if (type == "asha") {
+      et.kind = EarlyTerminateKind::asha;
+      read("grace_period", 1, et.grace_period);
+      read("reduction_factor", 2, et.reduction_factor);
+      read("brackets", 1, et.brackets);
+      et.max_epochs = epoch_budget(optional_key("max_epochs"), "early_terminate.max_epochs",
+                                   et.grace_period, spec);
+      if (et.grace_period > et.max_epochs)
+        fail(*optional_key("grace_period"), "early_terminate.grace_period",
+             "is more than max_epochs (" + std::to_string(et.max_epochs) + ")");
+      // Bracket s starts at grace_period * reduction_factor^s, which must not pass max_epochs.
+      int64_t rungs = 1;
+      for (int64_t r = et.grace_period; r <= et.max_epochs / et.reduction_factor;
+           r *= et.reduction_factor)
+        ++rungs;
+      if (et.brackets > rungs)
+        fail(*optional_key("brackets"), "early_terminate.brackets",
+             "at most " + std::to_string(rungs) + " for these rungs, got " +
+                 std::to_string(et.brackets));
+    } else if (type == "hyperband") {
+      et.kind = EarlyTerminateKind::hyperband;
+      read("min_iter", 1, et.min_iter);
+      read("eta", 2, et.eta);
+      et.max_iter =
+          epoch_budget(optional_key("max_iter"), "early_terminate.max_iter", et.min_iter, spec);
+      if (et.min_iter > et.max_iter)
+        fail(*optional_key("min_iter"), "early_terminate.min_iter",
+             "is more than max_iter (" + std::to_string(et.max_iter) + ")");
+    } else {
+      et.kind = EarlyTerminateKind::median;
+      read("grace_period", 1, et.grace_period);
+      read("min_samples", 1, et.min_samples);
+    }
+  }
+
+  void parse_pbt(const YAML::Node& node, SweepSpec& spec) {
+    PbtSpec& pbt = spec.pbt;
+    std::optional<YAML::Node> interval_node;
+    for_each_entry(
+        node, "pbt", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+          const std::string where = "pbt." + key;
+          if (key == "population") {
+            pbt.population = integer_at_least(v, where, 2);
+          } else if (key == "perturbation_interval") {
+            interval_node.emplace(v);
+            pbt.perturbation_interval = integer_at_least(v, where, 1);
+          } else if (key == "quantile_fraction") {
+            pbt.quantile_fraction = number_in(v, where, 0, true, 0.5);
+          } else if (key == "resample_probability") {
+            pbt.resample_probability = number_in(v, where, 0, false, 1);
+          } else if (key == "mutations") {
+            for_each_entry(
+                v, where, [&](const YAML::Node& mk, const YAML::Node& mv, const std::string& path) {
+                  if (path == "training.epochs")
+                    fail(mk, path, "epochs are the scheduler's resource and cannot be mutated");
+                  pbt.mutations.push_back(parse_parameter(mk, mv, path));
+                });
+          } else {
+            fail(k, where,
+                 "unknown key (known: population, perturbation_interval, quantile_fraction, "
+                 "resample_probability, mutations)");
+          }
+        });
+    if (pbt.population == 0) fail(node, "pbt.population", "missing: how many trials to train");
+    if (!interval_node)
+      fail(node, "pbt.perturbation_interval", "missing: epochs between exploit steps");
+    if (pbt.perturbation_interval >= spec.base.training.epochs)
+      fail(*interval_node, "pbt.perturbation_interval",
+           "must be less than training.epochs (" + std::to_string(spec.base.training.epochs) + ")");
+    if (pbt.mutations.empty())
+      fail(node, "pbt.mutations", "missing: the parameters to perturb, each with a distribution");
   }
 
   void parse_resources(const YAML::Node& node, ResourcesSpec& resources) {
@@ -332,6 +566,12 @@ std::string distribution_name(Distribution distribution) {
       return "log_uniform";
     case Distribution::int_uniform:
       return "int_uniform";
+    case Distribution::q_uniform:
+      return "q_uniform";
+    case Distribution::q_log_uniform:
+      return "q_log_uniform";
+    case Distribution::normal:
+      return "normal";
   }
   return "?";
 }

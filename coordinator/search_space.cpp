@@ -1,31 +1,14 @@
 #include "coordinator/search_space.h"
 
-#include <cmath>
-
 #include "common/model_defaults.h"
 #include "common/rng.h"
+#include "coordinator/distributions.h"
 
 namespace hpsweep {
 namespace {
 
 constexpr uint64_t kTrialSeedStream = 0x7472696c;  // "tril"
 constexpr uint64_t kSampleStream = 0x73616d70;     // "samp"
-
-ConfigValue draw(const ParameterSpec& p, Rng& rng) {
-  switch (p.distribution) {
-    case Distribution::values:
-    case Distribution::categorical:
-      return p.values[rng.below(p.values.size())];
-    case Distribution::uniform:
-      return rng.uniform(p.min, p.max);
-    case Distribution::log_uniform:
-      return std::exp(rng.uniform(std::log(p.min), std::log(p.max)));
-    case Distribution::int_uniform:
-      return static_cast<int64_t>(p.min) +
-             static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.max - p.min) + 1));
-  }
-  return int64_t{0};
-}
 
 Trial make_trial(const SweepSpec& spec, int64_t id, std::vector<ConfigValue> values) {
   Trial trial;
@@ -68,7 +51,7 @@ std::vector<Trial> random_draws(const SweepSpec& spec) {
   std::vector<Trial> trials;
   for (int64_t id = 0; id < spec.run_cap; ++id) {
     std::vector<ConfigValue> values;
-    for (const ParameterSpec& p : spec.parameters) values.push_back(draw(p, rng));
+    for (const ParameterSpec& p : spec.parameters) values.push_back(draw_value(p, rng));
     trials.push_back(make_trial(spec, id, std::move(values)));
   }
   return trials;

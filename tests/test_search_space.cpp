@@ -48,6 +48,38 @@ TEST(SearchSpace, GridWithoutParametersIsOneTrialAndRunCapTruncates) {
       2u);
 }
 
+// W&B's quantized and normal distributions: multiples of q within [min, max] (integers for
+// an integer field), and normal draws redrawn until valid for the field.
+TEST(SearchSpace, QuantizedAndNormalDraws) {
+  const SweepSpec spec = parse_spec(R"(method: random
+run_cap: 2000
+seed: 4
+parameters:
+  model.width: {distribution: q_log_uniform, min: 32, max: 512, q: 32}
+  model.dropout: {distribution: q_uniform, min: 0.05, max: 0.5, q: 0.1}
+  training.lr: {distribution: normal, mu: 0.05, sigma: 0.05}
+)",
+                                    "q.yaml");
+  std::set<int64_t> widths;
+  std::set<double> dropouts;
+  double sum = 0;
+  for (const Trial& t : expand_trials(spec)) {
+    widths.insert(t.config.model.width);
+    dropouts.insert(std::round(t.config.model.dropout * 10) / 10);
+    EXPECT_NEAR(t.config.model.dropout * 10, std::round(t.config.model.dropout * 10), 1e-9);
+    EXPECT_GT(t.config.training.lr, 0);  // truncated at the field's bound
+    sum += t.config.training.lr;
+    ASSERT_TRUE(std::holds_alternative<int64_t>(t.swept[0].value));
+  }
+  EXPECT_EQ(widths.size(), 16u);  // 32, 64, ..., 512
+  EXPECT_EQ(*widths.begin(), 32);
+  EXPECT_EQ(*widths.rbegin(), 512);
+  // 0.05 rounds up to 0.1, the lowest multiple of 0.1 in [0.05, 0.5].
+  EXPECT_EQ(dropouts, (std::set<double>{0.1, 0.2, 0.3, 0.4, 0.5}));
+  // N(0.05, 0.05) truncated to > 0 has mean 0.05 + 0.05 * phi(1) / Phi(1) = 0.0644.
+  EXPECT_NEAR(sum / 2000, 0.0644, 0.003);
+}
+
 TEST(SearchSpace, RandomDrawsStayInBoundsAndAreReproducible) {
   const SweepSpec spec = parse_spec(R"(method: random
 run_cap: 400

@@ -84,6 +84,58 @@ parameters:
             (std::vector<ConfigValue>{std::string("relu"), std::string("tanh")}));
 }
 
+TEST(Spec, ParsesQuantizedAndNormalDistributions) {
+  const SweepSpec spec = parse_spec(R"(method: random
+run_cap: 5
+parameters:
+  model.width: {distribution: q_log_uniform, min: 32, max: 512, q: 32}
+  model.dropout: {distribution: q_uniform, min: 0, max: 0.5}
+  training.lr: {distribution: normal, mu: 0.1, sigma: 0.02}
+)",
+                                    "r.yaml");
+  EXPECT_EQ(spec.parameters[0].distribution, Distribution::q_log_uniform);
+  EXPECT_EQ(spec.parameters[0].q, 32);
+  EXPECT_EQ(spec.parameters[1].distribution, Distribution::q_uniform);
+  EXPECT_EQ(spec.parameters[1].q, 1);  // W&B's default
+  EXPECT_EQ(spec.parameters[2].distribution, Distribution::normal);
+  EXPECT_DOUBLE_EQ(spec.parameters[2].mu, 0.1);
+  EXPECT_DOUBLE_EQ(spec.parameters[2].sigma, 0.02);
+}
+
+TEST(SpecErrors, QuantizedAndNormalDistributions) {
+  auto param = [](const std::string& text) {
+    return error_of("method: random\nrun_cap: 2\nparameters:\n  " + text + "\n");
+  };
+  EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1}"),
+            "s.yaml:4:16: training.lr: normal needs both `mu` and `sigma`");
+  EXPECT_EQ(param("training.lr: {distribution: normal, mu: -1, sigma: 1}"),
+            "s.yaml:4:43: training.lr.mu: must be > 0, got -1");
+  EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 0}"),
+            "s.yaml:4:55: training.lr.sigma: must be > 0, got 0");
+  EXPECT_EQ(param("model.dropout: {distribution: normal, mu: 0.5, sigma: 1000}"),
+            "s.yaml:4:57: model.dropout.sigma: too wide: only 0.04% of the draws would be valid "
+            "values; make it smaller");
+  EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 1, min: 0}"),
+            "s.yaml:4:63: training.lr: normal takes `mu` and `sigma`, not `values`, `min` or "
+            "`max`");
+  EXPECT_EQ(param("model.depth: {distribution: normal, mu: 2, sigma: 1}"),
+            "s.yaml:4:31: model.depth.distribution: normal needs a real parameter; this one is a "
+            "integer");
+  EXPECT_EQ(param("training.lr: {distribution: uniform, min: 0.1, max: 1, q: 0.1}"),
+            "s.yaml:4:61: training.lr.q: `q` goes with distribution q_uniform or q_log_uniform");
+  EXPECT_EQ(param("training.lr: {distribution: uniform, min: 0.1, max: 1, mu: 0.1}"),
+            "s.yaml:4:62: training.lr: `mu` and `sigma` go with distribution normal");
+  EXPECT_EQ(param("model.width: {distribution: q_uniform, min: 32, max: 64, q: 0.5}"),
+            "s.yaml:4:63: model.width.q: expected an integer, got '0.5'");
+  EXPECT_EQ(param("training.lr: {distribution: q_uniform, min: 0.1, max: 0.2, q: 0.5}"),
+            "s.yaml:4:65: training.lr.q: no multiple of 0.5 lies in [min, max]");
+  EXPECT_EQ(param("training.lr: {distribution: q_log_uniform, min: 0, max: 1, q: 0.1}"),
+            "s.yaml:4:51: training.lr.min: must be > 0, got 0");
+  EXPECT_EQ(param("model.activation: {distribution: q_uniform, min: 0, max: 1}"),
+            "s.yaml:4:36: model.activation.distribution: q_uniform needs a numeric parameter; "
+            "this one is a text");
+}
+
 TEST(Spec, ParsesImageOptions) {
   const SweepSpec spec = parse_spec(R"(method: grid
 dataset: {input_size: 96, flip: true, crop_padding: 4}
@@ -111,7 +163,7 @@ TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
             "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
             "run_cap, dataset, "
-            "model, training, checkpoint, parameters, resources)");
+            "model, training, checkpoint, parameters, resources, early_terminate, pbt)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "
@@ -181,10 +233,9 @@ TEST(SpecErrors, DistributionProblems) {
             "s.yaml:4:31: model.depth.distribution: uniform needs a real parameter; this one is a "
             "integer");
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
-                     "normal, min: 1, max: 3}\n"),
+                     "beta, min: 1, max: 3}\n"),
             "s.yaml:4:31: training.lr.distribution: must be one of uniform, log_uniform, "
-            "int_uniform, categorical, "
-            "got 'normal'");
+            "int_uniform, q_uniform, q_log_uniform, normal, categorical, got 'beta'");
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
                      "uniform, min: 0.1}\n"),
             "s.yaml:4:16: training.lr: uniform needs both `min` and `max`");
@@ -200,7 +251,8 @@ TEST(SpecErrors, DistributionProblems) {
 TEST(SpecErrors, MethodAndRunCap) {
   EXPECT_EQ(error_of("name: x\n"),
             "s.yaml:1:1: method: missing: say `method: grid` or `method: random`");
-  EXPECT_EQ(error_of("method: bayes\n"), "s.yaml:1:9: method: must be grid or random, got 'bayes'");
+  EXPECT_EQ(error_of("method: bayes\n"),
+            "s.yaml:1:9: method: must be grid, random or pbt, got 'bayes'");
   EXPECT_EQ(error_of("method: random\n"),
             "s.yaml:1:9: run_cap: method random needs `run_cap` (how many trials to draw)");
   EXPECT_EQ(error_of("method: grid\nrun_cap: 0\n"), "s.yaml:2:10: run_cap: must be >= 1, got 0");
@@ -211,6 +263,112 @@ TEST(SpecErrors, DuplicateKeysAndNonMapping) {
             "s.yaml:2:19: model.width: duplicate key");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "s.yaml:1:1: the spec must be a YAML mapping (name:, method:, parameters:, ...)");
+}
+
+TEST(Spec, ParsesEarlyTerminate) {
+  const SweepSpec asha = parse_spec(R"(method: grid
+training: {epochs: 27}
+early_terminate: {type: asha, grace_period: 1, reduction_factor: 3, brackets: 2}
+)",
+                                    "a.yaml");
+  EXPECT_EQ(asha.early_terminate.kind, EarlyTerminateKind::asha);
+  EXPECT_EQ(asha.early_terminate.reduction_factor, 3);
+  EXPECT_EQ(asha.early_terminate.brackets, 2);
+  EXPECT_EQ(asha.early_terminate.max_epochs, 27);  // training.epochs
+  const SweepSpec hyperband = parse_spec(
+      "method: grid\ntraining: {epochs: 81}\nearly_terminate: {type: hyperband, min_iter: 1, "
+      "eta: 3}\n",
+      "h.yaml");
+  EXPECT_EQ(hyperband.early_terminate.kind, EarlyTerminateKind::hyperband);
+  EXPECT_EQ(hyperband.early_terminate.min_iter, 1);
+  EXPECT_EQ(hyperband.early_terminate.max_iter, 81);
+  const SweepSpec median = parse_spec(
+      "method: grid\nearly_terminate: {type: median, grace_period: 2, min_samples: 5}\n", "m.yaml");
+  EXPECT_EQ(median.early_terminate.kind, EarlyTerminateKind::median);
+  EXPECT_EQ(median.early_terminate.grace_period, 2);
+  EXPECT_EQ(median.early_terminate.min_samples, 5);
+  EXPECT_EQ(parse_spec("method: grid\n", "s.yaml").early_terminate.kind, EarlyTerminateKind::none);
+}
+
+TEST(Spec, ParsesPbt) {
+  const SweepSpec spec = parse_spec(R"(method: pbt
+training: {epochs: 12}
+pbt:
+  population: 8
+  perturbation_interval: 2
+  quantile_fraction: 0.2
+  mutations:
+    training.lr: {distribution: log_uniform, min: 0.01, max: 0.5}
+    training.weight_decay: {values: [0, 0.0001, 0.001]}
+parameters:
+  training.lr: {distribution: log_uniform, min: 0.01, max: 0.5}
+)",
+                                    "p.yaml");
+  EXPECT_EQ(spec.method, SearchMethod::pbt);
+  EXPECT_EQ(spec.pbt.population, 8);
+  EXPECT_EQ(spec.run_cap, 8);
+  EXPECT_EQ(spec.pbt.perturbation_interval, 2);
+  EXPECT_DOUBLE_EQ(spec.pbt.quantile_fraction, 0.2);
+  EXPECT_DOUBLE_EQ(spec.pbt.resample_probability, 0.25);
+  ASSERT_EQ(spec.pbt.mutations.size(), 2u);
+  EXPECT_EQ(spec.pbt.mutations[0].distribution, Distribution::log_uniform);
+  EXPECT_EQ(spec.pbt.mutations[1].values.size(), 3u);
+}
+
+TEST(SpecErrors, EarlyTerminate) {
+  EXPECT_EQ(
+      error_of("method: grid\nearly_terminate: {grace_period: 2}\n"),
+      "s.yaml:2:18: early_terminate: needs `type: asha`, `type: hyperband` or `type: median`");
+  EXPECT_EQ(error_of("method: grid\nearly_terminate: {type: bohb}\n"),
+            "s.yaml:2:25: early_terminate.type: must be asha, hyperband or median, got 'bohb'");
+  EXPECT_EQ(error_of("method: grid\nearly_terminate: {type: median, eta: 3}\n"),
+            "s.yaml:2:33: early_terminate.eta: unknown key for type median (known: type, "
+            "grace_period, min_samples)");
+  EXPECT_EQ(error_of("method: grid\nearly_terminate: {type: asha, reduction_factor: 1}\n"),
+            "s.yaml:2:49: early_terminate.reduction_factor: must be >= 2, got 1");
+  EXPECT_EQ(error_of("method: grid\ntraining: {epochs: 9}\nearly_terminate: {type: asha, "
+                     "max_epochs: 10}\n"),
+            "s.yaml:3:43: early_terminate.max_epochs: 10 is more than training.epochs (9)");
+  EXPECT_EQ(error_of("method: grid\ntraining: {epochs: 9}\nearly_terminate: {type: asha, "
+                     "brackets: 4}\n"),
+            "s.yaml:3:41: early_terminate.brackets: at most 3 for these rungs, got 4");
+  EXPECT_EQ(error_of("method: grid\ntraining: {epochs: 9}\nearly_terminate: {type: hyperband, "
+                     "min_iter: 10}\n"),
+            "s.yaml:3:46: early_terminate.min_iter: is more than max_iter (9)");
+  EXPECT_EQ(error_of("method: grid\nearly_terminate: {type: median, min_samples: x}\n"),
+            "s.yaml:2:46: early_terminate.min_samples: expected an integer, got 'x'");
+  EXPECT_EQ(error_of("method: grid\nearly_terminate: {type: median}\nparameters:\n  "
+                     "training.epochs: {values: [1, 2]}\n"),
+            "s.yaml:4:3: parameters.training.epochs: epochs are the scheduler's resource and "
+            "cannot be swept with early_terminate");
+}
+
+TEST(SpecErrors, Pbt) {
+  const std::string mutations = "mutations: {training.lr: {values: [0.1, 0.2]}}";
+  EXPECT_EQ(error_of("method: pbt\n"), "s.yaml:1:9: pbt: method pbt needs a `pbt:` block");
+  EXPECT_EQ(error_of("method: grid\npbt: {population: 2}\n"),
+            "s.yaml:2:6: pbt: only with `method: pbt`");
+  EXPECT_EQ(error_of("method: pbt\npbt: {perturbation_interval: 2, " + mutations + "}\n"),
+            "s.yaml:2:6: pbt.population: missing: how many trials to train");
+  EXPECT_EQ(error_of("method: pbt\npbt: {population: 1}\n"),
+            "s.yaml:2:19: pbt.population: must be >= 2, got 1");
+  EXPECT_EQ(error_of("method: pbt\npbt: {population: 4, quantile_fraction: 0.6}\n"),
+            "s.yaml:2:41: pbt.quantile_fraction: must be in (0, 0.5], got 0.6");
+  EXPECT_EQ(error_of("method: pbt\npbt: {population: 4, resample_probability: -1}\n"),
+            "s.yaml:2:44: pbt.resample_probability: must be in [0, 1], got -1");
+  EXPECT_EQ(error_of("method: pbt\ntraining: {epochs: 4}\npbt: {population: 4, "
+                     "perturbation_interval: 4, " +
+                     mutations + "}\n"),
+            "s.yaml:3:45: pbt.perturbation_interval: must be less than training.epochs (4)");
+  EXPECT_EQ(error_of("method: pbt\npbt: {population: 4, perturbation_interval: 2}\n"),
+            "s.yaml:2:6: pbt.mutations: missing: the parameters to perturb, each with a "
+            "distribution");
+  EXPECT_EQ(error_of("method: pbt\npbt: {population: 4, mutations: {training.lr: {values: "
+                     "[0]}}}\n"),
+            "s.yaml:2:57: training.lr: must be > 0, got 0");
+  EXPECT_EQ(error_of("method: pbt\nrun_cap: 3\npbt: {population: 4, perturbation_interval: 2, " +
+                     mutations + "}\n"),
+            "s.yaml:2:10: run_cap: method pbt takes `pbt.population` instead");
 }
 
 TEST(SpecErrors, MissingFile) {
