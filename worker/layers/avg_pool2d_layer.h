@@ -1,29 +1,26 @@
-// Average pooling (PyTorch nn.AvgPool2d, floor mode): [B, C, H, W] -> [B, C, Ho, Wo], padding
-// zeros count in the divisor (count_include_pad=True). The stride defaults to the kernel size.
+// Average pooling (PyTorch nn.AvgPool2d, count_include_pad=True): padding counts in the
+// divisor.
 #pragma once
 
-#include <optional>
-
-#include "worker/kernels/pooling.h"
-#include "worker/layers/layer.h"
+#include "worker/layers/pool2d_layer.h"
 
 namespace hpsweep {
 
-class AvgPool2dLayer : public Layer {
+class AvgPool2dLayer : public Pool2dLayer {
  public:
-  explicit AvgPool2dLayer(Pair kernel, std::optional<Pair> stride = std::nullopt, Pair padding = 0);
+  explicit AvgPool2dLayer(Pair kernel, std::optional<Pair> stride = std::nullopt, Pair padding = 0)
+      : Pool2dLayer(kernel, stride, padding) {
+    check();
+  }
   std::string kind() const override { return "AvgPool2d"; }
-  std::string description() const;  // "AvgPool2d(kernel_size=(2, 2), stride=(2, 2), ...)"
-  Shape output_shape(const Shape& input) const override;
-  const Tensor& forward(const Tensor& x, const BatchContext& context) override;
-  const Tensor& backward(const Tensor& dy, bool need_input_grad) override;
 
  private:
-  Pool2dDims dims() const;  // of the last input
-
-  Window2d window_;
-  Shape input_shape_;
-  Tensor output_, input_grad_;
+  void pool_forward(const Pool2dDims& dims, const float* x, float* y) override {
+    avg_pool2d_forward(dims, x, y);
+  }
+  void pool_backward(const Pool2dDims& dims, const float* dy, float* dx) override {
+    avg_pool2d_backward(dims, dy, dx);
+  }
 };
 
 }  // namespace hpsweep

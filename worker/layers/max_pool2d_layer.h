@@ -1,30 +1,32 @@
-// Max pooling (PyTorch nn.MaxPool2d, no dilation, floor mode): [B, C, H, W] -> [B, C, Ho, Wo],
-// padding reads as -inf. The stride defaults to the kernel size, as in PyTorch.
+// Max pooling (PyTorch nn.MaxPool2d): padding reads as -inf; the gradient goes to each
+// window's maximum.
 #pragma once
 
-#include <optional>
+#include <vector>
 
-#include "worker/kernels/pooling.h"
-#include "worker/layers/layer.h"
+#include "worker/layers/pool2d_layer.h"
 
 namespace hpsweep {
 
-class MaxPool2dLayer : public Layer {
+class MaxPool2dLayer : public Pool2dLayer {
  public:
-  explicit MaxPool2dLayer(Pair kernel, std::optional<Pair> stride = std::nullopt, Pair padding = 0);
+  explicit MaxPool2dLayer(Pair kernel, std::optional<Pair> stride = std::nullopt, Pair padding = 0)
+      : Pool2dLayer(kernel, stride, padding) {
+    check();
+  }
   std::string kind() const override { return "MaxPool2d"; }
-  std::string description() const;  // "MaxPool2d(kernel_size=(2, 2), stride=(2, 2), ...)"
-  Shape output_shape(const Shape& input) const override;
-  const Tensor& forward(const Tensor& x, const BatchContext& context) override;
-  const Tensor& backward(const Tensor& dy, bool need_input_grad) override;
 
  private:
-  Pool2dDims dims() const;  // of the last input
+  void pool_forward(const Pool2dDims& dims, const float* x, float* y) override {
+    argmax_.resize(dims.planes * dims.window.out_height(dims.height) *
+                   dims.window.out_width(dims.width));
+    max_pool2d_forward(dims, x, y, argmax_.data());
+  }
+  void pool_backward(const Pool2dDims& dims, const float* dy, float* dx) override {
+    max_pool2d_backward(dims, argmax_.data(), dy, dx);
+  }
 
-  Window2d window_;
-  Shape input_shape_;
   std::vector<int32_t> argmax_;  // per output, the index of its maximum within its input plane
-  Tensor output_, input_grad_;
 };
 
 }  // namespace hpsweep

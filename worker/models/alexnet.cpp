@@ -22,13 +22,7 @@ Model build_alexnet(const ModelConfig& config, const Shape& sample_shape, int64_
     net.add(relu());
   }
   net.add(max_pool(3, 2));
-  net.add(flatten());
-  for (int i = 0; i < 2; ++i) {
-    net.add(linear(net.current_features(), net.channels(4096)));
-    net.add(relu());
-    net.add(dropout(config.dropout));
-  }
-  net.add(linear(net.current_features(), outputs));
+  net.add_dropout_head(outputs);
   return net.finish();
 }
 

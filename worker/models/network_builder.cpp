@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "worker/blocks/layer_makers.h"
+
 namespace hpsweep {
 
 NetworkBuilder::NetworkBuilder(const ModelConfig& config, const Shape& sample_shape,
@@ -24,6 +26,16 @@ int64_t NetworkBuilder::channels(int64_t book_channels) const {
 
 int64_t NetworkBuilder::current_features() const {
   return shape_size(shape_) / shape_[0];
+}
+
+void NetworkBuilder::add_dropout_head(int64_t outputs) {
+  add(flatten());
+  for (int i = 0; i < 2; ++i) {
+    add(linear(current_features(), channels(4096)));
+    add(relu());
+    add(dropout(config_.dropout));
+  }
+  add(linear(current_features(), outputs));
 }
 
 Model NetworkBuilder::finish() {

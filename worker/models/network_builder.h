@@ -24,6 +24,9 @@ class NetworkBuilder {
   // Features per sample of the current output (the input of a Linear after Flatten).
   int64_t current_features() const;
   const ModelConfig& config() const { return config_; }
+  // AlexNet's and VGG's classifier: Flatten, two [Linear(4096 scaled), ReLU, Dropout] and the
+  // output Linear.
+  void add_dropout_head(int64_t outputs);
   Model finish();
 
  private:

@@ -28,13 +28,7 @@ Model build_vgg(const ModelConfig& config, const Shape& sample_shape, int64_t ou
     const auto& [convs, channels] = arch[std::min<int64_t>(i, 4)];
     net.add(vgg_block(convs, net.current_channels(), net.channels(channels)));
   }
-  net.add(flatten());
-  for (int i = 0; i < 2; ++i) {
-    net.add(linear(net.current_features(), net.channels(4096)));
-    net.add(relu());
-    net.add(dropout(config.dropout));
-  }
-  net.add(linear(net.current_features(), outputs));
+  net.add_dropout_head(outputs);
   return net.finish();
 }
 
