@@ -22,6 +22,7 @@
 #include "common/trial.h"
 #include "coordinator/mpi_worker_pool.h"
 #include "coordinator/rank_layout.h"
+#include "coordinator/schedulers/make_scheduler.h"
 #include "coordinator/search_space.h"
 #include "coordinator/sweep_runner.h"
 #include "worker/group_worker.h"
@@ -118,13 +119,14 @@ void configure_blas_for(const SweepSpec& spec) {
   blas_configure(small_gemm_models(model_types) ? GemmSizes::small : GemmSizes::large);
 }
 
-// The trial schedulers are not in the sweep loop yet (docs/schedulers.md): refuse such a spec
-// rather than silently train every trial to the end.
+// The cluster's groups cannot yet be told to stop after an epoch or to start from another
+// trial's checkpoint (docs/schedulers.md): refuse such a spec rather than silently train every
+// trial to the end.
 void refuse_schedulers(const SweepSpec& spec) {
-  if (spec.method == SearchMethod::pbt || spec.early_terminate.kind != EarlyTerminateKind::none)
+  if (schedules_trials(spec))
     throw UserError(spec.source +
-                    ": early_terminate and method pbt are parsed and simulated but not yet run "
-                    "by `hpsweep run` (docs/schedulers.md)");
+                    ": early_terminate and method pbt run in dev mode only so far, not under "
+                    "mpirun (docs/schedulers.md)");
 }
 
 // Cluster mode: rank 0 coordinates, the other ranks serve trials in their groups. Every rank
@@ -197,7 +199,6 @@ int run_command(const std::vector<std::string>& args) {
   if (launched_by_mpi()) return run_cluster(spec_path, run_options, g_stop_requested);
 
   const SweepSpec spec = load_spec_file(spec_path);
-  refuse_schedulers(spec);
   configure_blas_for(spec);
   const SweepSummary summary = run_local_sweep(spec, run_options, g_stop_requested, std::cerr);
   print_summary(summary, spec, out_dir);

@@ -52,4 +52,8 @@ std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds t
               " sent the coordinator a message only the coordinator sends");
 }
 
+void MpiWorkerPool::after_epoch(int, int64_t, AfterEpoch) {
+  throw Error("scheduled sweeps (early_terminate, method pbt) do not run under mpirun yet");
+}
+
 }  // namespace hpsweep

@@ -11,7 +11,8 @@ namespace hpsweep {
 namespace {
 
 bool is_final(TrialStatus status) {
-  return status == TrialStatus::completed || status == TrialStatus::diverged;
+  return status == TrialStatus::completed || status == TrialStatus::diverged ||
+         status == TrialStatus::stopped;
 }
 
 // The first line where two texts differ, as "LINE_A" vs "LINE_B".

@@ -122,6 +122,19 @@ TEST_F(ClusterTest, TooFewRanksForOneGroupIsAClearError) {
   EXPECT_FALSE(std::filesystem::exists(out("mpi")));
 }
 
+TEST_F(ClusterTest, ScheduledSweepsAreRefusedUnderMpirunWithAClearError) {
+  const std::string s = spec(std::string(kGrid) + "early_terminate: {type: median}\n");
+  const Result r = mpirun(3, "run " + s + " --out " + out("mpi"));
+  EXPECT_EQ(r.exit_code, 2);
+  const std::string message =
+      s +
+      ": early_terminate and method pbt run in dev mode only so far, not under mpirun "
+      "(docs/schedulers.md)\n";
+  EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(message), r.output.rfind(message)) << "printed once, not by every rank";
+  EXPECT_FALSE(std::filesystem::exists(out("mpi")));
+}
+
 TEST_F(ClusterTest, AFailedTrialIsRetriedUpToMaxRetries) {
   // Trial 1's checkpoint can never be written: it fails, runs twice more, and stays failed.
   const std::string s =
