@@ -22,7 +22,6 @@
 #include "common/trial.h"
 #include "coordinator/mpi_worker_pool.h"
 #include "coordinator/rank_layout.h"
-#include "coordinator/schedulers/make_scheduler.h"
 #include "coordinator/search_space.h"
 #include "coordinator/sweep_runner.h"
 #include "worker/group_worker.h"
@@ -119,16 +118,6 @@ void configure_blas_for(const SweepSpec& spec) {
   blas_configure(small_gemm_models(model_types) ? GemmSizes::small : GemmSizes::large);
 }
 
-// The cluster's groups cannot yet be told to stop after an epoch or to start from another
-// trial's checkpoint (docs/schedulers.md): refuse such a spec rather than silently train every
-// trial to the end.
-void refuse_schedulers(const SweepSpec& spec) {
-  if (schedules_trials(spec))
-    throw UserError(spec.source +
-                    ": early_terminate and method pbt run in dev mode only so far, not under "
-                    "mpirun (docs/schedulers.md)");
-}
-
 // Cluster mode: rank 0 coordinates, the other ranks serve trials in their groups. Every rank
 // reads the spec and expands the same trials, so a trial travels as its index alone.
 int run_cluster(const std::string& spec_path, const RunOptions& options,
@@ -140,7 +129,6 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
   RankLayout layout;
   try {
     spec = load_spec_file(spec_path);
-    refuse_schedulers(spec);
     layout = plan_ranks(world.size(), static_cast<int>(spec.resources.ranks_per_trial));
     configure_blas_for(spec);
   } catch (const UserError&) {

@@ -57,7 +57,8 @@ void LocalWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& l
         read_resume_checkpoint(out_dir_, trial.id, launch.resume_epoch));
   {
     std::lock_guard lock(mutex_);
-    slots_[worker] = Slot{trial, launch.init_from, std::move(resume), launch.judged};
+    slots_[worker] = Slot{with_values(trial, launch.hyperparameters), launch.init_from,
+                          std::move(resume), launch.judged};
   }
   assigned_.notify_all();
 }

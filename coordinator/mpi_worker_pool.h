@@ -25,8 +25,7 @@ class MpiWorkerPool : public WorkerPool {
   // Workers receive the launcher's SIGINT/SIGTERM themselves and vote to stop together
   // (worker/trainer.cpp); the coordinator only stops dispatching.
   void request_stop() override {}
-  // Scheduled sweeps are refused under mpirun (app/run_command.cpp): nothing is ever judged.
-  void after_epoch(int, int64_t, AfterEpoch) override;
+  void after_epoch(int worker, int64_t epoch, AfterEpoch answer) override;
 
  private:
   const Communicator& world_;

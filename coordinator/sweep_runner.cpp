@@ -108,7 +108,7 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
     recorded_epochs[id] = static_cast<int64_t>(state[id].history.size());
 
   // What the scheduler knows of each trial, and what the workers are doing with it.
-  std::vector<Trial> current = trials;  // with the hyperparameters of its last exploit
+  std::vector<std::vector<SweptValue>> explored(total);  // by the trial's last exploit
   std::vector<int64_t> reported(total), launched_from(total), checkpointed(total);
   std::vector<std::optional<Verdict>> verdicts(total);  // a run's verdict that ends it
   std::vector<bool> on_worker(total);
@@ -163,8 +163,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
     writer.flush();
     launched_from[id] = resume_epoch;
     on_worker[id] = true;
-    pool.start(free_workers.back(), current[id],
-               {inputs.init_for(trials[id]), resume_epoch, scheduled});
+    pool.start(free_workers.back(), trials[id],
+               {inputs.init_for(trials[id]), resume_epoch, scheduled, explored[id]});
     free_workers.pop_back();
     ++running;
     progress.trial_started();
@@ -187,9 +187,7 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
         scheduler->trial_ended(id);
         continue;
       }
-      if (run->kind == DecisionKind::exploit)
-        for (const SweptValue& v : run->hyperparameters)
-          find_config_field(v.path)->set(current[id].config, v.value);
+      if (run->kind == DecisionKind::exploit) explored[id] = run->hyperparameters;
       const int64_t resume_epoch = run->from_epoch > 0 ? run->from_epoch : state[id].resume_epoch;
       verdicts[id].reset();
       // A trial resumed after a kill: the scheduler hears its recorded epochs first.
@@ -234,10 +232,9 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
       const int64_t id = epoch->trial_id;
       // Checkpoint first: once the curves show an epoch, its checkpoint exists. (In cluster
       // mode the group leader has written it before reporting the epoch.)
-      if (epoch->checkpoint) {
+      if (epoch->checkpoint)
         write_checkpoint_file(checkpoint_path(options.out_dir, id), *epoch->checkpoint);
-        checkpointed[id] = epoch->metrics.epoch;
-      }
+      if (epoch->checkpoint || epoch->checkpointed) checkpointed[id] = epoch->metrics.epoch;
       writer.append_epoch(id, epoch->metrics);
       writer.flush();
       recorded_epochs[id] = epoch->metrics.epoch;

@@ -21,6 +21,7 @@ struct EpochEvent {
   EpochMetrics metrics;
   std::optional<CheckpointData> checkpoint;  // for the coordinator to write; none when the
                                              // worker has written it (cluster mode)
+  bool checkpointed = false;                 // cluster mode: the leader wrote it
 };
 
 struct TrialDoneEvent {
@@ -44,6 +45,7 @@ struct TrialLaunch {
   std::shared_ptr<const CheckpointData> init_from;  // dev mode; cluster ranks read it themselves
   int64_t resume_epoch = 0;  // > 0: continue from the trial's own checkpoint of this epoch
   bool judged = false;       // a scheduled sweep: every epoch waits for after_epoch()
+  std::vector<SweptValue> hyperparameters;  // PBT's explored values, over the trial's own
 };
 
 class WorkerPool {
