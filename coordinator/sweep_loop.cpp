@@ -1,0 +1,251 @@
+#include "coordinator/sweep_loop.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "coordinator/exploit_checkpoint.h"
+#include "coordinator/schedulers/make_scheduler.h"
+#include "storage/checkpoint_file.h"
+
+namespace hpsweep {
+namespace {
+
+constexpr std::chrono::milliseconds kRefreshInterval{500};
+
+double unix_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The last epoch whose checkpoint exists, for a trial that has recorded `epochs` epochs:
+// each recorded epoch that was due a checkpoint had it written before it was recorded.
+int64_t last_checkpointed_epoch(const Trial& trial, int64_t epochs) {
+  const int64_t every = trial.config.checkpoint.every;
+  return epochs == trial.config.training.epochs ? epochs : epochs / every * every;
+}
+
+TrialStatus status_of(VerdictKind kind) {
+  switch (kind) {
+    case VerdictKind::pause:
+      return TrialStatus::paused;
+    case VerdictKind::stop:
+      return TrialStatus::stopped;
+    default:
+      return TrialStatus::completed;
+  }
+}
+
+}  // namespace
+
+SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
+                     std::string out_dir, SweepRecords records, std::vector<TrialRecovery> state)
+    : spec_(spec),
+      inputs_(inputs),
+      pool_(pool),
+      out_dir_(std::move(out_dir)),
+      records_(records),
+      state_(std::move(state)),
+      scheduler_(make_scheduler(spec, inputs.trials)),
+      scheduled_(schedules_trials(spec)) {
+  const size_t total = inputs.trials.size();
+  status_.assign(total, TrialStatus::pending);
+  recorded_epochs_.assign(total, 0);
+  for (size_t id = 0; id < total; ++id) {
+    if (state_[id].finished) status_[id] = state_[id].status;
+    recorded_epochs_[id] = static_cast<int64_t>(state_[id].history.size());
+  }
+  explored_.resize(total);
+  reported_.assign(total, 0);
+  launched_from_.assign(total, 0);
+  checkpointed_.assign(total, 0);
+  verdicts_.resize(total);
+  on_worker_.assign(total, false);
+  for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
+}
+
+void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
+  const auto check_stop = [&] {
+    if (!stop.load() || stopping_) return;
+    stopping_ = true;
+    pool_.request_stop();
+    records_.progress.clear();
+    log << "stopping: waiting for running trials to abandon their step...\n";
+  };
+  check_stop();
+  dispatch();
+  while (running_ > 0) {
+    check_stop();
+    std::optional<WorkerEvent> event = pool_.wait_event(kRefreshInterval);
+    if (!event) {
+      records_.progress.refresh();
+      continue;
+    }
+    if (auto* judged = std::get_if<JudgeEvent>(&*event))
+      pool_.after_epoch(judged->worker, judged->metrics.epoch, judge(*judged));
+    else if (auto* epoch = std::get_if<EpochEvent>(&*event))
+      record_epoch(*epoch);
+    else
+      trial_done(std::get<TrialDoneEvent>(*event));
+    // A report may have released paused trials (a PBT barrier), a copy waiting trials.
+    dispatch();
+  }
+  records_.progress.clear();
+}
+
+// Retries first; then what the scheduler says. Nothing runs while an exploit's checkpoint is
+// still to be copied: the trials involved must not start before it is.
+void SweepLoop::dispatch() {
+  while (!stopping_ && !free_workers_.empty() && copies_.empty()) {
+    if (!retries_.empty()) {
+      const int64_t id = retries_.front();
+      retries_.pop_front();
+      launch(id, state_[id].resume_epoch);
+      continue;
+    }
+    const std::optional<TrialRun> run = scheduler_->next_trial();
+    record_decisions();
+    if (!run) return;
+    const int64_t id = run->trial;
+    if (state_[id].finished) {  // a resumed sweep's trial that had finished
+      scheduler_->trial_ended(id);
+      continue;
+    }
+    if (run->kind == DecisionKind::exploit) explored_[id] = run->hyperparameters;
+    const int64_t resume_epoch = run->from_epoch > 0 ? run->from_epoch : state_[id].resume_epoch;
+    verdicts_[id].reset();
+    // A trial resumed after a kill: the scheduler hears its recorded epochs first.
+    for (int64_t e = reported_[id]; e < resume_epoch; ++e) report(id, state_[id].history[e]);
+    launch(id, resume_epoch);
+  }
+}
+
+void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
+  status_[id] = TrialStatus::running;
+  records_.writer.set_status(id, TrialStatus::running);
+  records_.writer.flush();
+  launched_from_[id] = resume_epoch;
+  on_worker_[id] = true;
+  const Trial& trial = inputs_.trials[id];
+  pool_.start(free_workers_.back(), trial,
+              {inputs_.init_for(trial), resume_epoch, scheduled_, explored_[id]});
+  free_workers_.pop_back();
+  ++running_;
+  records_.progress.trial_started();
+}
+
+AfterEpoch SweepLoop::judge(const JudgeEvent& event) {
+  const int64_t id = event.trial_id, epoch = event.metrics.epoch;
+  // A retried trial redoes epochs the scheduler has judged: they go on.
+  if (epoch <= reported_[id]) return {};
+  AfterEpoch answer;
+  answer.proceed = report(id, event.metrics).kind == VerdictKind::proceed;
+  record_decisions();
+  // An exploit's source that goes on must still leave its checkpoint of this epoch.
+  answer.checkpoint = std::any_of(copies_.begin(), copies_.end(), [&](const CheckpointCopy& c) {
+    return c.source == id && c.epoch == epoch;
+  });
+  return answer;
+}
+
+void SweepLoop::record_epoch(const EpochEvent& event) {
+  const int64_t id = event.trial_id, epoch = event.metrics.epoch;
+  // Checkpoint first: once the curves show an epoch, its checkpoint exists. (In cluster
+  // mode the group leader has written it before reporting the epoch.)
+  if (event.checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, id), *event.checkpoint);
+  if (event.checkpoint || event.checkpointed) checkpointed_[id] = epoch;
+  records_.writer.append_epoch(id, event.metrics);
+  records_.writer.flush();
+  recorded_epochs_[id] = epoch;
+  records_.progress.epoch_finished(id, event.metrics);
+  if (!scheduled_ && epoch > reported_[id]) report(id, event.metrics);
+  make_ready_copies();
+}
+
+void SweepLoop::trial_done(const TrialDoneEvent& event) {
+  const TrialOutcome& outcome = event.outcome;
+  const int64_t id = event.trial_id;
+  free_workers_.push_back(event.worker);
+  --running_;
+  on_worker_[id] = false;
+  TrialRecovery& s = state_[id];
+  const std::optional<Verdict>& verdict = verdicts_[id];
+  if (verdict &&
+      (outcome.status == TrialStatus::stopped || outcome.status == TrialStatus::completed)) {
+    end_trial(id, status_of(verdict->kind), outcome.epoch, verdict->reason, true);
+    return;
+  }
+  records_.journal.append({id, outcome.status, outcome.epoch, outcome.message});
+  if (outcome.status == TrialStatus::failed && ++s.failures <= spec_.resources.max_retries) {
+    // Run it again from its last checkpoint; the epochs after it will be redone.
+    s.resume_epoch = std::max(launched_from_[id],
+                              last_checkpointed_epoch(inputs_.trials[id], recorded_epochs_[id]));
+    records_.writer.truncate_curves(id, s.resume_epoch);
+    recorded_epochs_[id] = s.resume_epoch;
+    status_[id] = TrialStatus::pending;
+    records_.writer.set_status(id, TrialStatus::pending,
+                               "retry " + std::to_string(s.failures) + " of " +
+                                   std::to_string(spec_.resources.max_retries) +
+                                   " after: " + outcome.message);
+    records_.writer.flush();
+    records_.progress.trial_retried(id, outcome.message);
+    retries_.push_back(id);
+    return;
+  }
+  if (!verdict) {  // still running for the scheduler
+    scheduler_->trial_ended(id);
+    record_decisions();
+  }
+  status_[id] = outcome.status;
+  records_.writer.set_status(id, outcome.status, outcome.message);
+  records_.writer.flush();
+  records_.progress.trial_finished(id, outcome.status, outcome.epoch, outcome.message);
+}
+
+// A verdict's status, journaled like an outcome; `was_running` false: a paused trial stopped.
+void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
+                          bool was_running) {
+  status_[id] = status;
+  records_.journal.append({id, status, epoch, message});
+  records_.writer.set_status(id, status, message);
+  records_.writer.flush();
+  if (status == TrialStatus::paused)
+    records_.progress.trial_paused();
+  else
+    records_.progress.trial_finished(id, status, epoch, message, was_running);
+}
+
+Verdict SweepLoop::report(int64_t id, const EpochMetrics& metrics) {
+  const Verdict verdict =
+      scheduler_->report(id, metrics.epoch, curve_value(metrics, spec_.metric.name));
+  reported_[id] = metrics.epoch;
+  if (verdict.kind != VerdictKind::proceed) verdicts_[id] = verdict;
+  return verdict;
+}
+
+// Without a scheduler every trial runs to the end: nothing worth recording.
+void SweepLoop::record_decisions() {
+  if (!scheduled_) return;
+  const std::vector<Decision>& decisions = scheduler_->decisions();
+  for (; decisions_written_ < decisions.size(); ++decisions_written_) {
+    const Decision& d = decisions[decisions_written_];
+    records_.writer.append_decision({d.sequence, unix_seconds(), d.trial,
+                                     decision_kind_name(d.kind), d.epoch, d.source_trial,
+                                     d.hyperparameters, d.reason});
+    // A running trial that the scheduler stops ends when its worker is done.
+    if (d.kind == DecisionKind::stop && !on_worker_[d.trial])
+      end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason, false);
+  }
+  records_.writer.flush();
+  for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.push_back(c);
+  make_ready_copies();
+}
+
+// Copies an exploit's checkpoint once both trials have written the epoch.
+void SweepLoop::make_ready_copies() {
+  std::erase_if(copies_, [&](const CheckpointCopy& c) {
+    if (checkpointed_[c.source] != c.epoch || checkpointed_[c.target] != c.epoch) return false;
+    copy_exploit_checkpoint(out_dir_, c);
+    return true;
+  });
+}
+
+}  // namespace hpsweep
