@@ -105,7 +105,6 @@ std::vector<uint8_t> encode_message(const ControlMessage& message) {
   } else if (auto* m = std::get_if<VerdictMessage>(&message)) {
     w.put(m->epoch);
     w.put(static_cast<uint8_t>(m->proceed));
-    w.put(static_cast<uint8_t>(m->checkpoint));
   } else if (auto* m = std::get_if<TrialEndMessage>(&message)) {
     w.put(m->trial_id);
     w.put(static_cast<int32_t>(m->status));
@@ -163,7 +162,6 @@ ControlMessage decode_message(const std::vector<uint8_t>& bytes) {
       VerdictMessage m;
       m.epoch = r.get<int64_t>();
       m.proceed = r.get<uint8_t>() != 0;
-      m.checkpoint = r.get<uint8_t>() != 0;
       return m;
     }
   }

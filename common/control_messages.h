@@ -42,7 +42,7 @@ struct JudgeMessage {  // leader -> coordinator: a judged trial finished an epoc
 };
 struct VerdictMessage {  // coordinator -> leader: what the judged trial does after the epoch
   int64_t epoch;
-  bool proceed, checkpoint;
+  bool proceed;
 };
 
 using ControlMessage = std::variant<AssignTrialMessage, ShutdownMessage, EpochMessage,

@@ -13,19 +13,17 @@ namespace {
 class QueueObserver : public TrialObserver {
  public:
   QueueObserver(int64_t trial_id, BlockingQueue<WorkerEvent>& events,
-                std::function<AfterEpoch(const EpochMetrics&)> judge)
+                std::function<bool(const EpochMetrics&)> judge)
       : trial_id_(trial_id), events_(events), judge_(std::move(judge)) {}
   void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) override {
     events_.push(EpochEvent{trial_id_, metrics, std::move(checkpoint)});
   }
-  AfterEpoch after_epoch(const EpochMetrics& metrics) override {
-    return judge_ ? judge_(metrics) : AfterEpoch{};
-  }
+  bool proceed(const EpochMetrics& metrics) override { return !judge_ || judge_(metrics); }
 
  private:
   int64_t trial_id_;
   BlockingQueue<WorkerEvent>& events_;
-  std::function<AfterEpoch(const EpochMetrics&)> judge_;
+  std::function<bool(const EpochMetrics&)> judge_;
 };
 
 }  // namespace
@@ -63,20 +61,19 @@ void LocalWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& l
   assigned_.notify_all();
 }
 
-void LocalWorkerPool::after_epoch(int worker, int64_t, AfterEpoch answer) {
+void LocalWorkerPool::after_epoch(int worker, int64_t, bool proceed) {
   {
     std::lock_guard lock(mutex_);
-    verdicts_[worker] = answer;
+    verdicts_[worker] = proceed;
   }
   answered_.notify_all();
 }
 
-AfterEpoch LocalWorkerPool::await_verdict(int worker, int64_t trial_id,
-                                          const EpochMetrics& metrics) {
+bool LocalWorkerPool::await_verdict(int worker, int64_t trial_id, const EpochMetrics& metrics) {
   events_.push(JudgeEvent{trial_id, worker, metrics});
   std::unique_lock lock(mutex_);
   answered_.wait(lock, [&] { return shutting_down_ || verdicts_[worker].has_value(); });
-  if (shutting_down_) return {false, false};
+  if (shutting_down_) return false;
   return *std::exchange(verdicts_[worker], std::nullopt);
 }
 
@@ -95,7 +92,7 @@ void LocalWorkerPool::work(int worker) {
       slots_[worker] = Slot{};
     }
     const Trial& trial = *slot.trial;
-    std::function<AfterEpoch(const EpochMetrics&)> judge;
+    std::function<bool(const EpochMetrics&)> judge;
     if (slot.judged)
       judge = [this, worker, id = trial.id](const EpochMetrics& m) {
         return await_verdict(worker, id, m);

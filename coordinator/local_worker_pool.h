@@ -31,7 +31,7 @@ class LocalWorkerPool : public WorkerPool {
   void start(int worker, const Trial& trial, const TrialLaunch& launch) override;
   std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;
   void request_stop() override { stop_ = true; }
-  void after_epoch(int worker, int64_t epoch, AfterEpoch answer) override;
+  void after_epoch(int worker, int64_t epoch, bool proceed) override;
 
  private:
   struct Slot {
@@ -41,7 +41,7 @@ class LocalWorkerPool : public WorkerPool {
   };
   void work(int worker);
   // On `worker`'s thread: sends the epoch to be judged and waits for after_epoch().
-  AfterEpoch await_verdict(int worker, int64_t trial_id, const EpochMetrics& metrics);
+  bool await_verdict(int worker, int64_t trial_id, const EpochMetrics& metrics);
 
   const DataCatalog& data_;
   std::string out_dir_;
@@ -49,8 +49,7 @@ class LocalWorkerPool : public WorkerPool {
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable assigned_;
-  std::vector<std::optional<AfterEpoch>>
-      verdicts_;  // per worker: after_epoch's answer, not yet taken
+  std::vector<std::optional<bool>> verdicts_;  // per worker: after_epoch's answer, not yet taken
   std::condition_variable answered_;
   bool shutting_down_ = false;
   std::atomic<bool> stop_{false};

@@ -55,9 +55,9 @@ std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds t
               " sent the coordinator a message only the coordinator sends");
 }
 
-void MpiWorkerPool::after_epoch(int worker, int64_t epoch, AfterEpoch answer) {
+void MpiWorkerPool::after_epoch(int worker, int64_t epoch, bool proceed) {
   world_.send(layout_.leader_of(worker), kControlTag,
-              encode_message(VerdictMessage{epoch, answer.proceed, answer.checkpoint}));
+              encode_message(VerdictMessage{epoch, proceed}));
 }
 
 }  // namespace hpsweep

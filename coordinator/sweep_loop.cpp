@@ -59,6 +59,7 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   checkpointed_.assign(total, 0);
   verdicts_.resize(total);
   on_worker_.assign(total, false);
+  held_.assign(total, false);
   for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
 }
 
@@ -132,18 +133,19 @@ void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
   records_.progress.trial_started();
 }
 
-AfterEpoch SweepLoop::judge(const JudgeEvent& event) {
+bool SweepLoop::judge(const JudgeEvent& event) {
   const int64_t id = event.trial_id, epoch = event.metrics.epoch;
   // A retried trial redoes epochs the scheduler has judged: they go on.
-  if (epoch <= reported_[id]) return {};
-  AfterEpoch answer;
-  answer.proceed = report(id, event.metrics).kind == VerdictKind::proceed;
+  if (epoch <= reported_[id]) return true;
+  const bool proceed = report(id, event.metrics).kind == VerdictKind::proceed;
   record_decisions();
-  // An exploit's source that goes on must still leave its checkpoint of this epoch.
-  answer.checkpoint = std::any_of(copies_.begin(), copies_.end(), [&](const CheckpointCopy& c) {
-    return c.source == id && c.epoch == epoch;
-  });
-  return answer;
+  // An exploit's source that would go on stops with a checkpoint of this epoch and resumes
+  // after the copy: going on, it would overwrite that checkpoint (under MPI its leader writes
+  // it, perhaps before the copy).
+  held_[id] = proceed && std::any_of(copies_.begin(), copies_.end(), [&](const CheckpointCopy& c) {
+                return c.source == id && c.epoch == epoch;
+              });
+  return proceed && !held_[id];
 }
 
 void SweepLoop::record_epoch(const EpochEvent& event) {
@@ -167,6 +169,13 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
   --running_;
   on_worker_[id] = false;
   TrialRecovery& s = state_[id];
+  if (held_[id] && outcome.status == TrialStatus::stopped) {
+    held_[id] = false;
+    s.resume_epoch = outcome.epoch;
+    records_.progress.trial_paused();
+    retries_.push_back(id);
+    return;
+  }
   const std::optional<Verdict>& verdict = verdicts_[id];
   if (verdict &&
       (outcome.status == TrialStatus::stopped || outcome.status == TrialStatus::completed)) {
@@ -190,7 +199,8 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     retries_.push_back(id);
     return;
   }
-  if (!verdict) {  // still running for the scheduler
+  // Still running for the scheduler; an interrupted trial stays so, for a resumed sweep.
+  if (!verdict && outcome.status != TrialStatus::interrupted) {
     scheduler_->trial_ended(id);
     record_decisions();
   }

@@ -44,7 +44,7 @@ class SweepLoop {
  private:
   void dispatch();
   void launch(int64_t id, int64_t resume_epoch);
-  AfterEpoch judge(const JudgeEvent& event);
+  bool judge(const JudgeEvent& event);
   void record_epoch(const EpochEvent& event);
   void trial_done(const TrialDoneEvent& event);
   Verdict report(int64_t id, const EpochMetrics& metrics);
@@ -70,6 +70,7 @@ class SweepLoop {
   std::vector<int64_t> reported_, launched_from_, checkpointed_;
   std::vector<std::optional<Verdict>> verdicts_;  // a run's verdict that ends it
   std::vector<bool> on_worker_;
+  std::vector<bool> held_;  // stopped for an exploit's copy, though the scheduler said go on
   std::vector<CheckpointCopy> copies_;  // exploits waiting for both checkpoints of their epoch
   size_t decisions_written_ = 0;
 

@@ -61,7 +61,7 @@ class WorkerPool {
   virtual void request_stop() = 0;
   // Answers the JudgeEvent of the judged trial on `worker` for `epoch`: train on, or stop
   // after it (the trial then checkpoints that epoch and ends with status `stopped`).
-  virtual void after_epoch(int worker, int64_t epoch, AfterEpoch answer) = 0;
+  virtual void after_epoch(int worker, int64_t epoch, bool proceed) = 0;
 };
 
 }  // namespace hpsweep

@@ -143,10 +143,9 @@ TEST(ControlMessages, SchedulingMessagesRoundTrip) {
   const auto judge = std::get<JudgeMessage>(round_trip(JudgeMessage{5, metrics}));
   EXPECT_EQ(judge.trial_id, 5);
   EXPECT_EQ(judge.metrics.test_error, 0.125);
-  const auto verdict = std::get<VerdictMessage>(round_trip(VerdictMessage{4, false, true}));
+  const auto verdict = std::get<VerdictMessage>(round_trip(VerdictMessage{4, false}));
   EXPECT_EQ(verdict.epoch, 4);
   EXPECT_FALSE(verdict.proceed);
-  EXPECT_TRUE(verdict.checkpoint);
   EXPECT_TRUE(std::get<EpochMessage>(round_trip(EpochMessage{1, metrics, true})).checkpointed);
 }
 

@@ -211,14 +211,20 @@ TEST_F(ScheduledSweepTest, PbtExploitContinuesFromTheSourcesCheckpoint) {
       EXPECT_EQ(t.curves.at(curve)[2 + i], curve_value(collect.epochs[i], curve))
           << "epoch " << 3 + i << " " << curve;
 
-  // Another worker count: other timing, the same exploit.
+  // Another worker count: other timing (whichever trial completes the barrier goes on, or
+  // waits for the copy when it is the source), the same exploit and curves.
   run(pbt, "pbt1", 1);
+  const SweepRecord one = record("pbt1");
   std::vector<DecisionRow> again;
-  for (const DecisionRow& d : record("pbt1").decisions)
+  for (const DecisionRow& d : one.decisions)
     if (d.kind == "exploit") again.push_back(d);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(std::tie(again[0].trial, again[0].source_trial, again[0].hyperparameters),
             std::tie(exploit.trial, exploit.source_trial, exploit.hyperparameters));
+  for (size_t i = 0; i < r.trials.size(); ++i)
+    for (const char* curve : kCurves)
+      EXPECT_EQ(one.trials[i].curves.at(curve), r.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
 }
 
 }  // namespace

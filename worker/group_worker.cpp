@@ -57,18 +57,18 @@ class JudgedObserver : public TrialObserver {
   void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) override {
     inner_.on_epoch(metrics, std::move(checkpoint));
   }
-  AfterEpoch after_epoch(const EpochMetrics& metrics) override {
-    int64_t answer[2] = {0, 0};  // proceed, checkpoint
+  bool proceed(const EpochMetrics& metrics) override {
+    int64_t proceed = 0;
     if (group_.rank() == 0) {
       world_.send(kCoordinator, kControlTag, encode_message(JudgeMessage{trial_id_, metrics}));
       const ControlMessage message = receive_from_coordinator(world_);
       if (auto* verdict = std::get_if<VerdictMessage>(&message))
-        answer[0] = verdict->proceed, answer[1] = verdict->checkpoint;
+        proceed = verdict->proceed;
       else
         shutdown_ = true;  // the coordinator is going down: stop here
     }
-    group_.broadcast(answer, 2, 0);
-    return {answer[0] != 0, answer[1] != 0};
+    group_.broadcast(&proceed, 1, 0);
+    return proceed != 0;
   }
 
  private:

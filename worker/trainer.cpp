@@ -190,10 +190,8 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       state.best_epoch = epoch;
       state.best_metric = value;
     }
-    const AfterEpoch after = observer.after_epoch(metrics);
-    const bool go_on = after.proceed && epoch < cfg.epochs;
-    const bool checkpoint_due =
-        epoch % trial.config.checkpoint.every == 0 || !go_on || after.checkpoint;
+    const bool go_on = observer.proceed(metrics) && epoch < cfg.epochs;
+    const bool checkpoint_due = epoch % trial.config.checkpoint.every == 0 || !go_on;
     if (checkpoint_due || best) state.params = snapshot_parameters(model);
     if (best) state.best_params = state.params;  // shares the snapshot's storage; read-only
     if (checkpoint_due) state.optimizer = optimizer->state();
