@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/error.h"
 #include "coordinator/exploit_checkpoint.h"
 #include "coordinator/schedulers/make_scheduler.h"
 #include "storage/checkpoint_file.h"
@@ -37,7 +38,8 @@ TrialStatus status_of(VerdictKind kind) {
 }  // namespace
 
 SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
-                     std::string out_dir, SweepRecords records, std::vector<TrialRecovery> state)
+                     std::string out_dir, SweepRecords records, std::vector<TrialRecovery> state,
+                     const std::vector<SchedulerCall>& calls)
     : spec_(spec),
       inputs_(inputs),
       pool_(pool),
@@ -61,6 +63,68 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   on_worker_.assign(total, false);
   held_.assign(total, false);
   for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
+  for (size_t id = 0; id < total; ++id) checkpointed_[id] = state_[id].resume_epoch;
+  if (!calls.empty()) replay(calls);
+}
+
+// The scheduler as the interrupted run left it. Trials it still had running (on a worker when
+// the sweep stopped) run again first from their checkpoints, as retries do; those it had
+// paused or ended but whose end the journal lacks (a kill just before) get their status.
+void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
+  std::vector<bool> active(state_.size());
+  replaying_ = true;
+  for (const SchedulerCall& c : calls) {
+    const int64_t id = c.trial;
+    switch (c.kind) {
+      case SchedulerCall::Kind::next: {
+        const std::optional<TrialRun> run = scheduler_->next_trial();
+        if (!run || run->trial != id)
+          throw Error("journal.log: the scheduler does not replay: trial " + std::to_string(id) +
+                      " ran next in the journal; run the sweep again with --restart");
+        if (run->kind == DecisionKind::exploit) explored_[id] = run->hyperparameters;
+        verdicts_[id].reset();
+        launched_from_[id] = run->from_epoch;
+        active[id] = true;
+        break;
+      }
+      case SchedulerCall::Kind::report:
+        active[id] = report(id, c.epoch, c.value).kind == VerdictKind::proceed;
+        break;
+      case SchedulerCall::Kind::ended:
+        scheduler_->trial_ended(id);
+        active[id] = false;
+        break;
+      case SchedulerCall::Kind::copied:
+        std::erase_if(copies_, [&](const CheckpointCopy& p) {
+          return p.source == c.source && p.target == id && p.epoch == c.epoch;
+        });
+        break;
+    }
+    for (const CheckpointCopy& copy : scheduler_->take_copies()) copies_.push_back(copy);
+  }
+  replaying_ = false;
+  record_decisions();
+  for (size_t id = 0; id < state_.size(); ++id) {
+    if (active[id]) {
+      retries_.push_back(static_cast<int64_t>(id));
+      continue;
+    }
+    if (!verdicts_[id] || state_[id].finished) continue;
+    const TrialStatus status = status_of(verdicts_[id]->kind);
+    status_[id] = status;
+    if (state_[id].status == status) continue;
+    records_.journal.append(
+        {static_cast<int64_t>(id), status, reported_[id], verdicts_[id]->reason});
+    records_.writer.set_status(id, status, verdicts_[id]->reason);
+  }
+  records_.writer.flush();
+  for (const CheckpointCopy& c : copies_)
+    for (const int64_t id : {c.source, c.target})
+      if (!active[id] && checkpointed_[id] != c.epoch)
+        throw Error("cannot resume: trial " + trial_name(id) + "'s checkpoint of epoch " +
+                    std::to_string(c.epoch) +
+                    ", which an exploit copies, was lost when the sweep was killed; run it again "
+                    "with --restart");
 }
 
 void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
@@ -103,18 +167,25 @@ void SweepLoop::dispatch() {
       continue;
     }
     const std::optional<TrialRun> run = scheduler_->next_trial();
+    if (run) journal({SchedulerCall::Kind::next, run->trial});
     record_decisions();
     if (!run) return;
     const int64_t id = run->trial;
-    if (state_[id].finished) {  // a resumed sweep's trial that had finished
+    if (!scheduled_ && state_[id].finished) {  // a resumed plain sweep's finished trial
       scheduler_->trial_ended(id);
       continue;
     }
     if (run->kind == DecisionKind::exploit) explored_[id] = run->hyperparameters;
-    const int64_t resume_epoch = run->from_epoch > 0 ? run->from_epoch : state_[id].resume_epoch;
+    // From the checkpoint the run asks for, or an earlier one when a kill lost it: the epochs
+    // between are trained again, not reported again.
+    const int64_t resume_epoch = run->from_epoch > 0 ? std::min(run->from_epoch, checkpointed_[id])
+                                                     : state_[id].resume_epoch;
     verdicts_[id].reset();
-    // A trial resumed after a kill: the scheduler hears its recorded epochs first.
-    for (int64_t e = reported_[id]; e < resume_epoch; ++e) report(id, state_[id].history[e]);
+    // A plain sweep's trial resumed after a kill: the scheduler hears its recorded epochs first.
+    for (int64_t e = reported_[id]; e < resume_epoch; ++e) {
+      const EpochMetrics& m = state_[id].history[e];
+      report(id, m.epoch, curve_value(m, spec_.metric.name));
+    }
     launch(id, resume_epoch);
   }
 }
@@ -135,10 +206,13 @@ void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
 
 bool SweepLoop::judge(const JudgeEvent& event) {
   const int64_t id = event.trial_id, epoch = event.metrics.epoch;
-  // A retried trial redoes epochs the scheduler has judged: they go on.
-  if (epoch <= reported_[id]) return true;
-  const bool proceed = report(id, event.metrics).kind == VerdictKind::proceed;
-  record_decisions();
+  // A retried or resumed trial redoes epochs the scheduler has judged: they go on.
+  bool proceed = true;
+  if (epoch > reported_[id]) {
+    proceed = report(id, epoch, curve_value(event.metrics, spec_.metric.name)).kind ==
+              VerdictKind::proceed;
+    record_decisions();
+  }
   // An exploit's source that would go on stops with a checkpoint of this epoch and resumes
   // after the copy: going on, it would overwrite that checkpoint (under MPI its leader writes
   // it, perhaps before the copy).
@@ -158,7 +232,8 @@ void SweepLoop::record_epoch(const EpochEvent& event) {
   records_.writer.flush();
   recorded_epochs_[id] = epoch;
   records_.progress.epoch_finished(id, event.metrics);
-  if (!scheduled_ && epoch > reported_[id]) report(id, event.metrics);
+  if (!scheduled_ && epoch > reported_[id])
+    report(id, epoch, curve_value(event.metrics, spec_.metric.name));
   make_ready_copies();
 }
 
@@ -202,6 +277,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
   // Still running for the scheduler; an interrupted trial stays so, for a resumed sweep.
   if (!verdict && outcome.status != TrialStatus::interrupted) {
     scheduler_->trial_ended(id);
+    journal({SchedulerCall::Kind::ended, id});
     record_decisions();
   }
   status_[id] = outcome.status;
@@ -223,12 +299,17 @@ void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch, const s
     records_.progress.trial_finished(id, status, epoch, message, was_running);
 }
 
-Verdict SweepLoop::report(int64_t id, const EpochMetrics& metrics) {
-  const Verdict verdict =
-      scheduler_->report(id, metrics.epoch, curve_value(metrics, spec_.metric.name));
-  reported_[id] = metrics.epoch;
+Verdict SweepLoop::report(int64_t id, int64_t epoch, double value) {
+  journal({SchedulerCall::Kind::report, id, epoch, value});
+  const Verdict verdict = scheduler_->report(id, epoch, value);
+  reported_[id] = epoch;
   if (verdict.kind != VerdictKind::proceed) verdicts_[id] = verdict;
   return verdict;
+}
+
+// A plain sweep resumes without replaying its scheduler: nothing to journal.
+void SweepLoop::journal(const SchedulerCall& call) {
+  if (scheduled_ && !replaying_) records_.journal.append(call);
 }
 
 // Without a scheduler every trial runs to the end: nothing worth recording.
@@ -240,8 +321,10 @@ void SweepLoop::record_decisions() {
     records_.writer.append_decision({d.sequence, unix_seconds(), d.trial,
                                      decision_kind_name(d.kind), d.epoch, d.source_trial,
                                      d.hyperparameters, d.reason});
-    // A running trial that the scheduler stops ends when its worker is done.
-    if (d.kind == DecisionKind::stop && !on_worker_[d.trial])
+    // A running trial that the scheduler stops ends when its worker is done; a replayed stop
+    // may have ended it already.
+    if (d.kind == DecisionKind::stop && !on_worker_[d.trial] &&
+        status_[d.trial] != TrialStatus::stopped)
       end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason, false);
   }
   records_.writer.flush();
@@ -254,6 +337,7 @@ void SweepLoop::make_ready_copies() {
   std::erase_if(copies_, [&](const CheckpointCopy& c) {
     if (checkpointed_[c.source] != c.epoch || checkpointed_[c.target] != c.epoch) return false;
     copy_exploit_checkpoint(out_dir_, c);
+    journal({SchedulerCall::Kind::copied, c.target, c.epoch, 0, c.source});
     return true;
   });
 }

@@ -31,9 +31,11 @@ struct SweepRecords {
 
 class SweepLoop {
  public:
-  // `state`: each trial as a resumed sweep found it (default: not started).
+  // `state`: each trial as a resumed sweep found it (default: not started); `calls`: the
+  // journal's scheduler calls, replayed to rebuild the scheduler as it was.
   SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool, std::string out_dir,
-            SweepRecords records, std::vector<TrialRecovery> state);
+            SweepRecords records, std::vector<TrialRecovery> state,
+            const std::vector<SchedulerCall>& calls = {});
 
   // Until every trial has ended, or `stop` is set and the running trials have stopped.
   void run(const std::atomic<bool>& stop, std::ostream& log);
@@ -42,12 +44,14 @@ class SweepLoop {
   const std::vector<TrialStatus>& statuses() const { return status_; }
 
  private:
+  void replay(const std::vector<SchedulerCall>& calls);
   void dispatch();
   void launch(int64_t id, int64_t resume_epoch);
   bool judge(const JudgeEvent& event);
   void record_epoch(const EpochEvent& event);
   void trial_done(const TrialDoneEvent& event);
-  Verdict report(int64_t id, const EpochMetrics& metrics);
+  Verdict report(int64_t id, int64_t epoch, double value);
+  void journal(const SchedulerCall& call);
   // After every scheduler call: new decisions to sweep.h5, exploits' checkpoint copies.
   void record_decisions();
   void make_ready_copies();
@@ -73,6 +77,7 @@ class SweepLoop {
   std::vector<bool> held_;  // stopped for an exploit's copy, though the scheduler said go on
   std::vector<CheckpointCopy> copies_;  // exploits waiting for both checkpoints of their epoch
   size_t decisions_written_ = 0;
+  bool replaying_ = false;
 
   std::vector<int> free_workers_;
   std::deque<int64_t> retries_;

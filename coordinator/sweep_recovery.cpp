@@ -61,7 +61,8 @@ std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
     s.resume_epoch = progress.epoch;
   }
   for (TrialRecovery& s : states)
-    if (!s.finished && s.status != TrialStatus::pending) s.status = TrialStatus::interrupted;
+    if (!s.finished && s.status != TrialStatus::pending && s.status != TrialStatus::paused)
+      s.status = TrialStatus::interrupted;
   return states;
 }
 

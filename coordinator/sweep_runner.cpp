@@ -51,10 +51,6 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   const int64_t total = static_cast<int64_t>(trials.size());
   const bool scheduled = schedules_trials(spec);
   const SweepFolder folder = open_sweep_folder(spec, options.out_dir, options.restart);
-  if (folder.resumed && scheduled)
-    throw UserError(folder.dir.string() +
-                    ": resuming a sweep with early_terminate or method pbt is not supported yet; "
-                    "run it again with --restart");
   if (!folder.moved_aside.empty())
     log << "moved the earlier results to " << folder.moved_aside << "\n";
   std::vector<TrialRecovery> state =
@@ -80,8 +76,11 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
     for (const EpochMetrics& m : state[id].history) progress.record_epoch(id, m);
     if (state[id].finished) progress.record_finished();
   }
-  SweepLoop loop(spec, inputs, pool, options.out_dir, {writer, journal, progress},
-                 std::move(state));
+  const std::vector<SchedulerCall> calls =
+      folder.resumed && scheduled ? read_scheduler_calls((folder.dir / "journal.log").string())
+                                  : std::vector<SchedulerCall>();
+  SweepLoop loop(spec, inputs, pool, options.out_dir, {writer, journal, progress}, std::move(state),
+                 calls);
   loop.run(stop, log);
 
   SweepSummary summary;
