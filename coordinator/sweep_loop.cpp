@@ -62,6 +62,7 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   verdicts_.resize(total);
   on_worker_.assign(total, false);
   held_.assign(total, false);
+  catch_up_.assign(total, 0);
   for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
   for (size_t id = 0; id < total; ++id) checkpointed_[id] = state_[id].resume_epoch;
   if (!calls.empty()) replay(calls);
@@ -106,10 +107,16 @@ void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
   record_decisions();
   for (size_t id = 0; id < state_.size(); ++id) {
     if (active[id]) {
-      retries_.push_back(static_cast<int64_t>(id));
+      reruns_.push_back(static_cast<int64_t>(id));
       continue;
     }
     if (!verdicts_[id] || state_[id].finished) continue;
+    if (checkpointed_[id] < reported_[id]) {
+      // The kill lost the checkpoint of the verdict's epoch: train up to it again.
+      catch_up_[id] = reported_[id];
+      reruns_.push_back(static_cast<int64_t>(id));
+      continue;
+    }
     const TrialStatus status = status_of(verdicts_[id]->kind);
     status_[id] = status;
     if (state_[id].status == status) continue;
@@ -118,13 +125,6 @@ void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
     records_.writer.set_status(id, status, verdicts_[id]->reason);
   }
   records_.writer.flush();
-  for (const CheckpointCopy& c : copies_)
-    for (const int64_t id : {c.source, c.target})
-      if (!active[id] && checkpointed_[id] != c.epoch)
-        throw Error("cannot resume: trial " + trial_name(id) + "'s checkpoint of epoch " +
-                    std::to_string(c.epoch) +
-                    ", which an exploit copies, was lost when the sweep was killed; run it again "
-                    "with --restart");
 }
 
 void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
@@ -156,16 +156,20 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
   records_.progress.clear();
 }
 
-// Retries first; then what the scheduler says. Nothing runs while an exploit's checkpoint is
-// still to be copied: the trials involved must not start before it is.
+// Reruns first (retries, held exploit sources, trials a resumed sweep continues); then what
+// the scheduler says. While an exploit's checkpoint is still to be copied, the scheduler is
+// not asked and neither trial of the copy runs on from the copied epoch.
 void SweepLoop::dispatch() {
-  while (!stopping_ && !free_workers_.empty() && copies_.empty()) {
-    if (!retries_.empty()) {
-      const int64_t id = retries_.front();
-      retries_.pop_front();
+  while (!stopping_ && !free_workers_.empty()) {
+    const auto rerun =
+        std::find_if(reruns_.begin(), reruns_.end(), [&](int64_t id) { return !awaits_copy(id); });
+    if (rerun != reruns_.end()) {
+      const int64_t id = *rerun;
+      reruns_.erase(rerun);
       launch(id, state_[id].resume_epoch);
       continue;
     }
+    if (!copies_.empty()) return;
     const std::optional<TrialRun> run = scheduler_->next_trial();
     if (run) journal({SchedulerCall::Kind::next, run->trial});
     record_decisions();
@@ -206,8 +210,9 @@ void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
 
 bool SweepLoop::judge(const JudgeEvent& event) {
   const int64_t id = event.trial_id, epoch = event.metrics.epoch;
-  // A retried or resumed trial redoes epochs the scheduler has judged: they go on.
-  bool proceed = true;
+  // A retried or resumed trial redoes epochs the scheduler has judged: they go on, up to the
+  // verdict's epoch when it catches up after a kill.
+  bool proceed = epoch != catch_up_[id];
   if (epoch > reported_[id]) {
     proceed = report(id, epoch, curve_value(event.metrics, spec_.metric.name)).kind ==
               VerdictKind::proceed;
@@ -248,12 +253,13 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     held_[id] = false;
     s.resume_epoch = outcome.epoch;
     records_.progress.trial_paused();
-    retries_.push_back(id);
+    reruns_.push_back(id);
     return;
   }
   const std::optional<Verdict>& verdict = verdicts_[id];
   if (verdict &&
       (outcome.status == TrialStatus::stopped || outcome.status == TrialStatus::completed)) {
+    catch_up_[id] = 0;
     end_trial(id, status_of(verdict->kind), outcome.epoch, verdict->reason, true);
     return;
   }
@@ -271,7 +277,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
                                    " after: " + outcome.message);
     records_.writer.flush();
     records_.progress.trial_retried(id, outcome.message);
-    retries_.push_back(id);
+    reruns_.push_back(id);
     return;
   }
   // Still running for the scheduler; an interrupted trial stays so, for a resumed sweep.
@@ -330,6 +336,12 @@ void SweepLoop::record_decisions() {
   records_.writer.flush();
   for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.push_back(c);
   make_ready_copies();
+}
+
+bool SweepLoop::awaits_copy(int64_t id) const {
+  return std::any_of(copies_.begin(), copies_.end(), [&](const CheckpointCopy& c) {
+    return (c.source == id || c.target == id) && checkpointed_[id] == c.epoch;
+  });
 }
 
 // Copies an exploit's checkpoint once both trials have written the epoch.

@@ -55,6 +55,8 @@ class SweepLoop {
   // After every scheduler call: new decisions to sweep.h5, exploits' checkpoint copies.
   void record_decisions();
   void make_ready_copies();
+  // A copy waits for this trial's checkpoint as it is: the trial must not run on.
+  bool awaits_copy(int64_t id) const;
   void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
                  bool was_running);
 
@@ -74,13 +76,15 @@ class SweepLoop {
   std::vector<int64_t> reported_, launched_from_, checkpointed_;
   std::vector<std::optional<Verdict>> verdicts_;  // a run's verdict that ends it
   std::vector<bool> on_worker_;
-  std::vector<bool> held_;  // stopped for an exploit's copy, though the scheduler said go on
+  std::vector<bool> held_;         // stopped for an exploit's copy, though the scheduler said go on
+  std::vector<int64_t> catch_up_;  // > 0: retrain up to this verdict's epoch (its checkpoint
+                                   // was lost in a kill) and stop there
   std::vector<CheckpointCopy> copies_;  // exploits waiting for both checkpoints of their epoch
   size_t decisions_written_ = 0;
   bool replaying_ = false;
 
   std::vector<int> free_workers_;
-  std::deque<int64_t> retries_;
+  std::deque<int64_t> reruns_;  // from state_[id].resume_epoch, without asking the scheduler
   int running_ = 0;
   bool stopping_ = false;
 };
