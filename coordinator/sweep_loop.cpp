@@ -51,26 +51,27 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   const size_t total = inputs.trials.size();
   status_.assign(total, TrialStatus::pending);
   recorded_epochs_.assign(total, 0);
+  checkpointed_.assign(total, 0);
   for (size_t id = 0; id < total; ++id) {
     if (state_[id].finished) status_[id] = state_[id].status;
     recorded_epochs_[id] = static_cast<int64_t>(state_[id].history.size());
+    checkpointed_[id] = state_[id].resume_epoch;
   }
   explored_.resize(total);
   reported_.assign(total, 0);
   launched_from_.assign(total, 0);
-  checkpointed_.assign(total, 0);
   verdicts_.resize(total);
   on_worker_.assign(total, false);
   held_.assign(total, false);
   catch_up_.assign(total, 0);
   for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
-  for (size_t id = 0; id < total; ++id) checkpointed_[id] = state_[id].resume_epoch;
   if (!calls.empty()) replay(calls);
 }
 
 // The scheduler as the interrupted run left it. Trials it still had running (on a worker when
-// the sweep stopped) run again first from their checkpoints, as retries do; those it had
-// paused or ended but whose end the journal lacks (a kill just before) get their status.
+// the sweep stopped) run again first from their checkpoints, as retries do. A trial that a
+// verdict ended but whose end the journal lacks (a kill just between) gets its status, after
+// training up to the verdict's epoch again if the kill also lost that checkpoint.
 void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
   std::vector<bool> active(state_.size());
   replaying_ = true;
@@ -105,26 +106,24 @@ void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
   }
   replaying_ = false;
   record_decisions();
-  for (size_t id = 0; id < state_.size(); ++id) {
-    if (active[id]) {
-      reruns_.push_back(static_cast<int64_t>(id));
-      continue;
-    }
-    if (!verdicts_[id] || state_[id].finished) continue;
-    if (checkpointed_[id] < reported_[id]) {
-      // The kill lost the checkpoint of the verdict's epoch: train up to it again.
+  for (int64_t id = 0; id < static_cast<int64_t>(state_.size()); ++id) {
+    if (active[id] && state_[id].finished) {  // failed for good, killed before `ended`
+      scheduler_->trial_ended(id);
+      journal({SchedulerCall::Kind::ended, id});
+    } else if (active[id]) {
+      reruns_.push_back(id);
+    } else if (verdicts_[id] && !state_[id].finished && checkpointed_[id] < reported_[id]) {
       catch_up_[id] = reported_[id];
-      reruns_.push_back(static_cast<int64_t>(id));
-      continue;
+      reruns_.push_back(id);
+    } else if (verdicts_[id] && !state_[id].finished) {
+      const TrialStatus status = status_of(verdicts_[id]->kind);
+      status_[id] = status;
+      if (state_[id].status == status) continue;
+      records_.journal.append({id, status, reported_[id], verdicts_[id]->reason});
+      records_.writer.set_status(id, status, verdicts_[id]->reason);
     }
-    const TrialStatus status = status_of(verdicts_[id]->kind);
-    status_[id] = status;
-    if (state_[id].status == status) continue;
-    records_.journal.append(
-        {static_cast<int64_t>(id), status, reported_[id], verdicts_[id]->reason});
-    records_.writer.set_status(id, status, verdicts_[id]->reason);
   }
-  records_.writer.flush();
+  record_decisions();  // those of an `ended` above
 }
 
 void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
