@@ -168,6 +168,29 @@ TEST_F(ScheduledSweepTest, StoppedAndResumedScheduledSweepsEndAsUninterruptedOne
   }
 }
 
+TEST_F(ScheduledSweepTest, HyperbandStopsAndPromotesWholeRungsWithCurvesOfStraightTraining) {
+  // Two workers: Hyperband's rungs are judged once complete, so the order does not matter.
+  run(spec(std::string(kGrid) + "early_terminate: {type: hyperband, min_iter: 1, eta: 2}\n"),
+      "hyperband", 2);
+  run(spec(kGrid), "straight", 2);
+  const SweepRecord r = record("hyperband"), straight = record("straight");
+  std::map<TrialStatus, int> statuses;
+  for (const TrialRecord& t : r.trials) {
+    ++statuses[t.status];
+    ASSERT_TRUE(t.status == TrialStatus::completed || t.status == TrialStatus::stopped)
+        << t.id << " " << status_name(t.status);
+    if (t.status == TrialStatus::completed) EXPECT_EQ(t.epochs(), 4);
+    EXPECT_EQ(t.status == TrialStatus::stopped, !t.message.empty()) << t.message;
+    for (const char* curve : kCurves) {
+      const std::vector<double>& whole = straight.trials[t.id].curves.at(curve);
+      EXPECT_EQ(t.curves.at(curve), std::vector<double>(whole.begin(), whole.begin() + t.epochs()))
+          << "trial " << t.id << " " << curve;
+    }
+  }
+  EXPECT_GT(statuses[TrialStatus::stopped], 0);
+  EXPECT_GT(statuses[TrialStatus::completed], 0);
+}
+
 TEST_F(ScheduledSweepTest, MedianRuleStopsABadTrial) {
   // Trials 0-2 have fewer than 3 others to compare with; trial 3 barely learns.
   run(spec("method: grid\nparameters:\n  training.lr: {values: [0.1, 0.05, 0.2, 0.0001]}\n"
