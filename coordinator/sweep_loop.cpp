@@ -169,28 +169,39 @@ void SweepLoop::dispatch() {
       continue;
     }
     if (!copies_.empty()) return;
+    const auto ready = std::find_if(ready_.begin(), ready_.end(),
+                                    [&](const TrialRun& r) { return !on_worker_[r.trial]; });
+    if (ready != ready_.end()) {
+      const TrialRun run = *ready;
+      ready_.erase(ready);
+      start_run(run);
+      continue;
+    }
     const std::optional<TrialRun> run = scheduler_->next_trial();
     if (run) journal({SchedulerCall::Kind::next, run->trial});
     record_decisions();
     if (!run) return;
-    const int64_t id = run->trial;
-    if (!scheduled_ && state_[id].finished) {  // a resumed plain sweep's finished trial
-      scheduler_->trial_ended(id);
-      continue;
-    }
-    if (run->kind == DecisionKind::exploit) explored_[id] = run->hyperparameters;
-    // From the checkpoint the run asks for, or an earlier one when a kill lost it: the epochs
-    // between are trained again, not reported again.
-    const int64_t resume_epoch = run->from_epoch > 0 ? std::min(run->from_epoch, checkpointed_[id])
-                                                     : state_[id].resume_epoch;
-    verdicts_[id].reset();
-    // A plain sweep's trial resumed after a kill: the scheduler hears its recorded epochs first.
-    for (int64_t e = reported_[id]; e < resume_epoch; ++e) {
-      const EpochMetrics& m = state_[id].history[e];
-      report(id, m.epoch, curve_value(m, spec_.metric.name));
-    }
-    launch(id, resume_epoch);
+    if (!scheduled_ && state_[run->trial].finished)  // a resumed plain sweep's finished trial
+      scheduler_->trial_ended(run->trial);
+    else
+      ready_.push_back(*run);  // a paused trial may still be winding down on its worker
   }
+}
+
+void SweepLoop::start_run(const TrialRun& run) {
+  const int64_t id = run.trial;
+  if (run.kind == DecisionKind::exploit) explored_[id] = run.hyperparameters;
+  // From the checkpoint the run asks for, or an earlier one when a kill lost it: the epochs
+  // between are trained again, not reported again.
+  const int64_t resume_epoch =
+      run.from_epoch > 0 ? std::min(run.from_epoch, checkpointed_[id]) : state_[id].resume_epoch;
+  verdicts_[id].reset();
+  // A plain sweep's trial resumed after a kill: the scheduler hears its recorded epochs first.
+  for (int64_t e = reported_[id]; e < resume_epoch; ++e) {
+    const EpochMetrics& m = state_[id].history[e];
+    report(id, m.epoch, curve_value(m, spec_.metric.name));
+  }
+  launch(id, resume_epoch);
 }
 
 void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
@@ -326,10 +337,12 @@ void SweepLoop::record_decisions() {
     records_.writer.append_decision({d.sequence, unix_seconds(), d.trial,
                                      decision_kind_name(d.kind), d.epoch, d.source_trial,
                                      d.hyperparameters, d.reason});
-    // A running trial that the scheduler stops ends when its worker is done; a replayed stop
-    // may have ended it already.
-    if (d.kind == DecisionKind::stop && !on_worker_[d.trial] &&
-        status_[d.trial] != TrialStatus::stopped)
+    if (d.kind != DecisionKind::stop) continue;
+    // A trial still on its worker (its verdict given, or paused but winding down) ends when the
+    // worker is done; a replayed stop may have ended it already.
+    if (on_worker_[d.trial])
+      verdicts_[d.trial] = Verdict{VerdictKind::stop, d.reason};
+    else if (status_[d.trial] != TrialStatus::stopped)
       end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason, false);
   }
   records_.writer.flush();

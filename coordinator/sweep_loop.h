@@ -46,6 +46,7 @@ class SweepLoop {
  private:
   void replay(const std::vector<SchedulerCall>& calls);
   void dispatch();
+  void start_run(const TrialRun& run);
   void launch(int64_t id, int64_t resume_epoch);
   bool judge(const JudgeEvent& event);
   void record_epoch(const EpochEvent& event);
@@ -84,6 +85,7 @@ class SweepLoop {
   bool replaying_ = false;
 
   std::vector<int> free_workers_;
+  std::deque<TrialRun> ready_;  // the scheduler's runs whose trial has not left its worker yet
   std::deque<int64_t> reruns_;  // from state_[id].resume_epoch, without asking the scheduler
   int running_ = 0;
   bool stopping_ = false;
