@@ -152,8 +152,8 @@ TEST_F(ScheduledSweepTest, StoppedAndResumedScheduledSweepsEndAsUninterruptedOne
     const SweepSpec s = spec(body);
     run(s, "reference", workers);
     int stops = 0;
-    for (int delay = 20; run_stopped(s, "cut", workers, delay).interrupted; delay += 25) ++stops;
-    EXPECT_GE(stops, 2) << body;
+    for (int delay = 10; run_stopped(s, "cut", workers, delay).interrupted; delay += 15) ++stops;
+    EXPECT_GE(stops, 1) << body << ": the sweep must have been stopped for this test to mean much";
     const SweepRecord a = record("reference"), b = record("cut");
     if (workers == 1) expect_same_decisions(a, b);  // else the order of reports varies
     for (size_t i = 0; i < a.trials.size(); ++i) {
