@@ -262,6 +262,11 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
   if (held_[id] && outcome.status == TrialStatus::stopped) {
     held_[id] = false;
     s.resume_epoch = outcome.epoch;
+    status_[id] = TrialStatus::paused;
+    records_.writer.set_status(
+        id, TrialStatus::paused,
+        "until an exploit has copied its checkpoint of epoch " + std::to_string(outcome.epoch));
+    records_.writer.flush();
     records_.progress.trial_paused();
     reruns_.push_back(id);
     return;
