@@ -118,15 +118,6 @@ void configure_blas_for(const SweepSpec& spec) {
   blas_configure(small_gemm_models(model_types) ? GemmSizes::small : GemmSizes::large);
 }
 
-// The trial schedulers are not in the sweep loop yet (docs/schedulers.md): refuse such a spec
-// rather than silently train every trial to the end.
-void refuse_schedulers(const SweepSpec& spec) {
-  if (spec.method == SearchMethod::pbt || spec.early_terminate.kind != EarlyTerminateKind::none)
-    throw UserError(spec.source +
-                    ": early_terminate and method pbt are parsed and simulated but not yet run "
-                    "by `hpsweep run` (docs/schedulers.md)");
-}
-
 // Cluster mode: rank 0 coordinates, the other ranks serve trials in their groups. Every rank
 // reads the spec and expands the same trials, so a trial travels as its index alone.
 int run_cluster(const std::string& spec_path, const RunOptions& options,
@@ -138,7 +129,6 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
   RankLayout layout;
   try {
     spec = load_spec_file(spec_path);
-    refuse_schedulers(spec);
     layout = plan_ranks(world.size(), static_cast<int>(spec.resources.ranks_per_trial));
     configure_blas_for(spec);
   } catch (const UserError&) {
@@ -197,7 +187,6 @@ int run_command(const std::vector<std::string>& args) {
   if (launched_by_mpi()) return run_cluster(spec_path, run_options, g_stop_requested);
 
   const SweepSpec spec = load_spec_file(spec_path);
-  refuse_schedulers(spec);
   configure_blas_for(spec);
   const SweepSummary summary = run_local_sweep(spec, run_options, g_stop_requested, std::cerr);
   print_summary(summary, spec, out_dir);

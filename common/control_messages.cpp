@@ -22,6 +22,17 @@ class Writer {
     put(static_cast<uint64_t>(s.size()));
     bytes_.insert(bytes_.end(), s.begin(), s.end());
   }
+  void put_value(const ConfigValue& value) {
+    put(static_cast<uint32_t>(value.index()));
+    if (auto* b = std::get_if<bool>(&value))
+      put(static_cast<uint8_t>(*b));
+    else if (auto* i = std::get_if<int64_t>(&value))
+      put(*i);
+    else if (auto* d = std::get_if<double>(&value))
+      put(*d);
+    else
+      put_string(std::get<std::string>(value));
+  }
   std::vector<uint8_t> take() { return std::move(bytes_); }
 
  private:
@@ -46,6 +57,19 @@ class Reader {
     offset_ += size;
     return s;
   }
+  ConfigValue get_value() {
+    switch (get<uint32_t>()) {
+      case 0:
+        return get<uint8_t>() != 0;
+      case 1:
+        return get<int64_t>();
+      case 2:
+        return get<double>();
+      case 3:
+        return get_string();
+    }
+    throw Error("control message with a value of unknown type");
+  }
 
  private:
   void need(size_t n) const {
@@ -65,9 +89,22 @@ std::vector<uint8_t> encode_message(const ControlMessage& message) {
   if (auto* m = std::get_if<AssignTrialMessage>(&message)) {
     w.put(m->trial_id);
     w.put(m->resume_epoch);
+    w.put(static_cast<uint8_t>(m->judged));
+    w.put(static_cast<uint64_t>(m->hyperparameters.size()));
+    for (const SweptValue& v : m->hyperparameters) {
+      w.put_string(v.path);
+      w.put_value(v.value);
+    }
   } else if (auto* m = std::get_if<EpochMessage>(&message)) {
     w.put(m->trial_id);
     w.put(m->metrics);
+    w.put(static_cast<uint8_t>(m->checkpointed));
+  } else if (auto* m = std::get_if<JudgeMessage>(&message)) {
+    w.put(m->trial_id);
+    w.put(m->metrics);
+  } else if (auto* m = std::get_if<VerdictMessage>(&message)) {
+    w.put(m->epoch);
+    w.put(static_cast<uint8_t>(m->proceed));
   } else if (auto* m = std::get_if<TrialEndMessage>(&message)) {
     w.put(m->trial_id);
     w.put(static_cast<int32_t>(m->status));
@@ -87,8 +124,16 @@ ControlMessage decode_message(const std::vector<uint8_t>& bytes) {
                 ": run the same hpsweep binary on every rank");
   switch (r.get<uint32_t>()) {
     case 0: {
-      const auto trial_id = r.get<int64_t>();
-      return AssignTrialMessage{trial_id, r.get<int64_t>()};
+      AssignTrialMessage m;
+      m.trial_id = r.get<int64_t>();
+      m.resume_epoch = r.get<int64_t>();
+      m.judged = r.get<uint8_t>() != 0;
+      const auto count = r.get<uint64_t>();
+      for (uint64_t i = 0; i < count; ++i) {
+        std::string path = r.get_string();
+        m.hyperparameters.push_back({std::move(path), r.get_value()});
+      }
+      return m;
     }
     case 1:
       return ShutdownMessage{};
@@ -96,6 +141,7 @@ ControlMessage decode_message(const std::vector<uint8_t>& bytes) {
       EpochMessage m;
       m.trial_id = r.get<int64_t>();
       m.metrics = r.get<EpochMetrics>();
+      m.checkpointed = r.get<uint8_t>() != 0;
       return m;
     }
     case 3: {
@@ -104,6 +150,18 @@ ControlMessage decode_message(const std::vector<uint8_t>& bytes) {
       m.status = static_cast<TrialStatus>(r.get<int32_t>());
       m.epoch = r.get<int64_t>();
       m.message = r.get_string();
+      return m;
+    }
+    case 4: {
+      JudgeMessage m;
+      m.trial_id = r.get<int64_t>();
+      m.metrics = r.get<EpochMetrics>();
+      return m;
+    }
+    case 5: {
+      VerdictMessage m;
+      m.epoch = r.get<int64_t>();
+      m.proceed = r.get<uint8_t>() != 0;
       return m;
     }
   }

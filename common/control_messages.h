@@ -10,20 +10,24 @@
 #include <vector>
 
 #include "common/metrics.h"
+#include "common/trial.h"
 
 namespace hpsweep {
 
 inline constexpr int kControlTag = 7001;
-inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr uint32_t kProtocolVersion = 2;
 
 struct AssignTrialMessage {  // coordinator -> leader: train this trial of the spec
   int64_t trial_id;
   int64_t resume_epoch;  // > 0: continue from the trial's checkpoint of this epoch
+  bool judged = false;   // wait for a VerdictMessage after every epoch (a scheduled sweep)
+  std::vector<SweptValue> hyperparameters;  // PBT's explored values, over the spec's
 };
 struct ShutdownMessage {};  // coordinator -> leader: no more trials, finalize
 struct EpochMessage {       // leader -> coordinator: an epoch finished (checkpoint written)
   int64_t trial_id;
   EpochMetrics metrics;
+  bool checkpointed = false;  // a checkpoint of this epoch was written
 };
 struct TrialEndMessage {  // leader -> coordinator: the trial ended
   int64_t trial_id;
@@ -32,8 +36,17 @@ struct TrialEndMessage {  // leader -> coordinator: the trial ended
   std::string message;
 };
 
-using ControlMessage =
-    std::variant<AssignTrialMessage, ShutdownMessage, EpochMessage, TrialEndMessage>;
+struct JudgeMessage {  // leader -> coordinator: a judged trial finished an epoch, waits
+  int64_t trial_id;
+  EpochMetrics metrics;
+};
+struct VerdictMessage {  // coordinator -> leader: what the judged trial does after the epoch
+  int64_t epoch;
+  bool proceed;
+};
+
+using ControlMessage = std::variant<AssignTrialMessage, ShutdownMessage, EpochMessage,
+                                    TrialEndMessage, JudgeMessage, VerdictMessage>;
 
 std::vector<uint8_t> encode_message(const ControlMessage& message);
 // Throws Error for a foreign, truncated or other-version message.

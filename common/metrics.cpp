@@ -1,5 +1,6 @@
 #include "common/metrics.h"
 
+#include <iterator>
 #include <stdexcept>
 
 namespace hpsweep {
@@ -42,8 +43,8 @@ void set_curve_value(EpochMetrics& m, const std::string& name, double value) {
 }
 
 namespace {
-constexpr const char* kStatusNames[] = {"pending",  "running", "completed",
-                                        "diverged", "failed",  "interrupted"};
+constexpr const char* kStatusNames[] = {"pending", "running",     "completed", "diverged",
+                                        "failed",  "interrupted", "paused",    "stopped"};
 }
 
 std::string status_name(TrialStatus status) {
@@ -51,7 +52,7 @@ std::string status_name(TrialStatus status) {
 }
 
 TrialStatus parse_status(const std::string& name) {
-  for (int i = 0; i < 6; ++i)
+  for (int i = 0; i < static_cast<int>(std::size(kStatusNames)); ++i)
     if (name == kStatusNames[i]) return static_cast<TrialStatus>(i);
   throw std::invalid_argument("unknown trial status '" + name + "'");
 }

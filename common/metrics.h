@@ -20,7 +20,18 @@ const std::vector<std::string>& curve_names();
 double curve_value(const EpochMetrics& metrics, const std::string& name);
 void set_curve_value(EpochMetrics& metrics, const std::string& name, double value);
 
-enum class TrialStatus { pending, running, completed, diverged, failed, interrupted };
+// paused: waiting at a scheduler's rung or barrier, its checkpoint kept; stopped: ended early by
+// the scheduler (docs/schedulers.md). Appended last so that the older values keep their numbers.
+enum class TrialStatus {
+  pending,
+  running,
+  completed,
+  diverged,
+  failed,
+  interrupted,
+  paused,
+  stopped
+};
 
 std::string status_name(TrialStatus status);
 TrialStatus parse_status(const std::string& name);  // throws std::invalid_argument

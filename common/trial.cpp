@@ -10,6 +10,11 @@ std::string trial_name(int64_t id) {
   return buffer;
 }
 
+Trial with_values(Trial trial, const std::vector<SweptValue>& values) {
+  for (const SweptValue& v : values) find_config_field(v.path)->set(trial.config, v.value);
+  return trial;
+}
+
 std::string config_text(const TrialConfig& config) {
   std::string text;
   for (const ConfigField& field : config_fields())

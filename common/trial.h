@@ -28,6 +28,9 @@ struct Trial {
 // The name of a trial's HDF5 group and checkpoint file: zero-padded so they sort.
 std::string trial_name(int64_t id);
 
+// `trial` training with `values` (PBT's explored hyperparameters) instead of its own.
+Trial with_values(Trial trial, const std::vector<SweptValue>& values);
+
 // Everything a trial's configuration holds, one "path: value" line per field, in the order
 // of config_fields(): stored in sweep.h5, and compared when a sweep is resumed.
 std::string config_text(const TrialConfig& config);

@@ -31,13 +31,17 @@ class LocalWorkerPool : public WorkerPool {
   void start(int worker, const Trial& trial, const TrialLaunch& launch) override;
   std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;
   void request_stop() override { stop_ = true; }
+  void after_epoch(int worker, int64_t epoch, bool proceed) override;
 
  private:
   struct Slot {
     std::optional<Trial> trial;
     std::shared_ptr<const CheckpointData> init_from, resume;
+    bool judged = false;
   };
   void work(int worker);
+  // On `worker`'s thread: sends the epoch to be judged and waits for after_epoch().
+  bool await_verdict(int worker, int64_t trial_id, const EpochMetrics& metrics);
 
   const DataCatalog& data_;
   std::string out_dir_;
@@ -45,6 +49,8 @@ class LocalWorkerPool : public WorkerPool {
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable assigned_;
+  std::vector<std::optional<bool>> verdicts_;  // per worker: after_epoch's answer, not yet taken
+  std::condition_variable answered_;
   bool shutting_down_ = false;
   std::atomic<bool> stop_{false};
   BlockingQueue<WorkerEvent> events_;

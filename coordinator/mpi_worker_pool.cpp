@@ -33,7 +33,8 @@ std::string MpiWorkerPool::description() const {
 void MpiWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& launch) {
   // The group's ranks read init_from and resume checkpoints themselves.
   world_.send(layout_.leader_of(worker), kControlTag,
-              encode_message(AssignTrialMessage{trial.id, launch.resume_epoch}));
+              encode_message(AssignTrialMessage{trial.id, launch.resume_epoch, launch.judged,
+                                                launch.hyperparameters}));
 }
 
 std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds timeout) {
@@ -44,12 +45,19 @@ std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds t
   if (!received) return std::nullopt;
   const ControlMessage message = decode_message(received->bytes);
   if (auto* epoch = std::get_if<EpochMessage>(&message))
-    return EpochEvent{epoch->trial_id, epoch->metrics, std::nullopt};
+    return EpochEvent{epoch->trial_id, epoch->metrics, std::nullopt, epoch->checkpointed};
+  if (auto* judge = std::get_if<JudgeMessage>(&message))
+    return JudgeEvent{judge->trial_id, layout_.group_of(received->source), judge->metrics};
   if (auto* end = std::get_if<TrialEndMessage>(&message))
     return TrialDoneEvent{end->trial_id, layout_.group_of(received->source),
                           TrialOutcome{end->status, end->epoch, end->message}};
   throw Error("rank " + std::to_string(received->source) +
               " sent the coordinator a message only the coordinator sends");
+}
+
+void MpiWorkerPool::after_epoch(int worker, int64_t epoch, bool proceed) {
+  world_.send(layout_.leader_of(worker), kControlTag,
+              encode_message(VerdictMessage{epoch, proceed}));
 }
 
 }  // namespace hpsweep

@@ -25,6 +25,7 @@ class MpiWorkerPool : public WorkerPool {
   // Workers receive the launcher's SIGINT/SIGTERM themselves and vote to stop together
   // (worker/trainer.cpp); the coordinator only stops dispatching.
   void request_stop() override {}
+  void after_epoch(int worker, int64_t epoch, bool proceed) override;
 
  private:
   const Communicator& world_;

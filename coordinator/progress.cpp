@@ -50,9 +50,14 @@ void Progress::trial_retried(int64_t trial_id, const std::string& message) {
   refresh();
 }
 
-void Progress::trial_finished(int64_t trial_id, TrialStatus status, int64_t epochs,
-                              const std::string& message) {
+void Progress::trial_paused() {
   --running_;
+  refresh();
+}
+
+void Progress::trial_finished(int64_t trial_id, TrialStatus status, int64_t epochs,
+                              const std::string& message, bool was_running) {
+  running_ -= was_running;
   ++done_;
   clear();
   out_ << "trial " << trial_name(trial_id) << " " << status_name(status) << " after " << epochs

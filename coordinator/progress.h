@@ -25,8 +25,11 @@ class Progress {
   // A failed trial that will run again (resources.max_retries).
   void trial_retried(int64_t trial_id, const std::string& message);
   void epoch_finished(int64_t trial_id, const EpochMetrics& metrics);
+  // A trial waits at a scheduler's rung or barrier (and may be started again).
+  void trial_paused();
+  // `was_running` false: a paused trial that the scheduler stops.
   void trial_finished(int64_t trial_id, TrialStatus status, int64_t epochs,
-                      const std::string& message);
+                      const std::string& message, bool was_running = true);
   // Redraws the status line (interactive terminals only).
   void refresh();
   // Clears the status line before other output.

@@ -11,7 +11,8 @@ namespace hpsweep {
 namespace {
 
 bool is_final(TrialStatus status) {
-  return status == TrialStatus::completed || status == TrialStatus::diverged;
+  return status == TrialStatus::completed || status == TrialStatus::diverged ||
+         status == TrialStatus::stopped;
 }
 
 // The first line where two texts differ, as "LINE_A" vs "LINE_B".
@@ -60,7 +61,8 @@ std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
     s.resume_epoch = progress.epoch;
   }
   for (TrialRecovery& s : states)
-    if (!s.finished && s.status != TrialStatus::pending) s.status = TrialStatus::interrupted;
+    if (!s.finished && s.status != TrialStatus::pending && s.status != TrialStatus::paused)
+      s.status = TrialStatus::interrupted;
   return states;
 }
 

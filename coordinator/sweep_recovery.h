@@ -15,7 +15,8 @@ namespace hpsweep {
 
 struct TrialRecovery {
   bool finished = false;                      // completed, diverged, or failed with no retries left
-  TrialStatus status = TrialStatus::pending;  // finished: the outcome; else pending/interrupted
+  TrialStatus status = TrialStatus::pending;  // finished: the outcome; else pending, paused
+                                              // or interrupted
   std::string message;
   int failures = 0;                   // failed attempts recorded in the journal
   int64_t resume_epoch = 0;           // the checkpoint to continue from; 0: start afresh

@@ -1,6 +1,7 @@
 // The coordinator: validates everything a sweep needs before writing anything, creates the
-// output folder, hands trials to free workers in order, and records every report in
-// sweep.h5 and the checkpoint files. All file writes happen on the calling thread.
+// output folder, hands trials to free workers as a trial scheduler says, and records every
+// report and decision in sweep.h5 and the checkpoint files. All file writes happen on the
+// calling thread.
 #pragma once
 
 #include <atomic>
@@ -33,8 +34,9 @@ struct SweepSummary {
 };
 
 // The coordinator's loop, the same in every mode: creates the output folder and sweep.h5,
-// hands the next pending trial to the first free worker of `pool`, and records what workers
-// report. Throws UserError when the output folder cannot hold a new sweep, Error for I/O
+// hands what the spec's trial scheduler runs next to the first free worker of `pool` (and
+// retries first), judges every epoch with it, and records what workers report and what the
+// scheduler decides. Throws UserError when the output folder cannot hold a new sweep, Error for I/O
 // failures.
 SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
                        const RunOptions& options, const std::atomic<bool>& stop, std::ostream& log);

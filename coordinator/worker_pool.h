@@ -21,6 +21,7 @@ struct EpochEvent {
   EpochMetrics metrics;
   std::optional<CheckpointData> checkpoint;  // for the coordinator to write; none when the
                                              // worker has written it (cluster mode)
+  bool checkpointed = false;                 // cluster mode: the leader wrote it
 };
 
 struct TrialDoneEvent {
@@ -29,12 +30,22 @@ struct TrialDoneEvent {
   TrialOutcome outcome;
 };
 
-using WorkerEvent = std::variant<EpochEvent, TrialDoneEvent>;
+// A judged trial finished an epoch and waits for WorkerPool::after_epoch before it reports
+// the epoch (EpochEvent) and trains on or ends.
+struct JudgeEvent {
+  int64_t trial_id;
+  int worker;
+  EpochMetrics metrics;
+};
+
+using WorkerEvent = std::variant<EpochEvent, TrialDoneEvent, JudgeEvent>;
 
 // How a trial starts on a worker.
 struct TrialLaunch {
   std::shared_ptr<const CheckpointData> init_from;  // dev mode; cluster ranks read it themselves
   int64_t resume_epoch = 0;  // > 0: continue from the trial's own checkpoint of this epoch
+  bool judged = false;       // a scheduled sweep: every epoch waits for after_epoch()
+  std::vector<SweptValue> hyperparameters;  // PBT's explored values, over the trial's own
 };
 
 class WorkerPool {
@@ -48,6 +59,9 @@ class WorkerPool {
   virtual std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) = 0;
   // Asks running trials to stop at their next minibatch; each still reports TrialDoneEvent.
   virtual void request_stop() = 0;
+  // Answers the JudgeEvent of the judged trial on `worker` for `epoch`: train on, or stop
+  // after it (the trial then checkpoints that epoch and ends with status `stopped`).
+  virtual void after_epoch(int worker, int64_t epoch, bool proceed) = 0;
 };
 
 }  // namespace hpsweep

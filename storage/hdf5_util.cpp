@@ -109,6 +109,45 @@ std::vector<std::string> read_string_list(const H5::Group& group, const std::str
   return items;
 }
 
+void create_column(H5::Group& group, const std::string& name, const H5::DataType& type) {
+  const hsize_t initial = 0, unlimited = H5S_UNLIMITED, chunk = 64;
+  H5::DataSpace space(1, &initial, &unlimited);
+  H5::DSetCreatPropList properties;
+  properties.setChunk(1, &chunk);
+  group.createDataSet(name, type, space, properties);
+}
+
+void create_string_column(H5::Group& group, const std::string& name) {
+  create_column(group, name, string_type());
+}
+
+namespace {
+
+// Grows the column by one and writes `value` (in `memory_type`) at the end.
+void append(H5::Group& group, const std::string& name, const void* value,
+            const H5::DataType& memory_type) {
+  H5::DataSet dataset = group.openDataSet(name);
+  hsize_t size = 0;
+  dataset.getSpace().getSimpleExtentDims(&size);
+  const hsize_t new_size = size + 1, one = 1;
+  dataset.extend(&new_size);
+  H5::DataSpace file_space = dataset.getSpace();
+  file_space.selectHyperslab(H5S_SELECT_SET, &one, &size);
+  H5::DataSpace memory_space(1, &one);
+  dataset.write(value, memory_type, memory_space, file_space);
+}
+
+}  // namespace
+
+void append_number(H5::Group& group, const std::string& name, double value) {
+  append(group, name, &value, H5::PredType::NATIVE_DOUBLE);
+}
+
+void append_string(H5::Group& group, const std::string& name, const std::string& value) {
+  const char* pointer = value.c_str();
+  append(group, name, &pointer, string_type());
+}
+
 void write_doubles(H5::Group& group, const std::string& name, const std::vector<double>& values) {
   const hsize_t count = values.size();
   H5::DataSet dataset =

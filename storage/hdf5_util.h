@@ -36,6 +36,12 @@ void write_string_list(H5::Group& group, const std::string& name,
                        const std::vector<std::string>& items);
 std::vector<std::string> read_string_list(const H5::Group& group, const std::string& name);
 
+// A 1-D column grown by appends, like a curve: numbers (stored as `type`) or strings.
+void create_column(H5::Group& group, const std::string& name, const H5::DataType& type);
+void create_string_column(H5::Group& group, const std::string& name);
+void append_number(H5::Group& group, const std::string& name, double value);
+void append_string(H5::Group& group, const std::string& name, const std::string& value);
+
 void write_doubles(H5::Group& group, const std::string& name, const std::vector<double>& values);
 std::vector<double> read_doubles(const H5::Group& group, const std::string& name);
 

@@ -4,8 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <sstream>
 
 #include "common/error.h"
@@ -55,39 +59,101 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::append(const JournalRecord& r) {
-  const std::string line = "end\t" + std::to_string(r.trial_id) + "\t" + status_name(r.status) +
-                           "\t" + std::to_string(r.epoch) + "\t" + escape(r.message) + "\n";
-  failpoint("journal-append");  // the trial ended, but no line says so
+  write_line("end\t" + std::to_string(r.trial_id) + "\t" + status_name(r.status) + "\t" +
+             std::to_string(r.epoch) + "\t" + escape(r.message) + "\n");
+}
+
+void JournalWriter::append(const SchedulerCall& c) {
+  const std::string trial = std::to_string(c.trial), epoch = std::to_string(c.epoch);
+  switch (c.kind) {
+    case SchedulerCall::Kind::next:
+      return write_line("next\t" + trial + "\n");
+    case SchedulerCall::Kind::report: {
+      char value[40];
+      std::snprintf(value, sizeof value, "%a", c.value);  // exact: read back bit for bit
+      return write_line("report\t" + trial + "\t" + epoch + "\t" + value + "\n");
+    }
+    case SchedulerCall::Kind::ended:
+      return write_line("ended\t" + trial + "\n");
+    case SchedulerCall::Kind::copied:
+      return write_line("copied\t" + std::to_string(c.source) + "\t" + trial + "\t" + epoch + "\n");
+  }
+}
+
+void JournalWriter::write_line(const std::string& line) {
+  failpoint("journal-append");  // the event happened, but no line says so
   if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
     throw Error(path_ + ": cannot append to the journal: " + std::strerror(errno));
 }
 
-std::vector<JournalRecord> read_journal(const std::string& path) {
+namespace {
+
+// Calls `parse` with the tab-separated fields of every complete line; a last line without its
+// newline was cut by a kill and is ignored. Throws UserError naming the line.
+void for_each_line(const std::string& path,
+                   const std::function<void(const std::vector<std::string>&)>& parse) {
   std::ifstream in(path, std::ios::binary);
-  std::vector<JournalRecord> records;
-  if (!in) return records;
+  if (!in) return;
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   size_t start = 0;
   int line_number = 0;
   for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
     ++line_number;
+    std::vector<std::string> fields;
     std::istringstream line(text.substr(start, end - start));
-    std::string kind, id, status, epoch, message;
-    std::getline(line, kind, '\t');
-    std::getline(line, id, '\t');
-    std::getline(line, status, '\t');
-    std::getline(line, epoch, '\t');
-    std::getline(line, message);
+    for (std::string field; std::getline(line, field, '\t');) fields.push_back(field);
     try {
-      if (kind != "end") throw std::invalid_argument("unknown record '" + kind + "'");
-      records.push_back(
-          {std::stoll(id), parse_status(status), std::stoll(epoch), unescape(message)});
+      parse(fields);
     } catch (const std::exception& e) {
       throw UserError(path + ":" + std::to_string(line_number) + ": not a journal line (" +
                       e.what() + ")");
     }
   }
-  return records;  // a last line without its newline was cut by a kill: ignored
+}
+
+const std::map<std::string, std::pair<SchedulerCall::Kind, size_t>> kCallKinds = {
+    {"next", {SchedulerCall::Kind::next, 2}},
+    {"report", {SchedulerCall::Kind::report, 4}},
+    {"ended", {SchedulerCall::Kind::ended, 2}},
+    {"copied", {SchedulerCall::Kind::copied, 4}}};
+
+}  // namespace
+
+std::vector<JournalRecord> read_journal(const std::string& path) {
+  std::vector<JournalRecord> records;
+  for_each_line(path, [&](const std::vector<std::string>& f) {
+    if (!f.empty() && kCallKinds.count(f[0])) return;
+    if (f.empty() || f[0] != "end")
+      throw std::invalid_argument("unknown record '" + (f.empty() ? "" : f[0]) + "'");
+    if (f.size() < 4) throw std::invalid_argument("missing fields");
+    records.push_back({std::stoll(f[1]), parse_status(f[2]), std::stoll(f[3]),
+                       unescape(f.size() > 4 ? f[4] : "")});
+  });
+  return records;
+}
+
+std::vector<SchedulerCall> read_scheduler_calls(const std::string& path) {
+  std::vector<SchedulerCall> calls;
+  for_each_line(path, [&](const std::vector<std::string>& f) {
+    const auto kind = kCallKinds.find(f.empty() ? "" : f[0]);
+    if (kind == kCallKinds.end()) return;
+    if (f.size() != kind->second.second) throw std::invalid_argument("wrong number of fields");
+    SchedulerCall c;
+    c.kind = kind->second.first;
+    if (c.kind == SchedulerCall::Kind::copied) {
+      c.source = std::stoll(f[1]);
+      c.trial = std::stoll(f[2]);
+      c.epoch = std::stoll(f[3]);
+    } else {
+      c.trial = std::stoll(f[1]);
+    }
+    if (c.kind == SchedulerCall::Kind::report) {
+      c.epoch = std::stoll(f[2]);
+      c.value = std::strtod(f[3].c_str(), nullptr);
+    }
+    calls.push_back(c);
+  });
+  return calls;
 }
 
 }  // namespace hpsweep

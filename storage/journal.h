@@ -1,5 +1,6 @@
 // DIR/journal.log: how each trial attempt ended, one line per event, appended by the
-// coordinator and never rewritten. With the checkpoint files it is the sweep's source of
+// coordinator and never rewritten; in a scheduled sweep also every call made on the trial
+// scheduler. With the checkpoint files it is the sweep's source of
 // truth on resume: sweep.h5 is rebuilt from the two, so a kill in the middle of a sweep.h5
 // update loses nothing. A kill in the middle of an append leaves a line without its newline,
 // which readers ignore.
@@ -20,6 +21,17 @@ struct JournalRecord {
   std::string message;
 };
 
+// A call the coordinator made on a trial scheduler (or an exploit's copy), in order: replayed
+// on resume, it rebuilds the scheduler's rungs, barriers and paused trials exactly.
+struct SchedulerCall {
+  enum class Kind { next, report, ended, copied };
+  Kind kind = Kind::next;
+  int64_t trial = 0;    // next_trial()'s answer, report(), trial_ended(); copied: the target
+  int64_t epoch = 0;    // report, copied
+  double value = 0;     // report: the metric
+  int64_t source = -1;  // copied
+};
+
 class JournalWriter {
  public:
   explicit JournalWriter(std::string path);
@@ -31,13 +43,17 @@ class JournalWriter {
   // short trials on some file systems); after a crash of the machine, a trial whose line is
   // lost is rerun from its checkpoint, or counted as completed when its final one survived.
   void append(const JournalRecord& record);
+  void append(const SchedulerCall& call);
 
  private:
+  void write_line(const std::string& line);
+
   std::string path_;
   int fd_;
 };
 
 // Every complete line of the journal, oldest first; none when the file does not exist.
 std::vector<JournalRecord> read_journal(const std::string& path);
+std::vector<SchedulerCall> read_scheduler_calls(const std::string& path);
 
 }  // namespace hpsweep

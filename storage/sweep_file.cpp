@@ -10,8 +10,6 @@
 namespace hpsweep {
 namespace {
 
-constexpr hsize_t kCurveChunk = 64;
-
 void write_value_attribute(H5::H5Object& object, const std::string& name,
                            const ConfigValue& value) {
   if (auto* b = std::get_if<bool>(&value))
@@ -37,26 +35,41 @@ ConfigValue read_value_attribute(const H5::H5Object& object, const std::string& 
 
 void create_curves(H5::Group& trial) {
   H5::Group curves = trial.createGroup("curves");
-  const hsize_t initial = 0, unlimited = H5S_UNLIMITED;
-  H5::DataSpace space(1, &initial, &unlimited);
-  H5::DSetCreatPropList properties;
-  properties.setChunk(1, &kCurveChunk);
-  for (const std::string& name : curve_names()) {
-    const H5::PredType& type = name == "epoch" ? H5::PredType::STD_I64LE : H5::PredType::IEEE_F64LE;
-    curves.createDataSet(name, type, space, properties);
-  }
+  for (const std::string& name : curve_names())
+    h5::create_column(curves, name,
+                      name == "epoch" ? H5::PredType::STD_I64LE : H5::PredType::IEEE_F64LE);
 }
 
-void append_value(H5::Group& curves, const std::string& name, double value) {
-  H5::DataSet dataset = curves.openDataSet(name);
-  hsize_t size = 0;
-  dataset.getSpace().getSimpleExtentDims(&size);
-  const hsize_t new_size = size + 1, one = 1;
-  dataset.extend(&new_size);
-  H5::DataSpace file_space = dataset.getSpace();
-  file_space.selectHyperslab(H5S_SELECT_SET, &one, &size);
-  H5::DataSpace memory_space(1, &one);
-  dataset.write(&value, H5::PredType::NATIVE_DOUBLE, memory_space, file_space);
+// The columns of /decisions: integers, one float (time) and strings.
+constexpr const char* kDecisionIntegers[] = {"sequence", "trial", "epoch", "source_trial"};
+constexpr const char* kDecisionStrings[] = {"kind", "hyperparameters", "reason"};
+
+void create_decisions(H5::H5File& file) {
+  H5::Group decisions = file.createGroup("decisions");
+  for (const char* name : kDecisionIntegers)
+    h5::create_column(decisions, name, H5::PredType::STD_I64LE);
+  h5::create_column(decisions, "time", H5::PredType::IEEE_F64LE);
+  for (const char* name : kDecisionStrings) h5::create_string_column(decisions, name);
+}
+
+std::vector<DecisionRow> read_decisions(const H5::H5File& file) {
+  const H5::Group group = file.openGroup("decisions");
+  std::map<std::string, std::vector<double>> numbers;
+  for (const char* name : kDecisionIntegers) numbers[name] = h5::read_doubles(group, name);
+  numbers["time"] = h5::read_doubles(group, "time");
+  std::map<std::string, std::vector<std::string>> strings;
+  for (const char* name : kDecisionStrings) strings[name] = h5::read_string_list(group, name);
+  std::vector<DecisionRow> rows(numbers["sequence"].size());
+  for (size_t i = 0; i < rows.size(); ++i)
+    rows[i] = {static_cast<int64_t>(numbers["sequence"][i]),
+               numbers["time"][i],
+               static_cast<int64_t>(numbers["trial"][i]),
+               strings["kind"][i],
+               static_cast<int64_t>(numbers["epoch"][i]),
+               static_cast<int64_t>(numbers["source_trial"][i]),
+               strings["hyperparameters"][i],
+               strings["reason"][i]};
+  return rows;
 }
 
 }  // namespace
@@ -89,6 +102,7 @@ SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec,
       for (const SweptValue& v : trial.swept) write_value_attribute(group, v.path, v.value);
       create_curves(group);
     }
+    create_decisions(file);
   });
   try {
     file_ = H5::H5File(path, H5F_ACC_RDWR, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
@@ -125,7 +139,7 @@ void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
   try {
     H5::Group curves = trial_group(trial_id).openGroup("curves");
     for (const std::string& name : curve_names()) {
-      append_value(curves, name, curve_value(metrics, name));
+      h5::append_number(curves, name, curve_value(metrics, name));
       if (name == "train_error") failpoint("sweep-update");  // some curves appended, not all
     }
   } catch (const H5::Exception& e) {
@@ -142,6 +156,24 @@ void SweepWriter::truncate_curves(int64_t trial_id, int64_t epochs) {
   } catch (const H5::Exception& e) {
     throw Error(path_ + ": cannot truncate the curves of trial " + trial_name(trial_id) + ": " +
                 e.getDetailMsg());
+  }
+}
+
+void SweepWriter::append_decision(const DecisionRow& row) {
+  try {
+    H5::Group decisions = file_.openGroup("decisions");
+    const std::pair<const char*, int64_t> integers[] = {{"sequence", row.sequence},
+                                                        {"trial", row.trial},
+                                                        {"epoch", row.epoch},
+                                                        {"source_trial", row.source_trial}};
+    for (const auto& [name, value] : integers)
+      h5::append_number(decisions, name, static_cast<double>(value));
+    h5::append_number(decisions, "time", row.time);
+    h5::append_string(decisions, "kind", row.kind);
+    h5::append_string(decisions, "hyperparameters", row.hyperparameters);
+    h5::append_string(decisions, "reason", row.reason);
+  } catch (const H5::Exception& e) {
+    throw Error(path_ + ": cannot append a decision: " + e.getDetailMsg());
   }
 }
 
@@ -185,6 +217,8 @@ SweepRecord read_sweep_file(const std::string& path) {
         trial.curves[curve] = h5::read_doubles(curves, curve);
       record.trials.push_back(std::move(trial));
     }
+    where = "/decisions";
+    if (file.nameExists("decisions")) record.decisions = read_decisions(file);
   } catch (const H5::Exception& e) {
     throw UserError(path + ": not a valid hpsweep sweep file (at " + where + ": " +
                     e.getDetailMsg() + ")");

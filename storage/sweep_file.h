@@ -1,6 +1,6 @@
 // DIR/sweep.h5, the sweep's record (docs/hdf5-schema.md): the spec, one group per trial with
-// its status and swept values, and its learning curves, appended and flushed as epochs finish
-// so the file can be read while the sweep runs.
+// its status, swept values and learning curves, and a scheduler's decisions, appended and
+// flushed as they come so the file can be read while the sweep runs.
 #pragma once
 
 #include <H5Cpp.h>
@@ -16,6 +16,17 @@
 
 namespace hpsweep {
 
+// A row of /decisions: what a trial scheduler decided (docs/schedulers.md).
+struct DecisionRow {
+  int64_t sequence = 0;
+  double time = 0;  // seconds since 1970 when the coordinator wrote it
+  int64_t trial = 0;
+  std::string kind;  // start, promote, resume, exploit, pause, stop, complete
+  int64_t epoch = 0;
+  int64_t source_trial = -1;
+  std::string hyperparameters, reason;
+};
+
 class SweepWriter {
  public:
   // Creates `path` atomically with every trial as `pending`, replacing any earlier file (a
@@ -27,6 +38,7 @@ class SweepWriter {
   void append_epoch(int64_t trial_id, const EpochMetrics& metrics);
   // Keeps the first `epochs` values of every curve (a retried trial re-runs the rest).
   void truncate_curves(int64_t trial_id, int64_t epochs);
+  void append_decision(const DecisionRow& row);
   void flush();
 
  private:
@@ -53,6 +65,7 @@ struct SweepRecord {
   MetricSpec metric;
   std::vector<std::string> swept_parameters;
   std::vector<TrialRecord> trials;
+  std::vector<DecisionRow> decisions;  // none before /decisions existed
 };
 
 // Reads a sweep.h5; throws UserError when the file is missing or does not follow the schema.

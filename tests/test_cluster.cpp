@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <thread>
 
+#include "common/control_messages.h"
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
 #include "support/local_mpi.h"
@@ -36,10 +38,11 @@ class ClusterTest : public ::testing::Test {
   static void SetUpTestSuite() { use_local_mpi_settings(); }
   void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 500, 150, 3); }
 
-  std::string spec(const std::string& extra) {
+  std::string spec(const std::string& extra, const std::string& method = "grid") {
     const auto path = dir_ / ("spec" + std::to_string(++specs_) + ".yaml");
     std::ofstream(path)
-        << "name: cluster\nseed: 4\nmethod: grid\ndataset: {path: " << (dir_ / "data").string()
+        << "name: cluster\nseed: 4\nmethod: " << method
+        << "\ndataset: {path: " << (dir_ / "data").string()
         << "}\nmodel: {width: 24, init: he}\ntraining: {epochs: 2, batch_size: 40, lr: 0.05}\n"
         << extra;
     return path.string();
@@ -120,6 +123,104 @@ TEST_F(ClusterTest, TooFewRanksForOneGroupIsAClearError) {
   EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(message), r.output.rfind(message)) << "printed once, not by every rank";
   EXPECT_FALSE(std::filesystem::exists(out("mpi")));
+}
+
+TEST(ControlMessages, SchedulingMessagesRoundTrip) {
+  const auto round_trip = [](const ControlMessage& m) { return decode_message(encode_message(m)); };
+  const auto assign = std::get<AssignTrialMessage>(round_trip(AssignTrialMessage{
+      3, 2, true, {{"training.lr", 0.25}, {"model.depth", int64_t{2}}, {"model.type", "mlp"}}}));
+  EXPECT_EQ(assign.trial_id, 3);
+  EXPECT_EQ(assign.resume_epoch, 2);
+  EXPECT_TRUE(assign.judged);
+  ASSERT_EQ(assign.hyperparameters.size(), 3u);
+  EXPECT_EQ(assign.hyperparameters[0].path, "training.lr");
+  EXPECT_EQ(std::get<double>(assign.hyperparameters[0].value), 0.25);
+  EXPECT_EQ(std::get<int64_t>(assign.hyperparameters[1].value), 2);
+  EXPECT_EQ(std::get<std::string>(assign.hyperparameters[2].value), "mlp");
+  EpochMetrics metrics;
+  metrics.epoch = 4;
+  metrics.test_error = 0.125;
+  const auto judge = std::get<JudgeMessage>(round_trip(JudgeMessage{5, metrics}));
+  EXPECT_EQ(judge.trial_id, 5);
+  EXPECT_EQ(judge.metrics.test_error, 0.125);
+  const auto verdict = std::get<VerdictMessage>(round_trip(VerdictMessage{4, false}));
+  EXPECT_EQ(verdict.epoch, 4);
+  EXPECT_FALSE(verdict.proceed);
+  EXPECT_TRUE(std::get<EpochMessage>(round_trip(EpochMessage{1, metrics, true})).checkpointed);
+}
+
+// Decisions without their wall time.
+std::vector<std::string> decisions_of(const SweepRecord& r) {
+  std::vector<std::string> rows;
+  for (const DecisionRow& d : r.decisions)
+    rows.push_back(std::to_string(d.sequence) + " " + std::to_string(d.trial) + " " + d.kind + " " +
+                   std::to_string(d.epoch) + " " + std::to_string(d.source_trial) + " [" +
+                   d.hyperparameters + "] " + d.reason);
+  return rows;
+}
+
+TEST_F(ClusterTest, AshaUnderMpirunDecidesAsDevMode) {
+  // One group at a time, as one dev-mode worker: the same order of reports, so the same
+  // decisions; groups of one rank train bitwise as dev mode.
+  const std::string s = spec(
+      std::string(kGrid) + "early_terminate: {type: asha, grace_period: 1, reduction_factor: 2}\n");
+  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 1")
+                .exit_code,
+            0);
+  const Result cluster = mpirun(2, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
+  const SweepRecord dev = record("dev"), mpi = record("mpi");
+  EXPECT_EQ(decisions_of(mpi), decisions_of(dev));
+  std::set<std::string> kinds;
+  for (const DecisionRow& d : mpi.decisions) kinds.insert(d.kind);
+  EXPECT_EQ(kinds, (std::set<std::string>{"start", "pause", "promote", "stop", "complete"}));
+  for (size_t i = 0; i < dev.trials.size(); ++i) {
+    EXPECT_EQ(mpi.trials[i].status, dev.trials[i].status) << "trial " << i;
+    EXPECT_EQ(mpi.trials[i].message, dev.trials[i].message) << "trial " << i;
+    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
+      EXPECT_EQ(mpi.trials[i].curves.at(curve), dev.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
+  }
+
+  // Groups of two ranks agree on every verdict: the leader passes it on.
+  const std::string pairs = spec(std::string(kGrid) +
+                                 "early_terminate: {type: asha, grace_period: 1, "
+                                 "reduction_factor: 2}\nresources: {ranks_per_trial: 2}\n");
+  const Result grouped = mpirun(3, "run " + pairs + " --out " + out("pairs"));
+  ASSERT_EQ(grouped.exit_code, 0) << grouped.output;
+  const SweepRecord r = record("pairs");
+  for (size_t i = 0; i < r.trials.size(); ++i)
+    EXPECT_EQ(r.trials[i].status, dev.trials[i].status) << "trial " << i << r.trials[i].message;
+}
+
+TEST_F(ClusterTest, PbtUnderMpirunExploitsAsDevMode) {
+  // PBT's exploits do not depend on the order of reports: two groups, two dev workers.
+  const std::string s = spec(
+      "pbt: {population: 4, perturbation_interval: 1, mutations: {training.lr: {distribution: "
+      "log_uniform, min: 0.01, max: 0.2}}}\nparameters:\n  model.dropout: {values: [0.0, 0.4]}\n",
+      "pbt");
+  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
+                .exit_code,
+            0);
+  const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
+  const SweepRecord dev = record("dev"), mpi = record("mpi");
+  const auto exploits = [](const SweepRecord& r) {
+    std::vector<std::string> rows;
+    for (const DecisionRow& d : r.decisions)
+      if (d.kind == "exploit")
+        rows.push_back(std::to_string(d.trial) + " from " + std::to_string(d.source_trial) + " [" +
+                       d.hyperparameters + "]");
+    return rows;
+  };
+  EXPECT_EQ(exploits(mpi).size(), 1u);
+  EXPECT_EQ(exploits(mpi), exploits(dev));
+  for (size_t i = 0; i < dev.trials.size(); ++i) {
+    EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed) << mpi.trials[i].message;
+    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
+      EXPECT_EQ(mpi.trials[i].curves.at(curve), dev.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
+  }
 }
 
 TEST_F(ClusterTest, AFailedTrialIsRetriedUpToMaxRetries) {

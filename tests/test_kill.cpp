@@ -2,7 +2,7 @@
 // mid-checkpoint-write, mid-sweep.h5-update, between a trial's end and its journal line) and at
 // timed moments, in dev mode and under mpirun; each time the same command resumes it. The end
 // must equal the uninterrupted run: every HDF5 file opens, every trial completed once, the
-// curves bitwise the same.
+// curves bitwise the same; also for a PBT sweep.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -156,6 +156,43 @@ TEST_P(KillTest, EveryKillResumesToTheUninterruptedResult) {
   for (size_t k = 0; k < kills.size(); ++k) {
     // Under mpirun, coordinator failpoints (sweep-update, journal-append) fire in rank 0, the
     // others in the workers; mpirun then takes the whole job down, as a dead node would.
+    const std::string out = "killed" + std::to_string(k);
+    kill_and_resume(out, kills[k]);
+    expect_equals_reference(out, reference);
+  }
+}
+
+// PBT's results do not depend on the order of reports, so a killed and resumed PBT sweep must
+// end bitwise as the uninterrupted one whatever the timing: the journal's scheduler calls
+// rebuild the scheduler, and trials whose verdict's checkpoint the kill lost catch up to it.
+TEST_P(KillTest, KilledPbtSweepsResumeToTheUninterruptedResult) {
+  std::ofstream(spec_, std::ios::app)
+      << "checkpoint: {every: 3}\npbt: {population: 4, perturbation_interval: 1, mutations: "
+         "{training.lr: {distribution: log_uniform, min: 0.01, max: 0.2}}}\n";
+  std::string text;
+  {
+    std::ifstream in(spec_);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  text.replace(text.find("method: grid"), 12, "method: pbt");
+  text.replace(text.find("  model.depth: {values: [1, 2]}\n"), 32, "");
+  std::ofstream(spec_) << text;
+  ASSERT_FALSE(run(command("reference"), {}).killed);
+  const SweepRecord reference = read_sweep_file((dir_ / "reference" / "sweep.h5").string());
+  size_t exploits = 0;
+  for (const DecisionRow& d : reference.decisions) exploits += d.kind == "exploit";
+  EXPECT_EQ(exploits, 3u) << "one a barrier, at epochs 1 to 3";
+  const std::vector<Kill> kills = {
+      {"training-step:40"},
+      {"checkpoint-write:3"},
+      {"checkpoint-write:6"},
+      {"sweep-update:5"},
+      {"journal-append:9"},
+      {"journal-append:20"},
+      {"", 3},
+      {"", 9},
+  };
+  for (size_t k = 0; k < kills.size(); ++k) {
     const std::string out = "killed" + std::to_string(k);
     kill_and_resume(out, kills[k]);
     expect_equals_reference(out, reference);

@@ -37,6 +37,33 @@ TEST(Journal, RoundTripsAndIgnoresATornLastLine) {
   EXPECT_TRUE(read_journal((dir / "none").string()).empty());
 }
 
+TEST(Journal, SchedulerCallsRoundTripBitwiseBesideTrialEnds) {
+  TempDir dir;
+  const std::string path = (dir / "journal.log").string();
+  const double value = 0.1 + 0.2;  // not a short decimal
+  {
+    JournalWriter journal(path);
+    journal.append({SchedulerCall::Kind::next, 2});
+    journal.append({SchedulerCall::Kind::report, 2, 3, value});
+    journal.append({2, TrialStatus::paused, 3, "rank 2 of 2 at rung 1 (epoch 3)"});
+    journal.append({SchedulerCall::Kind::copied, 2, 3, 0, 1});
+    journal.append({SchedulerCall::Kind::ended, 2});
+  }
+  const std::vector<SchedulerCall> calls = read_scheduler_calls(path);
+  ASSERT_EQ(calls.size(), 4u);
+  EXPECT_EQ(calls[0].kind, SchedulerCall::Kind::next);
+  EXPECT_EQ(calls[1].kind, SchedulerCall::Kind::report);
+  EXPECT_EQ(calls[1].epoch, 3);
+  EXPECT_EQ(calls[1].value, value);
+  EXPECT_EQ(calls[2].kind, SchedulerCall::Kind::copied);
+  EXPECT_EQ(std::tie(calls[2].source, calls[2].trial, calls[2].epoch),
+            std::tuple(int64_t{1}, int64_t{2}, int64_t{3}));
+  EXPECT_EQ(calls[3].kind, SchedulerCall::Kind::ended);
+  const std::vector<JournalRecord> ends = read_journal(path);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].status, TrialStatus::paused);
+}
+
 void expect_same_tensors(const std::vector<NamedTensor>& a, const std::vector<NamedTensor>& b) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t p = 0; p < a.size(); ++p)

@@ -1,6 +1,6 @@
 #include "worker/group_worker.h"
 
-#include <array>
+#include <cstring>
 #include <map>
 #include <memory>
 
@@ -13,7 +13,6 @@ namespace hpsweep {
 namespace {
 
 constexpr int kCoordinator = 0;
-constexpr int64_t kNoMoreTrials = -1;
 
 // The leader writes each epoch's checkpoint, then reports the epoch: once the coordinator
 // records an epoch, its checkpoint exists.
@@ -23,7 +22,8 @@ class LeaderObserver : public TrialObserver {
       : world_(world), out_dir_(std::move(out_dir)), trial_id_(trial_id) {}
   void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) override {
     if (checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, trial_id_), *checkpoint);
-    world_.send(kCoordinator, kControlTag, encode_message(EpochMessage{trial_id_, metrics}));
+    world_.send(kCoordinator, kControlTag,
+                encode_message(EpochMessage{trial_id_, metrics, checkpoint.has_value()}));
   }
 
  private:
@@ -37,22 +37,71 @@ class SilentObserver : public TrialObserver {
   void on_epoch(const EpochMetrics&, std::optional<CheckpointData>) override {}
 };
 
-// The leader waits for the coordinator (sleeping between polls) and passes the trial on:
-// {trial id or kNoMoreTrials, epoch to resume from}.
-std::array<int64_t, 2> next_trial(const Communicator& world, const Communicator& group) {
-  std::array<int64_t, 2> next = {kNoMoreTrials, 0};
-  if (group.rank() == 0) {
-    std::optional<ReceivedMessage> received;
-    // A free group answers fast (1 ms pauses at most) so that it starts its next trial soon.
-    while (!(received = world.receive(kCoordinator, kControlTag, std::chrono::seconds(1),
-                                      std::chrono::milliseconds(1)))) {
-    }
-    const ControlMessage message = decode_message(received->bytes);
-    if (auto* assign = std::get_if<AssignTrialMessage>(&message))
-      next = {assign->trial_id, assign->resume_epoch};
+// Waits for the coordinator's next message, sleeping between polls (1 ms pauses at most: a
+// waiting group answers fast).
+ControlMessage receive_from_coordinator(const Communicator& world) {
+  std::optional<ReceivedMessage> received;
+  while (!(received = world.receive(kCoordinator, kControlTag, std::chrono::seconds(1),
+                                    std::chrono::milliseconds(1)))) {
   }
-  group.broadcast(next.data(), 2, 0);
-  return next;
+  return decode_message(received->bytes);
+}
+
+// A judged trial (a scheduled sweep): after every epoch the leader asks the coordinator what
+// to do and passes the answer to its group, so that every rank goes on or stops alike.
+class JudgedObserver : public TrialObserver {
+ public:
+  JudgedObserver(TrialObserver& inner, const Communicator& world, const Communicator& group,
+                 int64_t trial_id, bool& shutdown)
+      : inner_(inner), world_(world), group_(group), trial_id_(trial_id), shutdown_(shutdown) {}
+  void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) override {
+    inner_.on_epoch(metrics, std::move(checkpoint));
+  }
+  bool proceed(const EpochMetrics& metrics) override {
+    int64_t proceed = 0;
+    if (group_.rank() == 0) {
+      world_.send(kCoordinator, kControlTag, encode_message(JudgeMessage{trial_id_, metrics}));
+      const ControlMessage message = receive_from_coordinator(world_);
+      if (auto* verdict = std::get_if<VerdictMessage>(&message))
+        proceed = verdict->proceed;
+      else
+        shutdown_ = true;  // the coordinator is going down: stop here
+    }
+    group_.broadcast(&proceed, 1, 0);
+    return proceed != 0;
+  }
+
+ private:
+  TrialObserver& inner_;
+  const Communicator& world_;
+  const Communicator& group_;
+  int64_t trial_id_;
+  bool& shutdown_;
+};
+
+// MPI broadcasts int64 words: `bytes` from the group's rank 0 to every rank.
+void broadcast_bytes(const Communicator& group, std::vector<uint8_t>& bytes) {
+  int64_t size = static_cast<int64_t>(bytes.size());
+  group.broadcast(&size, 1, 0);
+  std::vector<int64_t> words((size + 7) / 8);
+  if (size > 0) std::memcpy(words.data(), bytes.data(), bytes.size());
+  group.broadcast(words.data(), static_cast<int>(words.size()), 0);
+  bytes.resize(size);
+  if (size > 0) std::memcpy(bytes.data(), words.data(), bytes.size());
+}
+
+// The leader waits for the coordinator and passes the assignment on to its group; nullopt:
+// no more trials.
+std::optional<AssignTrialMessage> next_trial(const Communicator& world, const Communicator& group,
+                                             bool shutdown) {
+  std::vector<uint8_t> bytes;
+  if (group.rank() == 0 && !shutdown) {
+    const ControlMessage message = receive_from_coordinator(world);
+    if (std::holds_alternative<AssignTrialMessage>(message)) bytes = encode_message(message);
+  }
+  broadcast_bytes(group, bytes);
+  if (bytes.empty()) return std::nullopt;
+  return std::get<AssignTrialMessage>(decode_message(bytes));
 }
 
 std::unique_ptr<TrainingGroup> make_group(const Communicator& group, ReducerKind reducer) {
@@ -68,10 +117,11 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
                   const std::atomic<bool>& stop) {
   std::map<std::string, TrainTestData> datasets;
   const std::unique_ptr<TrainingGroup> training_group = make_group(group, reducer);
-  for (auto next = next_trial(world, group); next[0] != kNoMoreTrials;
-       next = next_trial(world, group)) {
-    const Trial& trial = trials.at(next[0]);
-    const int64_t resume_epoch = next[1];
+  bool shutdown = false;
+  for (auto next = next_trial(world, group, shutdown); next;
+       next = next_trial(world, group, shutdown)) {
+    const Trial trial = with_values(trials.at(next->trial_id), next->hyperparameters);
+    const int64_t resume_epoch = next->resume_epoch;
     TrialOutcome outcome;
     try {
       const std::string key = dataset_key(trial.config.dataset);
@@ -85,7 +135,9 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
             read_resume_checkpoint(out_dir, trial.id, resume_epoch));
       LeaderObserver leader(world, out_dir, trial.id);
       SilentObserver silent;
-      TrialObserver& observer = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
+      TrialObserver& own = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
+      JudgedObserver judged(own, world, group, trial.id, shutdown);
+      TrialObserver& observer = next->judged ? static_cast<TrialObserver&>(judged) : own;
       outcome = run_trial(trial, datasets.at(key), {init.get(), resume.get()}, observer, stop,
                           *training_group);
     } catch (const std::exception& e) {

@@ -190,7 +190,8 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       state.best_epoch = epoch;
       state.best_metric = value;
     }
-    const bool checkpoint_due = epoch % trial.config.checkpoint.every == 0 || epoch == cfg.epochs;
+    const bool go_on = observer.proceed(metrics) && epoch < cfg.epochs;
+    const bool checkpoint_due = epoch % trial.config.checkpoint.every == 0 || !go_on;
     if (checkpoint_due || best) state.params = snapshot_parameters(model);
     if (best) state.best_params = state.params;  // shares the snapshot's storage; read-only
     if (checkpoint_due) state.optimizer = optimizer->state();
@@ -199,6 +200,10 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
                         checkpoint_due ? std::optional<CheckpointData>(state) : std::nullopt);
     } catch (const std::exception& e) {
       observer_error = e.what();
+    }
+    if (!go_on && epoch < cfg.epochs) {
+      if (!observer_error.empty()) return {TrialStatus::failed, epoch, observer_error};
+      return {TrialStatus::stopped, epoch, ""};
     }
   }
   if (!observer_error.empty()) return {TrialStatus::failed, cfg.epochs, observer_error};

@@ -22,6 +22,10 @@ class TrialObserver {
   // After every epoch; `checkpoint` holds the trial's state when a checkpoint is due
   // (checkpoint.every, and always after the last epoch).
   virtual void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) = 0;
+  // Before on_epoch: whether to train past this epoch. A scheduled sweep's coordinator judges
+  // the epoch (blocking until it has); false ends the trial after it, with a checkpoint of it
+  // whatever checkpoint.every says and status `stopped` (the coordinator knows why).
+  virtual bool proceed(const EpochMetrics&) { return true; }
 };
 
 // Where a trial starts: fresh (weights drawn from its seed), from the parameters of an

@@ -23,6 +23,10 @@ std::vector<SweptValue> with_mutations(const Trial& trial, const PbtSpec& pbt) {
 
 }  // namespace
 
+bool schedules_trials(const SweepSpec& spec) {
+  return spec.method == SearchMethod::pbt || spec.early_terminate.kind != EarlyTerminateKind::none;
+}
+
 std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, const std::vector<Trial>& trials) {
   SchedulerContext context;
   context.minimize = spec.metric.minimize;

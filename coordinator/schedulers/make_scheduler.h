@@ -10,6 +10,9 @@
 
 namespace hpsweep {
 
+// Whether the spec asks for early termination or PBT, rather than every trial to the end.
+bool schedules_trials(const SweepSpec& spec);
+
 // `trials` as expand_trials(spec) made them.
 std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, const std::vector<Trial>& trials);
 

@@ -56,6 +56,7 @@ Verdict PbtScheduler::perturb(int64_t epoch, int64_t reporter) {
     const int64_t source = ranked[rng.below(static_cast<uint64_t>(q))].second;
     current_[trial] = explore(current_[source], spec_, rng);
     queue_.push_back({trial, DecisionKind::exploit, epoch, source, current_[trial]});
+    copy_checkpoint(source, trial, epoch);
     if (trial == reporter)
       verdict = {VerdictKind::pause, "rank " + std::to_string(r + 1) + " of " + std::to_string(n) +
                                          " at epoch " + std::to_string(epoch) +

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/trial.h"
@@ -46,6 +47,11 @@ struct TrialRun {
   int64_t from_epoch = 0;    // > 0: load the checkpoint of this epoch and train epoch+1 on
   int64_t source_trial = 0;  // whose checkpoint: the trial itself, or exploit's source
   std::vector<SweptValue> hyperparameters;  // the values to train with from now on
+};
+
+// An exploit's checkpoint: `target` continues from `source`'s checkpoint of `epoch`.
+struct CheckpointCopy {
+  int64_t source = 0, target = 0, epoch = 0;
 };
 
 enum class VerdictKind {
@@ -90,6 +96,9 @@ class Scheduler {
   int64_t running() const { return running_; }
   int64_t trial_count() const { return static_cast<int64_t>(context_.configs.size()); }
   const std::vector<Decision>& decisions() const { return decisions_; }
+  // The checkpoint copies of exploits decided since the last call. The coordinator makes them
+  // at once: the exploit may run long after its source has trained on and overwritten it.
+  std::vector<CheckpointCopy> take_copies() { return std::exchange(copies_, {}); }
 
  protected:
   virtual std::optional<TrialRun> choose_next() = 0;
@@ -105,10 +114,15 @@ class Scheduler {
   void record(int64_t trial, DecisionKind kind, int64_t epoch, std::string reason = {},
               int64_t source_trial = -1, std::string hyperparameters = {});
 
+  void copy_checkpoint(int64_t source, int64_t target, int64_t epoch) {
+    copies_.push_back({source, target, epoch});
+  }
+
   const SchedulerContext context_;
 
  private:
   std::vector<Decision> decisions_;
+  std::vector<CheckpointCopy> copies_;
   std::vector<int64_t> next_epoch_;  // per trial: the epoch it reports next; 0: not running
   int64_t running_ = 0;
   bool finished_ = false;

@@ -37,9 +37,18 @@ def read_sweep(path):
                 rows.append(row)
     columns = ["trial", "status"] + swept + ["epoch"] + METRICS
     return pd.DataFrame(rows, columns=columns), swept
+
+
+def read_decisions(path):
+    """A scheduler's decisions, one row each, in order (empty without a scheduler)."""
+    with h5py.File(path, "r", locking=False) as f:
+        d = f["decisions"]
+        text = {"kind", "hyperparameters", "reason"}
+        return pd.DataFrame({c: d[c].asstr()[()] if c in text else d[c][()] for c in d})
 # -------------------------------------------------------------------------------------------
 
-STATUSES = {"pending", "running", "completed", "diverged", "failed", "interrupted"}
+STATUSES = {"pending", "running", "completed", "diverged", "failed", "interrupted", "paused", "stopped"}
+DECISION_COLUMNS = {"sequence", "time", "trial", "kind", "epoch", "source_trial", "hyperparameters", "reason"}
 ROOT_ATTRIBUTES = {"hpsweep_version", "schema_version", "name", "spec", "metric_name", "metric_goal", "seed"}
 TRIAL_ATTRIBUTES = {"id", "seed", "status", "message", "config"}
 
@@ -60,7 +69,7 @@ def check_file(path, require_completed):
     with h5py.File(path, "r", locking=False) as f:
         missing = ROOT_ATTRIBUTES - set(f.attrs)
         assert not missing, f"root attributes missing: {sorted(missing)}"
-        assert f.attrs["schema_version"] == 1, f"schema_version {f.attrs['schema_version']}"
+        assert f.attrs["schema_version"] == 2, f"schema_version {f.attrs['schema_version']}"
         assert f.attrs["metric_goal"] in ("minimize", "maximize"), f.attrs["metric_goal"]
         assert f.attrs["metric_name"] in METRICS, f.attrs["metric_name"]
         swept = list(f["swept_parameters"].asstr()[()])
@@ -135,6 +144,9 @@ def main():
             epochs_by_trial, running = check_file(path, args.require_completed)
             df, swept = read_sweep(path)
             check_frame(df, swept, epochs_by_trial, running)
+            decisions = read_decisions(path)
+            assert set(decisions.columns) == DECISION_COLUMNS, f"decision columns: {list(decisions.columns)}"
+            assert list(decisions["sequence"]) == list(range(len(decisions))), "decision sequence"
             break
         except (AssertionError, OSError, KeyError) as e:
             # hpsweep's writes are not atomic for readers (no SWMR): a read that overlaps one can

@@ -1,0 +1,374 @@
+#include "coordinator/sweep_loop.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/error.h"
+#include "coordinator/exploit_checkpoint.h"
+#include "coordinator/schedulers/make_scheduler.h"
+#include "storage/checkpoint_file.h"
+
+namespace hpsweep {
+namespace {
+
+constexpr std::chrono::milliseconds kRefreshInterval{500};
+
+double unix_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The last epoch whose checkpoint exists, for a trial that has recorded `epochs` epochs:
+// each recorded epoch that was due a checkpoint had it written before it was recorded.
+int64_t last_checkpointed_epoch(const Trial& trial, int64_t epochs) {
+  const int64_t every = trial.config.checkpoint.every;
+  return epochs == trial.config.training.epochs ? epochs : epochs / every * every;
+}
+
+TrialStatus status_of(VerdictKind kind) {
+  switch (kind) {
+    case VerdictKind::pause:
+      return TrialStatus::paused;
+    case VerdictKind::stop:
+      return TrialStatus::stopped;
+    default:
+      return TrialStatus::completed;
+  }
+}
+
+}  // namespace
+
+SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
+                     std::string out_dir, SweepRecords records, std::vector<TrialRecovery> state,
+                     const std::vector<SchedulerCall>& calls)
+    : spec_(spec),
+      inputs_(inputs),
+      pool_(pool),
+      out_dir_(std::move(out_dir)),
+      records_(records),
+      state_(std::move(state)),
+      scheduler_(make_scheduler(spec, inputs.trials)),
+      scheduled_(schedules_trials(spec)) {
+  const size_t total = inputs.trials.size();
+  status_.assign(total, TrialStatus::pending);
+  recorded_epochs_.assign(total, 0);
+  checkpointed_.assign(total, 0);
+  for (size_t id = 0; id < total; ++id) {
+    if (state_[id].finished) status_[id] = state_[id].status;
+    recorded_epochs_[id] = static_cast<int64_t>(state_[id].history.size());
+    checkpointed_[id] = state_[id].resume_epoch;
+  }
+  explored_.resize(total);
+  reported_.assign(total, 0);
+  launched_from_.assign(total, 0);
+  verdicts_.resize(total);
+  on_worker_.assign(total, false);
+  held_.assign(total, false);
+  catch_up_.assign(total, 0);
+  for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
+  if (!calls.empty()) replay(calls);
+}
+
+// The scheduler as the interrupted run left it. Trials it still had running (on a worker when
+// the sweep stopped) run again first from their checkpoints, as retries do. A trial that a
+// verdict ended but whose end the journal lacks (a kill just between) gets its status, after
+// training up to the verdict's epoch again if the kill also lost that checkpoint.
+void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
+  std::vector<bool> active(state_.size());
+  replaying_ = true;
+  for (const SchedulerCall& c : calls) {
+    const int64_t id = c.trial;
+    switch (c.kind) {
+      case SchedulerCall::Kind::next: {
+        const std::optional<TrialRun> run = scheduler_->next_trial();
+        if (!run || run->trial != id)
+          throw Error("journal.log: the scheduler does not replay: trial " + std::to_string(id) +
+                      " ran next in the journal; run the sweep again with --restart");
+        if (run->kind == DecisionKind::exploit) explored_[id] = run->hyperparameters;
+        verdicts_[id].reset();
+        launched_from_[id] = run->from_epoch;
+        active[id] = true;
+        break;
+      }
+      case SchedulerCall::Kind::report:
+        active[id] = report(id, c.epoch, c.value).kind == VerdictKind::proceed;
+        break;
+      case SchedulerCall::Kind::ended:
+        scheduler_->trial_ended(id);
+        active[id] = false;
+        break;
+      case SchedulerCall::Kind::copied:
+        std::erase_if(copies_, [&](const CheckpointCopy& p) {
+          return p.source == c.source && p.target == id && p.epoch == c.epoch;
+        });
+        break;
+    }
+    for (const CheckpointCopy& copy : scheduler_->take_copies()) copies_.push_back(copy);
+  }
+  replaying_ = false;
+  record_decisions();
+  for (int64_t id = 0; id < static_cast<int64_t>(state_.size()); ++id) {
+    if (active[id] && state_[id].finished) {  // failed for good, killed before `ended`
+      scheduler_->trial_ended(id);
+      journal({SchedulerCall::Kind::ended, id});
+    } else if (active[id]) {
+      reruns_.push_back(id);
+    } else if (verdicts_[id] && !state_[id].finished && checkpointed_[id] < reported_[id]) {
+      catch_up_[id] = reported_[id];
+      reruns_.push_back(id);
+    } else if (verdicts_[id] && !state_[id].finished) {
+      const TrialStatus status = status_of(verdicts_[id]->kind);
+      status_[id] = status;
+      if (state_[id].status == status) continue;
+      records_.journal.append({id, status, reported_[id], verdicts_[id]->reason});
+      records_.writer.set_status(id, status, verdicts_[id]->reason);
+    }
+  }
+  record_decisions();  // those of an `ended` above
+}
+
+void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
+  const auto check_stop = [&] {
+    if (!stop.load() || stopping_) return;
+    stopping_ = true;
+    pool_.request_stop();
+    records_.progress.clear();
+    log << "stopping: waiting for running trials to abandon their step...\n";
+  };
+  check_stop();
+  dispatch();
+  while (running_ > 0) {
+    check_stop();
+    std::optional<WorkerEvent> event = pool_.wait_event(kRefreshInterval);
+    if (!event) {
+      records_.progress.refresh();
+      continue;
+    }
+    if (auto* judged = std::get_if<JudgeEvent>(&*event))
+      pool_.after_epoch(judged->worker, judged->metrics.epoch, judge(*judged));
+    else if (auto* epoch = std::get_if<EpochEvent>(&*event))
+      record_epoch(*epoch);
+    else
+      trial_done(std::get<TrialDoneEvent>(*event));
+    // A report may have released paused trials (a PBT barrier), a copy waiting trials.
+    dispatch();
+  }
+  records_.progress.clear();
+}
+
+// Reruns first (retries, held exploit sources, trials a resumed sweep continues); then what
+// the scheduler says. While an exploit's checkpoint is still to be copied, the scheduler is
+// not asked and neither trial of the copy runs on from the copied epoch.
+void SweepLoop::dispatch() {
+  while (!stopping_ && !free_workers_.empty()) {
+    const auto rerun =
+        std::find_if(reruns_.begin(), reruns_.end(), [&](int64_t id) { return !awaits_copy(id); });
+    if (rerun != reruns_.end()) {
+      const int64_t id = *rerun;
+      reruns_.erase(rerun);
+      launch(id, state_[id].resume_epoch);
+      continue;
+    }
+    if (!copies_.empty()) return;
+    const auto ready = std::find_if(ready_.begin(), ready_.end(),
+                                    [&](const TrialRun& r) { return !on_worker_[r.trial]; });
+    if (ready != ready_.end()) {
+      const TrialRun run = *ready;
+      ready_.erase(ready);
+      start_run(run);
+      continue;
+    }
+    const std::optional<TrialRun> run = scheduler_->next_trial();
+    if (run) journal({SchedulerCall::Kind::next, run->trial});
+    record_decisions();
+    if (!run) return;
+    if (!scheduled_ && state_[run->trial].finished)  // a resumed plain sweep's finished trial
+      scheduler_->trial_ended(run->trial);
+    else
+      ready_.push_back(*run);  // a paused trial may still be winding down on its worker
+  }
+}
+
+void SweepLoop::start_run(const TrialRun& run) {
+  const int64_t id = run.trial;
+  if (run.kind == DecisionKind::exploit) explored_[id] = run.hyperparameters;
+  // From the checkpoint the run asks for, or an earlier one when a kill lost it: the epochs
+  // between are trained again, not reported again.
+  const int64_t resume_epoch =
+      run.from_epoch > 0 ? std::min(run.from_epoch, checkpointed_[id]) : state_[id].resume_epoch;
+  verdicts_[id].reset();
+  // A plain sweep's trial resumed after a kill: the scheduler hears its recorded epochs first.
+  for (int64_t e = reported_[id]; e < resume_epoch; ++e) {
+    const EpochMetrics& m = state_[id].history[e];
+    report(id, m.epoch, curve_value(m, spec_.metric.name));
+  }
+  launch(id, resume_epoch);
+}
+
+void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
+  status_[id] = TrialStatus::running;
+  records_.writer.set_status(id, TrialStatus::running);
+  records_.writer.flush();
+  launched_from_[id] = resume_epoch;
+  on_worker_[id] = true;
+  const Trial& trial = inputs_.trials[id];
+  pool_.start(free_workers_.back(), trial,
+              {inputs_.init_for(trial), resume_epoch, scheduled_, explored_[id]});
+  free_workers_.pop_back();
+  ++running_;
+  records_.progress.trial_started();
+}
+
+bool SweepLoop::judge(const JudgeEvent& event) {
+  const int64_t id = event.trial_id, epoch = event.metrics.epoch;
+  // A retried or resumed trial redoes epochs the scheduler has judged: they go on, up to the
+  // verdict's epoch when it catches up after a kill.
+  bool proceed = epoch != catch_up_[id];
+  if (epoch > reported_[id]) {
+    proceed = report(id, epoch, curve_value(event.metrics, spec_.metric.name)).kind ==
+              VerdictKind::proceed;
+    record_decisions();
+  }
+  // An exploit's source that would go on stops with a checkpoint of this epoch and resumes
+  // after the copy: going on, it would overwrite that checkpoint (under MPI its leader writes
+  // it, perhaps before the copy).
+  held_[id] = proceed && std::any_of(copies_.begin(), copies_.end(), [&](const CheckpointCopy& c) {
+                return c.source == id && c.epoch == epoch;
+              });
+  return proceed && !held_[id];
+}
+
+void SweepLoop::record_epoch(const EpochEvent& event) {
+  const int64_t id = event.trial_id, epoch = event.metrics.epoch;
+  // Checkpoint first: once the curves show an epoch, its checkpoint exists. (In cluster
+  // mode the group leader has written it before reporting the epoch.)
+  if (event.checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, id), *event.checkpoint);
+  if (event.checkpoint || event.checkpointed) checkpointed_[id] = epoch;
+  records_.writer.append_epoch(id, event.metrics);
+  records_.writer.flush();
+  recorded_epochs_[id] = epoch;
+  records_.progress.epoch_finished(id, event.metrics);
+  if (!scheduled_ && epoch > reported_[id])
+    report(id, epoch, curve_value(event.metrics, spec_.metric.name));
+  make_ready_copies();
+}
+
+void SweepLoop::trial_done(const TrialDoneEvent& event) {
+  const TrialOutcome& outcome = event.outcome;
+  const int64_t id = event.trial_id;
+  free_workers_.push_back(event.worker);
+  --running_;
+  on_worker_[id] = false;
+  TrialRecovery& s = state_[id];
+  if (held_[id] && outcome.status == TrialStatus::stopped) {
+    held_[id] = false;
+    s.resume_epoch = outcome.epoch;
+    status_[id] = TrialStatus::paused;
+    records_.writer.set_status(
+        id, TrialStatus::paused,
+        "until an exploit has copied its checkpoint of epoch " + std::to_string(outcome.epoch));
+    records_.writer.flush();
+    records_.progress.trial_paused();
+    reruns_.push_back(id);
+    return;
+  }
+  const std::optional<Verdict>& verdict = verdicts_[id];
+  if (verdict &&
+      (outcome.status == TrialStatus::stopped || outcome.status == TrialStatus::completed)) {
+    catch_up_[id] = 0;
+    end_trial(id, status_of(verdict->kind), outcome.epoch, verdict->reason, true);
+    return;
+  }
+  records_.journal.append({id, outcome.status, outcome.epoch, outcome.message});
+  if (outcome.status == TrialStatus::failed && ++s.failures <= spec_.resources.max_retries) {
+    // Run it again from its last checkpoint; the epochs after it will be redone.
+    s.resume_epoch = std::max(launched_from_[id],
+                              last_checkpointed_epoch(inputs_.trials[id], recorded_epochs_[id]));
+    records_.writer.truncate_curves(id, s.resume_epoch);
+    recorded_epochs_[id] = s.resume_epoch;
+    status_[id] = TrialStatus::pending;
+    records_.writer.set_status(id, TrialStatus::pending,
+                               "retry " + std::to_string(s.failures) + " of " +
+                                   std::to_string(spec_.resources.max_retries) +
+                                   " after: " + outcome.message);
+    records_.writer.flush();
+    records_.progress.trial_retried(id, outcome.message);
+    reruns_.push_back(id);
+    return;
+  }
+  // Still running for the scheduler; an interrupted trial stays so, for a resumed sweep.
+  if (!verdict && outcome.status != TrialStatus::interrupted) {
+    scheduler_->trial_ended(id);
+    journal({SchedulerCall::Kind::ended, id});
+    record_decisions();
+  }
+  status_[id] = outcome.status;
+  records_.writer.set_status(id, outcome.status, outcome.message);
+  records_.writer.flush();
+  records_.progress.trial_finished(id, outcome.status, outcome.epoch, outcome.message);
+}
+
+// A verdict's status, journaled like an outcome; `was_running` false: a paused trial stopped.
+void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
+                          bool was_running) {
+  status_[id] = status;
+  records_.journal.append({id, status, epoch, message});
+  records_.writer.set_status(id, status, message);
+  records_.writer.flush();
+  if (status == TrialStatus::paused)
+    records_.progress.trial_paused();
+  else
+    records_.progress.trial_finished(id, status, epoch, message, was_running);
+}
+
+Verdict SweepLoop::report(int64_t id, int64_t epoch, double value) {
+  journal({SchedulerCall::Kind::report, id, epoch, value});
+  const Verdict verdict = scheduler_->report(id, epoch, value);
+  reported_[id] = epoch;
+  if (verdict.kind != VerdictKind::proceed) verdicts_[id] = verdict;
+  return verdict;
+}
+
+// A plain sweep resumes without replaying its scheduler: nothing to journal.
+void SweepLoop::journal(const SchedulerCall& call) {
+  if (scheduled_ && !replaying_) records_.journal.append(call);
+}
+
+// Without a scheduler every trial runs to the end: nothing worth recording.
+void SweepLoop::record_decisions() {
+  if (!scheduled_) return;
+  const std::vector<Decision>& decisions = scheduler_->decisions();
+  for (; decisions_written_ < decisions.size(); ++decisions_written_) {
+    const Decision& d = decisions[decisions_written_];
+    records_.writer.append_decision({d.sequence, unix_seconds(), d.trial,
+                                     decision_kind_name(d.kind), d.epoch, d.source_trial,
+                                     d.hyperparameters, d.reason});
+    if (d.kind != DecisionKind::stop) continue;
+    // A trial still on its worker (its verdict given, or paused but winding down) ends when the
+    // worker is done; a replayed stop may have ended it already.
+    if (on_worker_[d.trial])
+      verdicts_[d.trial] = Verdict{VerdictKind::stop, d.reason};
+    else if (status_[d.trial] != TrialStatus::stopped)
+      end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason, false);
+  }
+  records_.writer.flush();
+  for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.push_back(c);
+  make_ready_copies();
+}
+
+bool SweepLoop::awaits_copy(int64_t id) const {
+  return std::any_of(copies_.begin(), copies_.end(), [&](const CheckpointCopy& c) {
+    return (c.source == id || c.target == id) && checkpointed_[id] == c.epoch;
+  });
+}
+
+// Copies an exploit's checkpoint once both trials have written the epoch.
+void SweepLoop::make_ready_copies() {
+  std::erase_if(copies_, [&](const CheckpointCopy& c) {
+    if (checkpointed_[c.source] != c.epoch || checkpointed_[c.target] != c.epoch) return false;
+    copy_exploit_checkpoint(out_dir_, c);
+    journal({SchedulerCall::Kind::copied, c.target, c.epoch, 0, c.source});
+    return true;
+  });
+}
+
+}  // namespace hpsweep

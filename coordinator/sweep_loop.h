@@ -1,0 +1,94 @@
+// The coordinator's event loop for one sweep: hands what the trial scheduler runs next
+// (failed trials' retries first) to free workers, judges every epoch with the scheduler, and
+// records reports, decisions and statuses in sweep.h5, the journal and the checkpoint files.
+// All file writes happen on the calling thread.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "common/spec.h"
+#include "coordinator/progress.h"
+#include "coordinator/schedulers/scheduler.h"
+#include "coordinator/sweep_inputs.h"
+#include "coordinator/sweep_recovery.h"
+#include "coordinator/worker_pool.h"
+#include "storage/journal.h"
+#include "storage/sweep_file.h"
+
+namespace hpsweep {
+
+// Where the loop records what happens; sweep.h5 already holds the recovered state.
+struct SweepRecords {
+  SweepWriter& writer;
+  JournalWriter& journal;
+  Progress& progress;
+};
+
+class SweepLoop {
+ public:
+  // `state`: each trial as a resumed sweep found it (default: not started); `calls`: the
+  // journal's scheduler calls, replayed to rebuild the scheduler as it was.
+  SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool, std::string out_dir,
+            SweepRecords records, std::vector<TrialRecovery> state,
+            const std::vector<SchedulerCall>& calls = {});
+
+  // Until every trial has ended, or `stop` is set and the running trials have stopped.
+  void run(const std::atomic<bool>& stop, std::ostream& log);
+
+  bool stopped() const { return stopping_; }
+  const std::vector<TrialStatus>& statuses() const { return status_; }
+
+ private:
+  void replay(const std::vector<SchedulerCall>& calls);
+  void dispatch();
+  void start_run(const TrialRun& run);
+  void launch(int64_t id, int64_t resume_epoch);
+  bool judge(const JudgeEvent& event);
+  void record_epoch(const EpochEvent& event);
+  void trial_done(const TrialDoneEvent& event);
+  Verdict report(int64_t id, int64_t epoch, double value);
+  void journal(const SchedulerCall& call);
+  // After every scheduler call: new decisions to sweep.h5, exploits' checkpoint copies.
+  void record_decisions();
+  void make_ready_copies();
+  // A copy waits for this trial's checkpoint as it is: the trial must not run on.
+  bool awaits_copy(int64_t id) const;
+  void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
+                 bool was_running);
+
+  const SweepSpec& spec_;
+  const SweepInputs& inputs_;
+  WorkerPool& pool_;
+  const std::string out_dir_;
+  SweepRecords records_;
+  std::vector<TrialRecovery> state_;
+  const std::unique_ptr<Scheduler> scheduler_;
+  const bool scheduled_;  // not every trial to the end: judge epochs, record decisions
+
+  std::vector<TrialStatus> status_;
+  std::vector<int64_t> recorded_epochs_;
+  // What the scheduler knows of each trial, and what the workers are doing with it.
+  std::vector<std::vector<SweptValue>> explored_;  // by the trial's last exploit
+  std::vector<int64_t> reported_, launched_from_, checkpointed_;
+  std::vector<std::optional<Verdict>> verdicts_;  // a run's verdict that ends it
+  std::vector<bool> on_worker_;
+  std::vector<bool> held_;         // stopped for an exploit's copy, though the scheduler said go on
+  std::vector<int64_t> catch_up_;  // > 0: retrain up to this verdict's epoch (its checkpoint
+                                   // was lost in a kill) and stop there
+  std::vector<CheckpointCopy> copies_;  // exploits waiting for both checkpoints of their epoch
+  size_t decisions_written_ = 0;
+  bool replaying_ = false;
+
+  std::vector<int> free_workers_;
+  std::deque<TrialRun> ready_;  // the scheduler's runs whose trial has not left its worker yet
+  std::deque<int64_t> reruns_;  // from state_[id].resume_epoch, without asking the scheduler
+  int running_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace hpsweep
