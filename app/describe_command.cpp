@@ -78,8 +78,7 @@ int describe_command(const std::vector<std::string>& args) {
   for (const Trial& trial : expand_trials(spec)) {
     const DatasetShape shape = inspect_dataset(trial.config.dataset);
     const ModelConfig& m = trial.config.model;
-    const std::string key = m.type + ":" + std::to_string(m.width) + ":" + std::to_string(m.depth) +
-                            ":" + shape_string(shape.sample_shape);
+    const std::string key = architecture_key(m, shape.sample_shape);
     auto [it, inserted] =
         models.emplace(key, DistinctModel{m, shape.sample_shape, model_outputs(shape.classes)});
     if (inserted) order.push_back(key);

@@ -23,9 +23,7 @@ void check_subset(int64_t wanted, int64_t available, const std::string& key,
 void check_model_fits(const Trial& trial, const DatasetShape& shape,
                       std::set<std::string>& checked) {
   const ModelConfig& m = trial.config.model;
-  const std::string key = m.type + ":" + std::to_string(m.width) + ":" + std::to_string(m.depth) +
-                          ":" + shape_string(shape.sample_shape);
-  if (!checked.insert(key).second) return;
+  if (!checked.insert(architecture_key(m, shape.sample_shape)).second) return;
   try {
     build_model(m, shape.sample_shape, model_outputs(shape.classes));
   } catch (const UserError& e) {

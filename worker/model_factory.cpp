@@ -85,4 +85,10 @@ Model build_model(const ModelConfig& given, const Shape& sample_shape, int64_t o
   return model;
 }
 
+std::string architecture_key(const ModelConfig& config, const Shape& sample_shape) {
+  const ModelConfig m = with_model_defaults(config);
+  return m.type + ":" + std::to_string(m.width) + ":" + std::to_string(m.depth) + ":" +
+         shape_string(sample_shape);
+}
+
 }  // namespace hpsweep

@@ -10,6 +10,8 @@
 // does not fit its input (too many stages for the image size) is a UserError naming both.
 #pragma once
 
+#include <string>
+
 #include "common/tensor.h"
 #include "common/trial_config.h"
 #include "worker/model.h"
@@ -18,5 +20,9 @@ namespace hpsweep {
 
 // sample_shape excludes the batch axis, e.g. [1, 28, 28]; outputs: classes, or 1 for regression.
 Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
+
+// Equal for two configs that build the same architecture on the same input (dropout rates
+// and initialization aside): for building or describing each distinct model once.
+std::string architecture_key(const ModelConfig& config, const Shape& sample_shape);
 
 }  // namespace hpsweep

@@ -6,30 +6,19 @@
 namespace hpsweep {
 namespace {
 
-// Sum and sum of squares of one row, vectorized: float lanes are exact enough over a row of
+// Sum of a and of a * b over one row, vectorized: float lanes are exact enough over a row of
 // at most a few thousand values, and the rows' sums are accumulated in double by the caller.
 // (Without the simd reduction, the compiler may not reorder a float sum, and stays scalar.)
-void row_moments(const float* x, int64_t n, float& sum, float& sum_squares) {
-  float s = 0, s2 = 0;
-#pragma omp simd reduction(+ : s, s2)
+// Statistics take (x, x); gradients take (dy, xhat).
+void row_sums(const float* a, const float* b, int64_t n, float& sum_a, float& sum_ab) {
+  float s = 0, sab = 0;
+#pragma omp simd reduction(+ : s, sab)
   for (int64_t i = 0; i < n; ++i) {
-    s += x[i];
-    s2 += x[i] * x[i];
+    s += a[i];
+    sab += a[i] * b[i];
   }
-  sum = s;
-  sum_squares = s2;
-}
-
-// Sum of dy and of dy * xhat over one row.
-void row_gradient_sums(const float* dy, const float* xhat, int64_t n, float& sum, float& sum_xhat) {
-  float s = 0, sh = 0;
-#pragma omp simd reduction(+ : s, sh)
-  for (int64_t i = 0; i < n; ++i) {
-    s += dy[i];
-    sh += dy[i] * xhat[i];
-  }
-  sum = s;
-  sum_xhat = sh;
+  sum_a = s;
+  sum_ab = sab;
 }
 
 // batch_norm1d's forward over one sample's channels: each value its own channel's
@@ -76,7 +65,7 @@ void batch_statistics(const float* x, BatchNormShape shape, double eps, GroupSum
     for (int64_t b = 0; b < batch; ++b)
       for (int64_t c = 0; c < channels; ++c) {
         float s, s2;
-        row_moments(x + (b * channels + c) * inner, inner, s, s2);
+        row_sums(x + (b * channels + c) * inner, x + (b * channels + c) * inner, inner, s, s2);
         sums[c] += s;
         sums[channels + c] += s2;
       }
@@ -145,7 +134,7 @@ void batch_norm_backward(const float* dy, const float* xhat, const float* gamma,
       for (int64_t c = 0; c < channels; ++c) {
         const int64_t offset = (b * channels + c) * inner;
         float s, sh;
-        row_gradient_sums(dy + offset, xhat + offset, inner, s, sh);
+        row_sums(dy + offset, xhat + offset, inner, s, sh);
         sums[c] += sh;
         sums[channels + c] += s;
       }
