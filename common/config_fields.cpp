@@ -60,7 +60,7 @@ std::vector<ConfigField> make_fields() {
       field("dataset.seed", &C::dataset, &DatasetConfig::seed, at_least(0)),
       field("model.type", &C::model, &ModelConfig::type, {},
             {"softmax", "linear", "mlp", "lenet", "lenet-bn", "alexnet", "vgg", "nin", "googlenet",
-             "resnet", "densenet"}),
+             "resnet", "densenet", "simulated"}),
       field("model.width", &C::model, &ModelConfig::width, at_least(1)),
       field("model.depth", &C::model, &ModelConfig::depth, at_least(0)),
       field("model.dropout", &C::model, &ModelConfig::dropout, {0.0, 1.0, true, false}),
@@ -80,6 +80,8 @@ std::vector<ConfigField> make_fields() {
       field("training.shuffle", &C::training, &TrainingConfig::shuffle),
       field("training.init_from", &C::training, &TrainingConfig::init_from),
       field("checkpoint.every", &C::checkpoint, &CheckpointConfig::every, at_least(1)),
+      field("simulated.epoch_seconds", &C::simulated, &SimulatedConfig::epoch_seconds, at_least(0)),
+      field("simulated.seed", &C::simulated, &SimulatedConfig::seed, at_least(0)),
   };
 }
 

@@ -22,7 +22,7 @@ namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, dataset, model, "
-    "training, checkpoint, parameters, resources, early_terminate, pbt";
+    "training, checkpoint, simulated, parameters, resources, early_terminate, pbt";
 
 class SpecParser {
  public:
@@ -273,7 +273,8 @@ class SpecParser {
     }
     if (!root.IsMap())
       fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
-    std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node;
+    std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node,
+        simulated_node;
     for_each_entry(
         root, "", [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           if (key == "name")
@@ -303,7 +304,8 @@ class SpecParser {
             if (spec.run_cap < 1)
               fail(value, key, "must be >= 1, got " + std::to_string(spec.run_cap));
           } else if (key == "dataset" || key == "model" || key == "training" ||
-                     key == "checkpoint") {
+                     key == "checkpoint" || key == "simulated") {
+            if (key == "simulated") simulated_node.emplace(key_node);
             parse_block(value, key, spec.base);
           } else if (key == "parameters") {
             parameters_node.emplace(value);
@@ -331,6 +333,10 @@ class SpecParser {
                        spec.parameters.push_back(std::move(param));
                      });
     }
+    if (simulated_node && !spec.base.model.simulated() &&
+        std::none_of(spec.parameters.begin(), spec.parameters.end(),
+                     [](const ParameterSpec& p) { return p.path == "model.type"; }))
+      fail(*simulated_node, "simulated", "only with `model.type: simulated`");
     if (spec.method == SearchMethod::random && spec.run_cap == 0)
       fail(*method_node, "run_cap", "method random needs `run_cap` (how many trials to draw)");
     // Blocks that depend on training.epochs and the method are read once those are known.

@@ -1,5 +1,6 @@
 #include "common/trial.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace hpsweep {
@@ -11,8 +12,23 @@ std::string trial_name(int64_t id) {
 }
 
 Trial with_values(Trial trial, const std::vector<SweptValue>& values) {
-  for (const SweptValue& v : values) find_config_field(v.path)->set(trial.config, v.value);
+  for (const SweptValue& v : values) {
+    find_config_field(v.path)->set(trial.config, v.value);
+    const auto swept = std::find_if(trial.swept.begin(), trial.swept.end(),
+                                    [&](const SweptValue& s) { return s.path == v.path; });
+    if (swept == trial.swept.end())
+      trial.swept.push_back(v);
+    else
+      swept->value = v.value;
+  }
   return trial;
+}
+
+std::string hyperparameters_text(const std::vector<SweptValue>& values) {
+  std::string text;
+  for (const SweptValue& v : values)
+    text += (text.empty() ? "" : ", ") + v.path + ": " + value_string(v.value);
+  return text;
 }
 
 std::string config_text(const TrialConfig& config) {

@@ -28,8 +28,12 @@ struct Trial {
 // The name of a trial's HDF5 group and checkpoint file: zero-padded so they sort.
 std::string trial_name(int64_t id);
 
-// `trial` training with `values` (PBT's explored hyperparameters) instead of its own.
+// `trial` training with `values` (PBT's explored hyperparameters) instead of its own; they
+// replace its swept values of the same path, and the others are appended in order.
 Trial with_values(Trial trial, const std::vector<SweptValue>& values);
+
+// "training.lr: 0.1, model.dropout: 0.2"
+std::string hyperparameters_text(const std::vector<SweptValue>& values);
 
 // Everything a trial's configuration holds, one "path: value" line per field, in the order
 // of config_fields(): stored in sweep.h5, and compared when a sweep is resumed.

@@ -29,7 +29,8 @@ struct ModelConfig {
   static constexpr int64_t kDefaultDepth = -1;
 
   // softmax | linear | mlp | lenet | lenet-bn | alexnet | vgg | nin | googlenet | resnet |
-  // densenet (worker/model_factory.h)
+  // densenet (worker/model_factory.h), or simulated: no model, a synthetic learning curve
+  // (worker/simulated_trial.h)
   std::string type = "mlp";
   // Width and depth mean what the type makes them mean (common/model_defaults.h); unset, they
   // take the type's book values when trials are made.
@@ -39,6 +40,8 @@ struct ModelConfig {
   std::string activation = "relu";
   std::string init = "normal";  // normal | xavier | he
   double init_sigma = 0.01;     // for init: normal
+
+  bool simulated() const { return type == "simulated"; }
 };
 
 struct TrainingConfig {
@@ -53,6 +56,14 @@ struct TrainingConfig {
   std::string init_from;  // checkpoint to start from; empty: fresh initialisation
 };
 
+// model.type: simulated. Each epoch takes epoch_seconds (asleep) and reports an error that
+// follows a curve hashed from the seed and the trial's hyperparameters: a stand-in for
+// training when measuring the coordinator or testing schedulers end to end.
+struct SimulatedConfig {
+  double epoch_seconds = 0;
+  int64_t seed = 0;  // shared by every trial: the same hyperparameters give the same curve
+};
+
 struct CheckpointConfig {
   int64_t every = 1;  // write a checkpoint every this many epochs, and after the last
 };
@@ -62,6 +73,7 @@ struct TrialConfig {
   ModelConfig model;
   TrainingConfig training;
   CheckpointConfig checkpoint;
+  SimulatedConfig simulated;
 };
 
 }  // namespace hpsweep

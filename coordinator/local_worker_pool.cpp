@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "storage/checkpoint_file.h"
+#include "worker/simulated_trial.h"
 
 namespace hpsweep {
 namespace {
@@ -99,9 +100,11 @@ void LocalWorkerPool::work(int worker) {
       };
     QueueObserver observer(trial.id, events_, std::move(judge));
     SoloGroup group;
-    TrialOutcome outcome =
-        run_trial(trial, data_.at(dataset_key(trial.config.dataset)),
-                  {slot.init_from.get(), slot.resume.get()}, observer, stop_, group);
+    const TrialStart start{slot.init_from.get(), slot.resume.get()};
+    TrialOutcome outcome = trial.config.model.simulated()
+                               ? run_simulated_trial(trial, start, observer, stop_, group)
+                               : run_trial(trial, data_.at(dataset_key(trial.config.dataset)),
+                                           start, observer, stop_, group);
     events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
   }
 }

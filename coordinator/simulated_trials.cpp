@@ -1,7 +1,6 @@
 #include "coordinator/simulated_trials.h"
 
 #include <chrono>
-#include <cmath>
 #include <queue>
 #include <tuple>
 
@@ -10,15 +9,8 @@
 namespace hpsweep {
 namespace {
 
-constexpr uint64_t kCurveStream = 0x63757276;  // "curv"
 constexpr uint64_t kNoiseStream = 0x6e6f6973;  // "nois"
 constexpr uint64_t kTimeStream = 0x74696d65;   // "time"
-
-uint64_t text_hash(const std::string& text) {
-  uint64_t h = 0;
-  for (unsigned char c : text) h = counter_hash({h, c});
-  return h;
-}
 
 struct EpochDone {
   double time;
@@ -32,17 +24,6 @@ struct EpochDone {
 };
 
 }  // namespace
-
-CurveModel hashed_curves(uint64_t seed) {
-  return [seed](const std::vector<SweptValue>& values) {
-    Rng rng(counter_hash({seed, kCurveStream, text_hash(hyperparameters_text(values))}));
-    const double quality = rng.uniform();  // 0 best
-    CurveShape shape;
-    shape.floor = 0.08 + 0.3 * quality;
-    shape.rate = 0.05 + 0.6 * (0.7 * (1 - quality) + 0.3 * rng.uniform());
-    return shape;
-  };
-}
 
 SimulationResult simulate_sweep(Scheduler& scheduler,
                                 const std::vector<std::vector<SweptValue>>& configs,
@@ -95,8 +76,7 @@ SimulationResult simulate_sweep(Scheduler& scheduler,
     events.pop();
     now = done.time;
     const int64_t t = done.trial;
-    const CurveShape& s = shape[t];
-    const double error = s.floor + (state[t].back() - s.floor) * std::exp(-s.rate);
+    const double error = next_error(shape[t], state[t].back());
     state[t].push_back(error);
     const double noise =
         options.noise * Rng(counter_hash({options.seed, kNoiseStream, static_cast<uint64_t>(t),

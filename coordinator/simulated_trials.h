@@ -1,29 +1,15 @@
 // A simulated-trial backend: drives a Scheduler as a sweep would, with synthetic learning
-// curves instead of training, on `workers` parallel workers in event-driven simulated time (no
-// sleeping). A trial's error follows e(t) = floor + (e(t-1) - floor) * exp(-rate) from
-// e(0) = start, so with fixed hyperparameters e(t) = floor + (start - floor) exp(-rate t);
-// after an exploit it continues from the source's error with its new values' floor and rate.
+// curves (worker/simulated_curve.h) instead of training, on `workers` parallel workers in
+// event-driven simulated time (no sleeping).
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include "common/trial.h"
 #include "coordinator/schedulers/scheduler.h"
+#include "worker/simulated_curve.h"
 
 namespace hpsweep {
-
-struct CurveShape {
-  double start = 0.9;  // the error of an untrained 10-class classifier
-  double floor = 0.1;
-  double rate = 0.3;
-};
-
-using CurveModel = std::function<CurveShape(const std::vector<SweptValue>&)>;
-
-// floor in [0.08, 0.38) and rate in [0.05, 0.65) from a hash of the values and the seed;
-// trials with a low floor tend to learn faster, as real ones do.
-CurveModel hashed_curves(uint64_t seed);
 
 struct SimulationOptions {
   int workers = 4;

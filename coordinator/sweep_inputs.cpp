@@ -44,6 +44,7 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
   std::map<std::string, DatasetShape> shapes;
   std::set<std::string> checked_models;
   for (const Trial& trial : inputs.trials) {
+    if (trial.config.model.simulated()) continue;  // no data, no model
     const DatasetConfig& d = trial.config.dataset;
     const std::string key = dataset_key(d);
     // Trials with different image options share the data but not its inspected shape.

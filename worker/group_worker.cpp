@@ -7,6 +7,7 @@
 #include "common/control_messages.h"
 #include "storage/checkpoint_file.h"
 #include "worker/mpi_group.h"
+#include "worker/simulated_trial.h"
 #include "worker/trainer.h"
 
 namespace hpsweep {
@@ -124,8 +125,6 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
     const int64_t resume_epoch = next->resume_epoch;
     TrialOutcome outcome;
     try {
-      const std::string key = dataset_key(trial.config.dataset);
-      if (!datasets.count(key)) datasets.emplace(key, load_dataset(trial.config.dataset));
       std::unique_ptr<CheckpointData> init, resume;
       if (!trial.config.training.init_from.empty())
         init =
@@ -138,8 +137,14 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
       TrialObserver& own = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
       JudgedObserver judged(own, world, group, trial.id, shutdown);
       TrialObserver& observer = next->judged ? static_cast<TrialObserver&>(judged) : own;
-      outcome = run_trial(trial, datasets.at(key), {init.get(), resume.get()}, observer, stop,
-                          *training_group);
+      const TrialStart start{init.get(), resume.get()};
+      if (trial.config.model.simulated()) {
+        outcome = run_simulated_trial(trial, start, observer, stop, *training_group);
+      } else {
+        const std::string key = dataset_key(trial.config.dataset);
+        if (!datasets.count(key)) datasets.emplace(key, load_dataset(trial.config.dataset));
+        outcome = run_trial(trial, datasets.at(key), start, observer, stop, *training_group);
+      }
     } catch (const std::exception& e) {
       outcome = {TrialStatus::failed, 0, e.what()};
     }

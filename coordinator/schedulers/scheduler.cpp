@@ -28,13 +28,6 @@ std::string decision_kind_name(DecisionKind kind) {
   return "?";
 }
 
-std::string hyperparameters_text(const std::vector<SweptValue>& values) {
-  std::string text;
-  for (const SweptValue& v : values)
-    text += (text.empty() ? "" : ", ") + v.path + ": " + value_string(v.value);
-  return text;
-}
-
 std::string metric_text(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.4g", value);

@@ -73,7 +73,6 @@ struct SchedulerContext {
   uint64_t seed = 0;
 };
 
-std::string hyperparameters_text(const std::vector<SweptValue>& values);
 // A metric value in a decision's reason: 4 significant digits.
 std::string metric_text(double value);
 
