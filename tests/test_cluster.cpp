@@ -223,6 +223,41 @@ TEST_F(ClusterTest, PbtUnderMpirunExploitsAsDevMode) {
   }
 }
 
+TEST_F(ClusterTest, SimulatedSweepUnderMpirunWritesTheSameCurvesAsDevMode) {
+  // Simulated trials through both pools: PBT pauses, exploits and resumes them from their
+  // checkpoints; its decisions do not depend on the order of reports.
+  const auto path = dir_ / "simulated.yaml";
+  std::ofstream(path) << "name: simulated\nseed: 2\nmethod: pbt\nmodel: {type: simulated}\n"
+                         "simulated: {epoch_seconds: 0.01}\ntraining: {epochs: 4}\n"
+                         "pbt: {population: 6, perturbation_interval: 1, mutations: "
+                         "{training.lr: {distribution: log_uniform, min: 0.001, max: 1}}}\n"
+                         "parameters:\n  training.lr: {values: [0.001, 0.01, 0.1, 1]}\n";
+  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + path.string() + " --out " + out("dev") +
+                " --workers 2")
+                .exit_code,
+            0);
+  const Result cluster = mpirun(3, "run " + path.string() + " --out " + out("mpi"));
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
+  const SweepRecord dev = record("dev"), mpi = record("mpi");
+  const auto exploits = [](const SweepRecord& r) {
+    std::vector<std::string> rows;
+    for (const DecisionRow& d : r.decisions)
+      if (d.kind == "exploit")
+        rows.push_back(std::to_string(d.trial) + " from " + std::to_string(d.source_trial) + " [" +
+                       d.hyperparameters + "]");
+    return rows;
+  };
+  EXPECT_GE(exploits(mpi).size(), 3u);
+  EXPECT_EQ(exploits(mpi), exploits(dev));
+  ASSERT_EQ(dev.trials.size(), mpi.trials.size());
+  for (size_t i = 0; i < dev.trials.size(); ++i) {
+    EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed) << mpi.trials[i].message;
+    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
+      EXPECT_EQ(mpi.trials[i].curves.at(curve), dev.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
+  }
+}
+
 TEST_F(ClusterTest, AFailedTrialIsRetriedUpToMaxRetries) {
   // Trial 1's checkpoint can never be written: it fails, runs twice more, and stays failed.
   const std::string s =

@@ -154,6 +154,21 @@ parameters:
             "s.yaml:2:17: dataset.flip: expected true or false, got '0.5'");
 }
 
+TEST(Spec, ParsesSimulatedTrials) {
+  const SweepSpec spec = parse_spec(
+      "method: grid\nmodel: {type: simulated}\nsimulated: {epoch_seconds: 0.05, seed: 3}\n",
+      "s.yaml");
+  EXPECT_TRUE(spec.base.model.simulated());
+  EXPECT_EQ(spec.base.simulated.epoch_seconds, 0.05);
+  EXPECT_EQ(spec.base.simulated.seed, 3);
+  EXPECT_EQ(error_of("method: grid\nmodel: {type: simulated}\nsimulated: {epoch_seconds: -1}\n"),
+            "s.yaml:3:28: simulated.epoch_seconds: must be >= 0, got -1");
+  EXPECT_EQ(error_of("method: grid\nmodel: {type: simulated}\nsimulated: {epoch: 1}\n"),
+            "s.yaml:3:13: simulated.epoch: unknown key (known: epoch_seconds, seed)");
+  EXPECT_EQ(error_of("method: grid\nsimulated: {epoch_seconds: 1}\n"),
+            "s.yaml:2:1: simulated: only with `model.type: simulated`");
+}
+
 TEST(SpecErrors, MalformedYaml) {
   EXPECT_EQ(error_of("method: grid\nmodel: {width: 3\n"),
             "s.yaml:3:1: malformed YAML: end of map flow not found");
@@ -163,7 +178,7 @@ TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
             "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
             "run_cap, dataset, "
-            "model, training, checkpoint, parameters, resources, early_terminate, pbt)");
+            "model, training, checkpoint, simulated, parameters, resources, early_terminate, pbt)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "
@@ -183,7 +198,7 @@ TEST(SpecErrors, WrongTypes) {
             "s.yaml:2:16: model.width: expected a single integer value");
   EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet50}\n"),
             "s.yaml:2:15: model.type: must be one of softmax, linear, mlp, lenet, lenet-bn, "
-            "alexnet, vgg, nin, googlenet, resnet, densenet, got 'resnet50'");
+            "alexnet, vgg, nin, googlenet, resnet, densenet, simulated, got 'resnet50'");
   EXPECT_EQ(error_of("method: grid\ntraining: {optimizer: adamw}\n"),
             "s.yaml:2:23: training.optimizer: must be one of sgd, adam, got 'adamw'");
 }
