@@ -75,7 +75,12 @@ int describe_command(const std::vector<std::string>& args) {
   const SweepSpec spec = load_spec_file(spec_path);
   std::map<std::string, DistinctModel> models;  // by architecture and input, in trial order
   std::vector<std::string> order;
+  int64_t simulated = 0;
   for (const Trial& trial : expand_trials(spec)) {
+    if (trial.config.model.simulated()) {
+      ++simulated;
+      continue;
+    }
     const DatasetShape shape = inspect_dataset(trial.config.dataset);
     const ModelConfig& m = trial.config.model;
     const std::string key = architecture_key(m, shape.sample_shape);
@@ -88,6 +93,9 @@ int describe_command(const std::vector<std::string>& args) {
     if (i) std::cout << "\n";
     print_model(models.at(order[i]), std::cout);
   }
+  if (simulated)
+    std::cout << (order.empty() ? "" : "\n") << simulated
+              << " simulated trial(s): no model, a synthetic learning curve each\n";
   return kExitOk;
 }
 
