@@ -107,6 +107,11 @@ void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std
   if (summary.best_trial)
     std::cerr << "best " << spec.metric.name << ": " << summary.best_value << " (trial "
               << trial_name(*summary.best_trial) << ")\n";
+  const LoopTiming& t = summary.timing;
+  std::cerr << "coordinator loop: " << t.loop_seconds << " s, busy " << t.busy_seconds
+            << " s handling " << t.events << " events ("
+            << 1e6 * t.busy_seconds / static_cast<double>(std::max<int64_t>(t.events, 1))
+            << " us each)\n";
   std::cerr << "results: " << out_dir << "/sweep.h5; analyse with `hpsweep analyze " << out_dir
             << "`\n";
 }

@@ -134,8 +134,14 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
     records_.progress.clear();
     log << "stopping: waiting for running trials to abandon their step...\n";
   };
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+  const auto loop_start = Clock::now();
   check_stop();
   dispatch();
+  timing_.busy_seconds += seconds_since(loop_start);
   while (running_ > 0) {
     check_stop();
     std::optional<WorkerEvent> event = pool_.wait_event(kRefreshInterval);
@@ -143,6 +149,7 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
       records_.progress.refresh();
       continue;
     }
+    const auto handling_start = Clock::now();
     if (auto* judged = std::get_if<JudgeEvent>(&*event))
       pool_.after_epoch(judged->worker, judged->metrics.epoch, judge(*judged));
     else if (auto* epoch = std::get_if<EpochEvent>(&*event))
@@ -151,7 +158,10 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
       trial_done(std::get<TrialDoneEvent>(*event));
     // A report may have released paused trials (a PBT barrier), a copy waiting trials.
     dispatch();
+    timing_.busy_seconds += seconds_since(handling_start);
+    ++timing_.events;
   }
+  timing_.loop_seconds = seconds_since(loop_start);
   records_.progress.clear();
 }
 

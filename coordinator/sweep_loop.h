@@ -29,6 +29,14 @@ struct SweepRecords {
   Progress& progress;
 };
 
+// Where the coordinator's time goes, for docs/schedulers.md's overhead benchmark.
+struct LoopTiming {
+  double loop_seconds = 0;  // in run(): from the first dispatch to the last trial's end
+  double busy_seconds = 0;  // of which handling events (not waiting for one): scheduler
+                            // calls, bookkeeping, sweep.h5, journal and checkpoint writes
+  int64_t events = 0;       // worker events handled (epochs, judged epochs, trial ends)
+};
+
 class SweepLoop {
  public:
   // `state`: each trial as a resumed sweep found it (default: not started); `calls`: the
@@ -41,6 +49,7 @@ class SweepLoop {
   void run(const std::atomic<bool>& stop, std::ostream& log);
 
   bool stopped() const { return stopping_; }
+  const LoopTiming& timing() const { return timing_; }
   const std::vector<TrialStatus>& statuses() const { return status_; }
 
  private:
@@ -89,6 +98,7 @@ class SweepLoop {
   std::deque<int64_t> reruns_;  // from state_[id].resume_epoch, without asking the scheduler
   int running_ = 0;
   bool stopping_ = false;
+  LoopTiming timing_;
 };
 
 }  // namespace hpsweep

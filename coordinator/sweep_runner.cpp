@@ -90,6 +90,7 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   summary.best_value = progress.best_value();
   summary.seconds = progress.elapsed_seconds();
   summary.interrupted = loop.stopped();
+  summary.timing = loop.timing();
   return summary;
 }
 

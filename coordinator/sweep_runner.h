@@ -13,6 +13,7 @@
 #include "common/metrics.h"
 #include "common/spec.h"
 #include "coordinator/sweep_inputs.h"
+#include "coordinator/sweep_loop.h"
 #include "coordinator/worker_pool.h"
 
 namespace hpsweep {
@@ -31,6 +32,7 @@ struct SweepSummary {
   double seconds = 0;
   bool interrupted = false;
   bool resumed = false;
+  LoopTiming timing;
 };
 
 // The coordinator's loop, the same in every mode: creates the output folder and sweep.h5,
