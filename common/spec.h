@@ -56,6 +56,9 @@ struct PbtSpec {
   double quantile_fraction = 0.25;
   double resample_probability = 0.25;
   std::vector<ParameterSpec> mutations;  // each with its resampling distribution
+  // false: the same population and barriers without exploit/explore (a baseline that trains
+  // every trial with its initial values for the same epochs)
+  bool exploit = true;
 };
 
 // The metric that ranks trials, from the per-epoch curves.

@@ -471,6 +471,8 @@ class SpecParser {
             pbt.quantile_fraction = number_in(v, where, 0, true, 0.5);
           } else if (key == "resample_probability") {
             pbt.resample_probability = number_in(v, where, 0, false, 1);
+          } else if (key == "exploit") {
+            pbt.exploit = std::get<bool>(parse_value(v, where, ValueKind::boolean));
           } else if (key == "mutations") {
             for_each_entry(
                 v, where, [&](const YAML::Node& mk, const YAML::Node& mv, const std::string& path) {
@@ -481,7 +483,7 @@ class SpecParser {
           } else {
             fail(k, where,
                  "unknown key (known: population, perturbation_interval, quantile_fraction, "
-                 "resample_probability, mutations)");
+                 "resample_probability, mutations, exploit)");
           }
         });
     if (pbt.population == 0) fail(node, "pbt.population", "missing: how many trials to train");

@@ -435,6 +435,30 @@ SimulationResult simulate_pbt(uint64_t seed, int workers, std::vector<Decision>*
   return result;
 }
 
+// `exploit: false`: the same barriers, every trial resumes with its own values and curve.
+TEST(Pbt, WithoutExploitTrainsThePopulationAsDrawn) {
+  PbtSpec spec = lr_mutation(0.25);
+  spec.population = 8;
+  spec.exploit = false;
+  const SchedulerContext context =
+      context_of(8, 12, [](int64_t i) { return 0.002 * std::pow(2.0, static_cast<double>(i)); });
+  PbtScheduler pbt(context, spec);
+  SimulationOptions options;
+  options.workers = 3;
+  options.curves = lr_landscape;
+  const SimulationResult result = simulate_sweep(pbt, context.configs, options);
+  FifoScheduler fifo(context);
+  const SimulationResult straight = simulate_sweep(fifo, context.configs, options);
+  EXPECT_EQ(result.curves, straight.curves);
+  int64_t exploits = 0, pauses = 0;
+  for (const Decision& d : pbt.decisions()) {
+    exploits += d.kind == DecisionKind::exploit;
+    pauses += d.kind == DecisionKind::pause;
+  }
+  EXPECT_EQ(exploits, 0);
+  EXPECT_GT(pauses, 0) << "still synchronous at every perturbation interval";
+}
+
 // Every trial trains each of its 12 epochs exactly once, whatever it copied.
 TEST(Pbt, SimulatedRunLosesAndRepeatsNoEpoch) {
   std::vector<Decision> decisions;

@@ -328,6 +328,14 @@ parameters:
   ASSERT_EQ(spec.pbt.mutations.size(), 2u);
   EXPECT_EQ(spec.pbt.mutations[0].distribution, Distribution::log_uniform);
   EXPECT_EQ(spec.pbt.mutations[1].values.size(), 3u);
+  EXPECT_TRUE(spec.pbt.exploit);
+  EXPECT_FALSE(parse_spec("method: pbt\ntraining: {epochs: 3}\npbt: {population: 2, "
+                          "perturbation_interval: 1, exploit: false, mutations: {training.lr: "
+                          "{values: [0.1, 0.2]}}}\n",
+                          "p.yaml")
+                   .pbt.exploit);
+  EXPECT_EQ(error_of("method: pbt\npbt: {population: 4, exploit: 0}\n"),
+            "s.yaml:2:31: pbt.exploit: expected true or false, got '0'");
 }
 
 TEST(SpecErrors, EarlyTerminate) {

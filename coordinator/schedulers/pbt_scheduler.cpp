@@ -41,9 +41,14 @@ Verdict PbtScheduler::perturb(int64_t epoch, int64_t reporter) {
   waiting_.erase(epoch);
   std::sort(ranked.begin(), ranked.end());
   const int64_t n = static_cast<int64_t>(ranked.size());
-  // Ray Tune's quantile size: ceil(n * fraction), at most half the population.
-  const int64_t q = std::min<int64_t>(
-      static_cast<int64_t>(std::ceil(static_cast<double>(n) * spec_.quantile_fraction)), n / 2);
+  // Ray Tune's quantile size: ceil(n * fraction), at most half the population; none exploit
+  // in the `exploit: false` baseline.
+  const int64_t q =
+      spec_.exploit
+          ? std::min<int64_t>(
+                static_cast<int64_t>(std::ceil(static_cast<double>(n) * spec_.quantile_fraction)),
+                n / 2)
+          : 0;
   Rng rng(counter_hash({context_.seed, kPbtStream, static_cast<uint64_t>(epoch)}));
   Verdict verdict;
   for (int64_t r = 0; r < n; ++r) {
