@@ -12,6 +12,12 @@ namespace hpsweep {
 namespace {
 
 constexpr std::chrono::milliseconds kRefreshInterval{500};
+// sweep.h5 is a view for readers while the sweep runs (resuming rebuilds it from the journal
+// and checkpoints). A change is flushed at once, unless the last flush was less than this
+// long ago: then with the changes that follow, this long after it. A flush walks HDF5's whole
+// metadata cache; flushing every change made it most of the coordinator's time with trials
+// of a fraction of a second.
+constexpr std::chrono::milliseconds kFlushInterval{50};
 
 double unix_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -144,7 +150,12 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
   timing_.busy_seconds += seconds_since(loop_start);
   while (running_ > 0) {
     check_stop();
-    std::optional<WorkerEvent> event = pool_.wait_event(kRefreshInterval);
+    std::optional<WorkerEvent> event = pool_.wait_event(
+        flush_due_ ? std::max(std::chrono::duration_cast<std::chrono::milliseconds>(*flush_due_ -
+                                                                                    Clock::now()),
+                              std::chrono::milliseconds(0))
+                   : kRefreshInterval);
+    if (flush_due_ && Clock::now() >= *flush_due_) flush_now();
     if (!event) {
       records_.progress.refresh();
       continue;
@@ -162,7 +173,23 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
     ++timing_.events;
   }
   timing_.loop_seconds = seconds_since(loop_start);
+  if (flush_due_) flush_now();
   records_.progress.clear();
+}
+
+void SweepLoop::flush_soon() {
+  if (flush_due_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_flush_ >= kFlushInterval)
+    flush_now();
+  else
+    flush_due_ = last_flush_ + kFlushInterval;
+}
+
+void SweepLoop::flush_now() {
+  records_.writer.flush();
+  last_flush_ = std::chrono::steady_clock::now();
+  flush_due_.reset();
 }
 
 // Reruns first (retries, held exploit sources, trials a resumed sweep continues); then what
@@ -217,7 +244,7 @@ void SweepLoop::start_run(const TrialRun& run) {
 void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
   status_[id] = TrialStatus::running;
   records_.writer.set_status(id, TrialStatus::running);
-  records_.writer.flush();
+  flush_soon();
   launched_from_[id] = resume_epoch;
   on_worker_[id] = true;
   const Trial& trial = inputs_.trials[id];
@@ -254,7 +281,7 @@ void SweepLoop::record_epoch(const EpochEvent& event) {
   if (event.checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, id), *event.checkpoint);
   if (event.checkpoint || event.checkpointed) checkpointed_[id] = epoch;
   records_.writer.append_epoch(id, event.metrics);
-  records_.writer.flush();
+  flush_soon();
   recorded_epochs_[id] = epoch;
   records_.progress.epoch_finished(id, event.metrics);
   if (!scheduled_ && epoch > reported_[id])
@@ -276,7 +303,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     records_.writer.set_status(
         id, TrialStatus::paused,
         "until an exploit has copied its checkpoint of epoch " + std::to_string(outcome.epoch));
-    records_.writer.flush();
+    flush_soon();
     records_.progress.trial_paused();
     reruns_.push_back(id);
     return;
@@ -300,7 +327,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
                                "retry " + std::to_string(s.failures) + " of " +
                                    std::to_string(spec_.resources.max_retries) +
                                    " after: " + outcome.message);
-    records_.writer.flush();
+    flush_soon();
     records_.progress.trial_retried(id, outcome.message);
     reruns_.push_back(id);
     return;
@@ -313,7 +340,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
   }
   status_[id] = outcome.status;
   records_.writer.set_status(id, outcome.status, outcome.message);
-  records_.writer.flush();
+  flush_soon();
   records_.progress.trial_finished(id, outcome.status, outcome.epoch, outcome.message);
 }
 
@@ -323,7 +350,7 @@ void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch, const s
   status_[id] = status;
   records_.journal.append({id, status, epoch, message});
   records_.writer.set_status(id, status, message);
-  records_.writer.flush();
+  flush_soon();
   if (status == TrialStatus::paused)
     records_.progress.trial_paused();
   else
@@ -360,7 +387,7 @@ void SweepLoop::record_decisions() {
     else if (status_[d.trial] != TrialStatus::stopped)
       end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason, false);
   }
-  records_.writer.flush();
+  flush_soon();
   for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.push_back(c);
   make_ready_copies();
 }

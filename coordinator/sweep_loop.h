@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -69,6 +70,9 @@ class SweepLoop {
   bool awaits_copy(int64_t id) const;
   void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
                  bool was_running);
+  // sweep.h5 changed: flush it now, or kFlushInterval (sweep_loop.cpp) after the last flush.
+  void flush_soon();
+  void flush_now();
 
   const SweepSpec& spec_;
   const SweepInputs& inputs_;
@@ -99,6 +103,8 @@ class SweepLoop {
   int running_ = 0;
   bool stopping_ = false;
   LoopTiming timing_;
+  std::chrono::steady_clock::time_point last_flush_;
+  std::optional<std::chrono::steady_clock::time_point> flush_due_;
 };
 
 }  // namespace hpsweep

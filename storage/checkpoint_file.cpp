@@ -95,37 +95,54 @@ std::string checkpoint_path(const std::string& out_dir, int64_t trial_id) {
   return (std::filesystem::path(out_dir) / "checkpoints" / (trial_name(trial_id) + ".h5")).string();
 }
 
+namespace {
+
+// The file's size, give or take: its tensors and curves, and room for the metadata.
+size_t expected_bytes(const CheckpointData& c) {
+  size_t floats = 0;
+  for (const auto* tensors : {&c.params, &c.best_params})
+    for (const NamedTensor& t : *tensors) floats += static_cast<size_t>(t.tensor.size());
+  for (const ParameterStates& states : c.optimizer.buffers)
+    for (const NamedTensor& t : states.tensors) floats += static_cast<size_t>(t.tensor.size());
+  return 4 * floats + 8 * curve_names().size() * c.history.size() + (size_t{64} << 10);
+}
+
+}  // namespace
+
 void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
   h5::quiet_errors();
-  h5::write_atomically(path, [&](H5::H5File& file) {
-    H5::Group root = file.openGroup("/");
-    h5::write_attribute(root, "hpsweep_version", std::string(kVersion));
-    h5::write_attribute(root, "schema_version", int64_t{kSchemaVersion});
-    h5::write_attribute(root, "trial_id", c.trial_id);
-    h5::write_attribute(root, "epoch", c.epoch);
-    write_params(root, c.params);
-    failpoint("checkpoint-write");  // half a checkpoint in the temporary file
+  h5::write_atomically(
+      path,
+      [&](H5::H5File& file) {
+        H5::Group root = file.openGroup("/");
+        h5::write_attribute(root, "hpsweep_version", std::string(kVersion));
+        h5::write_attribute(root, "schema_version", int64_t{kSchemaVersion});
+        h5::write_attribute(root, "trial_id", c.trial_id);
+        h5::write_attribute(root, "epoch", c.epoch);
+        write_params(root, c.params);
+        failpoint("checkpoint-write");  // half a checkpoint in the temporary file
 
-    H5::Group best = root.createGroup("best");
-    h5::write_attribute(best, "epoch", c.best_epoch);
-    h5::write_attribute(best, "metric_name", c.metric_name);
-    h5::write_attribute(best, "metric", c.best_metric);
-    write_params(best, c.best_params);
+        H5::Group best = root.createGroup("best");
+        h5::write_attribute(best, "epoch", c.best_epoch);
+        h5::write_attribute(best, "metric_name", c.metric_name);
+        h5::write_attribute(best, "metric", c.best_metric);
+        write_params(best, c.best_params);
 
-    write_optimizer(root, c.optimizer);
+        write_optimizer(root, c.optimizer);
 
-    H5::Group curves = root.createGroup("curves");
-    for (const std::string& name : curve_names()) {
-      std::vector<double> values;
-      for (const EpochMetrics& m : c.history) values.push_back(curve_value(m, name));
-      h5::write_doubles(curves, name, values);
-    }
+        H5::Group curves = root.createGroup("curves");
+        for (const std::string& name : curve_names()) {
+          std::vector<double> values;
+          for (const EpochMetrics& m : c.history) values.push_back(curve_value(m, name));
+          h5::write_doubles(curves, name, values);
+        }
 
-    H5::Group rng = root.createGroup("rng");
-    h5::write_attribute(rng, "scheme", std::string("counter-splitmix64"));
-    h5::write_attribute(rng, "seed", c.seed);
-    h5::write_attribute(rng, "next_epoch", c.epoch + 1);
-  });
+        H5::Group rng = root.createGroup("rng");
+        h5::write_attribute(rng, "scheme", std::string("counter-splitmix64"));
+        h5::write_attribute(rng, "seed", c.seed);
+        h5::write_attribute(rng, "next_epoch", c.epoch + 1);
+      },
+      expected_bytes(c));
 }
 
 CheckpointData read_checkpoint_file(const std::string& path) {

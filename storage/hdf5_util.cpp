@@ -23,6 +23,18 @@ const H5::StrType& string_type() {
   return type;
 }
 
+// For writes of a few values: HDF5 1.10 allocates and zeroes its whole type-conversion buffer
+// (1 MiB by default) for every write that converts (strings, doubles into integer columns),
+// which made each appended value cost a megabyte of memset.
+const H5::DSetMemXferPropList& small_transfer() {
+  static const H5::DSetMemXferPropList transfer = [] {
+    H5::DSetMemXferPropList t;
+    H5Pset_buffer(t.getId(), 4096, nullptr, nullptr);
+    return t;
+  }();
+  return transfer;
+}
+
 template <typename T>
 void write_scalar(H5::H5Object& object, const std::string& name, const H5::DataType& type,
                   const T& value) {
@@ -92,7 +104,9 @@ void write_string_list(H5::Group& group, const std::string& name,
   for (const std::string& s : items) pointers.push_back(s.c_str());
   const hsize_t count = items.size();
   H5::DataSet dataset = group.createDataSet(name, string_type(), H5::DataSpace(1, &count));
-  if (count) dataset.write(pointers.data(), string_type());
+  if (count)
+    dataset.write(pointers.data(), string_type(), H5::DataSpace::ALL, H5::DataSpace::ALL,
+                  small_transfer());
 }
 
 std::vector<std::string> read_string_list(const H5::Group& group, const std::string& name) {
@@ -134,7 +148,7 @@ void append(H5::Group& group, const std::string& name, const void* value,
   H5::DataSpace file_space = dataset.getSpace();
   file_space.selectHyperslab(H5S_SELECT_SET, &one, &size);
   H5::DataSpace memory_space(1, &one);
-  dataset.write(value, memory_type, memory_space, file_space);
+  dataset.write(value, memory_type, memory_space, file_space, small_transfer());
 }
 
 }  // namespace
@@ -220,14 +234,16 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& by
 
 }  // namespace
 
-void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write) {
+void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write,
+                      size_t expected_bytes) {
   // Build the whole file in memory (HDF5's core driver, no backing store), then write its
   // image in one go: HDF5 itself never writes to the disk, so a full disk cannot leave it with
   // a broken open file (which crashes it when the library shuts down).
   std::vector<char> image;
   try {
     H5::FileAccPropList access;
-    H5Pset_fapl_core(access.getId(), 1 << 20, /*backing_store=*/false);
+    H5Pset_fapl_core(access.getId(), expected_bytes > 0 ? expected_bytes : size_t{1} << 20,
+                     /*backing_store=*/false);
     H5::H5File file(path, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
     write(file);
     file.flush(H5F_SCOPE_GLOBAL);

@@ -54,7 +54,9 @@ H5::FileAccPropList unlocked_access();
 
 // Builds a new HDF5 file through `write` in memory, writes it to `path`.tmp and renames it
 // over `path`: a killed process or a full disk leaves either the old file or the new one,
-// never a torn file.
-void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write);
+// never a torn file. `expected_bytes` (0: unknown) sizes the memory image, which otherwise
+// grows in steps of 1 MiB: each step is allocated and zeroed, which dominates tiny files.
+void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write,
+                      size_t expected_bytes = 0);
 
 }  // namespace hpsweep::h5
