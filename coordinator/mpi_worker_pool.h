@@ -2,6 +2,7 @@
 // ranks, reached through its leader with control messages on the world communicator.
 #pragma once
 
+#include <chrono>
 #include <vector>
 
 #include "common/communicator.h"
@@ -30,6 +31,8 @@ class MpiWorkerPool : public WorkerPool {
  private:
   const Communicator& world_;
   RankLayout layout_;
+  // A moving average of how long wait_event waited for a message; sets its polling pause.
+  std::chrono::steady_clock::duration typical_gap_ = std::chrono::milliseconds(250);
 };
 
 }  // namespace hpsweep

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Issue #5, benchmark 7: coordinator overhead (docs/schedulers.md, "Coordinator overhead").
+# Sweeps of N simulated trials (model.type: simulated) of one epoch of EPOCH_MS each go
+# through the real coordinator, worker pool, sweep.h5, journal, checkpoints and scheduler, in
+# dev mode (--workers 2) and under mpirun -np 3 (two groups of one rank). For each run:
+#   wall      hpsweep's whole run, launch to exit
+#   loop      the coordinator loop, first dispatch to last trial end (hpsweep's own line)
+#   startup   wall - loop: process and MPI start, spec, trial expansion, creating sweep.h5
+#             with a group per trial, and the exit
+#   ideal     N x EPOCH_MS / 2 groups
+#   overhead  (loop - ideal) / ideal
+#   busy/ev   the coordinator's time handling one worker event (an epoch, a trial's end):
+#             scheduler, bookkeeping, journal, sweep.h5 and (dev mode) checkpoint writes
+#
+#   bash bench/bench_coordinator.sh [HPSWEEP_BINARY]     # default: build/app/hpsweep
+#
+# Environment: SIZES ("100 1000 10000"), EPOCH_MS (50), RUNS (1) of each size and mode,
+# alternating; MODES ("dev mpi"); KEEP=1 keeps the work folder.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BINARY=${1:-$ROOT/build/app/hpsweep}
+SIZES=${SIZES:-100 1000 10000}
+EPOCH_MS=${EPOCH_MS:-50}
+RUNS=${RUNS:-1}
+MODES=${MODES:-dev mpi}
+[[ -x $BINARY ]] || { echo "no hpsweep binary at $BINARY (build first, or pass its path)" >&2; exit 2; }
+
+export OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1}
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
+export OMPI_MCA_rmaps_base_oversubscribe=${OMPI_MCA_rmaps_base_oversubscribe:-1}
+export OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader}
+export OMPI_MCA_oob_tcp_if_include=${OMPI_MCA_oob_tcp_if_include:-lo}
+export OMPI_MCA_btl_vader_single_copy_mechanism=${OMPI_MCA_btl_vader_single_copy_mechanism:-none}
+
+WORK=$(mktemp -d /tmp/bench_coordinator.XXXXXX)
+if [[ ${KEEP:-0} == 1 ]]; then
+  echo "work folder (kept): $WORK"
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
+# A private copy, so that a rebuild of the tree during the runs cannot change the binary.
+cp "$BINARY" "$WORK/hpsweep"
+
+epoch_seconds=$(echo "scale=6; $EPOCH_MS / 1000" | bc)
+printf "%-4s %6s %4s %9s %9s %9s %9s %9s %10s %10s\n" mode trials run wall_s loop_s startup_s \
+  ideal_s overhead busy/ev_us busy/trial_us
+for n in $SIZES; do
+  cat > "$WORK/sim$n.yaml" <<YAML
+name: coordinator-$n
+seed: 1
+method: random
+run_cap: $n
+model: {type: simulated}
+simulated: {epoch_seconds: $epoch_seconds}
+training: {epochs: 1}
+parameters:
+  training.lr: {distribution: log_uniform, min: 0.001, max: 1}
+YAML
+  for run in $(seq "$RUNS"); do
+    for mode in $MODES; do
+      out="$WORK/$mode-$n-$run"
+      if [[ $mode == dev ]]; then
+        command=("$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out" --workers 2)
+      else
+        command=(mpirun -np 3 "$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out")
+      fi
+      start=$(date +%s.%N)
+      "${command[@]}" > "$out.log" 2>&1 || { cat "$out.log" >&2; exit 1; }
+      end=$(date +%s.%N)
+      # "coordinator loop: L s, busy B s handling E events (U us each)"
+      read -r loop busy events < <(sed -n 's/^coordinator loop: \([0-9.e+-]*\) s, busy \([0-9.e+-]*\) s handling \([0-9]*\) events.*/\1 \2 \3/p' "$out.log")
+      echo "$mode $n $run $start $end $loop $busy $events" |
+        awk -v epoch="$epoch_seconds" '{
+          wall = $5 - $4; ideal = $2 * epoch / 2
+          printf "%-4s %6d %4d %9.2f %9.2f %9.2f %9.2f %8.2f%% %10.0f %10.0f\n",
+                 $1, $2, $3, wall, $6, wall - $6, ideal, 100 * ($6 - ideal) / ideal,
+                 1e6 * $7 / $8, 1e6 * $7 / $2 }'
+      rm -rf "$out"
+    done
+  done
+done
