@@ -9,13 +9,17 @@
 #             with a group per trial, and the exit
 #   ideal     N x EPOCH_MS / 2 groups
 #   overhead  (loop - ideal) / ideal
+#   own       the trials' own time: their epochs as measured by the workers (sweep.h5's
+#             wall_seconds; a sleep overshoots by 0.1-0.3 ms) summed, / 2 groups
+#   over own  (loop - own) / own: the time the coordinator and the dispatch path add
 #   busy/ev   the coordinator's time handling one worker event (an epoch, a trial's end):
 #             scheduler, bookkeeping, journal, sweep.h5 and (dev mode) checkpoint writes
 #
 #   bash bench/bench_coordinator.sh [HPSWEEP_BINARY]     # default: build/app/hpsweep
 #
 # Environment: SIZES ("100 1000 10000"), EPOCH_MS (50), RUNS (1) of each size and mode,
-# alternating; MODES ("dev mpi"); KEEP=1 keeps the work folder.
+# alternating; MODES ("dev mpi"); KEEP=1 keeps the work folder. Reads sweep.h5 with
+# /usr/bin/python3 (Debian's, with h5py and numpy).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,7 +28,9 @@ SIZES=${SIZES:-100 1000 10000}
 EPOCH_MS=${EPOCH_MS:-50}
 RUNS=${RUNS:-1}
 MODES=${MODES:-dev mpi}
+PY=/usr/bin/python3
 [[ -x $BINARY ]] || { echo "no hpsweep binary at $BINARY (build first, or pass its path)" >&2; exit 2; }
+$PY -c 'import h5py, numpy' 2>/dev/null || { echo "$PY lacks h5py/numpy" >&2; exit 2; }
 
 export OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1}
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
@@ -43,8 +49,8 @@ fi
 cp "$BINARY" "$WORK/hpsweep"
 
 epoch_seconds=$(echo "scale=6; $EPOCH_MS / 1000" | bc)
-printf "%-4s %6s %4s %9s %9s %9s %9s %9s %10s %10s\n" mode trials run wall_s loop_s startup_s \
-  ideal_s overhead busy/ev_us busy/trial_us
+printf "%-4s %6s %4s %8s %8s %9s %8s %9s %8s %9s %10s %10s\n" mode trials run wall_s loop_s \
+  startup_s ideal_s overhead own_s over_own busy/ev_us busy/trial_us
 for n in $SIZES; do
   cat > "$WORK/sim$n.yaml" <<YAML
 name: coordinator-$n
@@ -70,12 +76,16 @@ YAML
       end=$(date +%s.%N)
       # "coordinator loop: L s, busy B s handling E events (U us each)"
       read -r loop busy events < <(sed -n 's/^coordinator loop: \([0-9.e+-]*\) s, busy \([0-9.e+-]*\) s handling \([0-9]*\) events.*/\1 \2 \3/p' "$out.log")
-      echo "$mode $n $run $start $end $loop $busy $events" |
+      own=$($PY -c 'import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    print(sum(float(g["curves/wall_seconds"][()].sum()) for g in f["trials"].values()) / 2)' \
+        "$out/sweep.h5")
+      echo "$mode $n $run $start $end $loop $busy $events $own" |
         awk -v epoch="$epoch_seconds" '{
           wall = $5 - $4; ideal = $2 * epoch / 2
-          printf "%-4s %6d %4d %9.2f %9.2f %9.2f %9.2f %8.2f%% %10.0f %10.0f\n",
-                 $1, $2, $3, wall, $6, wall - $6, ideal, 100 * ($6 - ideal) / ideal,
-                 1e6 * $7 / $8, 1e6 * $7 / $2 }'
+          printf "%-4s %6d %4d %8.2f %8.2f %9.2f %8.2f %8.2f%% %8.2f %8.2f%% %10.0f %10.0f\n",
+                 $1, $2, $3, wall, $6, wall - $6, ideal, 100 * ($6 - ideal) / ideal, $9,
+                 100 * ($6 - $9) / $9, 1e6 * $7 / $8, 1e6 * $7 / $2 }'
       rm -rf "$out"
     done
   done
