@@ -1,11 +1,12 @@
 // `model.type: simulated` sweeps through the real coordinator, worker threads and files: an
 // ASHA sweep makes the decisions of the scheduler-only simulation (coordinator/
 // simulated_trials.h) and records its curves, paused and promoted trials continuing from
-// their tiny checkpoints; a PBT sweep's exploits carry the source's curve state; simulated
-// trials need no dataset.
+// their tiny checkpoints, also across a stop and resume; a PBT sweep's exploits carry the
+// source's curve state; simulated trials need no dataset.
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <thread>
 
 #include "coordinator/schedulers/make_scheduler.h"
 #include "coordinator/search_space.h"
@@ -18,11 +19,11 @@ namespace hpsweep::testing {
 namespace {
 
 // No dataset anywhere: simulated trials must not look for one.
-SweepSpec simulated_spec(const std::string& body) {
+SweepSpec simulated_spec(const std::string& body, const std::string& epoch_seconds = "0") {
   return parse_spec(
       "name: sim\nseed: 5\ndataset: {path: /nonexistent}\nmodel: {type: simulated}\n"
-      "simulated: {seed: 9}\n" +
-          body,
+      "simulated: {seed: 9, epoch_seconds: " +
+          epoch_seconds + "}\n" + body,
       "sim.yaml");
 }
 
@@ -99,6 +100,48 @@ TEST(SimulatedSweep, PbtExploitContinuesTheSourcesCurve) {
   EXPECT_NE(target[1], source[1]);
   EXPECT_EQ(target[2], next_error(explored, source[1]));
   EXPECT_EQ(target[3], next_error(explored, target[2]));
+}
+
+TEST(SimulatedSweep, StoppedAndResumedEndsAsUninterrupted) {
+  // Paused and promoted trials resume from their tiny checkpoints, after a stop too: the
+  // resumed sweep replays the journal's scheduler calls.
+  const SweepSpec spec = simulated_spec(
+      "method: random\nrun_cap: 9\ntraining: {epochs: 3}\n"
+      "early_terminate: {type: asha, grace_period: 1, reduction_factor: 3}\n"
+      "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1}\n",
+      "0.01");
+  TempDir dir;
+  const SweepRecord reference = run(spec, (dir / "reference").string(), 1);
+  const std::string cut = (dir / "cut").string();
+  int stops = 0;
+  for (int delay_ms = 15;; delay_ms += 20) {
+    std::ostringstream log;
+    std::atomic<bool> stop{false};
+    std::thread timer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      stop = true;
+    });
+    const bool interrupted =
+        run_local_sweep(spec, RunOptions{cut, 1, false}, stop, log).interrupted;
+    timer.join();
+    if (!interrupted) break;
+    ++stops;
+  }
+  EXPECT_GE(stops, 2);
+  const SweepRecord resumed = read_sweep_file(cut + "/sweep.h5");
+  ASSERT_EQ(resumed.decisions.size(), reference.decisions.size());
+  for (size_t i = 0; i < reference.decisions.size(); ++i)
+    EXPECT_EQ(std::tie(resumed.decisions[i].trial, resumed.decisions[i].kind,
+                       resumed.decisions[i].epoch, resumed.decisions[i].reason),
+              std::tie(reference.decisions[i].trial, reference.decisions[i].kind,
+                       reference.decisions[i].epoch, reference.decisions[i].reason))
+        << "decision " << i;
+  for (size_t i = 0; i < reference.trials.size(); ++i) {
+    EXPECT_EQ(resumed.trials[i].status, reference.trials[i].status) << "trial " << i;
+    EXPECT_EQ(resumed.trials[i].curves.at("test_error"),
+              reference.trials[i].curves.at("test_error"))
+        << "trial " << i;
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "worker/simulated_trial.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
