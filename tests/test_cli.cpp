@@ -56,6 +56,17 @@ TEST(Cli, UsageErrorsExitTwo) {
                 ": no such file (is this a sweep's --out folder?)\n");
 }
 
+TEST(Cli, DescribeCountsSimulatedTrialsWithoutLookingForData) {
+  TempDir dir;
+  const auto spec = dir / "sim.yaml";
+  std::ofstream(spec)
+      << "name: s\nmethod: grid\ndataset: {path: /nonexistent}\n"
+         "model: {type: simulated}\nparameters:\n  training.lr: {values: [0.1, 0.9]}\n";
+  const Result r = run("describe " + spec.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "2 simulated trial(s): no model, a synthetic learning curve each\n");
+}
+
 TEST(Cli, DescribePrintsEachDistinctModelLayerByLayer) {
   TempDir dir;
   write_synthetic_fashion_mnist(dir / "data", 40, 20, 3);
