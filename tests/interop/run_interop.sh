@@ -2,7 +2,9 @@
 # Interop test: a tiny sweep read back with h5py/pandas and its checkpoints loaded into PyTorch.
 #   bash tests/interop/run_interop.sh HPSWEEP_BINARY WORK_DIR
 # Runs a 4-trial sweep into WORK_DIR/sweep, then read_sweep.py (the curves as one DataFrame)
-# and load_checkpoint_torch.py (each checkpoint's test metrics recomputed by PyTorch). Needs
+# and load_checkpoint_torch.py (each checkpoint's test metrics recomputed by PyTorch); then the
+# same for LeNets with a conditional parameter, and read_sweep.py on a tiny PBT sweep (its
+# per-epoch schedules). Needs
 # Debian's /usr/bin/python3 with python3-h5py, -pandas, -numpy and -torch (the `python3` first
 # on PATH may lack them); without them, or without the dataset, prints SKIP and exits 77.
 set -euo pipefail
