@@ -2,7 +2,7 @@
 // mid-checkpoint-write, mid-sweep.h5-update, between a trial's end and its journal line) and at
 // timed moments, in dev mode and under mpirun; each time the same command resumes it. The end
 // must equal the uninterrupted run: every HDF5 file opens, every trial completed once, the
-// curves bitwise the same; also for a PBT sweep.
+// curves bitwise the same; also for a PBT sweep, with its per-epoch schedule.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -155,6 +155,7 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
       for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
         EXPECT_EQ(r.trials[i].curves.at(curve), reference.trials[i].curves.at(curve))
             << out << " trial " << i << " " << curve;
+      EXPECT_EQ(r.trials[i].schedule, reference.trials[i].schedule) << out << " trial " << i;
       EXPECT_EQ(read_checkpoint_file(checkpoint_path((dir_ / out).string(), i)).epoch, 4);
     }
   }
