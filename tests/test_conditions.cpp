@@ -194,7 +194,9 @@ parameters:
     ++types[t.config.model.type];
     const bool mlp = t.config.model.type == "mlp";
     EXPECT_EQ(value_of(t, "model.width") != nullptr, mlp);
-    if (!mlp) EXPECT_EQ(t.config.model.width, 6);
+    if (!mlp) {
+      EXPECT_EQ(t.config.model.width, 6);
+    }
     EXPECT_NE(value_of(t, "model.dropout"), nullptr);
   }
   EXPECT_GT(types["mlp"], 150);
