@@ -1,8 +1,11 @@
 #include "analysis/analyze.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <optional>
 
+#include "analysis/scheduler_tables.h"
 #include "common/error.h"
 #include "common/trial.h"
 
@@ -21,6 +24,15 @@ std::string signed_fixed(double value) {
   return buffer;
 }
 
+// The trial's swept values, an empty cell for a parameter it lacks (a failed condition).
+void append_values(const SweepRecord& sweep, const TrialRecord& trial,
+                   std::vector<std::string>& row) {
+  for (const std::string& path : sweep.swept_parameters) {
+    const ConfigValue* value = trial.value_of(path);
+    row.push_back(value ? value_string(*value) : "");
+  }
+}
+
 }  // namespace
 
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
@@ -33,7 +45,7 @@ Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   for (const TrialRecord& trial : sweep.trials) {
     const TrialSummary s = summarize_trial(trial, sweep.metric, rule);
     std::vector<std::string> row = {trial_name(trial.id), status_name(trial.status)};
-    for (const SweptValue& v : trial.swept) row.push_back(value_string(v.value));
+    append_values(sweep, trial, row);
     row.push_back(std::to_string(s.epochs));
     if (s.epochs == 0) {
       for (int i = 0; i < 5; ++i) row.push_back("");
@@ -85,7 +97,7 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   int rank = 0;
   for (const RankedTrial& r : ranked_trials(sweep, rule)) {
     std::vector<std::string> row = {std::to_string(++rank), trial_name(r.trial->id)};
-    for (const SweptValue& v : r.trial->swept) row.push_back(value_string(v.value));
+    append_values(sweep, *r.trial, row);
     // The metric's best epoch, which is also the one saved under /best in the checkpoint.
     const std::vector<double>& values = r.trial->curves.at(sweep.metric.name);
     const auto best = std::find(values.begin(), values.end(), *r.summary.best_metric);
@@ -101,16 +113,14 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
 Table parameter_table(const SweepRecord& sweep, const std::string& path,
                       const DiagnosisRule& rule) {
   struct Effect {
-    ConfigValue value;
+    std::optional<ConfigValue> value;  // none: the trials without the parameter
     int trials = 0, finished = 0, underfit = 0, overfit = 0;
     double best_test_error = 0, test_error_sum = 0, gap_sum = 0;
   };
   std::vector<Effect> effects;
-  const size_t column =
-      std::find(sweep.swept_parameters.begin(), sweep.swept_parameters.end(), path) -
-      sweep.swept_parameters.begin();
   for (const TrialRecord& trial : sweep.trials) {
-    const ConfigValue& value = trial.swept.at(column).value;
+    const ConfigValue* found = trial.value_of(path);
+    const std::optional<ConfigValue> value = found ? std::optional(*found) : std::nullopt;
     auto it = std::find_if(effects.begin(), effects.end(),
                            [&](const Effect& e) { return e.value == value; });
     if (it == effects.end()) it = effects.insert(effects.end(), Effect{value});
@@ -126,15 +136,16 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path,
     it->overfit += s.diagnosis == "overfitting";
   }
   std::stable_sort(effects.begin(), effects.end(), [](const Effect& a, const Effect& b) {
-    const auto x = value_number(a.value), y = value_number(b.value);
-    return x && y ? *x < *y : value_string(a.value) < value_string(b.value);
+    if (!a.value || !b.value) return a.value.has_value() > b.value.has_value();  // absent last
+    const auto x = value_number(*a.value), y = value_number(*b.value);
+    return x && y ? *x < *y : value_string(*a.value) < value_string(*b.value);
   });
   Table table;
   table.header = {
       path,           "trials",     "best_final_test_error", "mean_final_test_error", "mean_gap",
       "underfitting", "overfitting"};
   for (const Effect& e : effects)
-    table.rows.push_back({value_string(e.value), std::to_string(e.trials),
+    table.rows.push_back({e.value ? value_string(*e.value) : "absent", std::to_string(e.trials),
                           e.finished ? fixed(e.best_test_error) : "",
                           mean_string(e.test_error_sum, e.finished),
                           mean_string(e.gap_sum, e.finished), std::to_string(e.underfit),
@@ -147,7 +158,23 @@ std::vector<NamedTable> analysis_tables(const SweepRecord& sweep, const Diagnosi
                                     {"ranking", ranking_table(sweep, rule)}};
   for (const std::string& path : sweep.swept_parameters)
     tables.push_back({path, parameter_table(sweep, path, rule)});
+  if (!sweep.decisions.empty()) tables.push_back({"decisions", decision_counts(sweep)});
+  const std::vector<RankedTrial> ranked = ranked_trials(sweep, rule);
+  if (!ranked.empty() && !ranked.front().trial->schedule.empty())
+    tables.push_back({"lineage", lineage_table(sweep, ranked.front().trial->id)});
   return tables;
+}
+
+std::string table_title(const std::string& name, const SweepRecord& sweep,
+                        const DiagnosisRule& rule) {
+  if (name == "trials") return "Trials";
+  if (name == "ranking") return "Ranking by " + sweep.metric.name;
+  if (name == "decisions") return "Scheduler decisions";
+  if (name == "lineage")
+    return "Lineage of the best trial, " +
+           trial_name(ranked_trials(sweep, rule).front().trial->id) +
+           ": the trials that trained the weights of its last epoch";
+  return "Effect of " + name;
 }
 
 void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
@@ -181,10 +208,11 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
   out << "best trial: " << trial_name(best.id) << " (" << sweep.metric.name << " "
       << fixed(*ranked.front().summary.best_metric) << ")";
   for (const SweptValue& v : best.swept) out << "  " << v.path << "=" << value_string(v.value);
-  out << "\n\nranking by " << sweep.metric.name << ":\n";
-  print_aligned(tables[1].table, out);
-  for (size_t t = 2; t < tables.size(); ++t) {
-    out << "\neffect of " << tables[t].name << ":\n";
+  out << "\n";
+  for (size_t t = 1; t < tables.size(); ++t) {
+    std::string title = table_title(tables[t].name, sweep, rule);
+    title[0] = static_cast<char>(std::tolower(title[0]));
+    out << "\n" << title << ":\n";
     print_aligned(tables[t].table, out);
   }
   out << "\ndiagnosis: " << rule.description()

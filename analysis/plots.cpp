@@ -101,7 +101,8 @@ std::map<double, ValueMeans> means_by_value(const SweepRecord& sweep, size_t col
   std::map<double, ValueMeans> means;
   for (const TrialRecord& t : sweep.trials) {
     const TrialSummary s = summarize_trial(t, sweep.metric, rule);
-    const auto x = value_number(t.swept.at(column).value);
+    const ConfigValue* value = t.value_of(sweep.swept_parameters[column]);
+    const auto x = value ? value_number(*value) : std::nullopt;
     if (s.epochs == 0 || !x) continue;
     ValueMeans& m = means[*x];
     m.train += s.final_train_error;

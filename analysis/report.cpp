@@ -77,10 +77,8 @@ std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule) {
     if (image.size() > 4 && image.substr(image.size() - 4) == ".svg")
       html << inline_svg(image) << "\n";
   for (const NamedTable& t : analysis_tables(sweep, rule)) {
-    const std::string title = t.name == "trials"    ? "Trials"
-                              : t.name == "ranking" ? "Ranking by " + sweep.metric.name
-                                                    : "Effect of " + t.name;
-    html << "<h2>" << escape_html(title) << "</h2>\n" << html_table(t.table);
+    html << "<h2>" << escape_html(table_title(t.name, sweep, rule)) << "</h2>\n"
+         << html_table(t.table);
   }
   html << "<p>Diagnosis: " << escape_html(rule.description()) << ".</p>\n</body>\n</html>\n";
   return html.str();

@@ -85,7 +85,7 @@ int describe_command(const std::vector<std::string>& args) {
     const ModelConfig& m = trial.config.model;
     const std::string key = architecture_key(m, shape.sample_shape);
     auto [it, inserted] =
-        models.emplace(key, DistinctModel{m, shape.sample_shape, model_outputs(shape.classes)});
+        models.emplace(key, DistinctModel{m, shape.sample_shape, model_outputs(shape.classes), {}});
     if (inserted) order.push_back(key);
     it->second.trials.push_back(trial.id);
   }

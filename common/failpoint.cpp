@@ -3,7 +3,9 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace hpsweep {
 namespace {
@@ -11,15 +13,23 @@ namespace {
 struct Armed {
   std::string name;  // empty: no failpoint armed
   long count = 0;
+  bool throws = false;  // throw an exception instead of SIGKILL
 };
 
 Armed read_environment() {
   const char* value = std::getenv("HPSWEEP_FAILPOINT");
   if (!value) return {};
-  const std::string text(value);
+  std::string text(value);
+  Armed armed;
+  constexpr std::string_view kThrow = ":throw";
+  if (text.ends_with(kThrow)) {
+    armed.throws = true;
+    text.resize(text.size() - kThrow.size());
+  }
   const size_t colon = text.rfind(':');
-  if (colon == std::string::npos) return {text, 1};
-  return {text.substr(0, colon), std::atol(text.c_str() + colon + 1)};
+  armed.name = text.substr(0, colon);
+  armed.count = colon == std::string::npos ? 1 : std::atol(text.c_str() + colon + 1);
+  return armed;
 }
 
 }  // namespace
@@ -28,7 +38,9 @@ void failpoint(const char* name) {
   static const Armed armed = read_environment();
   static std::atomic<long> passes{0};
   if (armed.name.empty() || armed.name != name) return;
-  if (passes.fetch_add(1, std::memory_order_relaxed) + 1 == armed.count) std::raise(SIGKILL);
+  if (passes.fetch_add(1, std::memory_order_relaxed) + 1 != armed.count) return;
+  if (armed.throws) throw std::runtime_error(std::string("failpoint ") + name);
+  std::raise(SIGKILL);
 }
 
 }  // namespace hpsweep

@@ -24,6 +24,13 @@ enum class Distribution {
   normal,         // mu + sigma * N(0, 1), redrawn until valid for the field
 };
 
+// `when: {model.type: mlp}`: the parameter exists only for trials whose swept parameter
+// `path` takes one of `values`.
+struct Condition {
+  std::string path;
+  std::vector<ConfigValue> values;
+};
+
 struct ParameterSpec {
   std::string path;  // dotted path into the trial config, e.g. "training.lr"
   Distribution distribution = Distribution::values;
@@ -31,6 +38,10 @@ struct ParameterSpec {
   double min = 0, max = 0;
   double q = 1;              // q_uniform, q_log_uniform
   double mu = 0, sigma = 0;  // normal
+  // All must hold, or the trial has no value for the parameter and the field keeps its fixed
+  // (or default) value (common/conditions.h). A PBT mutation takes the `when` of the swept
+  // parameter of its path.
+  std::vector<Condition> when = {};
 };
 
 // `early_terminate`: stops (or pauses) trials whose curves fall behind, with epochs as the

@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/conditions.h"
 #include "common/error.h"
 #include "common/spec.h"
 
@@ -112,8 +113,11 @@ class SpecParser {
     return v;
   }
 
+  // `when_node` receives the parameter's `when:` block, read once every swept parameter is
+  // known; null (PBT's mutations) rejects one.
   ParameterSpec parse_parameter(const YAML::Node& key_node, const YAML::Node& node,
-                                const std::string& path) {
+                                const std::string& path,
+                                std::optional<YAML::Node>* when_node = nullptr) {
     const ConfigField* field = find_config_field(path);
     if (!field) {
       std::string known;
@@ -141,9 +145,16 @@ class SpecParser {
                        mu_node.emplace(v);
                      else if (key == "sigma")
                        sigma_node.emplace(v);
+                     else if (key == "when" && when_node)
+                       when_node->emplace(v);
+                     else if (key == "when")
+                       fail(k, path + ".when",
+                            "conditions go under `parameters`; a mutation follows those of the "
+                            "swept parameter of its path");
                      else
                        fail(k, path + "." + key,
-                            "unknown key (known: values, distribution, min, max, q, mu, sigma)");
+                            "unknown key (known: values, distribution, min, max, q, mu, sigma, "
+                            "when)");
                    });
     if (distribution_node) {
       const std::string name = scalar(*distribution_node, path + ".distribution");
@@ -320,19 +331,21 @@ class SpecParser {
           }
         });
     if (!method_node) fail(root, "method", "missing: say `method: grid` or `method: random`");
+    std::vector<std::optional<YAML::Node>> when_nodes;  // by parameter
     if (parameters_node) {
-      for_each_entry(*parameters_node, "parameters",
-                     [&](const YAML::Node& k, const YAML::Node& v, const std::string& path) {
-                       ParameterSpec param = parse_parameter(k, v, path);
-                       if (spec.method == SearchMethod::grid &&
-                           param.distribution != Distribution::values &&
-                           param.distribution != Distribution::categorical)
-                         fail(v, path,
-                              "method grid needs `values` for every parameter, not a " +
-                                  distribution_name(param.distribution) + " distribution");
-                       spec.parameters.push_back(std::move(param));
-                     });
+      for_each_entry(
+          *parameters_node, "parameters",
+          [&](const YAML::Node& k, const YAML::Node& v, const std::string& path) {
+            ParameterSpec param = parse_parameter(k, v, path, &when_nodes.emplace_back());
+            if (spec.method == SearchMethod::grid && param.distribution != Distribution::values &&
+                param.distribution != Distribution::categorical)
+              fail(v, path,
+                   "method grid needs `values` for every parameter, not a " +
+                       distribution_name(param.distribution) + " distribution");
+            spec.parameters.push_back(std::move(param));
+          });
     }
+    parse_conditions(when_nodes, spec.parameters);
     if (simulated_node && !spec.base.model.simulated() &&
         std::none_of(spec.parameters.begin(), spec.parameters.end(),
                      [](const ParameterSpec& p) { return p.path == "model.type"; }))
@@ -346,6 +359,9 @@ class SpecParser {
       if (run_cap_node) fail(*run_cap_node, "run_cap", "method pbt takes `pbt.population` instead");
       if (early_node) fail(*early_node, "early_terminate", "does not combine with method pbt");
       parse_pbt(*pbt_node, spec);
+      for (ParameterSpec& m : spec.pbt.mutations)
+        for (const ParameterSpec& p : spec.parameters)
+          if (p.path == m.path) m.when = p.when;
       spec.run_cap = spec.pbt.population;
     } else if (pbt_node) {
       fail(*pbt_node, "pbt", "only with `method: pbt`");
@@ -357,6 +373,76 @@ class SpecParser {
                "epochs are the scheduler's resource and cannot be swept with " +
                    std::string(early_node ? "early_terminate" : "method pbt"));
     return spec;
+  }
+
+  // The `when:` blocks of `parameters` (by index), then no cycle among them.
+  void parse_conditions(const std::vector<std::optional<YAML::Node>>& when_nodes,
+                        std::vector<ParameterSpec>& parameters) {
+    for (size_t i = 0; i < parameters.size(); ++i)
+      if (when_nodes[i]) parse_when(*when_nodes[i], parameters[i], parameters);
+    for (size_t i = 0; i < parameters.size(); ++i) {
+      const std::vector<std::string> cycle = condition_cycle(parameters, i);
+      if (cycle.empty()) continue;
+      std::string text;
+      for (const std::string& path : cycle) text += (text.empty() ? "" : " -> ") + path;
+      fail(*when_nodes[i], parameters[i].path + ".when", "the conditions form a cycle: " + text);
+    }
+  }
+
+  void parse_when(const YAML::Node& node, ParameterSpec& param,
+                  const std::vector<ParameterSpec>& parameters) {
+    const std::string where = param.path + ".when";
+    for_each_entry(
+        node, where, [&](const YAML::Node& k, const YAML::Node& v, const std::string& path) {
+          const std::string key = where + "." + path;
+          const auto parent = std::find_if(parameters.begin(), parameters.end(),
+                                           [&](const ParameterSpec& p) { return p.path == path; });
+          if (parent == parameters.end()) {
+            std::string swept;
+            for (const ParameterSpec& p : parameters) swept += (swept.empty() ? "" : ", ") + p.path;
+            fail(k, key, "not a swept parameter (swept: " + swept + ")");
+          }
+          Condition condition{path, {}};
+          if (v.IsSequence() && v.size() == 0)
+            fail(v, key, "expected a value or a non-empty list [v1, v2, ...]");
+          if (v.IsSequence())
+            for (const YAML::Node& e : v)
+              condition.values.push_back(condition_value(e, key, *parent));
+          else
+            condition.values.push_back(condition_value(v, key, *parent));
+          param.when.push_back(std::move(condition));
+        });
+    if (param.when.empty())
+      fail(node, where, "expected at least one `parameter: value` (or drop `when`)");
+  }
+
+  // A value the condition compares `parent`'s with: one it can take.
+  ConfigValue condition_value(const YAML::Node& node, const std::string& key,
+                              const ParameterSpec& parent) {
+    const ConfigField& field = *find_config_field(parent.path);
+    const ConfigValue value = field.kind == ValueKind::real
+                                  ? real_value(parse_value(node, key, field.kind))
+                                  : parse_value(node, key, field.kind);
+    if (parent.distribution == Distribution::values ||
+        parent.distribution == Distribution::categorical) {
+      if (std::find(parent.values.begin(), parent.values.end(), value) != parent.values.end())
+        return value;
+      std::string values;
+      for (const ConfigValue& v : parent.values)
+        values += (values.empty() ? "" : ", ") + value_string(v);
+      fail(node, key,
+           parent.path + " never takes " + value_string(value) + " (its values: " + values + ")");
+    }
+    if (parent.distribution != Distribution::int_uniform)
+      fail(node, key,
+           "a condition needs a parameter with `values` or int_uniform; " + parent.path +
+               " has a " + distribution_name(parent.distribution) + " distribution");
+    const int64_t i = std::get<int64_t>(value);
+    if (i < parent.min || i > parent.max)
+      fail(node, key,
+           parent.path + " never takes " + value_string(value) + " (its range: " +
+               value_string(parent.min) + " to " + value_string(parent.max) + ")");
+    return value;
   }
 
   int64_t integer_at_least(const YAML::Node& node, const std::string& key, int64_t least) {

@@ -1,5 +1,6 @@
 #include "coordinator/search_space.h"
 
+#include "common/conditions.h"
 #include "common/model_defaults.h"
 #include "common/rng.h"
 #include "coordinator/distributions.h"
@@ -10,49 +11,52 @@ namespace {
 constexpr uint64_t kTrialSeedStream = 0x7472696c;  // "tril"
 constexpr uint64_t kSampleStream = 0x73616d70;     // "samp"
 
-Trial make_trial(const SweepSpec& spec, int64_t id, std::vector<ConfigValue> values) {
+// `chosen`: the swept values in any order, absent conditional parameters left out. The trial
+// lists them in file order.
+Trial make_trial(const SweepSpec& spec, int64_t id, const std::vector<SweptValue>& chosen) {
   Trial trial;
   trial.id = id;
   trial.seed = trial_seed(spec.seed, id);
   trial.config = spec.base;
   trial.metric = spec.metric;
-  for (size_t i = 0; i < values.size(); ++i) {
-    const ParameterSpec& p = spec.parameters[i];
-    find_config_field(p.path)->set(trial.config, values[i]);
-    trial.swept.push_back({p.path, std::move(values[i])});
-  }
+  for (const ParameterSpec& p : spec.parameters)
+    for (const SweptValue& v : chosen)
+      if (v.path == p.path) {
+        find_config_field(p.path)->set(trial.config, v.value);
+        trial.swept.push_back(v);
+      }
   trial.config.model = with_model_defaults(trial.config.model);
   return trial;
 }
 
-std::vector<Trial> grid(const SweepSpec& spec) {
-  std::vector<Trial> trials;
-  const size_t n = spec.parameters.size();
-  std::vector<size_t> index(n, 0);  // an odometer over the parameters' values
-  while (true) {
-    if (spec.run_cap && static_cast<int64_t>(trials.size()) == spec.run_cap) break;
-    std::vector<ConfigValue> values;
-    for (size_t i = 0; i < n; ++i) values.push_back(spec.parameters[i].values[index[i]]);
-    trials.push_back(make_trial(spec, static_cast<int64_t>(trials.size()), std::move(values)));
-    size_t digit = n;
-    while (digit > 0) {
-      --digit;
-      if (++index[digit] < spec.parameters[digit].values.size()) break;
-      index[digit] = 0;
-      if (digit == 0) return trials;
-    }
-    if (n == 0) break;
+// Every combination, parameters in dependency order (the first slowest); a conditional
+// parameter whose conditions fail contributes no value, so no combination repeats.
+void grid(const SweepSpec& spec, const std::vector<size_t>& order, size_t level,
+          std::vector<SweptValue>& chosen, std::vector<Trial>& trials) {
+  if (spec.run_cap && static_cast<int64_t>(trials.size()) == spec.run_cap) return;
+  if (level == order.size()) {
+    trials.push_back(make_trial(spec, static_cast<int64_t>(trials.size()), chosen));
+    return;
   }
-  return trials;
+  const ParameterSpec& p = spec.parameters[order[level]];
+  if (!conditions_hold(p, chosen)) return grid(spec, order, level + 1, chosen, trials);
+  for (const ConfigValue& value : p.values) {
+    chosen.push_back({p.path, value});
+    grid(spec, order, level + 1, chosen, trials);
+    chosen.pop_back();
+  }
 }
 
-std::vector<Trial> random_draws(const SweepSpec& spec) {
+std::vector<Trial> random_draws(const SweepSpec& spec, const std::vector<size_t>& order) {
   Rng rng(counter_hash({spec.seed, kSampleStream}));
   std::vector<Trial> trials;
   for (int64_t id = 0; id < spec.run_cap; ++id) {
-    std::vector<ConfigValue> values;
-    for (const ParameterSpec& p : spec.parameters) values.push_back(draw_value(p, rng));
-    trials.push_back(make_trial(spec, id, std::move(values)));
+    std::vector<SweptValue> chosen;
+    for (size_t i : order) {
+      const ParameterSpec& p = spec.parameters[i];
+      if (conditions_hold(p, chosen)) chosen.push_back({p.path, draw_value(p, rng)});
+    }
+    trials.push_back(make_trial(spec, id, chosen));
   }
   return trials;
 }
@@ -64,7 +68,12 @@ uint64_t trial_seed(uint64_t sweep_seed, int64_t trial_index) {
 }
 
 std::vector<Trial> expand_trials(const SweepSpec& spec) {
-  return spec.method == SearchMethod::grid ? grid(spec) : random_draws(spec);
+  const std::vector<size_t> order = dependency_order(spec.parameters);
+  if (spec.method != SearchMethod::grid) return random_draws(spec, order);
+  std::vector<Trial> trials;
+  std::vector<SweptValue> chosen;
+  grid(spec, order, 0, chosen, trials);
+  return trials;
 }
 
 }  // namespace hpsweep

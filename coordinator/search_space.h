@@ -1,6 +1,8 @@
 // Expands a spec's search space into the sweep's trials: the grid's cartesian product (first
-// parameter slowest) or run_cap random draws. Each trial's seed is a hash of the sweep seed
-// and the trial's index, so adding trials never changes the seeds of earlier ones.
+// parameter slowest) or run_cap random draws. A conditional parameter (`when:`) is chosen after
+// the parameters it names and only where its conditions hold; elsewhere the trial has no value
+// for it. Each trial's seed is a hash of the sweep seed and the trial's index, so adding
+// trials never changes the seeds of earlier ones.
 #pragma once
 
 #include <vector>

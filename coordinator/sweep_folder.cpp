@@ -34,6 +34,8 @@ SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir,
   SweepFolder folder;
   folder.dir = out_dir;
   const std::filesystem::path stored_spec = folder.dir / "spec.yaml";
+  // Locked before anything is read or moved: a run still using the folder keeps it as it is.
+  if (std::filesystem::is_directory(folder.dir)) folder.lock = FolderLock(folder.dir);
   const bool holds_sweep =
       std::filesystem::exists(stored_spec) || std::filesystem::exists(folder.dir / "sweep.h5");
   if (holds_sweep && restart) {
@@ -55,6 +57,8 @@ SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir,
   std::error_code error;
   std::filesystem::create_directories(folder.dir / "checkpoints", error);
   if (error) throw UserError(out_dir + ": cannot create the output folder: " + error.message());
+  // (After --restart, the new folder is locked before the moved one's lock is let go.)
+  if (!folder.lock.held() || !folder.moved_aside.empty()) folder.lock = FolderLock(folder.dir);
   write_text_atomically(stored_spec, spec.yaml_text);
   return folder;
 }

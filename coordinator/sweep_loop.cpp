@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "coordinator/exploit_checkpoint.h"
 #include "coordinator/schedulers/make_scheduler.h"
+#include "coordinator/schedulers/pbt_schedule.h"
 #include "storage/checkpoint_file.h"
 
 namespace hpsweep {
@@ -72,6 +73,10 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   catch_up_.assign(total, 0);
   for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
   if (!calls.empty()) replay(calls);
+  // The schedule of the epochs a resumed sweep recovered, now that the decisions are back.
+  for (size_t id = 0; id < total; ++id)
+    for (int64_t epoch = 1; epoch <= recorded_epochs_[id]; ++epoch) record_schedule(id, epoch);
+  flush_soon();
 }
 
 // The scheduler as the interrupted run left it. Trials it still had running (on a worker when
@@ -281,6 +286,7 @@ void SweepLoop::record_epoch(const EpochEvent& event) {
   if (event.checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, id), *event.checkpoint);
   if (event.checkpoint || event.checkpointed) checkpointed_[id] = epoch;
   records_.writer.append_epoch(id, event.metrics);
+  record_schedule(id, epoch);
   flush_soon();
   recorded_epochs_[id] = epoch;
   records_.progress.epoch_finished(id, event.metrics);
@@ -390,6 +396,11 @@ void SweepLoop::record_decisions() {
   flush_soon();
   for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.push_back(c);
   make_ready_copies();
+}
+
+void SweepLoop::record_schedule(int64_t id, int64_t epoch) {
+  if (spec_.method == SearchMethod::pbt)
+    records_.writer.append_schedule(id, schedule_row(scheduler_->decisions(), id, epoch));
 }
 
 bool SweepLoop::awaits_copy(int64_t id) const {

@@ -65,6 +65,8 @@ class SweepLoop {
   void journal(const SchedulerCall& call);
   // After every scheduler call: new decisions to sweep.h5, exploits' checkpoint copies.
   void record_decisions();
+  // PBT: the hyperparameters and weights' source of the trial's epoch, to sweep.h5.
+  void record_schedule(int64_t id, int64_t epoch);
   void make_ready_copies();
   // A copy waits for this trial's checkpoint as it is: the trial must not run on.
   bool awaits_copy(int64_t id) const;

@@ -1,5 +1,6 @@
 #include "storage/sweep_file.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/error.h"
@@ -38,6 +39,28 @@ void create_curves(H5::Group& trial) {
   for (const std::string& name : curve_names())
     h5::create_column(curves, name,
                       name == "epoch" ? H5::PredType::STD_I64LE : H5::PredType::IEEE_F64LE);
+}
+
+constexpr const char* kScheduleIntegers[] = {"epoch", "source_trial"};
+
+void create_schedule(H5::Group& trial) {
+  H5::Group schedule = trial.createGroup("schedule");
+  for (const char* name : kScheduleIntegers)
+    h5::create_column(schedule, name, H5::PredType::STD_I64LE);
+  h5::create_string_column(schedule, "hyperparameters");
+}
+
+std::vector<ScheduleRow> read_schedule(const H5::Group& trial) {
+  if (!trial.nameExists("schedule")) return {};
+  const H5::Group group = trial.openGroup("schedule");
+  const std::vector<double> epochs = h5::read_doubles(group, "epoch");
+  const std::vector<double> sources = h5::read_doubles(group, "source_trial");
+  const std::vector<std::string> values = h5::read_string_list(group, "hyperparameters");
+  // While a sweep runs, a row may be half-appended: keep the rows every column has.
+  std::vector<ScheduleRow> rows(std::min({epochs.size(), sources.size(), values.size()}));
+  for (size_t i = 0; i < rows.size(); ++i)
+    rows[i] = {static_cast<int64_t>(epochs[i]), static_cast<int64_t>(sources[i]), values[i]};
+  return rows;
 }
 
 // The columns of /decisions: integers, one float (time) and strings.
@@ -101,6 +124,7 @@ SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec,
       h5::write_attribute(group, "config", config_text(trial.config));
       for (const SweptValue& v : trial.swept) write_value_attribute(group, v.path, v.value);
       create_curves(group);
+      if (spec.method == SearchMethod::pbt) create_schedule(group);
     }
     create_decisions(file);
   });
@@ -150,9 +174,14 @@ void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
 
 void SweepWriter::truncate_curves(int64_t trial_id, int64_t epochs) {
   try {
-    H5::Group curves = trial_group(trial_id).openGroup("curves");
+    H5::Group group = trial_group(trial_id);
+    H5::Group curves = group.openGroup("curves");
     const hsize_t size = static_cast<hsize_t>(epochs);
     for (const std::string& name : curve_names()) curves.openDataSet(name).extend(&size);
+    if (!group.nameExists("schedule")) return;
+    H5::Group schedule = group.openGroup("schedule");
+    for (const char* name : {"epoch", "source_trial", "hyperparameters"})
+      schedule.openDataSet(name).extend(&size);
   } catch (const H5::Exception& e) {
     throw Error(path_ + ": cannot truncate the curves of trial " + trial_name(trial_id) + ": " +
                 e.getDetailMsg());
@@ -177,8 +206,26 @@ void SweepWriter::append_decision(const DecisionRow& row) {
   }
 }
 
+void SweepWriter::append_schedule(int64_t trial_id, const ScheduleRow& row) {
+  try {
+    H5::Group schedule = trial_group(trial_id).openGroup("schedule");
+    h5::append_number(schedule, "epoch", static_cast<double>(row.epoch));
+    h5::append_number(schedule, "source_trial", static_cast<double>(row.source_trial));
+    h5::append_string(schedule, "hyperparameters", row.hyperparameters);
+  } catch (const H5::Exception& e) {
+    throw Error(path_ + ": cannot append to the schedule of trial " + trial_name(trial_id) + ": " +
+                e.getDetailMsg());
+  }
+}
+
 void SweepWriter::flush() {
   file_.flush(H5F_SCOPE_GLOBAL);
+}
+
+const ConfigValue* TrialRecord::value_of(const std::string& path) const {
+  for (const SweptValue& v : swept)
+    if (v.path == path) return &v.value;
+  return nullptr;
 }
 
 int64_t TrialRecord::epochs() const {
@@ -195,6 +242,11 @@ SweepRecord read_sweep_file(const std::string& path) {
   try {
     H5::H5File file(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
     record.hpsweep_version = h5::read_string_attribute(file, "hpsweep_version");
+    const int64_t schema = h5::read_int_attribute(file, "schema_version");
+    if (schema > kSchemaVersion)
+      throw UserError(path + ": written by hpsweep " + record.hpsweep_version + " in schema " +
+                      std::to_string(schema) + "; this hpsweep reads schemas up to " +
+                      std::to_string(kSchemaVersion));
     record.name = h5::read_string_attribute(file, "name");
     record.spec_text = h5::read_string_attribute(file, "spec");
     record.metric.name = h5::read_string_attribute(file, "metric_name");
@@ -210,11 +262,12 @@ SweepRecord read_sweep_file(const std::string& path) {
       trial.seed = h5::read_uint_attribute(group, "seed");
       trial.status = parse_status(h5::read_string_attribute(group, "status"));
       trial.message = h5::read_string_attribute(group, "message");
-      for (const std::string& p : record.swept_parameters)
-        trial.swept.push_back({p, read_value_attribute(group, p)});
+      for (const std::string& p : record.swept_parameters)  // absent: a failed condition
+        if (group.attrExists(p)) trial.swept.push_back({p, read_value_attribute(group, p)});
       H5::Group curves = group.openGroup("curves");
       for (const std::string& curve : curve_names())
         trial.curves[curve] = h5::read_doubles(curves, curve);
+      trial.schedule = read_schedule(group);
       record.trials.push_back(std::move(trial));
     }
     where = "/decisions";

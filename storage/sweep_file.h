@@ -27,6 +27,14 @@ struct DecisionRow {
   std::string hyperparameters, reason;
 };
 
+// A row of /trials/<id>/schedule, PBT only: what one epoch of the trial trained with.
+struct ScheduleRow {
+  int64_t epoch = 0;
+  int64_t source_trial = -1;    // whose weights the epoch started from; -1: fresh ones
+  std::string hyperparameters;  // "training.lr: 0.1, model.dropout: 0.2", as in /decisions
+  bool operator==(const ScheduleRow&) const = default;
+};
+
 class SweepWriter {
  public:
   // Creates `path` atomically with every trial as `pending`, replacing any earlier file (a
@@ -36,9 +44,12 @@ class SweepWriter {
 
   void set_status(int64_t trial_id, TrialStatus status, const std::string& message = "");
   void append_epoch(int64_t trial_id, const EpochMetrics& metrics);
-  // Keeps the first `epochs` values of every curve (a retried trial re-runs the rest).
+  // Keeps the first `epochs` values of every curve and schedule column (a retried trial
+  // re-runs the rest).
   void truncate_curves(int64_t trial_id, int64_t epochs);
   void append_decision(const DecisionRow& row);
+  // PBT sweeps only (the trials have a schedule).
+  void append_schedule(int64_t trial_id, const ScheduleRow& row);
   void flush();
 
  private:
@@ -52,9 +63,12 @@ struct TrialRecord {
   uint64_t seed = 0;
   TrialStatus status = TrialStatus::pending;
   std::string message;
-  std::vector<SweptValue> swept;  // in the spec's parameter order
+  std::vector<SweptValue> swept;  // in the spec's parameter order, without absent ones
   std::map<std::string, std::vector<double>> curves;
+  std::vector<ScheduleRow> schedule;  // PBT only
 
+  // The trial's value of a swept parameter; null when its conditions failed for this trial.
+  const ConfigValue* value_of(const std::string& path) const;
   int64_t epochs() const;
 };
 

@@ -5,11 +5,13 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <thread>
 
+#include "coordinator/folder_lock.h"
 #include "storage/sweep_file.h"
 #include "support/shell.h"
 #include "support/synthetic_data.h"
@@ -230,6 +232,33 @@ TEST(Cli, AnOutputFolderThatCannotBeCreatedIsBadInput) {
   EXPECT_NE(r.output.find((dir / "file" / "out").string() + ": cannot create the output folder"),
             std::string::npos)
       << r.output;
+}
+
+TEST(Cli, AFolderAnotherRunIsUsingIsRefusedAndLeftAlone) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 100, 50, 3);
+  const auto spec = dir / "s.yaml";
+  std::ofstream(spec) << "method: grid\ndataset: {path: " << (dir / "data").string()
+                      << "}\ntraining: {epochs: 1}\n";
+  const std::string out = (dir / "out").string();
+  ASSERT_EQ(run("run " + spec.string() + " --out " + out).exit_code, 0);
+  const auto before = std::filesystem::last_write_time(dir / "out" / "sweep.h5");
+  {
+    FolderLock held(dir / "out");  // as the coordinator of a run still going holds it
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    for (const std::string flags : {"", " --restart"}) {
+      const Result r = run("run " + spec.string() + " --out " + out + flags);
+      EXPECT_EQ(r.exit_code, 2) << flags;
+      EXPECT_EQ(r.output, "hpsweep: error: " + out +
+                              ": another hpsweep run is using this folder (" + host + " pid " +
+                              std::to_string(getpid()) +
+                              "); wait for it to end or stop it, then run again\n")
+          << flags;
+    }
+  }
+  EXPECT_EQ(std::filesystem::last_write_time(dir / "out" / "sweep.h5"), before);
+  EXPECT_EQ(run("run " + spec.string() + " --out " + out).exit_code, 0) << "the lock is released";
 }
 
 }  // namespace

@@ -111,6 +111,21 @@ TEST_F(ClusterTest, FailedAndDivergedTrialsDoNotStopTheSweep) {
   EXPECT_EQ(r.trials[3].status, TrialStatus::completed);
 }
 
+TEST_F(ClusterTest, AnExceptionOnOneRankOfAGroupFailsTheTrialWithoutAHang) {
+  // Rank 2, the second rank of the only group, throws while preparing its first trial; its
+  // leader (rank 1) does not. The group agrees the trial failed, then trains the next one.
+  const std::string s =
+      spec("resources: {ranks_per_trial: 2}\nparameters:\n  training.lr: {values: [0.05, 0.1]}\n");
+  const std::string arguments = std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("mpi");
+  const Result cluster = run(std::string(MPIEXEC) + " -n 2 " + arguments +
+                             " : -n 1 -x HPSWEEP_FAILPOINT=trial-setup:1:throw " + arguments);
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
+  const SweepRecord r = record("mpi");
+  EXPECT_EQ(r.trials[0].status, TrialStatus::failed);
+  EXPECT_EQ(r.trials[0].message, "rank 2: failpoint trial-setup");
+  EXPECT_EQ(r.trials[1].status, TrialStatus::completed) << r.trials[1].message;
+}
+
 TEST_F(ClusterTest, TooFewRanksForOneGroupIsAClearError) {
   const Result r =
       mpirun(2, "run " + spec("resources: {ranks_per_trial: 2}\n") + " --out " + out("mpi"));

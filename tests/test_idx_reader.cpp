@@ -33,6 +33,17 @@ TEST(IdxReader, ReadsPlainAndGzippedFiles) {
   }
 }
 
+TEST(IdxReader, ReadsOnlyTheFirstItemsWhenAsked) {
+  TempDir dir;
+  const std::vector<uint8_t> data = {1, 2, 3, 4, 5, 6};
+  const auto path = dir / "a.gz";
+  write_idx_file(path, {3, 2}, data, true);
+  const IdxArray two = read_idx_file(path.string(), 2);
+  EXPECT_EQ(two.dims, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(two.data, (std::vector<uint8_t>{1, 2, 3, 4}));
+  EXPECT_EQ(read_idx_file(path.string(), 5).data, data) << "a limit above the count reads all";
+}
+
 TEST(IdxReader, TruncatedDataIsAnError) {
   TempDir dir;
   const auto path = dir / "short.gz";
@@ -76,6 +87,10 @@ TEST(FashionMnist, ScalesPixelsAndKeepsLabels) {
   EXPECT_FLOAT_EQ(data.test.inputs[0], 0.2f);
   EXPECT_EQ(data.train.labels, (std::vector<int32_t>{3, 9}));
   EXPECT_EQ(data.train.first(1).size(), 1);
+  const TrainTestData first = load_fashion_mnist(dir.path().string(), 1, 0);
+  EXPECT_EQ(first.train.inputs.shape(), (Shape{1, 1, 28, 28}));
+  EXPECT_EQ(first.train.labels, (std::vector<int32_t>{3}));
+  EXPECT_EQ(first.test.size(), 1);
 }
 
 TEST(FashionMnist, RealFilesWhenInstalled) {

@@ -2,7 +2,7 @@
 // mid-checkpoint-write, mid-sweep.h5-update, between a trial's end and its journal line) and at
 // timed moments, in dev mode and under mpirun; each time the same command resumes it. The end
 // must equal the uninterrupted run: every HDF5 file opens, every trial completed once, the
-// curves bitwise the same; also for a PBT sweep.
+// curves bitwise the same; also for a PBT sweep, with its per-epoch schedule.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <thread>
 
@@ -83,6 +85,30 @@ Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& 
           WIFEXITED(status) ? WEXITSTATUS(status) : -1};
 }
 
+// Ranks of a killed MPI job outlive mpirun for a while (Open MPI puts them in their own process
+// groups), and would keep training beside the resumed run. Kills every process whose command
+// line names `out_dir`, and waits until they are gone.
+void kill_leftover_ranks(const std::string& out_dir) {
+  for (int round = 0; round < 500; ++round) {
+    bool any = false;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream in(entry.path() / "cmdline");
+      const std::string command_line((std::istreambuf_iterator<char>(in)), {});
+      std::ifstream stat_file(entry.path() / "stat");
+      const std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+      const bool zombie = stat.size() > stat.rfind(')') + 2 && stat[stat.rfind(')') + 2] == 'Z';
+      if (command_line.find(out_dir) == std::string::npos || zombie) continue;
+      any = true;
+      ::kill(std::stoi(name), SIGKILL);
+    }
+    if (!any) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "processes of the killed run on " << out_dir << " did not end";
+}
+
 class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 for dev mode
  protected:
   static void SetUpTestSuite() { use_local_mpi_settings(); }
@@ -109,6 +135,7 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
   // Kills the sweep as `kill` says, then reruns the same command until it finishes.
   void kill_and_resume(const std::string& out, const Kill& kill) {
     const Outcome first = run(command(out), kill, (dir_ / out / "sweep.h5").string());
+    kill_leftover_ranks((dir_ / out).string());
     EXPECT_TRUE(first.killed) << kill.failpoint << " " << kill.after_epochs
                               << ": the kill did not happen";
     for (int attempt = 0; attempt < 3; ++attempt)
@@ -128,6 +155,7 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
       for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
         EXPECT_EQ(r.trials[i].curves.at(curve), reference.trials[i].curves.at(curve))
             << out << " trial " << i << " " << curve;
+      EXPECT_EQ(r.trials[i].schedule, reference.trials[i].schedule) << out << " trial " << i;
       EXPECT_EQ(read_checkpoint_file(checkpoint_path((dir_ / out).string(), i)).epoch, 4);
     }
   }

@@ -179,7 +179,9 @@ TEST_F(ScheduledSweepTest, HyperbandStopsAndPromotesWholeRungsWithCurvesOfStraig
     ++statuses[t.status];
     ASSERT_TRUE(t.status == TrialStatus::completed || t.status == TrialStatus::stopped)
         << t.id << " " << status_name(t.status);
-    if (t.status == TrialStatus::completed) EXPECT_EQ(t.epochs(), 4);
+    if (t.status == TrialStatus::completed) {
+      EXPECT_EQ(t.epochs(), 4);
+    }
     EXPECT_EQ(t.status == TrialStatus::stopped, !t.message.empty()) << t.message;
     for (const char* curve : kCurves) {
       const std::vector<double>& whole = straight.trials[t.id].curves.at(curve);

@@ -1,10 +1,12 @@
 #include "worker/group_worker.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
 
 #include "common/control_messages.h"
+#include "common/failpoint.h"
 #include "storage/checkpoint_file.h"
 #include "worker/mpi_group.h"
 #include "worker/simulated_trial.h"
@@ -81,15 +83,36 @@ class JudgedObserver : public TrialObserver {
   bool& shutdown_;
 };
 
-// MPI broadcasts int64 words: `bytes` from the group's rank 0 to every rank.
-void broadcast_bytes(const Communicator& group, std::vector<uint8_t>& bytes) {
+// MPI broadcasts int64 words: `bytes` from the group's rank `root` to every rank.
+void broadcast_bytes(const Communicator& group, std::vector<uint8_t>& bytes, int root = 0) {
   int64_t size = static_cast<int64_t>(bytes.size());
-  group.broadcast(&size, 1, 0);
+  group.broadcast(&size, 1, root);
   std::vector<int64_t> words((size + 7) / 8);
-  if (size > 0) std::memcpy(words.data(), bytes.data(), bytes.size());
-  group.broadcast(words.data(), static_cast<int>(words.size()), 0);
+  if (size > 0 && group.rank() == root) std::memcpy(words.data(), bytes.data(), bytes.size());
+  group.broadcast(words.data(), static_cast<int>(words.size()), root);
   bytes.resize(size);
   if (size > 0) std::memcpy(bytes.data(), words.data(), bytes.size());
+}
+
+// Every rank's error from preparing a trial (empty: none) becomes, on every rank, the error of
+// the first rank that had one. Files can fail on one node and not on another; agreeing before
+// training means no rank waits forever in a collective that a failed peer never joins.
+std::string agree_on_error(const Communicator& world, const Communicator& group,
+                           const std::string& local_error) {
+  if (group.size() == 1) return local_error;
+  std::vector<double> failed(group.size(), 0.0);
+  failed[group.rank()] = local_error.empty() ? 0.0 : 1.0;
+  group.allreduce_sum(failed.data(), static_cast<int64_t>(failed.size()));
+  const auto first = std::find(failed.begin(), failed.end(), 1.0);
+  if (first == failed.end()) return {};
+  const int root = static_cast<int>(first - failed.begin());
+  std::vector<uint8_t> bytes;
+  if (group.rank() == root) {
+    const std::string text = "rank " + std::to_string(world.rank()) + ": " + local_error;
+    bytes.assign(text.begin(), text.end());
+  }
+  broadcast_bytes(group, bytes, root);
+  return std::string(bytes.begin(), bytes.end());
 }
 
 // The leader waits for the coordinator and passes the assignment on to its group; nullopt:
@@ -125,29 +148,35 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
     const Trial trial = with_values(trials.at(next->trial_id), next->hyperparameters);
     const int64_t resume_epoch = next->resume_epoch;
     TrialOutcome outcome;
+    std::string setup_error;
+    std::unique_ptr<CheckpointData> init, resume;
+    const std::string key = dataset_key(trial.config.dataset);
     try {
-      std::unique_ptr<CheckpointData> init, resume;
+      failpoint("trial-setup");
+      if (!trial.config.model.simulated() && !datasets.count(key))
+        datasets.emplace(key, load_dataset(trial.config.dataset));
       if (!trial.config.training.init_from.empty())
         init =
             std::make_unique<CheckpointData>(read_checkpoint_file(trial.config.training.init_from));
       if (resume_epoch > 0)
         resume = std::make_unique<CheckpointData>(
             read_resume_checkpoint(out_dir, trial.id, resume_epoch));
+    } catch (const std::exception& e) {
+      setup_error = e.what();
+    }
+    setup_error = agree_on_error(world, group, setup_error);
+    if (!setup_error.empty()) {
+      outcome = {TrialStatus::failed, 0, setup_error};
+    } else {
       LeaderObserver leader(world, out_dir, trial.id);
       SilentObserver silent;
       TrialObserver& own = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
       JudgedObserver judged(own, world, group, trial.id, shutdown);
       TrialObserver& observer = next->judged ? static_cast<TrialObserver&>(judged) : own;
       const TrialStart start{init.get(), resume.get()};
-      if (trial.config.model.simulated()) {
-        outcome = run_simulated_trial(trial, start, observer, stop, *training_group);
-      } else {
-        const std::string key = dataset_key(trial.config.dataset);
-        if (!datasets.count(key)) datasets.emplace(key, load_dataset(trial.config.dataset));
-        outcome = run_trial(trial, datasets.at(key), start, observer, stop, *training_group);
-      }
-    } catch (const std::exception& e) {
-      outcome = {TrialStatus::failed, 0, e.what()};
+      outcome = trial.config.model.simulated()
+                    ? run_simulated_trial(trial, start, observer, stop, *training_group)
+                    : run_trial(trial, datasets.at(key), start, observer, stop, *training_group);
     }
     if (group.rank() == 0)
       world.send(kCoordinator, kControlTag,

@@ -11,13 +11,26 @@
 namespace hpsweep {
 namespace {
 
-// PBT explores every mutated parameter, swept or not: the unswept start at the base value.
-std::vector<SweptValue> with_mutations(const Trial& trial, const PbtSpec& pbt) {
-  std::vector<SweptValue> values = trial.swept;
-  for (const ParameterSpec& m : pbt.mutations)
+// The values PBT tracks for a trial, from its configuration: every swept parameter, also a
+// conditional one the trial lacks, so that an exploit sets every swept field to the source's
+// and the copied weights fit the configuration they train with; width and depth with a swept
+// model type, as they default by type; then every mutated parameter (the unswept start at the
+// base value).
+std::vector<SweptValue> with_mutations(const Trial& trial, const SweepSpec& spec) {
+  std::vector<SweptValue> values;
+  auto add = [&](const std::string& path) {
     if (std::none_of(values.begin(), values.end(),
-                     [&](const SweptValue& v) { return v.path == m.path; }))
-      values.push_back({m.path, find_config_field(m.path)->get(trial.config)});
+                     [&](const SweptValue& v) { return v.path == path; }))
+      values.push_back({path, find_config_field(path)->get(trial.config)});
+  };
+  for (const ParameterSpec& p : spec.parameters) {
+    add(p.path);
+    if (p.path == "model.type") {
+      add("model.width");
+      add("model.depth");
+    }
+  }
+  for (const ParameterSpec& m : spec.pbt.mutations) add(m.path);
   return values;
 }
 
@@ -33,7 +46,7 @@ std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, const std::vect
   context.seed = spec.seed;
   context.max_epochs = 1;
   for (const Trial& trial : trials) {
-    context.configs.push_back(spec.method == SearchMethod::pbt ? with_mutations(trial, spec.pbt)
+    context.configs.push_back(spec.method == SearchMethod::pbt ? with_mutations(trial, spec)
                                                                : trial.swept);
     context.max_epochs = std::max(context.max_epochs, trial.config.training.epochs);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/conditions.h"
 #include "coordinator/distributions.h"
 
 namespace hpsweep {
@@ -35,6 +36,7 @@ ConfigValue perturb(const ConfigValue& value, const ParameterSpec& m, bool up, R
 
 std::vector<SweptValue> explore(std::vector<SweptValue> values, const PbtSpec& pbt, Rng& rng) {
   for (const ParameterSpec& m : pbt.mutations) {
+    if (!conditions_hold(m, values)) continue;  // e.g. no width to explore for this model type
     auto it = std::find_if(values.begin(), values.end(),
                            [&](const SweptValue& v) { return v.path == m.path; });
     if (it == values.end()) it = values.insert(values.end(), {m.path, draw_value(m, rng)});

@@ -12,7 +12,7 @@ cp "$root"/tests/fuzz/corpus/* "$work/corpus/"
 cp "$root"/experiments/*.yaml "$work/corpus/"
 
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -I"$root" "$root/tests/fuzz/spec_fuzzer.cpp" "$root/common/spec_loader.cpp" \
+  -I"$root" "$root/tests/fuzz/spec_fuzzer.cpp" "$root/common/spec_loader.cpp" "$root/common/conditions.cpp" \
   "$root/common/config_fields.cpp" "$root/common/error.cpp" -lyaml-cpp -o "$work/spec_fuzzer"
 
 # -timeout: one input taking over 5 s counts as a hang; -rss_limit_mb: a runaway allocation.

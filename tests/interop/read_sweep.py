@@ -32,7 +32,8 @@ def read_sweep(path):
             columns = {c: curves[c][:n] for c in ["epoch"] + METRICS}
             for i in range(n):
                 row = {"trial": int(trial.attrs["id"]), "status": trial.attrs["status"]}
-                row.update({p: trial.attrs[p] for p in swept})
+                # A conditional parameter a trial lacks has no attribute: None (NaN in pandas).
+                row.update({p: trial.attrs.get(p) for p in swept})
                 row.update({c: columns[c][i] for c in columns})
                 rows.append(row)
     columns = ["trial", "status"] + swept + ["epoch"] + METRICS
@@ -45,6 +46,20 @@ def read_decisions(path):
         d = f["decisions"]
         text = {"kind", "hyperparameters", "reason"}
         return pd.DataFrame({c: d[c].asstr()[()] if c in text else d[c][()] for c in d})
+
+
+def read_schedules(path):
+    """PBT: one row per (trial, epoch) with the hyperparameters in effect, parsed into columns."""
+    rows = []
+    with h5py.File(path, "r", locking=False) as f:
+        for trial in f["trials"].values():
+            if "schedule" not in trial:
+                continue
+            s = trial["schedule"]
+            for epoch, source, text in zip(s["epoch"][()], s["source_trial"][()], s["hyperparameters"].asstr()[()]):
+                values = dict(item.split(": ", 1) for item in text.split(", ") if item)
+                rows.append({"trial": int(trial.attrs["id"]), "epoch": int(epoch), "source_trial": int(source), **values})
+    return pd.DataFrame(rows)
 # -------------------------------------------------------------------------------------------
 
 STATUSES = {"pending", "running", "completed", "diverged", "failed", "interrupted", "paused", "stopped"}
@@ -69,14 +84,13 @@ def check_file(path, require_completed):
     with h5py.File(path, "r", locking=False) as f:
         missing = ROOT_ATTRIBUTES - set(f.attrs)
         assert not missing, f"root attributes missing: {sorted(missing)}"
-        assert f.attrs["schema_version"] == 2, f"schema_version {f.attrs['schema_version']}"
+        assert f.attrs["schema_version"] == 3, f"schema_version {f.attrs['schema_version']}"
         assert f.attrs["metric_goal"] in ("minimize", "maximize"), f.attrs["metric_goal"]
         assert f.attrs["metric_name"] in METRICS, f.attrs["metric_name"]
         swept = list(f["swept_parameters"].asstr()[()])
         for name, trial in f["trials"].items():
             attrs = set(trial.attrs)
             assert TRIAL_ATTRIBUTES <= attrs, f"trial {name}: missing {sorted(TRIAL_ATTRIBUTES - attrs)}"
-            assert set(swept) <= attrs, f"trial {name}: missing swept attributes {sorted(set(swept) - attrs)}"
             assert name == f"{int(trial.attrs['id']):04d}", f"group {name} holds trial id {trial.attrs['id']}"
             status = trial.attrs["status"]
             running |= status in ("pending", "running")
@@ -86,7 +100,7 @@ def check_file(path, require_completed):
             if status == "completed":
                 assert trial.attrs["message"] == "", f"trial {name}: completed with message {trial.attrs['message']!r}"
             config = parse_config(trial.attrs["config"])
-            for p in swept:  # the swept value is also in the config text, exactly (shortest round trip)
+            for p in set(swept) & attrs:  # the swept value is also in the config text, exactly
                 value = trial.attrs[p]
                 if isinstance(value, str):
                     assert config[p] == value, f"trial {name}: {p} is {value!r}, config says {config[p]!r}"
@@ -132,6 +146,17 @@ def check_frame(df, swept, epochs_by_trial, running):
     assert (df[["wall_seconds", "samples_per_second"]] > 0).all(axis=None), "non-positive timings"
 
 
+def check_schedules(schedules, df, running):
+    """PBT: a schedule row per recorded epoch; epoch 1 starts fresh, later ones from a trial."""
+    if schedules.empty:
+        return
+    merged = df[["trial", "epoch"]].merge(schedules, on=["trial", "epoch"], how="outer", indicator=True)
+    assert running or (merged["_merge"] == "both").all(), "schedule rows and curves differ"
+    first = schedules["epoch"] == 1
+    assert (schedules.loc[first, "source_trial"] == -1).all(), "epoch 1 starts from another trial"
+    assert (schedules.loc[~first, "source_trial"] >= 0).all(), "a later epoch starts fresh"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", help="the sweep's --out folder")
@@ -147,6 +172,7 @@ def main():
             decisions = read_decisions(path)
             assert set(decisions.columns) == DECISION_COLUMNS, f"decision columns: {list(decisions.columns)}"
             assert list(decisions["sequence"]) == list(range(len(decisions))), "decision sequence"
+            check_schedules(read_schedules(path), df, running)
             break
         except (AssertionError, OSError, KeyError) as e:
             # hpsweep's writes are not atomic for readers (no SWMR): a read that overlaps one can

@@ -43,7 +43,7 @@ TrainTestData load_dataset(const DatasetConfig& config) {
   if (config.name == "linear-regression")
     return make_linear_regression_data(features_or(config, kLinearRegressionDefaultFeatures),
                                        config.seed);
-  return load_fashion_mnist(config.path);
+  return load_fashion_mnist(config.path, config.train_subset, config.test_subset);
 }
 
 DatasetShape inspect_dataset(const DatasetConfig& config) {
@@ -66,7 +66,9 @@ Shape input_shape(const DatasetConfig& config, const Shape& stored) {
 }
 
 std::string dataset_key(const DatasetConfig& config) {
-  if (config.name == "fashion-mnist") return config.name + ":" + config.path;
+  if (config.name == "fashion-mnist")
+    return config.name + ":" + config.path + ":" + std::to_string(config.train_subset) + ":" +
+           std::to_string(config.test_subset);
   return config.name + ":" + std::to_string(config.features) + ":" + std::to_string(config.seed);
 }
 

@@ -48,11 +48,14 @@ DatasetShape inspect_dataset(const DatasetConfig& config);
 // One model input of a set whose samples are stored as `stored`: [C, S, S] for
 // dataset.input_size S > 0, else `stored`. Throws as inspect_dataset does.
 Shape input_shape(const DatasetConfig& config, const Shape& stored);
-// Trials whose datasets have the same key share one copy in memory.
+// Trials whose datasets have the same key share one copy in memory. Fashion-MNIST's key
+// includes the subsets: only the samples a trial uses are read (dataset.train_subset).
 std::string dataset_key(const DatasetConfig& config);
 
-// Fashion-MNIST: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] in `directory`.
-TrainTestData load_fashion_mnist(const std::string& directory);
+// Fashion-MNIST: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] in `directory`; the first
+// `train_limit` and `test_limit` samples of each split (0: all of it).
+TrainTestData load_fashion_mnist(const std::string& directory, int64_t train_limit = 0,
+                                 int64_t test_limit = 0);
 DatasetShape inspect_fashion_mnist(const std::string& directory);
 
 // d2l's synthetic regression sets.

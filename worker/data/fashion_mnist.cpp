@@ -20,11 +20,12 @@ std::string find_file(const std::string& directory, const std::string& stem) {
                   "dataset.path)");
 }
 
-Dataset load_split(const std::string& directory, const std::string& prefix) {
+// The first `limit` samples (0: all).
+Dataset load_split(const std::string& directory, const std::string& prefix, int64_t limit) {
   const std::string images_path = find_file(directory, prefix + "-images-idx3-ubyte");
   const std::string labels_path = find_file(directory, prefix + "-labels-idx1-ubyte");
-  const IdxArray images = read_idx_file(images_path);
-  const IdxArray labels = read_idx_file(labels_path);
+  const IdxArray images = read_idx_file(images_path, limit);
+  const IdxArray labels = read_idx_file(labels_path, limit);
   if (images.dims.size() != 3) throw UserError(images_path + ": expected 3 dimensions [N, H, W]");
   if (labels.dims.size() != 1) throw UserError(labels_path + ": expected 1 dimension [N]");
   if (images.dims[0] != labels.dims[0])
@@ -51,8 +52,9 @@ DatasetShape inspect_fashion_mnist(const std::string& directory) {
   return {train[0], test[0], {1, train[1], train[2]}, 10};
 }
 
-TrainTestData load_fashion_mnist(const std::string& directory) {
-  return {load_split(directory, "train"), load_split(directory, "t10k")};
+TrainTestData load_fashion_mnist(const std::string& directory, int64_t train_limit,
+                                 int64_t test_limit) {
+  return {load_split(directory, "train", train_limit), load_split(directory, "t10k", test_limit)};
 }
 
 }  // namespace hpsweep

@@ -14,8 +14,10 @@ struct IdxArray {
   std::vector<uint8_t> data;  // unsigned bytes (type code 0x08), row-major
 };
 
-// Throws UserError naming the file for a missing, malformed or truncated file.
-IdxArray read_idx_file(const std::string& path);
+// Throws UserError naming the file for a missing, malformed or truncated file. `max_items` > 0
+// reads only the first items along dimension 0 (dims[0] says how many): a sweep on a subset
+// skips decompressing the rest, which is most of a short sweep's start-up.
+IdxArray read_idx_file(const std::string& path, int64_t max_items = 0);
 // Only the dimensions from the header (cheap: reads a few bytes).
 std::vector<int64_t> read_idx_dims(const std::string& path);
 

@@ -1,0 +1,24 @@
+#include "coordinator/schedulers/pbt_schedule.h"
+
+#include "common/error.h"
+
+namespace hpsweep {
+
+ScheduleRow schedule_row(const std::vector<Decision>& decisions, int64_t trial, int64_t epoch) {
+  const Decision* last = nullptr;
+  for (const Decision& d : decisions)
+    if (d.trial == trial && d.epoch < epoch &&
+        (d.kind == DecisionKind::start || d.kind == DecisionKind::exploit))
+      last = &d;
+  if (!last)
+    throw Error("scheduler: trial " + std::to_string(trial) + " trained epoch " +
+                std::to_string(epoch) + " without being started");
+  const bool after_exploit = last->kind == DecisionKind::exploit && last->epoch == epoch - 1;
+  return {epoch,
+          after_exploit ? last->source_trial
+          : epoch == 1  ? -1
+                        : trial,
+          last->hyperparameters};
+}
+
+}  // namespace hpsweep
