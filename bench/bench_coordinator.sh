@@ -2,22 +2,23 @@
 # Issue #5, benchmark 7: coordinator overhead (docs/schedulers.md, "Coordinator overhead").
 # Sweeps of N simulated trials (model.type: simulated) of one epoch of EPOCH_MS each go
 # through the real coordinator, worker pool, sweep.h5, journal, checkpoints and scheduler, in
-# dev mode (--workers 2) and under mpirun -np 3 (two groups of one rank). For each run:
+# dev mode (--workers G) and under mpirun -np G+1 (G groups of one rank). For each run:
 #   wall      hpsweep's whole run, launch to exit
 #   loop      the coordinator loop, first dispatch to last trial end (hpsweep's own line)
 #   startup   wall - loop: process and MPI start, spec, trial expansion, creating sweep.h5
 #             with a group per trial, and the exit
-#   ideal     N x EPOCH_MS / 2 groups
+#   ideal     N x EPOCH_MS / G groups
 #   overhead  (loop - ideal) / ideal
 #   own       the trials' own time: their epochs as measured by the workers (sweep.h5's
-#             wall_seconds; a sleep overshoots by 0.1-0.3 ms) summed, / 2 groups
+#             wall_seconds; a sleep overshoots by 0.1-0.3 ms) summed, / G groups
 #   over own  (loop - own) / own: the time the coordinator and the dispatch path add
 #   busy/ev   the coordinator's time handling one worker event (an epoch, a trial's end):
 #             scheduler, bookkeeping, journal, sweep.h5 and (dev mode) checkpoint writes
 #
 #   bash bench/bench_coordinator.sh [HPSWEEP_BINARY]     # default: build/app/hpsweep
 #
-# Environment: SIZES ("100 1000 10000"), EPOCH_MS (50), RUNS (1) of each size and mode,
+# Environment: SIZES ("100 1000 10000"), EPOCH_MS (50), WORKER_GROUPS (2; simulated trials sleep, so
+# 16 groups on 2 cores mimic Ray Tune's 16-CPU measurement), RUNS (1) of each size and mode,
 # alternating; MODES ("dev mpi"); KEEP=1 keeps the work folder. Reads sweep.h5 with
 # /usr/bin/python3 (Debian's, with h5py and numpy).
 set -euo pipefail
@@ -26,6 +27,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BINARY=${1:-$ROOT/build/app/hpsweep}
 SIZES=${SIZES:-100 1000 10000}
 EPOCH_MS=${EPOCH_MS:-50}
+WORKER_GROUPS=${WORKER_GROUPS:-2}
 RUNS=${RUNS:-1}
 MODES=${MODES:-dev mpi}
 PY=/usr/bin/python3
@@ -67,9 +69,9 @@ YAML
     for mode in $MODES; do
       out="$WORK/$mode-$n-$run"
       if [[ $mode == dev ]]; then
-        command=("$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out" --workers 2)
+        command=("$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out" --workers "$WORKER_GROUPS")
       else
-        command=(mpirun -np 3 "$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out")
+        command=(mpirun -np $((WORKER_GROUPS + 1)) "$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out")
       fi
       start=$(date +%s.%N)
       "${command[@]}" > "$out.log" 2>&1 || { cat "$out.log" >&2; exit 1; }
@@ -78,11 +80,11 @@ YAML
       read -r loop busy events < <(sed -n 's/^coordinator loop: \([0-9.e+-]*\) s, busy \([0-9.e+-]*\) s handling \([0-9]*\) events.*/\1 \2 \3/p' "$out.log")
       own=$($PY -c 'import sys, h5py
 with h5py.File(sys.argv[1], "r") as f:
-    print(sum(float(g["curves/wall_seconds"][()].sum()) for g in f["trials"].values()) / 2)' \
-        "$out/sweep.h5")
+    print(sum(float(g["curves/wall_seconds"][()].sum()) for g in f["trials"].values()) / int(sys.argv[2]))' \
+        "$out/sweep.h5" "$WORKER_GROUPS")
       echo "$mode $n $run $start $end $loop $busy $events $own" |
-        awk -v epoch="$epoch_seconds" '{
-          wall = $5 - $4; ideal = $2 * epoch / 2
+        awk -v epoch="$epoch_seconds" -v groups="$WORKER_GROUPS" '{
+          wall = $5 - $4; ideal = $2 * epoch / groups
           printf "%-4s %6d %4d %8.2f %8.2f %9.2f %8.2f %8.2f%% %8.2f %8.2f%% %10.0f %10.0f\n",
                  $1, $2, $3, wall, $6, wall - $6, ideal, 100 * ($6 - ideal) / ideal, $9,
                  100 * ($6 - $9) / $9, 1e6 * $7 / $8, 1e6 * $7 / $2 }'

@@ -28,18 +28,25 @@ namespace {
 
 struct Kill {
   std::string failpoint;  // "NAME:N"; or empty for a kill from outside:
-  int after_epochs = 0;   // SIGKILL to the whole process group once sweep.h5 shows this
-                          // many epochs in all (wherever the trials are then)
+  int after_epochs = 0;   // SIGKILL to the whole process group once the trials' checkpoints
+                          // hold this many epochs in all (wherever the trials are then)
 };
 
-int64_t recorded_epochs(const std::string& sweep_file) {
-  try {
-    int64_t epochs = 0;
-    for (const TrialRecord& t : read_sweep_file(sweep_file).trials) epochs += t.epochs();
-    return epochs;
-  } catch (const std::exception&) {
-    return 0;  // not created yet, or caught mid-update
+// Epochs in all the checkpoints of the sweep in `out_dir`. Checkpoints, not sweep.h5: the
+// coordinator flushes sweep.h5 at most every 50 ms, so a short sweep can finish between two
+// views of it, while a checkpoint appears (by rename) as soon as its epoch is trained.
+int64_t checkpointed_epochs(const std::string& out_dir) {
+  int64_t epochs = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir + "/checkpoints", error)) {
+    if (entry.path().extension() != ".h5") continue;  // a *.h5.tmp being written
+    try {
+      epochs += read_checkpoint_progress(entry.path().string()).epoch;
+    } catch (const std::exception&) {
+      // replaced while we read it: counted at the next look
+    }
   }
+  return epochs;
 }
 
 struct Outcome {
@@ -48,8 +55,8 @@ struct Outcome {
 };
 
 // Runs `argv` in its own process group with HPSWEEP_FAILPOINT set as `kill` says, or kills it
-// once `sweep_file` shows kill.after_epochs epochs.
-Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& sweep_file = "") {
+// once the checkpoints in `out_dir` hold kill.after_epochs epochs.
+Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& out_dir = "") {
   std::vector<std::string> environment;
   for (char** e = environ; *e; ++e)
     if (std::string(*e).rfind("HPSWEEP_FAILPOINT=", 0) != 0) environment.push_back(*e);
@@ -72,7 +79,7 @@ Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& 
   int status = 0;
   if (kill.after_epochs > 0) {
     while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (recorded_epochs(sweep_file) >= kill.after_epochs) {
+      if (checkpointed_epochs(out_dir) >= kill.after_epochs) {
         ::kill(-pid, SIGKILL);
         break;
       }
@@ -134,7 +141,7 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
 
   // Kills the sweep as `kill` says, then reruns the same command until it finishes.
   void kill_and_resume(const std::string& out, const Kill& kill) {
-    const Outcome first = run(command(out), kill, (dir_ / out / "sweep.h5").string());
+    const Outcome first = run(command(out), kill, (dir_ / out).string());
     kill_leftover_ranks((dir_ / out).string());
     EXPECT_TRUE(first.killed) << kill.failpoint << " " << kill.after_epochs
                               << ": the kill did not happen";
