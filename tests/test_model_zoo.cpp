@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <functional>
-#include <ostream>
 
 #include "common/error.h"
 #include "common/rng.h"
@@ -183,11 +182,6 @@ struct ZooCase {
   int64_t width, depth, image_size;
   double lr;
 };
-
-// gtest would otherwise print the case's bytes, padding included (which memcheck flags).
-void PrintTo(const ZooCase& c, std::ostream* os) {
-  *os << c.type;
-}
 
 class EveryModel : public ::testing::TestWithParam<ZooCase> {};
 
