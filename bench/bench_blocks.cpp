@@ -34,6 +34,11 @@ void BM_ResidualStep(benchmark::State& state) {
   fill_random(x, rng);
   Tensor dy(block.output_shape(x.shape()));
   fill_random(dy, rng);
+  // One untimed step: layers allocate their buffers (and fault their pages in) at the first
+  // one, which a training run does once, not per step. compare_pytorch.py warms up PyTorch's
+  // block likewise.
+  block.forward(x, {Mode::train});
+  block.backward(dy, true);
   for (auto _ : state) {
     benchmark::DoNotOptimize(block.forward(x, {Mode::train}).data());
     benchmark::DoNotOptimize(block.backward(dy, true).data());

@@ -8,19 +8,23 @@
 namespace hpsweep {
 namespace {
 
-// BLIS 0.9's small-matrix ("sup") kernels for AVX2 read past the end of their operands
-// (flame/blis issues #635 and #821, fixed after Debian 12's 0.9.0): valgrind shows it on
-// LeNet's products, and it crashed when a matrix ended near a page boundary. Every product
-// takes the packed path instead. Built once, at the first product (after blas_configure):
-// reading BLIS's global settings takes a lock, which has no place in every training step.
-const rntm_t* packed_path_runtime() {
-  static const rntm_t runtime = [] {
-    rntm_t r;
-    bli_rntm_init_from_global(&r);
+// BLIS runtimes with and without the small-matrix ("sup") kernels, which may read up to one
+// stored row past an operand (kGemmOperandSlack in blas.h). Built once, at the first product
+// (after blas_configure): reading BLIS's global settings takes a lock, which has no place in
+// every training step.
+rntm_t make_runtime(bool sup) {
+  rntm_t r;
+  bli_rntm_init_from_global(&r);
+  if (sup)
+    bli_rntm_enable_l3_sup(&r);
+  else
     bli_rntm_disable_l3_sup(&r);
-    return r;
-  }();
-  return &runtime;
+  return r;
+}
+
+const rntm_t* runtime(bool sup) {
+  static const rntm_t with_sup = make_runtime(true), packed_only = make_runtime(false);
+  return sup ? &with_sup : &packed_only;
 }
 
 }  // namespace
@@ -30,8 +34,11 @@ void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k,
           int64_t ldc) {
   // BLIS takes a row stride and a column stride per matrix, so row-major storage needs no
   // copies: row stride = leading dimension, column stride = 1.
+  // The sup kernels' over-read stays within the operands' slack only for rows this short;
+  // longer ones take the packed path, whose packing reads exactly the operands.
+  const bool sup = lda <= kGemmOperandSlack && ldb <= kGemmOperandSlack;
   // BLIS may write to the runtime it is given, so each call gets its own copy.
-  rntm_t rntm = *packed_path_runtime();
+  rntm_t rntm = *runtime(sup);
   bli_sgemm_ex(trans_a == Transpose::yes ? BLIS_TRANSPOSE : BLIS_NO_TRANSPOSE,
                trans_b == Transpose::yes ? BLIS_TRANSPOSE : BLIS_NO_TRANSPOSE, m, n, k, &alpha,
                const_cast<float*>(a), lda, 1, const_cast<float*>(b), ldb, 1, &beta, c, ldc, 1,

@@ -8,8 +8,20 @@ namespace hpsweep {
 
 enum class Transpose { no, yes };
 
+// Floats that must be readable after the last element of every gemm matrix.
+// BLIS 0.9.0's small-matrix ("sup") kernels for AVX2 read past their operands (flame/blis
+// #635 and #821, fixed after the 0.9.0 that Debian 12 ships). Measured with guard pages over
+// all transpositions and m, n, k up to 400: A's reads reach up to lda floats (one stored row)
+// past its last element, B's ldb, C's 2 floats when beta != 0; none read before the start,
+// none write outside C. gemm lets BLIS use those kernels only when lda and ldb are at most
+// this slack, and every tensor's storage is followed by it (common/tensor.cpp), so any
+// tensor, or view into one, is a safe operand. tests/test_gemm_slack.cpp checks it with
+// guard pages.
+constexpr int64_t kGemmOperandSlack = 4096;
+
 // C[m, n] = alpha * op(A)[m, k] * op(B)[k, n] + beta * C.
 // A is stored [m, k] (or [k, m] when transposed) with row stride lda; likewise B and C.
+// A, B and C must be followed by kGemmOperandSlack readable floats: pass tensors' storage.
 void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k, float alpha,
           const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
           int64_t ldc);

@@ -4,15 +4,20 @@
 #include <new>
 #include <stdexcept>
 
+#include "common/blas.h"
+
 namespace hpsweep {
 namespace {
 
 constexpr std::align_val_t kAlignment{64};
 
+// Every allocation ends with kGemmOperandSlack floats that no tensor uses, so that any tensor,
+// and any view into one, can be a gemm operand: BLIS's small-matrix kernels may read that far
+// past a matrix (common/blas.h). They are zeroed, so what BLIS reads there is defined.
 std::shared_ptr<float[]> allocate(int64_t count) {
-  float* raw = static_cast<float*>(
-      ::operator new[](sizeof(float) * std::max<int64_t>(count, 1), kAlignment));
-  std::fill(raw, raw + count, 0.0f);
+  const int64_t total = count + kGemmOperandSlack;
+  float* raw = static_cast<float*>(::operator new[](sizeof(float) * total, kAlignment));
+  std::fill(raw, raw + total, 0.0f);
   return std::shared_ptr<float[]>(raw, [](float* p) { ::operator delete[](p, kAlignment); });
 }
 

@@ -207,7 +207,11 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 {2, 16, 4, 24, 24, 3, 1, 1},
                                 {2, 128, 4, 24, 24, 1, 1, 0},
                                 {3, 32, 5, 20, 21, 3, 2, 0},
-                                {2, 3, 2, 3, 3, 7, 1, 3}};
+                                {2, 3, 2, 3, 3, 7, 1, 3},
+                                // LeNet's second conv with a last, smaller group; rows
+                                // padded, columns not.
+                                {5, 6, 16, 14, 14, 5, 1, 0},
+                                {3, 2, 3, 6, 8, 3, 1, {1, 0}}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
   uint64_t seed = 100;
