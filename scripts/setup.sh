@@ -15,6 +15,8 @@ packages=(
   gnuplot-nox
   # the spec fuzzer (tests/fuzz): clang with libFuzzer and the sanitizers
   clang libclang-rt-14-dev
+  # memcheck of training steps on BLIS's small-matrix kernels (tests/CMakeLists.txt)
+  valgrind
   # data
   dataset-fashion-mnist
 )
