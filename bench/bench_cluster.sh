@@ -7,7 +7,8 @@
 #   bash bench/bench_cluster.sh [HPSWEEP_BINARY]        # default: build/app/hpsweep
 #
 # Environment: RUNS (3) runs of every configuration, alternating; EPOCHS (3) for (a);
-# EXTRAS=0 leaves out the diagnostic runs (a: bucketed with libnbc ring; b: OMPI_MCA_pml=ob1,
+# EXTRAS=0 leaves out the diagnostic runs (a: bucketed with libnbc ring, fused with CMA
+# single-copy transfers; b: Open MPI's own PML selection (a list, which hpsweep leaves alone),
 # and the same grid with 5x the work per trial);
 # KEEP=1 keeps the work folder (specs, logs, sweep.h5 files); SKIP="b c" skips sections.
 # Reads sweep.h5 with /usr/bin/python3 (Debian's, with h5py and numpy).
@@ -150,6 +151,9 @@ if ! skip a; then
   # Diagnostic: the bucketed reducer with libnbc's ring Iallreduce instead of its default for
   # in-place and < 4 ranks (binomial reduce + broadcast, see bench_reducer).
   [[ ${EXTRAS:-1} == 1 ]] && configs+=("2 ranks bucketed + libnbc ring|3|scale_2_bucketed|OMPI_MCA_coll_libnbc_iallreduce_algorithm=1")
+  # Diagnostic: shared memory with single-copy transfers (Linux CMA, Open MPI's default where
+  # the kernel allows it), instead of the copy-in/copy-out that containers need.
+  [[ ${EXTRAS:-1} == 1 ]] && configs+=("2 ranks fused + CMA|3|scale_2_fused|OMPI_MCA_btl_vader_single_copy_mechanism=cma")
   for run in $(seq 1 "$RUNS"); do
     for config in "${configs[@]}"; do
       IFS='|' read -r label np spec extra <<<"$config"
@@ -194,9 +198,9 @@ if ! skip b; then
     "mpirun -np 3 (2 groups of 1)|mpi|"
     "dev mode --workers 2|dev|"
   )
-  # Diagnostic: Open MPI's PML selection probes UCX and the MTLs in MPI_Init (about 0.2 s here);
-  # naming ob1, the PML it ends up with anyway, skips that.
-  [[ ${EXTRAS:-1} == 1 ]] && configs+=("mpirun -np 3, OMPI_MCA_pml=ob1|mpi|OMPI_MCA_pml=ob1")
+  # Diagnostic: Open MPI's own PML selection, which probes UCX and the MTLs in MPI_Init (about
+  # 0.2 s here); hpsweep names ob1 itself on one node (common/communicator.cpp).
+  [[ ${EXTRAS:-1} == 1 ]] && configs+=("mpirun -np 3, OMPI_MCA_pml=ob1,ucx,cm|mpi|OMPI_MCA_pml=ob1,ucx,cm")
   for run in $(seq 1 "$RUNS"); do
     for config in "${configs[@]}"; do
       IFS='|' read -r label mode extra <<<"$config"

@@ -7,7 +7,7 @@
 #   loop      the coordinator loop, first dispatch to last trial end (hpsweep's own line)
 #   startup   wall - loop: process and MPI start, spec, trial expansion, creating sweep.h5
 #             with a group per trial, and the exit
-#   ideal     N x EPOCH_MS / G groups
+#   ideal     ceil(N / G) x EPOCH_MS: G groups run waves of G trials, the last one maybe partial
 #   overhead  (loop - ideal) / ideal
 #   own       the trials' own time: their epochs as measured by the workers (sweep.h5's
 #             wall_seconds; a sleep overshoots by 0.1-0.3 ms) summed, / G groups
@@ -84,7 +84,7 @@ with h5py.File(sys.argv[1], "r") as f:
         "$out/sweep.h5" "$WORKER_GROUPS")
       echo "$mode $n $run $start $end $loop $busy $events $own" |
         awk -v epoch="$epoch_seconds" -v groups="$WORKER_GROUPS" '{
-          wall = $5 - $4; ideal = $2 * epoch / groups
+          wall = $5 - $4; waves = int(($2 + groups - 1) / groups); ideal = waves * epoch
           printf "%-4s %6d %4d %8.2f %8.2f %9.2f %8.2f %8.2f%% %8.2f %8.2f%% %10.0f %10.0f\n",
                  $1, $2, $3, wall, $6, wall - $6, ideal, 100 * ($6 - ideal) / ideal, $9,
                  100 * ($6 - $9) / $9, 1e6 * $7 / $8, 1e6 * $7 / $2 }'

@@ -65,6 +65,7 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
     checkpointed_[id] = state_[id].resume_epoch;
   }
   explored_.resize(total);
+  starts_.resize(total);
   reported_.assign(total, 0);
   launched_from_.assign(total, 0);
   verdicts_.resize(total);
@@ -399,8 +400,14 @@ void SweepLoop::record_decisions() {
 }
 
 void SweepLoop::record_schedule(int64_t id, int64_t epoch) {
-  if (spec_.method == SearchMethod::pbt)
-    records_.writer.append_schedule(id, schedule_row(scheduler_->decisions(), id, epoch));
+  if (spec_.method != SearchMethod::pbt) return;
+  const std::vector<Decision>& decisions = scheduler_->decisions();
+  for (; starts_indexed_ < decisions.size(); ++starts_indexed_) {
+    const Decision& d = decisions[starts_indexed_];
+    if (d.kind == DecisionKind::start || d.kind == DecisionKind::exploit)
+      starts_[d.trial].push_back(starts_indexed_);
+  }
+  records_.writer.append_schedule(id, schedule_row(decisions, starts_[id], id, epoch));
 }
 
 bool SweepLoop::awaits_copy(int64_t id) const {

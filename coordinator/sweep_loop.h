@@ -97,6 +97,9 @@ class SweepLoop {
                                    // was lost in a kill) and stop there
   std::vector<CheckpointCopy> copies_;  // exploits waiting for both checkpoints of their epoch
   size_t decisions_written_ = 0;
+  // Per trial, the indices of its start and exploit decisions up to starts_indexed_ (PBT rows).
+  std::vector<std::vector<size_t>> starts_;
+  size_t starts_indexed_ = 0;
   bool replaying_ = false;
 
   std::vector<int> free_workers_;

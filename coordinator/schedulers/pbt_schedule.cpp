@@ -4,12 +4,11 @@
 
 namespace hpsweep {
 
-ScheduleRow schedule_row(const std::vector<Decision>& decisions, int64_t trial, int64_t epoch) {
+ScheduleRow schedule_row(const std::vector<Decision>& decisions, const std::vector<size_t>& starts,
+                         int64_t trial, int64_t epoch) {
   const Decision* last = nullptr;
-  for (const Decision& d : decisions)
-    if (d.trial == trial && d.epoch < epoch &&
-        (d.kind == DecisionKind::start || d.kind == DecisionKind::exploit))
-      last = &d;
+  for (auto i = starts.rbegin(); i != starts.rend() && !last; ++i)
+    if (decisions[*i].epoch < epoch) last = &decisions[*i];
   if (!last)
     throw Error("scheduler: trial " + std::to_string(trial) + " trained epoch " +
                 std::to_string(epoch) + " without being started");

@@ -12,6 +12,9 @@
 namespace hpsweep {
 
 // The row of `epoch` (1-based) of `trial`, which the decisions must already have started.
-ScheduleRow schedule_row(const std::vector<Decision>& decisions, int64_t trial, int64_t epoch);
+// `starts` indexes the trial's own `start` and `exploit` decisions in `decisions`, in order, so
+// a row costs a look at the trial's last few decisions, not at the whole sweep's.
+ScheduleRow schedule_row(const std::vector<Decision>& decisions, const std::vector<size_t>& starts,
+                         int64_t trial, int64_t epoch);
 
 }  // namespace hpsweep
