@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "storage/checkpoint_file.h"
-#include "worker/simulated_trial.h"
+#include "worker/trainer.h"
 
 namespace hpsweep {
 namespace {
@@ -100,11 +100,8 @@ void LocalWorkerPool::work(int worker) {
       };
     QueueObserver observer(trial.id, events_, std::move(judge));
     SoloGroup group;
-    const TrialStart start{slot.init_from.get(), slot.resume.get()};
-    TrialOutcome outcome = trial.config.model.simulated()
-                               ? run_simulated_trial(trial, start, observer, stop_, group)
-                               : run_trial(trial, data_.at(dataset_key(trial.config.dataset)),
-                                           start, observer, stop_, group);
+    TrialOutcome outcome = run_trial_of_its_type(
+        trial, data_, {slot.init_from.get(), slot.resume.get()}, observer, stop_, group);
     events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
   }
 }

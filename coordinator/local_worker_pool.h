@@ -16,9 +16,6 @@
 
 namespace hpsweep {
 
-// Datasets by dataset_key(), loaded once by the coordinator.
-using DataCatalog = std::map<std::string, TrainTestData>;
-
 class LocalWorkerPool : public WorkerPool {
  public:
   // Checkpoints to resume from are read from `out_dir` (on the caller's thread, like every

@@ -54,6 +54,13 @@ class ClusterTest : public ::testing::Test {
   int specs_ = 0;
 };
 
+// Trial i's curves in two runs' sweep.h5 files, bit for bit.
+void expect_same_curves(const SweepRecord& a, const SweepRecord& b, size_t i) {
+  for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
+    EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
+        << "trial " << i << " " << curve;
+}
+
 constexpr const char* kGrid =
     "parameters:\n  model.dropout: {values: [0.0, 0.4]}\n  model.depth: {values: [1, 2]}\n";
 
@@ -69,9 +76,7 @@ TEST_F(ClusterTest, OneRankPerTrialWritesTheSameSweepAsDevMode) {
   ASSERT_EQ(dev.trials.size(), mpi.trials.size());
   for (size_t i = 0; i < dev.trials.size(); ++i) {
     EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed);
-    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-      EXPECT_EQ(dev.trials[i].curves.at(curve), mpi.trials[i].curves.at(curve))
-          << "trial " << i << " " << curve;
+    expect_same_curves(dev, mpi, i);
     EXPECT_TRUE(std::filesystem::exists(out("mpi") + "/checkpoints/" + trial_name(i) + ".h5"));
   }
 }
@@ -174,6 +179,16 @@ std::vector<std::string> decisions_of(const SweepRecord& r) {
   return rows;
 }
 
+// Each exploit as "TRIAL from SOURCE [values]", in order.
+std::vector<std::string> exploits_of(const SweepRecord& r) {
+  std::vector<std::string> rows;
+  for (const DecisionRow& d : r.decisions)
+    if (d.kind == "exploit")
+      rows.push_back(std::to_string(d.trial) + " from " + std::to_string(d.source_trial) + " [" +
+                     d.hyperparameters + "]");
+  return rows;
+}
+
 TEST_F(ClusterTest, AshaUnderMpirunDecidesAsDevMode) {
   // One group at a time, as one dev-mode worker: the same order of reports, so the same
   // decisions; groups of one rank train bitwise as dev mode.
@@ -192,9 +207,7 @@ TEST_F(ClusterTest, AshaUnderMpirunDecidesAsDevMode) {
   for (size_t i = 0; i < dev.trials.size(); ++i) {
     EXPECT_EQ(mpi.trials[i].status, dev.trials[i].status) << "trial " << i;
     EXPECT_EQ(mpi.trials[i].message, dev.trials[i].message) << "trial " << i;
-    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-      EXPECT_EQ(mpi.trials[i].curves.at(curve), dev.trials[i].curves.at(curve))
-          << "trial " << i << " " << curve;
+    expect_same_curves(mpi, dev, i);
   }
 
   // Groups of two ranks agree on every verdict: the leader passes it on.
@@ -220,21 +233,11 @@ TEST_F(ClusterTest, PbtUnderMpirunExploitsAsDevMode) {
   const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
-  const auto exploits = [](const SweepRecord& r) {
-    std::vector<std::string> rows;
-    for (const DecisionRow& d : r.decisions)
-      if (d.kind == "exploit")
-        rows.push_back(std::to_string(d.trial) + " from " + std::to_string(d.source_trial) + " [" +
-                       d.hyperparameters + "]");
-    return rows;
-  };
-  EXPECT_EQ(exploits(mpi).size(), 1u);
-  EXPECT_EQ(exploits(mpi), exploits(dev));
+  EXPECT_EQ(exploits_of(mpi).size(), 1u);
+  EXPECT_EQ(exploits_of(mpi), exploits_of(dev));
   for (size_t i = 0; i < dev.trials.size(); ++i) {
     EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed) << mpi.trials[i].message;
-    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-      EXPECT_EQ(mpi.trials[i].curves.at(curve), dev.trials[i].curves.at(curve))
-          << "trial " << i << " " << curve;
+    expect_same_curves(mpi, dev, i);
   }
 }
 
@@ -254,22 +257,12 @@ TEST_F(ClusterTest, SimulatedSweepUnderMpirunWritesTheSameCurvesAsDevMode) {
   const Result cluster = mpirun(3, "run " + path.string() + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
-  const auto exploits = [](const SweepRecord& r) {
-    std::vector<std::string> rows;
-    for (const DecisionRow& d : r.decisions)
-      if (d.kind == "exploit")
-        rows.push_back(std::to_string(d.trial) + " from " + std::to_string(d.source_trial) + " [" +
-                       d.hyperparameters + "]");
-    return rows;
-  };
-  EXPECT_GE(exploits(mpi).size(), 3u);
-  EXPECT_EQ(exploits(mpi), exploits(dev));
+  EXPECT_GE(exploits_of(mpi).size(), 3u);
+  EXPECT_EQ(exploits_of(mpi), exploits_of(dev));
   ASSERT_EQ(dev.trials.size(), mpi.trials.size());
   for (size_t i = 0; i < dev.trials.size(); ++i) {
     EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed) << mpi.trials[i].message;
-    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-      EXPECT_EQ(mpi.trials[i].curves.at(curve), dev.trials[i].curves.at(curve))
-          << "trial " << i << " " << curve;
+    expect_same_curves(mpi, dev, i);
   }
 }
 

@@ -9,7 +9,6 @@
 #include "common/failpoint.h"
 #include "storage/checkpoint_file.h"
 #include "worker/mpi_group.h"
-#include "worker/simulated_trial.h"
 #include "worker/trainer.h"
 
 namespace hpsweep {
@@ -140,7 +139,7 @@ std::unique_ptr<TrainingGroup> make_group(const Communicator& group, ReducerKind
 void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, ReducerKind reducer,
                   const Communicator& world, const Communicator& group,
                   const std::atomic<bool>& stop) {
-  std::map<std::string, TrainTestData> datasets;
+  DataCatalog datasets;
   const std::unique_ptr<TrainingGroup> training_group = make_group(group, reducer);
   bool shutdown = false;
   for (auto next = next_trial(world, group, shutdown); next;
@@ -150,9 +149,9 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
     TrialOutcome outcome;
     std::string setup_error;
     std::unique_ptr<CheckpointData> init, resume;
-    const std::string key = dataset_key(trial.config.dataset);
     try {
       failpoint("trial-setup");
+      const std::string key = dataset_key(trial.config.dataset);
       if (!trial.config.model.simulated() && !datasets.count(key))
         datasets.emplace(key, load_dataset(trial.config.dataset));
       if (!trial.config.training.init_from.empty())
@@ -173,10 +172,8 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
       TrialObserver& own = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
       JudgedObserver judged(own, world, group, trial.id, shutdown);
       TrialObserver& observer = next->judged ? static_cast<TrialObserver&>(judged) : own;
-      const TrialStart start{init.get(), resume.get()};
-      outcome = trial.config.model.simulated()
-                    ? run_simulated_trial(trial, start, observer, stop, *training_group)
-                    : run_trial(trial, datasets.at(key), start, observer, stop, *training_group);
+      outcome = run_trial_of_its_type(trial, datasets, {init.get(), resume.get()}, observer, stop,
+                                      *training_group);
     }
     if (group.rank() == 0)
       world.send(kCoordinator, kControlTag,

@@ -14,6 +14,7 @@
 #include "worker/model_state.h"
 #include "worker/objective.h"
 #include "worker/optimizer.h"
+#include "worker/simulated_trial.h"
 
 namespace hpsweep {
 namespace {
@@ -237,6 +238,15 @@ TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const Tria
   } catch (const std::exception& e) {
     return {TrialStatus::failed, 0, e.what()};
   }
+}
+
+TrialOutcome run_trial_of_its_type(const Trial& trial, const DataCatalog& catalog,
+                                   const TrialStart& start, TrialObserver& observer,
+                                   const std::atomic<bool>& stop, TrainingGroup& group) {
+  if (trial.config.model.simulated())
+    return run_simulated_trial(trial, start, observer, stop, group);
+  return run_trial(trial, catalog.at(dataset_key(trial.config.dataset)), start, observer, stop,
+                   group);
 }
 
 }  // namespace hpsweep

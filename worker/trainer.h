@@ -59,4 +59,11 @@ TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const Tria
                        TrialObserver& observer, const std::atomic<bool>& stop,
                        TrainingGroup& group);
 
+// What both worker pools call: run_simulated_trial (worker/simulated_trial.h) for
+// `model.type: simulated`, which needs no data; else run_trial on the trial's dataset in
+// `catalog`, which must hold it.
+TrialOutcome run_trial_of_its_type(const Trial& trial, const DataCatalog& catalog,
+                                   const TrialStart& start, TrialObserver& observer,
+                                   const std::atomic<bool>& stop, TrainingGroup& group);
+
 }  // namespace hpsweep

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct Dataset {
 struct TrainTestData {
   Dataset train, test;
 };
+
+// Loaded datasets by dataset_key(): the coordinator's in dev mode, each rank's own under MPI.
+using DataCatalog = std::map<std::string, TrainTestData>;
 
 // What the coordinator needs to validate a spec without loading the data.
 struct DatasetShape {
