@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "worker/epoch_end.h"
 #include "worker/simulated_curve.h"
 
 namespace hpsweep {
@@ -70,29 +71,9 @@ TrialOutcome simulate(const Trial& trial, const TrialStart& start, TrialObserver
     metrics.train_loss = metrics.train_error = metrics.test_loss = metrics.test_error = error;
     metrics.wall_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
 
-    state.epoch = epoch;
-    state.history.push_back(metrics);
-    const double value = curve_value(metrics, trial.metric.name);
-    const bool best = epoch == 1 || (trial.metric.minimize ? value < state.best_metric
-                                                           : value > state.best_metric);
-    if (best) {
-      state.best_epoch = epoch;
-      state.best_metric = value;
-      state.best_params = {error_parameter(error)};
-    }
-    const bool go_on = observer.proceed(metrics) && epoch < epochs;
-    const bool checkpoint_due = epoch % trial.config.checkpoint.every == 0 || !go_on;
-    if (checkpoint_due) state.params = {error_parameter(error)};
-    try {
-      observer.on_epoch(metrics,
-                        checkpoint_due ? std::optional<CheckpointData>(state) : std::nullopt);
-    } catch (const std::exception& e) {
-      observer_error = e.what();
-    }
-    if (!go_on && epoch < epochs) {
-      if (!observer_error.empty()) return {TrialStatus::failed, epoch, observer_error};
-      return {TrialStatus::stopped, epoch, ""};
-    }
+    const auto snapshot = [&](CheckpointData& s, bool) { s.params = {error_parameter(error)}; };
+    if (auto end = end_epoch(trial, metrics, state, observer, observer_error, snapshot))
+      return *end;
   }
   if (!observer_error.empty()) return {TrialStatus::failed, epochs, observer_error};
   return {TrialStatus::completed, epochs, ""};

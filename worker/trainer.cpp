@@ -9,6 +9,7 @@
 #include "common/failpoint.h"
 #include "common/rng.h"
 #include "worker/data/input_pipeline.h"
+#include "worker/epoch_end.h"
 #include "worker/initializer.h"
 #include "worker/model_factory.h"
 #include "worker/model_state.h"
@@ -100,10 +101,6 @@ Dataset subset(const Dataset& set, int64_t n, const char* key) {
   return set.first(n);
 }
 
-bool improves(double value, double best, bool minimize) {
-  return minimize ? value < best : value > best;
-}
-
 // Per-step statistics summed over the group before the update: every rank sees the same
 // loss (so all agree on divergence) and the same stop votes (so all stop at the same step).
 enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
@@ -183,29 +180,12 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
     metrics.wall_seconds = seconds_since(epoch_start);
     metrics.samples_per_second = static_cast<double>(train_set.size()) / train_seconds;
 
-    state.epoch = epoch;
-    state.history.push_back(metrics);
-    const double value = curve_value(metrics, trial.metric.name);
-    const bool best = epoch == 1 || improves(value, state.best_metric, trial.metric.minimize);
-    if (best) {
-      state.best_epoch = epoch;
-      state.best_metric = value;
-    }
-    const bool go_on = observer.proceed(metrics) && epoch < cfg.epochs;
-    const bool checkpoint_due = epoch % trial.config.checkpoint.every == 0 || !go_on;
-    if (checkpoint_due || best) state.params = snapshot_parameters(model);
-    if (best) state.best_params = state.params;  // shares the snapshot's storage; read-only
-    if (checkpoint_due) state.optimizer = optimizer->state();
-    try {
-      observer.on_epoch(metrics,
-                        checkpoint_due ? std::optional<CheckpointData>(state) : std::nullopt);
-    } catch (const std::exception& e) {
-      observer_error = e.what();
-    }
-    if (!go_on && epoch < cfg.epochs) {
-      if (!observer_error.empty()) return {TrialStatus::failed, epoch, observer_error};
-      return {TrialStatus::stopped, epoch, ""};
-    }
+    const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
+      s.params = snapshot_parameters(model);
+      if (checkpoint_due) s.optimizer = optimizer->state();
+    };
+    if (auto end = end_epoch(trial, metrics, state, observer, observer_error, snapshot))
+      return *end;
   }
   if (!observer_error.empty()) return {TrialStatus::failed, cfg.epochs, observer_error};
   return {TrialStatus::completed, cfg.epochs, ""};
