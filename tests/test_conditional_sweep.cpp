@@ -11,6 +11,7 @@
 #include "analysis/analyze.h"
 #include "coordinator/sweep_runner.h"
 #include "storage/sweep_file.h"
+#include "support/stopped_sweep.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 
@@ -30,17 +31,8 @@ class ConditionalSweepTest : public ::testing::Test {
   }
 
   SweepSummary run(const SweepSpec& s, const std::string& out, int workers, int stop_ms = 0) {
-    std::ostringstream log;
-    std::atomic<bool> stop{false};
-    std::thread timer([&] {
-      if (stop_ms == 0) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(stop_ms));
-      stop = true;
-    });
-    const SweepSummary summary =
-        run_local_sweep(s, RunOptions{(dir_ / out).string(), workers, false}, stop, log);
-    timer.join();
-    return summary;
+    return run_local_sweep_stopped_after(s, RunOptions{(dir_ / out).string(), workers, false},
+                                         std::chrono::milliseconds(stop_ms));
   }
 
   SweepRecord record(const std::string& out) {

@@ -4,14 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
-#include <thread>
 
 #include "common/error.h"
 #include "coordinator/sweep_runner.h"
 #include "storage/checkpoint_file.h"
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
+#include "support/stopped_sweep.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 
@@ -128,22 +127,8 @@ class ResumeTest : public ::testing::Test {
 
   SweepSummary run(const SweepSpec& s, const std::string& out, std::chrono::milliseconds stop_after,
                    bool restart = false) {
-    std::atomic<bool> stop{false};
-    std::ostringstream log;
-    std::thread timer([&] {
-      if (stop_after.count() == 0) return;
-      std::this_thread::sleep_for(stop_after);
-      stop = true;
-    });
-    SweepSummary summary;
-    try {
-      summary = run_local_sweep(s, RunOptions{(dir_ / out).string(), 2, false, restart}, stop, log);
-    } catch (...) {
-      timer.join();
-      throw;
-    }
-    timer.join();
-    return summary;
+    return run_local_sweep_stopped_after(s, RunOptions{(dir_ / out).string(), 2, false, restart},
+                                         stop_after);
   }
 
   SweepRecord record(const std::string& out) {

@@ -7,14 +7,13 @@
 
 #include <map>
 #include <set>
-#include <sstream>
-#include <thread>
 
 #include "common/error.h"
 #include "coordinator/sweep_inputs.h"
 #include "coordinator/sweep_runner.h"
 #include "storage/checkpoint_file.h"
 #include "storage/sweep_file.h"
+#include "support/stopped_sweep.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 #include "worker/trainer.h"
@@ -51,22 +50,13 @@ class ScheduledSweepTest : public ::testing::Test {
   }
 
   SweepSummary run(const SweepSpec& s, const std::string& out, int workers = 1) {
-    std::ostringstream log;
-    std::atomic<bool> stop{false};
-    return run_local_sweep(s, RunOptions{(dir_ / out).string(), workers, false}, stop, log);
+    return run_stopped(s, out, workers, 0);
   }
 
+  // delay_ms 0: never stopped.
   SweepSummary run_stopped(const SweepSpec& s, const std::string& out, int workers, int delay_ms) {
-    std::ostringstream log;
-    std::atomic<bool> stop{false};
-    std::thread timer([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-      stop = true;
-    });
-    const SweepSummary summary =
-        run_local_sweep(s, RunOptions{(dir_ / out).string(), workers, false}, stop, log);
-    timer.join();
-    return summary;
+    return run_local_sweep_stopped_after(s, RunOptions{(dir_ / out).string(), workers, false},
+                                         std::chrono::milliseconds(delay_ms));
   }
 
   SweepRecord record(const std::string& out) {

@@ -6,13 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
-#include <thread>
 
 #include "coordinator/schedulers/make_scheduler.h"
 #include "coordinator/search_space.h"
 #include "coordinator/simulated_trials.h"
 #include "coordinator/sweep_runner.h"
 #include "storage/sweep_file.h"
+#include "support/stopped_sweep.h"
 #include "support/temp_dir.h"
 
 namespace hpsweep::testing {
@@ -115,16 +115,10 @@ TEST(SimulatedSweep, StoppedAndResumedEndsAsUninterrupted) {
   const std::string cut = (dir / "cut").string();
   int stops = 0;
   for (int delay_ms = 15;; delay_ms += 20) {
-    std::ostringstream log;
-    std::atomic<bool> stop{false};
-    std::thread timer([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-      stop = true;
-    });
-    const bool interrupted =
-        run_local_sweep(spec, RunOptions{cut, 1, false}, stop, log).interrupted;
-    timer.join();
-    if (!interrupted) break;
+    if (!run_local_sweep_stopped_after(spec, RunOptions{cut, 1, false},
+                                       std::chrono::milliseconds(delay_ms))
+             .interrupted)
+      break;
     ++stops;
   }
   EXPECT_GE(stops, 2);
