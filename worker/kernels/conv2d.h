@@ -1,8 +1,7 @@
 // 2-D convolution (cross-correlation, PyTorch nn.Conv2d without dilation or groups) over raw
-// NCHW buffers: x [B, C, H, W], weight [O, C, kh, kw], bias [O], y [B, O, Ho, Wo]. Samples
-// are lowered with im2col to [C*kh*kw, Ho*Wo] column matrices, a few small ones side by side,
-// and multiplied by the weight through BLIS; 1x1 convolutions with stride 1 and no padding
-// use the input as it is.
+// NCHW buffers: x [B, C, H, W], weight [O, C, kh, kw], bias [O], y [B, O, Ho, Wo]. Two
+// lowerings, picked by shape: direct vector kernels for stride-1 convolutions with few output
+// channels (conv2d_direct.h: LeNet), im2col + BLIS GEMM for the rest (conv2d_im2col.h).
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,330 @@
+#include "worker/kernels/conv2d_direct.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+// Register tiles: each kernel below keeps a tile of 8-float accumulators in registers (at most
+// 12 of AVX2's 16, leaving room for the operands) over its whole inner loop, so every input
+// vector loaded feeds several FMAs. This file is compiled with -ffp-contract=fast
+// (worker/CMakeLists.txt), which makes each `acc += a * b` one FMA.
+
+namespace hpsweep {
+namespace {
+
+// 8 floats: one AVX2 register under -march=x86-64-v3; GCC and Clang lower it to narrower
+// vectors on other targets.
+typedef float Vec __attribute__((vector_size(32)));
+constexpr int64_t kLanes = 8;
+
+inline Vec load(const float* p) {
+  Vec v;
+  std::memcpy(&v, p, sizeof v);  // unaligned load
+  return v;
+}
+inline void store(float* p, Vec v) {
+  std::memcpy(p, &v, sizeof v);
+}
+inline Vec broadcast(float s) {
+  return Vec{s, s, s, s, s, s, s, s};
+}
+inline float lane_sum(Vec v) {
+  float total = 0.0f;
+  for (int i = 0; i < kLanes; ++i) total += v[i];
+  return total;
+}
+
+struct Geometry {
+  int64_t wp;        // row stride of the padded planes: W + 2pw
+  int64_t ho, wo;    // output size
+  int64_t vectors;   // vectors over the extended output positions [0, Ho*Wp)
+  int64_t out_plane; // floats per extended output plane: vectors * 8
+  int64_t taps;      // kh * kw
+  int64_t in_plane;  // floats per padded input plane: zeros up to the farthest read
+};
+
+Geometry geometry(const Conv2dDims& d) {
+  const Window2d& win = d.window;
+  Geometry g;
+  g.wp = d.width + 2 * win.padding.w;
+  g.ho = win.out_height(d.height);
+  g.wo = win.out_width(d.width);
+  g.vectors = (g.ho * g.wp + kLanes - 1) / kLanes;
+  g.out_plane = g.vectors * kLanes;
+  g.taps = win.kernel.h * win.kernel.w;
+  const int64_t hp = d.height + 2 * win.padding.h;
+  const int64_t reach = (win.kernel.h - 1) * g.wp + win.kernel.w - 1;  // the last tap's shift
+  g.in_plane = std::max(hp * g.wp, g.out_plane + reach);
+  return g;
+}
+
+// The workspace: the sample's padded input planes [C, in_plane], its extended output (or
+// output gradient) planes [O, out_plane], the padded input gradient [C, in_plane] and the
+// weight gradient's vector accumulators [O, C, kh, kw, 8].
+struct Workspace {
+  float *padded, *extended, *padded_grad, *dw_lanes;
+};
+
+Workspace carve(const Conv2dDims& d, const Geometry& g, float* w) {
+  Workspace s;
+  s.padded = w;
+  s.extended = s.padded + d.in_channels * g.in_plane;
+  s.padded_grad = s.extended + d.out_channels * g.out_plane;
+  s.dw_lanes = s.padded_grad + d.in_channels * g.in_plane;
+  return s;
+}
+
+// Shift of tap t = (ki, kj) in the padded planes.
+std::vector<int64_t> tap_offsets(const Conv2dDims& d, const Geometry& g) {
+  std::vector<int64_t> offsets;
+  for (int64_t ki = 0; ki < d.window.kernel.h; ++ki)
+    for (int64_t kj = 0; kj < d.window.kernel.w; ++kj) offsets.push_back(ki * g.wp + kj);
+  return offsets;
+}
+
+// Copies sample x [C, H, W] into the interior of the padded planes, whose borders stay zero.
+void pad_sample(const Conv2dDims& d, const Geometry& g, const float* x, float* padded) {
+  const int64_t ph = d.window.padding.h, pw = d.window.padding.w;
+  for (int64_t c = 0; c < d.in_channels; ++c)
+    for (int64_t h = 0; h < d.height; ++h)
+      std::copy_n(x + (c * d.height + h) * d.width, d.width,
+                  padded + c * g.in_plane + (h + ph) * g.wp + pw);
+}
+
+// Splits n channels into as few blocks of at most `most` as possible, of near-equal sizes (16
+// output channels in blocks of 6 become 6, 5, 5 rather than 6, 6, 4), and calls
+// op(first, size) for each.
+template <typename Op>
+void for_each_block(int64_t n, int64_t most, Op op) {
+  const int64_t blocks = (n + most - 1) / most;
+  for (int64_t b = 0, first = 0; b < blocks; ++b) {
+    const int64_t size = n / blocks + (b < n % blocks ? 1 : 0);
+    op(first, size);
+    first += size;
+  }
+}
+
+// Calls op(std::integral_constant<int, size>) for a runtime size in [1, Most].
+template <int Most, typename Op>
+void with_constant(int64_t size, Op op) {
+  if constexpr (Most >= 1) {
+    if (size == Most) return op(std::integral_constant<int, Most>{});
+    with_constant<Most - 1>(size, op);
+  }
+}
+
+// ---- forward: out[o][q] = sum over c, t of w[o, c, t] * padded[c][q + offset[t]] ----
+
+constexpr int kForwardChannels = 6;
+constexpr int forward_vectors(int channels) {
+  return channels >= 5 ? 2 : channels == 4 ? 3 : 4;
+}
+
+// One tile: OB output channels x QB vectors of positions, starting at `padded` and `out`.
+template <int OB, int QB>
+void forward_tile(const Conv2dDims& d, const Geometry& g, const int64_t* offsets,
+                  const float* padded, const float* w, float* out) {
+  const int64_t w_channel_stride = d.in_channels * g.taps;
+  Vec acc[OB][QB] = {};
+  for (int64_t c = 0; c < d.in_channels; ++c) {
+    const float* plane = padded + c * g.in_plane;
+    const float* wc = w + c * g.taps;
+    for (int64_t t = 0; t < g.taps; ++t) {
+      Vec xs[QB];
+      for (int j = 0; j < QB; ++j) xs[j] = load(plane + offsets[t] + j * kLanes);
+      for (int o = 0; o < OB; ++o) {
+        const Vec wv = broadcast(wc[o * w_channel_stride + t]);
+        for (int j = 0; j < QB; ++j) acc[o][j] += wv * xs[j];
+      }
+    }
+  }
+  for (int o = 0; o < OB; ++o)
+    for (int j = 0; j < QB; ++j) store(out + o * g.out_plane + j * kLanes, acc[o][j]);
+}
+
+template <int OB>
+void forward_channels(const Conv2dDims& d, const Geometry& g, const int64_t* offsets,
+                      const float* padded, const float* w, float* out) {
+  constexpr int QB = forward_vectors(OB);
+  int64_t v = 0;
+  for (; v + QB <= g.vectors; v += QB)
+    forward_tile<OB, QB>(d, g, offsets, padded + v * kLanes, w, out + v * kLanes);
+  for (; v < g.vectors; ++v)
+    forward_tile<OB, 1>(d, g, offsets, padded + v * kLanes, w, out + v * kLanes);
+}
+
+// ---- weight gradient: lanes[o, c, ki, kj] += dy_ext[o][q] * padded[c][q + ki*Wp + kj] ----
+
+constexpr int kWeightGradChannels = 2;
+constexpr int kWeightGradColumns = 5;
+
+// One tile: OB output channels x KB neighbouring taps of one kernel row; `plane` is already
+// shifted to the first tap, `lanes` points at (o0, c, ki, kj0) of the accumulators.
+template <int OB, int KB>
+void weight_grad_tile(const Conv2dDims& d, const Geometry& g, const float* dy_ext,
+                      const float* plane, float* lanes) {
+  const int64_t o_stride = d.in_channels * g.taps * kLanes;
+  Vec acc[OB][KB];
+  for (int o = 0; o < OB; ++o)
+    for (int k = 0; k < KB; ++k) acc[o][k] = load(lanes + o * o_stride + k * kLanes);
+  for (int64_t q = 0; q < g.out_plane; q += kLanes) {
+    Vec dys[OB];
+    for (int o = 0; o < OB; ++o) dys[o] = load(dy_ext + o * g.out_plane + q);
+    for (int k = 0; k < KB; ++k) {
+      const Vec xv = load(plane + q + k);
+      for (int o = 0; o < OB; ++o) acc[o][k] += dys[o] * xv;
+    }
+  }
+  for (int o = 0; o < OB; ++o)
+    for (int k = 0; k < KB; ++k) store(lanes + o * o_stride + k * kLanes, acc[o][k]);
+}
+
+void accumulate_weight_grad(const Conv2dDims& d, const Geometry& g, const Workspace& s) {
+  const int64_t kh = d.window.kernel.h, kw = d.window.kernel.w;
+  for_each_block(d.out_channels, kWeightGradChannels, [&](int64_t o0, int64_t ob) {
+    for_each_block(kw, kWeightGradColumns, [&](int64_t kj0, int64_t kb) {
+      with_constant<kWeightGradChannels>(ob, [&](auto OB) {
+        with_constant<kWeightGradColumns>(kb, [&](auto KB) {
+          for (int64_t c = 0; c < d.in_channels; ++c)
+            for (int64_t ki = 0; ki < kh; ++ki)
+              weight_grad_tile<decltype(OB)::value, decltype(KB)::value>(
+                  d, g, s.extended + o0 * g.out_plane,
+                  s.padded + c * g.in_plane + ki * g.wp + kj0,
+                  s.dw_lanes + ((o0 * d.in_channels + c) * g.taps + ki * kw + kj0) * kLanes);
+        });
+      });
+    });
+  });
+}
+
+// ---- input gradient: padded_grad[c][q + offset[t]] += sum over o of w[o, c, t] dy_ext[o][q] ----
+
+constexpr int kInputGradChannels = 3;
+constexpr int input_grad_vectors(int channels) {
+  return channels == 3 ? 3 : 4;
+}
+
+// One tile: CB input channels x QB vectors of positions for tap t; `w` points at (0, c0, t),
+// `dy_ext` and `grad` are shifted to the tile's first position.
+template <int CB, int QB>
+void input_grad_tile(const Conv2dDims& d, const Geometry& g, const float* dy_ext,
+                     const float* w, float* grad) {
+  const int64_t w_channel_stride = d.in_channels * g.taps;
+  Vec acc[CB][QB] = {};
+  for (int64_t o = 0; o < d.out_channels; ++o) {
+    Vec dys[QB];
+    for (int j = 0; j < QB; ++j) dys[j] = load(dy_ext + o * g.out_plane + j * kLanes);
+    for (int c = 0; c < CB; ++c) {
+      const Vec wv = broadcast(w[o * w_channel_stride + c * g.taps]);
+      for (int j = 0; j < QB; ++j) acc[c][j] += wv * dys[j];
+    }
+  }
+  for (int c = 0; c < CB; ++c)
+    for (int j = 0; j < QB; ++j) {
+      float* p = grad + c * g.in_plane + j * kLanes;
+      store(p, load(p) + acc[c][j]);
+    }
+}
+
+void input_grad(const Conv2dDims& d, const Geometry& g, const int64_t* offsets, const float* w,
+                const Workspace& s) {
+  std::fill(s.padded_grad, s.padded_grad + d.in_channels * g.in_plane, 0.0f);
+  for_each_block(d.in_channels, kInputGradChannels, [&](int64_t c0, int64_t cb) {
+    with_constant<kInputGradChannels>(cb, [&](auto CB) {
+      constexpr int kCB = decltype(CB)::value;
+      constexpr int QB = input_grad_vectors(kCB);
+      for (int64_t t = 0; t < g.taps; ++t) {
+        const float* wt = w + c0 * g.taps + t;
+        float* grad = s.padded_grad + c0 * g.in_plane + offsets[t];
+        int64_t q = 0;
+        for (; q + QB * kLanes <= g.out_plane; q += QB * kLanes)
+          input_grad_tile<kCB, QB>(d, g, s.extended + q, wt, grad + q);
+        for (; q < g.out_plane; q += kLanes)
+          input_grad_tile<kCB, 1>(d, g, s.extended + q, wt, grad + q);
+      }
+    });
+  });
+}
+
+// The interior of the padded input gradient is the sample's dx [C, H, W].
+void crop_input_grad(const Conv2dDims& d, const Geometry& g, const float* padded_grad,
+                     float* dx) {
+  const int64_t ph = d.window.padding.h, pw = d.window.padding.w;
+  for (int64_t c = 0; c < d.in_channels; ++c)
+    for (int64_t h = 0; h < d.height; ++h)
+      std::copy_n(padded_grad + c * g.in_plane + (h + ph) * g.wp + pw, d.width,
+                  dx + (c * d.height + h) * d.width);
+}
+
+}  // namespace
+
+bool conv2d_direct_suits(const Conv2dDims& d) {
+  return d.window.stride.h == 1 && d.window.stride.w == 1 && d.out_channels <= 16;
+}
+
+int64_t conv2d_direct_workspace_size(const Conv2dDims& d) {
+  const Geometry g = geometry(d);
+  return 2 * d.in_channels * g.in_plane + d.out_channels * g.out_plane +
+         d.out_channels * d.in_channels * g.taps * kLanes;
+}
+
+void conv2d_direct_forward(const Conv2dDims& d, const float* x, const float* w, const float* b,
+                           float* y, float* workspace) {
+  const Geometry g = geometry(d);
+  const Workspace s = carve(d, g, workspace);
+  const std::vector<int64_t> offsets = tap_offsets(d, g);
+  const int64_t x_size = d.in_channels * d.height * d.width, y_plane = g.ho * g.wo;
+  std::fill(s.padded, s.padded + d.in_channels * g.in_plane, 0.0f);
+  for (int64_t sample = 0; sample < d.batch; ++sample) {
+    pad_sample(d, g, x + sample * x_size, s.padded);
+    for_each_block(d.out_channels, kForwardChannels, [&](int64_t o0, int64_t ob) {
+      with_constant<kForwardChannels>(ob, [&](auto OB) {
+        forward_channels<decltype(OB)::value>(d, g, offsets.data(), s.padded, w + o0 * d.in_channels * g.taps,
+                             s.extended + o0 * g.out_plane);
+      });
+    });
+    // Keep the Wo valid positions of each extended row, adding the bias.
+    float* ys = y + sample * d.out_channels * y_plane;
+    for (int64_t o = 0; o < d.out_channels; ++o)
+      for (int64_t oh = 0; oh < g.ho; ++oh) {
+        const float* src = s.extended + o * g.out_plane + oh * g.wp;
+        float* dst = ys + o * y_plane + oh * g.wo;
+        for (int64_t ow = 0; ow < g.wo; ++ow) dst[ow] = src[ow] + b[o];
+      }
+  }
+}
+
+void conv2d_direct_backward(const Conv2dDims& d, const float* x, const float* w,
+                            const float* dy, float* dw, float* db, float* dx, float* workspace) {
+  const Geometry g = geometry(d);
+  const Workspace s = carve(d, g, workspace);
+  const std::vector<int64_t> offsets = tap_offsets(d, g);
+  const int64_t x_size = d.in_channels * d.height * d.width, y_plane = g.ho * g.wo;
+  const int64_t weights = d.out_channels * d.in_channels * g.taps;
+  std::fill(s.padded, s.padded + d.in_channels * g.in_plane, 0.0f);
+  // The extended positions past Wo in each row, and past Ho*Wp, stay zero: they add nothing.
+  std::fill(s.extended, s.extended + d.out_channels * g.out_plane, 0.0f);
+  std::fill(s.dw_lanes, s.dw_lanes + weights * kLanes, 0.0f);
+  std::vector<Vec> db_lanes(d.out_channels, Vec{});
+  for (int64_t sample = 0; sample < d.batch; ++sample) {
+    pad_sample(d, g, x + sample * x_size, s.padded);
+    const float* dys = dy + sample * d.out_channels * y_plane;
+    for (int64_t o = 0; o < d.out_channels; ++o)
+      for (int64_t oh = 0; oh < g.ho; ++oh) {
+        const float* src = dys + o * y_plane + oh * g.wo;
+        std::copy_n(src, g.wo, s.extended + o * g.out_plane + oh * g.wp);
+      }
+    for (int64_t o = 0; o < d.out_channels; ++o)
+      for (int64_t q = 0; q < g.out_plane; q += kLanes)
+        db_lanes[o] += load(s.extended + o * g.out_plane + q);
+    accumulate_weight_grad(d, g, s);
+    if (dx) {
+      input_grad(d, g, offsets.data(), w, s);
+      crop_input_grad(d, g, s.padded_grad, dx + sample * x_size);
+    }
+  }
+  for (int64_t i = 0; i < weights; ++i) dw[i] = lane_sum(load(s.dw_lanes + i * kLanes));
+  for (int64_t o = 0; o < d.out_channels; ++o) db[o] = lane_sum(db_lanes[o]);
+}
+
+}  // namespace hpsweep
