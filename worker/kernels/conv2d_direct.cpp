@@ -34,6 +34,17 @@ inline float lane_sum(Vec v) {
   return total;
 }
 
+// Copies a short row (a few dozen floats) inline: as 8-float blocks and one last block that
+// overlaps the previous one; std::copy_n would call memmove for every row.
+inline void copy_row(const float* src, int64_t n, float* dst) {
+  if (n < kLanes) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+    return;
+  }
+  for (int64_t i = 0; i + kLanes < n; i += kLanes) store(dst + i, load(src + i));
+  store(dst + n - kLanes, load(src + n - kLanes));
+}
+
 struct Geometry {
   int64_t wp;        // row stride of the padded planes: W + 2pw
   int64_t ho, wo;    // output size
@@ -58,20 +69,48 @@ Geometry geometry(const Conv2dDims& d) {
   return g;
 }
 
-// The workspace: the sample's padded input planes [C, in_plane], its extended output (or
-// output gradient) planes [O, out_plane], the padded input gradient [C, in_plane] and the
-// weight gradient's vector accumulators [O, C, kh, kw, 8].
+// Samples go through the kernels in chunks whose padded inputs and extended outputs take
+// about kChunkFloats (128 KB, in L2), so that the weight gradient's loops, which accumulate
+// over samples, run long between loading and storing their accumulators.
+constexpr int64_t kChunkFloats = 32 * 1024;
+
+int64_t chunk_samples(const Conv2dDims& d, const Geometry& g) {
+  const int64_t per_sample = d.in_channels * g.in_plane + d.out_channels * g.out_plane;
+  return std::clamp<int64_t>(kChunkFloats / per_sample, 1, std::max<int64_t>(d.batch, 1));
+}
+
+// The workspace: a chunk's padded input planes [S, C, in_plane], its extended outputs (or
+// output gradients) [S, O, out_plane], one sample's padded input gradient [C, in_plane], the
+// weight gradient's vector accumulators [O, C, kh, kw, 8], and for channel-lane layers the
+// transposed weights [C, kh, kw, O] and the chunk's pixel-major outputs [S, Ho*Wo, O].
 struct Workspace {
-  float *padded, *extended, *padded_grad, *dw_lanes;
+  int64_t samples;  // per chunk
+  float *padded, *extended, *padded_grad, *dw_lanes, *weights_t, *pixels;
+  float* padded_sample(const Conv2dDims& d, const Geometry& g, int64_t s) const {
+    return padded + s * d.in_channels * g.in_plane;
+  }
+  float* extended_sample(const Conv2dDims& d, const Geometry& g, int64_t s) const {
+    return extended + s * d.out_channels * g.out_plane;
+  }
 };
 
 Workspace carve(const Conv2dDims& d, const Geometry& g, float* w) {
   Workspace s;
+  s.samples = chunk_samples(d, g);
   s.padded = w;
-  s.extended = s.padded + d.in_channels * g.in_plane;
-  s.padded_grad = s.extended + d.out_channels * g.out_plane;
+  s.extended = s.padded + s.samples * d.in_channels * g.in_plane;
+  s.padded_grad = s.extended + s.samples * d.out_channels * g.out_plane;
   s.dw_lanes = s.padded_grad + d.in_channels * g.in_plane;
+  s.weights_t = s.dw_lanes + d.out_channels * d.in_channels * g.taps * kLanes;
+  s.pixels = s.weights_t + d.in_channels * g.taps * d.out_channels;
   return s;
+}
+
+int64_t workspace_floats(const Conv2dDims& d, const Geometry& g) {
+  const int64_t chunk = chunk_samples(d, g), weights = d.out_channels * d.in_channels * g.taps;
+  return chunk * (d.in_channels * g.in_plane + d.out_channels * g.out_plane) +
+         d.in_channels * g.in_plane + weights * kLanes + weights +
+         chunk * g.ho * g.wo * d.out_channels;
 }
 
 // Shift of tap t = (ki, kj) in the padded planes.
@@ -87,8 +126,8 @@ void pad_sample(const Conv2dDims& d, const Geometry& g, const float* x, float* p
   const int64_t ph = d.window.padding.h, pw = d.window.padding.w;
   for (int64_t c = 0; c < d.in_channels; ++c)
     for (int64_t h = 0; h < d.height; ++h)
-      std::copy_n(x + (c * d.height + h) * d.width, d.width,
-                  padded + c * g.in_plane + (h + ph) * g.wp + pw);
+      copy_row(x + (c * d.height + h) * d.width, d.width,
+               padded + c * g.in_plane + (h + ph) * g.wp + pw);
 }
 
 // Splits n channels into as few blocks of at most `most` as possible, of near-equal sizes (16
@@ -158,28 +197,36 @@ void forward_channels(const Conv2dDims& d, const Geometry& g, const int64_t* off
 constexpr int kWeightGradChannels = 2;
 constexpr int kWeightGradColumns = 5;
 
-// One tile: OB output channels x KB neighbouring taps of one kernel row; `plane` is already
-// shifted to the first tap, `lanes` points at (o0, c, ki, kj0) of the accumulators.
+// One tile: OB output channels x KB neighbouring taps of one kernel row, over the `samples`
+// of a chunk; `plane` is the first sample's input plane shifted to the first tap, `lanes`
+// points at (o0, c, ki, kj0) of the accumulators.
 template <int OB, int KB>
-void weight_grad_tile(const Conv2dDims& d, const Geometry& g, const float* dy_ext,
-                      const float* plane, float* lanes) {
+void weight_grad_tile(const Conv2dDims& d, const Geometry& g, int64_t samples,
+                      const float* dy_ext, const float* plane, float* lanes) {
   const int64_t o_stride = d.in_channels * g.taps * kLanes;
+  const int64_t dy_sample = d.out_channels * g.out_plane, x_sample = d.in_channels * g.in_plane;
   Vec acc[OB][KB];
   for (int o = 0; o < OB; ++o)
     for (int k = 0; k < KB; ++k) acc[o][k] = load(lanes + o * o_stride + k * kLanes);
-  for (int64_t q = 0; q < g.out_plane; q += kLanes) {
-    Vec dys[OB];
-    for (int o = 0; o < OB; ++o) dys[o] = load(dy_ext + o * g.out_plane + q);
-    for (int k = 0; k < KB; ++k) {
-      const Vec xv = load(plane + q + k);
-      for (int o = 0; o < OB; ++o) acc[o][k] += dys[o] * xv;
+  for (int64_t s = 0; s < samples; ++s) {
+    const float* dys_s = dy_ext + s * dy_sample;
+    const float* xs_s = plane + s * x_sample;
+    for (int64_t q = 0; q < g.out_plane; q += kLanes) {
+      Vec dys[OB];
+      for (int o = 0; o < OB; ++o) dys[o] = load(dys_s + o * g.out_plane + q);
+      for (int k = 0; k < KB; ++k) {
+        const Vec xv = load(xs_s + q + k);
+        for (int o = 0; o < OB; ++o) acc[o][k] += dys[o] * xv;
+      }
     }
   }
   for (int o = 0; o < OB; ++o)
     for (int k = 0; k < KB; ++k) store(lanes + o * o_stride + k * kLanes, acc[o][k]);
 }
 
-void accumulate_weight_grad(const Conv2dDims& d, const Geometry& g, const Workspace& s) {
+// Adds the chunk's `samples` to the weight gradient's accumulators.
+void accumulate_weight_grad(const Conv2dDims& d, const Geometry& g, const Workspace& s,
+                            int64_t samples) {
   const int64_t kh = d.window.kernel.h, kw = d.window.kernel.w;
   for_each_block(d.out_channels, kWeightGradChannels, [&](int64_t o0, int64_t ob) {
     for_each_block(kw, kWeightGradColumns, [&](int64_t kj0, int64_t kb) {
@@ -188,13 +235,124 @@ void accumulate_weight_grad(const Conv2dDims& d, const Geometry& g, const Worksp
           for (int64_t c = 0; c < d.in_channels; ++c)
             for (int64_t ki = 0; ki < kh; ++ki)
               weight_grad_tile<decltype(OB)::value, decltype(KB)::value>(
-                  d, g, s.extended + o0 * g.out_plane,
+                  d, g, samples, s.extended + o0 * g.out_plane,
                   s.padded + c * g.in_plane + ki * g.wp + kj0,
                   s.dw_lanes + ((o0 * d.in_channels + c) * g.taps + ki * kw + kj0) * kLanes);
         });
       });
     });
   });
+}
+
+// ---- output channels as vector lanes, for O a multiple of 8 ----
+// With 16 output channels (LeNet's second conv) the extended-width kernels above spend 30% of
+// their FMAs on dropped positions and load their inputs unaligned; with the output channels
+// along the lanes none is wasted, and inputs are single floats broadcast. The forward pass and
+// the weight gradient use this layout; the input gradient, a sum over output channels, stays
+// on the extended-width kernel.
+
+constexpr int kTileVectors = 12;  // accumulators per tile
+
+bool channels_on_lanes(const Conv2dDims& d) {
+  return d.out_channels % kLanes == 0;
+}
+
+// weights_t[c, t, o] = w[o, c, t]
+void transpose_weights(const Conv2dDims& d, const Geometry& g, const float* w, float* weights_t) {
+  const int64_t rows = d.in_channels * g.taps;
+  for (int64_t o = 0; o < d.out_channels; ++o)
+    for (int64_t r = 0; r < rows; ++r) weights_t[r * d.out_channels + o] = w[o * rows + r];
+}
+
+// PB neighbouring output pixels of one row x all O channels (OV vectors); `padded` points at
+// the tile's first pixel, `out` at its pixel-major outputs [PB, O].
+template <int PB, int OV>
+void forward_lanes_tile(const Conv2dDims& d, const Geometry& g, const int64_t* offsets,
+                        const float* padded, const float* weights_t, float* out) {
+  const int64_t o_count = d.out_channels;
+  Vec acc[PB][OV] = {};
+  for (int64_t c = 0; c < d.in_channels; ++c) {
+    const float* plane = padded + c * g.in_plane;
+    const float* wc = weights_t + c * g.taps * o_count;
+    for (int64_t t = 0; t < g.taps; ++t) {
+      const float* xt = plane + offsets[t];
+      Vec wv[OV];
+      for (int v = 0; v < OV; ++v) wv[v] = load(wc + t * o_count + v * kLanes);
+      for (int p = 0; p < PB; ++p) {
+        const Vec xb = broadcast(xt[p]);
+        for (int v = 0; v < OV; ++v) acc[p][v] += xb * wv[v];
+      }
+    }
+  }
+  for (int p = 0; p < PB; ++p)
+    for (int v = 0; v < OV; ++v) store(out + p * o_count + v * kLanes, acc[p][v]);
+}
+
+// One sample: pixels [Ho*Wo, O] from its padded planes.
+template <int OV>
+void forward_lanes(const Conv2dDims& d, const Geometry& g, const int64_t* offsets,
+                   const float* padded, const float* weights_t, float* pixels) {
+  constexpr int kMostPixels = kTileVectors / OV;
+  for (int64_t oh = 0; oh < g.ho; ++oh)
+    for_each_block(g.wo, kMostPixels, [&](int64_t ow0, int64_t pb) {
+      with_constant<kMostPixels>(pb, [&](auto PB) {
+        forward_lanes_tile<decltype(PB)::value, OV>(
+            d, g, offsets, padded + oh * g.wp + ow0, weights_t,
+            pixels + (oh * g.wo + ow0) * d.out_channels);
+      });
+    });
+}
+
+// TB rows (c, t) of the transposed weight gradient x all O channels, over the chunk's
+// `samples`: acc[j] += padded[c][pixel + offset[t]] * dy_pixels[pixel]. `taps[j]` points at
+// row j's shifted input plane of the chunk's first sample.
+template <int TB, int OV>
+void weight_grad_lanes_tile(const Conv2dDims& d, const Geometry& g, int64_t samples,
+                            const float* const* taps, const float* dy_pixels, float* rows) {
+  const int64_t o_count = d.out_channels, x_sample = d.in_channels * g.in_plane;
+  Vec acc[TB][OV];
+  for (int j = 0; j < TB; ++j)
+    for (int v = 0; v < OV; ++v) acc[j][v] = load(rows + j * o_count + v * kLanes);
+  const float* dyp = dy_pixels;
+  for (int64_t s = 0; s < samples; ++s)
+    for (int64_t oh = 0; oh < g.ho; ++oh)
+      for (int64_t ow = 0; ow < g.wo; ++ow, dyp += o_count) {
+        const int64_t at = s * x_sample + oh * g.wp + ow;
+        Vec dv[OV];
+        for (int v = 0; v < OV; ++v) dv[v] = load(dyp + v * kLanes);
+        for (int j = 0; j < TB; ++j) {
+          const Vec xb = broadcast(taps[j][at]);
+          for (int v = 0; v < OV; ++v) acc[j][v] += xb * dv[v];
+        }
+      }
+  for (int j = 0; j < TB; ++j)
+    for (int v = 0; v < OV; ++v) store(rows + j * o_count + v * kLanes, acc[j][v]);
+}
+
+// Adds the chunk to the transposed weight gradient [C*taps, O], kept in s.dw_lanes.
+template <int OV>
+void accumulate_weight_grad_lanes(const Conv2dDims& d, const Geometry& g, const int64_t* offsets,
+                                  const Workspace& s, int64_t samples) {
+  constexpr int kMostRows = kTileVectors / OV;
+  for_each_block(d.in_channels * g.taps, kMostRows, [&](int64_t r0, int64_t tb) {
+    const float* taps[kMostRows];
+    for (int64_t j = 0; j < tb; ++j) {
+      const int64_t c = (r0 + j) / g.taps, t = (r0 + j) % g.taps;
+      taps[j] = s.padded + c * g.in_plane + offsets[t];
+    }
+    with_constant<kMostRows>(tb, [&](auto TB) {
+      weight_grad_lanes_tile<decltype(TB)::value, OV>(d, g, samples, taps, s.pixels,
+                                                      s.dw_lanes + r0 * d.out_channels);
+    });
+  });
+}
+
+template <typename Op>
+void with_channel_vectors(const Conv2dDims& d, Op op) {
+  if (d.out_channels == kLanes)
+    op(std::integral_constant<int, 1>{});
+  else
+    op(std::integral_constant<int, 2>{});
 }
 
 // ---- input gradient: padded_grad[c][q + offset[t]] += sum over o of w[o, c, t] dy_ext[o][q] ----
@@ -227,7 +385,7 @@ void input_grad_tile(const Conv2dDims& d, const Geometry& g, const float* dy_ext
 }
 
 void input_grad(const Conv2dDims& d, const Geometry& g, const int64_t* offsets, const float* w,
-                const Workspace& s) {
+                const float* dy_ext, const Workspace& s) {
   std::fill(s.padded_grad, s.padded_grad + d.in_channels * g.in_plane, 0.0f);
   for_each_block(d.in_channels, kInputGradChannels, [&](int64_t c0, int64_t cb) {
     with_constant<kInputGradChannels>(cb, [&](auto CB) {
@@ -238,9 +396,9 @@ void input_grad(const Conv2dDims& d, const Geometry& g, const int64_t* offsets, 
         float* grad = s.padded_grad + c0 * g.in_plane + offsets[t];
         int64_t q = 0;
         for (; q + QB * kLanes <= g.out_plane; q += QB * kLanes)
-          input_grad_tile<kCB, QB>(d, g, s.extended + q, wt, grad + q);
+          input_grad_tile<kCB, QB>(d, g, dy_ext + q, wt, grad + q);
         for (; q < g.out_plane; q += kLanes)
-          input_grad_tile<kCB, 1>(d, g, s.extended + q, wt, grad + q);
+          input_grad_tile<kCB, 1>(d, g, dy_ext + q, wt, grad + q);
       }
     });
   });
@@ -252,8 +410,8 @@ void crop_input_grad(const Conv2dDims& d, const Geometry& g, const float* padded
   const int64_t ph = d.window.padding.h, pw = d.window.padding.w;
   for (int64_t c = 0; c < d.in_channels; ++c)
     for (int64_t h = 0; h < d.height; ++h)
-      std::copy_n(padded_grad + c * g.in_plane + (h + ph) * g.wp + pw, d.width,
-                  dx + (c * d.height + h) * d.width);
+      copy_row(padded_grad + c * g.in_plane + (h + ph) * g.wp + pw, d.width,
+               dx + (c * d.height + h) * d.width);
 }
 
 }  // namespace
@@ -263,9 +421,7 @@ bool conv2d_direct_suits(const Conv2dDims& d) {
 }
 
 int64_t conv2d_direct_workspace_size(const Conv2dDims& d) {
-  const Geometry g = geometry(d);
-  return 2 * d.in_channels * g.in_plane + d.out_channels * g.out_plane +
-         d.out_channels * d.in_channels * g.taps * kLanes;
+  return workspace_floats(d, geometry(d));
 }
 
 void conv2d_direct_forward(const Conv2dDims& d, const float* x, const float* w, const float* b,
@@ -274,17 +430,31 @@ void conv2d_direct_forward(const Conv2dDims& d, const float* x, const float* w, 
   const Workspace s = carve(d, g, workspace);
   const std::vector<int64_t> offsets = tap_offsets(d, g);
   const int64_t x_size = d.in_channels * d.height * d.width, y_plane = g.ho * g.wo;
+  const bool lanes = channels_on_lanes(d);
+  if (lanes) transpose_weights(d, g, w, s.weights_t);
   std::fill(s.padded, s.padded + d.in_channels * g.in_plane, 0.0f);
   for (int64_t sample = 0; sample < d.batch; ++sample) {
     pad_sample(d, g, x + sample * x_size, s.padded);
+    float* ys = y + sample * d.out_channels * y_plane;
+    if (lanes) {
+      with_channel_vectors(d, [&](auto OV) {
+        forward_lanes<decltype(OV)::value>(d, g, offsets.data(), s.padded, s.weights_t,
+                                           s.pixels);
+      });
+      // [Ho*Wo, O] -> [O, Ho*Wo], adding the bias.
+      for (int64_t o = 0; o < d.out_channels; ++o)
+        for (int64_t p = 0; p < y_plane; ++p)
+          ys[o * y_plane + p] = s.pixels[p * d.out_channels + o] + b[o];
+      continue;
+    }
     for_each_block(d.out_channels, kForwardChannels, [&](int64_t o0, int64_t ob) {
       with_constant<kForwardChannels>(ob, [&](auto OB) {
-        forward_channels<decltype(OB)::value>(d, g, offsets.data(), s.padded, w + o0 * d.in_channels * g.taps,
-                             s.extended + o0 * g.out_plane);
+        forward_channels<decltype(OB)::value>(d, g, offsets.data(), s.padded,
+                                              w + o0 * d.in_channels * g.taps,
+                                              s.extended + o0 * g.out_plane);
       });
     });
     // Keep the Wo valid positions of each extended row, adding the bias.
-    float* ys = y + sample * d.out_channels * y_plane;
     for (int64_t o = 0; o < d.out_channels; ++o)
       for (int64_t oh = 0; oh < g.ho; ++oh) {
         const float* src = s.extended + o * g.out_plane + oh * g.wp;
@@ -301,29 +471,49 @@ void conv2d_direct_backward(const Conv2dDims& d, const float* x, const float* w,
   const std::vector<int64_t> offsets = tap_offsets(d, g);
   const int64_t x_size = d.in_channels * d.height * d.width, y_plane = g.ho * g.wo;
   const int64_t weights = d.out_channels * d.in_channels * g.taps;
-  std::fill(s.padded, s.padded + d.in_channels * g.in_plane, 0.0f);
+  const bool lanes = channels_on_lanes(d);
+  std::fill(s.padded, s.padded + s.samples * d.in_channels * g.in_plane, 0.0f);
   // The extended positions past Wo in each row, and past Ho*Wp, stay zero: they add nothing.
-  std::fill(s.extended, s.extended + d.out_channels * g.out_plane, 0.0f);
+  std::fill(s.extended, s.extended + s.samples * d.out_channels * g.out_plane, 0.0f);
   std::fill(s.dw_lanes, s.dw_lanes + weights * kLanes, 0.0f);
   std::vector<Vec> db_lanes(d.out_channels, Vec{});
-  for (int64_t sample = 0; sample < d.batch; ++sample) {
-    pad_sample(d, g, x + sample * x_size, s.padded);
-    const float* dys = dy + sample * d.out_channels * y_plane;
-    for (int64_t o = 0; o < d.out_channels; ++o)
-      for (int64_t oh = 0; oh < g.ho; ++oh) {
-        const float* src = dys + o * y_plane + oh * g.wo;
-        std::copy_n(src, g.wo, s.extended + o * g.out_plane + oh * g.wp);
+  for (int64_t first = 0; first < d.batch; first += s.samples) {
+    const int64_t samples = std::min(s.samples, d.batch - first);
+    for (int64_t i = 0; i < samples; ++i) {
+      const int64_t sample = first + i;
+      pad_sample(d, g, x + sample * x_size, s.padded_sample(d, g, i));
+      const float* dys = dy + sample * d.out_channels * y_plane;
+      float* dy_ext = s.extended_sample(d, g, i);
+      for (int64_t o = 0; o < d.out_channels; ++o)
+        for (int64_t oh = 0; oh < g.ho; ++oh)
+          copy_row(dys + o * y_plane + oh * g.wo, g.wo, dy_ext + o * g.out_plane + oh * g.wp);
+      for (int64_t o = 0; o < d.out_channels; ++o)
+        for (int64_t q = 0; q < g.out_plane; q += kLanes)
+          db_lanes[o] += load(dy_ext + o * g.out_plane + q);
+      if (lanes) {
+        float* dy_pixels = s.pixels + i * y_plane * d.out_channels;
+        for (int64_t o = 0; o < d.out_channels; ++o)
+          for (int64_t p = 0; p < y_plane; ++p)
+            dy_pixels[p * d.out_channels + o] = dys[o * y_plane + p];
       }
-    for (int64_t o = 0; o < d.out_channels; ++o)
-      for (int64_t q = 0; q < g.out_plane; q += kLanes)
-        db_lanes[o] += load(s.extended + o * g.out_plane + q);
-    accumulate_weight_grad(d, g, s);
-    if (dx) {
-      input_grad(d, g, offsets.data(), w, s);
-      crop_input_grad(d, g, s.padded_grad, dx + sample * x_size);
+      if (dx) {
+        input_grad(d, g, offsets.data(), w, dy_ext, s);
+        crop_input_grad(d, g, s.padded_grad, dx + sample * x_size);
+      }
     }
+    if (lanes)
+      with_channel_vectors(d, [&](auto OV) {
+        accumulate_weight_grad_lanes<decltype(OV)::value>(d, g, offsets.data(), s, samples);
+      });
+    else
+      accumulate_weight_grad(d, g, s, samples);
   }
-  for (int64_t i = 0; i < weights; ++i) dw[i] = lane_sum(load(s.dw_lanes + i * kLanes));
+  const int64_t rows = d.in_channels * g.taps;
+  if (lanes)
+    for (int64_t o = 0; o < d.out_channels; ++o)
+      for (int64_t r = 0; r < rows; ++r) dw[o * rows + r] = s.dw_lanes[r * d.out_channels + o];
+  else
+    for (int64_t i = 0; i < weights; ++i) dw[i] = lane_sum(load(s.dw_lanes + i * kLanes));
   for (int64_t o = 0; o < d.out_channels; ++o) db[o] = lane_sum(db_lanes[o]);
 }
 
