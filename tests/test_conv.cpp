@@ -10,6 +10,8 @@
 #include "common/error.h"
 #include "common/rng.h"
 #include "support/gradient_check.h"
+#include "worker/kernels/conv2d_direct.h"
+#include "worker/kernels/conv2d_im2col.h"
 #include "worker/layers/avg_pool2d_layer.h"
 #include "worker/layers/conv2d_layer.h"
 #include "worker/layers/global_avg_pool2d_layer.h"
@@ -241,6 +243,59 @@ TEST(ConvBackward, MatchesANaiveBackwardPass) {
     expect_near("dx", dx, expected.dx, 1e-4f);
     seed += 4;
   }
+}
+
+// conv2d picks one lowering per shape; each must also hold on the shapes that take the other,
+// so both run here against the naive definition on every case either can take.
+TEST(ConvLowerings, DirectAndIm2colBothMatchTheNaiveConvolution) {
+  uint64_t seed = 300;
+  int direct_cases = 0;
+  for (const ConvCase& c : kNaiveCases) {
+    const Conv2dDims d{c.batch, c.in, c.height, c.width, c.out, {c.kernel, c.stride, c.padding}};
+    Conv2dLayer layer = random_conv(c, seed);
+    SCOPED_TRACE(layer.description() + " batch " + std::to_string(c.batch));
+    const Tensor& w = layer.parameters()[0]->value;
+    const Tensor& b = layer.parameters()[1]->value;
+    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
+    const Tensor dy = random_tensor(layer.output_shape(x.shape()), seed + 3);
+    const Tensor y_expected = naive_conv(c, x, w, b);
+    const ConvGrads expected = naive_conv_backward(c, x, w, dy);
+    seed += 4;
+    const bool direct = conv2d_direct_suits(d);
+    direct_cases += direct;
+    for (const bool use_direct : {false, true}) {
+      if (use_direct && !direct) continue;  // the direct kernels take stride 1 only
+      SCOPED_TRACE(use_direct ? "direct" : "im2col");
+      Tensor workspace(
+          {use_direct ? conv2d_direct_workspace_size(d) : conv2d_im2col_workspace_size(d)});
+      Tensor y(y_expected.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
+      if (use_direct) {
+        conv2d_direct_forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
+        conv2d_direct_backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(),
+                               workspace.data());
+      } else {
+        conv2d_im2col_forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
+        conv2d_im2col_backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(),
+                               workspace.data());
+      }
+      expect_near("y", y, y_expected, 1e-4f);
+      expect_near("dw", dw, expected.dw, 2e-3f);
+      expect_near("db", db, expected.db, 2e-3f);
+      expect_near("dx", dx, expected.dx, 1e-4f);
+    }
+  }
+  EXPECT_GE(direct_cases, 6);  // LeNet's two convs, 8 output channels, padding, odd sizes
+}
+
+TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
+  const auto dims = [](int64_t in, int64_t out, Pair stride) {
+    return Conv2dDims{256, in, 14, 14, out, {5, stride, 0}};
+  };
+  EXPECT_TRUE(conv2d_direct_suits(dims(1, 6, 1)));     // LeNet
+  EXPECT_TRUE(conv2d_direct_suits(dims(6, 16, 1)));    // LeNet
+  EXPECT_FALSE(conv2d_direct_suits(dims(64, 64, 1)));  // ResNet: im2col + BLIS
+  EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, 2)));
+  EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, {1, 2})));
 }
 
 TEST(ConvForward, D2lCrossCorrelationExample) {

@@ -6,8 +6,7 @@
 namespace hpsweep {
 
 int64_t conv2d_workspace_size(const Conv2dDims& d) {
-  return conv2d_direct_suits(d) ? conv2d_direct_workspace_size(d)
-                                : conv2d_im2col_workspace_size(d);
+  return conv2d_direct_suits(d) ? conv2d_direct_workspace_size(d) : conv2d_im2col_workspace_size(d);
 }
 
 void conv2d_forward(const Conv2dDims& d, const float* x, const float* w, const float* b, float* y,

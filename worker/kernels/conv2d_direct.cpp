@@ -46,12 +46,12 @@ inline void copy_row(const float* src, int64_t n, float* dst) {
 }
 
 struct Geometry {
-  int64_t wp;        // row stride of the padded planes: W + 2pw
-  int64_t ho, wo;    // output size
-  int64_t vectors;   // vectors over the extended output positions [0, Ho*Wp)
-  int64_t out_plane; // floats per extended output plane: vectors * 8
-  int64_t taps;      // kh * kw
-  int64_t in_plane;  // floats per padded input plane: zeros up to the farthest read
+  int64_t wp;         // row stride of the padded planes: W + 2pw
+  int64_t ho, wo;     // output size
+  int64_t vectors;    // vectors over the extended output positions [0, Ho*Wp)
+  int64_t out_plane;  // floats per extended output plane: vectors * 8
+  int64_t taps;       // kh * kw
+  int64_t in_plane;   // floats per padded input plane: zeros up to the farthest read
 };
 
 Geometry geometry(const Conv2dDims& d) {
@@ -201,8 +201,8 @@ constexpr int kWeightGradColumns = 5;
 // of a chunk; `plane` is the first sample's input plane shifted to the first tap, `lanes`
 // points at (o0, c, ki, kj0) of the accumulators.
 template <int OB, int KB>
-void weight_grad_tile(const Conv2dDims& d, const Geometry& g, int64_t samples,
-                      const float* dy_ext, const float* plane, float* lanes) {
+void weight_grad_tile(const Conv2dDims& d, const Geometry& g, int64_t samples, const float* dy_ext,
+                      const float* plane, float* lanes) {
   const int64_t o_stride = d.in_channels * g.taps * kLanes;
   const int64_t dy_sample = d.out_channels * g.out_plane, x_sample = d.in_channels * g.in_plane;
   Vec acc[OB][KB];
@@ -296,9 +296,9 @@ void forward_lanes(const Conv2dDims& d, const Geometry& g, const int64_t* offset
   for (int64_t oh = 0; oh < g.ho; ++oh)
     for_each_block(g.wo, kMostPixels, [&](int64_t ow0, int64_t pb) {
       with_constant<kMostPixels>(pb, [&](auto PB) {
-        forward_lanes_tile<decltype(PB)::value, OV>(
-            d, g, offsets, padded + oh * g.wp + ow0, weights_t,
-            pixels + (oh * g.wo + ow0) * d.out_channels);
+        forward_lanes_tile<decltype(PB)::value, OV>(d, g, offsets, padded + oh * g.wp + ow0,
+                                                    weights_t,
+                                                    pixels + (oh * g.wo + ow0) * d.out_channels);
       });
     });
 }
@@ -365,8 +365,8 @@ constexpr int input_grad_vectors(int channels) {
 // One tile: CB input channels x QB vectors of positions for tap t; `w` points at (0, c0, t),
 // `dy_ext` and `grad` are shifted to the tile's first position.
 template <int CB, int QB>
-void input_grad_tile(const Conv2dDims& d, const Geometry& g, const float* dy_ext,
-                     const float* w, float* grad) {
+void input_grad_tile(const Conv2dDims& d, const Geometry& g, const float* dy_ext, const float* w,
+                     float* grad) {
   const int64_t w_channel_stride = d.in_channels * g.taps;
   Vec acc[CB][QB] = {};
   for (int64_t o = 0; o < d.out_channels; ++o) {
@@ -405,8 +405,7 @@ void input_grad(const Conv2dDims& d, const Geometry& g, const int64_t* offsets, 
 }
 
 // The interior of the padded input gradient is the sample's dx [C, H, W].
-void crop_input_grad(const Conv2dDims& d, const Geometry& g, const float* padded_grad,
-                     float* dx) {
+void crop_input_grad(const Conv2dDims& d, const Geometry& g, const float* padded_grad, float* dx) {
   const int64_t ph = d.window.padding.h, pw = d.window.padding.w;
   for (int64_t c = 0; c < d.in_channels; ++c)
     for (int64_t h = 0; h < d.height; ++h)
@@ -438,8 +437,7 @@ void conv2d_direct_forward(const Conv2dDims& d, const float* x, const float* w, 
     float* ys = y + sample * d.out_channels * y_plane;
     if (lanes) {
       with_channel_vectors(d, [&](auto OV) {
-        forward_lanes<decltype(OV)::value>(d, g, offsets.data(), s.padded, s.weights_t,
-                                           s.pixels);
+        forward_lanes<decltype(OV)::value>(d, g, offsets.data(), s.padded, s.weights_t, s.pixels);
       });
       // [Ho*Wo, O] -> [O, Ho*Wo], adding the bias.
       for (int64_t o = 0; o < d.out_channels; ++o)
@@ -464,8 +462,8 @@ void conv2d_direct_forward(const Conv2dDims& d, const float* x, const float* w, 
   }
 }
 
-void conv2d_direct_backward(const Conv2dDims& d, const float* x, const float* w,
-                            const float* dy, float* dw, float* db, float* dx, float* workspace) {
+void conv2d_direct_backward(const Conv2dDims& d, const float* x, const float* w, const float* dy,
+                            float* dw, float* db, float* dx, float* workspace) {
   const Geometry g = geometry(d);
   const Workspace s = carve(d, g, workspace);
   const std::vector<int64_t> offsets = tap_offsets(d, g);

@@ -28,7 +28,7 @@ void conv2d_direct_forward(const Conv2dDims& d, const float* x, const float* w, 
                            float* y, float* workspace);
 
 // Writes (does not accumulate) dw and db; writes dx unless it is null.
-void conv2d_direct_backward(const Conv2dDims& d, const float* x, const float* w,
-                            const float* dy, float* dw, float* db, float* dx, float* workspace);
+void conv2d_direct_backward(const Conv2dDims& d, const float* x, const float* w, const float* dy,
+                            float* dw, float* db, float* dx, float* workspace);
 
 }  // namespace hpsweep

@@ -246,8 +246,8 @@ void conv2d_im2col_forward(const Conv2dDims& d, const float* x, const float* w, 
   }
 }
 
-void conv2d_im2col_backward(const Conv2dDims& d, const float* x, const float* w,
-                            const float* dy, float* dw, float* db, float* dx, float* workspace) {
+void conv2d_im2col_backward(const Conv2dDims& d, const float* x, const float* w, const float* dy,
+                            float* dw, float* db, float* dx, float* workspace) {
   const Lowering l = lowering(d);
   const int64_t o = d.out_channels, n = l.n;
   float* group_dy = workspace + l.col_size;

@@ -15,7 +15,7 @@ int64_t conv2d_im2col_workspace_size(const Conv2dDims& d);
 void conv2d_im2col_forward(const Conv2dDims& d, const float* x, const float* w, const float* b,
                            float* y, float* workspace);
 
-void conv2d_im2col_backward(const Conv2dDims& d, const float* x, const float* w,
-                            const float* dy, float* dw, float* db, float* dx, float* workspace);
+void conv2d_im2col_backward(const Conv2dDims& d, const float* x, const float* w, const float* dy,
+                            float* dw, float* db, float* dx, float* workspace);
 
 }  // namespace hpsweep
