@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/blas.h"
+#include "worker/kernels/short_copy.h"
 
 // Samples are lowered in groups: im2col writes the column matrices of G samples side by side,
 // [C*kh*kw, G*Ho*Wo], and one GEMM per group does the product. G is as large as keeps the
@@ -90,22 +91,6 @@ void for_each_tap(const Conv2dDims& d, int64_t ld, TapOp op) {
 bool same_width(const Conv2dDims& d) {
   const Window2d& w = d.window;
   return w.stride.h == 1 && w.stride.w == 1 && w.out_width(d.width) == d.width;
-}
-
-// The short row pieces of im2col (a few to a few dozen floats) cost less as 8-float vector
-// moves than as calls to memmove and memset: whole blocks, then one last block that overlaps
-// the previous one instead of a scalar tail.
-void copy8(const float* __restrict src, float* __restrict dst) {
-  for (int j = 0; j < 8; ++j) dst[j] = src[j];
-}
-
-void copy_short(const float* src, int64_t n, float* dst) {
-  if (n < 8) {
-    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
-    return;
-  }
-  for (int64_t i = 0; i + 8 < n; i += 8) copy8(src + i, dst + i);
-  copy8(src + n - 8, dst + n - 8);
 }
 
 // dst[i] += src[i] for a short row: 8-float blocks, then a scalar tail (an overlapping block

@@ -1,0 +1,26 @@
+// Short row copies (a few to a few dozen floats) for the convolution kernels' im2col, padding
+// and cropping: they cost less as 8-float vector moves than as calls to memmove, which
+// std::copy_n makes of them: whole blocks, then one last block that overlaps the previous one
+// instead of a scalar tail.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace hpsweep {
+
+// A constant-size memcpy: one unaligned 32-byte move, no call.
+inline void copy8(const float* src, float* dst) {
+  std::memcpy(dst, src, 8 * sizeof(float));
+}
+
+inline void copy_short(const float* src, int64_t n, float* dst) {
+  if (n < 8) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+    return;
+  }
+  for (int64_t i = 0; i + 8 < n; i += 8) copy8(src + i, dst + i);
+  copy8(src + n - 8, dst + n - 8);
+}
+
+}  // namespace hpsweep
