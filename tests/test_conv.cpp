@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 
 #include "common/error.h"
@@ -12,6 +13,7 @@
 #include "support/gradient_check.h"
 #include "worker/kernels/conv2d_direct.h"
 #include "worker/kernels/conv2d_im2col.h"
+#include "worker/kernels/conv2d_winograd.h"
 #include "worker/layers/avg_pool2d_layer.h"
 #include "worker/layers/conv2d_layer.h"
 #include "worker/layers/global_avg_pool2d_layer.h"
@@ -213,7 +215,15 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 // LeNet's second conv with a last, smaller group; rows
                                 // padded, columns not.
                                 {5, 6, 16, 14, 14, 5, 1, 0},
-                                {3, 2, 3, 6, 8, 3, 1, {1, 0}}};
+                                {3, 2, 3, 6, 8, 3, 1, {1, 0}},
+                                // Winograd: odd output sizes (a half-empty last tile), padding
+                                // 0, 2 and rows only, and a batch over two chunks, the second
+                                // partial.
+                                {2, 16, 24, 24, 24, 3, 1, 1},
+                                {2, 20, 17, 9, 11, 3, 1, 0},
+                                {2, 16, 32, 7, 6, 3, 1, 2},
+                                {2, 16, 16, 8, 10, 3, 1, {1, 0}},
+                                {3, 64, 64, 32, 32, 3, 1, 1}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
   uint64_t seed = 100;
@@ -245,11 +255,32 @@ TEST(ConvBackward, MatchesANaiveBackwardPass) {
   }
 }
 
-// conv2d picks one lowering per shape; each must also hold on the shapes that take the other,
-// so both run here against the naive definition on every case either can take.
-TEST(ConvLowerings, DirectAndIm2colBothMatchTheNaiveConvolution) {
+// conv2d picks one lowering per shape; each must also hold on the shapes that take another,
+// so every lowering runs here against the naive definition on every case it can take.
+struct ConvLowering {
+  const char* name;
+  bool (*suits)(const Conv2dDims&);
+  int64_t (*workspace_size)(const Conv2dDims&);
+  void (*forward)(const Conv2dDims&, const float*, const float*, const float*, float*, float*);
+  void (*backward)(const Conv2dDims&, const float*, const float*, const float*, float*, float*,
+                   float*, float*);
+};
+
+bool any_shape(const Conv2dDims&) {
+  return true;
+}
+
+const ConvLowering kLowerings[] = {
+    {"im2col", any_shape, conv2d_im2col_workspace_size, conv2d_im2col_forward,
+     conv2d_im2col_backward},
+    {"direct", conv2d_direct_suits, conv2d_direct_workspace_size, conv2d_direct_forward,
+     conv2d_direct_backward},
+    {"winograd", conv2d_winograd_suits, conv2d_winograd_workspace_size, conv2d_winograd_forward,
+     conv2d_winograd_backward}};
+
+TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
   uint64_t seed = 300;
-  int direct_cases = 0;
+  std::map<std::string, int> cases_taken;
   for (const ConvCase& c : kNaiveCases) {
     const Conv2dDims d{c.batch, c.in, c.height, c.width, c.out, {c.kernel, c.stride, c.padding}};
     Conv2dLayer layer = random_conv(c, seed);
@@ -261,30 +292,23 @@ TEST(ConvLowerings, DirectAndIm2colBothMatchTheNaiveConvolution) {
     const Tensor y_expected = naive_conv(c, x, w, b);
     const ConvGrads expected = naive_conv_backward(c, x, w, dy);
     seed += 4;
-    const bool direct = conv2d_direct_suits(d);
-    direct_cases += direct;
-    for (const bool use_direct : {false, true}) {
-      if (use_direct && !direct) continue;  // the direct kernels take stride 1 only
-      SCOPED_TRACE(use_direct ? "direct" : "im2col");
-      Tensor workspace(
-          {use_direct ? conv2d_direct_workspace_size(d) : conv2d_im2col_workspace_size(d)});
+    for (const ConvLowering& lowering : kLowerings) {
+      if (!lowering.suits(d)) continue;
+      SCOPED_TRACE(lowering.name);
+      ++cases_taken[lowering.name];
+      Tensor workspace({lowering.workspace_size(d)});
       Tensor y(y_expected.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
-      if (use_direct) {
-        conv2d_direct_forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
-        conv2d_direct_backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(),
-                               workspace.data());
-      } else {
-        conv2d_im2col_forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
-        conv2d_im2col_backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(),
-                               workspace.data());
-      }
+      lowering.forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
+      lowering.backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(),
+                        workspace.data());
       expect_near("y", y, y_expected, 1e-4f);
       expect_near("dw", dw, expected.dw, 2e-3f);
       expect_near("db", db, expected.db, 2e-3f);
       expect_near("dx", dx, expected.dx, 1e-4f);
     }
   }
-  EXPECT_GE(direct_cases, 6);  // LeNet's two convs, 8 output channels, padding, odd sizes
+  EXPECT_GE(cases_taken["direct"], 6);  // LeNet's two convs, 8 output channels, padding, odd sizes
+  EXPECT_GE(cases_taken["winograd"], 5);  // odd sizes, paddings 0 to 2, two chunks
 }
 
 TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
@@ -293,9 +317,22 @@ TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
   };
   EXPECT_TRUE(conv2d_direct_suits(dims(1, 6, 1)));     // LeNet
   EXPECT_TRUE(conv2d_direct_suits(dims(6, 16, 1)));    // LeNet
-  EXPECT_FALSE(conv2d_direct_suits(dims(64, 64, 1)));  // ResNet: im2col + BLIS
+  EXPECT_FALSE(conv2d_direct_suits(dims(64, 64, 1)));  // wide: Winograd or im2col + BLIS
   EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, 2)));
   EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, {1, 2})));
+}
+
+TEST(ConvLowerings, WinogradTakesWideThreeByThreeStrideOneConvs) {
+  const auto dims = [](int64_t in, int64_t out, Pair kernel, Pair stride) {
+    return Conv2dDims{32, in, 24, 24, out, {kernel, stride, 1}};
+  };
+  EXPECT_TRUE(conv2d_winograd_suits(dims(64, 64, 3, 1)));    // ResNet's 3x3 convs
+  EXPECT_TRUE(conv2d_winograd_suits(dims(128, 256, 3, 1)));  // VGG's
+  EXPECT_FALSE(conv2d_winograd_suits(dims(64, 128, 3, 2)));  // a stage's first, strided conv
+  EXPECT_FALSE(conv2d_winograd_suits(dims(64, 128, 1, 1)));  // 1x1 shortcuts
+  EXPECT_FALSE(conv2d_winograd_suits(dims(64, 64, 5, 1)));
+  EXPECT_FALSE(conv2d_winograd_suits(dims(64, 64, {3, 1}, 1)));
+  EXPECT_FALSE(conv2d_winograd_suits(dims(1, 64, 3, 1)));  // too few input channels
 }
 
 TEST(ConvForward, D2lCrossCorrelationExample) {
