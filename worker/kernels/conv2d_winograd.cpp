@@ -20,19 +20,18 @@ namespace {
 constexpr int64_t kPoints = 16;  // 4x4 transform points per tile
 
 // A chunk's transformed inputs and products, V and M (or Z), take at most about this many
-// floats. Measured on the ResNet 64-channel 3x3 conv at batch 32 (BM_Conv2dStep, AMD EPYC, BLIS
-// zen3): see kChunkFloats' note in docs/performance.md.
+// floats: 4 MB, in L3. Measured with BM_ResidualStep (docs/performance.md): 1, 2, 8, 32 MB
+// were 5-25 % slower.
 constexpr int64_t kChunkFloats = 1024 * 1024;
 
 struct Tiling {
-  int64_t ho, wo;  // output size
-  int64_t th, tw;  // tiles down and across a plane
-  int64_t tiles;   // tiles per sample
-  int64_t hp, wp;  // padded planes: 2th+2 by 2tw+2 holds every tile's 4x4 input
-  int64_t chunk;   // samples per chunk
-  int64_t ct;      // tiles per chunk: the products' n, and the row stride of V, M, Z, D
-  int64_t pad;     // the convolution's padding (the same on all sides is not required below)
-  int64_t pad_w;
+  int64_t ho, wo;        // output size
+  int64_t th, tw;        // tiles down and across a plane
+  int64_t tiles;         // tiles per sample
+  int64_t hp, wp;        // padded planes: 2th+2 by 2tw+2 holds every tile's 4x4 input
+  int64_t chunk;         // samples per chunk
+  int64_t ct;            // tiles per chunk: the products' n, and the row stride of V, M, Z, D
+  int64_t pad_h, pad_w;  // the convolution's padding: where the input sits in a padded plane
 };
 
 Tiling tiling(const Conv2dDims& d) {
@@ -48,7 +47,7 @@ Tiling tiling(const Conv2dDims& d) {
   const int64_t per_sample = kPoints * (d.in_channels + d.out_channels) * t.tiles;
   t.chunk = std::clamp<int64_t>(kChunkFloats / per_sample, 1, std::max<int64_t>(d.batch, 1));
   t.ct = t.chunk * t.tiles;
-  t.pad = win.padding.h;
+  t.pad_h = win.padding.h;
   t.pad_w = win.padding.w;
   return t;
 }
@@ -124,7 +123,7 @@ void untransform_weight_gradient(const Conv2dDims& d, const float* acc, float* d
 void transform_input(const Conv2dDims& d, const Tiling& t, const float* x, float* plane,
                      float* __restrict h, float* __restrict v, int64_t xs) {
   for (int64_t r = 0; r < d.height; ++r)
-    std::memcpy(plane + (r + t.pad) * t.wp + t.pad_w, x + r * d.width, d.width * sizeof(float));
+    std::memcpy(plane + (r + t.pad_h) * t.wp + t.pad_w, x + r * d.width, d.width * sizeof(float));
   const int64_t rows = t.hp * t.tw;  // h[b] holds B^T's row pass of every padded row
   for (int64_t r = 0; r < t.hp; ++r) {
     const float* __restrict p = plane + r * t.wp;
@@ -266,7 +265,7 @@ void transform_input_gradient(const Conv2dDims& d, const Tiling& t, const float*
     }
   }
   for (int64_t r = 0; r < d.height; ++r)
-    std::memcpy(dx + r * d.width, plane + (r + t.pad) * t.wp + t.pad_w, d.width * sizeof(float));
+    std::memcpy(dx + r * d.width, plane + (r + t.pad_h) * t.wp + t.pad_w, d.width * sizeof(float));
 }
 
 float plane_sum(const float* v, int64_t n) {
