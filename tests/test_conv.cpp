@@ -157,17 +157,22 @@ TEST(ConvGradients, EveryConfiguration) {
 }
 
 TEST(ConvGradients, WithoutInputGradientTheParameterGradientsAreTheSame) {
-  const ConvCase c{3, 2, 4, 6, 6, 3, 1, 1};
-  Conv2dLayer layer = random_conv(c, 1);
-  const Tensor x = random_tensor({3, 2, 6, 6}, 2);
-  const Tensor dy = random_tensor(layer.output_shape(x.shape()), 3);
-  layer.forward(x, kTrain);
-  layer.backward(dy, true);
-  const Tensor dw = layer.parameters()[0]->grad.clone(), db = layer.parameters()[1]->grad.clone();
-  layer.forward(x, kTrain);
-  EXPECT_TRUE(layer.backward(dy, false).empty());
-  for (int64_t i = 0; i < dw.size(); ++i) EXPECT_EQ(layer.parameters()[0]->grad[i], dw[i]);
-  for (int64_t i = 0; i < db.size(); ++i) EXPECT_EQ(layer.parameters()[1]->grad[i], db[i]);
+  // Direct kernels (4 output channels), Winograd (3x3, 16 -> 17), im2col (stride 2).
+  for (const ConvCase& c : {ConvCase{3, 2, 4, 6, 6, 3, 1, 1}, ConvCase{2, 16, 17, 6, 6, 3, 1, 1},
+                            ConvCase{2, 3, 20, 7, 7, 3, 2, 1}}) {
+    Conv2dLayer layer = random_conv(c, 1);
+    SCOPED_TRACE(layer.description());
+    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, 2);
+    const Tensor dy = random_tensor(layer.output_shape(x.shape()), 3);
+    layer.forward(x, kTrain);
+    layer.backward(dy, true);
+    const Tensor dw = layer.parameters()[0]->grad.clone();
+    const Tensor db = layer.parameters()[1]->grad.clone();
+    layer.forward(x, kTrain);
+    EXPECT_TRUE(layer.backward(dy, false).empty());
+    for (int64_t i = 0; i < dw.size(); ++i) EXPECT_EQ(layer.parameters()[0]->grad[i], dw[i]);
+    for (int64_t i = 0; i < db.size(); ++i) EXPECT_EQ(layer.parameters()[1]->grad[i], db[i]);
+  }
 }
 
 TEST(PoolGradients, MaxPool2x2) {
@@ -217,12 +222,14 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 {5, 6, 16, 14, 14, 5, 1, 0},
                                 {3, 2, 3, 6, 8, 3, 1, {1, 0}},
                                 // Winograd: odd output sizes (a half-empty last tile), padding
-                                // 0, 2 and rows only, and a batch over two chunks, the second
-                                // partial.
+                                // 0, 2 and rows only, planes of one tile row (1x1 and 2x2
+                                // inputs), and a batch over two chunks, the second partial.
                                 {2, 16, 24, 24, 24, 3, 1, 1},
                                 {2, 20, 17, 9, 11, 3, 1, 0},
                                 {2, 16, 32, 7, 6, 3, 1, 2},
-                                {2, 16, 16, 8, 10, 3, 1, {1, 0}},
+                                {2, 16, 17, 8, 10, 3, 1, {1, 0}},
+                                {2, 16, 17, 1, 1, 3, 1, 1},
+                                {3, 17, 16, 2, 2, 3, 1, 1},
                                 {3, 64, 64, 32, 32, 3, 1, 1}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
@@ -296,6 +303,8 @@ TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
       if (!lowering.suits(d)) continue;
       SCOPED_TRACE(lowering.name);
       ++cases_taken[lowering.name];
+      if (lowering.suits == conv2d_winograd_suits && c.batch > conv2d_winograd_samples_per_chunk(d))
+        ++cases_taken["winograd over several chunks"];
       Tensor workspace({lowering.workspace_size(d)});
       Tensor y(y_expected.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
       lowering.forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
@@ -308,7 +317,28 @@ TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
     }
   }
   EXPECT_GE(cases_taken["direct"], 6);  // LeNet's two convs, 8 output channels, padding, odd sizes
-  EXPECT_GE(cases_taken["winograd"], 5);  // odd sizes, paddings 0 to 2, two chunks
+  EXPECT_GE(cases_taken["winograd"], 7);  // odd sizes, paddings 0 to 2, one tile row
+  EXPECT_GE(cases_taken["winograd over several chunks"], 1);
+}
+
+TEST(ConvLowerings, AnEmptyBatchHasZeroGradients) {
+  // 16 -> 20 channels: Winograd and im2col; 16 -> 8: the direct kernels.
+  for (const int64_t out : {20, 8}) {
+    const Conv2dDims d{0, 16, 6, 6, out, {3, 1, 1}};
+    for (const ConvLowering& lowering : kLowerings) {
+      if (!lowering.suits(d)) continue;
+      SCOPED_TRACE(std::string(lowering.name) + ", " + std::to_string(out) + " outputs");
+      Tensor workspace({lowering.workspace_size(d)});
+      const Tensor w = random_tensor({out, 16, 3, 3}, 1), x({0, 16, 6, 6}), dy({0, out, 6, 6});
+      Tensor dw(w.shape()), db({out});
+      dw.fill(1.0f);
+      db.fill(1.0f);
+      lowering.backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), nullptr,
+                        workspace.data());
+      for (int64_t i = 0; i < dw.size(); ++i) ASSERT_EQ(dw[i], 0.0f);
+      for (int64_t i = 0; i < db.size(); ++i) ASSERT_EQ(db[i], 0.0f);
+    }
+  }
 }
 
 TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {

@@ -126,9 +126,8 @@ std::vector<int64_t> tap_offsets(const Conv2dDims& d, const Geometry& g) {
 void pad_sample(const Conv2dDims& d, const Geometry& g, const float* x, float* padded) {
   const int64_t ph = d.window.padding.h, pw = d.window.padding.w;
   for (int64_t c = 0; c < d.in_channels; ++c)
-    for (int64_t h = 0; h < d.height; ++h)
-      copy_short(x + (c * d.height + h) * d.width, d.width,
-                 padded + c * g.in_plane + (h + ph) * g.wp + pw);
+    copy_plane_in(x + c * d.height * d.width, d.height, d.width,
+                  padded + c * g.in_plane + ph * g.wp + pw, g.wp);
 }
 
 // Splits n channels into as few blocks of at most `most` as possible, of near-equal sizes (16
@@ -413,9 +412,8 @@ void input_grad(const Conv2dDims& d, const Geometry& g, const int64_t* offsets, 
 void crop_input_grad(const Conv2dDims& d, const Geometry& g, const float* padded_grad, float* dx) {
   const int64_t ph = d.window.padding.h, pw = d.window.padding.w;
   for (int64_t c = 0; c < d.in_channels; ++c)
-    for (int64_t h = 0; h < d.height; ++h)
-      copy_short(padded_grad + c * g.in_plane + (h + ph) * g.wp + pw, d.width,
-                 dx + (c * d.height + h) * d.width);
+    copy_plane_out(padded_grad + c * g.in_plane + ph * g.wp + pw, g.wp, d.height, d.width,
+                   dx + c * d.height * d.width);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/blas.h"
+#include "worker/kernels/float_sum.h"
 #include "worker/kernels/short_copy.h"
 
 // Samples are lowered in groups: im2col writes the column matrices of G samples side by side,
@@ -184,19 +185,6 @@ const float* columns(const Conv2dDims& d, const Lowering& l, const float* x, int
   return col;
 }
 
-// Sum of n floats in 32 independent lanes, so the loop vectorizes without -ffast-math.
-float sum(const float* v, int64_t n) {
-  constexpr int64_t kLanes = 32;
-  float lanes[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int64_t l = 0; l < kLanes; ++l) lanes[l] += v[i + l];
-  float total = 0.0f;
-  for (; i < n; ++i) total += v[i];
-  for (float lane : lanes) total += lane;
-  return total;
-}
-
 }  // namespace
 
 int64_t conv2d_im2col_workspace_size(const Conv2dDims& d) {
@@ -243,7 +231,7 @@ void conv2d_im2col_backward(const Conv2dDims& d, const float* x, const float* w,
     const int64_t g = std::min(l.group, d.batch - first);
     const float* dys = dy + first * o * n;
     for (int64_t s = 0; s < g; ++s)
-      for (int64_t oc = 0; oc < o; ++oc) db[oc] += sum(dys + (s * o + oc) * n, n);
+      for (int64_t oc = 0; oc < o; ++oc) db[oc] += float_sum(dys + (s * o + oc) * n, n);
     // The group's dy as [O, g*n], the layout of its column matrix: [g, O, n] -> [O, g, n].
     const float* dyg = dys;
     if (l.group > 1) {

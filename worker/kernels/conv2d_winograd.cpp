@@ -1,9 +1,10 @@
 #include "worker/kernels/conv2d_winograd.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "common/blas.h"
+#include "worker/kernels/float_sum.h"
+#include "worker/kernels/short_copy.h"
 
 // Notation (conv2d_winograd.h): a tile's 16 transform points xi = 4a + b, a the row and b the
 // column in the 4x4 tile; T the tiles of a chunk of samples. The transforms run separably, a
@@ -54,30 +55,33 @@ Tiling tiling(const Conv2dDims& d) {
 
 // The workspace, in floats from its start: U [16, O, C]; V [16, C, ct] (reused for D in the
 // backward pass); M or Z [16, O, ct]; the weight gradient's accumulator dW [16, O, C]; three
-// padded planes, for x, dy and dx; and the passes' row scratch.
+// padded planes, for x, dy and dx; and the passes' scratch.
 struct Layout {
   int64_t u, v, m, dw, x_plane, dy_plane, dx_plane, scratch, total;
 };
 
 Layout layout(const Conv2dDims& d, const Tiling& t) {
-  const int64_t oc = d.out_channels * d.in_channels;
+  const int64_t kernels = d.out_channels * d.in_channels;  // 3x3 kernels, one per (o, c)
   Layout l;
   l.u = 0;
-  l.v = l.u + kPoints * oc;
+  l.v = l.u + kPoints * kernels;
   l.m = l.v + kPoints * d.in_channels * t.ct;
   l.dw = l.m + kPoints * d.out_channels * t.ct;
-  l.x_plane = l.dw + kPoints * oc;
+  l.x_plane = l.dw + kPoints * kernels;
   l.dy_plane = l.x_plane + t.hp * t.wp;
   l.dx_plane = l.dy_plane + t.hp * t.wp;
   l.scratch = l.dx_plane + t.hp * t.wp;
-  l.total = l.scratch + 4 * t.hp * t.tw;  // the row passes' 4 results for every padded row
+  // The passes' scratch, the most any of them needs: the input transform's 4 rows of tw for
+  // each of the hp padded rows (the output transform uses 10 rows of tw, the output gradient's
+  // 4 for each of 2th rows, the input gradient's 16: at most 4hp when th = 1).
+  l.total = l.scratch + 4 * t.hp * t.tw;
   return l;
 }
 
 // U = G g G^T for every (o, c), stored [xi][o][c].
 void transform_weights(const Conv2dDims& d, const float* w, float* u) {
-  const int64_t oc = d.out_channels * d.in_channels;
-  for (int64_t k = 0; k < oc; ++k) {
+  const int64_t kernels = d.out_channels * d.in_channels;
+  for (int64_t k = 0; k < kernels; ++k) {
     const float* g = w + 9 * k;
     float t[4][3];  // G g
     for (int col = 0; col < 3; ++col) {
@@ -88,23 +92,23 @@ void transform_weights(const Conv2dDims& d, const float* w, float* u) {
       t[3][col] = g2;
     }
     for (int a = 0; a < 4; ++a) {
-      float* row = u + 4 * a * oc + k;
+      float* row = u + 4 * a * kernels + k;
       row[0] = t[a][0];
-      row[oc] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
-      row[2 * oc] = 0.5f * (t[a][0] - t[a][1] + t[a][2]);
-      row[3 * oc] = t[a][2];
+      row[kernels] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
+      row[2 * kernels] = 0.5f * (t[a][0] - t[a][1] + t[a][2]);
+      row[3 * kernels] = t[a][2];
     }
   }
 }
 
 // dw = G^T dW G for every (o, c), from the accumulator dW [xi][o][c].
 void untransform_weight_gradient(const Conv2dDims& d, const float* acc, float* dw) {
-  const int64_t oc = d.out_channels * d.in_channels;
-  for (int64_t k = 0; k < oc; ++k) {
+  const int64_t kernels = d.out_channels * d.in_channels;
+  for (int64_t k = 0; k < kernels; ++k) {
     float t[3][4];  // G^T dW
     for (int b = 0; b < 4; ++b) {
-      const float w0 = acc[b * oc + k], w1 = acc[(4 + b) * oc + k];
-      const float w2 = acc[(8 + b) * oc + k], w3 = acc[(12 + b) * oc + k];
+      const float w0 = acc[b * kernels + k], w1 = acc[(4 + b) * kernels + k];
+      const float w2 = acc[(8 + b) * kernels + k], w3 = acc[(12 + b) * kernels + k];
       t[0][b] = w0 + 0.5f * (w1 + w2);
       t[1][b] = 0.5f * (w1 - w2);
       t[2][b] = 0.5f * (w1 + w2) + w3;
@@ -119,12 +123,11 @@ void untransform_weight_gradient(const Conv2dDims& d, const float* acc, float* d
 }
 
 // One input plane [H, W] -> its tiles' V, point xi at v + xi * xs, tile (i, j) at i*tw + j.
-// `plane` is the padded plane, whose border the caller keeps zero; `h` the row scratch.
+// `plane` is the padded plane, whose border the caller keeps zero.
 void transform_input(const Conv2dDims& d, const Tiling& t, const float* x, float* plane,
                      float* __restrict h, float* __restrict v, int64_t xs) {
-  for (int64_t r = 0; r < d.height; ++r)
-    std::memcpy(plane + (r + t.pad_h) * t.wp + t.pad_w, x + r * d.width, d.width * sizeof(float));
-  const int64_t rows = t.hp * t.tw;  // h[b] holds B^T's row pass of every padded row
+  copy_plane_in(x, d.height, d.width, plane + t.pad_h * t.wp + t.pad_w, t.wp);
+  const int64_t rows = t.hp * t.tw;  // h[b]: B^T's row pass of every padded row, column b
   for (int64_t r = 0; r < t.hp; ++r) {
     const float* __restrict p = plane + r * t.wp;
     float* __restrict h0 = h + r * t.tw;
@@ -156,7 +159,7 @@ void transform_input(const Conv2dDims& d, const Tiling& t, const float* x, float
 }
 
 // One output plane [Ho, Wo] = A^T M A + bias, from its tiles' M (point xi at m + xi * xs).
-// `h` holds the column pass's 2 x 4 rows of one tile row, then one output row pair.
+// `h` holds the column pass's 2 x 4 rows of one tile row, then one output row.
 void transform_output(const Tiling& t, const float* m, int64_t xs, float bias, float* __restrict h,
                       float* y) {
   float* __restrict row = h + 8 * t.tw;  // one output row, 2tw wide
@@ -173,8 +176,8 @@ void transform_output(const Tiling& t, const float* m, int64_t xs, float bias, f
         s1[j] = m1[j] - m2[j] - m3[j];
       }
     }
-    for (int64_t u = 0; u < 2 && 2 * i + u < t.ho; ++u) {
-      const float* __restrict s0 = h + 4 * u * t.tw;
+    for (int64_t half = 0; half < 2 && 2 * i + half < t.ho; ++half) {  // the tiles' row 0, 1
+      const float* __restrict s0 = h + 4 * half * t.tw;
       const float* __restrict s1 = s0 + t.tw;
       const float* __restrict s2 = s1 + t.tw;
       const float* __restrict s3 = s2 + t.tw;
@@ -182,7 +185,7 @@ void transform_output(const Tiling& t, const float* m, int64_t xs, float bias, f
         row[2 * j] = s0[j] + s1[j] + s2[j] + bias;
         row[2 * j + 1] = s1[j] - s2[j] - s3[j] + bias;
       }
-      std::memcpy(y + (2 * i + u) * t.wo, row, t.wo * sizeof(float));
+      copy_short(row, t.wo, y + (2 * i + half) * t.wo);
     }
   }
 }
@@ -191,8 +194,7 @@ void transform_output(const Tiling& t, const float* m, int64_t xs, float bias, f
 // `plane` (2th by 2tw, row stride wp) is zero beyond Ho and Wo, kept so by the caller.
 void transform_output_gradient(const Tiling& t, const float* dy, float* plane, float* __restrict h,
                                float* __restrict z, int64_t xs) {
-  for (int64_t r = 0; r < t.ho; ++r)
-    std::memcpy(plane + r * t.wp, dy + r * t.wo, t.wo * sizeof(float));
+  copy_plane_in(dy, t.ho, t.wo, plane, t.wp);
   const int64_t rows = 2 * t.th * t.tw;
   for (int64_t r = 0; r < 2 * t.th; ++r) {
     const float* __restrict g = plane + r * t.wp;
@@ -264,25 +266,77 @@ void transform_input_gradient(const Conv2dDims& d, const Tiling& t, const float*
       }
     }
   }
-  for (int64_t r = 0; r < d.height; ++r)
-    std::memcpy(dx + r * d.width, plane + (r + t.pad_h) * t.wp + t.pad_w, d.width * sizeof(float));
+  copy_plane_out(plane + t.pad_h * t.wp + t.pad_w, t.wp, d.height, d.width, dx);
 }
 
-float plane_sum(const float* v, int64_t n) {
-  float total = 0.0f;
-#pragma omp simd reduction(+ : total)
-  for (int64_t i = 0; i < n; ++i) total += v[i];
-  return total;
-}
+// The samples [first, first + count) of one chunk.
+struct Chunk {
+  int64_t first, count;
+};
 
-// V of a chunk's samples [first, first + count).
+// V of a chunk's samples.
 void transform_chunk_inputs(const Conv2dDims& d, const Tiling& t, const Layout& l, const float* x,
-                            int64_t first, int64_t count, float* ws) {
+                            Chunk chunk, float* ws) {
   const int64_t plane = d.height * d.width, xs = d.in_channels * t.ct;
-  for (int64_t s = 0; s < count; ++s)
+  for (int64_t s = 0; s < chunk.count; ++s)
     for (int64_t c = 0; c < d.in_channels; ++c)
-      transform_input(d, t, x + ((first + s) * d.in_channels + c) * plane, ws + l.x_plane,
+      transform_input(d, t, x + ((chunk.first + s) * d.in_channels + c) * plane, ws + l.x_plane,
                       ws + l.scratch, ws + l.v + c * t.ct + s * t.tiles, xs);
+}
+
+// M_xi = U_xi V_xi for the chunk's n tiles, then y = A^T M A + bias.
+void chunk_forward(const Conv2dDims& d, const Tiling& t, const Layout& l, const float* b,
+                   Chunk chunk, float* ws, float* y) {
+  const int64_t o = d.out_channels, c = d.in_channels, xs = o * t.ct;
+  for (int64_t xi = 0; xi < kPoints; ++xi)
+    gemm(Transpose::no, Transpose::no, o, chunk.count * t.tiles, c, 1.0f, ws + l.u + xi * o * c, c,
+         ws + l.v + xi * c * t.ct, t.ct, 0.0f, ws + l.m + xi * xs, t.ct);
+  for (int64_t s = 0; s < chunk.count; ++s)
+    for (int64_t out = 0; out < o; ++out)
+      transform_output(t, ws + l.m + out * t.ct + s * t.tiles, xs, b[out], ws + l.scratch,
+                       y + ((chunk.first + s) * o + out) * t.ho * t.wo);
+}
+
+// Z of a chunk's output gradients, adding their sums to db.
+void transform_chunk_output_gradients(const Conv2dDims& d, const Tiling& t, const Layout& l,
+                                      const float* dy, Chunk chunk, float* ws, float* db) {
+  const int64_t o = d.out_channels, plane = t.ho * t.wo;
+  for (int64_t s = 0; s < chunk.count; ++s)
+    for (int64_t out = 0; out < o; ++out) {
+      const float* g = dy + ((chunk.first + s) * o + out) * plane;
+      db[out] += float_sum(g, plane);
+      transform_output_gradient(t, g, ws + l.dy_plane, ws + l.scratch,
+                                ws + l.m + out * t.ct + s * t.tiles, o * t.ct);
+    }
+}
+
+// dW_xi += Z_xi V_xi^T over the chunk's tiles: the first chunk writes, the rest add.
+void accumulate_weight_gradient(const Conv2dDims& d, const Tiling& t, const Layout& l, Chunk chunk,
+                                float* ws) {
+  const int64_t o = d.out_channels, c = d.in_channels;
+  const float beta = chunk.first ? 1.0f : 0.0f;
+  for (int64_t xi = 0; xi < kPoints; ++xi)
+    gemm(Transpose::no, Transpose::yes, o, c, chunk.count * t.tiles, 1.0f, ws + l.m + xi * o * t.ct,
+         t.ct, ws + l.v + xi * c * t.ct, t.ct, beta, ws + l.dw + xi * o * c, c);
+}
+
+// D_xi = U_xi^T Z_xi, written over V (no longer needed), then each plane's dx = B D B^T.
+void chunk_input_gradient(const Conv2dDims& d, const Tiling& t, const Layout& l, Chunk chunk,
+                          float* ws, float* dx) {
+  const int64_t o = d.out_channels, c = d.in_channels, plane = d.height * d.width;
+  for (int64_t xi = 0; xi < kPoints; ++xi)
+    gemm(Transpose::yes, Transpose::no, c, chunk.count * t.tiles, o, 1.0f, ws + l.u + xi * o * c, c,
+         ws + l.m + xi * o * t.ct, t.ct, 0.0f, ws + l.v + xi * c * t.ct, t.ct);
+  for (int64_t s = 0; s < chunk.count; ++s)
+    for (int64_t in = 0; in < c; ++in)
+      transform_input_gradient(d, t, ws + l.v + in * t.ct + s * t.tiles, c * t.ct, ws + l.dx_plane,
+                               ws + l.scratch, dx + ((chunk.first + s) * c + in) * plane);
+}
+
+template <typename ChunkOp>
+void for_each_chunk(const Conv2dDims& d, const Tiling& t, ChunkOp op) {
+  for (int64_t first = 0; first < d.batch; first += t.chunk)
+    op(Chunk{first, std::min(t.chunk, d.batch - first)});
 }
 
 }  // namespace
@@ -293,6 +347,10 @@ bool conv2d_winograd_suits(const Conv2dDims& d) {
          d.in_channels >= 16 && d.out_channels >= 16;
 }
 
+int64_t conv2d_winograd_samples_per_chunk(const Conv2dDims& d) {
+  return tiling(d).chunk;
+}
+
 int64_t conv2d_winograd_workspace_size(const Conv2dDims& d) {
   return layout(d, tiling(d)).total;
 }
@@ -301,58 +359,29 @@ void conv2d_winograd_forward(const Conv2dDims& d, const float* x, const float* w
                              float* y, float* ws) {
   const Tiling t = tiling(d);
   const Layout l = layout(d, t);
-  const int64_t o = d.out_channels, c = d.in_channels, xs_m = o * t.ct;
   transform_weights(d, w, ws + l.u);
   std::fill(ws + l.x_plane, ws + l.x_plane + t.hp * t.wp, 0.0f);  // its border stays zero
-  for (int64_t first = 0; first < d.batch; first += t.chunk) {
-    const int64_t count = std::min(t.chunk, d.batch - first);
-    transform_chunk_inputs(d, t, l, x, first, count, ws);
-    for (int64_t xi = 0; xi < kPoints; ++xi)
-      gemm(Transpose::no, Transpose::no, o, count * t.tiles, c, 1.0f, ws + l.u + xi * o * c, c,
-           ws + l.v + xi * c * t.ct, t.ct, 0.0f, ws + l.m + xi * xs_m, t.ct);
-    for (int64_t s = 0; s < count; ++s)
-      for (int64_t oc = 0; oc < o; ++oc)
-        transform_output(t, ws + l.m + oc * t.ct + s * t.tiles, xs_m, b[oc], ws + l.scratch,
-                         y + ((first + s) * o + oc) * t.ho * t.wo);
-  }
+  for_each_chunk(d, t, [&](Chunk chunk) {
+    transform_chunk_inputs(d, t, l, x, chunk, ws);
+    chunk_forward(d, t, l, b, chunk, ws, y);
+  });
 }
 
 void conv2d_winograd_backward(const Conv2dDims& d, const float* x, const float* w, const float* dy,
                               float* dw, float* db, float* dx, float* ws) {
   const Tiling t = tiling(d);
   const Layout l = layout(d, t);
-  const int64_t o = d.out_channels, c = d.in_channels, xs_z = o * t.ct;
-  const int64_t out_plane = t.ho * t.wo, in_plane = d.height * d.width;
   transform_weights(d, w, ws + l.u);
   std::fill(ws + l.x_plane, ws + l.dx_plane, 0.0f);  // x's and dy's borders stay zero
-  std::fill(db, db + o, 0.0f);
-  if (d.batch == 0) std::fill(ws + l.dw, ws + l.dw + kPoints * o * c, 0.0f);
-  for (int64_t first = 0; first < d.batch; first += t.chunk) {
-    const int64_t count = std::min(t.chunk, d.batch - first), n = count * t.tiles;
-    for (int64_t s = 0; s < count; ++s)
-      for (int64_t oc = 0; oc < o; ++oc) {
-        const float* plane = dy + ((first + s) * o + oc) * out_plane;
-        db[oc] += plane_sum(plane, out_plane);
-        transform_output_gradient(t, plane, ws + l.dy_plane, ws + l.scratch,
-                                  ws + l.m + oc * t.ct + s * t.tiles, xs_z);
-      }
-    transform_chunk_inputs(d, t, l, x, first, count, ws);
-    // dW_xi += Z_xi V_xi^T: the first chunk writes, the rest add.
-    const float beta = first ? 1.0f : 0.0f;
-    for (int64_t xi = 0; xi < kPoints; ++xi)
-      gemm(Transpose::no, Transpose::yes, o, c, n, 1.0f, ws + l.m + xi * xs_z, t.ct,
-           ws + l.v + xi * c * t.ct, t.ct, beta, ws + l.dw + xi * o * c, c);
-    if (!dx) continue;
-    // D_xi = U_xi^T Z_xi, over V (no longer needed), then each plane's inverse transform.
-    for (int64_t xi = 0; xi < kPoints; ++xi)
-      gemm(Transpose::yes, Transpose::no, c, n, o, 1.0f, ws + l.u + xi * o * c, c,
-           ws + l.m + xi * xs_z, t.ct, 0.0f, ws + l.v + xi * c * t.ct, t.ct);
-    for (int64_t s = 0; s < count; ++s)
-      for (int64_t ic = 0; ic < c; ++ic)
-        transform_input_gradient(d, t, ws + l.v + ic * t.ct + s * t.tiles, c * t.ct,
-                                 ws + l.dx_plane, ws + l.scratch,
-                                 dx + ((first + s) * c + ic) * in_plane);
-  }
+  std::fill(db, db + d.out_channels, 0.0f);
+  if (d.batch == 0)
+    std::fill(ws + l.dw, ws + l.dw + kPoints * d.out_channels * d.in_channels, 0.0f);
+  for_each_chunk(d, t, [&](Chunk chunk) {
+    transform_chunk_output_gradients(d, t, l, dy, chunk, ws, db);
+    transform_chunk_inputs(d, t, l, x, chunk, ws);
+    accumulate_weight_gradient(d, t, l, chunk, ws);
+    if (dx) chunk_input_gradient(d, t, l, chunk, ws, dx);
+  });
   untransform_weight_gradient(d, ws + l.dw, dw);
 }
 

@@ -23,9 +23,14 @@
 
 namespace hpsweep {
 
-// 3x3, stride 1, and enough channels on both sides for the products to outweigh the
-// transforms (bench_kernels BM_Conv2dStep).
+// 3x3, stride 1, and at least 16 channels on both sides, where the products outweigh the
+// transforms (bench_kernels BM_Conv3x3Lowering). conv2d.cpp gives layers with at most 16
+// output channels to the direct kernels first, so Winograd takes 17 and more.
 bool conv2d_winograd_suits(const Conv2dDims& d);
+
+// Samples per chunk: V and M of a chunk take about 4 MB. For tests of the accumulation over
+// chunks.
+int64_t conv2d_winograd_samples_per_chunk(const Conv2dDims& d);
 
 int64_t conv2d_winograd_workspace_size(const Conv2dDims& d);
 

@@ -23,4 +23,13 @@ inline void copy_short(const float* src, int64_t n, float* dst) {
   copy8(src + n - 8, dst + n - 8);
 }
 
+// An [h, w] plane into a wider one of row stride `stride` (a zero-padded plane, from its first
+// inside element), and back out.
+inline void copy_plane_in(const float* plane, int64_t h, int64_t w, float* wide, int64_t stride) {
+  for (int64_t r = 0; r < h; ++r) copy_short(plane + r * w, w, wide + r * stride);
+}
+inline void copy_plane_out(const float* wide, int64_t stride, int64_t h, int64_t w, float* plane) {
+  for (int64_t r = 0; r < h; ++r) copy_short(wide + r * stride, w, plane + r * w);
+}
+
 }  // namespace hpsweep
