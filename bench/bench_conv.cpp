@@ -96,6 +96,9 @@ BENCHMARK(BM_Conv3x3Lowering)
     ->ArgsProduct({{32}, {512}, {512}, {3}, {0, 1}})
     ->ArgsProduct({{32}, {96, 192}, {32}, {24}, {0, 1}})
     ->ArgsProduct({{32}, {16, 32}, {32}, {24}, {0, 1}})
+    ->ArgsProduct({{128}, {32}, {32}, {4, 8}, {0, 1}})
+    ->ArgsProduct({{128}, {64}, {64}, {2, 4}, {0, 1}})
+    ->ArgsProduct({{128}, {128}, {128}, {1, 2}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -343,8 +343,10 @@ void for_each_chunk(const Conv2dDims& d, const Tiling& t, ChunkOp op) {
 
 bool conv2d_winograd_suits(const Conv2dDims& d) {
   const Window2d& w = d.window;
+  // A 1-pixel-wide output still costs a whole 2x2 tile: 16 products per output instead of 9.
   return w.kernel.h == 3 && w.kernel.w == 3 && w.stride.h == 1 && w.stride.w == 1 &&
-         d.in_channels >= 16 && d.out_channels >= 16;
+         d.in_channels >= 16 && d.out_channels >= 16 && w.out_height(d.height) >= 2 &&
+         w.out_width(d.width) >= 2;
 }
 
 int64_t conv2d_winograd_samples_per_chunk(const Conv2dDims& d) {
