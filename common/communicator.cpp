@@ -6,6 +6,8 @@
 #include <string>
 #include <thread>
 
+#include "common/tcp_nodelay.h"
+
 namespace hpsweep {
 namespace {
 
@@ -47,6 +49,7 @@ MpiRuntime::MpiRuntime(int* argc, char*** argv) {
   check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   // Errors come back as codes that check() turns into exceptions, instead of aborting the job.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  disable_nagle_on_open_tcp_sockets();  // MPI_Finalize 40 ms faster (common/tcp_nodelay.h)
 }
 
 MpiRuntime::~MpiRuntime() {
