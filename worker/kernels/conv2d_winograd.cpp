@@ -284,7 +284,7 @@ void transform_chunk_inputs(const Conv2dDims& d, const Tiling& t, const Layout& 
                       ws + l.scratch, ws + l.v + c * t.ct + s * t.tiles, xs);
 }
 
-// M_xi = U_xi V_xi for the chunk's n tiles, then y = A^T M A + bias.
+// M_xi = U_xi V_xi over the chunk's tiles, then y = A^T M A + bias for each output plane.
 void chunk_forward(const Conv2dDims& d, const Tiling& t, const Layout& l, const float* b,
                    Chunk chunk, float* ws, float* y) {
   const int64_t o = d.out_channels, c = d.in_channels, xs = o * t.ct;
