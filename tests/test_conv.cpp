@@ -12,7 +12,7 @@
 #include "common/rng.h"
 #include "support/gradient_check.h"
 #include "worker/kernels/conv2d_direct.h"
-#include "worker/kernels/conv2d_im2col.h"
+#include "worker/kernels/conv2d_lowerings.h"
 #include "worker/kernels/conv2d_winograd.h"
 #include "worker/layers/avg_pool2d_layer.h"
 #include "worker/layers/conv2d_layer.h"
@@ -264,27 +264,6 @@ TEST(ConvBackward, MatchesANaiveBackwardPass) {
 
 // conv2d picks one lowering per shape; each must also hold on the shapes that take another,
 // so every lowering runs here against the naive definition on every case it can take.
-struct ConvLowering {
-  const char* name;
-  bool (*suits)(const Conv2dDims&);
-  int64_t (*workspace_size)(const Conv2dDims&);
-  void (*forward)(const Conv2dDims&, const float*, const float*, const float*, float*, float*);
-  void (*backward)(const Conv2dDims&, const float*, const float*, const float*, float*, float*,
-                   float*, float*);
-};
-
-bool any_shape(const Conv2dDims&) {
-  return true;
-}
-
-const ConvLowering kLowerings[] = {
-    {"im2col", any_shape, conv2d_im2col_workspace_size, conv2d_im2col_forward,
-     conv2d_im2col_backward},
-    {"direct", conv2d_direct_suits, conv2d_direct_workspace_size, conv2d_direct_forward,
-     conv2d_direct_backward},
-    {"winograd", conv2d_winograd_suits, conv2d_winograd_workspace_size, conv2d_winograd_forward,
-     conv2d_winograd_backward}};
-
 TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
   uint64_t seed = 300;
   std::map<std::string, int> cases_taken;
@@ -299,7 +278,7 @@ TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
     const Tensor y_expected = naive_conv(c, x, w, b);
     const ConvGrads expected = naive_conv_backward(c, x, w, dy);
     seed += 4;
-    for (const ConvLowering& lowering : kLowerings) {
+    for (const Conv2dLowering& lowering : kConv2dLowerings) {
       if (!lowering.suits(d)) continue;
       SCOPED_TRACE(lowering.name);
       ++cases_taken[lowering.name];
@@ -325,7 +304,7 @@ TEST(ConvLowerings, AnEmptyBatchHasZeroGradients) {
   // 16 -> 20 channels: Winograd and im2col; 16 -> 8: the direct kernels.
   for (const int64_t out : {20, 8}) {
     const Conv2dDims d{0, 16, 6, 6, out, {3, 1, 1}};
-    for (const ConvLowering& lowering : kLowerings) {
+    for (const Conv2dLowering& lowering : kConv2dLowerings) {
       if (!lowering.suits(d)) continue;
       SCOPED_TRACE(std::string(lowering.name) + ", " + std::to_string(out) + " outputs");
       Tensor workspace({lowering.workspace_size(d)});
