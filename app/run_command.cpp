@@ -16,6 +16,7 @@
 #include "app/commands.h"
 #include "common/blas.h"
 #include "common/communicator.h"
+#include "common/cpu_binding.h"
 #include "common/error.h"
 #include "common/model_defaults.h"
 #include "common/spec.h"
@@ -142,6 +143,10 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
   }
   const int group_index = layout.group_of(world.rank());
   const Communicator group = world.split(group_index, world.rank());
+  if (options.bind_workers) {
+    const std::string binding = bind_workers_to_cpus(world, group.valid());
+    if (coordinator && !binding.empty()) std::cerr << binding << "\n";
+  }
   if (!coordinator) {
     if (group.valid())
       serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group,
@@ -167,7 +172,7 @@ int run_command(const std::vector<std::string>& args) {
   po::options_description options("run options");
   std::string spec_path, out_dir, time_limit;
   int workers = 0;
-  bool restart = false;
+  bool restart = false, no_worker_binding = false;
   options.add_options()("spec", po::value(&spec_path)->required(), "experiment spec (YAML)")(
       "out,o", po::value(&out_dir)->required(),
       "output folder: created, or resumed when it holds an unfinished sweep of the same spec")(
@@ -175,20 +180,24 @@ int run_command(const std::vector<std::string>& args) {
       "restart", po::bool_switch(&restart),
       "move a sweep already in the output folder aside (DIR.old-TIME) and start over")(
       "time-limit", po::value(&time_limit),
-      "stop cleanly after this long (3600, 90m, 1h30m), e.g. before a batch job's time limit");
+      "stop cleanly after this long (3600, 90m, 1h30m), e.g. before a batch job's time limit")(
+      "no-worker-binding", po::bool_switch(&no_worker_binding),
+      "cluster mode: leave worker ranks unbound even where the launcher bound none "
+      "(cluster/README.md)");
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map values;
   if (!parse_command_line(args, options, positional,
                           "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] "
-                          "[--time-limit T]",
+                          "[--time-limit T] [--no-worker-binding]",
                           values))
     return kExitOk;
 
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   if (!time_limit.empty()) stop_after(parse_duration(time_limit));
-  RunOptions run_options{out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO)), restart};
+  RunOptions run_options{out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO)), restart,
+                         !no_worker_binding};
   if (launched_by_mpi()) return run_cluster(spec_path, run_options, g_stop_requested);
 
   const SweepSpec spec = load_spec_file(spec_path);

@@ -1,4 +1,5 @@
-// One SGD step of the d2l MLP (784-256-10, ReLU, batch 256) on random data, in samples/s.
+// One SGD step of the d2l MLP (784-256-10, ReLU) on random data, in samples/s: batch 256, and
+// batch 128, one rank's shard of it in a group of 2 (cluster-performance.md, scaling).
 #include <benchmark/benchmark.h>
 
 #include "common/blas.h"
@@ -13,7 +14,7 @@ namespace {
 
 void BM_MlpTrainStep(benchmark::State& state) {
   blas_configure();
-  const int64_t batch = 256;
+  const int64_t batch = state.range(1);
   ModelConfig config;
   config.depth = state.range(0);
   Model model = build_model(config, {1, 28, 28}, 10);
@@ -41,7 +42,11 @@ void BM_MlpTrainStep(benchmark::State& state) {
       benchmark::Counter(batch, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-BENCHMARK(BM_MlpTrainStep)->ArgName("depth")->Arg(1)->Arg(2);
+BENCHMARK(BM_MlpTrainStep)
+    ->ArgNames({"depth", "batch"})
+    ->Args({1, 256})
+    ->Args({1, 128})
+    ->Args({2, 256});
 
 }  // namespace
 }  // namespace hpsweep

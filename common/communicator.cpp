@@ -72,14 +72,33 @@ int Communicator::size() const {
   return size;
 }
 
+Communicator Communicator::owning(MPI_Comm comm) {
+  return Communicator(std::shared_ptr<MPI_Comm>(new MPI_Comm(comm), [](MPI_Comm* c) {
+    MPI_Comm_free(c);
+    delete c;
+  }));
+}
+
 Communicator Communicator::split(int color, int key) const {
   MPI_Comm result = MPI_COMM_NULL;
   check(MPI_Comm_split(*comm_, color < 0 ? MPI_UNDEFINED : color, key, &result), "MPI_Comm_split");
   if (result == MPI_COMM_NULL) return Communicator(nullptr);
-  return Communicator(std::shared_ptr<MPI_Comm>(new MPI_Comm(result), [](MPI_Comm* c) {
-    MPI_Comm_free(c);
-    delete c;
-  }));
+  return owning(result);
+}
+
+Communicator Communicator::split_by_node() const {
+  MPI_Comm result = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(*comm_, MPI_COMM_TYPE_SHARED, rank(), MPI_INFO_NULL, &result),
+        "MPI_Comm_split_type");
+  return owning(result);
+}
+
+std::vector<int> Communicator::allgather(const std::vector<int>& values) const {
+  std::vector<int> all(values.size() * static_cast<size_t>(size()));
+  const int count = as_int(static_cast<int64_t>(values.size()));
+  check(MPI_Allgather(values.data(), count, MPI_INT, all.data(), count, MPI_INT, *comm_),
+        "MPI_Allgather");
+  return all;
 }
 
 void Communicator::allreduce_sum(float* values, int64_t count) const {

@@ -44,6 +44,11 @@ class Communicator {
 
   // MPI_Comm_split; a negative color leaves this rank out (the result is not valid()).
   Communicator split(int color, int key) const;
+  // The ranks that share this rank's node (MPI_Comm_split_type, shared memory), in rank order.
+  Communicator split_by_node() const;
+
+  // Every rank's `values` (the same count on each), one after the other in rank order.
+  std::vector<int> allgather(const std::vector<int>& values) const;
 
   void allreduce_sum(float* values, int64_t count) const;
   void allreduce_sum(double* values, int64_t count) const;
@@ -62,6 +67,8 @@ class Communicator {
 
  private:
   explicit Communicator(std::shared_ptr<MPI_Comm> comm) : comm_(std::move(comm)) {}
+  // Takes over a communicator that MPI created for us; freed with the last copy.
+  static Communicator owning(MPI_Comm comm);
   std::shared_ptr<MPI_Comm> comm_;
 };
 

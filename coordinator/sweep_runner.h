@@ -22,7 +22,8 @@ struct RunOptions {
   std::string out_dir;
   int workers = 0;  // 0: one per core
   bool interactive = false;
-  bool restart = false;  // move an existing sweep in out_dir aside instead of resuming it
+  bool restart = false;      // move an existing sweep in out_dir aside instead of resuming it
+  bool bind_workers = true;  // cluster mode: common/cpu_binding.h
 };
 
 struct SweepSummary {

@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "common/control_messages.h"
+#include "common/cpu_binding.h"
+#include "common/cpu_binding.h"
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
 #include "support/local_mpi.h"
@@ -95,6 +97,22 @@ TEST_F(ClusterTest, GroupsOfTwoMatchDevModeAndLeaveTheOddRankIdle) {
                  b = mpi.trials[i].curves.at("train_loss")[0];
     EXPECT_NEAR(a, b, 1e-4 * a) << "trial " << i;
   }
+}
+
+// mpirun leaves 3 ranks on 2 cores unbound; hpsweep binds the 2 workers to a core each and
+// lets the coordinator float (common/cpu_binding.h), unless told not to.
+TEST_F(ClusterTest, WorkersGetTheirOwnCpusUnlessToldNot) {
+  if (allowed_cpus().size() < 2) GTEST_SKIP() << "one CPU: nothing to share out";
+  const std::string s = spec("");
+  const Result bound = mpirun(3, "run " + s + " --out " + out("bound"));
+  ASSERT_EQ(bound.exit_code, 0) << bound.output;
+  EXPECT_NE(bound.output.find("workers bound on"), std::string::npos) << bound.output;
+  EXPECT_NE(bound.output.find("rank 1 on CPU"), std::string::npos) << bound.output;
+  EXPECT_NE(bound.output.find("rank 2 on CPU"), std::string::npos) << bound.output;
+  const Result unbound =
+      mpirun(3, "run " + s + " --out " + out("unbound") + " --no-worker-binding");
+  ASSERT_EQ(unbound.exit_code, 0) << unbound.output;
+  EXPECT_EQ(unbound.output.find("workers bound"), std::string::npos) << unbound.output;
 }
 
 TEST_F(ClusterTest, FailedAndDivergedTrialsDoNotStopTheSweep) {

@@ -2,10 +2,14 @@
 // collectives against closed-form sums, group splitting, and data-parallel training: the
 // group's parameters and optimizer state stay identical, and its losses match a single rank's.
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/communicator.h"
+#include "common/cpu_binding.h"
 #include "coordinator/rank_layout.h"
 #include "coordinator/search_space.h"
 #include "support/synthetic_data.h"
@@ -220,6 +224,44 @@ TEST(Mpi, AugmentedTrainingMatchesOneRank) {
   trial.config.dataset.crop_padding = 2;
   trial.config.training.epochs = 3;  // augmented data takes longer to learn
   expect_group_matches_one_rank(world, trial, data);
+}
+
+// Rank 0 plays the coordinator, every other rank a worker. Where the node's ranks shared one
+// CPU set and there are 2 to C workers, each worker ends on its own non-empty share of it;
+// otherwise nobody moves. Each rank's CPU set is put back afterwards.
+TEST(Mpi, WorkerBindingGivesEachWorkerItsOwnCpus) {
+  const Communicator world = Communicator::world();
+  const std::vector<int> before = allowed_cpus();
+  const bool worker = world.rank() != 0;
+  // Whether every rank started with the same CPUs: their count and first and last CPU.
+  const std::vector<int> starts =
+      world.allgather({static_cast<int>(before.size()), before.front(), before.back()});
+  bool shared = true;
+  for (size_t r = 3; r < starts.size(); r += 3)
+    shared = shared && std::equal(&starts[r], &starts[r] + 3, starts.begin());
+  const int workers = world.size() - 1;
+  const bool expect_binding = shared && workers >= 2 && workers <= static_cast<int>(before.size());
+
+  const std::string line = bind_workers_to_cpus(world, worker);
+  const std::vector<int> after = allowed_cpus();
+  EXPECT_EQ(!line.empty(), expect_binding) << line;
+  // How many workers claim each CPU: at most one, if the shares are disjoint.
+  std::vector<double> claims(static_cast<size_t>(sysconf(_SC_NPROCESSORS_CONF)), 0.0);
+  if (worker && expect_binding)
+    for (int cpu : after) claims[static_cast<size_t>(cpu)] = 1;
+  world.allreduce_sum(claims.data(), static_cast<int64_t>(claims.size()));
+  if (worker && expect_binding) {
+    EXPECT_EQ(after.size(), before.size() / static_cast<size_t>(workers));
+    for (int cpu : after) EXPECT_EQ(claims[static_cast<size_t>(cpu)], 1.0) << "CPU " << cpu;
+  } else {
+    EXPECT_EQ(after, before);
+  }
+  if (worker) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int cpu : before) CPU_SET(cpu, &set);
+    sched_setaffinity(0, sizeof set, &set);
+  }
 }
 
 TEST(Mpi, SameRanksGiveBitwiseIdenticalResults) {
