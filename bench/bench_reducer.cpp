@@ -9,6 +9,9 @@
 //   plain     MPI_Allreduce(MPI_IN_PLACE, whole buffer, MPI_COMM_WORLD)
 //   fused     FusedReducer: add() every tensor, finish()
 //   bucketed  BucketedReducer (1 MiB buckets, as MpiGroup builds it): add() every tensor, finish()
+//   shared    SharedMemoryReducer (the default on one node): add() every tensor, finish()
+// Every buffer lives in the group's shared-memory window, where training puts gradients on one
+// node; the MPI methods sum it there just as well. The cases take turns in the same window.
 // A round starts with a barrier; a rep's time is the slowest rank's. The table shows medians,
 // bus bandwidth 2*(n-1)/n * bytes / time (as nccl-tests define it), and reducer/plain as
 // plain_time / reducer_time (1.00: as fast as plain; the target is >= 0.90).
@@ -40,15 +43,15 @@ struct Case {
   std::vector<Tensor*> tensors;  // in the order add() is called (backward order)
 };
 
-enum Method { kPlain, kFused, kBucketed, kMethods };
-const char* const kMethodNames[kMethods] = {"plain", "fused", "bucketed"};
+enum Method { kPlain, kFused, kBucketed, kShared, kMethods };
+const char* const kMethodNames[kMethods] = {"plain", "fused", "bucketed", "shared"};
 
 void refill(const Case& c, int rank) {
   // Small values that stay exact in float however often they are summed over a few ranks.
   std::fill(c.buffer, c.buffer + c.count, static_cast<float>(rank + 1));
 }
 
-void run_once(Method method, const Case& c, const Communicator& world) {
+void run_once(Method method, const Case& c, const Communicator& world, MpiGroup& group) {
   switch (method) {
     case kPlain:
       MPI_Allreduce(MPI_IN_PLACE, c.buffer, static_cast<int>(c.count), MPI_FLOAT, MPI_SUM,
@@ -66,16 +69,22 @@ void run_once(Method method, const Case& c, const Communicator& world) {
       reducer.finish();
       break;
     }
+    case kShared: {
+      const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
+      for (Tensor* t : c.tensors) reducer->add(*t);
+      reducer->finish();
+      break;
+    }
     default:
       break;
   }
 }
 
 // Every method must leave sum over ranks of (rank + 1) in every element.
-bool check(Method method, const Case& c, const Communicator& world) {
+bool check(Method method, const Case& c, const Communicator& world, MpiGroup& group) {
   const int n = world.size();
   refill(c, world.rank());
-  run_once(method, c, world);
+  run_once(method, c, world, group);
   const float expected = static_cast<float>(n * (n + 1) / 2);
   int64_t wrong = 0;
   for (int64_t i = 0; i < c.count; ++i) wrong += c.buffer[i] != expected;
@@ -94,7 +103,7 @@ struct Result {
   double median_seconds[kMethods];
 };
 
-Result time_case(const Case& c, const Communicator& world, int reps, int warmup) {
+Result time_case(const Case& c, const Communicator& world, MpiGroup& group, int reps, int warmup) {
   std::vector<double> times[kMethods];
   for (auto& t : times) t.reserve(reps);
   for (int rep = -warmup; rep < reps; ++rep) {
@@ -103,7 +112,7 @@ Result time_case(const Case& c, const Communicator& world, int reps, int warmup)
       refill(c, world.rank());
       MPI_Barrier(MPI_COMM_WORLD);
       const double start = MPI_Wtime();
-      run_once(method, c, world);
+      run_once(method, c, world, group);
       const double elapsed = MPI_Wtime() - start;
       if (rep >= 0) times[method].push_back(elapsed);
     }
@@ -163,12 +172,22 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "note: 1 rank, nothing crosses a process boundary\n");
 
   std::vector<Case> cases;
+  MpiGroup group(world, ReducerKind::shared);
+  int64_t largest = 0;
+  for (int64_t bytes : sizes) largest = std::max(largest, bytes / int64_t{sizeof(float)});
 
   // The d2l MLP: Flatten, Linear(784, 256), ReLU, Dropout, Linear(256, 10); packed grads.
   ModelConfig mlp_config;
   mlp_config.width = 256;
   mlp_config.depth = 1;
   Model mlp = build_model(mlp_config, {1, 28, 28}, 10);
+  // Sized once for the largest case, so the window never moves under an earlier case.
+  const Tensor window = group.shared_gradient_storage(std::max(largest, mlp.gradient_count()));
+  if (window.empty()) {
+    if (rank == 0) std::fprintf(stderr, "the ranks do not share a node: no shared window\n");
+    return 1;
+  }
+  mlp.pack_gradients_into(window);
   {
     Case c;
     c.name = "mlp 784-256-10";
@@ -193,7 +212,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<Tensor>> storage;
   for (int64_t bytes : sizes) {
     const int64_t count = bytes / static_cast<int64_t>(sizeof(float));
-    auto buffer = std::make_unique<Tensor>(Shape{count});
+    auto buffer = std::make_unique<Tensor>(window.rows(0, count));
     Case c;
     char name[64];
     std::snprintf(name, sizeof name, "packed %g MiB/%d", static_cast<double>(bytes) / (1 << 20),
@@ -218,32 +237,35 @@ int main(int argc, char** argv) {
     std::printf(
         "busbw = 2*(n-1)/n * bytes / time; reducer/plain = reducer busbw / plain busbw = plain "
         "time / reducer time (target >= 0.90)\n\n");
-    std::printf("%-20s %10s | %9s %9s %9s | %-26s | %-15s\n", "", "", "median us", "", "",
-                "busbw GB/s", "reducer/plain");
-    std::printf("%-20s %10s | %9s %9s %9s | %8s %8s %8s | %7s %7s\n", "case", "bytes", "plain",
-                "fused", "bucketed", "plain", "fused", "bucketed", "fused", "bucketed");
+    std::printf("%-20s %10s | %-39s | %-35s | %-23s\n", "", "", "median us", "busbw GB/s",
+                "reducer/plain");
+    std::printf("%-20s %10s | %9s %9s %9s %9s | %8s %8s %8s %8s | %7s %7s %7s\n", "case", "bytes",
+                "plain", "fused", "bucketed", "shared", "plain", "fused", "bucketed", "shared",
+                "fused", "bucketed", "shared");
   }
   bool all_correct = true;
   for (const Case& c : cases) {
     for (int m = 0; m < kMethods; ++m) {
-      if (!check(static_cast<Method>(m), c, world)) {
+      if (!check(static_cast<Method>(m), c, world, group)) {
         all_correct = false;
         if (rank == 0)
           std::fprintf(stderr, "%s: %s gave a wrong sum\n", c.name.c_str(), kMethodNames[m]);
       }
     }
-    const Result r = time_case(c, world, reps, warmup);
+    const Result r = time_case(c, world, group, reps, warmup);
     if (rank != 0) continue;
     const double bytes = static_cast<double>(c.count) * sizeof(float);
     double busbw[kMethods];
     for (int m = 0; m < kMethods; ++m)
       busbw[m] = 2.0 * (n - 1) / n * bytes / r.median_seconds[m] / 1e9;
-    std::printf("%-20s %10.0f | %9.1f %9.1f %9.1f | %8.2f %8.2f %8.2f | %7.3f %7.3f\n",
-                c.name.c_str(), bytes, 1e6 * r.median_seconds[kPlain],
-                1e6 * r.median_seconds[kFused], 1e6 * r.median_seconds[kBucketed], busbw[kPlain],
-                busbw[kFused], busbw[kBucketed],
-                r.median_seconds[kPlain] / r.median_seconds[kFused],
-                r.median_seconds[kPlain] / r.median_seconds[kBucketed]);
+    std::printf("%-20s %10.0f |", c.name.c_str(), bytes);
+    for (int m = 0; m < kMethods; ++m) std::printf(" %9.1f", 1e6 * r.median_seconds[m]);
+    std::printf(" |");
+    for (int m = 0; m < kMethods; ++m) std::printf(" %8.2f", busbw[m]);
+    std::printf(" |");
+    for (int m = kFused; m < kMethods; ++m)
+      std::printf(" %7.3f", r.median_seconds[kPlain] / r.median_seconds[m]);
+    std::printf("\n");
     std::fflush(stdout);
   }
   return all_correct ? 0 : 1;

@@ -93,6 +93,10 @@ Communicator Communicator::split_by_node() const {
   return owning(result);
 }
 
+bool Communicator::on_one_node() const {
+  return split_by_node().size() == size();
+}
+
 std::vector<int> Communicator::allgather(const std::vector<int>& values) const {
   std::vector<int> all(values.size() * static_cast<size_t>(size()));
   const int count = as_int(static_cast<int64_t>(values.size()));

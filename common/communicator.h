@@ -46,6 +46,8 @@ class Communicator {
   Communicator split(int color, int key) const;
   // The ranks that share this rank's node (MPI_Comm_split_type, shared memory), in rank order.
   Communicator split_by_node() const;
+  // Whether every rank of this communicator runs on one node.
+  bool on_one_node() const;
 
   // Every rank's `values` (the same count on each), one after the other in rank order.
   std::vector<int> allgather(const std::vector<int>& values) const;
@@ -66,6 +68,7 @@ class Communicator {
                                          std::chrono::microseconds max_pause) const;
 
  private:
+  friend class SharedWindow;
   explicit Communicator(std::shared_ptr<MPI_Comm> comm) : comm_(std::move(comm)) {}
   // Takes over a communicator that MPI created for us; freed with the last copy.
   static Communicator owning(MPI_Comm comm);

@@ -79,6 +79,7 @@ struct MetricSpec {
 };
 
 enum class ReducerKind {
+  shared,    // a group on one node sums in shared memory after backward; else as fused
   fused,     // one in-place MPI_Allreduce of all gradients after the backward pass
   bucketed,  // MPI_Iallreduce of each 1 MiB bucket as soon as backward has filled it
 };
@@ -86,7 +87,7 @@ enum class ReducerKind {
 // How the sweep uses an MPI job (ignored in dev mode, where each trial runs on one thread).
 struct ResourcesSpec {
   int64_t ranks_per_trial = 1;  // ranks 1..N-1 form groups of this size; rank 0 coordinates
-  ReducerKind reducer = ReducerKind::fused;
+  ReducerKind reducer = ReducerKind::shared;
   int64_t max_retries = 0;  // a failed trial runs again up to this many times; diverged never
 };
 

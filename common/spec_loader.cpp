@@ -599,9 +599,15 @@ class SpecParser {
                    "must be >= 0, got " + std::to_string(resources.max_retries));
           } else if (key == "reducer") {
             const std::string reducer = scalar(v, "resources.reducer");
-            if (reducer != "fused" && reducer != "bucketed")
-              fail(v, "resources.reducer", "must be fused or bucketed, got '" + reducer + "'");
-            resources.reducer = reducer == "fused" ? ReducerKind::fused : ReducerKind::bucketed;
+            if (reducer == "shared")
+              resources.reducer = ReducerKind::shared;
+            else if (reducer == "fused")
+              resources.reducer = ReducerKind::fused;
+            else if (reducer == "bucketed")
+              resources.reducer = ReducerKind::bucketed;
+            else
+              fail(v, "resources.reducer",
+                   "must be shared, fused or bucketed, got '" + reducer + "'");
           } else {
             fail(k, "resources." + key,
                  "unknown key (known: ranks_per_trial, reducer, max_retries)");

@@ -44,6 +44,12 @@ Tensor::Tensor(Shape shape) : shape_(std::move(shape)) {
   data_ = storage_.get();
 }
 
+Tensor::Tensor(Shape shape, std::shared_ptr<float[]> storage)
+    : shape_(std::move(shape)), storage_(std::move(storage)) {
+  capacity_ = shape_size(shape_);
+  data_ = storage_.get();
+}
+
 Tensor Tensor::reshaped(Shape shape) const {
   if (shape_size(shape) != size())
     throw std::logic_error("reshape " + shape_string(shape_) + " to " + shape_string(shape));

@@ -18,6 +18,9 @@ class Tensor {
  public:
   Tensor() = default;
   explicit Tensor(Shape shape);  // zero-filled
+  // A tensor over storage allocated elsewhere (a window of shared memory), which `storage`
+  // keeps alive. Like every allocation, it must hold kGemmOperandSlack floats past the end.
+  Tensor(Shape shape, std::shared_ptr<float[]> storage);
 
   const Shape& shape() const { return shape_; }
   int64_t dim(int axis) const { return shape_[axis]; }

@@ -32,14 +32,20 @@ TEST(Mpi, AllreduceMatchesClosedFormSums) {
 TEST(Mpi, ReducersSumContiguousAndSeparateTensors) {
   const Communicator world = Communicator::world();
   const int n = world.size(), r = world.rank();
-  for (ReducerKind kind : {ReducerKind::fused, ReducerKind::bucketed}) {
+  for (ReducerKind kind : {ReducerKind::shared, ReducerKind::fused, ReducerKind::bucketed}) {
+    MpiGroup group(world, kind);
     // Two tensors adjacent in memory (like packed gradients) and one elsewhere; the big one
-    // is larger than a 1 MiB bucket.
-    Tensor packed({300000 + 7}), separate({5});
+    // is larger than a 1 MiB bucket, and splits unevenly into 3 and 4 slices. The shared
+    // reducer gets them in the group's window, as a model's gradients would be; the separate
+    // one goes through MPI.
+    Tensor packed =
+        kind == ReducerKind::shared ? group.shared_gradient_storage(300007) : Tensor({300007});
+    ASSERT_GE(packed.size(), 300007) << "all ranks run on one node: the window must exist";
+    packed = packed.rows(0, 300007);
+    Tensor separate({5});
     Tensor first = packed.rows(0, 300000), second = packed.rows(300000, 300007);
     for (int64_t i = 0; i < packed.size(); ++i) packed[i] = static_cast<float>(r + (i % 3));
     for (int64_t i = 0; i < separate.size(); ++i) separate[i] = static_cast<float>(r * i);
-    MpiGroup group(world, kind);
     auto reducer = group.make_reducer();
     reducer->add(second);  // backward order: last parameter first
     reducer->add(first);
@@ -50,7 +56,7 @@ TEST(Mpi, ReducersSumContiguousAndSeparateTensors) {
       wrong += packed[i] != static_cast<float>(n * (n - 1) / 2 + n * (i % 3));
     for (int64_t i = 0; i < separate.size(); ++i)
       wrong += separate[i] != static_cast<float>(n * (n - 1) / 2 * i);
-    EXPECT_EQ(wrong, 0) << (kind == ReducerKind::fused ? "fused" : "bucketed");
+    EXPECT_EQ(wrong, 0) << static_cast<int>(kind);
   }
 }
 
@@ -118,7 +124,7 @@ double differences_from_rank0(const Communicator& world, const std::vector<Named
 CapturingObserver expect_group_matches_one_rank(const Communicator& world, const Trial& trial,
                                                 const TrainTestData& data) {
   std::atomic<bool> stop{false};
-  MpiGroup group(world, ReducerKind::fused);
+  MpiGroup group(world, ReducerKind::shared);
   SoloGroup solo;
   CapturingObserver on_group, alone;
   run_trial(trial, data, {}, on_group, stop, group);
@@ -140,30 +146,38 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
   TempDir dir;  // each rank writes and reads its own copy of the same data
   write_synthetic_fashion_mnist(dir / "data", 620, 130, 9);
   const TrainTestData data = load_fashion_mnist((dir / "data").string());
-  const Trial trial = data_parallel_trial((dir / "data").string());
+  Trial trial = data_parallel_trial((dir / "data").string());
   std::atomic<bool> stop{false};
+  for (ReducerKind kind : {ReducerKind::shared, ReducerKind::fused}) {
+    MpiGroup group(world, kind);
+    // The second, wider model makes the shared reducer's window grow.
+    for (int64_t width : {24, 40}) {
+      trial.config.model.width = width;
+      const std::string what =
+          "reducer " + std::to_string(static_cast<int>(kind)) + ", width " + std::to_string(width);
+      CapturingObserver on_group;
+      const TrialOutcome outcome = run_trial(trial, data, {}, on_group, stop, group);
+      EXPECT_EQ(outcome.status, TrialStatus::completed) << what << ": " << outcome.message;
 
-  MpiGroup group(world, ReducerKind::fused);
-  CapturingObserver on_group;
-  const TrialOutcome outcome = run_trial(trial, data, {}, on_group, stop, group);
-  EXPECT_EQ(outcome.status, TrialStatus::completed) << outcome.message;
+      // Parameters: every rank's copy equals rank 0's, bit for bit.
+      EXPECT_EQ(differences_from_rank0(world, on_group.checkpoint.params), 0)
+          << what << ": parameters differ across the group";
 
-  // Parameters: every rank's copy equals rank 0's, bit for bit.
-  EXPECT_EQ(differences_from_rank0(world, on_group.checkpoint.params), 0)
-      << "parameters differ across the group";
-
-  // The same trial on one rank alone: the same losses up to float rounding.
-  SoloGroup solo;
-  CapturingObserver alone;
-  run_trial(trial, data, {}, alone, stop, solo);
-  ASSERT_EQ(on_group.metrics.size(), 1u);
-  ASSERT_EQ(alone.metrics.size(), 1u);
-  const EpochMetrics& a = on_group.metrics[0];
-  const EpochMetrics& b = alone.metrics[0];
-  EXPECT_NEAR(a.train_loss, b.train_loss, 1e-4 * b.train_loss);
-  EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4 * b.test_loss);
-  EXPECT_NEAR(a.train_error, b.train_error, 1.5 / 620);  // a sample may flip at a tie
-  EXPECT_LT(b.train_loss, std::log(10.0)) << "the trial must learn for the comparison to mean much";
+      // The same trial on one rank alone: the same losses up to float rounding.
+      SoloGroup solo;
+      CapturingObserver alone;
+      run_trial(trial, data, {}, alone, stop, solo);
+      ASSERT_EQ(on_group.metrics.size(), 1u) << what;
+      ASSERT_EQ(alone.metrics.size(), 1u) << what;
+      const EpochMetrics& a = on_group.metrics[0];
+      const EpochMetrics& b = alone.metrics[0];
+      EXPECT_NEAR(a.train_loss, b.train_loss, 1e-4 * b.train_loss) << what;
+      EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4 * b.test_loss) << what;
+      EXPECT_NEAR(a.train_error, b.train_error, 1.5 / 620) << what;  // a sample may flip at a tie
+      EXPECT_LT(b.train_loss, std::log(10.0))
+          << "the trial must learn for the comparison to mean much";
+    }
+  }
 }
 
 // Batch norm under data parallelism: each rank normalizes with the global batch's statistics
@@ -271,12 +285,14 @@ TEST(Mpi, SameRanksGiveBitwiseIdenticalResults) {
   const TrainTestData data = load_fashion_mnist((dir / "data").string());
   const Trial trial = data_parallel_trial((dir / "data").string());
   std::atomic<bool> stop{false};
-  MpiGroup group(world, ReducerKind::bucketed);
-  CapturingObserver first, second;
-  run_trial(trial, data, {}, first, stop, group);
-  run_trial(trial, data, {}, second, stop, group);
-  EXPECT_EQ(first.metrics[0].train_loss, second.metrics[0].train_loss);
-  EXPECT_EQ(first.metrics[0].test_loss, second.metrics[0].test_loss);
+  for (ReducerKind kind : {ReducerKind::shared, ReducerKind::bucketed}) {
+    MpiGroup group(world, kind);
+    CapturingObserver first, second;
+    run_trial(trial, data, {}, first, stop, group);
+    run_trial(trial, data, {}, second, stop, group);
+    EXPECT_EQ(first.metrics[0].train_loss, second.metrics[0].train_loss);
+    EXPECT_EQ(first.metrics[0].test_loss, second.metrics[0].test_loss);
+  }
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
 #include "worker/model.h"
 
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
 namespace hpsweep {
 
 void Model::register_tree(Layer& layer, const std::string& name) {
@@ -25,14 +29,22 @@ const Tensor& Model::forward(const Tensor& x, const BatchContext& context) {
   return *current;
 }
 
-void Model::pack_gradients() {
+int64_t Model::gradient_count() const {
   int64_t total = 0;
   for (const NamedParameter& p : parameters_) total += p.parameter->grad.size();
-  packed_gradients_ = Tensor({total});
+  return total;
+}
+
+void Model::pack_gradients_into(const Tensor& storage) {
+  if (storage.size() < gradient_count())
+    throw std::logic_error("gradient storage of " + std::to_string(storage.size()) +
+                           " floats for " + std::to_string(gradient_count()));
   int64_t offset = 0;
   for (const NamedParameter& p : parameters_) {
     Tensor& grad = p.parameter->grad;
-    grad = packed_gradients_.rows(offset, offset + grad.size()).reshaped(grad.shape());
+    Tensor placed = storage.rows(offset, offset + grad.size()).reshaped(grad.shape());
+    if (!grad.empty()) std::copy(grad.data(), grad.data() + grad.size(), placed.data());
+    grad = placed;
     offset += grad.size();
   }
 }

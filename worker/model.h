@@ -29,7 +29,11 @@ class Model {
   void add(std::unique_ptr<Layer> layer);
   // Moves every parameter gradient into one contiguous buffer, in forward order, so a group
   // can sum all of them with a single in-place allreduce. Called once all layers are added.
-  void pack_gradients();
+  void pack_gradients() { pack_gradients_into(Tensor({gradient_count()})); }
+  // The same, into `storage` of at least gradient_count() floats (memory a group shares);
+  // the gradients keep their values.
+  void pack_gradients_into(const Tensor& storage);
+  int64_t gradient_count() const;
 
   const Tensor& forward(const Tensor& x, const BatchContext& context);
   // Backward from dL/d(output) down to the first layer with parameters, which computes no
@@ -55,7 +59,6 @@ class Model {
   std::vector<NamedState> state_;
   std::vector<size_t> first_parameter_;  // per top-level layer, its first entry in parameters_
   int64_t layer_count_ = 0;
-  Tensor packed_gradients_;
 };
 
 }  // namespace hpsweep

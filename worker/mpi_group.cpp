@@ -1,34 +1,17 @@
 #include "worker/mpi_group.h"
 
+#include "worker/model.h"
+#include "worker/shared_memory_reducer.h"
+
 namespace hpsweep {
 namespace {
 
 constexpr int64_t kBucketBytes = 1 << 20;
 
-// Grows [begin, begin + count) by `tensor` when the two touch in memory; false otherwise.
-bool extend(float*& begin, int64_t& count, Tensor& tensor) {
-  if (count == 0) {
-    begin = tensor.data();
-    count = tensor.size();
-    return true;
-  }
-  if (tensor.data() + tensor.size() == begin) {  // the backward pass walks the buffer downwards
-    begin = tensor.data();
-    count += tensor.size();
-    return true;
-  }
-  if (begin + count == tensor.data()) {
-    count += tensor.size();
-    return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 void FusedReducer::add(Tensor& tensor) {
-  if (!ranges_.empty() && extend(ranges_.back().first, ranges_.back().second, tensor)) return;
-  ranges_.push_back({tensor.data(), tensor.size()});
+  append(ranges_, tensor.data(), tensor.size());
 }
 
 void FusedReducer::finish() {
@@ -37,19 +20,17 @@ void FusedReducer::finish() {
 }
 
 void BucketedReducer::add(Tensor& tensor) {
-  if (!extend(begin_, count_, tensor)) {
+  if (!extend(bucket_, tensor.data(), tensor.size())) {
     launch();
-    begin_ = tensor.data();
-    count_ = tensor.size();
+    bucket_ = {tensor.data(), tensor.size()};
   }
-  if (count_ >= bucket_floats_) launch();
+  if (bucket_.second >= bucket_floats_) launch();
 }
 
 void BucketedReducer::launch() {
-  if (count_ == 0) return;
-  requests_.push_back(comm_.start_allreduce_sum(begin_, count_));
-  begin_ = nullptr;
-  count_ = 0;
+  if (bucket_.second == 0) return;
+  requests_.push_back(comm_.start_allreduce_sum(bucket_.first, bucket_.second));
+  bucket_ = {nullptr, 0};
 }
 
 void BucketedReducer::finish() {
@@ -57,9 +38,35 @@ void BucketedReducer::finish() {
   Communicator::wait_all(requests_);
 }
 
+MpiGroup::MpiGroup(Communicator comm, ReducerKind reducer)
+    : comm_(std::move(comm)), reducer_(reducer) {
+  one_node_ = reducer_ == ReducerKind::shared && comm_.size() > 1 && comm_.on_one_node();
+}
+
+MpiGroup::~MpiGroup() = default;
+
+Tensor MpiGroup::shared_gradient_storage(int64_t floats) {
+  if (!one_node_) return {};
+  if (!window_ || window_->floats() < floats) {
+    window_.reset();  // the old window goes first, on every rank alike
+    window_ = std::make_shared<SharedWindow>(comm_, floats);
+  }
+  // Views of the segment keep the window alive; every model that holds them is gone before
+  // the group is (and so before the collective MPI_Win_free).
+  const std::shared_ptr<float[]> segment(window_, window_->segment(comm_.rank()));
+  return Tensor({window_->floats()}, segment);
+}
+
+void MpiGroup::place_gradients(Model& model) {
+  const Tensor storage = shared_gradient_storage(model.gradient_count());
+  if (!storage.empty()) model.pack_gradients_into(storage);
+}
+
 std::unique_ptr<GradientReducer> MpiGroup::make_reducer() {
   if (reducer_ == ReducerKind::bucketed)
     return std::make_unique<BucketedReducer>(comm_, kBucketBytes);
+  if (reducer_ == ReducerKind::shared)
+    return std::make_unique<SharedMemoryReducer>(comm_, window_.get());
   return std::make_unique<FusedReducer>(comm_);
 }
 

@@ -1,12 +1,16 @@
 // A training group of several MPI ranks (cluster mode, ranks_per_trial > 1): statistics and
-// gradients are summed over the group's own communicator, never the world's.
+// gradients are summed over the group's own communicator, never the world's; on one node, by
+// default, gradients are summed in a window of shared memory (worker/shared_memory_reducer.h).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "common/communicator.h"
+#include "common/shared_window.h"
 #include "common/spec.h"
+#include "worker/float_ranges.h"
 #include "worker/training_group.h"
 
 namespace hpsweep {
@@ -21,7 +25,7 @@ class FusedReducer : public GradientReducer {
 
  private:
   const Communicator& comm_;
-  std::vector<std::pair<float*, int64_t>> ranges_;
+  std::vector<FloatRange> ranges_;
 };
 
 // Starts a non-blocking allreduce whenever the contiguous range collected so far reaches
@@ -37,23 +41,31 @@ class BucketedReducer : public GradientReducer {
   void launch();
   const Communicator& comm_;
   int64_t bucket_floats_;
-  float* begin_ = nullptr;
-  int64_t count_ = 0;
+  FloatRange bucket_{nullptr, 0};
   std::vector<MPI_Request> requests_;
 };
 
 class MpiGroup : public TrainingGroup {
  public:
-  MpiGroup(Communicator comm, ReducerKind reducer) : comm_(std::move(comm)), reducer_(reducer) {}
+  MpiGroup(Communicator comm, ReducerKind reducer);
+  ~MpiGroup() override;  // collective over the group when it holds a shared window
   int rank() const override { return comm_.rank(); }
   int size() const override { return comm_.size(); }
+  // ReducerKind::shared on one node: into this rank's segment of the group's window, which
+  // grows (collectively) to the largest model the group has trained.
+  void place_gradients(Model& model) override;
   std::unique_ptr<GradientReducer> make_reducer() override;
+  // This rank's segment of the window, of at least `floats` floats, or an empty tensor when
+  // the group does not sum in shared memory. Collective over the group.
+  Tensor shared_gradient_storage(int64_t floats);
   void sum(double* values, int count) override { comm_.allreduce_sum(values, count); }
   const Communicator& communicator() const { return comm_; }
 
  private:
   Communicator comm_;
   ReducerKind reducer_;
+  bool one_node_ = false;
+  std::shared_ptr<SharedWindow> window_;
 };
 
 }  // namespace hpsweep

@@ -116,6 +116,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
   Model model = build_trial_model(trial, pipeline.sample_shape(), model_outputs(train_set.classes),
                                   start.init_from);
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(cfg);
+  group.place_gradients(model);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
 
   Batch batch;

@@ -10,11 +10,16 @@
 
 namespace hpsweep {
 
+class Model;
+
 class TrainingGroup : public GroupSum {
  public:
   virtual ~TrainingGroup() = default;
   virtual int rank() const = 0;
   virtual int size() const = 0;
+  // Where the group wants `model`'s gradients (before make_reducer): a group that sums in
+  // shared memory moves them there. By default they stay where they are.
+  virtual void place_gradients(Model&) {}
   virtual std::unique_ptr<GradientReducer> make_reducer() = 0;
   // Sums `count` doubles over the group in place (losses, error counts, votes, batch-norm
   // statistics).
