@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Cluster-mode performance on one machine, under mpirun (docs/cluster-performance.md):
-#   a. scaling: samples/s of one d2l MLP trial on 1 rank vs a group of 2 ranks, both reducers
+#   a. scaling: samples/s of one d2l MLP trial on 1 rank vs a group of 2 ranks, every reducer
 #   b. sweep throughput: wall time of a 32-trial sweep, mpirun -np 3 vs dev mode --workers 2
 #   c. coordinator CPU: rank 0's own report, and /proc samples of rank 0 during a sweep
 #
 #   bash bench/bench_cluster.sh [HPSWEEP_BINARY]        # default: build/app/hpsweep
 #
 # Environment: RUNS (3) runs of every configuration, alternating; EPOCHS (3) for (a);
-# EXTRAS=0 leaves out the diagnostic runs (a: bucketed with libnbc ring, fused with CMA
-# single-copy transfers; b: Open MPI's own PML selection (a list, which hpsweep leaves alone),
-# and the same grid with 5x the work per trial);
+# EXTRAS=0 leaves out the diagnostic runs (a: the shared reducer with the workers left unbound
+# (--no-worker-binding), bucketed with libnbc ring, fused with CMA single-copy transfers;
+# b: Open MPI's own PML selection (a list, which hpsweep leaves alone), and the same grid with
+# 5x the work per trial);
 # KEEP=1 keeps the work folder (specs, logs, sweep.h5 files); SKIP="b c" skips sections.
 # Reads sweep.h5 with /usr/bin/python3 (Debian's, with h5py and numpy).
 set -euo pipefail
@@ -131,28 +132,32 @@ PYEOF
 if ! skip a; then
   echo
   echo "== a. scaling: d2l MLP 784-256-10, ReLU, batch 256, lr 0.1, 60k images, $EPOCHS epochs, xavier init"
-  write_spec "$WORK/scale_1.yaml" scale-1 0 0 "$EPOCHS" 1 fused 0
+  write_spec "$WORK/scale_1.yaml" scale-1 0 0 "$EPOCHS" 1 shared 0
+  write_spec "$WORK/scale_2_shared.yaml" scale-2-shared 0 0 "$EPOCHS" 2 shared 0
   write_spec "$WORK/scale_2_fused.yaml" scale-2-fused 0 0 "$EPOCHS" 2 fused 0
   write_spec "$WORK/scale_2_bucketed.yaml" scale-2-bucketed 0 0 "$EPOCHS" 2 bucketed 0
   SCALE=$WORK/scale.tsv
   : >"$SCALE"
-  # label | mpirun ranks | spec | extra environment
+  # label | mpirun ranks | spec | extra environment | extra hpsweep arguments
   configs=(
-    "1 rank, -np 2|2|scale_1|"
-    "2 ranks fused, -np 3|3|scale_2_fused|"
-    "2 ranks bucketed, -np 3|3|scale_2_bucketed|"
+    "1 rank, -np 2|2|scale_1||"
+    "2 ranks shared, -np 3|3|scale_2_shared||"
+    "2 ranks fused, -np 3|3|scale_2_fused||"
+    "2 ranks bucketed, -np 3|3|scale_2_bucketed||"
   )
+  # Diagnostic: the default reducer with the workers left where the kernel puts them.
+  [[ ${EXTRAS:-1} == 1 ]] && configs+=("2 ranks shared, unbound|3|scale_2_shared||--no-worker-binding")
   # Diagnostic: the bucketed reducer with libnbc's ring Iallreduce instead of its default for
   # in-place and < 4 ranks (binomial reduce + broadcast, see bench_reducer).
-  [[ ${EXTRAS:-1} == 1 ]] && configs+=("2 ranks bucketed + libnbc ring|3|scale_2_bucketed|OMPI_MCA_coll_libnbc_iallreduce_algorithm=1")
+  [[ ${EXTRAS:-1} == 1 ]] && configs+=("2 ranks bucketed + libnbc ring|3|scale_2_bucketed|OMPI_MCA_coll_libnbc_iallreduce_algorithm=1|")
   # Diagnostic: shared memory with single-copy transfers (Linux CMA, Open MPI's default where
   # the kernel allows it), instead of the copy-in/copy-out that containers need.
-  [[ ${EXTRAS:-1} == 1 ]] && configs+=("2 ranks fused + CMA|3|scale_2_fused|OMPI_MCA_btl_vader_single_copy_mechanism=cma")
+  [[ ${EXTRAS:-1} == 1 ]] && configs+=("2 ranks fused + CMA|3|scale_2_fused|OMPI_MCA_btl_vader_single_copy_mechanism=cma|")
   for run in $(seq 1 "$RUNS"); do
     for config in "${configs[@]}"; do
-      IFS='|' read -r label np spec extra <<<"$config"
-      out=$WORK/a_${spec}_${extra:+x}_$run
-      timed "$out.log" env $extra mpirun -np "$np" "$HPSWEEP" run "$WORK/$spec.yaml" --out "$out" >/dev/null
+      IFS='|' read -r label np spec extra arguments <<<"$config"
+      out=$WORK/a_${spec}_${extra:+x}${arguments:+y}_$run
+      timed "$out.log" env $extra mpirun -np "$np" "$HPSWEEP" run "$WORK/$spec.yaml" --out "$out" $arguments >/dev/null
       sps=$(samples_per_second "$out")
       echo -e "$label\t$run\t$sps" >>"$SCALE"
       record_coordinator a "$label" "$out.log"
@@ -168,12 +173,10 @@ for line in open(sys.argv[1]):
         label, run, value = line.rstrip("\n").split("\t")
         by.setdefault(label, []).append(float(value))
 base = statistics.median(by["1 rank, -np 2"])
-f = statistics.median(by["2 ranks fused, -np 3"])
-b = statistics.median(by["2 ranks bucketed, -np 3"])
-name = "fused" if f >= b else "bucketed"
-print("faster reducer: %s, by %.1f%% (%.0f vs %.0f samples/s)" % (name, 100 * (max(f, b) / min(f, b) - 1), max(f, b), min(f, b)))
-print("2-rank speedup (fused %.2fx, bucketed %.2fx); target >= 1.70x: %s" % (
-    f / base, b / base, "met" if max(f, b) / base >= 1.7 else "MISSED"))
+speedups = {r: statistics.median(by["2 ranks %s, -np 3" % r]) / base for r in ("shared", "fused", "bucketed")}
+fastest = max(speedups, key=speedups.get)
+print("2-rank speedup: " + ", ".join("%s %.2fx" % kv for kv in speedups.items()) + "; fastest: " + fastest)
+print("target >= 1.70x with the default reducer (shared): %s" % ("met" if speedups["shared"] >= 1.7 else "MISSED"))
 PYEOF
 fi
 
@@ -184,7 +187,7 @@ fi
 if ! skip b; then
   echo
   echo "== b. sweep throughput: 32-trial grid (lr x dropout x weight_decay x depth), train_subset 2000, test_subset 1000, 2 epochs"
-  write_spec "$WORK/sweep32.yaml" sweep32 2000 1000 2 1 fused 1
+  write_spec "$WORK/sweep32.yaml" sweep32 2000 1000 2 1 shared 1
   SWEEP=$WORK/sweep.tsv
   : >"$SWEEP"
   # label | command prefix ("dev" runs hpsweep without mpirun) | extra environment
@@ -225,7 +228,7 @@ PYEOF
     # from per-trial costs.
     echo
     echo "   the same 32-trial grid on 10,000 images (test_subset 2000), 3 epochs:"
-    write_spec "$WORK/sweep32_long.yaml" sweep32-long 10000 2000 3 1 fused 1
+    write_spec "$WORK/sweep32_long.yaml" sweep32-long 10000 2000 3 1 shared 1
     LONG=$WORK/sweep_long.tsv
     : >"$LONG"
     for run in $(seq 1 "$RUNS"); do
@@ -309,9 +312,9 @@ if ! skip c; then
     record_coordinator c "$label" "$out.log"
     echo -e "$label\t$rank0\t$(echo "($last_cpu - $first_cpu) / $ticks" | bc -l)\t$(echo "$last_time - $first_time" | bc -l)\t$(echo "($last_ns - $first_ns) / 10^9" | bc -l)" >>"$PROC"
   }
-  write_spec "$WORK/sweep32.yaml" sweep32 2000 1000 2 1 fused 1
+  write_spec "$WORK/sweep32.yaml" sweep32 2000 1000 2 1 shared 1
   # A longer one, so that 10 ms CPU ticks resolve well: the same grid on 10,000 images, 3 epochs.
-  write_spec "$WORK/sweep32_long.yaml" sweep32-long 10000 2000 3 1 fused 1
+  write_spec "$WORK/sweep32_long.yaml" sweep32-long 10000 2000 3 1 shared 1
   proc_sample "$WORK/sweep32.yaml" "/proc: 32 trials x 2000 images, np 3"
   proc_sample "$WORK/sweep32_long.yaml" "/proc: 32 trials x 10000 images, np 3"
 
