@@ -198,6 +198,8 @@ if ! skip b; then
   # Diagnostic: Open MPI's own PML selection, which probes UCX and the MTLs in MPI_Init (about
   # 0.2 s here); hpsweep names ob1 itself on one node (common/communicator.cpp).
   [[ ${EXTRAS:-1} == 1 ]] && configs+=("mpirun -np 3, OMPI_MCA_pml=ob1,ucx,cm|mpi|OMPI_MCA_pml=ob1,ucx,cm")
+  # Diagnostic: hwloc's I/O discovery on, as without bench/local_mpi_env.sh.
+  [[ ${EXTRAS:-1} == 1 ]] && configs+=("mpirun -np 3, hwloc I/O discovery on|mpi|HWLOC_COMPONENTS=")
   for run in $(seq 1 "$RUNS"); do
     for config in "${configs[@]}"; do
       IFS='|' read -r label mode extra <<<"$config"
