@@ -154,9 +154,9 @@ if ! skip a; then
   # the kernel allows it), instead of the copy-in/copy-out that containers need.
   [[ ${EXTRAS:-1} == 1 ]] && configs+=("2 ranks fused + CMA|3|scale_2_fused|OMPI_MCA_btl_vader_single_copy_mechanism=cma|")
   for run in $(seq 1 "$RUNS"); do
-    for config in "${configs[@]}"; do
-      IFS='|' read -r label np spec extra arguments <<<"$config"
-      out=$WORK/a_${spec}_${extra:+x}${arguments:+y}_$run
+    for c in "${!configs[@]}"; do
+      IFS='|' read -r label np spec extra arguments <<<"${configs[$c]}"
+      out=$WORK/a_${c}_${spec}_$run
       timed "$out.log" env $extra mpirun -np "$np" "$HPSWEEP" run "$WORK/$spec.yaml" --out "$out" $arguments >/dev/null
       sps=$(samples_per_second "$out")
       echo -e "$label\t$run\t$sps" >>"$SCALE"
@@ -201,9 +201,9 @@ if ! skip b; then
   # Diagnostic: hwloc's I/O discovery on, as without bench/local_mpi_env.sh.
   [[ ${EXTRAS:-1} == 1 ]] && configs+=("mpirun -np 3, hwloc I/O discovery on|mpi|HWLOC_COMPONENTS=")
   for run in $(seq 1 "$RUNS"); do
-    for config in "${configs[@]}"; do
-      IFS='|' read -r label mode extra <<<"$config"
-      out=$WORK/b_${mode}_${extra:+x}_$run
+    for c in "${!configs[@]}"; do
+      IFS='|' read -r label mode extra <<<"${configs[$c]}"
+      out=$WORK/b_${c}_${mode}_$run
       if [[ $mode == dev ]]; then
         t=$(timed "$out.log" "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --workers 2)
       else
