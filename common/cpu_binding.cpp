@@ -3,8 +3,10 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <iostream>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 
 namespace hpsweep {
@@ -21,12 +23,11 @@ uint64_t cpu_set_id(const std::vector<int>& cpus) {
   return hash;
 }
 
-void bind_calling_thread(const std::vector<int>& cpus) {
+bool bind_calling_thread(const std::vector<int>& cpus) {
   cpu_set_t set;
   CPU_ZERO(&set);
   for (int cpu : cpus) CPU_SET(cpu, &set);
-  if (sched_setaffinity(0, sizeof set, &set) != 0)
-    throw std::runtime_error("sched_setaffinity: cannot bind a worker to its CPUs");
+  return sched_setaffinity(0, sizeof set, &set) == 0;
 }
 
 std::string host_name() {
@@ -85,16 +86,18 @@ std::string bind_workers_to_cpus(const Communicator& world, bool worker) {
   }
   const std::vector<std::vector<int>> plan = plan_worker_cpus(ranks, cpus);
   const std::vector<int>& mine = plan[static_cast<size_t>(node.rank())];
-  if (!mine.empty()) bind_calling_thread(mine);
+  if (!mine.empty() && !bind_calling_thread(mine))
+    std::cerr << "hpsweep: rank " << world.rank() << ": sched_setaffinity refused its CPUs ("
+              << std::strerror(errno) << "); it runs unbound\n";
 
   std::ostringstream line;
   for (size_t r = 0; r < plan.size(); ++r) {
     if (plan[r].empty()) continue;
-    line << (line.tellp() ? ", " : "") << "rank " << all[r * kFields] << " on CPU";
+    line << (line.str().empty() ? "" : ", ") << "rank " << all[r * kFields] << " on CPU";
     if (plan[r].size() > 1) line << "s";
     for (size_t i = 0; i < plan[r].size(); ++i) line << (i ? "," : " ") << plan[r][i];
   }
-  if (!line.tellp()) return "";
+  if (line.str().empty()) return "";
   return "workers bound on " + host_name() + ": " + line.str() +
          " (the others float; --no-worker-binding leaves all unbound)";
 }

@@ -1,6 +1,10 @@
 #include "common/shared_window.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -16,29 +20,62 @@ int64_t padded(int64_t floats) {
   return (total + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
 }
 
+void check(int code, const char* what) {
+  if (code != MPI_SUCCESS) throw std::runtime_error(std::string(what) + " failed");
+}
+
+// Where Open MPI 4.1's osc/sm component puts a window's backing file.
+std::string backing_directory() {
+  const char* chosen = std::getenv("OMPI_MCA_osc_sm_backing_directory");
+  return chosen ? chosen : "/dev/shm";
+}
+
 }  // namespace
 
+std::optional<std::string> SharedWindow::why_it_does_not_fit(const Communicator& comm,
+                                                             int64_t floats) {
+  // The whole window is one file: every rank's segment, plus a page of bookkeeping.
+  const double needed = static_cast<double>(padded(floats)) * sizeof(float) * comm.size() + 65536;
+  const std::string directory = backing_directory();
+  struct statvfs fs {};
+  // A directory we cannot inspect: let Open MPI decide, as without this check.
+  double available = needed;
+  if (statvfs(directory.c_str(), &fs) == 0)
+    available = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
+  // All ranks share the node and so the file system; the least any of them saw decides.
+  double shortfall = std::max(0.0, needed - available);
+  comm.allreduce_sum(&shortfall, 1);
+  if (shortfall == 0) return std::nullopt;
+  return directory + " has " + std::to_string(static_cast<int64_t>(available / 1e6)) +
+         " MB free; the group's window of shared memory needs " +
+         std::to_string(static_cast<int64_t>(needed / 1e6)) + " MB";
+}
+
 SharedWindow::SharedWindow(const Communicator& comm, int64_t floats)
-    : comm_(*comm.comm_), floats_(floats) {
-  const MPI_Aint bytes = static_cast<MPI_Aint>(padded(floats) * sizeof(float));
+    : comm_(comm), floats_(floats) {
+  // 64 bytes more than the segment needs, to start it on a 64-byte boundary: Open MPI 4.1.4
+  // hands out segments 8 bytes past one.
+  const MPI_Aint bytes = static_cast<MPI_Aint>((padded(floats) + kAlignFloats) * sizeof(float));
   float* mine = nullptr;
-  // Segments are contiguous by default; every one is a multiple of 64 bytes, so each starts
-  // aligned as the first does (Open MPI page-aligns the whole block).
-  const int code =
-      MPI_Win_allocate_shared(bytes, sizeof(float), MPI_INFO_NULL, comm_, &mine, &window_);
-  if (code != MPI_SUCCESS)
+  if (MPI_Win_allocate_shared(bytes, sizeof(float), MPI_INFO_NULL, *comm_.comm_, &mine, &window_) !=
+      MPI_SUCCESS)
     throw std::runtime_error("MPI_Win_allocate_shared of " + std::to_string(bytes) +
                              " bytes per rank failed (resources.reducer: fused avoids it)");
-  segments_.resize(static_cast<size_t>(comm.size()));
-  for (int rank = 0; rank < comm.size(); ++rank) {
+  segments_.resize(static_cast<size_t>(comm_.size()));
+  for (int rank = 0; rank < comm_.size(); ++rank) {
     MPI_Aint size = 0;
     int unit = 0;
-    MPI_Win_shared_query(window_, rank, &size, &unit, &segments_[static_cast<size_t>(rank)]);
+    float* start = nullptr;
+    check(MPI_Win_shared_query(window_, rank, &size, &unit, &start), "MPI_Win_shared_query");
+    if (size < bytes) throw std::logic_error("a shared window segment is smaller than asked");
+    const uintptr_t address = reinterpret_cast<uintptr_t>(start);
+    segments_[static_cast<size_t>(rank)] = reinterpret_cast<float*>((address + 63) / 64 * 64);
   }
-  std::fill(mine, mine + padded(floats), 0.0f);
+  float* own = segments_[static_cast<size_t>(comm_.rank())];
+  std::fill(own, own + padded(floats), 0.0f);
   // One passive-target epoch for the window's whole life: synchronize() only needs
   // MPI_Win_sync inside it.
-  MPI_Win_lock_all(MPI_MODE_NOCHECK, window_);
+  check(MPI_Win_lock_all(MPI_MODE_NOCHECK, window_), "MPI_Win_lock_all");
   synchronize();
 }
 
@@ -48,9 +85,9 @@ SharedWindow::~SharedWindow() {
 }
 
 void SharedWindow::synchronize() const {
-  MPI_Win_sync(window_);
-  MPI_Barrier(comm_);
-  MPI_Win_sync(window_);
+  check(MPI_Win_sync(window_), "MPI_Win_sync");
+  check(MPI_Barrier(*comm_.comm_), "MPI_Barrier");
+  check(MPI_Win_sync(window_), "MPI_Win_sync");
 }
 
 }  // namespace hpsweep

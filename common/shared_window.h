@@ -5,7 +5,8 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "common/communicator.h"
@@ -16,12 +17,18 @@ class SharedWindow {
  public:
   // Collective over `comm`, whose ranks must share a node: each rank gets a zeroed segment of
   // `floats` floats (plus kGemmOperandSlack, so views of it can be gemm operands), 64-byte
-  // aligned. Throws std::runtime_error when MPI cannot allocate it.
+  // aligned. Throws std::runtime_error when MPI cannot allocate it; ask fits() first, as
+  // Open MPI 4.1 leaves the other ranks waiting when the first one cannot.
   SharedWindow(const Communicator& comm, int64_t floats);
   // Collective too: every rank of `comm` must destroy its window at the same point.
   ~SharedWindow();
   SharedWindow(const SharedWindow&) = delete;
   SharedWindow& operator=(const SharedWindow&) = delete;
+
+  // Collective: whether the file system behind Open MPI's shared-memory windows (/dev/shm, or
+  // OMPI_MCA_osc_sm_backing_directory) has room for a window of `floats` per rank. Every rank
+  // gets the same answer: nothing when it fits, otherwise why not.
+  static std::optional<std::string> why_it_does_not_fit(const Communicator& comm, int64_t floats);
 
   int64_t floats() const { return floats_; }
   float* segment(int rank) const { return segments_[static_cast<size_t>(rank)]; }
@@ -29,7 +36,7 @@ class SharedWindow {
   void synchronize() const;
 
  private:
-  MPI_Comm comm_;
+  Communicator comm_;
   MPI_Win window_ = MPI_WIN_NULL;
   int64_t floats_;
   std::vector<float*> segments_;

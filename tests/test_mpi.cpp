@@ -14,7 +14,9 @@
 #include "coordinator/search_space.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
+#include "worker/model_factory.h"
 #include "worker/mpi_group.h"
+#include "worker/shared_memory_reducer.h"
 #include "worker/trainer.h"
 
 namespace hpsweep::testing {
@@ -29,34 +31,68 @@ TEST(Mpi, AllreduceMatchesClosedFormSums) {
   EXPECT_EQ(d[1], n);
 }
 
+// Sums `tensors` with `reducer`, each tensor filled with rank + (i % 3) before, and counts the
+// values that differ from the closed-form sum over the ranks after.
+int wrong_sums(GradientReducer& reducer, const std::vector<Tensor>& tensors,
+               const Communicator& world) {
+  const int n = world.size(), r = world.rank();
+  for (Tensor t : tensors)
+    for (int64_t i = 0; i < t.size(); ++i) t[i] = static_cast<float>(r + (i % 3));
+  for (size_t k = tensors.size(); k-- > 0;) {  // backward order: last parameter first
+    Tensor t = tensors[k];
+    reducer.add(t);
+  }
+  reducer.finish();
+  int wrong = 0;
+  for (const Tensor& t : tensors)
+    for (int64_t i = 0; i < t.size(); ++i)
+      wrong += t[i] != static_cast<float>(n * (n - 1) / 2 + n * (i % 3));
+  return wrong;
+}
+
 TEST(Mpi, ReducersSumContiguousAndSeparateTensors) {
   const Communicator world = Communicator::world();
-  const int n = world.size(), r = world.rank();
   for (ReducerKind kind : {ReducerKind::shared, ReducerKind::fused, ReducerKind::bucketed}) {
     MpiGroup group(world, kind);
-    // Two tensors adjacent in memory (like packed gradients) and one elsewhere; the big one
-    // is larger than a 1 MiB bucket, and splits unevenly into 3 and 4 slices. The shared
-    // reducer gets them in the group's window, as a model's gradients would be; the separate
-    // one goes through MPI.
-    Tensor packed =
-        kind == ReducerKind::shared ? group.shared_gradient_storage(300007) : Tensor({300007});
-    ASSERT_GE(packed.size(), 300007) << "all ranks run on one node: the window must exist";
-    packed = packed.rows(0, 300007);
-    Tensor separate({5});
-    Tensor first = packed.rows(0, 300000), second = packed.rows(300000, 300007);
-    for (int64_t i = 0; i < packed.size(); ++i) packed[i] = static_cast<float>(r + (i % 3));
-    for (int64_t i = 0; i < separate.size(); ++i) separate[i] = static_cast<float>(r * i);
+    // Two tensors adjacent in memory (like packed gradients), a third apart from them in the
+    // same buffer, and one elsewhere. The big one is larger than a 1 MiB bucket and splits
+    // unevenly into 3 and 4 slices. The shared reducer gets the first three in the group's
+    // window, as a model's gradients would be; the one elsewhere goes through MPI.
+    Tensor buffer =
+        kind == ReducerKind::shared ? group.shared_gradient_storage(300200) : Tensor({300200});
+    ASSERT_GE(buffer.size(), 300200) << "all ranks run on one node: the window must exist";
+    const std::vector<Tensor> tensors = {buffer.rows(0, 300000), buffer.rows(300000, 300007),
+                                         buffer.rows(300100, 300133), Tensor({5})};
     auto reducer = group.make_reducer();
-    reducer->add(second);  // backward order: last parameter first
-    reducer->add(first);
-    reducer->add(separate);
-    reducer->finish();
-    int wrong = 0;
-    for (int64_t i = 0; i < packed.size(); ++i)
-      wrong += packed[i] != static_cast<float>(n * (n - 1) / 2 + n * (i % 3));
-    for (int64_t i = 0; i < separate.size(); ++i)
-      wrong += separate[i] != static_cast<float>(n * (n - 1) / 2 * i);
-    EXPECT_EQ(wrong, 0) << static_cast<int>(kind);
+    EXPECT_EQ(wrong_sums(*reducer, tensors, world), 0) << static_cast<int>(kind);
+  }
+  // A group that spans nodes has no window: the shared reducer sums everything through MPI.
+  SharedMemoryReducer without_window(world, nullptr);
+  Tensor packed({1000});
+  EXPECT_EQ(
+      wrong_sums(without_window, {packed.rows(0, 990), packed.rows(990, 1000), Tensor({3})}, world),
+      0);
+}
+
+// With the shared reducer, a model's gradients live in this rank's segment of the window (or
+// the reducer would quietly send everything through MPI); with fused they stay where they are.
+TEST(Mpi, SharedReducerPutsTheModelsGradientsInTheWindow) {
+  const Communicator world = Communicator::world();
+  ModelConfig config;
+  config.width = 32;
+  config.depth = 2;
+  for (ReducerKind kind : {ReducerKind::shared, ReducerKind::fused}) {
+    MpiGroup group(world, kind);
+    Model model = build_model(config, {1, 28, 28}, 10);
+    group.place_gradients(model);
+    const Tensor segment = group.shared_gradient_storage(model.gradient_count());
+    EXPECT_EQ(segment.empty(), kind == ReducerKind::fused);
+    for (const NamedParameter& p : model.parameters()) {
+      const float* grad = p.parameter->grad.data();
+      const bool inside = !segment.empty() && grad >= segment.data() &&
+                          grad + p.parameter->grad.size() <= segment.data() + segment.size();
+      EXPECT_EQ(inside, kind == ReducerKind::shared) << p.name;
+    }
   }
 }
 
@@ -246,6 +282,7 @@ TEST(Mpi, AugmentedTrainingMatchesOneRank) {
 TEST(Mpi, WorkerBindingGivesEachWorkerItsOwnCpus) {
   const Communicator world = Communicator::world();
   const std::vector<int> before = allowed_cpus();
+  ASSERT_FALSE(before.empty());  // the same on every rank: the kernel always allows one CPU
   const bool worker = world.rank() != 0;
   // Whether every rank started with the same CPUs: their count and first and last CPU.
   const std::vector<int> starts =

@@ -1,5 +1,8 @@
 #include "worker/mpi_group.h"
 
+#include <iostream>
+#include <stdexcept>
+
 #include "worker/model.h"
 #include "worker/shared_memory_reducer.h"
 
@@ -40,19 +43,32 @@ void BucketedReducer::finish() {
 
 MpiGroup::MpiGroup(Communicator comm, ReducerKind reducer)
     : comm_(std::move(comm)), reducer_(reducer) {
-  one_node_ = reducer_ == ReducerKind::shared && comm_.size() > 1 && comm_.on_one_node();
+  sums_in_shared_memory_ =
+      reducer_ == ReducerKind::shared && comm_.size() > 1 && comm_.on_one_node();
 }
 
+// The window, if any, is freed here (collectively): the models whose gradients it held are
+// gone on every rank by now.
 MpiGroup::~MpiGroup() = default;
 
 Tensor MpiGroup::shared_gradient_storage(int64_t floats) {
-  if (!one_node_) return {};
+  if (!sums_in_shared_memory_) return {};
   if (!window_ || window_->floats() < floats) {
-    window_.reset();  // the old window goes first, on every rank alike
+    // MPI_Win_free is collective: it must run here, on every rank, not wherever a stray view
+    // of the old window happens to die.
+    if (window_ && window_.use_count() != 1)
+      throw std::logic_error("the group's shared window is still in use while it grows");
+    window_.reset();
+    if (const auto why_not = SharedWindow::why_it_does_not_fit(comm_, floats)) {
+      sums_in_shared_memory_ = false;  // from now on, as reducer: fused
+      if (comm_.rank() == 0)
+        std::cerr << "hpsweep: " << *why_not
+                  << ": this group sums gradients with MPI_Allreduce instead\n";
+      return {};
+    }
     window_ = std::make_shared<SharedWindow>(comm_, floats);
   }
-  // Views of the segment keep the window alive; every model that holds them is gone before
-  // the group is (and so before the collective MPI_Win_free).
+  // Views of the segment share ownership of the window, so none can outlive it.
   const std::shared_ptr<float[]> segment(window_, window_->segment(comm_.rank()));
   return Tensor({window_->floats()}, segment);
 }

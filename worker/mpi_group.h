@@ -56,7 +56,8 @@ class MpiGroup : public TrainingGroup {
   void place_gradients(Model& model) override;
   std::unique_ptr<GradientReducer> make_reducer() override;
   // This rank's segment of the window, of at least `floats` floats, or an empty tensor when
-  // the group does not sum in shared memory. Collective over the group.
+  // the group does not sum in shared memory (not one node, or no room in /dev/shm: then it
+  // says so once and sums as fused). Collective over the group.
   Tensor shared_gradient_storage(int64_t floats);
   void sum(double* values, int count) override { comm_.allreduce_sum(values, count); }
   const Communicator& communicator() const { return comm_; }
@@ -64,7 +65,7 @@ class MpiGroup : public TrainingGroup {
  private:
   Communicator comm_;
   ReducerKind reducer_;
-  bool one_node_ = false;
+  bool sums_in_shared_memory_ = false;  // reducer shared, on one node, and the window fits
   std::shared_ptr<SharedWindow> window_;
 };
 

@@ -25,11 +25,25 @@ void SharedMemoryReducer::finish() {
   elsewhere_.clear();
 }
 
+namespace {
+
+// Where rank r's slice of [offset, offset + count) starts: an even split, moved up to a
+// 64-byte boundary of the segment, so that no two ranks write into one cache line.
+int64_t slice_start(int64_t offset, int64_t count, int r, int ranks) {
+  if (r == 0) return offset;
+  if (r == ranks) return offset + count;
+  constexpr int64_t kLine = 16;  // floats
+  const int64_t even = offset + count * r / ranks;
+  return std::min(offset + count, (even + kLine - 1) / kLine * kLine);
+}
+
+}  // namespace
+
 void SharedMemoryReducer::sum_slice_in_window(const FloatRange& range) const {
   const int ranks = comm_.size(), rank = comm_.rank();
   const int64_t offset = range.first - window_->segment(rank);
-  const int64_t first = offset + range.second * rank / ranks;
-  const int64_t last = offset + range.second * (rank + 1) / ranks;
+  const int64_t first = slice_start(offset, range.second, rank, ranks);
+  const int64_t last = slice_start(offset, range.second, rank + 1, ranks);
   // Block by block, so the partial sum stays in L1 while every peer's block is read once.
   constexpr int64_t kBlock = 1024;
   alignas(64) float sum[kBlock];

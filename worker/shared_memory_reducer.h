@@ -3,11 +3,11 @@
 // two barriers, sums one slice of every segment in rank order and writes that sum into every
 // segment. Each rank so reads and writes each float once per peer, where MPI_Allreduce over
 // Open MPI's shared-memory transport copies every buffer into and out of its queues: 814 KB of
-// MLP gradients take about 35 us here against 90-100 us (docs/cluster-performance.md).
+// MLP gradients take 37-88 us here against 103-375 us (bench_reducer, docs/cluster-performance.md).
 //
 // The sum of each float is made by one rank in a fixed order, so every rank ends with the same
-// bits, run after run. Tensors outside the window (a layer's own statistics) are summed with
-// MPI_Allreduce, as FusedReducer does.
+// bits, run after run. Tensors outside the window (all of them when the group spans nodes)
+// are summed with MPI_Allreduce, as FusedReducer does.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,8 @@ namespace hpsweep {
 
 class SharedMemoryReducer : public GradientReducer {
  public:
-  // `window` may be null (the group spans nodes): then every tensor goes through MPI.
+  // `window` may be null (the group spans nodes): then every tensor goes through MPI. The
+  // window must outlive the reducer (MpiGroup keeps it for all its trials).
   SharedMemoryReducer(const Communicator& comm, const SharedWindow* window)
       : comm_(comm), window_(window) {}
   void add(Tensor& tensor) override;
