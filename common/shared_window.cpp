@@ -3,8 +3,11 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -38,17 +41,20 @@ std::optional<std::string> SharedWindow::why_it_does_not_fit(const Communicator&
   const double needed = static_cast<double>(padded(floats)) * sizeof(float) * comm.size() + 65536;
   const std::string directory = backing_directory();
   struct statvfs fs {};
-  // A directory we cannot inspect: let Open MPI decide, as without this check.
-  double available = needed;
-  if (statvfs(directory.c_str(), &fs) == 0)
-    available = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
-  // All ranks share the node and so the file system; the least any of them saw decides.
+  // A directory that cannot be inspected (missing, no permission) would fail Open MPI too.
+  const bool inspected = statvfs(directory.c_str(), &fs) == 0;
+  const double available =
+      inspected ? static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) : 0;
+  // All ranks share the node and so the file system; any rank that sees too little decides.
   double shortfall = std::max(0.0, needed - available);
   comm.allreduce_sum(&shortfall, 1);
   if (shortfall == 0) return std::nullopt;
-  return directory + " has " + std::to_string(static_cast<int64_t>(available / 1e6)) +
-         " MB free; the group's window of shared memory needs " +
-         std::to_string(static_cast<int64_t>(needed / 1e6)) + " MB";
+  if (!inspected) return directory + ": " + std::strerror(errno);
+  char text[160];
+  std::snprintf(text, sizeof text,
+                " has %.1f MB free; the group's window of shared memory needs %.1f MB",
+                available / 1e6, needed / 1e6);
+  return directory + text;
 }
 
 SharedWindow::SharedWindow(const Communicator& comm, int64_t floats)

@@ -115,6 +115,25 @@ TEST_F(ClusterTest, WorkersGetTheirOwnCpusUnlessToldNot) {
   EXPECT_EQ(unbound.output.find("workers bound"), std::string::npos) << unbound.output;
 }
 
+// A group whose window of shared memory cannot be made (here: Open MPI's backing directory
+// does not exist; in containers, a small /dev/shm) says so and sums with MPI_Allreduce: the
+// same results as with the window, rather than a hang.
+TEST_F(ClusterTest, GroupsWithoutRoomForSharedMemorySumThroughMpi) {
+  const std::string s = spec("resources: {ranks_per_trial: 2}\n");
+  const Result shared = mpirun(3, "run " + s + " --out " + out("shared"));
+  ASSERT_EQ(shared.exit_code, 0) << shared.output;
+  EXPECT_EQ(shared.output.find("MPI_Allreduce instead"), std::string::npos) << shared.output;
+  const Result fallback = mpirun(3, "run " + s + " --out " + out("fallback"),
+                                 "-x OMPI_MCA_osc_sm_backing_directory=/nonexistent/shm");
+  ASSERT_EQ(fallback.exit_code, 0) << fallback.output;
+  EXPECT_NE(fallback.output.find("hpsweep: /nonexistent/shm: No such file or directory: this "
+                                 "group sums gradients with MPI_Allreduce instead"),
+            std::string::npos)
+      << fallback.output;
+  // Two ranks add in the same order either way: the same bits.
+  expect_same_curves(record("shared"), record("fallback"), 0);
+}
+
 TEST_F(ClusterTest, FailedAndDivergedTrialsDoNotStopTheSweep) {
   // Trial 1 diverges; trial 2's checkpoint cannot be written (a folder sits where its
   // temporary file goes), so its group leader fails it and tells the rest of the group.
