@@ -6,6 +6,20 @@
 #include "worker/float_ranges.h"
 
 namespace hpsweep {
+namespace {
+
+// Where rank r's slice of [offset, offset + count) starts: an even split, moved up to a
+// 64-byte boundary of the segment, so that no two ranks write into one cache line.
+int64_t slice_start(int64_t offset, int64_t count, int r, int ranks) {
+  if (r == 0) return offset;
+  if (r == ranks) return offset + count;
+  constexpr int64_t kLine = 16;  // floats
+  const int64_t even = offset + count * r / ranks;
+  return std::min(offset + count, (even + kLine - 1) / kLine * kLine);
+}
+
+}  // namespace
+
 void SharedMemoryReducer::add(Tensor& tensor) {
   if (tensor.size() == 0) return;
   float* own = window_ ? window_->segment(comm_.rank()) : nullptr;
@@ -24,20 +38,6 @@ void SharedMemoryReducer::finish() {
   for (const auto& [begin, count] : elsewhere_) comm_.allreduce_sum(begin, count);
   elsewhere_.clear();
 }
-
-namespace {
-
-// Where rank r's slice of [offset, offset + count) starts: an even split, moved up to a
-// 64-byte boundary of the segment, so that no two ranks write into one cache line.
-int64_t slice_start(int64_t offset, int64_t count, int r, int ranks) {
-  if (r == 0) return offset;
-  if (r == ranks) return offset + count;
-  constexpr int64_t kLine = 16;  // floats
-  const int64_t even = offset + count * r / ranks;
-  return std::min(offset + count, (even + kLine - 1) / kLine * kLine);
-}
-
-}  // namespace
 
 void SharedMemoryReducer::sum_slice_in_window(const FloatRange& range) const {
   const int ranks = comm_.size(), rank = comm_.rank();
