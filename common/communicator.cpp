@@ -9,15 +9,16 @@
 #include "common/tcp_nodelay.h"
 
 namespace hpsweep {
-namespace {
 
-void check(int code, const char* what) {
+void check_mpi(int code, const char* what) {
   if (code == MPI_SUCCESS) return;
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   MPI_Error_string(code, text, &length);
   throw std::runtime_error(std::string(what) + ": " + std::string(text, length));
 }
+
+namespace {
 
 int as_int(int64_t count) {
   if (count > INT_MAX) throw std::length_error("MPI message of more than 2^31 elements");
@@ -46,8 +47,8 @@ bool launched_by_mpi() {
 MpiRuntime::MpiRuntime(int* argc, char*** argv) {
   prefer_ob1_on_one_node();
   int provided = 0;
-  check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
-  // Errors come back as codes that check() turns into exceptions, instead of aborting the job.
+  check_mpi(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  // Errors come back as codes that check_mpi() turns into exceptions, instead of aborting the job.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   disable_nagle_on_open_tcp_sockets();  // MPI_Finalize 40 ms faster (common/tcp_nodelay.h)
 }
@@ -81,15 +82,16 @@ Communicator Communicator::owning(MPI_Comm comm) {
 
 Communicator Communicator::split(int color, int key) const {
   MPI_Comm result = MPI_COMM_NULL;
-  check(MPI_Comm_split(*comm_, color < 0 ? MPI_UNDEFINED : color, key, &result), "MPI_Comm_split");
+  check_mpi(MPI_Comm_split(*comm_, color < 0 ? MPI_UNDEFINED : color, key, &result),
+            "MPI_Comm_split");
   if (result == MPI_COMM_NULL) return Communicator(nullptr);
   return owning(result);
 }
 
 Communicator Communicator::split_by_node() const {
   MPI_Comm result = MPI_COMM_NULL;
-  check(MPI_Comm_split_type(*comm_, MPI_COMM_TYPE_SHARED, rank(), MPI_INFO_NULL, &result),
-        "MPI_Comm_split_type");
+  check_mpi(MPI_Comm_split_type(*comm_, MPI_COMM_TYPE_SHARED, rank(), MPI_INFO_NULL, &result),
+            "MPI_Comm_split_type");
   return owning(result);
 }
 
@@ -100,46 +102,47 @@ bool Communicator::on_one_node() const {
 std::vector<int> Communicator::allgather(const std::vector<int>& values) const {
   std::vector<int> all(values.size() * static_cast<size_t>(size()));
   const int count = as_int(static_cast<int64_t>(values.size()));
-  check(MPI_Allgather(values.data(), count, MPI_INT, all.data(), count, MPI_INT, *comm_),
-        "MPI_Allgather");
+  check_mpi(MPI_Allgather(values.data(), count, MPI_INT, all.data(), count, MPI_INT, *comm_),
+            "MPI_Allgather");
   return all;
 }
 
 void Communicator::allreduce_sum(float* values, int64_t count) const {
-  check(MPI_Allreduce(MPI_IN_PLACE, values, as_int(count), MPI_FLOAT, MPI_SUM, *comm_),
-        "MPI_Allreduce");
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, values, as_int(count), MPI_FLOAT, MPI_SUM, *comm_),
+            "MPI_Allreduce");
 }
 
 void Communicator::allreduce_sum(double* values, int64_t count) const {
-  check(MPI_Allreduce(MPI_IN_PLACE, values, as_int(count), MPI_DOUBLE, MPI_SUM, *comm_),
-        "MPI_Allreduce");
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, values, as_int(count), MPI_DOUBLE, MPI_SUM, *comm_),
+            "MPI_Allreduce");
 }
 
 MPI_Request Communicator::start_allreduce_sum(float* values, int64_t count) const {
   MPI_Request request;
-  check(MPI_Iallreduce(MPI_IN_PLACE, values, as_int(count), MPI_FLOAT, MPI_SUM, *comm_, &request),
-        "MPI_Iallreduce");
+  check_mpi(
+      MPI_Iallreduce(MPI_IN_PLACE, values, as_int(count), MPI_FLOAT, MPI_SUM, *comm_, &request),
+      "MPI_Iallreduce");
   return request;
 }
 
 void Communicator::wait_all(std::vector<MPI_Request>& requests) {
-  check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
-        "MPI_Waitall");
+  check_mpi(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
+            "MPI_Waitall");
   requests.clear();
 }
 
 void Communicator::broadcast(int64_t* values, int count, int root) const {
-  check(MPI_Bcast(values, count, MPI_INT64_T, root, *comm_), "MPI_Bcast");
+  check_mpi(MPI_Bcast(values, count, MPI_INT64_T, root, *comm_), "MPI_Bcast");
 }
 
 void Communicator::barrier() const {
-  check(MPI_Barrier(*comm_), "MPI_Barrier");
+  check_mpi(MPI_Barrier(*comm_), "MPI_Barrier");
 }
 
 void Communicator::send(int destination, int tag, const std::vector<uint8_t>& bytes) const {
-  check(MPI_Send(bytes.data(), as_int(static_cast<int64_t>(bytes.size())), MPI_BYTE, destination,
-                 tag, *comm_),
-        "MPI_Send");
+  check_mpi(MPI_Send(bytes.data(), as_int(static_cast<int64_t>(bytes.size())), MPI_BYTE,
+                     destination, tag, *comm_),
+            "MPI_Send");
 }
 
 std::optional<ReceivedMessage> Communicator::receive(int source, int tag,
@@ -150,14 +153,14 @@ std::optional<ReceivedMessage> Communicator::receive(int source, int tag,
   while (true) {
     int waiting = 0;
     MPI_Status status;
-    check(MPI_Iprobe(source, tag, *comm_, &waiting, &status), "MPI_Iprobe");
+    check_mpi(MPI_Iprobe(source, tag, *comm_, &waiting, &status), "MPI_Iprobe");
     if (waiting) {
       int count = 0;
       MPI_Get_count(&status, MPI_BYTE, &count);
       ReceivedMessage message{status.MPI_SOURCE, std::vector<uint8_t>(count)};
-      check(MPI_Recv(message.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, *comm_,
-                     MPI_STATUS_IGNORE),
-            "MPI_Recv");
+      check_mpi(MPI_Recv(message.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, *comm_,
+                         MPI_STATUS_IGNORE),
+                "MPI_Recv");
       return message;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

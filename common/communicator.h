@@ -19,6 +19,10 @@ namespace hpsweep {
 // True when this process was started by an MPI launcher (mpirun, mpiexec, srun).
 bool launched_by_mpi();
 
+// Throws std::runtime_error naming `what` and MPI's own message unless `code` is MPI_SUCCESS
+// (the world communicator returns errors instead of aborting: MpiRuntime).
+void check_mpi(int code, const char* what);
+
 // MPI_Init_thread on construction (funneled: only the main thread calls MPI), MPI_Finalize on
 // destruction.
 class MpiRuntime {

@@ -23,10 +23,6 @@ int64_t padded(int64_t floats) {
   return (total + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
 }
 
-void check(int code, const char* what) {
-  if (code != MPI_SUCCESS) throw std::runtime_error(std::string(what) + " failed");
-}
-
 // Where Open MPI 4.1's osc/sm component puts a window's backing file.
 std::string backing_directory() {
   const char* chosen = std::getenv("OMPI_MCA_osc_sm_backing_directory");
@@ -72,7 +68,7 @@ SharedWindow::SharedWindow(const Communicator& comm, int64_t floats)
     MPI_Aint size = 0;
     int unit = 0;
     float* start = nullptr;
-    check(MPI_Win_shared_query(window_, rank, &size, &unit, &start), "MPI_Win_shared_query");
+    check_mpi(MPI_Win_shared_query(window_, rank, &size, &unit, &start), "MPI_Win_shared_query");
     if (size < bytes) throw std::logic_error("a shared window segment is smaller than asked");
     const uintptr_t address = reinterpret_cast<uintptr_t>(start);
     segments_[static_cast<size_t>(rank)] = reinterpret_cast<float*>((address + 63) / 64 * 64);
@@ -81,7 +77,7 @@ SharedWindow::SharedWindow(const Communicator& comm, int64_t floats)
   std::fill(own, own + padded(floats), 0.0f);
   // One passive-target epoch for the window's whole life: synchronize() only needs
   // MPI_Win_sync inside it.
-  check(MPI_Win_lock_all(MPI_MODE_NOCHECK, window_), "MPI_Win_lock_all");
+  check_mpi(MPI_Win_lock_all(MPI_MODE_NOCHECK, window_), "MPI_Win_lock_all");
   synchronize();
 }
 
@@ -91,9 +87,9 @@ SharedWindow::~SharedWindow() {
 }
 
 void SharedWindow::synchronize() const {
-  check(MPI_Win_sync(window_), "MPI_Win_sync");
-  check(MPI_Barrier(*comm_.comm_), "MPI_Barrier");
-  check(MPI_Win_sync(window_), "MPI_Win_sync");
+  check_mpi(MPI_Win_sync(window_), "MPI_Win_sync");
+  check_mpi(MPI_Barrier(*comm_.comm_), "MPI_Barrier");
+  check_mpi(MPI_Win_sync(window_), "MPI_Win_sync");
 }
 
 }  // namespace hpsweep
