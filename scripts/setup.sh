@@ -17,6 +17,8 @@ packages=(
   clang libclang-rt-14-dev
   # memcheck of training steps on BLIS's small-matrix kernels (tests/CMakeLists.txt)
   valgrind
+  # the two-node testbed (cluster/testbed): Slurm, munge, network namespaces
+  slurm-wlm munge iproute2 util-linux
   # data
   dataset-fashion-mnist
 )

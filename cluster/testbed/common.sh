@@ -1,0 +1,39 @@
+# Shared settings of the virtual cluster (sourced by up.sh, down.sh, on.sh and env.sh).
+#
+# The testbed lives in one state folder; every node is a set of Linux namespaces (network,
+# hostname, mount) held open by one `sleep` process whose PID is recorded there.
+#   head        10.77.7.254   slurmctld; the bridge that joins the nodes
+#   node1..N    10.77.7.1..N  one slurmd each; MPI ranks
+# The file system is shared, as on a cluster; only /etc/hosts differs (a bind mount inside each
+# node's own mount namespace, gone with it), and /tmp and /dev/shm are node-local tmpfs.
+
+testbed_dir=${HPSWEEP_TESTBED_DIR:-/run/hpsweep-testbed}
+testbed_subnet=${HPSWEEP_TESTBED_SUBNET:-10.77.7}
+testbed_head_address=$testbed_subnet.254
+
+testbed_die() {
+  echo "cluster/testbed: $*" >&2
+  exit 1
+}
+
+# The PID that holds NAME's namespaces, or nothing when NAME is not running.
+testbed_holder() {
+  local file=$testbed_dir/$1.pid pid
+  [[ -f $file ]] || return 0
+  pid=$(<"$file")
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+}
+
+# Runs a command in NAME's namespaces (network, hostname, mount).
+testbed_on() {
+  local name=$1 pid
+  shift
+  pid=$(testbed_holder "$name")
+  [[ -n $pid ]] || testbed_die "no node '$name' is running (cluster/testbed/up.sh starts them)"
+  nsenter -t "$pid" --net --uts --mount --wd="$PWD" -- "$@"
+}
+
+# The node names of a running testbed: node1 .. nodeN.
+testbed_nodes() {
+  [[ -f $testbed_dir/nodes ]] && cat "$testbed_dir/nodes"
+}
