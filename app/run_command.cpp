@@ -14,6 +14,7 @@
 
 #include "app/command_line.h"
 #include "app/commands.h"
+#include "app/job_watch.h"
 #include "common/blas.h"
 #include "common/communicator.h"
 #include "common/cpu_binding.h"
@@ -42,10 +43,10 @@ extern "C" void request_stop(int signal) {
   std::signal(signal, SIG_DFL);  // a second Ctrl-C kills at once
 }
 
-// --time-limit: "3600" (seconds), "90m", "4h", "1h30m", "2h15m30s".
-std::chrono::seconds parse_duration(const std::string& text) {
+// --time-limit and --watchdog: "3600" (seconds), "90m", "4h", "1h30m", "2h15m30s".
+std::chrono::seconds parse_duration(const std::string& text, const std::string& option) {
   const std::string usage =
-      "--time-limit: expected a duration like 3600, 90m or 1h30m, got '" + text + "'";
+      option + ": expected a duration like 3600, 90m or 1h30m, got '" + text + "'";
   if (text.empty()) throw UserError(usage);
   std::chrono::seconds total{0};
   for (size_t i = 0; i < text.size();) {
@@ -125,9 +126,12 @@ void configure_blas_for(const SweepSpec& spec) {
 }
 
 // Cluster mode: rank 0 coordinates, the other ranks serve trials in their groups. Every rank
-// reads the spec and expands the same trials, so a trial travels as its index alone.
+// reads the spec and expands the same trials, so a trial travels as its index alone. A lost
+// rank, node or network, or an error on any rank once the sweep runs, ends the whole job
+// (app/job_watch.h): MPI cannot go on without a rank, and the rerun resumes.
 int run_cluster(const std::string& spec_path, const RunOptions& options,
-                const std::atomic<bool>& stop) {
+                std::chrono::milliseconds watchdog, const std::atomic<bool>& stop) {
+  std::optional<JobWatch> watch;  // declared first: it outlives MPI_Finalize, which can wait
   MpiRuntime mpi(nullptr, nullptr);
   const Communicator world = Communicator::world();
   const bool coordinator = world.rank() == 0;
@@ -141,6 +145,7 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
     if (coordinator) throw;  // every rank fails alike; one message is enough
     return kExitBadInput;
   }
+  watch.emplace(world, layout, watchdog);
   const int group_index = layout.group_of(world.rank());
   const Communicator group = world.split(group_index, world.rank());
   if (options.bind_workers) {
@@ -148,19 +153,34 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
     if (coordinator && !binding.empty()) std::cerr << binding << "\n";
   }
   if (!coordinator) {
-    if (group.valid())
-      serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group,
-                   stop);
+    try {
+      if (group.valid())
+        serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group,
+                     stop);
+    } catch (const std::exception& e) {
+      watch->fail(e.what());
+    }
     return stop.load() ? stopped_exit_code() : kExitOk;
   }
-  MpiWorkerPool pool(world, layout);  // shuts every group down when it goes, error or not
-  const SweepInputs inputs = load_sweep_inputs(spec, DataUse::validate);
-  const double cpu_before = cpu_seconds();
-  const SweepSummary summary = run_sweep(spec, inputs, pool, options, stop, std::cerr);
-  print_summary(summary, spec, options.out_dir);
-  const double cpu = cpu_seconds() - cpu_before;
-  std::cerr << "coordinator (rank 0): " << cpu << " s of CPU in " << summary.seconds
-            << " s of sweep (" << 100.0 * cpu / std::max(summary.seconds, 1e-9) << "% of a core)\n";
+  SweepSummary summary;
+  try {
+    MpiWorkerPool pool(world, layout, [&] { return watch->lost(); });
+    const SweepInputs inputs = load_sweep_inputs(spec, DataUse::validate);
+    const double cpu_before = cpu_seconds();
+    summary = run_sweep(spec, inputs, pool, options, stop, std::cerr);
+    watch->sweep_over();
+    print_summary(summary, spec, options.out_dir);
+    const double cpu = cpu_seconds() - cpu_before;
+    std::cerr << "coordinator (rank 0): " << cpu << " s of CPU in " << summary.seconds
+              << " s of sweep (" << 100.0 * cpu / std::max(summary.seconds, 1e-9)
+              << "% of a core)\n";
+  } catch (const JobLostError& e) {
+    watch->end_job(e.what(), kExitJobLost);  // sweep.h5 is closed by now
+  } catch (const UserError&) {
+    throw;  // before any trial ran (inputs): the workers are told to finalize
+  } catch (const std::exception& e) {
+    watch->end_job(std::string("failure: ") + e.what() + "; ending the job", kExitFailure);
+  }
   if (!summary.interrupted) return kExitOk;
   print_resume_hint(spec_path, options.out_dir);
   return stopped_exit_code();
@@ -170,7 +190,7 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options("run options");
-  std::string spec_path, out_dir, time_limit;
+  std::string spec_path, out_dir, time_limit, watchdog = "60";
   int workers = 0;
   bool restart = false, no_worker_binding = false;
   options.add_options()("spec", po::value(&spec_path)->required(), "experiment spec (YAML)")(
@@ -183,22 +203,27 @@ int run_command(const std::vector<std::string>& args) {
       "stop cleanly after this long (3600, 90m, 1h30m), e.g. before a batch job's time limit")(
       "no-worker-binding", po::bool_switch(&no_worker_binding),
       "cluster mode: leave worker ranks unbound even where the launcher bound none "
-      "(cluster/README.md)");
+      "(cluster/README.md)")(
+      "watchdog", po::value(&watchdog),
+      "cluster mode: end the job when a rank, its node or the network is silent this long "
+      "(default 60; 0: never), so that a rerun resumes it (cluster/README.md)");
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map values;
   if (!parse_command_line(args, options, positional,
                           "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] "
-                          "[--time-limit T] [--no-worker-binding]",
+                          "[--time-limit T] [--no-worker-binding] [--watchdog T]",
                           values))
     return kExitOk;
 
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  if (!time_limit.empty()) stop_after(parse_duration(time_limit));
+  if (!time_limit.empty()) stop_after(parse_duration(time_limit, "--time-limit"));
   RunOptions run_options{out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO)), restart,
                          !no_worker_binding};
-  if (launched_by_mpi()) return run_cluster(spec_path, run_options, g_stop_requested);
+  if (launched_by_mpi())
+    return run_cluster(spec_path, run_options, parse_duration(watchdog, "--watchdog"),
+                       g_stop_requested);
 
   const SweepSpec spec = load_spec_file(spec_path);
   configure_blas_for(spec);

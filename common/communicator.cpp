@@ -38,6 +38,11 @@ void prefer_ob1_on_one_node() {
 
 }  // namespace
 
+void abort_mpi_job(int exit_code) {
+  MPI_Abort(MPI_COMM_WORLD, exit_code);
+  std::_Exit(exit_code);  // MPI_Abort returned: the launcher will see this process gone
+}
+
 bool launched_by_mpi() {
   for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
     if (std::getenv(variable)) return true;

@@ -19,6 +19,9 @@ namespace hpsweep {
 // True when this process was started by an MPI launcher (mpirun, mpiexec, srun).
 bool launched_by_mpi();
 
+// MPI_Abort on the world: the launcher ends every rank of the job. Never returns.
+[[noreturn]] void abort_mpi_job(int exit_code);
+
 // Throws std::runtime_error naming `what` and MPI's own message unless `code` is MPI_SUCCESS
 // (the world communicator returns errors instead of aborting: MpiRuntime).
 void check_mpi(int code, const char* what);

@@ -7,10 +7,11 @@
 
 namespace hpsweep {
 
-MpiWorkerPool::MpiWorkerPool(const Communicator& world, RankLayout layout)
-    : world_(world), layout_(std::move(layout)) {}
+MpiWorkerPool::MpiWorkerPool(const Communicator& world, RankLayout layout, LostCheck lost)
+    : world_(world), layout_(std::move(layout)), lost_(std::move(lost)) {}
 
 MpiWorkerPool::~MpiWorkerPool() {
+  if (lost()) return;
   const std::vector<uint8_t> shutdown = encode_message(ShutdownMessage{});
   for (int group = 0; group < layout_.groups; ++group) {
     try {
@@ -48,9 +49,13 @@ std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds t
   const auto max_pause =
       std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(typical_gap_ / 50),
                  std::chrono::microseconds(100), std::chrono::microseconds(5000));
+  if (const auto what = lost()) throw JobLostError(*what);
   std::optional<ReceivedMessage> received =
       world_.receive(MPI_ANY_SOURCE, kControlTag, timeout, max_pause);
-  if (!received) return std::nullopt;
+  if (!received) {
+    if (const auto what = lost()) throw JobLostError(*what);
+    return std::nullopt;
+  }
   typical_gap_ = (7 * typical_gap_ + (std::chrono::steady_clock::now() - waiting_since)) / 8;
   const ControlMessage message = decode_message(received->bytes);
   if (auto* epoch = std::get_if<EpochMessage>(&message))

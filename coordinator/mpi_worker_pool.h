@@ -3,19 +3,33 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "common/communicator.h"
+#include "common/error.h"
 #include "coordinator/rank_layout.h"
 #include "coordinator/worker_pool.h"
 
 namespace hpsweep {
 
+// The job lost a rank, a node or a worker (JobWatch): the sweep loop unwinds, closing sweep.h5.
+class JobLostError : public Error {
+ public:
+  using Error::Error;
+};
+
 class MpiWorkerPool : public WorkerPool {
  public:
-  MpiWorkerPool(const Communicator& world, RankLayout layout);
+  // `lost` says what the job has lost, if anything (app/job_watch.h); wait_event then throws
+  // JobLostError.
+  using LostCheck = std::function<std::optional<std::string>()>;
+  MpiWorkerPool(const Communicator& world, RankLayout layout, LostCheck lost = {});
   // Tells every group to finalize, also when the sweep ends in an error: no rank is left
-  // waiting for a trial that will never come.
+  // waiting for a trial that will never come. Not after a loss: a send to a lost rank can
+  // block, and the job ends anyway.
   ~MpiWorkerPool() override;
 
   int worker_count() const override { return layout_.groups; }
@@ -29,8 +43,11 @@ class MpiWorkerPool : public WorkerPool {
   void after_epoch(int worker, int64_t epoch, bool proceed) override;
 
  private:
+  std::optional<std::string> lost() const { return lost_ ? lost_() : std::nullopt; }
+
   const Communicator& world_;
   RankLayout layout_;
+  LostCheck lost_;
   // A moving average of how long wait_event waited for a message; sets its polling pause.
   std::chrono::steady_clock::duration typical_gap_ = std::chrono::milliseconds(250);
 };
