@@ -9,9 +9,17 @@
 //   plain     MPI_Allreduce(MPI_IN_PLACE, whole buffer, MPI_COMM_WORLD)
 //   fused     FusedReducer: add() every tensor, finish()
 //   bucketed  BucketedReducer (1 MiB buckets, as MpiGroup builds it): add() every tensor, finish()
-//   shared    SharedMemoryReducer (the default on one node): add() every tensor, finish()
+//   shared    MpiGroup's default reducer, SharedMemoryReducer on one node (across nodes, a
+//             HierarchicalReducer by the real split): add() every tensor, finish()
+//   hier      HierarchicalReducer (the default for a group that spans nodes), the ranks split
+//             into two fake nodes, the first half and the rest (1+1, 2+1, 2+2 ranks): each node
+//             sums in its own window, then its leader takes part in one MPI_Allreduce between
+//             the two leaders (here through shared memory too, where real nodes would use the
+//             network): add() every tensor, finish()
 // Every buffer lives in the group's shared-memory window, where training puts gradients on one
 // node; the MPI methods sum it there just as well. The cases take turns in the same window.
+// hier's buffers live at the same offsets in its own group's storage (a fake node's window, or
+// ordinary memory for a rank alone on its node).
 // A round starts with a barrier; a rep's time is the slowest rank's. The table shows medians,
 // bus bandwidth 2*(n-1)/n * bytes / time (as nccl-tests define it), and reducer/plain as
 // plain_time / reducer_time (1.00: as fast as plain; the target is >= 0.90).
@@ -38,20 +46,34 @@ constexpr int kSyntheticPieces = 16;
 
 struct Case {
   std::string name;
-  float* buffer;                 // the packed range, reduced whole by the plain allreduce
-  int64_t count;                 // floats
-  std::vector<Tensor*> tensors;  // in the order add() is called (backward order)
+  float* buffer;                       // the packed range, reduced whole by the plain allreduce
+  int64_t count;                       // floats
+  std::vector<Tensor*> tensors;        // in the order add() is called (backward order)
+  float* across_buffer;                // the same range in the storage of the group across nodes
+  std::vector<Tensor> across_tensors;  // the same tensors there
 };
 
-enum Method { kPlain, kFused, kBucketed, kShared, kMethods };
-const char* const kMethodNames[kMethods] = {"plain", "fused", "bucketed", "shared"};
+enum Method { kPlain, kFused, kBucketed, kShared, kHierarchical, kMethods };
+const char* const kMethodNames[kMethods] = {"plain", "fused", "bucketed", "shared", "hier"};
 
-void refill(const Case& c, int rank) {
-  // Small values that stay exact in float however often they are summed over a few ranks.
-  std::fill(c.buffer, c.buffer + c.count, static_cast<float>(rank + 1));
+// The two groups that the reducers sum over: the world on its one node, and the world across
+// two fake nodes.
+struct Groups {
+  MpiGroup& one_node;
+  MpiGroup& across_nodes;
+};
+
+float* buffer_of(Method method, const Case& c) {
+  return method == kHierarchical ? c.across_buffer : c.buffer;
 }
 
-void run_once(Method method, const Case& c, const Communicator& world, MpiGroup& group) {
+void refill(Method method, const Case& c, int rank) {
+  // Small values that stay exact in float however often they are summed over a few ranks.
+  float* buffer = buffer_of(method, c);
+  std::fill(buffer, buffer + c.count, static_cast<float>(rank + 1));
+}
+
+void run_once(Method method, const Case& c, const Communicator& world, Groups groups) {
   switch (method) {
     case kPlain:
       MPI_Allreduce(MPI_IN_PLACE, c.buffer, static_cast<int>(c.count), MPI_FLOAT, MPI_SUM,
@@ -70,8 +92,14 @@ void run_once(Method method, const Case& c, const Communicator& world, MpiGroup&
       break;
     }
     case kShared: {
-      const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
+      const std::unique_ptr<GradientReducer> reducer = groups.one_node.make_reducer();
       for (Tensor* t : c.tensors) reducer->add(*t);
+      reducer->finish();
+      break;
+    }
+    case kHierarchical: {
+      const std::unique_ptr<GradientReducer> reducer = groups.across_nodes.make_reducer();
+      for (Tensor t : c.across_tensors) reducer->add(t);
       reducer->finish();
       break;
     }
@@ -81,13 +109,14 @@ void run_once(Method method, const Case& c, const Communicator& world, MpiGroup&
 }
 
 // Every method must leave sum over ranks of (rank + 1) in every element.
-bool check(Method method, const Case& c, const Communicator& world, MpiGroup& group) {
+bool check(Method method, const Case& c, const Communicator& world, Groups groups) {
   const int n = world.size();
-  refill(c, world.rank());
-  run_once(method, c, world, group);
+  refill(method, c, world.rank());
+  run_once(method, c, world, groups);
   const float expected = static_cast<float>(n * (n + 1) / 2);
+  const float* sums = buffer_of(method, c);
   int64_t wrong = 0;
-  for (int64_t i = 0; i < c.count; ++i) wrong += c.buffer[i] != expected;
+  for (int64_t i = 0; i < c.count; ++i) wrong += sums[i] != expected;
   double total = static_cast<double>(wrong);
   world.allreduce_sum(&total, 1);
   return total == 0;
@@ -103,16 +132,16 @@ struct Result {
   double median_seconds[kMethods];
 };
 
-Result time_case(const Case& c, const Communicator& world, MpiGroup& group, int reps, int warmup) {
+Result time_case(const Case& c, const Communicator& world, Groups groups, int reps, int warmup) {
   std::vector<double> times[kMethods];
   for (auto& t : times) t.reserve(reps);
   for (int rep = -warmup; rep < reps; ++rep) {
     for (int k = 0; k < kMethods; ++k) {
       const Method method = static_cast<Method>((k + (rep < 0 ? 0 : rep)) % kMethods);
-      refill(c, world.rank());
+      refill(method, c, world.rank());
       MPI_Barrier(MPI_COMM_WORLD);
       const double start = MPI_Wtime();
-      run_once(method, c, world, group);
+      run_once(method, c, world, groups);
       const double elapsed = MPI_Wtime() - start;
       if (rep >= 0) times[method].push_back(elapsed);
     }
@@ -173,6 +202,12 @@ int main(int argc, char** argv) {
 
   std::vector<Case> cases;
   MpiGroup group(world, ReducerKind::shared);
+  // hier's group: the world on two fake nodes, its first half and the rest.
+  const int first_node_ranks = (n + 1) / 2;
+  MpiGroup across(world, ReducerKind::shared, [first_node_ranks](const Communicator& c) {
+    return c.split(c.rank() < first_node_ranks ? 0 : 1, c.rank());
+  });
+  const Groups groups{group, across};
   int64_t largest = 0;
   for (int64_t bytes : sizes) largest = std::max(largest, bytes / int64_t{sizeof(float)});
 
@@ -187,9 +222,16 @@ int main(int argc, char** argv) {
   if (window.empty()) {
     if (rank == 0)
       std::fprintf(stderr,
-                   "note: no shared window (1 rank, or ranks on several nodes): shared "
-                   "sums as fused\n");
+                   "note: no shared window (1 rank, or no room in /dev/shm): shared sums as "
+                   "fused\n");
     window = Tensor({floats});
+  }
+  Tensor across_storage = across.shared_gradient_storage(floats);
+  if (across_storage.empty()) {
+    if (rank == 0)
+      std::fprintf(stderr,
+                   "note: no storage for the group across fake nodes: hier sums as fused\n");
+    across_storage = Tensor({floats});
   }
   mlp.pack_gradients_into(window);
   {
@@ -233,6 +275,14 @@ int main(int argc, char** argv) {
     storage.push_back(std::move(buffer));
     cases.push_back(std::move(c));
   }
+  // hier's copies of every case: the same tensors at the same offsets in its group's storage.
+  for (Case& c : cases) {
+    c.across_buffer = across_storage.data() + (c.buffer - window.data());
+    for (const Tensor* t : c.tensors) {
+      const int64_t offset = t->data() - window.data();
+      c.across_tensors.push_back(across_storage.rows(offset, offset + t->size()));
+    }
+  }
 
   if (rank == 0) {
     std::printf(
@@ -240,23 +290,25 @@ int main(int argc, char** argv) {
         n, reps, warmup);
     std::printf(
         "busbw = 2*(n-1)/n * bytes / time; reducer/plain = reducer busbw / plain busbw = plain "
-        "time / reducer time (target >= 0.90)\n\n");
-    std::printf("%-20s %10s | %-39s | %-35s | %-23s\n", "", "", "median us", "busbw GB/s",
+        "time / reducer time (target >= 0.90)\n");
+    std::printf("hier: fake nodes of ranks 0-%d and %d-%d\n\n", first_node_ranks - 1,
+                first_node_ranks, n - 1);
+    std::printf("%-20s %10s | %-49s | %-44s | %-31s\n", "", "", "median us", "busbw GB/s",
                 "reducer/plain");
-    std::printf("%-20s %10s | %9s %9s %9s %9s | %8s %8s %8s %8s | %7s %7s %7s\n", "case", "bytes",
-                "plain", "fused", "bucketed", "shared", "plain", "fused", "bucketed", "shared",
-                "fused", "bucketed", "shared");
+    std::printf("%-20s %10s | %9s %9s %9s %9s %9s | %8s %8s %8s %8s %8s | %7s %7s %7s %7s\n",
+                "case", "bytes", "plain", "fused", "bucketed", "shared", "hier", "plain", "fused",
+                "bucketed", "shared", "hier", "fused", "bucketed", "shared", "hier");
   }
   bool all_correct = true;
   for (const Case& c : cases) {
     for (int m = 0; m < kMethods; ++m) {
-      if (!check(static_cast<Method>(m), c, world, group)) {
+      if (!check(static_cast<Method>(m), c, world, groups)) {
         all_correct = false;
         if (rank == 0)
           std::fprintf(stderr, "%s: %s gave a wrong sum\n", c.name.c_str(), kMethodNames[m]);
       }
     }
-    const Result r = time_case(c, world, group, reps, warmup);
+    const Result r = time_case(c, world, groups, reps, warmup);
     if (rank != 0) continue;
     const double bytes = static_cast<double>(c.count) * sizeof(float);
     double busbw[kMethods];

@@ -31,6 +31,7 @@ class SharedWindow {
   static std::optional<std::string> why_it_does_not_fit(const Communicator& comm, int64_t floats);
 
   int64_t floats() const { return floats_; }
+  int ranks() const { return static_cast<int>(segments_.size()); }
   float* segment(int rank) const { return segments_[static_cast<size_t>(rank)]; }
   // A memory fence and a barrier: what any rank wrote before is visible to all after.
   void synchronize() const;

@@ -1,12 +1,18 @@
 // Cluster-mode building blocks under mpirun with 2, 3 and 4 ranks (ctest runs each): the
 // collectives against closed-form sums, group splitting, and data-parallel training: the
 // group's parameters and optimizer state stay identical, and its losses match a single rank's.
+// Groups that span nodes are played on one machine by splitting the ranks into fake nodes.
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <cfloat>
 #include <cmath>
+#include <cstdlib>
+#include <numeric>
+#include <string>
 
 #include "common/communicator.h"
 #include "common/cpu_binding.h"
@@ -14,6 +20,7 @@
 #include "coordinator/search_space.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
+#include "worker/hierarchical_reducer.h"
 #include "worker/model_factory.h"
 #include "worker/mpi_group.h"
 #include "worker/shared_memory_reducer.h"
@@ -50,6 +57,59 @@ int wrong_sums(GradientReducer& reducer, const std::vector<Tensor>& tensors,
   return wrong;
 }
 
+// Nodes played on one machine: the group's ranks in rank order, `sizes[k]` of them on node k.
+// All ranks really share memory, so each node's window works as on a real node.
+NodeSplit fake_nodes(const std::vector<int>& sizes) {
+  return [sizes](const Communicator& group) {
+    int node = 0, end = sizes[0];
+    while (group.rank() >= end) end += sizes[static_cast<size_t>(++node)];
+    return group.split(node, group.rank());
+  };
+}
+
+// The world on two fake nodes, its first half and the rest: 1+1, 2+1 or 2+2 ranks.
+NodeSplit fake_halves(const Communicator& world) {
+  return fake_nodes({(world.size() + 1) / 2, world.size() / 2});
+}
+
+// Every split into at least two fake nodes that `ranks` allow, uneven ones included.
+std::vector<std::vector<int>> fake_node_splits(int ranks) {
+  const std::vector<std::vector<int>> all = {{1, 1}, {2, 1}, {1, 2},   {2, 2},
+                                             {1, 3}, {3, 1}, {1, 2, 1}};
+  std::vector<std::vector<int>> fitting;
+  for (const std::vector<int>& sizes : all)
+    if (std::accumulate(sizes.begin(), sizes.end(), 0) == ranks) fitting.push_back(sizes);
+  return fitting;
+}
+
+std::string nodes_text(const std::vector<int>& sizes) {  // "nodes 2+1"
+  std::string text = "nodes ";
+  for (size_t k = 0; k < sizes.size(); ++k) text += (k ? "+" : "") + std::to_string(sizes[k]);
+  return text;
+}
+
+// How a test makes its group: the reducer, and which ranks share a node.
+struct GroupSetup {
+  std::string name;
+  ReducerKind reducer;
+  NodeSplit nodes = &Communicator::split_by_node;
+};
+
+// How many values of `tensors` differ from rank 0's, summed over the world.
+double differences_from_rank0(const Communicator& world, const std::vector<NamedTensor>& tensors) {
+  int64_t mismatches = 0;
+  for (const NamedTensor& p : tensors) {
+    std::vector<double> mine(p.tensor.data(), p.tensor.data() + p.tensor.size());
+    std::vector<double> root = mine;
+    MPI_Bcast(root.data(), static_cast<int>(root.size()), MPI_DOUBLE, 0,
+              MPI_COMM_WORLD);  // exact: floats fit doubles
+    for (size_t i = 0; i < mine.size(); ++i) mismatches += mine[i] != root[i];
+  }
+  double total = static_cast<double>(mismatches);
+  world.allreduce_sum(&total, 1);
+  return total;
+}
+
 TEST(Mpi, ReducersSumContiguousAndSeparateTensors) {
   const Communicator world = Communicator::world();
   for (ReducerKind kind : {ReducerKind::shared, ReducerKind::fused, ReducerKind::bucketed}) {
@@ -74,25 +134,188 @@ TEST(Mpi, ReducersSumContiguousAndSeparateTensors) {
       0);
 }
 
-// With the shared reducer, a model's gradients live in this rank's segment of the window (or
-// the reducer would quietly send everything through MPI); with fused they stay where they are.
+// With the shared reducer, a model's gradients live in this rank's storage (or the reducer
+// would quietly send everything through MPI): its segment of the group's window on one node,
+// of its node's window (or ordinary memory, alone on its node) across nodes. With fused they
+// stay where they are.
 TEST(Mpi, SharedReducerPutsTheModelsGradientsInTheWindow) {
   const Communicator world = Communicator::world();
   ModelConfig config;
   config.width = 32;
   config.depth = 2;
-  for (ReducerKind kind : {ReducerKind::shared, ReducerKind::fused}) {
-    MpiGroup group(world, kind);
+  for (const GroupSetup& setup :
+       std::vector<GroupSetup>{{"shared", ReducerKind::shared},
+                               {"fused", ReducerKind::fused},
+                               {"shared across nodes", ReducerKind::shared, fake_halves(world)}}) {
+    MpiGroup group(world, setup.reducer, setup.nodes);
     Model model = build_model(config, {1, 28, 28}, 10);
     group.place_gradients(model);
     const Tensor segment = group.shared_gradient_storage(model.gradient_count());
-    EXPECT_EQ(segment.empty(), kind == ReducerKind::fused);
+    const bool shared = setup.reducer == ReducerKind::shared;
+    EXPECT_EQ(segment.empty(), !shared) << setup.name;
     for (const NamedParameter& p : model.parameters()) {
       const float* grad = p.parameter->grad.data();
       const bool inside = !segment.empty() && grad >= segment.data() &&
                           grad + p.parameter->grad.size() <= segment.data() + segment.size();
-      EXPECT_EQ(inside, kind == ReducerKind::shared) << p.name;
+      EXPECT_EQ(inside, shared) << setup.name << ": " << p.name;
     }
+  }
+}
+
+// The values each rank hands the reducers below: small integers, whose sums are exact in any
+// order, or fractions, whose sums' last bits depend on the order of the additions.
+float integer_value(int rank, int64_t i) {
+  return static_cast<float>(rank + i % 3);
+}
+float fractional_value(int rank, int64_t i) {
+  return std::sin(0.001f * static_cast<float>(i) + static_cast<float>(rank)) /
+         static_cast<float>(1 + rank);
+}
+using Values = float (*)(int rank, int64_t i);
+
+// Fills `tensors` with `value`(this rank, i), i counting through all of them, sums them with
+// `reducer` (added last first, as the backward pass does) and returns the sums, one tensor
+// after the other.
+Tensor reduced(GradientReducer& reducer, const std::vector<Tensor>& tensors, int rank,
+               Values value) {
+  int64_t total = 0;
+  for (Tensor t : tensors)
+    for (int64_t i = 0; i < t.size(); ++i) t[i] = value(rank, total++);
+  for (size_t k = tensors.size(); k-- > 0;) {
+    Tensor t = tensors[k];
+    reducer.add(t);
+  }
+  reducer.finish();
+  Tensor sums({total});
+  float* next = sums.data();
+  for (const Tensor& t : tensors) next = std::copy(t.data(), t.data() + t.size(), next);
+  return sums;
+}
+
+// The same sums by one plain MPI_Allreduce over the world.
+Tensor plain_allreduce(int64_t count, int rank, Values value) {
+  Tensor sums({count});
+  for (int64_t i = 0; i < count; ++i) sums[i] = value(rank, i);
+  MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(count), MPI_FLOAT, MPI_SUM,
+                MPI_COMM_WORLD);
+  return sums;
+}
+
+int64_t bitwise_differences(const Tensor& a, const Tensor& b) {
+  int64_t differences = 0;
+  for (int64_t i = 0; i < a.size(); ++i)
+    differences += std::bit_cast<uint32_t>(a[i]) != std::bit_cast<uint32_t>(b[i]);
+  return differences;
+}
+
+// A group across fake nodes, uneven ones too, sums through each node's window and one
+// allreduce among the nodes' leaders: the closed-form sums, and the plain MPI_Allreduce's bits,
+// in tensors inside the rank's storage and outside it.
+TEST(Mpi, HierarchicalReducerSumsExactlyAcrossNodes) {
+  const Communicator world = Communicator::world();
+  for (const std::vector<int>& sizes : fake_node_splits(world.size())) {
+    const std::string nodes = nodes_text(sizes);
+    MpiGroup group(world, ReducerKind::shared, fake_nodes(sizes));
+    // As in ReducersSumContiguousAndSeparateTensors: two adjacent tensors, a third apart from
+    // them, all three in the storage, whose slices split unevenly over 2 and 3 ranks; and one
+    // elsewhere.
+    const Tensor storage = group.shared_gradient_storage(300200);
+    ASSERT_GE(storage.size(), 300200) << nodes << ": every node must have its storage";
+    const std::vector<Tensor> tensors = {storage.rows(0, 300000), storage.rows(300000, 300007),
+                                         storage.rows(300100, 300133), Tensor({5})};
+    const auto reducer = group.make_reducer();
+    ASSERT_NE(dynamic_cast<HierarchicalReducer*>(reducer.get()), nullptr) << nodes;
+    EXPECT_EQ(wrong_sums(*reducer, tensors, world), 0) << nodes;
+    const Tensor sums = reduced(*reducer, tensors, world.rank(), integer_value);
+    EXPECT_EQ(bitwise_differences(sums, plain_allreduce(sums.size(), world.rank(), integer_value)),
+              0)
+        << nodes;
+  }
+}
+
+// On two nodes, what the hierarchical sum of `value` at i must be: each node's values added in
+// rank order, then the two node sums.
+float two_node_sum(const std::vector<int>& sizes, Values value, int64_t i) {
+  float node_sums[2];
+  for (int node = 0, rank = 0; node < 2; ++node) {
+    node_sums[node] = value(rank++, i);
+    for (int k = 1; k < sizes[static_cast<size_t>(node)]; ++k) node_sums[node] += value(rank++, i);
+  }
+  return node_sums[0] + node_sums[1];
+}
+
+// With fractions, the order of the additions shows in the last bits. Every rank ends with the
+// same bits, a second sum repeats them, they are within rounding of the plain MPI_Allreduce's,
+// and on two nodes they are exactly the node sums, each made in rank order, added.
+TEST(Mpi, HierarchicalSumsAreDeterministicAndTheSameOnEveryRank) {
+  const Communicator world = Communicator::world();
+  const int n = world.size(), r = world.rank();
+  constexpr int64_t kStored = 100000;
+  for (const std::vector<int>& sizes : fake_node_splits(n)) {
+    const std::string nodes = nodes_text(sizes);
+    MpiGroup group(world, ReducerKind::shared, fake_nodes(sizes));
+    const Tensor storage = group.shared_gradient_storage(kStored);
+    ASSERT_GE(storage.size(), kStored) << nodes;
+    const std::vector<Tensor> tensors = {storage.rows(0, 70001), storage.rows(70001, kStored),
+                                         Tensor({5})};
+    const auto reducer = group.make_reducer();
+    const Tensor sums = reduced(*reducer, tensors, r, fractional_value);
+    EXPECT_EQ(bitwise_differences(sums, reduced(*reducer, tensors, r, fractional_value)), 0)
+        << nodes << ": a second sum";
+    EXPECT_EQ(differences_from_rank0(world, {{"sums", sums}}), 0) << nodes;
+
+    const Tensor plain = plain_allreduce(sums.size(), r, fractional_value);
+    int64_t beyond_rounding = 0, unlike_two_nodes = 0;
+    for (int64_t i = 0; i < sums.size(); ++i) {
+      double magnitude = 0;
+      for (int rank = 0; rank < n; ++rank) magnitude += std::abs(fractional_value(rank, i));
+      beyond_rounding += std::abs(sums[i] - plain[i]) > 2 * n * FLT_EPSILON * magnitude;
+      if (sizes.size() == 2 && i < kStored)
+        unlike_two_nodes += std::bit_cast<uint32_t>(sums[i]) !=
+                            std::bit_cast<uint32_t>(two_node_sum(sizes, fractional_value, i));
+    }
+    EXPECT_EQ(beyond_rounding, 0) << nodes;
+    EXPECT_EQ(unlike_two_nodes, 0) << nodes;
+  }
+}
+
+// When one node has no room for its window (here: Open MPI's backing directory does not exist
+// there), the whole group sums through MPI, as fused, so that every node's leader takes part in
+// the same allreduces; that node says why.
+TEST(Mpi, GroupAcrossNodesSumsThroughMpiWhenOneNodeHasNoRoom) {
+  const Communicator world = Communicator::world();
+  for (const std::vector<int>& sizes : fake_node_splits(world.size())) {
+    const std::string nodes = nodes_text(sizes);
+    // The first node with a window to make.
+    size_t crowded = 0;
+    int first = 0;
+    while (crowded < sizes.size() && sizes[crowded] < 2) first += sizes[crowded++];
+    if (crowded == sizes.size()) continue;  // one rank per node: no window anywhere
+    const bool without_room = world.rank() >= first && world.rank() < first + sizes[crowded];
+
+    MpiGroup group(world, ReducerKind::shared, fake_nodes(sizes));
+    const char* kVariable = "OMPI_MCA_osc_sm_backing_directory";
+    const char* before = std::getenv(kVariable);
+    const std::string saved = before ? before : "";
+    if (without_room) setenv(kVariable, "/nonexistent/shm", 1);
+    ::testing::internal::CaptureStderr();
+    const Tensor storage = group.shared_gradient_storage(1000);
+    const std::string said = ::testing::internal::GetCapturedStderr();
+    if (before)
+      setenv(kVariable, saved.c_str(), 1);
+    else
+      unsetenv(kVariable);
+
+    EXPECT_TRUE(storage.empty()) << nodes;
+    EXPECT_EQ(
+        said.find("this group sums gradients with MPI_Allreduce instead") != std::string::npos,
+        without_room && world.rank() == first)
+        << nodes << ": " << said;
+    Tensor packed({1000});
+    const auto reducer = group.make_reducer();
+    EXPECT_EQ(
+        wrong_sums(*reducer, {packed.rows(0, 990), packed.rows(990, 1000), Tensor({3})}, world), 0)
+        << nodes;
   }
 }
 
@@ -140,19 +363,17 @@ Trial data_parallel_trial(const std::string& data_dir, const std::string& optimi
   return expand_trials(spec)[0];
 }
 
-// How many values of `tensors` differ from rank 0's, summed over the world.
-double differences_from_rank0(const Communicator& world, const std::vector<NamedTensor>& tensors) {
-  int64_t mismatches = 0;
-  for (const NamedTensor& p : tensors) {
-    std::vector<double> mine(p.tensor.data(), p.tensor.data() + p.tensor.size());
-    std::vector<double> root = mine;
-    MPI_Bcast(root.data(), static_cast<int>(root.size()), MPI_DOUBLE, 0,
-              MPI_COMM_WORLD);  // exact: floats fit doubles
-    for (size_t i = 0; i < mine.size(); ++i) mismatches += mine[i] != root[i];
-  }
-  double total = static_cast<double>(mismatches);
-  world.allreduce_sum(&total, 1);
-  return total;
+// |a - b| / |b| over all the tensors' values (Euclidean norms), for parameters that must agree
+// up to float rounding.
+double relative_difference(const std::vector<NamedTensor>& a, const std::vector<NamedTensor>& b) {
+  double difference = 0, norm = 0;
+  for (size_t k = 0; k < a.size() && k < b.size(); ++k)
+    for (int64_t i = 0; i < b[k].tensor.size(); ++i) {
+      const double x = a[k].tensor[i], y = b[k].tensor[i];
+      difference += (x - y) * (x - y);
+      norm += y * y;
+    }
+  return a.size() == b.size() ? std::sqrt(difference / norm) : 1.0;
 }
 
 // Trains `trial` on the whole world as one group, then alone on this rank; the last epoch's
@@ -184,13 +405,15 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
   const TrainTestData data = load_fashion_mnist((dir / "data").string());
   Trial trial = data_parallel_trial((dir / "data").string());
   std::atomic<bool> stop{false};
-  for (ReducerKind kind : {ReducerKind::shared, ReducerKind::fused}) {
-    MpiGroup group(world, kind);
+  for (const GroupSetup& setup :
+       std::vector<GroupSetup>{{"shared", ReducerKind::shared},
+                               {"fused", ReducerKind::fused},
+                               {"shared across nodes", ReducerKind::shared, fake_halves(world)}}) {
+    MpiGroup group(world, setup.reducer, setup.nodes);
     // The second, wider model makes the shared reducer's window grow.
     for (int64_t width : {24, 40}) {
       trial.config.model.width = width;
-      const std::string what =
-          "reducer " + std::to_string(static_cast<int>(kind)) + ", width " + std::to_string(width);
+      const std::string what = setup.name + ", width " + std::to_string(width);
       CapturingObserver on_group;
       const TrialOutcome outcome = run_trial(trial, data, {}, on_group, stop, group);
       EXPECT_EQ(outcome.status, TrialStatus::completed) << what << ": " << outcome.message;
@@ -212,6 +435,9 @@ TEST(Mpi, DataParallelTrainingKeepsParametersIdenticalAndMatchesOneRank) {
       EXPECT_NEAR(a.train_error, b.train_error, 1.5 / 620) << what;  // a sample may flip at a tie
       EXPECT_LT(b.train_loss, std::log(10.0))
           << "the trial must learn for the comparison to mean much";
+      // And the same parameters up to float rounding.
+      EXPECT_LT(relative_difference(on_group.checkpoint.params, alone.checkpoint.params), 1e-5)
+          << what;
     }
   }
 }
@@ -322,13 +548,22 @@ TEST(Mpi, SameRanksGiveBitwiseIdenticalResults) {
   const TrainTestData data = load_fashion_mnist((dir / "data").string());
   const Trial trial = data_parallel_trial((dir / "data").string());
   std::atomic<bool> stop{false};
-  for (ReducerKind kind : {ReducerKind::shared, ReducerKind::bucketed}) {
-    MpiGroup group(world, kind);
+  for (const GroupSetup& setup :
+       std::vector<GroupSetup>{{"shared", ReducerKind::shared},
+                               {"bucketed", ReducerKind::bucketed},
+                               {"shared across nodes", ReducerKind::shared, fake_halves(world)}}) {
+    MpiGroup group(world, setup.reducer, setup.nodes);
     CapturingObserver first, second;
     run_trial(trial, data, {}, first, stop, group);
     run_trial(trial, data, {}, second, stop, group);
-    EXPECT_EQ(first.metrics[0].train_loss, second.metrics[0].train_loss);
-    EXPECT_EQ(first.metrics[0].test_loss, second.metrics[0].test_loss);
+    EXPECT_EQ(first.metrics[0].train_loss, second.metrics[0].train_loss) << setup.name;
+    EXPECT_EQ(first.metrics[0].test_loss, second.metrics[0].test_loss) << setup.name;
+    ASSERT_EQ(first.checkpoint.params.size(), second.checkpoint.params.size()) << setup.name;
+    for (size_t k = 0; k < first.checkpoint.params.size(); ++k)
+      EXPECT_EQ(bitwise_differences(first.checkpoint.params[k].tensor,
+                                    second.checkpoint.params[k].tensor),
+                0)
+          << setup.name << ": " << first.checkpoint.params[k].name;
   }
 }
 

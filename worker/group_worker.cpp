@@ -134,13 +134,11 @@ std::unique_ptr<TrainingGroup> make_group(const Communicator& group, ReducerKind
   return std::make_unique<MpiGroup>(group, reducer);
 }
 
-}  // namespace
-
-void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, ReducerKind reducer,
-                  const Communicator& world, const Communicator& group,
-                  const std::atomic<bool>& stop) {
+// Trains the trials the coordinator assigns until it says there are no more.
+void serve(const std::vector<Trial>& trials, const std::string& out_dir, const Communicator& world,
+           const Communicator& group, const std::atomic<bool>& stop,
+           TrainingGroup& training_group) {
   DataCatalog datasets;
-  const std::unique_ptr<TrainingGroup> training_group = make_group(group, reducer);
   bool shutdown = false;
   for (auto next = next_trial(world, group, shutdown); next;
        next = next_trial(world, group, shutdown)) {
@@ -173,12 +171,26 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
       JudgedObserver judged(own, world, group, trial.id, shutdown);
       TrialObserver& observer = next->judged ? static_cast<TrialObserver&>(judged) : own;
       outcome = run_trial_of_its_type(trial, datasets, {init.get(), resume.get()}, observer, stop,
-                                      *training_group);
+                                      training_group);
     }
     if (group.rank() == 0)
       world.send(kCoordinator, kControlTag,
                  encode_message(
                      TrialEndMessage{trial.id, outcome.status, outcome.epoch, outcome.message}));
+  }
+}
+
+}  // namespace
+
+void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, ReducerKind reducer,
+                  const Communicator& world, const Communicator& group,
+                  const std::atomic<bool>& stop,
+                  const std::function<void(const std::string&)>& fail) {
+  const std::unique_ptr<TrainingGroup> training_group = make_group(group, reducer);
+  try {
+    serve(trials, out_dir, world, group, stop, *training_group);
+  } catch (const std::exception& e) {
+    fail(e.what());  // while training_group lives: its destructor is collective
   }
 }
 

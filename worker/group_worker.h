@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,12 @@
 
 namespace hpsweep {
 
+// An error that leaves this rank out of step with its group (one rank of several failing
+// mid-trial) goes to `fail`, which must not return (app/job_watch.h ends the job): unwinding
+// would run collective destructors that the group's peers never join.
 void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, ReducerKind reducer,
                   const Communicator& world, const Communicator& group,
-                  const std::atomic<bool>& stop);
+                  const std::atomic<bool>& stop,
+                  const std::function<void(const std::string&)>& fail);
 
 }  // namespace hpsweep

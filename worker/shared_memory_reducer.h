@@ -6,8 +6,9 @@
 // MLP gradients take 37-88 us here against 103-375 us (bench_reducer, docs/cluster-performance.md).
 //
 // The sum of each float is made by one rank in a fixed order, so every rank ends with the same
-// bits, run after run. Tensors outside the window (all of them when the group spans nodes)
-// are summed with MPI_Allreduce, as FusedReducer does.
+// bits, run after run. Tensors outside the window (all of them when there is none) are summed
+// with MPI_Allreduce, as FusedReducer does. A group that spans nodes sums its gradients with
+// worker/hierarchical_reducer.h instead.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,7 @@ namespace hpsweep {
 
 class SharedMemoryReducer : public GradientReducer {
  public:
-  // `window` may be null (the group spans nodes): then every tensor goes through MPI. The
+  // `window` may be null (no room for it in /dev/shm): then every tensor goes through MPI. The
   // window must outlive the reducer (MpiGroup keeps it for all its trials).
   SharedMemoryReducer(const Communicator& comm, const SharedWindow* window)
       : comm_(comm), window_(window) {}
