@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -74,8 +75,8 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 
 // Open MPI 4.1's mpirun, once it aborts a job, waits without bound for the daemon of a node it
 // cannot reach (measured on cluster/testbed: over 100 s, with TCP keepalive set as well). After
-// a loss hpsweep has ended every rank it can reach, so rank 0 ends mpirun when it is its parent
-// (mpirun starts the ranks of its own node). srun needs no help: Slurm ends the step when it
+// a loss on another node hpsweep has ended every rank it can reach, so rank 0 ends mpirun when
+// it is its parent (mpirun starts the ranks of its own node). srun needs no help: Slurm ends the step when it
 // declares the node down (SlurmdTimeout).
 void end_mpirun_if_parent() {
   const pid_t parent = getppid();
@@ -172,7 +173,9 @@ void JobWatch::end_job(const std::string& message, int exit_code) {
   if (coordinator_) {
     const std::optional<RanksLost> lost = coordinator_->lost();
     coordinator_->end_job();
-    if (lost && !lost->ranks.empty()) end_mpirun_if_parent();
+    if (lost && std::any_of(lost->ranks.begin(), lost->ranks.end(),
+                            [&](int rank) { return hosts_.at(rank) != hosts_[0]; }))
+      end_mpirun_if_parent();
   }
   std::_Exit(exit_code);
 }

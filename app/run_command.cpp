@@ -153,13 +153,9 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
     if (coordinator && !binding.empty()) std::cerr << binding << "\n";
   }
   if (!coordinator) {
-    try {
-      if (group.valid())
-        serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group,
-                     stop);
-    } catch (const std::exception& e) {
-      watch->fail(e.what());
-    }
+    if (group.valid())
+      serve_trials(expand_trials(spec), options.out_dir, spec.resources.reducer, world, group, stop,
+                   [&](const std::string& error) { watch->fail(error); });
     return stop.load() ? stopped_exit_code() : kExitOk;
   }
   SweepSummary summary;

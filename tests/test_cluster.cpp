@@ -3,6 +3,7 @@
 // the sweep, and too few ranks as a clear error.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -357,6 +358,103 @@ TEST_F(ClusterTest, SigtermStopsEveryRankSoonAndARerunFinishes) {
     EXPECT_EQ(t.status, TrialStatus::completed);
     EXPECT_EQ(t.epochs(), 400);
   }
+}
+
+std::string this_host() {
+  char name[256] = {};
+  gethostname(name, sizeof(name) - 1);
+  return name;
+}
+
+// The PID of rank `rank` of the job whose command line names `out_dir`, or -1.
+pid_t rank_pid(const std::string& out_dir, int rank) {
+  const Result found = run_shell("for p in $(pgrep -f -- '--out " + out_dir +
+                                 "'); do tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | "
+                                 "grep -qx OMPI_COMM_WORLD_RANK=" +
+                                 std::to_string(rank) + " && echo $p; done");
+  return found.output.empty() ? -1 : std::stoi(found.output);
+}
+
+TEST_F(ClusterTest, ARankThatFailsMidTrialEndsTheJobAndTheRerunResumes) {
+  // Rank 2, the second rank of the only group, throws at its 20th training step (the second
+  // epoch of the first trial): its leader would wait for it in the next allreduce forever.
+  // The whole job ends with its message instead, and the rerun continues from the checkpoints
+  // to the result of an uninterrupted run.
+  const std::string s =
+      spec("resources: {ranks_per_trial: 2}\nparameters:\n  training.lr: {values: [0.05, 0.1]}\n");
+  ASSERT_EQ(mpirun(3, "run " + s + " --out " + out("whole")).exit_code, 0);
+  const std::string arguments = std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("mpi");
+  const auto start = std::chrono::steady_clock::now();
+  const Result failed = run(std::string(MPIEXEC) + " -n 2 " + arguments +
+                            " : -n 1 -x HPSWEEP_FAILPOINT=training-step:20:throw " + arguments);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_EQ(failed.exit_code, 1) << failed.output;
+  EXPECT_NE(failed.output.find("hpsweep: rank 2 on " + this_host() +
+                               " failed: failpoint training-step (its group cannot go on without "
+                               "it); ending the job: rerun it to resume the sweep"),
+            std::string::npos)
+      << failed.output;
+  EXPECT_EQ(record("mpi").trials[0].epochs(), 1);
+
+  const Result resumed = mpirun(3, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const SweepRecord whole = record("whole"), mpi = record("mpi");
+  for (size_t i = 0; i < whole.trials.size(); ++i) {
+    EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed);
+    expect_same_curves(whole, mpi, i);
+  }
+}
+
+TEST_F(ClusterTest, ASilentRankEndsTheJobWithinTheWatchdogAndTheRerunResumes) {
+  // A stopped process stands for a node that hangs or drops off the network: alive to MPI,
+  // silent to everyone. The coordinator names it after --watchdog and ends the job.
+  const std::string s = spec("parameters:\n  training.epochs: {values: [600, 600]}\n");
+  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev")).exit_code, 0);
+  const std::string log = out("log");
+  const Result started = run("(" + std::string(MPIEXEC) + " -n 3 " + HPSWEEP_BINARY + " run " + s +
+                             " --out " + out("mpi") + " --watchdog 2 > " + log +
+                             " 2>&1; echo exit $? >> " + log + ") > /dev/null 2>&1 & echo $!");
+  const pid_t shell_pid = std::stoi(started.output);
+  pid_t silent = -1;
+  for (int i = 0; i < 3000 && silent < 0; ++i) {
+    silent = rank_pid(out("mpi"), 2);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(silent, 0);
+  for (int i = 0; i < 3000; ++i) {  // both trials under way
+    try {
+      const SweepRecord r = record("mpi");
+      if (r.trials[0].epochs() > 0 && r.trials[1].epochs() > 0) break;
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto stopped = std::chrono::steady_clock::now();
+  kill(silent, SIGSTOP);
+  while (kill(shell_pid, 0) == 0 &&
+         std::chrono::steady_clock::now() - stopped < std::chrono::seconds(30))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto took = std::chrono::steady_clock::now() - stopped;
+  EXPECT_GT(took, std::chrono::seconds(2));
+  EXPECT_LT(took, std::chrono::seconds(8));
+  if (kill(silent, 0) == 0) {
+    kill(silent, SIGKILL);
+    ADD_FAILURE() << "the silent rank outlived the job";
+  }
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("hpsweep: lost rank 2 on " + this_host() +
+                      ": no heartbeat for 2 s (--watchdog); the node, its network or the "
+                      "processes are gone; ending the job: rerun it to resume"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("exit 69"), std::string::npos) << text;
+
+  const Result resumed = mpirun(3, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("resuming:"), std::string::npos) << resumed.output;
+  const SweepRecord dev = record("dev"), mpi = record("mpi");
+  for (size_t i = 0; i < dev.trials.size(); ++i) expect_same_curves(dev, mpi, i);
 }
 
 }  // namespace
