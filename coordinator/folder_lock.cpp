@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <iostream>
 #include <string>
 #include <utility>
 
@@ -46,8 +48,11 @@ FolderLock::FolderLock(const std::filesystem::path& dir) {
     throw UserError(dir.string() + ": another hpsweep run is using this folder (" + holder +
                     "); wait for it to end or stop it, then run again");
   }
-  // Some parallel file systems refuse flock() unless mounted with it: run unlocked there,
-  // as any tool without a lock would.
+  // Some parallel file systems refuse flock() unless mounted with it (Lustre without
+  // -o flock, old NFS): run unlocked there, as any tool without a lock would, and say so.
+  std::cerr << "hpsweep: warning: " + path + ": the file system refuses flock (" +
+                   std::strerror(error) +
+                   "): nothing stops a second run from using this folder at the same time\n";
 }
 
 FolderLock::FolderLock(FolderLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}

@@ -89,7 +89,10 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   summary.best_trial = progress.best_trial();
   summary.best_value = progress.best_value();
   summary.seconds = progress.elapsed_seconds();
-  summary.interrupted = loop.stopped();
+  // Under a launcher the workers can see the signal before the coordinator does: their
+  // interrupted trials may end the loop before it notices its own stop flag.
+  summary.interrupted = loop.stopped() || stop.load() ||
+                        summary.counts[TrialStatus::interrupted] > 0;
   summary.timing = loop.timing();
   return summary;
 }

@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -158,10 +160,9 @@ class TestbedTest : public ::testing::Test {
   std::string job_log(const std::string& job) const {
     return read_file(dir_ / ("hpsweep-" + job + ".log"));
   }
-  // Waits until the job's log shows a finished trial: the sweep is under way, with trials still
-  // running (8 trials, 4 workers).
-  bool under_way(const std::string& job) const {
-    return eventually([&] { return contains(job_log(job), "completed after"); }, 90s);
+  // Waits until a trial has written its first checkpoint into the sweep's folder `out_dir`.
+  static bool under_way(const std::string& out_dir) {
+    return eventually([&] { return fs::exists(out_dir + "/checkpoints/0000.h5"); }, 90s);
   }
 
   fs::path dir_;
@@ -233,10 +234,10 @@ TEST_F(TestbedTest, TheDefaultOutputFolderIsTheSpecsNameSoAResubmissionResumes) 
 }
 
 TEST_F(TestbedTest, ARequeuedJobResumesBitForBit) {
-  const std::string s = spec();
+  const std::string s = spec("", 100);
   const SweepRecord dev = dev_mode(s);
   const std::string job = submit("--nodes=2 --ntasks-per-node=2 --time=10", s + " " + out("slurm"));
-  ASSERT_TRUE(under_way(job)) << job_log(job);
+  ASSERT_TRUE(under_way(out("slurm"))) << job_log(job);
   ASSERT_EQ(on("head", "scontrol requeue " + job).exit_code, 0);
   EXPECT_TRUE(eventually([&] { return job_state(job).second == 1; }, 30s));
   EXPECT_EQ(wait_for_end(job), "COMPLETED") << job_log(job);
@@ -248,11 +249,11 @@ TEST_F(TestbedTest, ARequeuedJobResumesBitForBit) {
 }
 
 TEST_F(TestbedTest, ScancelWithTermStopsWithACheckpointAndAResubmissionResumes) {
-  const std::string s = spec();
+  const std::string s = spec("", 100);
   const SweepRecord dev = dev_mode(s);
   const std::string options = "--nodes=2 --ntasks-per-node=2 --time=10";
   const std::string job = submit(options, s + " " + out("slurm"));
-  ASSERT_TRUE(under_way(job)) << job_log(job);
+  ASSERT_TRUE(under_way(out("slurm"))) << job_log(job);
   ASSERT_EQ(on("head", "scancel --signal=TERM " + job).exit_code, 0);
   wait_for_end(job);
   EXPECT_TRUE(contains(job_log(job), "to resume: hpsweep run")) << job_log(job);
@@ -276,6 +277,119 @@ TEST_F(TestbedTest, TheSweepStopsItselfBeforeTheJobsTimeLimit) {
   const std::string again =
       submit("--nodes=2 --ntasks-per-node=1 --time=10", s + " " + out("slurm"));
   EXPECT_EQ(wait_for_end(again), "COMPLETED") << job_log(again);
+  expect_same_curves(dev, record("slurm"));
+}
+
+TEST_F(TestbedTest, UnevenGroupsAcrossNodesSumAsThePlainAllreduce) {
+  // ranks_per_trial 3: with node1:3,node2:1 the group has 2 ranks on node1 and 1 on node2;
+  // with node1:2,node2:2, 1 and 2. The hierarchical sum (reducer: shared, the default) and
+  // the plain allreduce (fused) add in different orders: the same curves to float rounding.
+  for (const std::string hosts : {"node1:3,node2:1", "node1:2,node2:2"}) {
+    SCOPED_TRACE(hosts);
+    const std::string shared = spec("resources: {ranks_per_trial: 3}\n", 3);
+    const std::string fused = spec("resources: {ranks_per_trial: 3, reducer: fused}\n", 3);
+    for (const auto& [s, name] : {std::pair{shared, "shared"}, std::pair{fused, "fused"}}) {
+      fs::remove_all(out(name));
+      const Result r = on("node1", "mpirun --host " + hosts + " -np 4 " + HPSWEEP_BINARY + " run " +
+                                       s + " --out " + out(name));
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+    }
+    const SweepRecord a = record("shared"), b = record("fused");
+    for (size_t i = 0; i < a.trials.size(); ++i) {
+      ASSERT_EQ(a.trials[i].status, TrialStatus::completed) << a.trials[i].message;
+      for (const char* curve : {"train_loss", "test_loss"}) {
+        const auto &x = a.trials[i].curves.at(curve), &y = b.trials[i].curves.at(curve);
+        for (size_t e = 0; e < x.size(); ++e)
+          EXPECT_NEAR(x[e], y[e], 1e-5 * std::abs(x[e])) << "trial " << i << " " << curve;
+      }
+    }
+  }
+}
+
+// A job in the background on node1; its output, then "exit CODE", go to `log`.
+void start_on_node1(const std::string& command, const std::string& log) {
+  // The shell's own output goes first, so that the background job holds no pipe of ours.
+  const Result r = bash("exec > /dev/null 2>&1; (" + kTestbed + "/on.sh node1 " + command + " > " +
+                        log + " 2>&1; echo exit $? >> " + log + ") &");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+}
+
+std::optional<int> exit_code_in(const std::string& log) {
+  std::smatch m;
+  const std::string text = read_file(log);
+  if (!std::regex_search(text, m, std::regex("\nexit (\\d+)\n"))) return std::nullopt;
+  return std::stoi(m[1].str());
+}
+
+bool runs_hpsweep(const std::string& node) {
+  return contains(bash(kTestbed + "/fault.sh ps " + node).output, "hpsweep run");
+}
+
+TEST_F(TestbedTest, ANodeThatDiesEndsTheMpirunJobAndTheRerunResumes) {
+  const std::string s = spec("", 500);
+  const SweepRecord dev = dev_mode(s);
+  const std::string log = out("log"),
+                    command = std::string("mpirun --host node1:2,node2:1 -np 3 ") + HPSWEEP_BINARY +
+                              " run " + s + " --out " + out("mpi");
+  start_on_node1(command, log);
+  ASSERT_TRUE(under_way(out("mpi"))) << read_file(log);
+  const auto crashed = std::chrono::steady_clock::now();
+  ASSERT_EQ(bash(kTestbed + "/fault.sh crash node2").exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return exit_code_in(log).has_value(); }, 60s)) << read_file(log);
+  EXPECT_LT(std::chrono::steady_clock::now() - crashed, 30s);
+  EXPECT_NE(exit_code_in(log), 0);
+  EXPECT_FALSE(runs_hpsweep("node1")) << bash(kTestbed + "/fault.sh ps node1").output;
+  ASSERT_EQ(bash(kTestbed + "/fault.sh restore node2").exit_code, 0);
+
+  const Result rerun = on("node1", command);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  EXPECT_TRUE(contains(rerun.output, "resuming:")) << rerun.output;
+  expect_same_curves(dev, record("mpi"));
+}
+
+TEST_F(TestbedTest, ANodeWhoseNetworkDropsEndsTheJobWithinTheWatchdogAndTheRerunResumes) {
+  const std::string s = spec("", 500);
+  const SweepRecord dev = dev_mode(s);
+  const std::string log = out("log"),
+                    command = std::string("mpirun --host node1:2,node2:1 -np 3 ") + HPSWEEP_BINARY +
+                              " run " + s + " --out " + out("mpi");
+  start_on_node1(command + " --watchdog 3", log);
+  ASSERT_TRUE(under_way(out("mpi"))) << read_file(log);
+  const auto unplugged = std::chrono::steady_clock::now();
+  ASSERT_EQ(bash(kTestbed + "/fault.sh unplug node2").exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return exit_code_in(log).has_value(); }, 60s)) << read_file(log);
+  const auto ended = std::chrono::steady_clock::now() - unplugged;
+  EXPECT_GT(ended, 3s);
+  EXPECT_LT(ended, 20s);
+  EXPECT_TRUE(
+      contains(read_file(log), "hpsweep: lost rank 2 on node2: no heartbeat for 3 s (--watchdog)"))
+      << read_file(log);
+  EXPECT_FALSE(runs_hpsweep("node1")) << bash(kTestbed + "/fault.sh ps node1").output;
+  // The rank cut off on node2 ends itself too: no orphan trains on and races the rerun.
+  EXPECT_TRUE(eventually([] { return !runs_hpsweep("node2"); }, 10s))
+      << bash(kTestbed + "/fault.sh ps node2").output;
+  ASSERT_EQ(bash(kTestbed + "/fault.sh restore node2").exit_code, 0);
+
+  const Result rerun = on("node1", command);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  EXPECT_TRUE(contains(rerun.output, "resuming:")) << rerun.output;
+  expect_same_curves(dev, record("mpi"));
+}
+
+TEST_F(TestbedTest, SlurmRequeuesAJobThatLostANodeAndItResumes) {
+  const std::string s = spec("", 500);
+  const SweepRecord dev = dev_mode(s);
+  const std::string job =
+      submit("--nodes=2 --ntasks-per-node=1 --time=10", s + " " + out("slurm") + " --watchdog 3");
+  ASSERT_TRUE(under_way(out("slurm"))) << job_log(job);
+  ASSERT_EQ(bash(kTestbed + "/fault.sh unplug node2").exit_code, 0);
+  // hpsweep ends its ranks after 3 s; Slurm requeues the job (the script on exit 69, or Slurm
+  // itself once it declares node2 down).
+  ASSERT_TRUE(eventually([&] { return job_state(job).second >= 1; }, 90s)) << job_log(job);
+  EXPECT_TRUE(contains(job_log(job), "hpsweep: lost rank 2 on node2")) << job_log(job);
+  ASSERT_EQ(bash(kTestbed + "/fault.sh restore node2").exit_code, 0);
+  EXPECT_EQ(wait_for_end(job), "COMPLETED") << job_log(job);
+  EXPECT_TRUE(contains(job_log(job), "resuming:")) << job_log(job);
   expect_same_curves(dev, record("slurm"));
 }
 

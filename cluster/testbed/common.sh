@@ -37,3 +37,22 @@ testbed_on() {
 testbed_nodes() {
   [[ -f $testbed_dir/nodes ]] && cat "$testbed_dir/nodes"
 }
+
+# The PIDs of every process in the network namespace that `holder` keeps, but the holder.
+testbed_members() {
+  local holder=$1 net pid
+  net=$(readlink "/proc/$holder/ns/net") || return 0
+  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+    [[ $pid == "$holder" ]] && continue
+    [[ $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "$net" ]] && echo "$pid"
+  done
+  return 0
+}
+
+# Kills them all at once (SIGKILL): by namespace, never by name, so nothing of the machine's
+# own is touched.
+testbed_kill_members() {
+  local pid
+  for pid in $(testbed_members "$1"); do kill -KILL "$pid" 2>/dev/null; done
+  return 0
+}

@@ -8,23 +8,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 [[ -d $testbed_dir ]] || exit 0
 
-# Every process started inside a node's namespaces (slurmd, job steps, MPI ranks) ends with it:
-# killed by the namespaces it runs in, not by name, so nothing of the machine's own is touched.
-kill_namespace_members() {
-  local holder=$1 net pid
-  net=$(readlink "/proc/$holder/ns/net") || return 0
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    [[ $pid == "$holder" ]] && continue
-    [[ $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "$net" ]] && kill -KILL "$pid" 2>/dev/null
-  done
-}
-
 for file in "$testbed_dir"/slurmctld.pid "$testbed_dir"/slurmd-*.pid "$testbed_dir"/munge/munged.pid; do
   [[ -f $file ]] && kill -TERM "$(<"$file")" 2>/dev/null
 done
+# Everything started inside a node (slurmd, job steps, MPI ranks) goes first, then the holders.
 for name in head $(testbed_nodes); do
   holder=$(testbed_holder "$name")
-  [[ -n $holder ]] && kill_namespace_members "$holder"
+  [[ -n $holder ]] && testbed_kill_members "$holder"
 done
 for name in head $(testbed_nodes); do
   holder=$(testbed_holder "$name")
