@@ -389,7 +389,7 @@ TEST_F(ClusterTest, ARankThatFailsMidTrialEndsTheJobAndTheRerunResumes) {
                             " : -n 1 -x HPSWEEP_FAILPOINT=training-step:20:throw " + arguments);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
   EXPECT_EQ(failed.exit_code, 1) << failed.output;
-  EXPECT_NE(failed.output.find("hpsweep: rank 2 on " + this_host() +
+  EXPECT_NE(failed.output.find(std::string("hpsweep: rank 2 on ") + this_host() +
                                " failed: failpoint training-step (its group cannot go on without "
                                "it); ending the job: rerun it to resume the sweep"),
             std::string::npos)
@@ -411,9 +411,10 @@ TEST_F(ClusterTest, ASilentRankEndsTheJobWithinTheWatchdogAndTheRerunResumes) {
   const std::string s = spec("parameters:\n  training.epochs: {values: [600, 600]}\n");
   ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev")).exit_code, 0);
   const std::string log = out("log");
-  const Result started = run("(" + std::string(MPIEXEC) + " -n 3 " + HPSWEEP_BINARY + " run " + s +
-                             " --out " + out("mpi") + " --watchdog 2 > " + log +
-                             " 2>&1; echo exit $? >> " + log + ") > /dev/null 2>&1 & echo $!");
+  const std::string job = std::string(MPIEXEC) + " -n 3 " + HPSWEEP_BINARY + " run " + s +
+                          " --out " + out("mpi") + " --watchdog 2";
+  const Result started = run("(" + job + " > " + log + " 2>&1; echo exit $? >> " + log +
+                             ") > /dev/null 2>&1 & echo $!");
   const pid_t shell_pid = std::stoi(started.output);
   pid_t silent = -1;
   for (int i = 0; i < 3000 && silent < 0; ++i) {
@@ -443,7 +444,7 @@ TEST_F(ClusterTest, ASilentRankEndsTheJobWithinTheWatchdogAndTheRerunResumes) {
   }
   std::ifstream in(log);
   const std::string text((std::istreambuf_iterator<char>(in)), {});
-  EXPECT_NE(text.find("hpsweep: lost rank 2 on " + this_host() +
+  EXPECT_NE(text.find(std::string("hpsweep: lost rank 2 on ") + this_host() +
                       ": no heartbeat for 2 s (--watchdog); the node, its network or the "
                       "processes are gone; ending the job: rerun it to resume"),
             std::string::npos)
