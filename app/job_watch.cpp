@@ -76,14 +76,17 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 // Open MPI 4.1's mpirun, once it aborts a job, waits without bound for the daemon of a node it
 // cannot reach (measured on cluster/testbed: over 100 s, with TCP keepalive set as well). After
 // a loss on another node hpsweep has ended every rank it can reach, so rank 0 ends mpirun when
-// it is its parent (mpirun starts the ranks of its own node). srun needs no help: Slurm ends the step when it
-// declares the node down (SlurmdTimeout).
+// it is its parent (mpirun starts the ranks of its own node). srun needs no help: Slurm ends the
+// step when it declares the node down (SlurmdTimeout).
 void end_mpirun_if_parent() {
   const pid_t parent = getppid();
   std::ifstream comm("/proc/" + std::to_string(parent) + "/comm");
   std::string name;
   std::getline(comm, name);
-  if (name == "mpirun" || name == "mpiexec" || name == "orterun") kill(parent, SIGKILL);
+  if (name != "mpirun" && name != "mpiexec" && name != "orterun") return;
+  // This process's output reaches the job's log through mpirun: give it time to pass it on.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  kill(parent, SIGKILL);
 }
 
 // One write, so that mpirun's forwarding of stderr does not split the line.

@@ -215,11 +215,11 @@ int run_command(const std::vector<std::string>& args) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   if (!time_limit.empty()) stop_after(parse_duration(time_limit, "--time-limit"));
+  const std::chrono::seconds watchdog_timeout = parse_duration(watchdog, "--watchdog");
   RunOptions run_options{out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO)), restart,
                          !no_worker_binding};
   if (launched_by_mpi())
-    return run_cluster(spec_path, run_options, parse_duration(watchdog, "--watchdog"),
-                       g_stop_requested);
+    return run_cluster(spec_path, run_options, watchdog_timeout, g_stop_requested);
 
   const SweepSpec spec = load_spec_file(spec_path);
   configure_blas_for(spec);

@@ -218,6 +218,12 @@ TEST(Cli, TimeLimitStopsCleanlyAndARerunFinishes) {
     EXPECT_EQ(t.epochs(), 300);
   }
   EXPECT_EQ(run("run " + spec.string() + " --out " + out + " --time-limit 1x").exit_code, 2);
+  const Result watchdog = run("run " + spec.string() + " --out " + out + " --watchdog soon");
+  EXPECT_EQ(watchdog.exit_code, 2);
+  EXPECT_NE(
+      watchdog.output.find("--watchdog: expected a duration like 3600, 90m or 1h30m, got 'soon'"),
+      std::string::npos)
+      << watchdog.output;
 }
 
 TEST(Cli, AnOutputFolderThatCannotBeCreatedIsBadInput) {

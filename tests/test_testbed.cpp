@@ -339,7 +339,8 @@ TEST_F(TestbedTest, ANodeThatDiesEndsTheMpirunJobAndTheRerunResumes) {
   EXPECT_LT(std::chrono::steady_clock::now() - crashed, 30s);
   EXPECT_NE(exit_code_in(log), 0);
   EXPECT_FALSE(runs_hpsweep("node1")) << bash(kTestbed + "/fault.sh ps node1").output;
-  ASSERT_EQ(bash(kTestbed + "/fault.sh restore node2").exit_code, 0);
+  const Result restored = bash(kTestbed + "/fault.sh restore node2");
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
 
   const Result rerun = on("node1", command);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
@@ -359,7 +360,8 @@ TEST_F(TestbedTest, ANodeWhoseNetworkDropsEndsTheJobWithinTheWatchdogAndTheRerun
   ASSERT_EQ(bash(kTestbed + "/fault.sh unplug node2").exit_code, 0);
   ASSERT_TRUE(eventually([&] { return exit_code_in(log).has_value(); }, 60s)) << read_file(log);
   const auto ended = std::chrono::steady_clock::now() - unplugged;
-  EXPECT_GT(ended, 3s);
+  // Silence counts from the last beat heard, up to one interval (0.5 s) before the unplug.
+  EXPECT_GT(ended, 2500ms);
   EXPECT_LT(ended, 20s);
   EXPECT_TRUE(
       contains(read_file(log), "hpsweep: lost rank 2 on node2: no heartbeat for 3 s (--watchdog)"))
@@ -368,7 +370,8 @@ TEST_F(TestbedTest, ANodeWhoseNetworkDropsEndsTheJobWithinTheWatchdogAndTheRerun
   // The rank cut off on node2 ends itself too: no orphan trains on and races the rerun.
   EXPECT_TRUE(eventually([] { return !runs_hpsweep("node2"); }, 10s))
       << bash(kTestbed + "/fault.sh ps node2").output;
-  ASSERT_EQ(bash(kTestbed + "/fault.sh restore node2").exit_code, 0);
+  const Result restored = bash(kTestbed + "/fault.sh restore node2");
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
 
   const Result rerun = on("node1", command);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
@@ -387,7 +390,8 @@ TEST_F(TestbedTest, SlurmRequeuesAJobThatLostANodeAndItResumes) {
   // itself once it declares node2 down).
   ASSERT_TRUE(eventually([&] { return job_state(job).second >= 1; }, 90s)) << job_log(job);
   EXPECT_TRUE(contains(job_log(job), "hpsweep: lost rank 2 on node2")) << job_log(job);
-  ASSERT_EQ(bash(kTestbed + "/fault.sh restore node2").exit_code, 0);
+  const Result restored = bash(kTestbed + "/fault.sh restore node2");
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
   EXPECT_EQ(wait_for_end(job), "COMPLETED") << job_log(job);
   EXPECT_TRUE(contains(job_log(job), "resuming:")) << job_log(job);
   expect_same_curves(dev, record("slurm"));

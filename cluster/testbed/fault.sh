@@ -29,7 +29,7 @@ case $action in
     done
     slurmd_pid=$(cat "$testbed_dir/slurmd-$node.pid" 2>/dev/null || true)
     for pid in $(testbed_members "$holder"); do
-      [[ $pid == "$slurmd_pid" ]] || kill -KILL "$pid" 2>/dev/null
+      [[ $pid == "$slurmd_pid" ]] || kill -KILL "$pid" 2>/dev/null || true
     done
     if ! kill -0 "${slurmd_pid:-0}" 2>/dev/null; then
       # A crashed node: a clean spool, as on a node whose spool is in memory (a killed step
@@ -42,7 +42,7 @@ case $action in
     for ((tries = 0; tries < 450; ++tries)); do
       # Down (Slurm declared it lost) needs RESUME; a short outage leaves it in service.
       [[ $(testbed_on head sinfo -h -n "$node" -o %T) == down* ]] &&
-        testbed_on head scontrol update NodeName="$node" State=RESUME >/dev/null 2>&1
+        { testbed_on head scontrol update NodeName="$node" State=RESUME >/dev/null 2>&1 || true; }
       [[ $(testbed_on head sinfo -h -n "$node" -o %T) == idle ]] && exit 0
       sleep 0.2
     done
