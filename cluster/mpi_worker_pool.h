@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/communicator.h"
+#include "cluster/communicator.h"
 #include "common/error.h"
 #include "coordinator/rank_layout.h"
 #include "coordinator/worker_pool.h"
@@ -23,7 +23,7 @@ class JobLostError : public Error {
 
 class MpiWorkerPool : public WorkerPool {
  public:
-  // `lost` says what the job has lost, if anything (app/job_watch.h); wait_event then throws
+  // `lost` says what the job has lost, if anything (cluster/job_watch.h); wait_event then throws
   // JobLostError.
   using LostCheck = std::function<std::optional<std::string>()>;
   MpiWorkerPool(const Communicator& world, RankLayout layout, LostCheck lost = {});

@@ -1,4 +1,4 @@
-#include "coordinator/mpi_worker_pool.h"
+#include "cluster/mpi_worker_pool.h"
 
 #include <algorithm>
 

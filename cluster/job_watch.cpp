@@ -1,4 +1,4 @@
-#include "app/job_watch.h"
+#include "cluster/job_watch.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -12,8 +12,8 @@
 #include <random>
 #include <thread>
 
-#include "app/commands.h"
 #include "common/error.h"
+#include "common/exit_codes.h"
 
 namespace hpsweep {
 namespace {
@@ -76,8 +76,8 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 // Open MPI 4.1's mpirun, once it aborts a job, waits without bound for the daemon of a node it
 // cannot reach (measured on cluster/testbed: over 100 s, with TCP keepalive set as well). After
 // a loss on another node hpsweep has ended every rank it can reach, so rank 0 ends mpirun when
-// it is its parent (mpirun starts the ranks of its own node). srun needs no help: Slurm ends the step when it
-// declares the node down (SlurmdTimeout).
+// it is its parent (mpirun starts the ranks of its own node). srun needs no help: Slurm ends the
+// step when it declares the node down (SlurmdTimeout).
 void end_mpirun_if_parent() {
   const pid_t parent = getppid();
   std::ifstream comm("/proc/" + std::to_string(parent) + "/comm");
