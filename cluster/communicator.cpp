@@ -158,7 +158,9 @@ std::optional<ReceivedMessage> Communicator::receive(int source, int tag,
   while (true) {
     int waiting = 0;
     MPI_Status status;
-    check_mpi(MPI_Iprobe(source, tag, *comm_, &waiting, &status), "MPI_Iprobe");
+    check_mpi(
+        MPI_Iprobe(source == kAnySource ? MPI_ANY_SOURCE : source, tag, *comm_, &waiting, &status),
+        "MPI_Iprobe");
     if (waiting) {
       int count = 0;
       MPI_Get_count(&status, MPI_BYTE, &count);
