@@ -196,7 +196,7 @@ if ! skip b; then
     "dev mode --workers 2|dev|"
   )
   # Diagnostic: Open MPI's own PML selection, which probes UCX and the MTLs in MPI_Init (about
-  # 0.2 s here); hpsweep names ob1 itself on one node (common/communicator.cpp).
+  # 0.2 s here); hpsweep names ob1 itself on one node (cluster/communicator.cpp).
   [[ ${EXTRAS:-1} == 1 ]] && configs+=("mpirun -np 3, OMPI_MCA_pml=ob1,ucx,cm|mpi|OMPI_MCA_pml=ob1,ucx,cm")
   # Diagnostic: hwloc's I/O discovery on, as without bench/local_mpi_env.sh.
   [[ ${EXTRAS:-1} == 1 ]] && configs+=("mpirun -np 3, hwloc I/O discovery on|mpi|HWLOC_COMPONENTS=")

@@ -33,9 +33,9 @@
 #include <string>
 #include <vector>
 
-#include "common/communicator.h"
+#include "cluster/communicator.h"
+#include "cluster/mpi_group.h"
 #include "worker/model_factory.h"
-#include "worker/mpi_group.h"
 
 namespace {
 

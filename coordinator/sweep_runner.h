@@ -23,7 +23,7 @@ struct RunOptions {
   int workers = 0;  // 0: one per core
   bool interactive = false;
   bool restart = false;      // move an existing sweep in out_dir aside instead of resuming it
-  bool bind_workers = true;  // cluster mode: common/cpu_binding.h
+  bool bind_workers = true;  // cluster mode: cluster/cpu_binding.h
 };
 
 struct SweepSummary {

@@ -12,8 +12,8 @@
 #include <set>
 #include <thread>
 
+#include "cluster/cpu_binding.h"
 #include "common/control_messages.h"
-#include "common/cpu_binding.h"
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
 #include "support/local_mpi.h"
@@ -101,7 +101,7 @@ TEST_F(ClusterTest, GroupsOfTwoMatchDevModeAndLeaveTheOddRankIdle) {
 
 // Ranks that mpirun left unbound (as it does for 3 ranks on 2 cores; said explicitly here, so
 // that the test means the same on bigger machines): hpsweep binds the 2 workers to CPUs of
-// their own and lets the coordinator float (common/cpu_binding.h), unless told not to.
+// their own and lets the coordinator float (cluster/cpu_binding.h), unless told not to.
 TEST_F(ClusterTest, WorkersGetTheirOwnCpusUnlessToldNot) {
   if (allowed_cpus().size() < 2) GTEST_SKIP() << "one CPU: nothing to share out";
   const std::string s = spec("");

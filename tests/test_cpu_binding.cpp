@@ -1,9 +1,9 @@
-// The rule that binds a node's worker ranks to shares of its CPUs (common/cpu_binding.h); the
+// The rule that binds a node's worker ranks to shares of its CPUs (cluster/cpu_binding.h); the
 // same call under mpirun is in test_mpi.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "common/cpu_binding.h"
+#include "cluster/cpu_binding.h"
 
 namespace hpsweep::testing {
 namespace {

@@ -14,16 +14,16 @@
 #include <numeric>
 #include <string>
 
-#include "common/communicator.h"
-#include "common/cpu_binding.h"
+#include "cluster/communicator.h"
+#include "cluster/cpu_binding.h"
+#include "cluster/hierarchical_reducer.h"
+#include "cluster/mpi_group.h"
+#include "cluster/shared_memory_reducer.h"
 #include "coordinator/rank_layout.h"
 #include "coordinator/search_space.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
-#include "worker/hierarchical_reducer.h"
 #include "worker/model_factory.h"
-#include "worker/mpi_group.h"
-#include "worker/shared_memory_reducer.h"
 #include "worker/trainer.h"
 
 namespace hpsweep::testing {

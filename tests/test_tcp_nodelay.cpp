@@ -1,4 +1,4 @@
-// common/tcp_nodelay.h: after the call, the process's TCP sockets send without Nagle's
+// cluster/tcp_nodelay.h: after the call, the process's TCP sockets send without Nagle's
 // algorithm; other sockets are left alone.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common/tcp_nodelay.h"
+#include "cluster/tcp_nodelay.h"
 
 namespace hpsweep {
 namespace {

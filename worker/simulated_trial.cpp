@@ -88,7 +88,8 @@ TrialOutcome run_simulated_trial(const Trial& trial, const TrialStart& start,
     return simulate(trial, start, observer, stop, group);
   } catch (const std::exception& e) {
     // One rank of several cannot fail the trial alone: its peers would wait for it in the
-    // group's next collective. The error ends the job instead (app/job_watch.h); a rerun resumes.
+    // group's next collective. The error ends the job instead (cluster/job_watch.h); a rerun
+    // resumes.
     if (group.size() > 1) throw;
     return {TrialStatus::failed, 0, e.what()};
   }

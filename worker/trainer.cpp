@@ -218,7 +218,8 @@ TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const Tria
     return train(trial, data, start, observer, stop, group);
   } catch (const std::exception& e) {
     // One rank of several cannot fail the trial alone: its peers would wait for it in the
-    // group's next collective. The error ends the job instead (app/job_watch.h); a rerun resumes.
+    // group's next collective. The error ends the job instead (cluster/job_watch.h); a rerun
+    // resumes.
     if (group.size() > 1) throw;
     return {TrialStatus::failed, 0, e.what()};
   }

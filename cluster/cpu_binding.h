@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "common/communicator.h"
+#include "cluster/communicator.h"
 
 namespace hpsweep {
 

@@ -1,14 +1,14 @@
-#include "worker/group_worker.h"
+#include "cluster/group_worker.h"
 
 #include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
 
+#include "cluster/mpi_group.h"
 #include "common/control_messages.h"
 #include "common/failpoint.h"
 #include "storage/checkpoint_file.h"
-#include "worker/mpi_group.h"
 #include "worker/trainer.h"
 
 namespace hpsweep {

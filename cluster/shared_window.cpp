@@ -1,4 +1,4 @@
-#include "common/shared_window.h"
+#include "cluster/shared_window.h"
 
 #include <sys/statvfs.h>
 

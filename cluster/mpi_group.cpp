@@ -1,12 +1,12 @@
-#include "worker/mpi_group.h"
+#include "cluster/mpi_group.h"
 
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
-#include "worker/hierarchical_reducer.h"
+#include "cluster/hierarchical_reducer.h"
+#include "cluster/shared_memory_reducer.h"
 #include "worker/model.h"
-#include "worker/shared_memory_reducer.h"
 
 namespace hpsweep {
 namespace {

@@ -8,15 +8,15 @@
 // The sum of each float is made by one rank in a fixed order, so every rank ends with the same
 // bits, run after run. Tensors outside the window (all of them when there is none) are summed
 // with MPI_Allreduce, as FusedReducer does. A group that spans nodes sums its gradients with
-// worker/hierarchical_reducer.h instead.
+// cluster/hierarchical_reducer.h instead.
 #pragma once
 
 #include <cstdint>
 #include <utility>
 #include <vector>
 
-#include "common/communicator.h"
-#include "common/shared_window.h"
+#include "cluster/communicator.h"
+#include "cluster/shared_window.h"
 #include "worker/float_ranges.h"
 #include "worker/gradient_reducer.h"
 

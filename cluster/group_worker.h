@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "common/communicator.h"
+#include "cluster/communicator.h"
 #include "common/spec.h"
 #include "common/trial.h"
 
 namespace hpsweep {
 
 // An error that leaves this rank out of step with its group (one rank of several failing
-// mid-trial) goes to `fail`, which must not return (app/job_watch.h ends the job): unwinding
+// mid-trial) goes to `fail`, which must not return (cluster/job_watch.h ends the job): unwinding
 // would run collective destructors that the group's peers never join.
 void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, ReducerKind reducer,
                   const Communicator& world, const Communicator& group,

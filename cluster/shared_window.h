@@ -1,7 +1,7 @@
 // Memory that every rank of a one-node communicator can read and write directly
 // (MPI_Win_allocate_shared). A group on one node sums its gradients here, each rank reading
 // its peers' buffers in place, instead of copying them through MPI's shared-memory transport
-// (worker/shared_memory_reducer.h).
+// (cluster/shared_memory_reducer.h).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "common/communicator.h"
+#include "cluster/communicator.h"
 
 namespace hpsweep {
 

@@ -14,6 +14,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/message_channel.h"
+
 namespace hpsweep {
 
 // True when this process was started by an MPI launcher (mpirun, mpiexec, srun).
@@ -36,18 +38,13 @@ class MpiRuntime {
   MpiRuntime& operator=(const MpiRuntime&) = delete;
 };
 
-struct ReceivedMessage {
-  int source;
-  std::vector<uint8_t> bytes;
-};
-
-class Communicator {
+class Communicator : public MessageChannel {
  public:
   static Communicator world();
 
   bool valid() const { return comm_ != nullptr; }
-  int rank() const;
-  int size() const;
+  int rank() const override;
+  int size() const override;
 
   // MPI_Comm_split; a negative color leaves this rank out (the result is not valid()).
   Communicator split(int color, int key) const;
@@ -66,13 +63,10 @@ class Communicator {
   void broadcast(int64_t* values, int count, int root) const;
   void barrier() const;
 
-  void send(int destination, int tag, const std::vector<uint8_t>& bytes) const;
-  // Waits up to `timeout` for a message with `tag` from `source` (MPI_ANY_SOURCE for any),
-  // sleeping between polls for twice as long each time, up to `max_pause`: a longer pause
-  // wakes the process less often (less CPU, fewer preempted workers) but answers later. A zero
-  // timeout looks once and never sleeps.
+  void send(int destination, int tag, const std::vector<uint8_t>& bytes) const override;
+  // Polls (MessageChannel::receive).
   std::optional<ReceivedMessage> receive(int source, int tag, std::chrono::milliseconds timeout,
-                                         std::chrono::microseconds max_pause) const;
+                                         std::chrono::microseconds max_pause) const override;
 
  private:
   friend class SharedWindow;

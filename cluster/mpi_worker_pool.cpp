@@ -1,4 +1,4 @@
-#include "coordinator/mpi_worker_pool.h"
+#include "cluster/mpi_worker_pool.h"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 
 namespace hpsweep {
 
-MpiWorkerPool::MpiWorkerPool(const Communicator& world, RankLayout layout, LostCheck lost)
+MpiWorkerPool::MpiWorkerPool(const MessageChannel& world, RankLayout layout, LostCheck lost)
     : world_(world), layout_(std::move(layout)), lost_(std::move(lost)) {}
 
 MpiWorkerPool::~MpiWorkerPool() {
@@ -51,7 +51,7 @@ std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds t
                  std::chrono::microseconds(100), std::chrono::microseconds(5000));
   if (const auto what = lost()) throw JobLostError(*what);
   std::optional<ReceivedMessage> received =
-      world_.receive(MPI_ANY_SOURCE, kControlTag, timeout, max_pause);
+      world_.receive(kAnySource, kControlTag, timeout, max_pause);
   if (!received) {
     if (const auto what = lost()) throw JobLostError(*what);
     return std::nullopt;

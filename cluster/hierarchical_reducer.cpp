@@ -1,4 +1,4 @@
-#include "worker/hierarchical_reducer.h"
+#include "cluster/hierarchical_reducer.h"
 
 namespace hpsweep {
 

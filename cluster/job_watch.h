@@ -1,8 +1,8 @@
-// The watch over a cluster job's ranks (common/heartbeat.h), as run_cluster uses it: a lost
-// rank, node or network, or a worker's failure, ends every process of the job within the
-// timeout, with one message that names the ranks and their nodes, instead of leaving the
-// others waiting in MPI. The sweep's files stay consistent (the coordinator closes sweep.h5
-// before it ends; checkpoints are written atomically), so rerunning the job resumes it.
+// The watch over a cluster job's ranks (common/heartbeat.h), as cluster mode uses it
+// (cluster/cluster_run.h): a lost rank, node or network, or a worker's failure, ends every process
+// of the job within the timeout, with one message that names the ranks and their nodes, instead of
+// leaving the others waiting in MPI. The sweep's files stay consistent (the coordinator closes
+// sweep.h5 before it ends; checkpoints are written atomically), so rerunning the job resumes it.
 #pragma once
 
 #include <chrono>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "common/communicator.h"
+#include "cluster/communicator.h"
 #include "common/heartbeat.h"
 #include "coordinator/rank_layout.h"
 

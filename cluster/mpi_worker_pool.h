@@ -1,5 +1,6 @@
 // Cluster mode's workers, as the coordinator (rank 0) sees them: one worker per group of
-// ranks, reached through its leader with control messages on the world communicator.
+// ranks, reached through its leader with control messages on the world communicator (or, in
+// tests, on an in-process channel).
 #pragma once
 
 #include <chrono>
@@ -8,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "common/communicator.h"
 #include "common/error.h"
+#include "common/message_channel.h"
 #include "coordinator/rank_layout.h"
 #include "coordinator/worker_pool.h"
 
@@ -23,10 +24,10 @@ class JobLostError : public Error {
 
 class MpiWorkerPool : public WorkerPool {
  public:
-  // `lost` says what the job has lost, if anything (app/job_watch.h); wait_event then throws
+  // `lost` says what the job has lost, if anything (cluster/job_watch.h); wait_event then throws
   // JobLostError.
   using LostCheck = std::function<std::optional<std::string>()>;
-  MpiWorkerPool(const Communicator& world, RankLayout layout, LostCheck lost = {});
+  MpiWorkerPool(const MessageChannel& world, RankLayout layout, LostCheck lost = {});
   // Tells every group to finalize, also when the sweep ends in an error: no rank is left
   // waiting for a trial that will never come. Not after a loss: a send to a lost rank can
   // block, and the job ends anyway.
@@ -45,7 +46,7 @@ class MpiWorkerPool : public WorkerPool {
  private:
   std::optional<std::string> lost() const { return lost_ ? lost_() : std::nullopt; }
 
-  const Communicator& world_;
+  const MessageChannel& world_;
   RankLayout layout_;
   LostCheck lost_;
   // A moving average of how long wait_event waited for a message; sets its polling pause.

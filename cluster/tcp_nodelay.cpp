@@ -1,4 +1,4 @@
-#include "common/tcp_nodelay.h"
+#include "cluster/tcp_nodelay.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>

@@ -18,11 +18,11 @@
 
 #include <vector>
 
-#include "common/communicator.h"
-#include "common/shared_window.h"
+#include "cluster/communicator.h"
+#include "cluster/shared_window.h"
+#include "cluster/window_slices.h"
 #include "worker/float_ranges.h"
 #include "worker/gradient_reducer.h"
-#include "worker/window_slices.h"
 
 namespace hpsweep {
 

@@ -1,7 +1,7 @@
-#include "worker/shared_memory_reducer.h"
+#include "cluster/shared_memory_reducer.h"
 
+#include "cluster/window_slices.h"
 #include "worker/float_ranges.h"
-#include "worker/window_slices.h"
 
 namespace hpsweep {
 

@@ -1,4 +1,4 @@
-#include "common/cpu_binding.h"
+#include "cluster/cpu_binding.h"
 
 #include <sched.h>
 #include <unistd.h>

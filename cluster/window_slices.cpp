@@ -1,4 +1,4 @@
-#include "worker/window_slices.h"
+#include "cluster/window_slices.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,8 +1,8 @@
 // A training group of several MPI ranks (cluster mode, ranks_per_trial > 1): statistics and
 // gradients are summed over the group's own communicator, never the world's. By default,
 // gradients are summed in windows of shared memory: the whole group's on one node
-// (worker/shared_memory_reducer.h), each node's and then across nodes when the group spans
-// several (worker/hierarchical_reducer.h).
+// (cluster/shared_memory_reducer.h), each node's and then across nodes when the group spans
+// several (cluster/hierarchical_reducer.h).
 #pragma once
 
 #include <cstdint>
@@ -11,8 +11,8 @@
 #include <optional>
 #include <vector>
 
-#include "common/communicator.h"
-#include "common/shared_window.h"
+#include "cluster/communicator.h"
+#include "cluster/shared_window.h"
 #include "common/spec.h"
 #include "worker/float_ranges.h"
 #include "worker/training_group.h"

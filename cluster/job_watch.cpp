@@ -1,4 +1,4 @@
-#include "app/job_watch.h"
+#include "cluster/job_watch.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -12,8 +12,8 @@
 #include <random>
 #include <thread>
 
-#include "app/commands.h"
 #include "common/error.h"
+#include "common/exit_codes.h"
 
 namespace hpsweep {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "common/shared_window.h"
+#include "cluster/shared_window.h"
 
 namespace hpsweep {
 

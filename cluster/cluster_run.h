@@ -1,0 +1,20 @@
+// `hpsweep run` in cluster mode (launched by mpirun or srun): rank 0 coordinates, the other
+// ranks serve trials in their groups.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "coordinator/sweep_runner.h"
+
+namespace hpsweep {
+
+// Returns the process exit code (common/exit_codes.h). `stopped_exit_code` is the code for a
+// sweep that `stop` ended (it depends on what stopped it: a signal or --time-limit).
+int run_cluster(const std::string& spec_path, const RunOptions& options,
+                std::chrono::milliseconds watchdog, const std::atomic<bool>& stop,
+                const std::function<int()>& stopped_exit_code);
+
+}  // namespace hpsweep
