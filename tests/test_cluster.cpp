@@ -438,6 +438,9 @@ TEST_F(ClusterTest, ASilentRankEndsTheJobWithinTheWatchdogAndTheRerunResumes) {
   const auto took = std::chrono::steady_clock::now() - stopped;
   EXPECT_GT(took, std::chrono::seconds(2));
   EXPECT_LT(took, std::chrono::seconds(12));
+  // mpirun kills the stopped rank as the job ends; it may take a moment to be reaped.
+  for (int i = 0; i < 250 && kill(silent, 0) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (kill(silent, 0) == 0) {
     kill(silent, SIGKILL);
     ADD_FAILURE() << "the silent rank outlived the job";
