@@ -128,11 +128,11 @@ JobWatch::JobWatch(const Communicator& world, const RankLayout& layout,
         {ipv4_text(static_cast<uint32_t>(words[3 + i])), static_cast<uint16_t>(words[1])});
   if (coordinator.empty())
     throw Error("rank 0 on " + hosts_[0] + " has no IPv4 address to watch the job's ranks with");
-  const std::string cut_off =
-      "rank " + std::to_string(rank_) + " on " + hosts_[rank_] +
-      ": no answer from the coordinator (rank 0 on " + hosts_[0] + ") for " +
-      seconds_text(timeout) +
-      " (--watchdog): it, its node or the network is lost; ending this rank";
+  const std::string cut_off = "rank " + std::to_string(rank_) + " on " + hosts_[rank_] +
+                              ": no answer from the coordinator (rank 0 on " + hosts_[0] +
+                              ") for " + seconds_text(HeartbeatSettings{timeout}.silence_limit()) +
+                              " (--watchdog " + seconds_text(timeout) +
+                              "): it, its node or the network is lost; ending this rank";
   worker_ = std::make_unique<WorkerHeartbeat>(
       HeartbeatSettings{timeout, static_cast<uint64_t>(words[0])}, rank_, coordinator,
       [cut_off] {
@@ -167,8 +167,9 @@ std::string JobWatch::describe(const RanksLost& lost) const {
     }
     text += " on " + host;
   }
-  return text + ": no heartbeat for " + seconds_text(timeout_) +
-         " (--watchdog); the node, its network or the processes are gone" + rerun;
+  return text + ": no heartbeat for " + seconds_text(HeartbeatSettings{timeout_}.silence_limit()) +
+         " (--watchdog " + seconds_text(timeout_) +
+         "); the node, its network or the processes are gone" + rerun;
 }
 
 void JobWatch::end_job(const std::string& message, int exit_code) {

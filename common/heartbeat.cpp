@@ -132,6 +132,12 @@ class Channel {
   std::thread thread_;
 };
 
+// The coordinator checks 5 times per interval: a loss is then reported at most a fifth of an
+// interval after the silence limit, within the timeout.
+std::chrono::milliseconds checking_tick(const HeartbeatSettings& settings) {
+  return std::max(settings.interval() / 5, std::chrono::milliseconds(10));
+}
+
 }  // namespace
 
 std::chrono::milliseconds HeartbeatSettings::interval() const {
@@ -180,7 +186,7 @@ struct CoordinatorHeartbeat::State {
       RanksLost silent;
       const auto now = Clock::now();
       for (const auto& [rank, heard] : last_heard)
-        if (now - heard > settings.timeout) silent.ranks.push_back(rank);
+        if (now - heard > settings.silence_limit()) silent.ranks.push_back(rank);
       if (!silent.ranks.empty()) notify = declare(std::move(silent));
     }
     if (notify) notify();
@@ -210,7 +216,7 @@ CoordinatorHeartbeat::CoordinatorHeartbeat(HeartbeatSettings settings, std::vect
   for (const int rank : ranks) state_->last_heard[rank] = Clock::now();
   State* state = state_.get();
   state_->channel = std::make_unique<Channel>(
-      settings.interval(), [state] { state->tick(); },
+      checking_tick(settings), [state] { state->tick(); },
       [state](const uint8_t* bytes, size_t size, const udp::endpoint& sender) {
         state->receive(bytes, size, sender);
       });
@@ -269,7 +275,7 @@ struct WorkerHeartbeat::State {
   }
   void tick() {
     send_to_coordinator(encode({Kind::beat, settings.token, rank, {}}));
-    if (!cut_off && Clock::now() - last_answer > settings.timeout) {
+    if (!cut_off && Clock::now() - last_answer > settings.silence_limit()) {
       cut_off = true;
       on_cut_off();
     }

@@ -1,7 +1,8 @@
 // Liveness of a cluster job's ranks, watched outside MPI. Every worker rank sends the coordinator
 // a small UDP datagram every `interval`, and the coordinator answers each one. The coordinator
-// reports the ranks it has not heard from within `timeout`; a worker that hears nothing back
-// within `timeout` knows it is cut off from the coordinator.
+// reports the ranks it has not heard from for `silence_limit`; a worker that hears nothing back
+// for as long knows it is cut off from the coordinator. The limit is one interval short of
+// `timeout`, so that a loss is reported within `timeout` of it, whenever it falls between beats.
 //
 // Why not MPI: a rank whose node died or whose network dropped leaves its peers waiting inside
 // a collective or a send, and TCP notices only after minutes (measured: a job waited 140 s, until
@@ -33,11 +34,13 @@ struct HeartbeatSettings {
   // How often a worker beats: 6 beats per timeout, so one or two lost datagrams never count
   // as a lost rank; at least every 10 s, at most every 50 ms.
   std::chrono::milliseconds interval() const;
+  // How long a side may stay silent: timeout - interval (5 missed beats at the default).
+  std::chrono::milliseconds silence_limit() const { return timeout - interval(); }
 };
 
 // What the coordinator learned: the ranks it lost, or a worker's own failure.
 struct RanksLost {
-  std::vector<int> ranks;  // not heard from within the timeout, ascending
+  std::vector<int> ranks;  // silent for longer than the silence limit, ascending
   std::string failure;     // or: a worker reported this failure ("rank 3: ...")
   int failed_rank = -1;
 };
@@ -76,7 +79,7 @@ class CoordinatorHeartbeat {
 class WorkerHeartbeat {
  public:
   // `coordinator`: the addresses the coordinator listens on; beats go to all of them until one
-  // answers. `on_cut_off` runs on the heartbeat thread when no answer came within the timeout;
+  // answers. `on_cut_off` runs on the heartbeat thread when no answer came for the silence limit;
   // `on_end` when the coordinator ends the job.
   WorkerHeartbeat(HeartbeatSettings settings, int rank, std::vector<HeartbeatAddress> coordinator,
                   std::function<void()> on_cut_off, std::function<void()> on_end);
