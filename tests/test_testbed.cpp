@@ -117,11 +117,11 @@ class TestbedTest : public ::testing::Test {
     return read_sweep_file(out(name) + "/sweep.h5");
   }
 
-  SweepRecord dev_mode(const std::string& spec_path) {
+  SweepRecord dev_mode(const std::string& spec_path, const std::string& name = "dev") {
     const Result dev =
-        run_shell(std::string(HPSWEEP_BINARY) + " run " + spec_path + " --out " + out("dev"));
+        run_shell(std::string(HPSWEEP_BINARY) + " run " + spec_path + " --out " + out(name));
     EXPECT_EQ(dev.exit_code, 0) << dev.output;
-    return record("dev");
+    return record(name);
   }
 
   static bool all_nodes_idle() {
@@ -219,6 +219,22 @@ TEST_F(TestbedTest, TheShippedSbatchScriptRunsAcrossNodesUnchanged) {
   EXPECT_TRUE(contains(log, "5 ranks on 2 nodes (node[1-2])")) << log;
   EXPECT_TRUE(contains(log, "4 MPI groups of 1 rank")) << log;
   expect_same_curves(dev, record("slurm"));
+
+  // Two tasks per node and ranks_per_trial 2: srun puts the coordinator first, so each
+  // node's two workers form one group.
+  const std::string pairs = spec("resources: {ranks_per_trial: 2}\n", 4);
+  const SweepRecord dev_pairs = dev_mode(pairs, "dev-pairs");
+  const std::string grouped =
+      submit("--nodes=2 --ntasks-per-node=2 --time=10", pairs + " " + out("pairs"));
+  EXPECT_EQ(wait_for_end(grouped), "COMPLETED") << job_log(grouped);
+  EXPECT_TRUE(contains(job_log(grouped), "2 MPI groups of 2 ranks")) << job_log(grouped);
+  const SweepRecord r = record("pairs");
+  for (size_t i = 0; i < dev_pairs.trials.size(); ++i) {
+    ASSERT_EQ(r.trials[i].status, TrialStatus::completed) << r.trials[i].message;
+    const auto &a = dev_pairs.trials[i].curves.at("train_loss"),
+               &b = r.trials[i].curves.at("train_loss");
+    for (size_t e = 0; e < a.size(); ++e) EXPECT_NEAR(a[e], b[e], 1e-4 * std::abs(a[e]));
+  }
 }
 
 TEST_F(TestbedTest, TheDefaultOutputFolderIsTheSpecsNameSoAResubmissionResumes) {
