@@ -27,7 +27,7 @@
 # The testbed is its own: HPSWEEP_TESTBED_DIR (/run/hpsweep-bench) and HPSWEEP_TESTBED_SUBNET
 # (10.77.9), brought up at the start and taken down at the end; a testbed already up in that
 # folder is refused (it may be someone else's). The work folder is under WORK_PARENT
-# (/var/tmp): every node sees it, unlike /tmp, which is node-local in the testbed.
+# (/var/tmp by default): a folder every node sees, as a cluster's shared file system.
 # Faults are node-scoped: processes are picked by the network namespace of node2 and by the
 # path of this script's private copy of the binary, never by name alone (the nodes share one
 # PID namespace, so `on.sh node2 pkill -f 'hpsweep run'` would reach every node's ranks, and

@@ -90,7 +90,6 @@ class TestbedTest : public ::testing::Test {
   void SetUp() override {
     if (!skip_reason_.empty()) GTEST_SKIP() << "NO TWO-NODE TESTS HERE: " << skip_reason_;
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
-    // Outside /tmp: every node has a /tmp of its own, and the sweep's folder must be shared.
     dir_ = fs::path(TESTBED_WORK_DIR) /
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir_);
@@ -170,13 +169,16 @@ class TestbedTest : public ::testing::Test {
   static inline std::string skip_reason_, setup_error_;
 };
 
-TEST_F(TestbedTest, NodesHaveTheirOwnNamesAddressesAndTmp) {
+TEST_F(TestbedTest, NodesHaveTheirOwnNamesAddressesAndLocalFolder) {
   EXPECT_EQ(on("node1", "hostname").output, "node1\n");
   EXPECT_EQ(on("node2", "hostname").output, "node2\n");
   EXPECT_EQ(on("node1", "bash -c 'echo > /dev/tcp/node2/6818' && echo reached").output,
             "reached\n");
-  ASSERT_EQ(on("node1", "touch /tmp/hpsweep-testbed-probe").exit_code, 0);
-  EXPECT_NE(on("node2", "ls /tmp/hpsweep-testbed-probe").exit_code, 0);
+  // Each node's STATE/node-local (Slurm's TmpFS) is its own; the rest is shared.
+  ASSERT_EQ(
+      on("node1", "touch $testbed_dir/node-local/probe " + dir_.string() + "/probe").exit_code, 0);
+  EXPECT_NE(on("node2", "ls $testbed_dir/node-local/probe").exit_code, 0);
+  EXPECT_EQ(on("node2", "ls " + dir_.string() + "/probe").exit_code, 0);
   EXPECT_EQ(bash(kTestbed + "/up.sh 2").output,
             "cluster/testbed: already up with 2 nodes (/run/hpsweep-testbed)\n");
 }

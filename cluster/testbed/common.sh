@@ -4,8 +4,9 @@
 # hostname, mount) held open by one `sleep` process whose PID is recorded there.
 #   head        10.77.7.254   slurmctld; the bridge that joins the nodes
 #   node1..N    10.77.7.1..N  one slurmd each; MPI ranks
-# The file system is shared, as on a cluster; only /etc/hosts differs (a bind mount inside each
-# node's own mount namespace, gone with it), and /tmp and /dev/shm are node-local tmpfs.
+# The file system is shared, as on a cluster, /tmp included (the project may live there); each
+# node's own mount namespace, gone with it, gives it its own /etc/hosts, /dev/shm (a tmpfs) and
+# STATE/node-local (Slurm's TmpFS: job steps keep their PMIx files apart there).
 
 testbed_dir=${HPSWEEP_TESTBED_DIR:-/run/hpsweep-testbed}
 testbed_subnet=${HPSWEEP_TESTBED_SUBNET:-10.77.7}

@@ -48,7 +48,8 @@ trap 'echo "cluster/testbed: start-up failed; logs in $testbed_dir" >&2; "$here/
 
 names=(head)
 for ((i = 1; i <= nodes; ++i)); do names+=("node$i"); done
-for name in "${names[@]}"; do mkdir -p "$testbed_dir/spool/$name"; done
+mkdir -p "$testbed_dir/node-local"
+for name in "${names[@]}"; do mkdir -p "$testbed_dir/spool/$name" "$testbed_dir/local/$name"; done
 printf '%s\n' "${names[@]:1}" >"$testbed_dir/nodes"
 
 # /etc/hosts as every node sees it: the cluster's names, nothing of the machine's own.
@@ -62,7 +63,8 @@ printf '%s\n' "${names[@]:1}" >"$testbed_dir/nodes"
 for name in "${names[@]}"; do
   setsid unshare --net --uts --mount --propagation private -- bash -c \
     "hostname $name && mount --bind '$testbed_dir/hosts' /etc/hosts &&
-     mount -t tmpfs -o size=1g tmpfs /tmp && mount -t tmpfs -o size=1g tmpfs /dev/shm &&
+     mount -t tmpfs -o size=1g tmpfs /dev/shm &&
+     mount --bind '$testbed_dir/local/$name' '$testbed_dir/node-local' &&
      exec sleep infinity" \
     </dev/null >"$testbed_dir/$name.holder.log" 2>&1 &
   echo $! >"$testbed_dir/$name.pid"
