@@ -80,7 +80,9 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
               << " s of sweep (" << 100.0 * cpu / std::max(summary.seconds, 1e-9)
               << "% of a core)\n";
   } catch (const JobLostError& e) {
-    watch->end_job(e.what(), kExitJobLost);  // sweep.h5 is closed by now
+    // sweep.h5 is closed by now. A worker's own failure is an error (1), not a loss (69):
+    // it would likely recur, so sweep.sbatch does not requeue it.
+    watch->end_job(e.what(), watch->lost_ranks() ? kExitJobLost : kExitFailure);
   } catch (const UserError&) {
     throw;  // before any trial ran (inputs): the workers are told to finalize
   } catch (const std::exception& e) {

@@ -148,6 +148,12 @@ std::optional<std::string> JobWatch::lost() const {
   return std::nullopt;
 }
 
+bool JobWatch::lost_ranks() const {
+  if (!coordinator_) return false;
+  const auto what = coordinator_->lost();
+  return what && !what->ranks.empty();
+}
+
 void JobWatch::sweep_over() {
   if (coordinator_) coordinator_->stop_watching();
 }

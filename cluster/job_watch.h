@@ -26,6 +26,8 @@ class JobWatch {
   // Coordinator: what was lost, as the message to print ("lost rank 3 on node2: ..."); nullopt
   // while all is well.
   std::optional<std::string> lost() const;
+  // Coordinator: whether what was lost is ranks (silent), rather than a worker's failure.
+  bool lost_ranks() const;
   // Coordinator: the sweep is over; ranks may now finish at different times.
   void sweep_over();
   // Coordinator: prints `message`, tells every worker to end, and ends this process.

@@ -323,7 +323,7 @@ TEST_F(ClusterTest, AFailedTrialIsRetriedUpToMaxRetries) {
 }
 
 TEST_F(ClusterTest, SigtermStopsEveryRankSoonAndARerunFinishes) {
-  const std::string s = spec("parameters:\n  training.epochs: {values: [400, 400]}\n");
+  const std::string s = spec("parameters:\n  training.epochs: {values: [2000, 2000]}\n");
   const std::string log = out("log");
   const std::string command = std::string(MPIEXEC) + " -n 3 " + HPSWEEP_BINARY + " run " + s +
                               " --out " + out("mpi") + " > " + log + " 2>&1 & echo $!";
@@ -356,7 +356,7 @@ TEST_F(ClusterTest, SigtermStopsEveryRankSoonAndARerunFinishes) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   for (const TrialRecord& t : record("mpi").trials) {
     EXPECT_EQ(t.status, TrialStatus::completed);
-    EXPECT_EQ(t.epochs(), 400);
+    EXPECT_EQ(t.epochs(), 2000);
   }
 }
 
