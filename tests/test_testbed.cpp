@@ -164,6 +164,17 @@ class TestbedTest : public ::testing::Test {
     return eventually([&] { return fs::exists(out_dir + "/checkpoints/0000.h5"); }, 90s);
   }
 
+  // Brings node2 back, reruns the mpirun `command` on node1, and checks that it resumed to dev
+  // mode's curves.
+  void restore_node2_and_resume(const std::string& command, const SweepRecord& dev) {
+    const Result restored = bash(kTestbed + "/fault.sh restore node2");
+    ASSERT_EQ(restored.exit_code, 0) << restored.output;
+    const Result rerun = on("node1", command);
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+    EXPECT_TRUE(contains(rerun.output, "resuming:")) << rerun.output;
+    expect_same_curves(dev, record("mpi"));
+  }
+
   fs::path dir_;
   int specs_ = 0;
   static inline std::string skip_reason_, setup_error_;
@@ -357,13 +368,7 @@ TEST_F(TestbedTest, ANodeThatDiesEndsTheMpirunJobAndTheRerunResumes) {
   EXPECT_LT(std::chrono::steady_clock::now() - crashed, 30s);
   EXPECT_NE(exit_code_in(log), 0);
   EXPECT_FALSE(runs_hpsweep("node1")) << bash(kTestbed + "/fault.sh ps node1").output;
-  const Result restored = bash(kTestbed + "/fault.sh restore node2");
-  ASSERT_EQ(restored.exit_code, 0) << restored.output;
-
-  const Result rerun = on("node1", command);
-  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
-  EXPECT_TRUE(contains(rerun.output, "resuming:")) << rerun.output;
-  expect_same_curves(dev, record("mpi"));
+  restore_node2_and_resume(command, dev);
 }
 
 TEST_F(TestbedTest, ANodeWhoseNetworkDropsEndsTheJobWithinTheWatchdogAndTheRerunResumes) {
@@ -389,13 +394,7 @@ TEST_F(TestbedTest, ANodeWhoseNetworkDropsEndsTheJobWithinTheWatchdogAndTheRerun
   // The rank cut off on node2 ends itself too: no orphan trains on and races the rerun.
   EXPECT_TRUE(eventually([] { return !runs_hpsweep("node2"); }, 10s))
       << bash(kTestbed + "/fault.sh ps node2").output;
-  const Result restored = bash(kTestbed + "/fault.sh restore node2");
-  ASSERT_EQ(restored.exit_code, 0) << restored.output;
-
-  const Result rerun = on("node1", command);
-  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
-  EXPECT_TRUE(contains(rerun.output, "resuming:")) << rerun.output;
-  expect_same_curves(dev, record("mpi"));
+  restore_node2_and_resume(command, dev);
 }
 
 TEST_F(TestbedTest, SlurmRequeuesAJobThatLostANodeAndItResumes) {
