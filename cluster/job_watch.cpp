@@ -1,5 +1,6 @@
 #include "cluster/job_watch.h"
 
+#include <arpa/inet.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -52,15 +53,18 @@ std::vector<int> watched_ranks(const RankLayout& layout) {
   return ranks;
 }
 
+// IPv4 addresses travel in the broadcast as numbers (network byte order, widened).
 uint32_t ipv4_number(const std::string& dotted) {
-  uint32_t a, b, c, d;
-  if (std::sscanf(dotted.c_str(), "%u.%u.%u.%u", &a, &b, &c, &d) != 4) return 0;
-  return a << 24 | b << 16 | c << 8 | d;
+  in_addr address{};
+  inet_pton(AF_INET, dotted.c_str(), &address);
+  return address.s_addr;
 }
 
-std::string ipv4_text(uint32_t n) {
-  return std::to_string(n >> 24) + "." + std::to_string(n >> 16 & 255) + "." +
-         std::to_string(n >> 8 & 255) + "." + std::to_string(n & 255);
+std::string ipv4_text(uint32_t number) {
+  const in_addr address{number};
+  char text[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &address, text, sizeof(text));
+  return text;
 }
 
 // "60 s", "2.5 s".
