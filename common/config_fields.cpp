@@ -38,6 +38,12 @@ ConfigField field(std::string path, Block TrialConfig::*block, T Block::*member,
       [block, member](const TrialConfig& config) -> ConfigValue { return config.*block.*member; }};
 }
 
+ConfigField with_words(ConfigField field,
+                       std::vector<std::pair<std::string, ConfigValue>> words) {
+  field.words = std::move(words);
+  return field;
+}
+
 ValueRange at_least(double min) {
   return {min, std::nullopt, true, true};
 }
@@ -58,6 +64,8 @@ std::vector<ConfigField> make_fields() {
       field("dataset.crop_padding", &C::dataset, &DatasetConfig::crop_padding, at_least(0)),
       field("dataset.features", &C::dataset, &DatasetConfig::features, at_least(0)),
       field("dataset.seed", &C::dataset, &DatasetConfig::seed, at_least(0)),
+      field("dataset.validation", &C::dataset, &DatasetConfig::validation, at_least(0)),
+      field("dataset.kfold", &C::dataset, &DatasetConfig::kfold, at_least(0)),
       field("model.type", &C::model, &ModelConfig::type, {},
             {"softmax", "linear", "mlp", "lenet", "lenet-bn", "alexnet", "vgg", "nin", "googlenet",
              "resnet", "densenet", "simulated"}),
@@ -79,6 +87,10 @@ std::vector<ConfigField> make_fields() {
       field("training.eps", &C::training, &TrainingConfig::eps, above(0)),
       field("training.shuffle", &C::training, &TrainingConfig::shuffle),
       field("training.init_from", &C::training, &TrainingConfig::init_from),
+      with_words(field("training.eval_train", &C::training, &TrainingConfig::eval_train,
+                       at_least(kEvalTrainAll)),
+                 {{"all", kEvalTrainAll}}),
+      field("training.seed", &C::training, &TrainingConfig::seed, at_least(-1)),
       field("checkpoint.every", &C::checkpoint, &CheckpointConfig::every, at_least(1)),
       field("simulated.epoch_seconds", &C::simulated, &SimulatedConfig::epoch_seconds, at_least(0)),
       field("simulated.seed", &C::simulated, &SimulatedConfig::seed, at_least(0)),

@@ -32,6 +32,8 @@ struct ConfigField {
   std::vector<std::string> choices;  // for text fields; empty: any text
   std::function<void(TrialConfig&, const ConfigValue&)> set;
   std::function<ConfigValue(const TrialConfig&)> get;
+  // Words a numeric field also takes, e.g. `eval_train: all`, with the value each stands for.
+  std::vector<std::pair<std::string, ConfigValue>> words = {};
 };
 
 const std::vector<ConfigField>& config_fields();

@@ -4,42 +4,63 @@
 #include <stdexcept>
 
 namespace hpsweep {
+namespace {
+
+struct Curve {
+  const char* name;
+  double EpochMetrics::*member;  // null: the epoch, an integer
+};
+
+// Column order in sweep.h5 and checkpoints.
+constexpr Curve kCurves[] = {
+    {"epoch", nullptr},
+    {"train_loss", &EpochMetrics::train_loss},
+    {"train_error", &EpochMetrics::train_error},
+    {"test_loss", &EpochMetrics::test_loss},
+    {"test_error", &EpochMetrics::test_error},
+    {"val_loss", &EpochMetrics::val_loss},
+    {"val_error", &EpochMetrics::val_error},
+    {"train_eval_loss", &EpochMetrics::train_eval_loss},
+    {"train_eval_error", &EpochMetrics::train_eval_error},
+    {"wall_seconds", &EpochMetrics::wall_seconds},
+    {"samples_per_second", &EpochMetrics::samples_per_second},
+};
+
+const Curve& find_curve(const std::string& name) {
+  for (const Curve& c : kCurves)
+    if (name == c.name) return c;
+  throw std::invalid_argument("unknown metric '" + name + "'");
+}
+
+}  // namespace
 
 const std::vector<std::string>& curve_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const Curve& c : kCurves) all.push_back(c.name);
+    return all;
+  }();
+  return names;
+}
+
+const std::vector<std::string>& metric_names() {
   static const std::vector<std::string> names = {
-      "epoch",      "train_loss",   "train_error",       "test_loss",
-      "test_error", "wall_seconds", "samples_per_second"};
+      "val_error",  "val_loss",    "test_error",       "test_loss",
+      "train_error", "train_loss", "train_eval_error", "train_eval_loss"};
   return names;
 }
 
 double curve_value(const EpochMetrics& m, const std::string& name) {
-  if (name == "epoch") return static_cast<double>(m.epoch);
-  if (name == "train_loss") return m.train_loss;
-  if (name == "train_error") return m.train_error;
-  if (name == "test_loss") return m.test_loss;
-  if (name == "test_error") return m.test_error;
-  if (name == "wall_seconds") return m.wall_seconds;
-  if (name == "samples_per_second") return m.samples_per_second;
-  throw std::invalid_argument("unknown metric '" + name + "'");
+  const Curve& c = find_curve(name);
+  return c.member ? m.*c.member : static_cast<double>(m.epoch);
 }
 
 void set_curve_value(EpochMetrics& m, const std::string& name, double value) {
-  if (name == "epoch")
-    m.epoch = static_cast<int64_t>(value);
-  else if (name == "train_loss")
-    m.train_loss = value;
-  else if (name == "train_error")
-    m.train_error = value;
-  else if (name == "test_loss")
-    m.test_loss = value;
-  else if (name == "test_error")
-    m.test_error = value;
-  else if (name == "wall_seconds")
-    m.wall_seconds = value;
-  else if (name == "samples_per_second")
-    m.samples_per_second = value;
+  const Curve& c = find_curve(name);
+  if (c.member)
+    m.*c.member = value;
   else
-    throw std::invalid_argument("unknown metric '" + name + "'");
+    m.epoch = static_cast<int64_t>(value);
 }
 
 namespace {

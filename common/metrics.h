@@ -1,24 +1,37 @@
 // What a trial reports: one EpochMetrics per finished epoch, and a status at the end.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace hpsweep {
 
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
 struct EpochMetrics {
   int64_t epoch = 0;                       // 1-based
   double train_loss = 0, train_error = 0;  // averaged over the epoch's minibatches, as d2l does
   double test_loss = 0, test_error = 0;    // evaluated after the epoch, dropout off
-  double wall_seconds = 0;                 // the whole epoch: training and evaluation
-  double samples_per_second = 0;           // training samples over training time only
+  // Evaluated after the epoch like the test set, NaN when the trial has none: the held-out
+  // part of the training set (dataset.validation, or the trial's fold of dataset.kfold), and
+  // training.eval_train fixed training samples in evaluation mode (no dropout, batch norm's
+  // running statistics): the training error the generalization gap should use.
+  double val_loss = kNoValue, val_error = kNoValue;
+  double train_eval_loss = kNoValue, train_eval_error = kNoValue;
+  double wall_seconds = 0;        // the whole epoch: training and evaluation
+  double samples_per_second = 0;  // training samples over training time only
 };
 
 // The curve names in sweep.h5, in column order.
 const std::vector<std::string>& curve_names();
+// Throws std::invalid_argument for a name not in curve_names().
 double curve_value(const EpochMetrics& metrics, const std::string& name);
 void set_curve_value(EpochMetrics& metrics, const std::string& name, double value);
+// The curves metric.name may name: losses and errors, lower is better.
+const std::vector<std::string>& metric_names();
 
 // paused: waiting at a scheduler's rung or barrier, its checkpoint kept; stopped: ended early by
 // the scheduler (docs/schedulers.md). Appended last so that the older values keep their numbers.

@@ -74,8 +74,11 @@ struct PbtSpec {
 
 // The metric that ranks trials, from the per-epoch curves.
 struct MetricSpec {
-  std::string name = "test_error";  // test_error | test_loss | train_error | train_loss
+  std::string name = "test_error";  // one of metric_names() (common/metrics.h)
   bool minimize = true;
+
+  // Selecting epochs and trials on the test set biases the test error reported for them.
+  bool on_test_set() const { return name.rfind("test_", 0) == 0; }
 };
 
 enum class ReducerKind {
@@ -98,7 +101,9 @@ struct SweepSpec {
   uint64_t seed = 0;
   SearchMethod method = SearchMethod::grid;
   MetricSpec metric;
-  int64_t run_cap = 0;  // 0: no cap (grid); required for random
+  int64_t run_cap = 0;  // 0: no cap (grid); required for random. Counts configurations.
+  // Trials per configuration (and fold): `repeats` trials that differ only in their seed.
+  int64_t repeats = 1;
   EarlyTerminateSpec early_terminate;
   PbtSpec pbt;                            // method pbt only
   TrialConfig base;                       // the fixed blocks

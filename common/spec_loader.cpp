@@ -16,13 +16,14 @@
 
 #include "common/conditions.h"
 #include "common/error.h"
+#include "common/metrics.h"
 #include "common/spec.h"
 
 namespace hpsweep {
 namespace {
 
 const char* kTopLevelKeys =
-    "name, description, seed, method, metric, run_cap, dataset, model, "
+    "name, description, seed, method, metric, run_cap, repeats, dataset, model, "
     "training, checkpoint, simulated, parameters, resources, early_terminate, pbt";
 
 class SpecParser {
@@ -85,6 +86,9 @@ class SpecParser {
   }
 
   ConfigValue parse_field_value(const YAML::Node& node, const ConfigField& field) {
+    if (node.IsScalar())
+      for (const auto& [word, word_value] : field.words)
+        if (node.Scalar() == word) return word_value;
     ConfigValue value = parse_value(node, field.path, field.kind);
     if (auto problem = check_value(field, value)) fail(node, field.path, *problem);
     // "lr: 1" is a real: store it as one, so every trial's value has the field's type.
@@ -285,7 +289,7 @@ class SpecParser {
     if (!root.IsMap())
       fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
     std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node,
-        simulated_node;
+        simulated_node, metric_node, repeats_node;
     for_each_entry(
         root, "", [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           if (key == "name")
@@ -308,7 +312,13 @@ class SpecParser {
             else
               fail(value, key, "must be grid, random or pbt, got '" + method + "'");
           } else if (key == "metric") {
+            metric_node.emplace(value);
             parse_metric(value, spec.metric);
+          } else if (key == "repeats") {
+            repeats_node.emplace(value);
+            spec.repeats = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
+            if (spec.repeats < 1)
+              fail(value, key, "must be >= 1, got " + std::to_string(spec.repeats));
           } else if (key == "run_cap") {
             run_cap_node.emplace(value);
             spec.run_cap = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
@@ -358,6 +368,11 @@ class SpecParser {
       if (!pbt_node) fail(*method_node, "pbt", "method pbt needs a `pbt:` block");
       if (run_cap_node) fail(*run_cap_node, "run_cap", "method pbt takes `pbt.population` instead");
       if (early_node) fail(*early_node, "early_terminate", "does not combine with method pbt");
+      // PBT's members copy each other's weights: its trials are not independent repeats.
+      if (repeats_node && spec.repeats > 1)
+        fail(*repeats_node, "repeats", "does not combine with method pbt");
+      if (spec.base.dataset.kfold > 0)
+        fail(root, "dataset.kfold", "does not combine with method pbt");
       parse_pbt(*pbt_node, spec);
       for (ParameterSpec& m : spec.pbt.mutations)
         for (const ParameterSpec& p : spec.parameters)
@@ -366,6 +381,11 @@ class SpecParser {
     } else if (pbt_node) {
       fail(*pbt_node, "pbt", "only with `method: pbt`");
     }
+    if (metric_node) check_metric_has_curve(*metric_node, spec);
+    for (const ParameterSpec& p : spec.parameters)
+      if (p.path == "dataset.kfold")
+        fail(*parameters_node, "parameters.dataset.kfold",
+             "the folds are the trials of one configuration: set dataset.kfold, do not sweep it");
     if (early_node || spec.method == SearchMethod::pbt)
       for (const ParameterSpec& p : spec.parameters)
         if (p.path == "training.epochs")
@@ -615,16 +635,35 @@ class SpecParser {
         });
   }
 
+  // A validation metric needs a held-out part, an eval_train metric eval_train, in the fixed
+  // blocks or swept.
+  void check_metric_has_curve(const YAML::Node& node, const SweepSpec& spec) {
+    const auto swept = [&](const char* path) {
+      return std::any_of(spec.parameters.begin(), spec.parameters.end(),
+                         [&](const ParameterSpec& p) { return p.path == path; });
+    };
+    const DatasetConfig& d = spec.base.dataset;
+    const std::string& name = spec.metric.name;
+    if (name.rfind("val_", 0) == 0 && d.validation == 0 && d.kfold == 0 &&
+        !swept("dataset.validation"))
+      fail(node, "metric.name",
+           name + " needs a validation part: set dataset.validation (or dataset.kfold)");
+    if (name.rfind("train_eval_", 0) == 0 && spec.base.training.eval_train == 0 &&
+        !swept("training.eval_train"))
+      fail(node, "metric.name", name + " needs training.eval_train");
+  }
+
   void parse_metric(const YAML::Node& node, MetricSpec& metric) {
     for_each_entry(
         node, "metric", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
           if (key == "name") {
             metric.name = scalar(v, "metric.name");
-            if (metric.name != "test_error" && metric.name != "test_loss" &&
-                metric.name != "train_error" && metric.name != "train_loss")
-              fail(v, "metric.name",
-                   "must be one of test_error, test_loss, train_error, train_loss, got '" +
-                       metric.name + "'");
+            const std::vector<std::string>& names = metric_names();
+            if (std::find(names.begin(), names.end(), metric.name) == names.end()) {
+              std::string list;
+              for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+              fail(v, "metric.name", "must be one of " + list + ", got '" + metric.name + "'");
+            }
           } else if (key == "goal") {
             const std::string goal = scalar(v, "metric.goal");
             if (goal != "minimize" && goal != "maximize")

@@ -31,10 +31,19 @@ std::string hyperparameters_text(const std::vector<SweptValue>& values) {
   return text;
 }
 
+std::string configuration_key(const std::vector<SweptValue>& swept) {
+  std::vector<SweptValue> kept;
+  for (const SweptValue& v : swept)
+    if (v.path != "training.seed") kept.push_back(v);
+  return hyperparameters_text(kept);
+}
+
 std::string config_text(const TrialConfig& config) {
   std::string text;
   for (const ConfigField& field : config_fields())
     text += field.path + ": " + value_string(field.get(config)) + "\n";
+  // The sweep sets the fold (not a spec key, so not a field).
+  if (config.dataset.kfold > 0) text += "dataset.fold: " + std::to_string(config.dataset.fold) + "\n";
   return text;
 }
 

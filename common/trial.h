@@ -23,7 +23,15 @@ struct Trial {
   TrialConfig config;
   std::vector<SweptValue> swept;
   MetricSpec metric;  // picks the best epoch for the best-so-far checkpoint
+  // Trials with the same swept values, training.seed aside, share a configuration; they are its
+  // repeats (spec `repeats`, or a swept training.seed) and folds (config.dataset.fold).
+  int64_t configuration = 0;
+  int64_t repeat = 0;
 };
+
+// What makes trials repeats of one configuration: their swept values without training.seed,
+// as text ("model.dropout: 0.5, training.lr: 0.1").
+std::string configuration_key(const std::vector<SweptValue>& swept);
 
 // The name of a trial's HDF5 group and checkpoint file: zero-padded so they sort.
 std::string trial_name(int64_t id);

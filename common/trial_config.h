@@ -11,9 +11,16 @@ struct DatasetConfig {
   std::string name = "fashion-mnist";  // fashion-mnist | polynomial | linear-regression
   std::string path = "/usr/share/datasets/fashion-mnist";
   int64_t features = 0;      // synthetic sets: input features (0: the set's default)
-  int64_t seed = 0;          // synthetic sets: the data's seed, shared by every trial
+  int64_t seed = 0;  // the data's seed, shared by every trial: synthetic sets, held-out parts
   int64_t train_subset = 0;  // 0: all training images; N: the first N
   int64_t test_subset = 0;   // 0: all test images
+  // Held out of the training part (after train_subset), stratified by class, drawn from
+  // `seed` (worker/data/holdout.h): `validation` samples (a count, or a fraction when below
+  // 1), or with kfold = K >= 2 the trial's `fold` of K. Trials of a K-fold sweep get their fold
+  // from the sweep (coordinator/search_space.h); it is not a spec key.
+  double validation = 0;
+  int64_t kfold = 0;
+  int64_t fold = 0;
   // Fashion-MNIST only. Images are resized per batch (bilinear) to input_size x input_size;
   // training batches are then augmented: a random horizontal flip, and a random crop of the
   // image padded with crop_padding zeros on each side.
@@ -54,7 +61,15 @@ struct TrainingConfig {
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam
   bool shuffle = true;
   std::string init_from;  // checkpoint to start from; empty: fresh initialisation
+  // After each epoch, evaluate the first eval_train samples of the training part in evaluation
+  // mode (kEvalTrainAll: all of them; 0: none) into train_eval_loss and train_eval_error.
+  int64_t eval_train = 0;
+  // -1: the trial's seed comes from the sweep seed and its index; N >= 0: from the sweep seed
+  // and N, so sweeping it gives every configuration the same N seeds (coordinator/search_space.h)
+  int64_t seed = -1;
 };
+
+inline constexpr int64_t kEvalTrainAll = -1;
 
 // model.type: simulated. Each epoch takes epoch_seconds (asleep) and reports an error that
 // follows a curve hashed from the seed and the trial's hyperparameters: a stand-in for

@@ -1,5 +1,8 @@
 #include "coordinator/search_space.h"
 
+#include <algorithm>
+#include <map>
+
 #include "common/conditions.h"
 #include "common/model_defaults.h"
 #include "common/rng.h"
@@ -10,6 +13,7 @@ namespace {
 
 constexpr uint64_t kTrialSeedStream = 0x7472696c;  // "tril"
 constexpr uint64_t kSampleStream = 0x73616d70;     // "samp"
+constexpr uint64_t kSweptSeedStream = 0x73656564;  // "seed"
 
 // `chosen`: the swept values in any order, absent conditional parameters left out. The trial
 // lists them in file order.
@@ -26,7 +30,34 @@ Trial make_trial(const SweepSpec& spec, int64_t id, const std::vector<SweptValue
         trial.swept.push_back(v);
       }
   trial.config.model = with_model_defaults(trial.config.model);
+  const int64_t seed = trial.config.training.seed;
+  if (seed >= 0)
+    trial.seed = counter_hash({spec.seed, kSweptSeedStream, static_cast<uint64_t>(seed)});
   return trial;
+}
+
+// Each configuration `repeats` times per fold (one fold without dataset.kfold), in that order;
+// ids follow. A trial's configuration is the index of the first with the same swept values
+// (training.seed aside).
+std::vector<Trial> with_repeats_and_folds(const SweepSpec& spec,
+                                          const std::vector<Trial>& configurations) {
+  std::vector<Trial> trials;
+  std::map<std::string, int64_t> configuration_of;
+  for (const Trial& c : configurations) {
+    const int64_t configuration =
+        configuration_of.emplace(configuration_key(c.swept), configuration_of.size())
+            .first->second;
+    const int64_t folds = std::max<int64_t>(c.config.dataset.kfold, 1);
+    for (int64_t fold = 0; fold < folds; ++fold)
+      for (int64_t repeat = 0; repeat < spec.repeats; ++repeat) {
+        Trial trial = make_trial(spec, static_cast<int64_t>(trials.size()), c.swept);
+        trial.config.dataset.fold = fold;
+        trial.configuration = configuration;
+        trial.repeat = repeat;
+        trials.push_back(std::move(trial));
+      }
+  }
+  return trials;
 }
 
 // Every combination, parameters in dependency order (the first slowest); a conditional
@@ -69,11 +100,11 @@ uint64_t trial_seed(uint64_t sweep_seed, int64_t trial_index) {
 
 std::vector<Trial> expand_trials(const SweepSpec& spec) {
   const std::vector<size_t> order = dependency_order(spec.parameters);
-  if (spec.method != SearchMethod::grid) return random_draws(spec, order);
-  std::vector<Trial> trials;
+  if (spec.method != SearchMethod::grid) return with_repeats_and_folds(spec, random_draws(spec, order));
+  std::vector<Trial> configurations;
   std::vector<SweptValue> chosen;
-  grid(spec, order, 0, chosen, trials);
-  return trials;
+  grid(spec, order, 0, chosen, configurations);
+  return with_repeats_and_folds(spec, configurations);
 }
 
 }  // namespace hpsweep

@@ -1,8 +1,11 @@
 // Expands a spec's search space into the sweep's trials: the grid's cartesian product (first
 // parameter slowest) or run_cap random draws. A conditional parameter (`when:`) is chosen after
 // the parameters it names and only where its conditions hold; elsewhere the trial has no value
-// for it. Each trial's seed is a hash of the sweep seed and the trial's index, so adding
-// trials never changes the seeds of earlier ones.
+// for it. Each configuration then becomes `repeats` trials per fold of dataset.kfold
+// (configuration-major: its folds, and each fold's repeats, get consecutive ids).
+// Each trial's seed is a hash of the sweep seed and the trial's index, so adding trials never
+// changes the seeds of earlier ones; a trial with training.seed N >= 0 (fixed or swept) has a
+// hash of the sweep seed and N instead, so configurations that sweep it share their seeds.
 #pragma once
 
 #include <vector>

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
+#include "worker/data/holdout.h"
 #include "worker/model_factory.h"
 #include "worker/trainer.h"
 
@@ -56,6 +57,7 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
     const std::string where = d.name == "fashion-mnist" ? d.path : "the " + d.name + " set";
     check_subset(d.train_subset, shape.train_size, "dataset.train_subset", where);
     check_subset(d.test_subset, shape.test_size, "dataset.test_subset", where);
+    validation_count(d, d.train_subset > 0 ? d.train_subset : shape.train_size);
 
     const std::string& init_path = trial.config.training.init_from;
     if (init_path.empty()) {

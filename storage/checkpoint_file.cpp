@@ -82,6 +82,7 @@ std::vector<EpochMetrics> read_history(const H5::Group& root) {
   std::vector<EpochMetrics> history;
   const H5::Group curves = root.openGroup("curves");
   for (const std::string& name : curve_names()) {
+    if (!curves.nameExists(name)) continue;  // a curve added after the file's schema: NaN
     const std::vector<double> values = h5::read_doubles(curves, name);
     history.resize(values.size());
     for (size_t i = 0; i < values.size(); ++i) set_curve_value(history[i], name, values[i]);

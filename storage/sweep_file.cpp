@@ -123,6 +123,10 @@ SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec,
       h5::write_attribute(group, "message", std::string());
       h5::write_attribute(group, "config", config_text(trial.config));
       for (const SweptValue& v : trial.swept) write_value_attribute(group, v.path, v.value);
+      h5::write_attribute(group, "configuration", trial.configuration);
+      h5::write_attribute(group, "repeat", trial.repeat);
+      h5::write_attribute(group, "fold", trial.config.dataset.kfold > 0 ? trial.config.dataset.fold
+                                                                        : int64_t{-1});
       create_curves(group);
       if (spec.method == SearchMethod::pbt) create_schedule(group);
     }
@@ -264,9 +268,16 @@ SweepRecord read_sweep_file(const std::string& path) {
       trial.message = h5::read_string_attribute(group, "message");
       for (const std::string& p : record.swept_parameters)  // absent: a failed condition
         if (group.attrExists(p)) trial.swept.push_back({p, read_value_attribute(group, p)});
+      if (group.attrExists("repeat")) {  // schema 4
+        trial.configuration = h5::read_int_attribute(group, "configuration");
+        trial.repeat = h5::read_int_attribute(group, "repeat");
+        trial.fold = h5::read_int_attribute(group, "fold");
+      }
       H5::Group curves = group.openGroup("curves");
-      for (const std::string& curve : curve_names())
-        trial.curves[curve] = h5::read_doubles(curves, curve);
+      const size_t epochs = h5::read_doubles(curves, "epoch").size();
+      for (const std::string& curve : curve_names())  // older schemas lack the newer curves
+        trial.curves[curve] = curves.nameExists(curve) ? h5::read_doubles(curves, curve)
+                                                       : std::vector<double>(epochs, kNoValue);
       trial.schedule = read_schedule(group);
       record.trials.push_back(std::move(trial));
     }

@@ -64,7 +64,9 @@ struct TrialRecord {
   TrialStatus status = TrialStatus::pending;
   std::string message;
   std::vector<SweptValue> swept;  // in the spec's parameter order, without absent ones
-  std::map<std::string, std::vector<double>> curves;
+  int64_t configuration = 0, repeat = 0;
+  int64_t fold = -1;  // -1: no dataset.kfold
+  std::map<std::string, std::vector<double>> curves;  // every curve_names() entry; NaN: none
   std::vector<ScheduleRow> schedule;  // PBT only
 
   // The trial's value of a swept parameter; null when its conditions failed for this trial.

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include "common/error.h"
 #include "common/failpoint.h"
 #include "common/rng.h"
+#include "worker/data/holdout.h"
 #include "worker/data/input_pipeline.h"
 #include "worker/epoch_end.h"
 #include "worker/initializer.h"
@@ -93,12 +95,12 @@ LossAndError evaluate(Model& model, const Dataset& set, InputPipeline& pipeline,
   return {sums[0] / n, sums[1] / n};
 }
 
-Dataset subset(const Dataset& set, int64_t n, const char* key) {
-  if (n == 0) return set;
-  if (n > set.size())
-    throw UserError(std::string(key) + ": " + std::to_string(n) + " is more than the " +
-                    std::to_string(set.size()) + " samples available");
-  return set.first(n);
+// training.eval_train's samples: the first N of the training part (all for kEvalTrainAll or
+// N beyond its size); an empty set when it is off.
+Dataset eval_train_set(const Dataset& train, int64_t eval_train) {
+  if (eval_train == 0) return Dataset{};
+  if (eval_train == kEvalTrainAll || eval_train >= train.size()) return train;
+  return train.first(eval_train);
 }
 
 // Per-step statistics summed over the group before the update: every rank sees the same
@@ -108,10 +110,9 @@ enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
 TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                    TrialObserver& observer, const std::atomic<bool>& stop, TrainingGroup& group) {
   const TrainingConfig& cfg = trial.config.training;
-  const Dataset train_set =
-      subset(data.train, trial.config.dataset.train_subset, "dataset.train_subset");
-  const Dataset test_set =
-      subset(data.test, trial.config.dataset.test_subset, "dataset.test_subset");
+  const TrialData parts = split_trial_data(data, trial.config.dataset);
+  const Dataset& train_set = parts.train;
+  const Dataset train_eval_set = eval_train_set(train_set, cfg.eval_train);
   InputPipeline pipeline(trial.config.dataset, train_set.sample_shape());
   Model model = build_trial_model(trial, pipeline.sample_shape(), model_outputs(train_set.classes),
                                   start.init_from);
@@ -167,17 +168,24 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       failpoint("training-step");
     }
     const double train_seconds = seconds_since(epoch_start);
-    const LossAndError test = evaluate(model, test_set, pipeline, group);
-    if (!std::isfinite(test.loss))
-      return {
-          TrialStatus::diverged, epoch,
-          "test loss became " + std::to_string(test.loss) + " in epoch " + std::to_string(epoch)};
     EpochMetrics metrics;
+    for (const auto& [set, loss, error, name] :
+         {std::tuple{&parts.test, &metrics.test_loss, &metrics.test_error, "test"},
+          std::tuple{&parts.validation, &metrics.val_loss, &metrics.val_error, "validation"},
+          std::tuple{&train_eval_set, &metrics.train_eval_loss, &metrics.train_eval_error,
+                     "training (eval_train)"}}) {
+      if (set->size() == 0) continue;
+      const LossAndError result = evaluate(model, *set, pipeline, group);
+      if (!std::isfinite(result.loss))
+        return {TrialStatus::diverged, epoch,
+                std::string(name) + " loss became " + std::to_string(result.loss) +
+                    " in epoch " + std::to_string(epoch)};
+      *loss = result.loss;
+      *error = result.error;
+    }
     metrics.epoch = epoch;
     metrics.train_loss = epoch_loss / static_cast<double>(train_set.size());
     metrics.train_error = epoch_errors / static_cast<double>(train_set.size());
-    metrics.test_loss = test.loss;
-    metrics.test_error = test.error;
     metrics.wall_seconds = seconds_since(epoch_start);
     metrics.samples_per_second = static_cast<double>(train_set.size()) / train_seconds;
 
