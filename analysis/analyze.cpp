@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
@@ -12,99 +13,133 @@
 namespace hpsweep {
 namespace {
 
-std::string fixed(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4f", value);
-  return buffer;
-}
-
-std::string signed_fixed(double value) {
+std::string signed_error_text(double value) {
+  if (std::isnan(value)) return "";
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%+.4f", value);
   return buffer;
 }
 
-// The trial's swept values, an empty cell for a parameter it lacks (a failed condition).
-void append_values(const SweepRecord& sweep, const TrialRecord& trial,
-                   std::vector<std::string>& row) {
+template <typename Values>
+void append_values(const SweepRecord& sweep, const Values& holder, std::vector<std::string>& row) {
   for (const std::string& path : sweep.swept_parameters) {
-    const ConfigValue* value = trial.value_of(path);
+    if (path == "training.seed" && !std::is_same_v<Values, TrialRecord>) continue;
+    const ConfigValue* value = holder.value_of(path);
     row.push_back(value ? value_string(*value) : "");
   }
 }
 
+void append_parameter_headers(const SweepRecord& sweep, bool with_seed, Table& table) {
+  for (const std::string& p : sweep.swept_parameters)
+    if (with_seed || p != "training.seed") table.header.push_back(p);
+}
+
+bool any_summary(const SweepRecord& sweep, const DiagnosisRule& rule,
+                 bool (*test)(const TrialSummary&)) {
+  for (const TrialRecord& t : sweep.trials) {
+    const TrialSummary s = summarize_trial(t, sweep.metric, rule);
+    if (s.epochs > 0 && test(s)) return true;
+  }
+  return false;
+}
+
+bool all_clean_train(const SweepRecord& sweep, const DiagnosisRule& rule) {
+  return !any_summary(sweep, rule, [](const TrialSummary& s) { return !s.clean_train; }) &&
+         any_summary(sweep, rule, [](const TrialSummary&) { return true; });
+}
+
+std::string count_text(int64_t n) {
+  return std::to_string(n);
+}
+
 }  // namespace
 
+std::string error_text(double value) {
+  if (std::isnan(value)) return "";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4f", value);
+  return buffer;
+}
+
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
+  const bool repeats = has_repeats(sweep);
+  const bool validation =
+      any_summary(sweep, rule, [](const TrialSummary& s) { return s.validation; });
   Table table;
   table.header = {"trial", "status"};
-  for (const std::string& p : sweep.swept_parameters) table.header.push_back(p);
+  if (repeats) table.header.insert(table.header.end(), {"configuration", "repeat", "fold"});
+  append_parameter_headers(sweep, true, table);
+  table.header.push_back("epochs");
+  table.header.push_back(all_clean_train(sweep, rule) ? "train_eval_error" : "train_error");
+  if (validation) table.header.push_back("val_error");
   for (const char* column :
-       {"epochs", "train_error", "test_error", "gap", "best_test_error", "best_epoch", "diagnosis"})
+       {"test_error", "gap", "selected_epoch", "selected_test_error", "diagnosis"})
     table.header.push_back(column);
+  const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
   for (const TrialRecord& trial : sweep.trials) {
     const TrialSummary s = summarize_trial(trial, sweep.metric, rule);
     std::vector<std::string> row = {trial_name(trial.id), status_name(trial.status)};
-    append_values(sweep, trial, row);
-    row.push_back(std::to_string(s.epochs));
-    if (s.epochs == 0) {
-      for (int i = 0; i < 5; ++i) row.push_back("");
-    } else {
-      row.insert(row.end(),
-                 {fixed(s.final_train_error), fixed(s.final_test_error), signed_fixed(s.gap),
-                  fixed(s.best_test_error), std::to_string(s.best_test_epoch)});
+    if (repeats) {
+      const auto c = std::find_if(configurations.begin(), configurations.end(),
+                                  [&](const ConfigurationResult& r) {
+                                    return std::find(r.trials.begin(), r.trials.end(), &trial) !=
+                                           r.trials.end();
+                                  });
+      row.insert(row.end(), {configuration_name(c->index), count_text(trial.repeat),
+                             trial.fold >= 0 ? count_text(trial.fold) : ""});
     }
+    append_values(sweep, trial, row);
+    row.push_back(count_text(s.epochs));
+    const bool none = s.epochs == 0;
+    row.push_back(none ? "" : error_text(s.final_train_error));
+    if (validation) row.push_back(none ? "" : error_text(s.final_val_error));
+    row.push_back(none ? "" : error_text(s.final_test_error));
+    row.push_back(none ? "" : signed_error_text(s.gap));
+    row.push_back(s.best_metric ? count_text(s.selected_epoch) : "");
+    row.push_back(s.best_metric ? error_text(s.selected_test_error) : "");
     row.push_back(s.diagnosis);
     table.rows.push_back(std::move(row));
   }
   return table;
 }
 
-namespace {
-
-struct RankedTrial {
-  const TrialRecord* trial;
-  TrialSummary summary;
-};
-
-// Trials with a recorded epoch, best first by the spec's metric (ties: lower id first).
-std::vector<RankedTrial> ranked_trials(const SweepRecord& sweep, const DiagnosisRule& rule) {
-  std::vector<RankedTrial> ranked;
-  for (const TrialRecord& trial : sweep.trials) {
-    TrialSummary s = summarize_trial(trial, sweep.metric, rule);
-    if (s.best_metric) ranked.push_back({&trial, std::move(s)});
-  }
-  std::stable_sort(ranked.begin(), ranked.end(), [&](const RankedTrial& a, const RankedTrial& b) {
-    return sweep.metric.minimize ? *a.summary.best_metric < *b.summary.best_metric
-                                 : *a.summary.best_metric > *b.summary.best_metric;
-  });
-  return ranked;
-}
-
-std::string mean_string(double sum, int count) {
-  return count ? fixed(sum / count) : "";
-}
-
-}  // namespace
-
 Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
+  const bool repeats = has_repeats(sweep);
+  const std::string& metric = sweep.metric.name;
   Table table;
-  table.header = {"rank", "trial"};
-  for (const std::string& p : sweep.swept_parameters) table.header.push_back(p);
-  for (const std::string& column : {"best_" + sweep.metric.name, std::string("best_epoch"),
-                                    std::string("diagnosis"), std::string("overfit_onset")})
-    table.header.push_back(column);
+  table.header = {"rank", repeats ? "configuration" : "trial"};
+  append_parameter_headers(sweep, false, table);
+  if (repeats) {
+    table.header.insert(table.header.end(), {"n", "best_" + metric + "_mean",
+                                             "best_" + metric + "_sd", "best_" + metric + "_ci95",
+                                             "selected_test_error_mean",
+                                             "selected_test_error_ci95", "gap_mean"});
+  } else {
+    table.header.insert(table.header.end(),
+                        {"best_" + metric, "selected_epoch", "selected_test_error", "gap"});
+  }
+  table.header.push_back("diagnosis");
+  if (!repeats) table.header.push_back("overfit_onset");
+  const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
   int rank = 0;
-  for (const RankedTrial& r : ranked_trials(sweep, rule)) {
-    std::vector<std::string> row = {std::to_string(++rank), trial_name(r.trial->id)};
-    append_values(sweep, *r.trial, row);
-    // The metric's best epoch, which is also the one saved under /best in the checkpoint.
-    const std::vector<double>& values = r.trial->curves.at(sweep.metric.name);
-    const auto best = std::find(values.begin(), values.end(), *r.summary.best_metric);
-    row.push_back(fixed(*r.summary.best_metric));
-    row.push_back(std::to_string(best - values.begin() + 1));
-    row.push_back(r.summary.diagnosis);
-    row.push_back(r.summary.overfit_onset ? std::to_string(*r.summary.overfit_onset) : "");
+  for (const ConfigurationResult* c : ranked_configurations(configurations, sweep.metric)) {
+    std::vector<std::string> row = {
+        std::to_string(++rank),
+        repeats ? configuration_name(c->index) : trial_name(c->trials.front()->id)};
+    append_values(sweep, *c, row);
+    if (repeats) {
+      row.insert(row.end(), {count_text(c->metric.n), error_text(c->metric.mean),
+                             error_text(c->metric.sd), error_text(c->metric.ci95),
+                             error_text(c->selected_test.mean), error_text(c->selected_test.ci95),
+                             signed_error_text(c->gap.mean)});
+      row.push_back(c->diagnosis);
+    } else {
+      const TrialSummary& s = c->summaries.front();
+      row.insert(row.end(), {error_text(*s.best_metric), count_text(s.selected_epoch),
+                             error_text(s.selected_test_error), signed_error_text(s.gap),
+                             s.diagnosis,
+                             s.overfit_onset ? count_text(*s.overfit_onset) : ""});
+    }
     table.rows.push_back(std::move(row));
   }
   return table;
@@ -114,26 +149,38 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path,
                       const DiagnosisRule& rule) {
   struct Effect {
     std::optional<ConfigValue> value;  // none: the trials without the parameter
-    int trials = 0, finished = 0, underfit = 0, overfit = 0;
-    double best_test_error = 0, test_error_sum = 0, gap_sum = 0;
+    int configurations = 0, trials = 0, underfit = 0, overfit = 0, unstable = 0;
+    std::vector<double> selected_test, gaps;
+    std::optional<double> best_metric;  // the best configuration's mean
   };
   std::vector<Effect> effects;
-  for (const TrialRecord& trial : sweep.trials) {
-    const ConfigValue* found = trial.value_of(path);
+  const auto effect_of = [&](const ConfigValue* found) -> Effect& {
     const std::optional<ConfigValue> value = found ? std::optional(*found) : std::nullopt;
     auto it = std::find_if(effects.begin(), effects.end(),
                            [&](const Effect& e) { return e.value == value; });
     if (it == effects.end()) it = effects.insert(effects.end(), Effect{value});
-    ++it->trials;
-    const TrialSummary s = summarize_trial(trial, sweep.metric, rule);
-    if (s.epochs == 0) continue;
-    it->best_test_error =
-        it->finished ? std::min(it->best_test_error, s.final_test_error) : s.final_test_error;
-    ++it->finished;
-    it->test_error_sum += s.final_test_error;
-    it->gap_sum += s.gap;
-    it->underfit += s.diagnosis == "underfitting";
-    it->overfit += s.diagnosis == "overfitting";
+    return *it;
+  };
+  const bool per_configuration = path != "training.seed";
+  for (const ConfigurationResult& c : configuration_results(sweep, rule)) {
+    for (size_t i = 0; i < c.trials.size(); ++i) {
+      Effect& e = effect_of(c.trials[i]->value_of(path));
+      ++e.trials;
+      const TrialSummary& s = c.summaries[i];
+      if (s.epochs == 0) continue;
+      if (s.best_metric) e.selected_test.push_back(s.selected_test_error);
+      e.gaps.push_back(s.gap);
+      e.underfit += s.diagnosis == "underfitting";
+      e.overfit += s.diagnosis == "overfitting";
+      e.unstable += s.diagnosis == "unstable";
+    }
+    if (!per_configuration) continue;
+    Effect& e = effect_of(c.value_of(path));
+    ++e.configurations;
+    if (c.metric.n == 0) continue;
+    const bool better = !e.best_metric || (sweep.metric.minimize ? c.metric.mean < *e.best_metric
+                                                                  : c.metric.mean > *e.best_metric);
+    if (better) e.best_metric = c.metric.mean;
   }
   std::stable_sort(effects.begin(), effects.end(), [](const Effect& a, const Effect& b) {
     if (!a.value || !b.value) return a.value.has_value() > b.value.has_value();  // absent last
@@ -141,15 +188,25 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path,
     return x && y ? *x < *y : value_string(*a.value) < value_string(*b.value);
   });
   Table table;
-  table.header = {
-      path,           "trials",     "best_final_test_error", "mean_final_test_error", "mean_gap",
-      "underfitting", "overfitting"};
-  for (const Effect& e : effects)
-    table.rows.push_back({e.value ? value_string(*e.value) : "absent", std::to_string(e.trials),
-                          e.finished ? fixed(e.best_test_error) : "",
-                          mean_string(e.test_error_sum, e.finished),
-                          mean_string(e.gap_sum, e.finished), std::to_string(e.underfit),
-                          std::to_string(e.overfit)});
+  table.header = {path,
+                  "configurations",
+                  "trials",
+                  "selected_test_error_mean",
+                  "selected_test_error_ci95",
+                  "best_" + sweep.metric.name,
+                  "gap_mean",
+                  "underfitting",
+                  "overfitting",
+                  "unstable"};
+  for (const Effect& e : effects) {
+    const Spread test = spread(e.selected_test);
+    table.rows.push_back({e.value ? value_string(*e.value) : "absent",
+                          per_configuration ? count_text(e.configurations) : "",
+                          count_text(e.trials), error_text(test.mean), error_text(test.ci95),
+                          e.best_metric ? error_text(*e.best_metric) : "",
+                          signed_error_text(spread(e.gaps).mean), count_text(e.underfit),
+                          count_text(e.overfit), count_text(e.unstable)});
+  }
   return table;
 }
 
@@ -159,55 +216,93 @@ std::vector<NamedTable> analysis_tables(const SweepRecord& sweep, const Diagnosi
   for (const std::string& path : sweep.swept_parameters)
     tables.push_back({path, parameter_table(sweep, path, rule)});
   if (!sweep.decisions.empty()) tables.push_back({"decisions", decision_counts(sweep)});
-  const std::vector<RankedTrial> ranked = ranked_trials(sweep, rule);
-  if (!ranked.empty() && !ranked.front().trial->schedule.empty())
-    tables.push_back({"lineage", lineage_table(sweep, ranked.front().trial->id)});
+  const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
+  const auto ranked = ranked_configurations(configurations, sweep.metric);
+  if (!ranked.empty() && !ranked.front()->trials.front()->schedule.empty())
+    tables.push_back({"lineage", lineage_table(sweep, best_trial_id(sweep, rule))});
   return tables;
 }
 
 std::string table_title(const std::string& name, const SweepRecord& sweep,
                         const DiagnosisRule& rule) {
   if (name == "trials") return "Trials";
-  if (name == "ranking") return "Ranking by " + sweep.metric.name;
+  if (name == "ranking")
+    return has_repeats(sweep) ? "Configurations ranked by the mean best " + sweep.metric.name +
+                                    " over their repeats and folds (95% CI: Student's t)"
+                              : "Ranking by " + sweep.metric.name;
   if (name == "decisions") return "Scheduler decisions";
   if (name == "lineage")
-    return "Lineage of the best trial, " +
-           trial_name(ranked_trials(sweep, rule).front().trial->id) +
+    return "Lineage of the best trial, " + trial_name(best_trial_id(sweep, rule)) +
            ": the trials that trained the weights of its last epoch";
   return "Effect of " + name;
 }
 
+int64_t best_trial_id(const SweepRecord& sweep, const DiagnosisRule& rule) {
+  std::optional<std::pair<double, int64_t>> best;
+  for (const TrialRecord& t : sweep.trials) {
+    const TrialSummary s = summarize_trial(t, sweep.metric, rule);
+    if (!s.best_metric) continue;
+    const double key = sweep.metric.minimize ? *s.best_metric : -*s.best_metric;
+    if (!best || key < best->first) best = {key, t.id};
+  }
+  return best ? best->second : -1;
+}
+
 void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
                     const std::string& table_name, std::ostream& out) {
-  const std::vector<NamedTable> tables = analysis_tables(sweep, rule);
+  std::vector<NamedTable> tables = analysis_tables(sweep, rule);
+  if (!table_name.empty()) {
+    std::string known;
+    const auto chosen = std::find_if(tables.begin(), tables.end(),
+                                     [&](const NamedTable& t) { return t.name == table_name; });
+    for (const NamedTable& t : tables) known += (known.empty() ? "" : ", ") + t.name;
+    if (chosen == tables.end())
+      throw UserError("--table: no table '" + table_name + "' in this sweep (tables: " + known +
+                      ")");
+    tables = {*chosen};
+  }
   if (format == TableFormat::json) {
     print_json(tables, out);
     return;
   }
   if (format == TableFormat::csv) {
-    std::string known;
-    for (const NamedTable& t : tables) {
-      if (t.name == table_name) {
-        print_csv(t.table, out);
-        return;
-      }
-      known += (known.empty() ? "" : ", ") + t.name;
-    }
-    throw UserError("--table: no table '" + table_name + "' in this sweep (tables: " + known + ")");
+    print_csv(tables.front().table, out);
+    return;
+  }
+  if (!table_name.empty()) {
+    print_aligned(tables.front().table, out);
+    return;
   }
   out << "sweep '" << sweep.name << "': " << sweep.trials.size() << " trials, metric "
-      << sweep.metric.name << " (" << (sweep.metric.minimize ? "minimize" : "maximize") << ")\n\n";
+      << sweep.metric.name << " (" << (sweep.metric.minimize ? "minimize" : "maximize") << ")\n";
+  if (const std::string warning = test_selection_warning(sweep.metric); !warning.empty())
+    out << warning << "\n";
+  out << "\n";
   print_aligned(tables[0].table, out);
-  const std::vector<RankedTrial> ranked = ranked_trials(sweep, rule);
+  const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
+  const auto ranked = ranked_configurations(configurations, sweep.metric);
   out << "\n";
   if (ranked.empty()) {
     out << "no trial has finished an epoch yet\n";
     return;
   }
-  const TrialRecord& best = *ranked.front().trial;
-  out << "best trial: " << trial_name(best.id) << " (" << sweep.metric.name << " "
-      << fixed(*ranked.front().summary.best_metric) << ")";
-  for (const SweptValue& v : best.swept) out << "  " << v.path << "=" << value_string(v.value);
+  const ConfigurationResult& best = *ranked.front();
+  const bool repeats = has_repeats(sweep);
+  if (repeats) {
+    out << "best configuration: " << configuration_name(best.index) << " (" << sweep.metric.name
+        << " " << error_text(best.metric.mean);
+    if (best.metric.n > 1) out << " ± " << error_text(best.metric.ci95);
+    out << ", n=" << best.metric.n << "; test error at the selected epochs "
+        << error_text(best.selected_test.mean);
+    if (best.selected_test.n > 1) out << " ± " << error_text(best.selected_test.ci95);
+    out << ")";
+  } else {
+    const TrialSummary& s = best.summaries.front();
+    out << "best trial: " << trial_name(best.trials.front()->id) << " (" << sweep.metric.name
+        << " " << error_text(*s.best_metric) << " at epoch " << s.selected_epoch
+        << "; test error there " << error_text(s.selected_test_error) << ")";
+  }
+  for (const SweptValue& v : best.values) out << "  " << v.path << "=" << value_string(v.value);
   out << "\n";
   for (size_t t = 1; t < tables.size(); ++t) {
     std::string title = table_title(tables[t].name, sweep, rule);
@@ -215,9 +310,11 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
     out << "\n" << title << ":\n";
     print_aligned(tables[t].table, out);
   }
-  out << "\ndiagnosis: " << rule.description()
-      << ". overfit_onset: the epoch of the lowest test error, when training error still fell "
-         "after it\n";
+  out << "\ndiagnosis " << rule.description()
+      << ". gap: test minus training error, means of the last " << rule.smooth
+      << " epochs. selected_epoch: where " << sweep.metric.name
+      << " is best (the checkpoint's /best). overfit_onset: the epoch of the lowest held-out "
+         "error, when the training error still fell after it\n";
 }
 
 }  // namespace hpsweep

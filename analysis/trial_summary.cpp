@@ -1,39 +1,85 @@
 #include "analysis/trial_summary.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace hpsweep {
+namespace {
+
+bool has_curve(const TrialRecord& trial, const std::string& name) {
+  const auto it = trial.curves.find(name);
+  return it != trial.curves.end() && !it->second.empty() &&
+         std::none_of(it->second.begin(), it->second.end(),
+                      [](double v) { return std::isnan(v); });
+}
+
+const std::vector<double>& train_curve(const TrialRecord& trial) {
+  return trial.curves.at(has_curve(trial, "train_eval_error") ? "train_eval_error"
+                                                              : "train_error");
+}
+
+const std::vector<double>& heldout_curve(const TrialRecord& trial) {
+  return trial.curves.at(has_curve(trial, "val_error") ? "val_error" : "test_error");
+}
+
+double last_mean(const std::vector<double>& values, int64_t count) {
+  const size_t n = std::min(values.size(), static_cast<size_t>(std::max<int64_t>(count, 1)));
+  double sum = 0;
+  for (size_t i = values.size() - n; i < values.size(); ++i) sum += values[i];
+  return sum / static_cast<double>(n);
+}
+
+// Movement over the last `window` values that is not net progress: 0 for a monotone curve.
+double swing(const std::vector<double>& values, int64_t window) {
+  const size_t n = std::min(values.size(), static_cast<size_t>(std::max<int64_t>(window, 2)));
+  if (n < 2) return 0;
+  const size_t first = values.size() - n;
+  double travel = 0;
+  for (size_t i = first + 1; i < values.size(); ++i) travel += std::abs(values[i] - values[i - 1]);
+  return (travel - std::abs(values.back() - values[first])) / 2;
+}
+
+double final_or_nan(const TrialRecord& trial, const std::string& name) {
+  return has_curve(trial, name) ? trial.curves.at(name).back() : kNoValue;
+}
+
+}  // namespace
 
 DiagnosisRule DiagnosisRule::for_sweep(const SweepRecord& sweep) const {
   DiagnosisRule rule = *this;
   rule.regression = parse_spec(sweep.spec_text, "sweep.h5:/spec").base.dataset.regression();
-  if (!rule.regression) return rule;
   bool any = false;
   for (const TrialRecord& trial : sweep.trials) {
     if (trial.epochs() == 0) continue;
-    const double final_test = trial.curves.at("test_error").back();
-    rule.reference_error = any ? std::min(rule.reference_error, final_test) : final_test;
+    const double train = last_mean(train_curve(trial), smooth);
+    const double heldout = last_mean(heldout_curve(trial), smooth);
+    rule.lowest_train_error = any ? std::min(rule.lowest_train_error, train) : train;
+    rule.reference_error = any ? std::min(rule.reference_error, heldout) : heldout;
     any = true;
   }
   return rule;
 }
 
 std::string DiagnosisRule::description() const {
-  char buffer[512];
+  char buffer[768];
+  const long long k = smooth, w = window;
   if (regression)
     std::snprintf(buffer, sizeof buffer,
-                  "regression errors, judged against the sweep's lowest final test error %.4g "
-                  "with margin %.2f: underfitting = final train error above %.4g; else "
-                  "overfitting = final test error above %.4g or more than %.0f%% above its "
-                  "minimum; else good fit",
-                  reference_error, relative_margin, (1 + relative_margin) * reference_error,
-                  (1 + relative_margin) * reference_error, 100 * relative_margin);
+                  "on the means of the last %lld epochs; regression errors are judged against "
+                  "the sweep's lowest held-out error %.4g with margin %.2f: underfitting = "
+                  "training error above %.4g; else overfitting = held-out error above %.4g; "
+                  "else unstable = the held-out error swung by more than %.4g over the last "
+                  "%lld epochs; else good fit",
+                  k, reference_error, relative_margin, (1 + relative_margin) * reference_error,
+                  (1 + relative_margin) * reference_error, relative_margin * reference_error, w);
   else
     std::snprintf(buffer, sizeof buffer,
-                  "overfitting = gap > %.4f or final test error more than %.4f above its "
-                  "minimum; else underfitting = final train error > %.4f; else good fit",
-                  overfit_gap, overfit_rise, underfit_error);
+                  "on the means of the last %lld epochs: underfitting = training error more "
+                  "than %.4g above the sweep's lowest (%.4f); else overfitting = held-out minus "
+                  "training error above %.4g; else unstable = the held-out error swung by more "
+                  "than %.4g over the last %lld epochs; else good fit",
+                  k, underfit_margin, lowest_train_error, overfit_gap, unstable_swing, w);
   return buffer;
 }
 
@@ -42,47 +88,61 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
   TrialSummary s;
   s.epochs = trial.epochs();
   if (s.epochs == 0) return s;
-  const std::vector<double>& train = trial.curves.at("train_error");
+  s.clean_train = has_curve(trial, "train_eval_error");
+  s.validation = has_curve(trial, "val_error");
+  const std::vector<double>& train = train_curve(trial);
+  const std::vector<double>& heldout = heldout_curve(trial);
   const std::vector<double>& test = trial.curves.at("test_error");
   const std::vector<double>& epochs = trial.curves.at("epoch");
   s.final_train_error = train.back();
+  s.final_val_error = final_or_nan(trial, "val_error");
   s.final_test_error = test.back();
-  s.gap = s.final_test_error - s.final_train_error;
-  size_t best = 0;
-  for (size_t i = 1; i < test.size(); ++i)
-    if (test[i] < test[best]) best = i;
-  s.best_test_error = test[best];
-  s.best_test_epoch = static_cast<int64_t>(epochs[best]);
+  s.smoothed_train_error = last_mean(train, rule.smooth);
+  s.smoothed_heldout_error = last_mean(heldout, rule.smooth);
+  s.gap = last_mean(test, rule.smooth) - s.smoothed_train_error;
+  s.swing = swing(heldout, rule.window);
 
-  const std::vector<double>& values = trial.curves.at(metric.name);
-  double best_value = values.front();
-  for (double v : values)
-    best_value = metric.minimize ? std::min(best_value, v) : std::max(best_value, v);
-  s.best_metric = best_value;
-
-  const double rise = s.final_test_error - s.best_test_error;
-  const double rise_limit =
-      rule.regression ? rule.relative_margin * s.best_test_error : rule.overfit_rise;
-  const size_t last = test.size() - 1;
-  if (best < last && train[last] < train[best] && rise > rise_limit)
-    s.overfit_onset = s.best_test_epoch;
-
-  if (rule.regression) {
-    const double limit = (1 + rule.relative_margin) * rule.reference_error;
-    if (s.final_train_error > limit)
-      s.diagnosis = "underfitting";
-    else if (s.final_test_error > limit || rise > rise_limit)
-      s.diagnosis = "overfitting";
-    else
-      s.diagnosis = "good fit";
-  } else if (s.gap > rule.overfit_gap || rise > rise_limit) {
-    s.diagnosis = "overfitting";
-  } else if (s.final_train_error > rule.underfit_error) {
-    s.diagnosis = "underfitting";
-  } else {
-    s.diagnosis = "good fit";
+  if (has_curve(trial, metric.name)) {
+    const std::vector<double>& values = trial.curves.at(metric.name);
+    size_t best = 0;
+    for (size_t i = 1; i < values.size(); ++i)
+      if (metric.minimize ? values[i] < values[best] : values[i] > values[best]) best = i;
+    s.best_metric = values[best];
+    s.selected_epoch = static_cast<int64_t>(epochs[best]);
+    s.selected_test_error = test[best];
   }
+
+  const double unstable_limit =
+      rule.regression ? rule.relative_margin * rule.reference_error : rule.unstable_swing;
+  const size_t lowest = std::min_element(heldout.begin(), heldout.end()) - heldout.begin();
+  const size_t last = heldout.size() - 1;
+  if (lowest < last && train[last] < train[lowest] &&
+      heldout[last] - heldout[lowest] > unstable_limit)
+    s.overfit_onset = static_cast<int64_t>(epochs[lowest]);
+
+  const double limit = (1 + rule.relative_margin) * rule.reference_error;
+  const bool underfit = rule.regression
+                            ? s.smoothed_train_error > limit
+                            : s.smoothed_train_error > rule.lowest_train_error + rule.underfit_margin;
+  const bool overfit = rule.regression
+                           ? s.smoothed_heldout_error > limit
+                           : s.smoothed_heldout_error - s.smoothed_train_error > rule.overfit_gap;
+  if (underfit)
+    s.diagnosis = "underfitting";
+  else if (overfit)
+    s.diagnosis = "overfitting";
+  else if (s.swing > unstable_limit)
+    s.diagnosis = "unstable";
+  else
+    s.diagnosis = "good fit";
   return s;
+}
+
+std::string test_selection_warning(const MetricSpec& metric) {
+  if (!metric.on_test_set()) return "";
+  return "note: metric " + metric.name +
+         " selects epochs and trials on the test set, so the test errors reported for them are "
+         "biased low; hold out a validation part (dataset.validation) and rank by val_error";
 }
 
 }  // namespace hpsweep

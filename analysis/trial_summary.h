@@ -1,24 +1,32 @@
-// Per-trial generalization summary from its curves: final errors, the generalization gap,
-// the best test error and its epoch, and a diagnosis.
+// Per-trial generalization summary from its curves: the training, validation and test errors,
+// the generalization gap, the epoch the sweep's metric selects and the test error there, and a
+// diagnosis by d2l's definitions (docs/analysis.md).
 //
-// Diagnosis rule, applied to the last recorded epoch (docs/analysis.md). Classification
-// errors are rates in [0, 1], comparable across sweeps, so their thresholds are absolute:
-//   overfitting   gap = test error - train error > overfit_gap, or the test error ended more
-//                 than overfit_rise above its minimum (early stopping would have helped)
-//   underfitting  otherwise, when the final train error > underfit_error
+// Which curves: the training error is train_eval_error when the trial has it (evaluated after
+// the epoch with dropout off, training.eval_train), else train_error (averaged during the epoch,
+// dropout on: it can exceed the test error). The held-out error is val_error when the trial
+// has a validation part, else test_error.
+//
+// Smoothing: the diagnosis and the gap use each curve's mean over the last `smooth` epochs
+// (fewer when the trial has fewer), so one noisy epoch does not decide a label.
+//
+// Diagnosis, first match wins ("-" when no epoch is recorded):
+//   underfitting  the training error stays high: classification, more than `underfit_margin`
+//                 above the sweep's lowest training error; regression (errors carry the
+//                 targets' scale), more than (1 + relative_margin) times the sweep's lowest
+//                 held-out error
+//   overfitting   the training error is far below the held-out error: classification, by
+//                 more than `overfit_gap`; regression, held-out error above (1 +
+//                 relative_margin) times the sweep's lowest held-out error
+//   unstable      the held-out curve oscillates: over its last `window` epochs it moved back
+//                 and forth (sum of |steps| minus |net change|, halved) by more than
+//                 `unstable_swing` (regression: relative_margin times the sweep's lowest
+//                 held-out error)
 //   good fit      otherwise
-// Regression errors (mean squared error) carry the scale of the targets, so no absolute
-// threshold fits every dataset. They are judged against the sweep's lowest final test error
-// (the reference), with one relative margin m:
-//   underfitting  final train error > (1 + m) * reference: the model fits its own training
-//                 data worse than the best model predicts unseen data
-//   overfitting   otherwise, final test error > (1 + m) * reference, or it ended more than
-//                 m times its minimum above that minimum
-//   good fit      otherwise (the sweep's best trial always is)
-//   -             no epoch recorded (pending, or failed before its first epoch)
 //
-// Overfitting onset: the epoch of the lowest test error, when after it the training error
-// still fell while the test error ended more than the rise threshold above that minimum.
+// Overfitting onset (information, not a label): the epoch of the lowest held-out error, when
+// after it the training error still fell while the held-out error ended more than the
+// unstable swing above that minimum.
 #pragma once
 
 #include <optional>
@@ -30,16 +38,19 @@
 namespace hpsweep {
 
 struct DiagnosisRule {
-  double underfit_error = 0.15;
+  int64_t smooth = 3;
+  double underfit_margin = 0.05;
   double overfit_gap = 0.05;
-  double overfit_rise = 0.01;
+  double unstable_swing = 0.02;
+  int64_t window = 5;
   double relative_margin = 0.25;  // regression only
-  // Set by for_sweep(): regression errors are judged against `reference_error`.
+  // Set by for_sweep().
   bool regression = false;
-  double reference_error = 0;
+  double lowest_train_error = 0;  // classification: the sweep's lowest smoothed training error
+  double reference_error = 0;     // regression: the sweep's lowest smoothed held-out error
 
-  // These thresholds, adapted to `sweep`: its error kind (from the spec's dataset) and, for
-  // regression, its lowest final test error.
+  // These thresholds, adapted to `sweep`: its error kind (from the spec's dataset) and its
+  // references.
   DiagnosisRule for_sweep(const SweepRecord& sweep) const;
   // One sentence for the analysis and the report.
   std::string description() const;
@@ -47,15 +58,26 @@ struct DiagnosisRule {
 
 struct TrialSummary {
   int64_t epochs = 0;
-  double final_train_error = 0, final_test_error = 0, gap = 0;
-  double best_test_error = 0;
-  int64_t best_test_epoch = 0;
-  std::optional<double> best_metric;  // the spec's metric at its best epoch
+  bool clean_train = false;  // the training error is train_eval_error
+  bool validation = false;   // the held-out error is val_error
+  // The last epoch's values (NaN where the trial has no such curve).
+  double final_train_error = 0, final_val_error = 0, final_test_error = 0;
+  // Means over the last `smooth` epochs; gap = test - training error, both smoothed.
+  double smoothed_train_error = 0, smoothed_heldout_error = 0, gap = 0;
+  double swing = 0;  // the held-out curve's back-and-forth over the last `window` epochs
+  // The epoch the sweep's metric selects (its best value, the first on ties), the value, and
+  // the test error at that epoch: what a paper reports.
+  std::optional<double> best_metric;
+  int64_t selected_epoch = 0;
+  double selected_test_error = 0;
   std::optional<int64_t> overfit_onset;
   std::string diagnosis = "-";
 };
 
 TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
                              const DiagnosisRule& rule);
+
+// The selection bias warning, when `metric` is a test metric; empty otherwise.
+std::string test_selection_warning(const MetricSpec& metric);
 
 }  // namespace hpsweep

@@ -9,6 +9,7 @@
 #include "analysis/plots.h"
 #include "app/command_line.h"
 #include "app/commands.h"
+#include "app/diagnosis_options.h"
 #include "common/error.h"
 
 namespace po = boost::program_options;
@@ -40,17 +41,11 @@ int analyze_command(const std::vector<std::string>& args) {
   options.add_options()("dir", po::value(&dir)->required(),
                         "a sweep's output folder (or its sweep.h5)")(
       "format,f", po::value(&format)->default_value("text"), "text | csv | json")(
-      "table,t", po::value(&table)->default_value("trials"),
-      "with --format csv, the table: trials, ranking, or a swept parameter's dotted path")(
-      "plots", po::value(&plots), "also write PNG and SVG plots (gnuplot) into this folder")(
-      "underfit-error", po::value(&rule.underfit_error)->default_value(rule.underfit_error),
-      "underfitting: final train error above this")(
-      "overfit-gap", po::value(&rule.overfit_gap)->default_value(rule.overfit_gap),
-      "overfitting: test minus train error above this")(
-      "overfit-rise", po::value(&rule.overfit_rise)->default_value(rule.overfit_rise),
-      "overfitting: final test error this far above its minimum")(
-      "relative-margin", po::value(&rule.relative_margin)->default_value(rule.relative_margin),
-      "regression sweeps: the margin over the sweep's lowest final test error");
+      "table,t", po::value(&table),
+      "only this table: trials, ranking, a swept parameter's dotted path, decisions, lineage "
+      "(with --format csv, default trials)")(
+      "plots", po::value(&plots), "also write PNG and SVG plots (gnuplot) into this folder");
+  add_diagnosis_options(options, rule);
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
@@ -71,6 +66,7 @@ int analyze_command(const std::vector<std::string>& args) {
                                          : std::filesystem::path(dir);
   const SweepRecord sweep = read_sweep_file_retrying(path.string());
   rule = rule.for_sweep(sweep);
+  if (table_format == TableFormat::csv && table.empty()) table = "trials";
   print_analysis(sweep, rule, table_format, table, std::cout);
   if (!plots.empty())
     for (const std::string& image : write_plots(sweep, rule, plots))

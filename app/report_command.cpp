@@ -7,6 +7,7 @@
 #include "analysis/report.h"
 #include "app/command_line.h"
 #include "app/commands.h"
+#include "app/diagnosis_options.h"
 #include "common/error.h"
 
 namespace po = boost::program_options;
@@ -16,8 +17,10 @@ namespace hpsweep {
 int report_command(const std::vector<std::string>& args) {
   po::options_description options("report options");
   std::string dir, out;
+  DiagnosisRule rule;
   options.add_options()("dir", po::value(&dir)->required(), "a sweep's output folder")(
       "out,o", po::value(&out), "the HTML file to write (default DIR/report.html)");
+  add_diagnosis_options(options, rule);
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
@@ -26,7 +29,7 @@ int report_command(const std::vector<std::string>& args) {
     return kExitOk;
   if (out.empty()) out = (std::filesystem::path(dir) / "report.html").string();
   const SweepRecord sweep = read_sweep_file((std::filesystem::path(dir) / "sweep.h5").string());
-  const std::string html = render_report(sweep, DiagnosisRule{}.for_sweep(sweep));
+  const std::string html = render_report(sweep, rule.for_sweep(sweep));
   const std::string temporary = out + ".tmp";
   {
     std::ofstream file(temporary, std::ios::binary);
