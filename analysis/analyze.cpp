@@ -311,7 +311,7 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
     print_aligned(tables[t].table, out);
   }
   out << "\ndiagnosis " << rule.description()
-      << ". gap: test minus training error, means of the last " << rule.smooth
+      << ". gap: test minus training error, medians of the last " << rule.smooth
       << " epochs. selected_epoch: where " << sweep.metric.name
       << " is best (the checkpoint's /best). overfit_onset: the epoch of the lowest held-out "
          "error, when the training error still fell after it\n";

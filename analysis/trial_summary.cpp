@@ -23,21 +23,22 @@ const std::vector<double>& heldout_curve(const TrialRecord& trial) {
   return trial.curves.at(has_curve(trial, "val_error") ? "val_error" : "test_error");
 }
 
-double last_mean(const std::vector<double>& values, int64_t count) {
+// The median of the last `count` values: one noisy epoch moves it little.
+double last_median(const std::vector<double>& values, int64_t count) {
   const size_t n = std::min(values.size(), static_cast<size_t>(std::max<int64_t>(count, 1)));
-  double sum = 0;
-  for (size_t i = values.size() - n; i < values.size(); ++i) sum += values[i];
-  return sum / static_cast<double>(n);
+  std::vector<double> last(values.end() - static_cast<std::ptrdiff_t>(n), values.end());
+  std::sort(last.begin(), last.end());
+  return n % 2 ? last[n / 2] : (last[n / 2 - 1] + last[n / 2]) / 2;
 }
 
-// Movement over the last `window` values that is not net progress: 0 for a monotone curve.
-double swing(const std::vector<double>& values, int64_t window) {
-  const size_t n = std::min(values.size(), static_cast<size_t>(std::max<int64_t>(window, 2)));
-  if (n < 2) return 0;
-  const size_t first = values.size() - n;
-  double travel = 0;
-  for (size_t i = first + 1; i < values.size(); ++i) travel += std::abs(values[i] - values[i - 1]);
-  return (travel - std::abs(values.back() - values[first])) / 2;
+// The largest jump up-and-back within the last `window` values: how far an epoch rose above
+// both of its neighbours. 0 for a curve that only falls, only rises, or turns once (a U).
+double largest_spike(const std::vector<double>& values, int64_t window) {
+  const size_t n = std::min(values.size(), static_cast<size_t>(std::max<int64_t>(window, 3)));
+  double spike = 0;
+  for (size_t i = values.size() - n + 1; i + 1 < values.size(); ++i)
+    spike = std::max(spike, values[i] - std::max(values[i - 1], values[i + 1]));
+  return spike;
 }
 
 double final_or_nan(const TrialRecord& trial, const std::string& name) {
@@ -52,8 +53,8 @@ DiagnosisRule DiagnosisRule::for_sweep(const SweepRecord& sweep) const {
   bool any = false;
   for (const TrialRecord& trial : sweep.trials) {
     if (trial.epochs() == 0) continue;
-    const double train = last_mean(train_curve(trial), smooth);
-    const double heldout = last_mean(heldout_curve(trial), smooth);
+    const double train = last_median(train_curve(trial), smooth);
+    const double heldout = last_median(heldout_curve(trial), smooth);
     rule.lowest_train_error = any ? std::min(rule.lowest_train_error, train) : train;
     rule.reference_error = any ? std::min(rule.reference_error, heldout) : heldout;
     any = true;
@@ -66,20 +67,20 @@ std::string DiagnosisRule::description() const {
   const long long k = smooth, w = window;
   if (regression)
     std::snprintf(buffer, sizeof buffer,
-                  "on the means of the last %lld epochs; regression errors are judged against "
+                  "on the medians of the last %lld epochs; regression errors are judged against "
                   "the sweep's lowest held-out error %.4g with margin %.2f: underfitting = "
                   "training error above %.4g; else overfitting = held-out error above %.4g; "
-                  "else unstable = the held-out error swung by more than %.4g over the last "
-                  "%lld epochs; else good fit",
+                  "else unstable = in the last %lld epochs the held-out error jumped up by more "
+                  "than %.4g and came back; else good fit",
                   k, reference_error, relative_margin, (1 + relative_margin) * reference_error,
-                  (1 + relative_margin) * reference_error, relative_margin * reference_error, w);
+                  (1 + relative_margin) * reference_error, w, relative_margin * reference_error);
   else
     std::snprintf(buffer, sizeof buffer,
-                  "on the means of the last %lld epochs: underfitting = training error more "
+                  "on the medians of the last %lld epochs: underfitting = training error more "
                   "than %.4g above the sweep's lowest (%.4f); else overfitting = held-out minus "
-                  "training error above %.4g; else unstable = the held-out error swung by more "
-                  "than %.4g over the last %lld epochs; else good fit",
-                  k, underfit_margin, lowest_train_error, overfit_gap, unstable_swing, w);
+                  "training error above %.4g; else unstable = in the last %lld epochs the "
+                  "held-out error jumped up by more than %.4g and came back; else good fit",
+                  k, underfit_margin, lowest_train_error, overfit_gap, w, unstable_swing);
   return buffer;
 }
 
@@ -97,10 +98,10 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
   s.final_train_error = train.back();
   s.final_val_error = final_or_nan(trial, "val_error");
   s.final_test_error = test.back();
-  s.smoothed_train_error = last_mean(train, rule.smooth);
-  s.smoothed_heldout_error = last_mean(heldout, rule.smooth);
-  s.gap = last_mean(test, rule.smooth) - s.smoothed_train_error;
-  s.swing = swing(heldout, rule.window);
+  s.smoothed_train_error = last_median(train, rule.smooth);
+  s.smoothed_heldout_error = last_median(heldout, rule.smooth);
+  s.gap = last_median(test, rule.smooth) - s.smoothed_train_error;
+  s.swing = largest_spike(heldout, rule.window);
 
   if (has_curve(trial, metric.name)) {
     const std::vector<double>& values = trial.curves.at(metric.name);

@@ -7,7 +7,7 @@
 // dropout on: it can exceed the test error). The held-out error is val_error when the trial
 // has a validation part, else test_error.
 //
-// Smoothing: the diagnosis and the gap use each curve's mean over the last `smooth` epochs
+// Smoothing: the diagnosis and the gap use each curve's median over the last `smooth` epochs
 // (fewer when the trial has fewer), so one noisy epoch does not decide a label.
 //
 // Diagnosis, first match wins ("-" when no epoch is recorded):
@@ -18,10 +18,10 @@
 //   overfitting   the training error is far below the held-out error: classification, by
 //                 more than `overfit_gap`; regression, held-out error above (1 +
 //                 relative_margin) times the sweep's lowest held-out error
-//   unstable      the held-out curve oscillates: over its last `window` epochs it moved back
-//                 and forth (sum of |steps| minus |net change|, halved) by more than
-//                 `unstable_swing` (regression: relative_margin times the sweep's lowest
-//                 held-out error)
+//   unstable      the held-out curve oscillates: within its last `window` epochs, one epoch
+//                 rose above both its neighbours by more than `unstable_swing` (regression:
+//                 relative_margin times the sweep's lowest held-out error). A curve that
+//                 turns once (falls, then rises: overfitting's U) is not unstable.
 //   good fit      otherwise
 //
 // Overfitting onset (information, not a label): the epoch of the lowest held-out error, when
@@ -62,9 +62,9 @@ struct TrialSummary {
   bool validation = false;   // the held-out error is val_error
   // The last epoch's values (NaN where the trial has no such curve).
   double final_train_error = 0, final_val_error = 0, final_test_error = 0;
-  // Means over the last `smooth` epochs; gap = test - training error, both smoothed.
+  // Medians over the last `smooth` epochs; gap = test - training error, both smoothed.
   double smoothed_train_error = 0, smoothed_heldout_error = 0, gap = 0;
-  double swing = 0;  // the held-out curve's back-and-forth over the last `window` epochs
+  double swing = 0;  // the held-out curve's largest up-and-back jump in the last `window`
   // The epoch the sweep's metric selects (its best value, the first on ties), the value, and
   // the test error at that epoch: what a paper reports.
   std::optional<double> best_metric;
