@@ -275,7 +275,7 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
   }
   out << "sweep '" << sweep.name << "': " << sweep.trials.size() << " trials, metric "
       << sweep.metric.name << " (" << (sweep.metric.minimize ? "minimize" : "maximize") << ")\n";
-  if (const std::string warning = test_selection_warning(sweep.metric); !warning.empty())
+  if (const std::string warning = sweep.metric.selection_warning(); !warning.empty())
     out << warning << "\n";
   out << "\n";
   print_aligned(tables[0].table, out);
@@ -313,7 +313,7 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
   out << "\ndiagnosis " << rule.description()
       << ". gap: test minus training error, medians of the last " << rule.smooth
       << " epochs. selected_epoch: where " << sweep.metric.name
-      << " is best (the checkpoint's /best). overfit_onset: the epoch of the lowest held-out "
+      << " is best (the checkpoint's /best). overfit_onset: the epoch of the lowest test "
          "error, when the training error still fell after it\n";
 }
 

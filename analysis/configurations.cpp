@@ -57,7 +57,7 @@ std::vector<ConfigurationResult> configuration_results(const SweepRecord& sweep,
     c.summaries.push_back(summarize_trial(trial, sweep.metric, rule));
   }
   for (ConfigurationResult& c : results) {
-    std::vector<double> metric, test, gap, train, heldout;
+    std::vector<double> metric, test, gap, train, final_test;
     for (const TrialSummary& s : c.summaries) {
       if (s.epochs == 0) continue;
       if (s.best_metric) {
@@ -66,13 +66,13 @@ std::vector<ConfigurationResult> configuration_results(const SweepRecord& sweep,
       }
       gap.push_back(s.gap);
       train.push_back(s.smoothed_train_error);
-      heldout.push_back(s.smoothed_heldout_error);
+      final_test.push_back(s.smoothed_test_error);
     }
     c.metric = spread(metric);
     c.selected_test = spread(test);
     c.gap = spread(gap);
     c.train_error = spread(train);
-    c.heldout_error = spread(heldout);
+    c.test_error = spread(final_test);
     c.diagnosis = label_counts(c.summaries);
   }
   return results;

@@ -23,7 +23,7 @@ struct ConfigurationResult {
   Spread metric;         // the best value of the sweep's metric (what ranks configurations)
   Spread selected_test;  // the test error at the epoch the metric selected
   Spread gap;
-  Spread train_error, heldout_error;  // smoothed
+  Spread train_error, test_error;  // smoothed
   std::string diagnosis;              // "good fit", or "good fit 3, unstable 2" when mixed
 
   const ConfigValue* value_of(const std::string& path) const;

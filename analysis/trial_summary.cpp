@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+
+#include "common/trial.h"
 
 namespace hpsweep {
 namespace {
@@ -17,10 +20,6 @@ bool has_curve(const TrialRecord& trial, const std::string& name) {
 const std::vector<double>& train_curve(const TrialRecord& trial) {
   return trial.curves.at(has_curve(trial, "train_eval_error") ? "train_eval_error"
                                                               : "train_error");
-}
-
-const std::vector<double>& heldout_curve(const TrialRecord& trial) {
-  return trial.curves.at(has_curve(trial, "val_error") ? "val_error" : "test_error");
 }
 
 // The median of the last `count` values: one noisy epoch moves it little.
@@ -45,18 +44,31 @@ double final_or_nan(const TrialRecord& trial, const std::string& name) {
   return has_curve(trial, name) ? trial.curves.at(name).back() : kNoValue;
 }
 
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 }  // namespace
 
 DiagnosisRule DiagnosisRule::for_sweep(const SweepRecord& sweep) const {
   DiagnosisRule rule = *this;
   rule.regression = parse_spec(sweep.spec_text, "sweep.h5:/spec").base.dataset.regression();
-  bool any = false;
+  // Each configuration's median over its repeats and folds, so that one lucky repeat does not
+  // set the bar for all.
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> by_configuration;
   for (const TrialRecord& trial : sweep.trials) {
     if (trial.epochs() == 0) continue;
-    const double train = last_median(train_curve(trial), smooth);
-    const double heldout = last_median(heldout_curve(trial), smooth);
+    auto& [train, test] = by_configuration[configuration_key(trial.swept)];
+    train.push_back(last_median(train_curve(trial), smooth));
+    test.push_back(last_median(trial.curves.at("test_error"), smooth));
+  }
+  bool any = false;
+  for (const auto& [key, errors] : by_configuration) {
+    const double train = median(errors.first), test = median(errors.second);
     rule.lowest_train_error = any ? std::min(rule.lowest_train_error, train) : train;
-    rule.reference_error = any ? std::min(rule.reference_error, heldout) : heldout;
+    rule.reference_error = any ? std::min(rule.reference_error, test) : test;
     any = true;
   }
   return rule;
@@ -68,18 +80,19 @@ std::string DiagnosisRule::description() const {
   if (regression)
     std::snprintf(buffer, sizeof buffer,
                   "on the medians of the last %lld epochs; regression errors are judged against "
-                  "the sweep's lowest held-out error %.4g with margin %.2f: underfitting = "
-                  "training error above %.4g; else overfitting = held-out error above %.4g; "
-                  "else unstable = in the last %lld epochs the held-out error jumped up by more "
-                  "than %.4g and came back; else good fit",
+                  "the lowest test error of the sweep's configurations, %.4g, with margin %.2f: "
+                  "underfitting = training error above %.4g; else overfitting = test error "
+                  "above %.4g; else unstable = in the last %lld epochs the test error jumped up "
+                  "by more than %.4g and came back; else good fit",
                   k, reference_error, relative_margin, (1 + relative_margin) * reference_error,
                   (1 + relative_margin) * reference_error, w, relative_margin * reference_error);
   else
     std::snprintf(buffer, sizeof buffer,
                   "on the medians of the last %lld epochs: underfitting = training error more "
-                  "than %.4g above the sweep's lowest (%.4f); else overfitting = held-out minus "
-                  "training error above %.4g; else unstable = in the last %lld epochs the "
-                  "held-out error jumped up by more than %.4g and came back; else good fit",
+                  "than %.4g above the lowest of the sweep's configurations (%.4f); else "
+                  "overfitting = test minus training error above %.4g; else unstable = in the "
+                  "last %lld epochs the test error jumped up by more than %.4g and came back; "
+                  "else good fit",
                   k, underfit_margin, lowest_train_error, overfit_gap, w, unstable_swing);
   return buffer;
 }
@@ -92,16 +105,15 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
   s.clean_train = has_curve(trial, "train_eval_error");
   s.validation = has_curve(trial, "val_error");
   const std::vector<double>& train = train_curve(trial);
-  const std::vector<double>& heldout = heldout_curve(trial);
   const std::vector<double>& test = trial.curves.at("test_error");
   const std::vector<double>& epochs = trial.curves.at("epoch");
   s.final_train_error = train.back();
   s.final_val_error = final_or_nan(trial, "val_error");
   s.final_test_error = test.back();
   s.smoothed_train_error = last_median(train, rule.smooth);
-  s.smoothed_heldout_error = last_median(heldout, rule.smooth);
-  s.gap = last_median(test, rule.smooth) - s.smoothed_train_error;
-  s.swing = largest_spike(heldout, rule.window);
+  s.smoothed_test_error = last_median(test, rule.smooth);
+  s.gap = s.smoothed_test_error - s.smoothed_train_error;
+  s.swing = largest_spike(test, rule.window);
 
   if (has_curve(trial, metric.name)) {
     const std::vector<double>& values = trial.curves.at(metric.name);
@@ -115,19 +127,17 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
 
   const double unstable_limit =
       rule.regression ? rule.relative_margin * rule.reference_error : rule.unstable_swing;
-  const size_t lowest = std::min_element(heldout.begin(), heldout.end()) - heldout.begin();
-  const size_t last = heldout.size() - 1;
-  if (lowest < last && train[last] < train[lowest] &&
-      heldout[last] - heldout[lowest] > unstable_limit)
+  const size_t lowest = std::min_element(test.begin(), test.end()) - test.begin();
+  const size_t last = test.size() - 1;
+  if (lowest < last && train[last] < train[lowest] && test[last] - test[lowest] > unstable_limit)
     s.overfit_onset = static_cast<int64_t>(epochs[lowest]);
 
   const double limit = (1 + rule.relative_margin) * rule.reference_error;
   const bool underfit = rule.regression
                             ? s.smoothed_train_error > limit
                             : s.smoothed_train_error > rule.lowest_train_error + rule.underfit_margin;
-  const bool overfit = rule.regression
-                           ? s.smoothed_heldout_error > limit
-                           : s.smoothed_heldout_error - s.smoothed_train_error > rule.overfit_gap;
+  const bool overfit = rule.regression ? s.smoothed_test_error > limit
+                                       : s.gap > rule.overfit_gap;
   if (underfit)
     s.diagnosis = "underfitting";
   else if (overfit)
@@ -137,13 +147,6 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
   else
     s.diagnosis = "good fit";
   return s;
-}
-
-std::string test_selection_warning(const MetricSpec& metric) {
-  if (!metric.on_test_set()) return "";
-  return "note: metric " + metric.name +
-         " selects epochs and trials on the test set, so the test errors reported for them are "
-         "biased low; hold out a validation part (dataset.validation) and rank by val_error";
 }
 
 }  // namespace hpsweep

@@ -4,29 +4,31 @@
 //
 // Which curves: the training error is train_eval_error when the trial has it (evaluated after
 // the epoch with dropout off, training.eval_train), else train_error (averaged during the epoch,
-// dropout on: it can exceed the test error). The held-out error is val_error when the trial
-// has a validation part, else test_error.
+// dropout on: it can exceed the test error). The diagnosis describes how a trained model
+// generalizes, and selects nothing, so it reads the test error: the validation part selects
+// epochs and configurations (the metric), the test set reports.
 //
 // Smoothing: the diagnosis and the gap use each curve's median over the last `smooth` epochs
 // (fewer when the trial has fewer), so one noisy epoch does not decide a label.
 //
 // Diagnosis, first match wins ("-" when no epoch is recorded):
 //   underfitting  the training error stays high: classification, more than `underfit_margin`
-//                 above the sweep's lowest training error; regression (errors carry the
-//                 targets' scale), more than (1 + relative_margin) times the sweep's lowest
-//                 held-out error
-//   overfitting   the training error is far below the held-out error: classification, by
-//                 more than `overfit_gap`; regression, held-out error above (1 +
-//                 relative_margin) times the sweep's lowest held-out error
-//   unstable      the held-out curve oscillates: within its last `window` epochs, one epoch
-//                 rose above both its neighbours by more than `unstable_swing` (regression:
-//                 relative_margin times the sweep's lowest held-out error). A curve that
-//                 turns once (falls, then rises: overfitting's U) is not unstable.
+//                 above the sweep's lowest; regression (errors carry the targets' scale), more
+//                 than (1 + relative_margin) times the sweep's lowest test error
+//   overfitting   the training error is far below the test error: classification, by more
+//                 than `overfit_gap`; regression, test error above (1 + relative_margin) times
+//                 the sweep's lowest
+//   unstable      the test curve oscillates: within its last `window` epochs, one epoch rose
+//                 above both its neighbours by more than `unstable_swing` (regression:
+//                 relative_margin times the sweep's lowest test error). A curve that turns
+//                 once (falls, then rises: overfitting's U) is not unstable.
+// "The sweep's lowest" is the lowest over configurations of each one's median over its
+// repeats and folds, so that one lucky repeat does not set the bar.
 //   good fit      otherwise
 //
-// Overfitting onset (information, not a label): the epoch of the lowest held-out error, when
-// after it the training error still fell while the held-out error ended more than the
-// unstable swing above that minimum.
+// Overfitting onset (information, not a label): the epoch of the lowest test error, when after
+// it the training error still fell while the test error ended more than the unstable swing
+// above that minimum.
 #pragma once
 
 #include <optional>
@@ -47,7 +49,7 @@ struct DiagnosisRule {
   // Set by for_sweep().
   bool regression = false;
   double lowest_train_error = 0;  // classification: the sweep's lowest smoothed training error
-  double reference_error = 0;     // regression: the sweep's lowest smoothed held-out error
+  double reference_error = 0;     // regression: the sweep's lowest smoothed test error
 
   // These thresholds, adapted to `sweep`: its error kind (from the spec's dataset) and its
   // references.
@@ -63,8 +65,8 @@ struct TrialSummary {
   // The last epoch's values (NaN where the trial has no such curve).
   double final_train_error = 0, final_val_error = 0, final_test_error = 0;
   // Medians over the last `smooth` epochs; gap = test - training error, both smoothed.
-  double smoothed_train_error = 0, smoothed_heldout_error = 0, gap = 0;
-  double swing = 0;  // the held-out curve's largest up-and-back jump in the last `window`
+  double smoothed_train_error = 0, smoothed_test_error = 0, gap = 0;
+  double swing = 0;  // the test curve's largest up-and-back jump in the last `window`
   // The epoch the sweep's metric selects (its best value, the first on ties), the value, and
   // the test error at that epoch: what a paper reports.
   std::optional<double> best_metric;
@@ -76,8 +78,5 @@ struct TrialSummary {
 
 TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
                              const DiagnosisRule& rule);
-
-// The selection bias warning, when `metric` is a test metric; empty otherwise.
-std::string test_selection_warning(const MetricSpec& metric);
 
 }  // namespace hpsweep

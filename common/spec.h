@@ -79,6 +79,14 @@ struct MetricSpec {
 
   // Selecting epochs and trials on the test set biases the test error reported for them.
   bool on_test_set() const { return name.rfind("test_", 0) == 0; }
+  // What `run` and `analyze` say (once) when it does; empty otherwise.
+  std::string selection_warning() const {
+    if (!on_test_set()) return "";
+    return "note: metric " + name +
+           " selects epochs and trials on the test set, so the test errors reported for them "
+           "are biased low; hold out a validation part (dataset.validation) and rank by "
+           "val_error";
+  }
 };
 
 enum class ReducerKind {

@@ -67,6 +67,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   }
   log << "sweep '" << spec.name << "': " << total << " trials on " << pool.description()
       << ", results in " << folder.dir.string() << "\n";
+  if (const std::string warning = spec.metric.selection_warning(); !warning.empty())
+    log << warning << "\n";
   if (folder.resumed)
     log << "resuming: " << finished << " trials finished, " << resuming
         << " continue from their last checkpoint, " << total - finished - resuming << " start\n";

@@ -111,5 +111,59 @@ parameters:
     EXPECT_EQ(trials[i].config.training.lr, again[i].config.training.lr);
 }
 
+TEST(SearchSpace, RepeatsAndFoldsMultiplyEachConfigurationConfigurationMajor) {
+  const SweepSpec spec = parse_spec(R"(method: grid
+seed: 4
+repeats: 2
+dataset: {kfold: 3}
+parameters:
+  training.lr: {values: [0.1, 0.2]}
+)",
+                                    "r.yaml");
+  const std::vector<Trial> trials = expand_trials(spec);
+  ASSERT_EQ(trials.size(), 12u);  // 2 configurations x 3 folds x 2 repeats
+  std::set<uint64_t> seeds;
+  for (size_t i = 0; i < trials.size(); ++i) {
+    EXPECT_EQ(trials[i].id, static_cast<int64_t>(i));
+    EXPECT_EQ(trials[i].configuration, static_cast<int64_t>(i / 6));
+    EXPECT_EQ(trials[i].config.dataset.fold, static_cast<int64_t>(i / 2 % 3));
+    EXPECT_EQ(trials[i].repeat, static_cast<int64_t>(i % 2));
+    EXPECT_EQ(trials[i].config.training.lr, i < 6 ? 0.1 : 0.2);
+    EXPECT_EQ(trials[i].seed, trial_seed(4, i));
+    seeds.insert(trials[i].seed);
+  }
+  EXPECT_EQ(seeds.size(), 12u);
+}
+
+TEST(SearchSpace, ASweptTrainingSeedGivesEveryConfigurationTheSameSeeds) {
+  const SweepSpec spec = parse_spec(R"(method: grid
+seed: 4
+parameters:
+  training.lr: {values: [0.1, 0.2]}
+  training.seed: {values: [0, 1, 2]}
+)",
+                                    "s.yaml");
+  const std::vector<Trial> trials = expand_trials(spec);
+  ASSERT_EQ(trials.size(), 6u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(trials[i].seed, trials[i + 3].seed);  // paired: same seed, other lr
+    EXPECT_EQ(trials[i].configuration, 0);
+    EXPECT_EQ(trials[i + 3].configuration, 1);
+    EXPECT_NE(trials[i].seed, trial_seed(4, i));
+  }
+  EXPECT_NE(trials[0].seed, trials[1].seed);
+  EXPECT_EQ(configuration_key(trials[0].swept), "training.lr: 0.1");
+}
+
+TEST(SearchSpace, RunCapCountsConfigurations) {
+  const SweepSpec spec = parse_spec(
+      "method: random\nrun_cap: 3\nrepeats: 2\nparameters:\n  training.lr: {min: 0.01, max: 0.1}\n",
+      "c.yaml");
+  const std::vector<Trial> trials = expand_trials(spec);
+  ASSERT_EQ(trials.size(), 6u);
+  EXPECT_EQ(trials[0].config.training.lr, trials[1].config.training.lr);
+  EXPECT_NE(trials[0].config.training.lr, trials[2].config.training.lr);
+}
+
 }  // namespace
 }  // namespace hpsweep

@@ -177,7 +177,7 @@ TEST(SpecErrors, MalformedYaml) {
 TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
             "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
-            "run_cap, dataset, "
+            "run_cap, repeats, dataset, "
             "model, training, checkpoint, simulated, parameters, resources, early_terminate, pbt)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
@@ -401,6 +401,46 @@ TEST(SpecErrors, MissingFile) {
   } catch (const UserError& e) {
     EXPECT_STREQ(e.what(), "/nonexistent/x.yaml: cannot open the spec file");
   }
+}
+
+TEST(Spec, ParsesGeneralizationKeys) {
+  const SweepSpec spec = parse_spec(R"(method: grid
+repeats: 5
+metric: {name: val_error}
+dataset: {validation: 0.1}
+training: {eval_train: all}
+parameters:
+  training.seed: {values: [0, 1]}
+)",
+                                    "s.yaml");
+  EXPECT_EQ(spec.repeats, 5);
+  EXPECT_EQ(spec.metric.name, "val_error");
+  EXPECT_FALSE(spec.metric.on_test_set());
+  EXPECT_EQ(spec.base.dataset.validation, 0.1);
+  EXPECT_EQ(spec.base.training.eval_train, kEvalTrainAll);
+  EXPECT_EQ(parse_spec("method: grid\ntraining: {eval_train: 500}\n", "s.yaml")
+                .base.training.eval_train,
+            500);
+}
+
+TEST(SpecErrors, GeneralizationKeys) {
+  EXPECT_EQ(error_of("method: grid\nmetric: {name: val_error}\n"),
+            "s.yaml:2:9: metric.name: val_error needs a validation part: set dataset.validation "
+            "(or dataset.kfold)");
+  EXPECT_EQ(error_of("method: grid\nmetric: {name: train_eval_loss}\n"),
+            "s.yaml:2:9: metric.name: train_eval_loss needs training.eval_train");
+  EXPECT_EQ(error_of("method: grid\nmetric: {name: accuracy}\n"),
+            "s.yaml:2:17: metric.name: must be one of val_error, val_loss, test_error, test_loss, "
+            "train_error, train_loss, train_eval_error, train_eval_loss, got 'accuracy'");
+  EXPECT_EQ(error_of("method: grid\nrepeats: 0\n"), "s.yaml:2:10: repeats: must be >= 1, got 0");
+  EXPECT_EQ(error_of("method: grid\ntraining: {eval_train: some}\n"),
+            "s.yaml:2:24: training.eval_train: expected an integer, got 'some'");
+  EXPECT_EQ(error_of("method: grid\ndataset: {kfold: 5}\nparameters:\n  dataset.kfold: {values: "
+                     "[3, 5]}\n"),
+            "s.yaml:4:3: parameters.dataset.kfold: the folds are the trials of one "
+            "configuration: set dataset.kfold, do not sweep it");
+  EXPECT_EQ(error_of("method: pbt\nrepeats: 3\npbt: {population: 4, perturbation_interval: 1}\n"),
+            "s.yaml:2:10: repeats: does not combine with method pbt");
 }
 
 }  // namespace

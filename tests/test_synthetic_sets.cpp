@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <sstream>
 
+#include "analysis/configurations.h"
 #include "coordinator/sweep_runner.h"
 #include "storage/sweep_file.h"
 #include "support/gradient_check.h"
@@ -100,6 +102,37 @@ TEST(SyntheticSets, PolynomialSweepUnderfitsWithTooFewFeatures) {
   EXPECT_LT(four, two / 10) << "the true degree fits";
   // For regression the error curves hold the mean squared error: twice the loss.
   EXPECT_NEAR(r.trials[1].curves.at("test_error").back(), 2 * four, 1e-9);
+}
+
+// The shipped d2l studies (validation selection, 5 seeds each) read as the book reads them.
+std::map<std::string, std::string> labels_of_study(const std::string& name) {
+  TempDir dir;
+  const SweepSpec spec =
+      load_spec_file(std::string(HPSWEEP_SOURCE_DIR) + "/experiments/" + name + ".yaml");
+  std::ostringstream log;
+  std::atomic<bool> stop{false};
+  run_local_sweep(spec, RunOptions{(dir / "out").string(), 2, false}, stop, log);
+  const SweepRecord sweep = read_sweep_file((dir / "out" / "sweep.h5").string());
+  std::map<std::string, std::string> labels;
+  for (const ConfigurationResult& c : configuration_results(sweep, DiagnosisRule{}.for_sweep(sweep))) {
+    EXPECT_EQ(c.metric.n, 5);
+    labels[value_string(c.values.at(0).value)] = c.diagnosis;
+  }
+  return labels;
+}
+
+TEST(SyntheticSets, PolynomialStudyReadsAsTheBook) {
+  const auto labels = labels_of_study("study-polynomial");
+  EXPECT_EQ(labels.at("2"), "underfitting");
+  EXPECT_EQ(labels.at("4"), "good fit");
+  EXPECT_EQ(labels.at("20"), "overfitting");
+}
+
+TEST(SyntheticSets, WeightDecayStudyReadsAsTheBook) {
+  const auto labels = labels_of_study("study-weight-decay");
+  for (const char* decay : {"0", "1", "3"}) EXPECT_EQ(labels.at(decay), "overfitting") << decay;
+  // Most of the strongest penalty's seeds fit well (a minority may still overfit).
+  EXPECT_EQ(labels.at("10").rfind("good fit", 0), 0u) << labels.at("10");
 }
 
 }  // namespace

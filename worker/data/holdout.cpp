@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/config_fields.h"
 #include "common/error.h"
 #include "common/rng.h"
 
@@ -87,7 +88,7 @@ int64_t validation_count(const DatasetConfig& config, int64_t train_size) {
   const bool fraction = config.validation < 1;
   if (!fraction && config.validation != std::floor(config.validation))
     throw UserError("dataset.validation: a count of samples (or a fraction below 1), got " +
-                    std::to_string(config.validation));
+                    value_string(config.validation));
   const auto count = static_cast<int64_t>(
       fraction ? std::llround(config.validation * static_cast<double>(train_size))
                : config.validation);
