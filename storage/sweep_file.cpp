@@ -1,6 +1,7 @@
 #include "storage/sweep_file.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "common/error.h"
@@ -274,10 +275,15 @@ SweepRecord read_sweep_file(const std::string& path) {
         trial.fold = h5::read_int_attribute(group, "fold");
       }
       H5::Group curves = group.openGroup("curves");
-      const size_t epochs = h5::read_doubles(curves, "epoch").size();
-      for (const std::string& curve : curve_names())  // older schemas lack the newer curves
-        trial.curves[curve] = curves.nameExists(curve) ? h5::read_doubles(curves, curve)
-                                                       : std::vector<double>(epochs, kNoValue);
+      // A curve the trial does not have (all NaN, or absent in an older schema) is left out.
+      for (const std::string& curve : curve_names()) {
+        if (!curves.nameExists(curve)) continue;
+        std::vector<double> values = h5::read_doubles(curves, curve);
+        if (!values.empty() && std::all_of(values.begin(), values.end(),
+                                           [](double v) { return std::isnan(v); }))
+          continue;
+        trial.curves[curve] = std::move(values);
+      }
       trial.schedule = read_schedule(group);
       record.trials.push_back(std::move(trial));
     }

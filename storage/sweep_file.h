@@ -66,7 +66,9 @@ struct TrialRecord {
   std::vector<SweptValue> swept;  // in the spec's parameter order, without absent ones
   int64_t configuration = 0, repeat = 0;
   int64_t fold = -1;  // -1: no dataset.kfold
-  std::map<std::string, std::vector<double>> curves;  // every curve_names() entry; NaN: none
+  // By curve_names(); a curve the trial does not have (val_* without a validation part,
+  // train_eval_* without eval_train) is absent.
+  std::map<std::string, std::vector<double>> curves;
   std::vector<ScheduleRow> schedule;  // PBT only
 
   // The trial's value of a swept parameter; null when its conditions failed for this trial.

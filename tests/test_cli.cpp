@@ -128,8 +128,8 @@ TEST(Cli, RunThenAnalyzeAsTextAndCsv) {
   const Result csv = run("analyze " + out + " --format csv");
   EXPECT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.output.substr(0, csv.output.find('\n')),
-            "trial,status,training.lr,epochs,train_error,test_error,gap,best_test_error,best_epoch,"
-            "diagnosis");
+            "trial,status,training.lr,epochs,train_error,test_error,gap,selected_epoch,"
+            "selected_test_error,diagnosis");
   EXPECT_EQ(std::count(csv.output.begin(), csv.output.end(), '\n'), 3);
 
   const Result again = run("run " + spec.string() + " --out " + out);

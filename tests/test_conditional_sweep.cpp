@@ -69,7 +69,8 @@ TEST_F(ConditionalSweepTest, AnAbsentParameterHasNoAttributeAndItsOwnAnalysisRow
   std::vector<std::string> labels;
   for (std::string line; std::getline(lines, line);)  // the value and its trials
     labels.push_back(line.substr(0, line.find(',', line.find(',') + 1)));
-  EXPECT_EQ(labels, (std::vector<std::string>{"model.width,trials", "16,1", "32,1", "absent,1"}));
+  EXPECT_EQ(labels,
+            (std::vector<std::string>{"model.width,configurations", "16,1", "32,1", "absent,1"}));
 
   // Run again on the folder: the resume check finds the same trials, nothing is redone.
   run(spec(kMlpOrSoftmax), "grid", 2);

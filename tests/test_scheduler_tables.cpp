@@ -112,10 +112,10 @@ TEST(SchedulerTables, AnAbsentParameterIsAnEmptyCellAndAnAbsentRow) {
   EXPECT_NE(trials.str().find("\n0001,completed,0.2,,4,"), std::string::npos) << trials.str();
   print_analysis(sweep, DiagnosisRule{}, TableFormat::csv, "model.width", widths);
   EXPECT_EQ(widths.str(),
-            "model.width,trials,best_final_test_error,mean_final_test_error,mean_gap,"
-            "underfitting,overfitting\n"
-            "64,1,0.2500,0.2500,0.0100,1,0\n"
-            "absent,2,0.2000,0.2400,0.0100,2,0\n");
+            "model.width,configurations,trials,selected_test_error_mean,"
+            "selected_test_error_ci95,best_test_error,gap_mean,underfitting,overfitting,unstable\n"
+            "64,1,1,0.2500,,0.2500,+0.0100,1,0,0\n"
+            "absent,2,2,0.2400,0.5082,0.2000,+0.0100,2,0,0\n");
   print_analysis(sweep, DiagnosisRule{}, TableFormat::json, "", json);
   EXPECT_NE(json.str().find("\"model.width\": null"), std::string::npos) << json.str();
 }

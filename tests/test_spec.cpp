@@ -430,7 +430,7 @@ TEST(SpecErrors, GeneralizationKeys) {
   EXPECT_EQ(error_of("method: grid\nmetric: {name: train_eval_loss}\n"),
             "s.yaml:2:9: metric.name: train_eval_loss needs training.eval_train");
   EXPECT_EQ(error_of("method: grid\nmetric: {name: accuracy}\n"),
-            "s.yaml:2:17: metric.name: must be one of val_error, val_loss, test_error, test_loss, "
+            "s.yaml:2:16: metric.name: must be one of val_error, val_loss, test_error, test_loss, "
             "train_error, train_loss, train_eval_error, train_eval_loss, got 'accuracy'");
   EXPECT_EQ(error_of("method: grid\nrepeats: 0\n"), "s.yaml:2:10: repeats: must be >= 1, got 0");
   EXPECT_EQ(error_of("method: grid\ntraining: {eval_train: some}\n"),

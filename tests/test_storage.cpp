@@ -30,6 +30,10 @@ EpochMetrics metrics(int64_t epoch) {
   m.train_error = 0.5 / epoch;
   m.test_loss = 1.1 / epoch;
   m.test_error = 0.6 / epoch;
+  m.val_loss = 1.2 / epoch;
+  m.val_error = 0.7 / epoch;
+  m.train_eval_loss = 0.9 / epoch;
+  m.train_eval_error = 0.4 / epoch;
   m.wall_seconds = 2.5;
   m.samples_per_second = 1000 + epoch;
   return m;
