@@ -91,9 +91,29 @@ void draw(const std::filesystem::path& dir, const std::string& name, const std::
   std::filesystem::remove(dir / (name + ".log"));
 }
 
-// Regression errors can span decades (d2l's studies plot them on a log axis).
+// Regression errors can span decades (d2l's studies plot them on a log axis). Errors and losses
+// are not negative: a linear axis starts at 0 (clipping the wide bars of two trials).
 std::string y_axis(double low, double high) {
-  return low > 0 && high / low > 100 ? "set logscale y\nset format y '%g'\n" : "";
+  return low > 0 && high / low > 100 ? "set logscale y\nset format y '%g'\n" : "set yrange [0:*]\n";
+}
+
+// A step of 1, 2 or 5 times a power of ten, at least 1, giving about `ticks` ticks over
+// `range`: the ticks of an integer axis.
+double integer_step(double range, double ticks) {
+  const double raw = range / ticks;
+  const double decade = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
+  for (double m : {1.0, 2.0, 5.0})
+    if (m * decade >= raw) return m * decade;
+  return 10 * decade;
+}
+
+// Epochs are integers: no tick at epoch 1.5.
+std::string epoch_axis(const std::vector<TrialRecord>& trials) {
+  int64_t epochs = 1;
+  for (const TrialRecord& t : trials) epochs = std::max(epochs, t.epochs());
+  return "set xlabel 'epoch'\nset xtics " +
+         std::to_string(static_cast<int64_t>(integer_step(static_cast<double>(epochs), 8))) +
+         "\nset format x '%.0f'\n";
 }
 
 // Everything the plots share: the sweep, its configurations and short parameter names.
@@ -169,17 +189,7 @@ struct Axis {
       text += ")\n";
     } else if (integer) {
       text += "set format x '%.0f'\n";
-      if (!log) {
-        const double raw = (high - low) / 10;
-        const double decade = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
-        double step = decade;
-        for (double m : {1.0, 2.0, 5.0, 10.0})
-          if (m * decade >= raw) {
-            step = m * decade;
-            break;
-          }
-        text += "set xtics " + number(std::max(1.0, step)) + "\n";
-      }
+      if (!log) text += "set xtics " + number(integer_step(high - low, 10)) + "\n";
     }
     return text;
   }
@@ -566,7 +576,7 @@ std::vector<PlotFile> small_multiples(const Context& c) {
     const bool log = low > 0 && high / low > 100;
     const std::string range = log ? "[" + number(low * 0.9) + ":" + number(high * 1.1) + "]"
                                   : "[0:" + number(high > 0 ? high * 1.05 : 1) + "]";
-    const std::string setup = "set xlabel 'epoch'\nset grid\nset yrange " + range + "\n" +
+    const std::string setup = epoch_axis(c.sweep.trials) + "set grid\nset yrange " + range + "\n" +
                               (log ? "set logscale y\nset format y '%g'\n" : "");
     const std::string body = "set multiplot layout " + std::to_string(rows) + "," +
                              std::to_string(columns) + " title " + gp_string(heading) + "\n" +
@@ -637,8 +647,8 @@ std::optional<PlotFile> best_curves(const Context& c) {
       std::string("test (solid), training (dashed)") + (validation ? ", validation (dotted)" : "") +
           (c.repeats ? "; means over repeats/folds" : "")};
   draw(c.dir, "curves", data,
-       "set title " + gp_lines(title) +
-           "\nset xlabel 'epoch'\nset ylabel 'error'\n"
+       "set title " + gp_lines(title) + "\n" + epoch_axis(c.sweep.trials) +
+           "set ylabel 'error'\n"
            "set key below\nset grid\n" +
            y_axis(low, high),
        body + "\n");
