@@ -264,6 +264,10 @@ bool any_several(const std::vector<Spread>& points) {
   return std::any_of(points.begin(), points.end(), [](const Spread& s) { return s.n > 1; });
 }
 
+bool any_point(const std::vector<Spread>& points) {
+  return std::any_of(points.begin(), points.end(), [](const Spread& s) { return s.n > 0; });
+}
+
 // One line of a plot against a parameter.
 struct Series {
   std::string column;  // data file column prefix: train_error
@@ -300,7 +304,7 @@ std::string series_body(const std::string& name, const std::vector<Series>& seri
   std::string body;
   for (size_t i = 0; i < series.size(); ++i) {
     const Series& s = series[i];
-    if (!s.drawn) continue;
+    if (!s.drawn || !any_point(s.points)) continue;  // gnuplot fails on a line with no point
     const std::string mean = std::to_string(2 + 3 * i), ci = std::to_string(3 + 3 * i);
     body += std::string(body.empty() ? "plot " : ", ") + gp_string(name + ".dat") +
             " using 1:" + mean +
@@ -380,13 +384,16 @@ std::optional<PlotFile> parameter_plot(const Context& c, const std::string& path
                       "test error of the best configuration at each value (by " + metric + ")",
                       best, "pt 4 dt 2 lc rgb '#9467bd'"});
   }
+  if (std::none_of(series.begin(), series.end(),
+                   [](const Series& s) { return s.drawn && any_point(s.points); }))
+    return std::nullopt;  // no trial has finished an epoch
   const auto [low, high] = range_of(series);
   std::vector<std::string> title = {"Error against " + path};
   if (!over.empty()) title.push_back(over);
   const std::string setup = "set title " + gp_lines(title) + "\n" + axis.setup() +
                             "set ylabel 'error'\nset key below\nset grid\n" + y_axis(low, high);
   draw(c.dir, name, series_data(axis, series), setup, series_body(name, series));
-  return PlotFile{name, "Error against " + path + (over.empty() ? "" : " (" + over + ")")};
+  return PlotFile{name, "Error against " + path + (over.empty() ? "" : ": " + over)};
 }
 
 std::optional<PlotFile> interaction_plot(const Context& c, const Axis& x, const Axis& lines) {
@@ -406,8 +413,7 @@ std::optional<PlotFile> interaction_plot(const Context& c, const Axis& x, const 
   double low = 1e300, high = -1e300;
   int block = 0;
   for (size_t j = 0; j < lines.values.size(); ++j) {
-    if (std::none_of(points[j].begin(), points[j].end(), [](const Spread& s) { return s.n > 0; }))
-      continue;
+    if (!any_point(points[j])) continue;
     const std::string title = name_of(c, lines.path) + "=" + lines.label(j);
     data += "# " + title + "\n";
     for (size_t i = 0; i < x.values.size(); ++i) {
@@ -436,7 +442,7 @@ std::optional<PlotFile> interaction_plot(const Context& c, const Axis& x, const 
            gp_string("best " + metric) + "\nset key outside right title " + gp_string(lines.path) +
            "\nset grid\n" + y_axis(low, high),
        body + "\n");
-  return PlotFile{name, title.front() + (over.empty() ? "" : " (" + over + ")")};
+  return PlotFile{name, title.front() + (over.empty() ? "" : ": " + over)};
 }
 
 // The pairs of swept parameters: x the one with more values, one line per value of the other
@@ -484,12 +490,15 @@ std::optional<PlotFile> generalization_plot(const Context& c, const std::string&
   std::vector<std::string> title = {"Training and test error against " + what + " (" + path +
                                     "), at the end of training"};
   if (!over.empty()) title.push_back(over);
+  if (std::none_of(series.begin(), series.end(),
+                   [](const Series& s) { return s.drawn && any_point(s.points); }))
+    return std::nullopt;  // no trial has finished an epoch
   const auto [low, high] = range_of(series);
   draw(c.dir, name, series_data(axis, series),
        "set title " + gp_lines(title) + "\n" + axis.setup() +
            "set ylabel 'error'\nset key below\nset grid\n" + y_axis(low, high),
        series_body(name, series));
-  return PlotFile{name, title.front() + (over.empty() ? "" : " (" + over + ")")};
+  return PlotFile{name, title.front() + (over.empty() ? "" : ": " + over)};
 }
 
 // A trial's error curves: epoch, then the curves below (NaN where it has none).

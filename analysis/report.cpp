@@ -133,7 +133,7 @@ std::string summary(const SweepRecord& sweep, const DiagnosisRule& rule) {
   html << "<section id=\"summary\">\n<h2>Summary</h2>\n<ul>\n";
   html << "<li>Sweep <b>" << escape_html(sweep.name) << "</b>: " << sweep.trials.size()
        << " trials in " << configurations.size() << " configurations";
-  if (most > 1) html << " (up to " << most << " trials each: repeats and folds)";
+  if (most > 1) html << " (up to " << most << " trials each: repeats or folds)";
   html << "; status: " << escape_html(counts(status_order, statuses)) << ".</li>\n";
   html << "<li>Metric: " << escape_html(sweep.metric.name) << " ("
        << (sweep.metric.minimize ? "minimize" : "maximize")

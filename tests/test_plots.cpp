@@ -317,5 +317,61 @@ TEST(Plots, ComplexityShowsTheUShapedTestCurveAndTrainSizeTheGap) {
   EXPECT_NE(read(dir / "train-size.dat").find("gap_mean"), std::string::npos);
 }
 
+TEST(Plots, TextParametersAndAZeroWeightDecayAreLabelledEvenlySpacedPoints) {
+  SweepRecord sweep;
+  sweep.name = "text";
+  sweep.spec_text =
+      "name: text\nmethod: grid\nparameters:\n  model.activation: {values: [tanh, relu]}\n"
+      "  training.weight_decay: {values: [0, 0.0001, 0.001]}\n";
+  sweep.swept_parameters = {"model.activation", "training.weight_decay"};
+  int64_t id = 0;
+  for (const char* activation : {"tanh", "relu"})
+    for (double decay : {0.0, 0.0001, 0.001}) {
+      sweep.trials.push_back(trial(
+          id, {{"model.activation", std::string(activation)}, {"training.weight_decay", decay}},
+          0.1 + decay, 0.2 + decay * 10));
+      ++id;
+    }
+  TempDir dir;
+  draw_plots(sweep, DiagnosisRule{}.for_sweep(sweep), dir.path().string());
+  const std::string activation = read(dir / "param-model-activation.gp");
+  EXPECT_EQ(lines_starting(activation, "set xtics"),
+            std::vector<std::string>{"set xtics ('relu' 0, 'tanh' 1)"});
+  EXPECT_NE(activation.find("set xrange [-0.5:1.5]"), std::string::npos);
+  const std::string decay = read(dir / "param-training-weight_decay.gp");
+  EXPECT_EQ(decay.find("set logscale x"), std::string::npos);
+  EXPECT_EQ(lines_starting(decay, "set xtics"),
+            std::vector<std::string>{"set xtics ('0' 0, '" + value_string(ConfigValue{0.0001}) +
+                                     "' 1, '0.001' 2)"});
+  // x: weight decay (3 values), one line per activation.
+  const std::string interaction =
+      read(dir / "interaction-training-weight_decay-by-model-activation.gp");
+  EXPECT_NE(interaction.find("title 'activation=relu'"), std::string::npos) << interaction;
+  EXPECT_NE(interaction.find("title 'activation=tanh'"), std::string::npos) << interaction;
+}
+
+TEST(Plots, ASweepWithoutAnyEpochYetDrawsNothingAndDoesNotFail) {
+  SweepRecord sweep;
+  sweep.name = "pending";
+  sweep.spec_text = "name: pending\nmethod: grid\nparameters:\n  model.depth: {values: [1, 2]}\n";
+  sweep.swept_parameters = {"model.depth"};
+  for (int64_t id = 0; id < 2; ++id) {
+    TrialRecord t;
+    t.id = id;
+    t.swept = {{"model.depth", id + 1}};
+    for (const std::string& name : curve_names()) t.curves[name] = {};
+    sweep.trials.push_back(t);
+  }
+  TempDir dir;
+  EXPECT_TRUE(draw_plots(sweep, DiagnosisRule{}.for_sweep(sweep), dir.path().string()).empty());
+  // One trial with epochs: its plots, and no line for the other depth's missing point.
+  sweep.trials[0] = trial(0, {{"model.depth", int64_t{1}}}, 0.1, 0.2);
+  const std::vector<PlotFile> plots =
+      draw_plots(sweep, DiagnosisRule{}.for_sweep(sweep), dir.path().string());
+  EXPECT_EQ(plots.size(), 4u);
+  EXPECT_NE(read(dir / "curves-all-1.gp").find("1 trials without a recorded epoch not shown"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace hpsweep::testing

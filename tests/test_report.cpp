@@ -100,7 +100,7 @@ TEST(Report, OpensWithASummaryThenContentsWhoseLinksResolve) {
   EXPECT_LT(summary, html.find("<nav id=\"contents\">"));
   EXPECT_LT(html.find("<nav id=\"contents\">"), html.find("<h2 id=\"plots\">"));
   const std::string text = html.substr(summary, html.find("</section>", summary) - summary);
-  for (const char* part : {"3 trials in 2 configurations (up to 2 trials each: repeats and folds)",
+  for (const char* part : {"3 trials in 2 configurations (up to 2 trials each: repeats or folds)",
                            "status: completed 3", "Metric: test_error (minimize)",
                            "Best configuration: <b>c001</b> (model.depth: 2)", "&plusmn;",
                            "(n=2, 95% CI)", "test error at the selected epoch",
