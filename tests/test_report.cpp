@@ -1,8 +1,11 @@
-// The HTML report: well-formed, self-contained (nothing to fetch), with the spec, every table
-// and every plot.
+// The HTML report: well-formed, self-contained (nothing to fetch), opening with a summary and a
+// table of contents whose links resolve, with the spec, every table and every plot, and no id
+// used twice although every gnuplot SVG uses the same ones.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
+#include <set>
 
 #include "analysis/report.h"
 
@@ -15,46 +18,137 @@ size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
-TEST(Report, IsOneWellFormedSelfContainedPage) {
+// The values of the attribute `name` (" name=" in single or double quotes), in order.
+std::vector<std::string> attributes(const std::string& html, const std::string& name) {
+  std::vector<std::string> values;
+  for (size_t at = html.find(name + "="); at != std::string::npos;
+       at = html.find(name + "=", at + 1)) {
+    if (at == 0 || !std::isspace(static_cast<unsigned char>(html[at - 1]))) continue;
+    const size_t open = at + name.size() + 1;
+    const char quote = html[open];
+    if (quote != '"' && quote != '\'') continue;
+    values.push_back(html.substr(open + 1, html.find(quote, open + 1) - open - 1));
+  }
+  return values;
+}
+
+TrialRecord trial(int64_t id, int64_t depth, double scale) {
+  TrialRecord t;
+  t.id = id;
+  t.status = TrialStatus::completed;
+  t.swept = {{"model.depth", depth}};
+  for (int e = 1; e <= 3; ++e) {
+    t.curves["epoch"].push_back(e);
+    t.curves["train_error"].push_back(0.4 * scale / e);
+    t.curves["test_error"].push_back(0.5 * scale / e);
+    t.curves["train_loss"].push_back(1.0 / e);
+    t.curves["test_loss"].push_back(1.2 / e);
+  }
+  return t;
+}
+
+SweepRecord two_depths() {
   SweepRecord sweep;
   sweep.name = "r<&>";
   sweep.spec_text = "name: r\nmethod: grid  # a <comment> & more\n";
   sweep.hpsweep_version = "0.1.0";
   sweep.swept_parameters = {"model.depth"};
-  for (int64_t id = 0; id < 2; ++id) {
-    TrialRecord t;
-    t.id = id;
-    t.status = TrialStatus::completed;
-    t.swept = {{"model.depth", id + 1}};
-    for (int e = 1; e <= 3; ++e) {
-      t.curves["epoch"].push_back(e);
-      t.curves["train_error"].push_back(0.4 / e);
-      t.curves["test_error"].push_back(0.5 / e);
-      t.curves["train_loss"].push_back(1.0 / e);
-      t.curves["test_loss"].push_back(1.2 / e);
-    }
-    sweep.trials.push_back(t);
-  }
+  sweep.trials = {trial(0, 1, 1.0), trial(1, 2, 0.8)};
+  return sweep;
+}
+
+TEST(Report, IsOneWellFormedSelfContainedPage) {
+  const SweepRecord sweep = two_depths();
   const std::string html = render_report(sweep, DiagnosisRule{});
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("<h1>Sweep 'r&lt;&amp;&gt;'</h1>"), std::string::npos);
   EXPECT_NE(html.find("method: grid  # a &lt;comment&gt; &amp; more"), std::string::npos);
-  for (const char* heading :
-       {"<h2>Trials</h2>", "<h2>Ranking by test_error</h2>", "<h2>Effect of model.depth</h2>"})
+  for (const char* heading : {"<h3 id=\"table-trials\">Trials</h3>",
+                              "<h3 id=\"table-ranking\">Ranking by test_error</h3>",
+                              "<h3 id=\"table-model-depth\">Effect of model.depth</h3>"})
     EXPECT_NE(html.find(heading), std::string::npos) << heading;
-  EXPECT_EQ(count(html, "<svg"), 2u) << "the curves and the depth plot";
-  for (const char* tag : {"table", "svg", "tr", "pre", "html", "body", "head"})
+  // The best curves, the small multiples, the depth plot and the complexity figure.
+  EXPECT_EQ(count(html, "<svg"), 4u);
+  for (const char* id : {"plot-curves", "plot-curves-all-1", "plot-param-model-depth",
+                         "plot-complexity-model-depth"})
+    EXPECT_NE(html.find("<section id=\"" + std::string(id) + "\">"), std::string::npos) << id;
+  for (const char* tag :
+       {"table", "svg", "tr", "pre", "html", "body", "head", "section", "nav", "ol", "li", "ul"})
     EXPECT_EQ(count(html, "<" + std::string(tag) + ">") + count(html, "<" + std::string(tag) + " "),
               count(html, "</" + std::string(tag) + ">"))
         << tag;
-  // Self-contained: no scripts, stylesheets, images or frames to fetch.
-  for (const char* external : {"<script", "<link", "<img", "<iframe", "src=", "@import", "url("})
+  // Self-contained: no scripts, stylesheets, images or frames to fetch; url() only within the
+  // page (an SVG's own filters and clips).
+  for (const char* external : {"<script", "<link", "<img", "<iframe", "src=", "@import"})
     EXPECT_EQ(html.find(external), std::string::npos) << external;
+  EXPECT_EQ(count(html, "url("), count(html, "url(#"));
   // Addresses appear only as SVG namespace names, which browsers never fetch.
   const std::regex address(R"(https?://[^"' ]+)");
   for (auto it = std::sregex_iterator(html.begin(), html.end(), address);
        it != std::sregex_iterator(); ++it)
     EXPECT_NE(it->str().find("www.w3.org"), std::string::npos) << it->str();
+}
+
+TEST(Report, OpensWithASummaryThenContentsWhoseLinksResolve) {
+  SweepRecord sweep = two_depths();
+  // Two repeats of depth 2: the best configuration has a mean and a CI.
+  sweep.trials.push_back(trial(2, 2, 0.9));
+  const std::string html = render_report(sweep, DiagnosisRule{});
+  const size_t summary = html.find("<h2>Summary</h2>");
+  ASSERT_NE(summary, std::string::npos);
+  EXPECT_EQ(html.find("<h2"), summary) << "the summary is the first section";
+  EXPECT_LT(summary, html.find("<nav id=\"contents\">"));
+  EXPECT_LT(html.find("<nav id=\"contents\">"), html.find("<h2 id=\"plots\">"));
+  const std::string text = html.substr(summary, html.find("</section>", summary) - summary);
+  for (const char* part : {"3 trials in 2 configurations (up to 2 trials each: repeats or folds)",
+                           "status: completed 3", "Metric: test_error (minimize)",
+                           "Best configuration: <b>c001</b> (model.depth: 2)", "&plusmn;",
+                           "(n=2, 95% CI)", "test error at the selected epoch",
+                           "Diagnoses (trials): ", "selects epochs and trials on the test set"})
+    EXPECT_NE(text.find(part), std::string::npos) << part << " in\n" << text;
+  // The table of contents links every plot and table, and each link resolves.
+  const size_t nav = html.find("<nav id=\"contents\">");
+  const std::string contents = html.substr(nav, html.find("</nav>", nav) - nav);
+  const std::vector<std::string> ids = attributes(html, "id");
+  const std::set<std::string> id_set(ids.begin(), ids.end());
+  const std::vector<std::string> links = attributes(contents, "href");
+  EXPECT_GE(links.size(), 4u + 3u + 2u);  // plots, tables, spec and rule
+  for (const std::string& link : links) {
+    ASSERT_EQ(link.front(), '#') << link;
+    EXPECT_TRUE(id_set.count(link.substr(1))) << link;
+  }
+  for (const char* target : {"#plot-curves-all-1", "#table-ranking", "#spec", "#diagnosis-rule"})
+    EXPECT_NE(std::find(links.begin(), links.end(), target), links.end()) << target;
+  // Every reference anywhere (an SVG's points, xlink:href too) resolves within the page.
+  for (const char* attribute : {"href", "xlink:href"})
+    for (const std::string& link : attributes(html, attribute)) {
+      if (link.front() == '#') {
+        EXPECT_TRUE(id_set.count(link.substr(1))) << link;
+      }
+    }
+}
+
+TEST(Report, NoIdIsUsedTwice) {
+  const std::string html = render_report(two_depths(), DiagnosisRule{});
+  const std::vector<std::string> ids = attributes(html, "id");
+  EXPECT_GT(ids.size(), 20u) << "the SVGs' ids are counted too";
+  std::map<std::string, int> uses;
+  for (const std::string& id : ids) ++uses[id];
+  for (const auto& [id, n] : uses) EXPECT_EQ(n, 1) << id;
+  EXPECT_NE(html.find("id=\"svg1-gnuplot_canvas\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"svg2-gnuplot_canvas\""), std::string::npos);
+}
+
+TEST(Report, SvgIdsAndTheirReferencesArePrefixed) {
+  const std::string svg =
+      "<svg id=\"gnuplot_canvas\"><defs><path id='gpPt0' d=''/><filter id='textbox'/></defs>"
+      "<use xlink:href='#gpPt0'/><use href=\"#gpPt0\"/><g filter=\"url(#textbox)\" "
+      "id='gnuplot_plot_1a'/><g id='gnuplot_plot_1a'/><g grid='x' data-id='no'/></svg>";
+  EXPECT_EQ(unique_svg_ids(svg, "p1-"),
+            "<svg id=\"p1-gnuplot_canvas\"><defs><path id='p1-gpPt0' d=''/><filter "
+            "id='p1-textbox'/></defs><use xlink:href='#p1-gpPt0'/><use href=\"#p1-gpPt0\"/><g "
+            "filter=\"url(#p1-textbox)\" id='p1-gnuplot_plot_1a'/><g id='p1-gnuplot_plot_1a-2'/>"
+            "<g grid='x' data-id='no'/></svg>");
 }
 
 }  // namespace
