@@ -80,11 +80,10 @@ Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
     const TrialSummary s = summarize_trial(trial, sweep.metric, rule);
     std::vector<std::string> row = {trial_name(trial.id), status_name(trial.status)};
     if (repeats) {
-      const auto c = std::find_if(configurations.begin(), configurations.end(),
-                                  [&](const ConfigurationResult& r) {
-                                    return std::find(r.trials.begin(), r.trials.end(), &trial) !=
-                                           r.trials.end();
-                                  });
+      const auto c = std::find_if(
+          configurations.begin(), configurations.end(), [&](const ConfigurationResult& r) {
+            return std::find(r.trials.begin(), r.trials.end(), &trial) != r.trials.end();
+          });
       row.insert(row.end(), {configuration_name(c->index), count_text(trial.repeat),
                              trial.fold >= 0 ? count_text(trial.fold) : ""});
     }
@@ -110,10 +109,10 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   table.header = {"rank", repeats ? "configuration" : "trial"};
   append_parameter_headers(sweep, false, table);
   if (repeats) {
-    table.header.insert(table.header.end(), {"n", "best_" + metric + "_mean",
-                                             "best_" + metric + "_sd", "best_" + metric + "_ci95",
-                                             "selected_test_error_mean",
-                                             "selected_test_error_ci95", "gap_mean"});
+    table.header.insert(
+        table.header.end(),
+        {"n", "best_" + metric + "_mean", "best_" + metric + "_sd", "best_" + metric + "_ci95",
+         "selected_test_error_mean", "selected_test_error_ci95", "gap_mean"});
   } else {
     table.header.insert(table.header.end(),
                         {"best_" + metric, "selected_epoch", "selected_test_error", "gap"});
@@ -128,17 +127,16 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
         repeats ? configuration_name(c->index) : trial_name(c->trials.front()->id)};
     append_values(sweep, *c, row);
     if (repeats) {
-      row.insert(row.end(), {count_text(c->metric.n), error_text(c->metric.mean),
-                             error_text(c->metric.sd), error_text(c->metric.ci95),
-                             error_text(c->selected_test.mean), error_text(c->selected_test.ci95),
-                             signed_error_text(c->gap.mean)});
+      row.insert(row.end(),
+                 {count_text(c->metric.n), error_text(c->metric.mean), error_text(c->metric.sd),
+                  error_text(c->metric.ci95), error_text(c->selected_test.mean),
+                  error_text(c->selected_test.ci95), signed_error_text(c->gap.mean)});
       row.push_back(c->diagnosis);
     } else {
       const TrialSummary& s = c->summaries.front();
       row.insert(row.end(), {error_text(*s.best_metric), count_text(s.selected_epoch),
                              error_text(s.selected_test_error), signed_error_text(s.gap),
-                             s.diagnosis,
-                             s.overfit_onset ? count_text(*s.overfit_onset) : ""});
+                             s.diagnosis, s.overfit_onset ? count_text(*s.overfit_onset) : ""});
     }
     table.rows.push_back(std::move(row));
   }
@@ -179,7 +177,7 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path,
     ++e.configurations;
     if (c.metric.n == 0) continue;
     const bool better = !e.best_metric || (sweep.metric.minimize ? c.metric.mean < *e.best_metric
-                                                                  : c.metric.mean > *e.best_metric);
+                                                                 : c.metric.mean > *e.best_metric);
     if (better) e.best_metric = c.metric.mean;
   }
   std::stable_sort(effects.begin(), effects.end(), [](const Effect& a, const Effect& b) {
@@ -298,9 +296,9 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
     out << ")";
   } else {
     const TrialSummary& s = best.summaries.front();
-    out << "best trial: " << trial_name(best.trials.front()->id) << " (" << sweep.metric.name
-        << " " << error_text(*s.best_metric) << " at epoch " << s.selected_epoch
-        << "; test error there " << error_text(s.selected_test_error) << ")";
+    out << "best trial: " << trial_name(best.trials.front()->id) << " (" << sweep.metric.name << " "
+        << error_text(*s.best_metric) << " at epoch " << s.selected_epoch << "; test error there "
+        << error_text(s.selected_test_error) << ")";
   }
   for (const SweptValue& v : best.values) out << "  " << v.path << "=" << value_string(v.value);
   out << "\n";

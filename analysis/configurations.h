@@ -15,8 +15,8 @@
 namespace hpsweep {
 
 struct ConfigurationResult {
-  int64_t index = 0;                // in order of first trial
-  std::vector<SweptValue> values;   // the swept values, training.seed left out
+  int64_t index = 0;               // in order of first trial
+  std::vector<SweptValue> values;  // the swept values, training.seed left out
   std::vector<const TrialRecord*> trials;
   std::vector<TrialSummary> summaries;  // by trial, as above
   // Over the trials with a recorded epoch:
@@ -24,7 +24,7 @@ struct ConfigurationResult {
   Spread selected_test;  // the test error at the epoch the metric selected
   Spread gap;
   Spread train_error, test_error;  // smoothed
-  std::string diagnosis;              // "good fit", or "good fit 3, unstable 2" when mixed
+  std::string diagnosis;           // "good fit", or "good fit 3, unstable 2" when mixed
 
   const ConfigValue* value_of(const std::string& path) const;
 };

@@ -248,10 +248,10 @@ double train_measure(const TrialSummary& s) {
   return s.smoothed_train_error;
 }
 double heldout_measure(const TrialSummary& s) {
-  return s.validation ? s.smoothed_heldout_error : kNoValue;
+  return s.smoothed_val_error;
 }
 double end_test_measure(const TrialSummary& s) {
-  return s.gap + s.smoothed_train_error;  // the test error's mean over the last epochs
+  return s.smoothed_test_error;
 }
 double selected_test_measure(const TrialSummary& s) {
   return s.best_metric ? s.selected_test_error : kNoValue;

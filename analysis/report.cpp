@@ -151,7 +151,7 @@ std::string summary(const SweepRecord& sweep, const DiagnosisRule& rule) {
   }
   html << "<li>Diagnoses (trials): " << escape_html(counts(label_order, labels)) << ".</li>\n";
   html << "</ul>\n";
-  if (const std::string warning = test_selection_warning(sweep.metric); !warning.empty())
+  if (const std::string warning = sweep.metric.selection_warning(); !warning.empty())
     html << "<p class=\"warning\">" << escape_html(warning) << ".</p>\n";
   html << "<p>Report by hpsweep " << kVersion << " (the sweep by "
        << escape_html(sweep.hpsweep_version) << ").</p>\n</section>\n";

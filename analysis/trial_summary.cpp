@@ -13,13 +13,11 @@ namespace {
 bool has_curve(const TrialRecord& trial, const std::string& name) {
   const auto it = trial.curves.find(name);
   return it != trial.curves.end() && !it->second.empty() &&
-         std::none_of(it->second.begin(), it->second.end(),
-                      [](double v) { return std::isnan(v); });
+         std::none_of(it->second.begin(), it->second.end(), [](double v) { return std::isnan(v); });
 }
 
 const std::vector<double>& train_curve(const TrialRecord& trial) {
-  return trial.curves.at(has_curve(trial, "train_eval_error") ? "train_eval_error"
-                                                              : "train_error");
+  return trial.curves.at(has_curve(trial, "train_eval_error") ? "train_eval_error" : "train_error");
 }
 
 // The median of the last `count` values: one noisy epoch moves it little.
@@ -112,6 +110,7 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
   s.final_test_error = test.back();
   s.smoothed_train_error = last_median(train, rule.smooth);
   s.smoothed_test_error = last_median(test, rule.smooth);
+  if (s.validation) s.smoothed_val_error = last_median(trial.curves.at("val_error"), rule.smooth);
   s.gap = s.smoothed_test_error - s.smoothed_train_error;
   s.swing = largest_spike(test, rule.window);
 
@@ -133,11 +132,10 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
     s.overfit_onset = static_cast<int64_t>(epochs[lowest]);
 
   const double limit = (1 + rule.relative_margin) * rule.reference_error;
-  const bool underfit = rule.regression
-                            ? s.smoothed_train_error > limit
-                            : s.smoothed_train_error > rule.lowest_train_error + rule.underfit_margin;
-  const bool overfit = rule.regression ? s.smoothed_test_error > limit
-                                       : s.gap > rule.overfit_gap;
+  const bool underfit =
+      rule.regression ? s.smoothed_train_error > limit
+                      : s.smoothed_train_error > rule.lowest_train_error + rule.underfit_margin;
+  const bool overfit = rule.regression ? s.smoothed_test_error > limit : s.gap > rule.overfit_gap;
   if (underfit)
     s.diagnosis = "underfitting";
   else if (overfit)

@@ -66,6 +66,7 @@ struct TrialSummary {
   double final_train_error = 0, final_val_error = 0, final_test_error = 0;
   // Medians over the last `smooth` epochs; gap = test - training error, both smoothed.
   double smoothed_train_error = 0, smoothed_test_error = 0, gap = 0;
+  double smoothed_val_error = kNoValue;  // NaN without a validation part
   double swing = 0;  // the test curve's largest up-and-back jump in the last `window`
   // The epoch the sweep's metric selects (its best value, the first on ties), the value, and
   // the test error at that epoch: what a paper reports.

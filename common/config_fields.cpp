@@ -38,8 +38,7 @@ ConfigField field(std::string path, Block TrialConfig::*block, T Block::*member,
       [block, member](const TrialConfig& config) -> ConfigValue { return config.*block.*member; }};
 }
 
-ConfigField with_words(ConfigField field,
-                       std::vector<std::pair<std::string, ConfigValue>> words) {
+ConfigField with_words(ConfigField field, std::vector<std::pair<std::string, ConfigValue>> words) {
   field.words = std::move(words);
   return field;
 }

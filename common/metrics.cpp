@@ -44,9 +44,9 @@ const std::vector<std::string>& curve_names() {
 }
 
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names = {
-      "val_error",  "val_loss",    "test_error",       "test_loss",
-      "train_error", "train_loss", "train_eval_error", "train_eval_loss"};
+  static const std::vector<std::string> names = {"val_error",        "val_loss",       "test_error",
+                                                 "test_loss",        "train_error",    "train_loss",
+                                                 "train_eval_error", "train_eval_loss"};
   return names;
 }
 

@@ -43,7 +43,8 @@ std::string config_text(const TrialConfig& config) {
   for (const ConfigField& field : config_fields())
     text += field.path + ": " + value_string(field.get(config)) + "\n";
   // The sweep sets the fold (not a spec key, so not a field).
-  if (config.dataset.kfold > 0) text += "dataset.fold: " + std::to_string(config.dataset.fold) + "\n";
+  if (config.dataset.kfold > 0)
+    text += "dataset.fold: " + std::to_string(config.dataset.fold) + "\n";
   return text;
 }
 

@@ -45,8 +45,7 @@ std::vector<Trial> with_repeats_and_folds(const SweepSpec& spec,
   std::map<std::string, int64_t> configuration_of;
   for (const Trial& c : configurations) {
     const int64_t configuration =
-        configuration_of.emplace(configuration_key(c.swept), configuration_of.size())
-            .first->second;
+        configuration_of.emplace(configuration_key(c.swept), configuration_of.size()).first->second;
     const int64_t folds = std::max<int64_t>(c.config.dataset.kfold, 1);
     for (int64_t fold = 0; fold < folds; ++fold)
       for (int64_t repeat = 0; repeat < spec.repeats; ++repeat) {
@@ -100,7 +99,8 @@ uint64_t trial_seed(uint64_t sweep_seed, int64_t trial_index) {
 
 std::vector<Trial> expand_trials(const SweepSpec& spec) {
   const std::vector<size_t> order = dependency_order(spec.parameters);
-  if (spec.method != SearchMethod::grid) return with_repeats_and_folds(spec, random_draws(spec, order));
+  if (spec.method != SearchMethod::grid)
+    return with_repeats_and_folds(spec, random_draws(spec, order));
   std::vector<Trial> configurations;
   std::vector<SweptValue> chosen;
   grid(spec, order, 0, chosen, configurations);

@@ -126,8 +126,8 @@ SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec,
       for (const SweptValue& v : trial.swept) write_value_attribute(group, v.path, v.value);
       h5::write_attribute(group, "configuration", trial.configuration);
       h5::write_attribute(group, "repeat", trial.repeat);
-      h5::write_attribute(group, "fold", trial.config.dataset.kfold > 0 ? trial.config.dataset.fold
-                                                                        : int64_t{-1});
+      h5::write_attribute(group, "fold",
+                          trial.config.dataset.kfold > 0 ? trial.config.dataset.fold : int64_t{-1});
       create_curves(group);
       if (spec.method == SearchMethod::pbt) create_schedule(group);
     }
@@ -279,8 +279,8 @@ SweepRecord read_sweep_file(const std::string& path) {
       for (const std::string& curve : curve_names()) {
         if (!curves.nameExists(curve)) continue;
         std::vector<double> values = h5::read_doubles(curves, curve);
-        if (!values.empty() && std::all_of(values.begin(), values.end(),
-                                           [](double v) { return std::isnan(v); }))
+        if (!values.empty() &&
+            std::all_of(values.begin(), values.end(), [](double v) { return std::isnan(v); }))
           continue;
         trial.curves[curve] = std::move(values);
       }

@@ -35,10 +35,10 @@ TEST(Diagnosis, FollowsTheDefinitionsOnSmoothedCurves) {
                 .diagnosis,
             "underfitting");
   // Training error far below the test error.
-  EXPECT_EQ(summarize_trial(trial(0, {0.2, 0.02, 0.02, 0.02}, {0.2, 0.12, 0.12, 0.12}), metric,
-                            rule)
-                .diagnosis,
-            "overfitting");
+  EXPECT_EQ(
+      summarize_trial(trial(0, {0.2, 0.02, 0.02, 0.02}, {0.2, 0.12, 0.12, 0.12}), metric, rule)
+          .diagnosis,
+      "overfitting");
   // Low training error, small gap, but the test error jumps back and forth (LeNet-BN's 0.19 ->
   // 0.37 -> 0.2).
   EXPECT_EQ(summarize_trial(trial(0, {0.2, 0.05, 0.05, 0.05, 0.05}, {0.2, 0.07, 0.37, 0.08, 0.07}),
@@ -97,8 +97,7 @@ TEST(Analysis, TableAndBestTrial) {
   sweep.trials.back().id = 2;
   sweep.trials.back().swept = {{"training.lr", 0.3}};
   std::ostringstream csv;
-  print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::csv, "trials",
-                 csv);
+  print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::csv, "trials", csv);
   EXPECT_EQ(csv.str(),
             "trial,status,training.lr,epochs,train_error,test_error,gap,selected_epoch,"
             "selected_test_error,diagnosis\n"
@@ -215,8 +214,8 @@ SweepRecord repeated_trials() {
   const double finals[2][3] = {{0.20, 0.22, 0.24}, {0.10, 0.12, 0.17}};
   for (int c = 0; c < 2; ++c)
     for (int r = 0; r < 3; ++r) {
-      TrialRecord t = trial(3 * c + r, {0.3, 0.1, 0.1, 0.1},
-                            {0.4, finals[c][r], finals[c][r], finals[c][r]});
+      TrialRecord t =
+          trial(3 * c + r, {0.3, 0.1, 0.1, 0.1}, {0.4, finals[c][r], finals[c][r], finals[c][r]});
       t.swept = {{"training.lr", 0.1 * (c + 1)}};
       t.configuration = c;
       t.repeat = r;
@@ -230,12 +229,13 @@ TEST(Analysis, RepeatsAreRankedByTheirMeanWithAConfidenceInterval) {
   std::ostringstream csv;
   print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::csv, "ranking", csv);
   // lr 0.2: mean 0.13, sd 0.0361, 95% CI 4.3027 * 0.0361 / sqrt(3) = 0.0896.
-  EXPECT_EQ(csv.str(),
-            "rank,configuration,training.lr,n,best_test_error_mean,best_test_error_sd,"
-            "best_test_error_ci95,selected_test_error_mean,selected_test_error_ci95,gap_mean,"
-            "diagnosis\n"
-            "1,c001,0.2,3,0.1300,0.0361,0.0896,0.1300,0.0896,+0.0300,\"good fit 2, overfitting 1\"\n"
-            "2,c000,0.1,3,0.2200,0.0200,0.0497,0.2200,0.0497,+0.1200,overfitting\n");
+  EXPECT_EQ(
+      csv.str(),
+      "rank,configuration,training.lr,n,best_test_error_mean,best_test_error_sd,"
+      "best_test_error_ci95,selected_test_error_mean,selected_test_error_ci95,gap_mean,"
+      "diagnosis\n"
+      "1,c001,0.2,3,0.1300,0.0361,0.0896,0.1300,0.0896,+0.0300,\"good fit 2, overfitting 1\"\n"
+      "2,c000,0.1,3,0.2200,0.0200,0.0497,0.2200,0.0497,+0.1200,overfitting\n");
   std::ostringstream text;
   print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::text, "", text);
   EXPECT_NE(text.str().find("best configuration: c001 (test_error 0.1300 ± 0.0896, n=3; test "

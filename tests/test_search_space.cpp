@@ -157,7 +157,8 @@ parameters:
 
 TEST(SearchSpace, RunCapCountsConfigurations) {
   const SweepSpec spec = parse_spec(
-      "method: random\nrun_cap: 3\nrepeats: 2\nparameters:\n  training.lr: {distribution: uniform, min: 0.01, max: 0.1}\n",
+      "method: random\nrun_cap: 3\nrepeats: 2\nparameters:\n  training.lr: {distribution: uniform, "
+      "min: 0.01, max: 0.1}\n",
       "c.yaml");
   const std::vector<Trial> trials = expand_trials(spec);
   ASSERT_EQ(trials.size(), 6u);

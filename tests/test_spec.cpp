@@ -418,9 +418,9 @@ parameters:
   EXPECT_FALSE(spec.metric.on_test_set());
   EXPECT_EQ(spec.base.dataset.validation, 0.1);
   EXPECT_EQ(spec.base.training.eval_train, kEvalTrainAll);
-  EXPECT_EQ(parse_spec("method: grid\ntraining: {eval_train: 500}\n", "s.yaml")
-                .base.training.eval_train,
-            500);
+  EXPECT_EQ(
+      parse_spec("method: grid\ntraining: {eval_train: 500}\n", "s.yaml").base.training.eval_train,
+      500);
 }
 
 TEST(SpecErrors, GeneralizationKeys) {

@@ -114,7 +114,8 @@ std::map<std::string, std::string> labels_of_study(const std::string& name) {
   run_local_sweep(spec, RunOptions{(dir / "out").string(), 2, false}, stop, log);
   const SweepRecord sweep = read_sweep_file((dir / "out" / "sweep.h5").string());
   std::map<std::string, std::string> labels;
-  for (const ConfigurationResult& c : configuration_results(sweep, DiagnosisRule{}.for_sweep(sweep))) {
+  for (const ConfigurationResult& c :
+       configuration_results(sweep, DiagnosisRule{}.for_sweep(sweep))) {
     EXPECT_EQ(c.metric.n, 5);
     labels[value_string(c.values.at(0).value)] = c.diagnosis;
   }

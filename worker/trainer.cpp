@@ -178,8 +178,8 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       const LossAndError result = evaluate(model, *set, pipeline, group);
       if (!std::isfinite(result.loss))
         return {TrialStatus::diverged, epoch,
-                std::string(name) + " loss became " + std::to_string(result.loss) +
-                    " in epoch " + std::to_string(epoch)};
+                std::string(name) + " loss became " + std::to_string(result.loss) + " in epoch " +
+                    std::to_string(epoch)};
       *loss = result.loss;
       *error = result.error;
     }

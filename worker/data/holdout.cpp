@@ -35,8 +35,7 @@ std::vector<int64_t> quotas(const std::vector<std::vector<int64_t>>& members, in
   std::vector<std::pair<double, size_t>> remainders;
   int64_t given = 0;
   for (size_t c = 0; c < members.size(); ++c) {
-    const double exact =
-        static_cast<double>(total) * static_cast<double>(members[c].size()) / size;
+    const double exact = static_cast<double>(total) * static_cast<double>(members[c].size()) / size;
     quota[c] = static_cast<int64_t>(std::floor(exact));
     given += quota[c];
     remainders.push_back({exact - std::floor(exact), c});
@@ -99,12 +98,12 @@ int64_t validation_count(const DatasetConfig& config, int64_t train_size) {
   return count;
 }
 
-std::vector<int64_t> holdout_indices(const DatasetConfig& config, const std::vector<int32_t>& labels,
-                                     int64_t classes, int64_t size) {
+std::vector<int64_t> holdout_indices(const DatasetConfig& config,
+                                     const std::vector<int32_t>& labels, int64_t classes,
+                                     int64_t size) {
   const int64_t count = validation_count(config, size);
   if (count == 0 && config.kfold == 0) return {};
-  const auto members =
-      shuffled_classes(static_cast<uint64_t>(config.seed), labels, classes, size);
+  const auto members = shuffled_classes(static_cast<uint64_t>(config.seed), labels, classes, size);
   std::vector<int64_t> held;
   if (config.kfold > 0) {
     int64_t position = 0;
@@ -124,8 +123,8 @@ TrialData split_trial_data(const TrainTestData& data, const DatasetConfig& confi
   TrialData parts;
   parts.train = subset(data.train, config.train_subset, "dataset.train_subset");
   parts.test = subset(data.test, config.test_subset, "dataset.test_subset");
-  const std::vector<int64_t> held = holdout_indices(config, parts.train.labels,
-                                                    parts.train.classes, parts.train.size());
+  const std::vector<int64_t> held =
+      holdout_indices(config, parts.train.labels, parts.train.classes, parts.train.size());
   if (held.empty()) return parts;
   std::vector<int64_t> kept;
   kept.reserve(parts.train.size() - held.size());

@@ -36,8 +36,9 @@ int64_t validation_count(const DatasetConfig& config, int64_t train_size);
 
 // Indices (ascending) of the held-out samples of `labels` (empty for a regression set of
 // `size` samples) under `config`: the rule above.
-std::vector<int64_t> holdout_indices(const DatasetConfig& config, const std::vector<int32_t>& labels,
-                                     int64_t classes, int64_t size);
+std::vector<int64_t> holdout_indices(const DatasetConfig& config,
+                                     const std::vector<int32_t>& labels, int64_t classes,
+                                     int64_t size);
 
 // `data` with dataset.train_subset and test_subset applied, then split as above.
 TrialData split_trial_data(const TrainTestData& data, const DatasetConfig& config);
