@@ -57,10 +57,16 @@ class ClusterTest : public ::testing::Test {
 };
 
 // Trial i's curves in two runs' sweep.h5 files, bit for bit.
+// Trial i's curves in two runs' sweep.h5 files, bit for bit (the validation and eval_train
+// curves too, when the sweep has them).
 void expect_same_curves(const SweepRecord& a, const SweepRecord& b, size_t i) {
-  for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
-    EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
-        << "trial " << i << " " << curve;
+  for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error",
+                            "val_loss", "val_error", "train_eval_loss", "train_eval_error"}) {
+    ASSERT_EQ(a.trials[i].curves.count(curve), b.trials[i].curves.count(curve)) << curve;
+    if (a.trials[i].curves.count(curve))
+      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
+  }
 }
 
 constexpr const char* kGrid =
@@ -80,6 +86,40 @@ TEST_F(ClusterTest, OneRankPerTrialWritesTheSameSweepAsDevMode) {
     EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed);
     expect_same_curves(dev, mpi, i);
     EXPECT_TRUE(std::filesystem::exists(out("mpi") + "/checkpoints/" + trial_name(i) + ".h5"));
+  }
+}
+
+// K-fold cross-validation with repeats, a validation metric and eval_train: the same trials,
+// folds and curves under mpirun as in dev mode.
+TEST_F(ClusterTest, FoldsAndRepeatsUnderMpirunMatchDevMode) {
+  const std::string s = spec(
+      "repeats: 2\nmetric: {name: val_error}\n"
+      "parameters:\n  model.dropout: {values: [0.0, 0.4]}\n",
+      "grid");
+  // kfold and eval_train go into the fixed blocks: rewrite them in.
+  std::string text;
+  {
+    std::ifstream in(s);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  text.replace(text.find("/data}"), 6, "/data, kfold: 3}");
+  text.replace(text.find("lr: 0.05}"), 9, "lr: 0.05, eval_train: 100}");
+  std::ofstream(s) << text;
+  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
+                .exit_code,
+            0);
+  const Result cluster = mpirun(4, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
+  const SweepRecord dev = record("dev"), mpi = record("mpi");
+  ASSERT_EQ(dev.trials.size(), 12u);  // 2 configurations x 3 folds x 2 repeats
+  ASSERT_EQ(mpi.trials.size(), 12u);
+  for (size_t i = 0; i < dev.trials.size(); ++i) {
+    EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed);
+    EXPECT_EQ(mpi.trials[i].fold, static_cast<int64_t>(i / 2 % 3));
+    EXPECT_EQ(mpi.trials[i].repeat, static_cast<int64_t>(i % 2));
+    EXPECT_EQ(mpi.trials[i].configuration, static_cast<int64_t>(i / 6));
+    EXPECT_TRUE(mpi.trials[i].curves.count("val_error"));
+    expect_same_curves(dev, mpi, i);
   }
 }
 

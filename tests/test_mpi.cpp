@@ -394,6 +394,11 @@ CapturingObserver expect_group_matches_one_rank(const Communicator& world, const
   const EpochMetrics& b = alone.metrics.back();
   EXPECT_NEAR(a.train_loss, b.train_loss, 1e-4 * b.train_loss);
   EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4 * b.test_loss);
+  // The validation part and eval_train's samples are evaluated in shards and summed, as the
+  // test set is.
+  if (!std::isnan(b.val_loss)) EXPECT_NEAR(a.val_loss, b.val_loss, 1e-4 * b.val_loss);
+  if (!std::isnan(b.train_eval_loss))
+    EXPECT_NEAR(a.train_eval_loss, b.train_eval_loss, 1e-4 * b.train_eval_loss);
   EXPECT_LT(b.train_loss, std::log(10.0)) << "the trial must learn for the comparison to mean much";
   return on_group;
 }
@@ -452,11 +457,13 @@ TEST(Mpi, SynchronizedBatchNormMatchesOneRank) {
   const TrainTestData data = load_fashion_mnist((dir / "data").string());
   const SweepSpec spec =
       parse_spec("seed: 5\nmethod: grid\ndataset: {path: " + (dir / "data").string() +
-                     "}\nmodel: {type: lenet-bn, width: 4, depth: 1, init: xavier}\n"
-                     "training: {epochs: 1, batch_size: 50, lr: 0.1}\n",
+                     ", validation: 120}\nmodel: {type: lenet-bn, width: 4, depth: 1, init: "
+                     "xavier}\ntraining: {epochs: 1, batch_size: 50, lr: 0.1, eval_train: 201}\n",
                  "bn.yaml");
   const CapturingObserver on_group =
       expect_group_matches_one_rank(world, expand_trials(spec)[0], data);
+  EXPECT_FALSE(std::isnan(on_group.metrics.back().val_loss));
+  EXPECT_FALSE(std::isnan(on_group.metrics.back().train_eval_loss));
   EXPECT_EQ(differences_from_rank0(world, on_group.checkpoint.params), 0);
   bool has_running_stats = false;
   for (const NamedTensor& p : on_group.checkpoint.params)
