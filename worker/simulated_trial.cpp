@@ -69,6 +69,12 @@ TrialOutcome simulate(const Trial& trial, const TrialStart& start, TrialObserver
     EpochMetrics metrics;
     metrics.epoch = epoch;
     metrics.train_loss = metrics.train_error = metrics.test_loss = metrics.test_error = error;
+    // The curve stands in for every curve the spec asks for, so any metric can drive a
+    // scheduler.
+    const DatasetConfig& d = trial.config.dataset;
+    if (d.validation > 0 || d.kfold > 0) metrics.val_loss = metrics.val_error = error;
+    if (trial.config.training.eval_train != 0)
+      metrics.train_eval_loss = metrics.train_eval_error = error;
     metrics.wall_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
 
     const auto snapshot = [&](CheckpointData& s, bool) { s.params = {error_parameter(error)}; };

@@ -140,7 +140,7 @@ def check_trial(sweep_dir, sweep, trial, test_sets):
         root, best, opt, rng = dict(f.attrs), dict(f["best"].attrs), dict(f["optimizer"].attrs), dict(f["rng"].attrs)
         final, best_params = params_of(f), params_of(f["best"])  # one open: the file may be replaced
         assert root["trial_id"] == trial["id"], f"trial {name}: checkpoint of trial {root['trial_id']}"
-        assert root["schema_version"] == 3, root["schema_version"]
+        assert root["schema_version"] == 4, root["schema_version"]
         # A checkpoint is written before its epoch is appended: while the sweep runs, the
         # curves read a moment earlier can lag behind it.
         assert root["epoch"] >= max(epochs, 1), f"trial {name}: checkpoint epoch {root['epoch']}, {epochs} in curves"

@@ -16,7 +16,10 @@ import numpy as np
 import pandas as pd
 
 # --- docs/hdf5-schema.md, example (a) -----------------------------------------------------
-METRICS = ["train_loss", "train_error", "test_loss", "test_error", "wall_seconds", "samples_per_second"]
+METRICS = ["train_loss", "train_error", "test_loss", "test_error", "val_loss", "val_error",
+           "train_eval_loss", "train_eval_error", "wall_seconds", "samples_per_second"]
+# NaN in every epoch of a trial without a validation part (val_*) or eval_train (train_eval_*).
+OPTIONAL = ["val_loss", "val_error", "train_eval_loss", "train_eval_error"]
 
 
 def read_sweep(path):
@@ -65,7 +68,7 @@ def read_schedules(path):
 STATUSES = {"pending", "running", "completed", "diverged", "failed", "interrupted", "paused", "stopped"}
 DECISION_COLUMNS = {"sequence", "time", "trial", "kind", "epoch", "source_trial", "hyperparameters", "reason"}
 ROOT_ATTRIBUTES = {"hpsweep_version", "schema_version", "name", "spec", "metric_name", "metric_goal", "seed"}
-TRIAL_ATTRIBUTES = {"id", "seed", "status", "message", "config"}
+TRIAL_ATTRIBUTES = {"id", "seed", "status", "message", "config", "configuration", "repeat", "fold"}
 
 
 def parse_config(text):
@@ -84,7 +87,7 @@ def check_file(path, require_completed):
     with h5py.File(path, "r", locking=False) as f:
         missing = ROOT_ATTRIBUTES - set(f.attrs)
         assert not missing, f"root attributes missing: {sorted(missing)}"
-        assert f.attrs["schema_version"] == 3, f"schema_version {f.attrs['schema_version']}"
+        assert f.attrs["schema_version"] == 4, f"schema_version {f.attrs['schema_version']}"
         assert f.attrs["metric_goal"] in ("minimize", "maximize"), f.attrs["metric_goal"]
         assert f.attrs["metric_name"] in METRICS, f.attrs["metric_name"]
         swept = list(f["swept_parameters"].asstr()[()])
@@ -139,8 +142,13 @@ def check_frame(df, swept, epochs_by_trial, running):
     assert set(rows) <= set(epochs_by_trial), f"rows for unknown trials {set(rows) - set(epochs_by_trial)}"
     assert not df.duplicated(["trial", "epoch"]).any(), "duplicate (trial, epoch) rows"
     assert df["status"].isin(STATUSES).all(), set(df["status"]) - STATUSES
-    finite = df[METRICS].replace([np.inf, -np.inf], np.nan).notna().all(axis=None)
+    always = [m for m in METRICS if m not in OPTIONAL]
+    finite = df[always].replace([np.inf, -np.inf], np.nan).notna().all(axis=None)
     assert finite, "non-finite metric values"
+    for column in OPTIONAL:  # per trial: recorded in every epoch, or in none
+        present = df.groupby("trial")[column].agg(lambda v: v.notna().sum())
+        sizes = df.groupby("trial").size()
+        assert ((present == 0) | (present == sizes)).all(), f"{column}: recorded in some epochs only"
     errors = df[["train_error", "test_error"]]
     assert ((errors >= 0) & (errors <= 1)).all(axis=None), "error rates outside [0, 1]"
     assert (df[["wall_seconds", "samples_per_second"]] > 0).all(axis=None), "non-positive timings"
