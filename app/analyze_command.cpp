@@ -1,5 +1,5 @@
 // `hpsweep analyze DIR`: reads DIR/sweep.h5 (also while the sweep still runs) and prints the
-// per-trial generalization table, as aligned text or CSV.
+// generalization tables, as aligned text, CSV or JSON: all of them, or the one --table names.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -31,6 +31,29 @@ SweepRecord read_sweep_file_retrying(const std::string& path) {
   }
 }
 
+// --table NAME: that table alone, in the format asked for; text gives it its title.
+void print_table(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
+                 const std::string& name, std::ostream& out) {
+  std::vector<NamedTable> tables = analysis_tables(sweep, rule);
+  std::string known;
+  for (NamedTable& t : tables) {
+    if (t.name != name) {
+      known += (known.empty() ? "" : ", ") + t.name;
+      continue;
+    }
+    if (format == TableFormat::csv) {
+      print_csv(t.table, out);
+    } else if (format == TableFormat::json) {
+      print_json({std::move(t)}, out);
+    } else {
+      out << table_title(name, sweep, rule) << ":\n";
+      print_aligned(t.table, out);
+    }
+    return;
+  }
+  throw UserError("--table: no table '" + name + "' in this sweep (tables: " + known + ")");
+}
+
 }  // namespace
 
 int analyze_command(const std::vector<std::string>& args) {
@@ -39,17 +62,20 @@ int analyze_command(const std::vector<std::string>& args) {
   DiagnosisRule rule;
   options.add_options()("dir", po::value(&dir)->required(),
                         "a sweep's output folder (or its sweep.h5)")(
-      "format,f", po::value(&format)->default_value("text"), "text | csv | json")(
-      "table,t", po::value(&table)->default_value("trials"),
-      "with --format csv, the table: trials, ranking, or a swept parameter's dotted path")(
-      "plots", po::value(&plots), "also write PNG and SVG plots (gnuplot) into this folder")(
-      "underfit-error", po::value(&rule.underfit_error)->default_value(rule.underfit_error),
+      "format,f", po::value(&format)->default_value("text")->value_name("FORMAT"),
+      "text | csv | json")(
+      "table,t", po::value(&table)->value_name("NAME"),
+      "print only this table, in any format: trials, ranking, a swept parameter's dotted path, "
+      "decisions (a scheduled sweep) or lineage (PBT); default: every table (csv: trials)")(
+      "plots", po::value(&plots)->value_name("DIR"),
+      "also write PNG and SVG plots (gnuplot) into this folder")(
+      "underfit-error", number_option(&rule.underfit_error, rule.underfit_error),
       "underfitting: final train error above this")(
-      "overfit-gap", po::value(&rule.overfit_gap)->default_value(rule.overfit_gap),
+      "overfit-gap", number_option(&rule.overfit_gap, rule.overfit_gap),
       "overfitting: test minus train error above this")(
-      "overfit-rise", po::value(&rule.overfit_rise)->default_value(rule.overfit_rise),
+      "overfit-rise", number_option(&rule.overfit_rise, rule.overfit_rise),
       "overfitting: final test error this far above its minimum")(
-      "relative-margin", po::value(&rule.relative_margin)->default_value(rule.relative_margin),
+      "relative-margin", number_option(&rule.relative_margin, rule.relative_margin),
       "regression sweeps: the margin over the sweep's lowest final test error");
   po::positional_options_description positional;
   positional.add("dir", 1);
@@ -71,7 +97,11 @@ int analyze_command(const std::vector<std::string>& args) {
                                          : std::filesystem::path(dir);
   const SweepRecord sweep = read_sweep_file_retrying(path.string());
   rule = rule.for_sweep(sweep);
-  print_analysis(sweep, rule, table_format, table, std::cout);
+  if (table.empty() && table_format == TableFormat::csv) table = "trials";
+  if (table.empty())
+    print_analysis(sweep, rule, table_format, table, std::cout);
+  else
+    print_table(sweep, rule, table_format, table, std::cout);
   if (!plots.empty())
     for (const std::string& image : write_plots(sweep, rule, plots))
       std::cerr << "wrote " << image << "\n";

@@ -17,7 +17,8 @@ int report_command(const std::vector<std::string>& args) {
   po::options_description options("report options");
   std::string dir, out;
   options.add_options()("dir", po::value(&dir)->required(), "a sweep's output folder")(
-      "out,o", po::value(&out), "the HTML file to write (default DIR/report.html)");
+      "out,o", po::value(&out)->value_name("FILE"),
+      "the HTML file to write (default DIR/report.html)");
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
