@@ -268,6 +268,7 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
     return;
   }
   if (!table_name.empty()) {
+    out << table_title(table_name, sweep, rule) << ":\n";
     print_aligned(tables.front().table, out);
     return;
   }

@@ -1,5 +1,5 @@
 // `hpsweep analyze DIR`: reads DIR/sweep.h5 (also while the sweep still runs) and prints the
-// per-trial generalization table, as aligned text or CSV.
+// generalization tables, as aligned text, CSV or JSON: all of them, or the one --table names.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -40,11 +40,13 @@ int analyze_command(const std::vector<std::string>& args) {
   DiagnosisRule rule;
   options.add_options()("dir", po::value(&dir)->required(),
                         "a sweep's output folder (or its sweep.h5)")(
-      "format,f", po::value(&format)->default_value("text"), "text | csv | json")(
-      "table,t", po::value(&table),
-      "only this table: trials, ranking, a swept parameter's dotted path, decisions, lineage "
-      "(with --format csv, default trials)")(
-      "plots", po::value(&plots), "also write PNG and SVG plots (gnuplot) into this folder");
+      "format,f", po::value(&format)->default_value("text")->value_name("FORMAT"),
+      "text | csv | json")(
+      "table,t", po::value(&table)->value_name("NAME"),
+      "print only this table, in any format: trials, ranking, a swept parameter's dotted path, "
+      "decisions (a scheduled sweep) or lineage (PBT); default: every table (csv: trials)")(
+      "plots", po::value(&plots)->value_name("DIR"),
+      "also write PNG and SVG plots (gnuplot) into this folder");
   add_diagnosis_options(options, rule);
   po::positional_options_description positional;
   positional.add("dir", 1);

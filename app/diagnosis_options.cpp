@@ -1,22 +1,24 @@
 #include "app/diagnosis_options.h"
 
+#include "app/command_line.h"
+
 namespace po = boost::program_options;
 
 namespace hpsweep {
 
 void add_diagnosis_options(po::options_description& options, DiagnosisRule& rule) {
-  options.add_options()("smooth", po::value(&rule.smooth)->default_value(rule.smooth),
-                        "judge the means of the last this many epochs")(
-      "underfit-margin", po::value(&rule.underfit_margin)->default_value(rule.underfit_margin),
+  options.add_options()("smooth", number_option(&rule.smooth, rule.smooth),
+                        "judge the medians of the last this many epochs")(
+      "underfit-margin", number_option(&rule.underfit_margin, rule.underfit_margin),
       "underfitting: training error this far above the sweep's lowest")(
-      "overfit-gap", po::value(&rule.overfit_gap)->default_value(rule.overfit_gap),
-      "overfitting: held-out minus training error above this")(
-      "unstable-swing", po::value(&rule.unstable_swing)->default_value(rule.unstable_swing),
-      "unstable: the held-out error swung back and forth by more than this")(
-      "window", po::value(&rule.window)->default_value(rule.window),
+      "overfit-gap", number_option(&rule.overfit_gap, rule.overfit_gap),
+      "overfitting: test minus training error above this")(
+      "unstable-swing", number_option(&rule.unstable_swing, rule.unstable_swing),
+      "unstable: the test error jumped up by more than this and came back")(
+      "window", number_option(&rule.window, rule.window),
       "unstable: over the last this many epochs")(
-      "relative-margin", po::value(&rule.relative_margin)->default_value(rule.relative_margin),
-      "regression sweeps: the margin over the sweep's lowest held-out error");
+      "relative-margin", number_option(&rule.relative_margin, rule.relative_margin),
+      "regression sweeps: the margin over the sweep's lowest test error");
 }
 
 }  // namespace hpsweep

@@ -3,6 +3,7 @@
 //   hpsweep analyze DIR            the generalization tables of a finished or running sweep
 //   hpsweep report DIR             one self-contained HTML report
 //   hpsweep describe SPEC          each model's layers, output shapes and parameter counts
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ constexpr const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A reader that goes away (`hpsweep run ... | head -1`) must not end a sweep: without
+  // SIGPIPE a write to the closed pipe fails with EPIPE, which leaves the stream in a failed
+  // state that every later write skips, and nothing in hpsweep reads a console stream's state.
+  std::signal(SIGPIPE, SIG_IGN);
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::cerr << kUsage;

@@ -19,7 +19,8 @@ int report_command(const std::vector<std::string>& args) {
   std::string dir, out;
   DiagnosisRule rule;
   options.add_options()("dir", po::value(&dir)->required(), "a sweep's output folder")(
-      "out,o", po::value(&out), "the HTML file to write (default DIR/report.html)");
+      "out,o", po::value(&out)->value_name("FILE"),
+      "the HTML file to write (default DIR/report.html)");
   add_diagnosis_options(options, rule);
   po::positional_options_description positional;
   positional.add("dir", 1);

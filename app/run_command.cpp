@@ -12,6 +12,7 @@
 
 #include "app/command_line.h"
 #include "app/commands.h"
+#include "app/dry_run.h"
 #include "cluster/cluster_run.h"
 #include "cluster/communicator.h"
 #include "common/error.h"
@@ -81,36 +82,51 @@ int run_command(const std::vector<std::string>& args) {
   po::options_description options("run options");
   std::string spec_path, out_dir, time_limit, watchdog = "60";
   int workers = 0;
-  bool restart = false, no_worker_binding = false;
-  options.add_options()("spec", po::value(&spec_path)->required(), "experiment spec (YAML)")(
-      "out,o", po::value(&out_dir)->required(),
+  bool restart = false, no_worker_binding = false, verbose = false, dry_run = false;
+  options.add_options()("spec", po::value(&spec_path)->required(), "the sweep's YAML spec")(
+      "out,o", po::value(&out_dir)->value_name("DIR"),
       "output folder: created, or resumed when it holds an unfinished sweep of the same spec")(
-      "workers,w", po::value(&workers)->default_value(0), "local worker threads (0: one per core)")(
+      "workers,w", po::value(&workers)->default_value(0)->value_name("N"),
+      "local worker threads (0: one per core)")(
       "restart", po::bool_switch(&restart),
       "move a sweep already in the output folder aside (DIR.old-TIME) and start over")(
-      "time-limit", po::value(&time_limit),
+      "time-limit", po::value(&time_limit)->value_name("T"),
       "stop cleanly after this long (3600, 90m, 1h30m), e.g. before a batch job's time limit")(
+      "dry-run,n", po::bool_switch(&dry_run),
+      "list the trials with an estimated time and disk each and in total; train and write "
+      "nothing")(
+      "verbose,v", po::bool_switch(&verbose),
+      "also print the coordinator's own statistics (its loop's busy time per event; under MPI, "
+      "rank 0's CPU time)")(
       "no-worker-binding", po::bool_switch(&no_worker_binding),
       "cluster mode: leave worker ranks unbound even where the launcher bound none "
       "(cluster/README.md)")(
-      "watchdog", po::value(&watchdog),
+      "watchdog", po::value(&watchdog)->value_name("T"),
       "cluster mode: end the job when a rank, its node or the network is silent this long "
       "(default 60; 0: never), so that a rerun resumes it (cluster/README.md)");
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map values;
-  if (!parse_command_line(args, options, positional,
-                          "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] "
-                          "[--time-limit T] [--no-worker-binding] [--watchdog T]",
-                          values))
+  const std::string usage =
+      "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] [--time-limit T] [--dry-run] "
+      "[--verbose] [--no-worker-binding] [--watchdog T]";
+  if (!parse_command_line(args, options, positional, usage, values)) return kExitOk;
+
+  if (dry_run) {
+    const SweepSpec spec = load_spec_file(spec_path);
+    configure_blas_for(spec);
+    print_dry_run(spec, workers, std::cout);
     return kExitOk;
+  }
+  if (out_dir.empty()) throw UserError("missing --out DIR: the output folder\n" + usage);
 
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   if (!time_limit.empty()) stop_after(parse_duration(time_limit, "--time-limit"));
   const std::chrono::seconds watchdog_timeout = parse_duration(watchdog, "--watchdog");
-  RunOptions run_options{out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO)), restart,
-                         !no_worker_binding};
+  RunOptions run_options{
+      out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO)), restart, !no_worker_binding,
+      verbose};
   if (launched_by_mpi())
     return run_cluster(spec_path, run_options, watchdog_timeout, g_stop_requested,
                        stopped_exit_code);
@@ -118,7 +134,7 @@ int run_command(const std::vector<std::string>& args) {
   const SweepSpec spec = load_spec_file(spec_path);
   configure_blas_for(spec);
   const SweepSummary summary = run_local_sweep(spec, run_options, g_stop_requested, std::cerr);
-  print_summary(summary, spec, out_dir);
+  print_summary(summary, spec, out_dir, verbose);
   if (!summary.interrupted) return kExitOk;
   print_resume_hint(spec_path, out_dir);
   return stopped_exit_code();

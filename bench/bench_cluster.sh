@@ -157,7 +157,7 @@ if ! skip a; then
     for c in "${!configs[@]}"; do
       IFS='|' read -r label np spec extra arguments <<<"${configs[$c]}"
       out=$WORK/a_${c}_${spec}_$run
-      timed "$out.log" env $extra mpirun -np "$np" "$HPSWEEP" run "$WORK/$spec.yaml" --out "$out" $arguments >/dev/null
+      timed "$out.log" env $extra mpirun -np "$np" "$HPSWEEP" run "$WORK/$spec.yaml" --out "$out" --verbose $arguments >/dev/null
       sps=$(samples_per_second "$out")
       echo -e "$label\t$run\t$sps" >>"$SCALE"
       record_coordinator a "$label" "$out.log"
@@ -205,9 +205,9 @@ if ! skip b; then
       IFS='|' read -r label mode extra <<<"${configs[$c]}"
       out=$WORK/b_${c}_${mode}_$run
       if [[ $mode == dev ]]; then
-        t=$(timed "$out.log" "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --workers 2)
+        t=$(timed "$out.log" "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --verbose --workers 2)
       else
-        t=$(timed "$out.log" env $extra mpirun -np 3 "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out")
+        t=$(timed "$out.log" env $extra mpirun -np 3 "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --verbose)
         record_coordinator b "$label" "$out.log"
       fi
       echo -e "$label\t$run\t$t" >>"$SWEEP"
@@ -235,12 +235,12 @@ PYEOF
     : >"$LONG"
     for run in $(seq 1 "$RUNS"); do
       out=$WORK/b2_mpi_$run
-      t=$(timed "$out.log" mpirun -np 3 "$HPSWEEP" run "$WORK/sweep32_long.yaml" --out "$out")
+      t=$(timed "$out.log" mpirun -np 3 "$HPSWEEP" run "$WORK/sweep32_long.yaml" --out "$out" --verbose)
       record_coordinator b "mpirun -np 3, 10k-image grid" "$out.log"
       echo -e "mpirun -np 3 (2 groups of 1)\t$run\t$t" >>"$LONG"
       printf '  run %d: %-34s %6.2f s\n' "$run" "mpirun -np 3 (2 groups of 1)" "$t"
       out=$WORK/b2_dev_$run
-      t=$(timed "$out.log" "$HPSWEEP" run "$WORK/sweep32_long.yaml" --out "$out" --workers 2)
+      t=$(timed "$out.log" "$HPSWEEP" run "$WORK/sweep32_long.yaml" --out "$out" --verbose --workers 2)
       echo -e "dev mode --workers 2\t$run\t$t" >>"$LONG"
       printf '  run %d: %-34s %6.2f s\n' "$run" "dev mode --workers 2" "$t"
     done
@@ -278,7 +278,7 @@ if ! skip c; then
   # its data and trained an epoch) to the last sample before rank 0 prints "finished after".
   proc_sample() {
     local spec=$1 label=$2 out=$WORK/c_$(basename "$1" .yaml) launcher rank0= p first_cpu first_ns first_time last_cpu last_ns last_time c ns t
-    mpirun -np 3 "$HPSWEEP" run "$spec" --out "$out" >"$out.log" 2>&1 &
+    mpirun -np 3 "$HPSWEEP" run "$spec" --out "$out" --verbose >"$out.log" 2>&1 &
     launcher=$!
     for _ in $(seq 1 400); do
       for p in $(descendants $launcher); do

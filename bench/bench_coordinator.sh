@@ -83,9 +83,9 @@ YAML
       for mode in $MODES; do
         out="$WORK/$mode-$groups-$n-$run"
         if [[ $mode == dev ]]; then
-          command=("$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out" --workers "$groups")
+          command=("$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out" --verbose --workers "$groups")
         else
-          command=(mpirun -np $((groups + 1)) "$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out")
+          command=(mpirun -np $((groups + 1)) "$WORK/hpsweep" run "$WORK/sim$n.yaml" --out "$out" --verbose)
         fi
         start=$(date +%s.%N)
         "${command[@]}" > "$out.log" 2>&1 || { cat "$out.log" >&2; exit 1; }

@@ -157,7 +157,7 @@ if ! skip t; then
     local out=$1 log=$2 pid job=
     (cd "$WORK" && timeout 300 "$TESTBED/on.sh" head sbatch --wait --parsable --nodes=2 \
       --ntasks-per-node=1 --export=ALL,HPSWEEP="$HPSWEEP" "$ROOT/cluster/slurm/sweep.sbatch" \
-      "$WORK/sweep32.yaml" "$out") >"$log" 2>&1 &
+      "$WORK/sweep32.yaml" "$out" --verbose) >"$log" 2>&1 &
     pid=$!
     : >"$out.lastline"
     for _ in $(seq 1 15000); do
@@ -179,13 +179,13 @@ if ! skip t; then
       start=$(now)
       case $mode in
         across) (cd "$WORK" && timeout 300 "$TESTBED/on.sh" node1 mpirun --host node1:2,node2:1 -np 3 \
-          "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out") >"$log" 2>&1 ;;
+          "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --verbose) >"$log" 2>&1 ;;
         across-ob1) (cd "$WORK" && OMPI_MCA_pml=ob1 timeout 300 "$TESTBED/on.sh" node1 mpirun \
-          --host node1:2,node2:1 -np 3 "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out") >"$log" 2>&1 ;;
-        dev) timeout 300 "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --workers 2 >"$log" 2>&1 ;;
+          --host node1:2,node2:1 -np 3 "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --verbose) >"$log" 2>&1 ;;
+        dev) timeout 300 "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --verbose --workers 2 >"$log" 2>&1 ;;
         local) (unset OMPI_MCA_plm_rsh_agent OMPI_MCA_btl_tcp_if_include OMPI_MCA_btl OMPI_MCA_oob_tcp_if_include
                 source "$ROOT/bench/local_mpi_env.sh"
-                timeout 300 mpirun -np 3 "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out") >"$log" 2>&1 ;;
+                timeout 300 mpirun -np 3 "$HPSWEEP" run "$WORK/sweep32.yaml" --out "$out" --verbose) >"$log" 2>&1 ;;
         sbatch) sbatch_wait "$out" "$log" ;;
       esac || { echo "FAILED: $label (log: $log)" >&2; tail -20 "$log" >&2; exit 1; }
       end=$(now)

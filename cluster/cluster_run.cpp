@@ -74,11 +74,12 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
     const double cpu_before = cpu_seconds();
     summary = run_sweep(spec, inputs, pool, options, stop, std::cerr);
     watch->sweep_over();
-    print_summary(summary, spec, options.out_dir);
+    print_summary(summary, spec, options.out_dir, options.verbose);
     const double cpu = cpu_seconds() - cpu_before;
-    std::cerr << "coordinator (rank 0): " << cpu << " s of CPU in " << summary.seconds
-              << " s of sweep (" << 100.0 * cpu / std::max(summary.seconds, 1e-9)
-              << "% of a core)\n";
+    if (options.verbose)
+      std::cerr << "coordinator (rank 0): " << cpu << " s of CPU in " << summary.seconds
+                << " s of sweep (" << 100.0 * cpu / std::max(summary.seconds, 1e-9)
+                << "% of a core)\n";
   } catch (const JobLostError& e) {
     // sweep.h5 is closed by now. A worker's own failure is an error (1), not a loss (69):
     // it would likely recur, so sweep.sbatch does not requeue it.

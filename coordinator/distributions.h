@@ -9,11 +9,14 @@
 namespace hpsweep {
 
 // One value drawn from `parameter`'s distribution (`values` uniformly). The value has the
-// field's type, and is valid for the field.
+// field's type, and is valid for the field. Real draws are rounded to 4 significant digits
+// (kept within the distribution's bounds), so that every table, report and file shows them as
+// written (0.02836, not 0.028357166729471495): far finer than any sweep resolves.
 ConfigValue draw_value(const ParameterSpec& parameter, Rng& rng);
 
 // x rounded to the nearest multiple of parameter.q within [min, max] (q_uniform,
-// q_log_uniform), as an integer for an integer field.
+// q_log_uniform), as an integer for an integer field; a real multiple reads as written (0.3,
+// not 0.30000000000000004).
 ConfigValue quantize(const ParameterSpec& parameter, double x);
 
 }  // namespace hpsweep

@@ -1,5 +1,13 @@
-// The terminal view of a running sweep: a status line (trials done/running/total, current
-// best) redrawn in place on a terminal, and one line per finished trial.
+// The terminal view of a running sweep: a status line (trials done/running/total, epochs done
+// of the sweep's epochs, current best, elapsed time and an ETA) and one line per finished
+// trial. On a terminal the status line is redrawn in place after every epoch; in a log (a
+// file, a pipe, mpirun's forwarding) each epoch gets a line of its own instead, at most one per
+// `line_interval`, so a log reads top to bottom without carriage returns.
+//
+// The ETA: the epochs still to train (each unfinished trial's training.epochs less what it has
+// trained; a trial a scheduler stops early gives back its remaining epochs) times the mean wall
+// time per epoch of this run (elapsed / epochs finished since it started, all workers
+// together). It assumes every trial trains to its last epoch and epochs of equal cost.
 #pragma once
 
 #include <chrono>
@@ -7,6 +15,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "common/metrics.h"
 #include "common/spec.h"
@@ -15,11 +24,15 @@ namespace hpsweep {
 
 class Progress {
  public:
-  Progress(std::ostream& out, bool interactive, int64_t total, MetricSpec metric);
+  static constexpr std::chrono::milliseconds kDefaultLineInterval{1000};
+
+  // `planned_epochs[id]`: the epochs trial `id` trains when nothing stops it.
+  Progress(std::ostream& out, bool interactive, std::vector<int64_t> planned_epochs,
+           MetricSpec metric, std::chrono::milliseconds line_interval = kDefaultLineInterval);
 
   // What a resumed sweep had done before this run: epochs and finished trials.
   void record_epoch(int64_t trial_id, const EpochMetrics& metrics);
-  void record_finished() { ++done_; }
+  void record_finished(int64_t trial_id);
 
   void trial_started();
   // A failed trial that will run again (resources.max_retries).
@@ -39,17 +52,31 @@ class Progress {
   std::optional<int64_t> best_trial() const { return best_trial_; }
   double best_value() const { return best_value_; }
   double elapsed_seconds() const;
+  // Epochs trained (before and in this run) and the sweep's epochs in all.
+  int64_t epochs_done() const;
+  int64_t epochs_total() const;
+  // Seconds left, once an epoch has finished in this run.
+  std::optional<double> eta_seconds() const;
+
+  std::string status_line() const;
 
  private:
-  std::string status_line() const;
+  void note_best(int64_t trial_id, const EpochMetrics& metrics);
 
   std::ostream& out_;
   bool interactive_;
-  int64_t total_, done_ = 0, running_ = 0;
+  std::vector<int64_t> planned_, trained_;
+  std::vector<bool> finished_;
+  int64_t total_, done_ = 0, running_ = 0, epochs_this_run_ = 0;
   MetricSpec metric_;
   std::optional<int64_t> best_trial_;
   double best_value_ = 0;
   std::chrono::steady_clock::time_point start_;
+  std::chrono::milliseconds line_interval_;
+  std::optional<std::chrono::steady_clock::time_point> last_line_;
 };
+
+// "42 s", "3m05s", "2h07m": a duration for people, to the second below an hour.
+std::string duration_text(double seconds);
 
 }  // namespace hpsweep

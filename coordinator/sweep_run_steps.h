@@ -13,7 +13,9 @@ namespace hpsweep {
 // Before any product: BLIS's kernels suit the sweep's models (common/blas.h).
 void configure_blas_for(const SweepSpec& spec);
 
-void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std::string& out_dir);
+// What the sweep did and where its results are; `verbose` adds the coordinator's statistics.
+void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std::string& out_dir,
+                   bool verbose);
 
 void print_resume_hint(const std::string& spec_path, const std::string& out_dir);
 

@@ -73,10 +73,12 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
     log << "resuming: " << finished << " trials finished, " << resuming
         << " continue from their last checkpoint, " << total - finished - resuming << " start\n";
 
-  Progress progress(log, options.interactive, total, spec.metric);
+  std::vector<int64_t> planned_epochs;
+  for (const Trial& trial : trials) planned_epochs.push_back(trial.config.training.epochs);
+  Progress progress(log, options.interactive, std::move(planned_epochs), spec.metric);
   for (int64_t id = 0; id < total; ++id) {
     for (const EpochMetrics& m : state[id].history) progress.record_epoch(id, m);
-    if (state[id].finished) progress.record_finished();
+    if (state[id].finished) progress.record_finished(id);
   }
   const std::vector<SchedulerCall> calls =
       folder.resumed && scheduled ? read_scheduler_calls((folder.dir / "journal.log").string())
@@ -93,8 +95,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   summary.seconds = progress.elapsed_seconds();
   // Under a launcher the workers can see the signal before the coordinator does: their
   // interrupted trials may end the loop before it notices its own stop flag.
-  summary.interrupted = loop.stopped() || stop.load() ||
-                        summary.counts[TrialStatus::interrupted] > 0;
+  summary.interrupted =
+      loop.stopped() || stop.load() || summary.counts[TrialStatus::interrupted] > 0;
   summary.timing = loop.timing();
   return summary;
 }

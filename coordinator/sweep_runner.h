@@ -24,6 +24,7 @@ struct RunOptions {
   bool interactive = false;
   bool restart = false;      // move an existing sweep in out_dir aside instead of resuming it
   bool bind_workers = true;  // cluster mode: cluster/cpu_binding.h
+  bool verbose = false;      // the coordinator's own statistics in the closing summary
 };
 
 struct SweepSummary {

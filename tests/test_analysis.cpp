@@ -287,7 +287,8 @@ TEST(Analysis, OneTableInEveryFormat) {
   const DiagnosisRule rule = DiagnosisRule{}.for_sweep(sweep);
   std::ostringstream text, json;
   print_analysis(sweep, rule, TableFormat::text, "training.lr", text);
-  EXPECT_EQ(text.str().rfind("training.lr  configurations", 0), 0u) << text.str();
+  EXPECT_EQ(text.str().rfind("Effect of training.lr:\ntraining.lr  configurations", 0), 0u)
+      << text.str();
   EXPECT_EQ(text.str().find("Trials"), std::string::npos);
   print_analysis(sweep, rule, TableFormat::json, "ranking", json);
   EXPECT_EQ(json.str().find("\"trials\""), std::string::npos);

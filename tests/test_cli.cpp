@@ -7,11 +7,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "common/spec.h"
 #include "coordinator/folder_lock.h"
+#include "coordinator/progress.h"
+#include "coordinator/search_space.h"
 #include "storage/sweep_file.h"
 #include "support/shell.h"
 #include "support/synthetic_data.h"
@@ -50,12 +55,242 @@ TEST(Cli, BadSpecExitsTwoAndWritesNothing) {
 TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("").exit_code, 2);
   EXPECT_EQ(run("frobnicate").exit_code, 2);
-  EXPECT_EQ(run("run").exit_code, 2);
   EXPECT_EQ(run("analyze /nonexistent").exit_code, 2);
   TempDir dir;
   EXPECT_EQ(run("analyze " + dir.path().string()).output,
             "hpsweep: error: " + (dir / "sweep.h5").string() +
                 ": no such file (is this a sweep's --out folder?)\n");
+}
+
+constexpr const char* kRunUsage =
+    "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] [--time-limit T] [--dry-run] "
+    "[--verbose] [--no-worker-binding] [--watchdog T]\n";
+
+TEST(Cli, RunWithoutArgumentsNamesTheMissingSpec) {
+  const Result r = run("run");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output,
+            std::string("hpsweep: error: missing SPEC: the sweep's YAML spec\n") + kRunUsage);
+  const Result no_out =
+      run("run " + std::string(HPSWEEP_SOURCE_DIR) + "/experiments/quickstart.yaml");
+  EXPECT_EQ(no_out.exit_code, 2);
+  EXPECT_EQ(no_out.output,
+            std::string("hpsweep: error: missing --out DIR: the output folder\n") + kRunUsage);
+  const Result analyze = run("analyze");
+  EXPECT_EQ(analyze.exit_code, 2);
+  EXPECT_EQ(analyze.output.rfind(
+                "hpsweep: error: missing DIR: a sweep's output folder (or its sweep.h5)\n", 0),
+            0u)
+      << analyze.output;
+}
+
+TEST(Cli, HelpShowsPositionalArgumentsAndDefaultsAsWritten) {
+  const Result r = run("run --help");
+  EXPECT_EQ(r.output.rfind(std::string(kRunUsage) + "\narguments:\n  SPEC ", 0), 0u) << r.output;
+  EXPECT_EQ(r.output.find("--spec"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("-o [ --out ] DIR "), std::string::npos) << r.output;
+  const Result analyze = run("analyze --help");
+  EXPECT_NE(analyze.output.find("\narguments:\n  DIR "), std::string::npos) << analyze.output;
+  EXPECT_EQ(analyze.output.find("--dir"), std::string::npos) << analyze.output;
+  // Float defaults as written: 0.15, not 0.14999999999999999.
+  for (const char* option : {"--underfit-margin arg (=0.05) ", "--overfit-gap arg (=0.05) ",
+                             "--unstable-swing arg (=0.02) ", "--relative-margin arg (=0.25) "})
+    EXPECT_NE(analyze.output.find(option), std::string::npos) << option << " in\n"
+                                                              << analyze.output;
+  EXPECT_EQ(analyze.output.find("0000000"), std::string::npos) << analyze.output;
+  EXPECT_EQ(analyze.output.find("9999999"), std::string::npos) << analyze.output;
+}
+
+TEST(Cli, ProgressPrintsALinePerEpochWithAnEtaInALog) {
+  std::ostringstream log;
+  Progress progress(log, /*interactive=*/false, {2, 2}, {"test_error", true},
+                    std::chrono::milliseconds(0));
+  progress.trial_started();
+  progress.trial_started();
+  EpochMetrics m;
+  m.epoch = 1;
+  m.test_error = 0.5;
+  progress.epoch_finished(0, m);
+  m.test_error = 0.25;
+  progress.epoch_finished(1, m);
+  // A scheduler stops trial 1 after one epoch: its second epoch leaves the sweep's total.
+  progress.trial_finished(1, TrialStatus::stopped, 1, "below the median");
+  m.epoch = 2;
+  m.test_error = 0.125;
+  progress.epoch_finished(0, m);
+  progress.trial_finished(0, TrialStatus::completed, 2, "");
+  EXPECT_EQ(log.str(),
+            "trial 0000 epoch 1/2: test_error 0.5000  | 0/2 trials done, 2 running, epoch 1/4, "
+            "best test_error 0.5000 (trial 0000), 0 s, ETA 0 s\n"
+            "trial 0001 epoch 1/2: test_error 0.2500  | 0/2 trials done, 2 running, epoch 2/4, "
+            "best test_error 0.2500 (trial 0001), 0 s, ETA 0 s\n"
+            "trial 0001 stopped after 1 epoch: below the median  | 1/2 trials done, 1 running, "
+            "epoch 2/3, best test_error 0.2500 (trial 0001), 0 s, ETA 0 s\n"
+            "trial 0000 epoch 2/2: test_error 0.1250  | 1/2 trials done, 1 running, epoch 3/3, "
+            "best test_error 0.1250 (trial 0000), 0 s, ETA 0 s\n"
+            "trial 0000 completed after 2 epochs  | 2/2 trials done, 0 running, epoch 3/3, "
+            "best test_error 0.1250 (trial 0000), 0 s\n");
+  EXPECT_EQ(duration_text(42.4), "42 s");
+  EXPECT_EQ(duration_text(185), "3m05s");
+  EXPECT_EQ(duration_text(7620), "2h07m");
+}
+
+TEST(Cli, ProgressLinesInALogAreAtMostOneASecondAndAnEtaFollowsTheRate) {
+  std::ostringstream log;
+  Progress progress(log, false, std::vector<int64_t>(10, 100), {"test_error", true});
+  progress.trial_started();
+  EpochMetrics m;
+  for (m.epoch = 1; m.epoch <= 50; ++m.epoch) progress.epoch_finished(0, m);
+  const std::string text = log.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_EQ(progress.epochs_done(), 50);
+  EXPECT_EQ(progress.epochs_total(), 1000);
+  // 950 epochs left at this run's rate: 19 times the time the first 50 took.
+  ASSERT_TRUE(progress.eta_seconds());
+  EXPECT_NEAR(*progress.eta_seconds(), 19 * progress.elapsed_seconds(), 1e-3);
+}
+
+TEST(Cli, ADryRunListsTheTrialsWithTimeAndDiskAndWritesNothing) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 300, 100, 1);
+  const auto spec = dir / "s.yaml";
+  std::ofstream(spec) << "name: dry\nmethod: grid\ndataset: {path: " << (dir / "data").string()
+                      << "}\nmodel: {width: 16}\ntraining: {epochs: 2, batch_size: 30, momentum: "
+                         "0.9}\nparameters:\n  training.lr: {values: [0.1, 0.3]}\n"
+                         "  model.dropout: {values: [0.15]}\n";
+  const std::string out = (dir / "out").string();
+  const Result r = run("run " + spec.string() + " --out " + out + " --workers 2 --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(out)) << "a dry run writes nothing";
+  std::istringstream lines(r.output);
+  std::string line;
+  std::vector<std::string> all;
+  while (std::getline(lines, line)) all.push_back(line);
+  ASSERT_GE(all.size(), 8u) << r.output;
+  EXPECT_EQ(all[0], "dry run of sweep 'dry': 2 trials; nothing is trained or written");
+  EXPECT_EQ(all[2], "trial  training.lr  model.dropout  epochs  parameters  time    disk");
+  // 784*16 + 16 + 16*10 + 10 = 12,730 parameters: twice (last, best) and a momentum buffer,
+  // 4 bytes each.
+  EXPECT_EQ(all[3].rfind("0000   0.1          0.15           2       12,730      ", 0), 0u)
+      << all[3];
+  EXPECT_EQ(all[3].substr(all[3].size() - 8), "  153 KB") << all[3];
+  EXPECT_EQ(all[4].rfind("0001   0.3          0.15           2       12,730      ", 0), 0u)
+      << all[4];
+  EXPECT_EQ(all[6].rfind("total: 4 epochs, ", 0), 0u) << all[6];
+  EXPECT_NE(all[6].find(" on 2 workers in parallel; 306 KB of checkpoints"), std::string::npos)
+      << all[6];
+  EXPECT_NE(r.output.find("how this is estimated:\n  time  one training step"), std::string::npos)
+      << r.output;
+  // Without --out too, and nothing appears in the working directory.
+  EXPECT_EQ(run("run " + spec.string() + " --dry-run").exit_code, 0);
+}
+
+// A sweep whose output nobody reads any more (`| head -1`) still runs to its end.
+TEST(Cli, AClosedStdoutOrStderrNeverStopsTheSweep) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 600, 100, 1);
+  const auto spec = dir / "s.yaml";
+  std::ofstream(spec) << "name: piped\nmethod: grid\ndataset: {path: " << (dir / "data").string()
+                      << "}\nmodel: {width: 16}\ntraining: {epochs: 3, batch_size: 20}\n"
+                         "parameters:\n  training.lr: {values: [0.1, 0.2, 0.3]}\n";
+  // `run` writes its progress to stderr: both streams closed, then stderr alone. (`analyze`
+  // below writes to stdout.)
+  for (const std::string redirect : {"2>&1", "2>&1 >/dev/null"}) {
+    const std::string out = (dir / ("out" + std::to_string(redirect.size()))).string();
+    const std::string status = out + ".status";
+    const Result r =
+        run_shell("{ " + std::string(HPSWEEP_BINARY) + " run " + spec.string() + " --out " + out +
+                  " --workers 2 --verbose " + redirect + "; echo $? > " + status + "; } | head -1");
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << redirect << r.output;
+    std::ifstream in(status);
+    int code = -1;
+    in >> code;
+    EXPECT_EQ(code, 0) << redirect;
+    const SweepRecord sweep = read_sweep_file(out + "/sweep.h5");
+    ASSERT_EQ(sweep.trials.size(), 3u);
+    for (const TrialRecord& t : sweep.trials) {
+      EXPECT_EQ(t.status, TrialStatus::completed) << redirect;
+      EXPECT_EQ(t.epochs(), 3) << redirect;
+    }
+    const Result analyzed = run_shell("{ " + std::string(HPSWEEP_BINARY) + " analyze " + out +
+                                      "; echo $? > " + status + "; } | head -1");
+    std::ifstream again(status);
+    again >> code;
+    EXPECT_EQ(code, 0) << analyzed.output;
+  }
+}
+
+TEST(Cli, CoordinatorStatisticsOnlyWithVerbose) {
+  TempDir dir;
+  const auto spec = dir / "sim.yaml";
+  std::ofstream(spec) << "name: s\nmethod: grid\nmodel: {type: simulated}\ntraining: {epochs: 2}\n"
+                         "parameters:\n  training.lr: {values: [0.1, 0.9]}\n";
+  const Result quiet = run("run " + spec.string() + " --out " + (dir / "a").string());
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
+  EXPECT_EQ(quiet.output.find("coordinator loop:"), std::string::npos) << quiet.output;
+  const Result verbose = run("run " + spec.string() + " --out " + (dir / "b").string() + " -v");
+  ASSERT_EQ(verbose.exit_code, 0) << verbose.output;
+  EXPECT_NE(verbose.output.find("\ncoordinator loop: "), std::string::npos) << verbose.output;
+  EXPECT_NE(verbose.output.find(" events ("), std::string::npos) << verbose.output;
+}
+
+// Random draws and multiples of q read as written everywhere: no 0.30000000000000004.
+TEST(Cli, SweptValuesPrintAsWritten) {
+  TempDir dir;
+  const auto spec = dir / "rnd.yaml";
+  std::ofstream(spec) << "name: rnd\nmethod: random\nrun_cap: 40\nseed: 3\n"
+                         "model: {type: simulated}\ntraining: {epochs: 1}\nparameters:\n"
+                         "  training.lr: {distribution: q_uniform, min: 0.1, max: 0.9, q: 0.1}\n"
+                         "  training.weight_decay: {distribution: log_uniform, min: 0.0001, "
+                         "max: 0.1}\n"
+                         "  model.dropout: {distribution: uniform, min: 0, max: 0.5}\n"
+                         "  training.momentum: {distribution: normal, mu: 0.5, sigma: 0.2}\n";
+  const SweepSpec loaded = load_spec_file(spec.string());
+  for (const Trial& t : expand_trials(loaded))
+    for (const SweptValue& v : t.swept) {
+      const std::string text = value_string(v.value);
+      const std::string mantissa = text.substr(0, text.find('e'));
+      const size_t first = mantissa.find_first_of("123456789");
+      int digits = 0;
+      for (size_t i = first; i < mantissa.size(); ++i) digits += std::isdigit(mantissa[i]) != 0;
+      EXPECT_LE(digits, 4) << v.path << " = " << text;
+    }
+  const std::string out = (dir / "out").string();
+  ASSERT_EQ(run("run " + spec.string() + " --out " + out).exit_code, 0);
+  for (const std::string format : {"text", "csv", "json"}) {
+    const Result r = run("analyze " + out + " --format " + format);
+    for (const char* long_run : {"0000000", "9999999"})
+      EXPECT_EQ(r.output.find(long_run), std::string::npos) << format << "\n" << r.output;
+  }
+}
+
+TEST(Cli, AnalyzeTakesTableInEveryFormat) {
+  TempDir dir;
+  const auto spec = dir / "sim.yaml";
+  std::ofstream(spec) << "name: s\nmethod: grid\nmodel: {type: simulated}\ntraining: {epochs: 2}\n"
+                         "parameters:\n  training.lr: {values: [0.1, 0.9]}\n";
+  const std::string out = (dir / "out").string();
+  ASSERT_EQ(run("run " + spec.string() + " --out " + out).exit_code, 0);
+  const Result text = run("analyze " + out + " --table training.lr");
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_EQ(text.output.rfind("Effect of training.lr:\ntraining.lr  configurations  trials  ", 0),
+            0u)
+      << text.output;
+  EXPECT_EQ(std::count(text.output.begin(), text.output.end(), '\n'), 4) << text.output;
+  const Result json = run("analyze " + out + " --format json --table ranking");
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_EQ(json.output.rfind("{\n \"ranking\": [\n  {\"rank\": 1, ", 0), 0u) << json.output;
+  EXPECT_EQ(json.output.find("\"trials\""), std::string::npos) << json.output;
+  const Result csv = run("analyze " + out + " -f csv -t ranking");
+  EXPECT_EQ(csv.output.rfind("rank,trial,training.lr,", 0), 0u) << csv.output;
+  for (const std::string format : {"text", "csv", "json"}) {
+    const Result unknown = run("analyze " + out + " --format " + format + " --table nope");
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_EQ(unknown.output,
+              "hpsweep: error: --table: no table 'nope' in this sweep (tables: trials, ranking, "
+              "training.lr)\n")
+        << format;
+  }
 }
 
 TEST(Cli, DescribeCountsSimulatedTrialsWithoutLookingForData) {

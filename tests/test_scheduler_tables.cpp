@@ -89,7 +89,7 @@ TEST(SchedulerTables, TextAndReportShowDecisionsAndLineage) {
             std::string::npos)
       << text.str();
   const std::string html = render_report(pbt_sweep(), DiagnosisRule{});
-  EXPECT_NE(html.find("<h2>Scheduler decisions</h2>"), std::string::npos);
+  EXPECT_NE(html.find("\">Scheduler decisions</h3>"), std::string::npos);
   EXPECT_NE(html.find("<td>0001 after epoch 2</td>"), std::string::npos);
 }
 
