@@ -112,7 +112,7 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
     table.header.insert(
         table.header.end(),
         {"n", "best_" + metric + "_mean", "best_" + metric + "_sd", "best_" + metric + "_ci95",
-         "selected_test_error_mean", "selected_test_error_ci95", "gap_mean"});
+         "selected_test_error_mean", "selected_test_error_ci95", "gap_mean", "gap_ci95"});
   } else {
     table.header.insert(table.header.end(),
                         {"best_" + metric, "selected_epoch", "selected_test_error", "gap"});
@@ -130,7 +130,8 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
       row.insert(row.end(),
                  {count_text(c->metric.n), error_text(c->metric.mean), error_text(c->metric.sd),
                   error_text(c->metric.ci95), error_text(c->selected_test.mean),
-                  error_text(c->selected_test.ci95), signed_error_text(c->gap.mean)});
+                  error_text(c->selected_test.ci95), signed_error_text(c->gap.mean),
+                  error_text(c->gap.ci95)});
       row.push_back(c->diagnosis);
     } else {
       const TrialSummary& s = c->summaries.front();

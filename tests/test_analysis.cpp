@@ -233,9 +233,10 @@ TEST(Analysis, RepeatsAreRankedByTheirMeanWithAConfidenceInterval) {
       csv.str(),
       "rank,configuration,training.lr,n,best_test_error_mean,best_test_error_sd,"
       "best_test_error_ci95,selected_test_error_mean,selected_test_error_ci95,gap_mean,"
-      "diagnosis\n"
-      "1,c001,0.2,3,0.1300,0.0361,0.0896,0.1300,0.0896,+0.0300,\"good fit 2, overfitting 1\"\n"
-      "2,c000,0.1,3,0.2200,0.0200,0.0497,0.2200,0.0497,+0.1200,overfitting\n");
+      "gap_ci95,diagnosis\n"
+      "1,c001,0.2,3,0.1300,0.0361,0.0896,0.1300,0.0896,+0.0300,0.0896,"
+      "\"good fit 2, overfitting 1\"\n"
+      "2,c000,0.1,3,0.2200,0.0200,0.0497,0.2200,0.0497,+0.1200,0.0497,overfitting\n");
   std::ostringstream text;
   print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::text, "", text);
   EXPECT_NE(text.str().find("best configuration: c001 (test_error 0.1300 ± 0.0896, n=3; test "
