@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -17,6 +19,7 @@
 #include "coordinator/folder_lock.h"
 #include "coordinator/progress.h"
 #include "coordinator/search_space.h"
+#include "storage/checkpoint_file.h"
 #include "storage/sweep_file.h"
 #include "support/shell.h"
 #include "support/synthetic_data.h"
@@ -356,6 +359,10 @@ TEST(Cli, RunThenAnalyzeAsTextAndCsv) {
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_NE(ran.output.find("finished after"), std::string::npos) << ran.output;
   EXPECT_NE(ran.output.find("2 completed"), std::string::npos) << ran.output;
+  // The default metric is test_error: `run` says once that selecting on it biases the result.
+  const std::string warning = "note: metric test_error selects epochs and trials on the test set";
+  EXPECT_EQ(ran.output.find(warning), ran.output.rfind(warning)) << ran.output;
+  EXPECT_NE(ran.output.find(warning), std::string::npos) << ran.output;
 
   const Result text = run("analyze " + out);
   EXPECT_EQ(text.exit_code, 0);
@@ -500,6 +507,46 @@ TEST(Cli, AFolderAnotherRunIsUsingIsRefusedAndLeftAlone) {
   }
   EXPECT_EQ(std::filesystem::last_write_time(dir / "out" / "sweep.h5"), before);
   EXPECT_EQ(run("run " + spec.string() + " --out " + out).exit_code, 0) << "the lock is released";
+}
+
+// A validation split selects: the curves gain val_*, the analysis reports the test error at the
+// epoch val_error chose, and nobody warns about the test set.
+TEST(Cli, ValidationSelectionReportsTheTestErrorAtTheChosenEpoch) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 300, 100, 1);
+  const auto spec = dir / "v.yaml";
+  std::ofstream(spec) << "name: v\nmethod: grid\nrepeats: 2\nmetric: {name: val_error}\n"
+                      << "dataset: {path: " << (dir / "data").string()
+                      << ", validation: 60}\nmodel: {width: 16, dropout: 0.5}\n"
+                      << "training: {epochs: 3, batch_size: 30, eval_train: all}\n";
+  const std::string out = (dir / "out").string();
+  const Result ran = run("run " + spec.string() + " --out " + out);
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output.find("note: metric"), std::string::npos) << ran.output;
+  const SweepRecord sweep = read_sweep_file(out + "/sweep.h5");
+  ASSERT_EQ(sweep.trials.size(), 2u);
+  for (const TrialRecord& t : sweep.trials) {
+    const std::vector<double>& val = t.curves.at("val_error");
+    const size_t best = std::min_element(val.begin(), val.end()) - val.begin();
+    const Result csv = run("analyze " + out + " -f csv");
+    // trial,status,configuration,repeat,fold,epochs,train_eval_error,val_error,test_error,gap,
+    // selected_epoch,selected_test_error,diagnosis
+    std::istringstream lines(csv.output);
+    std::string line;
+    std::getline(lines, line);
+    EXPECT_EQ(line,
+              "trial,status,configuration,repeat,fold,epochs,train_eval_error,val_error,test_error,"
+              "gap,selected_epoch,selected_test_error,diagnosis");
+    for (int64_t i = 0; i <= t.id; ++i) std::getline(lines, line);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, ",%zu,%.4f,", best + 1,
+                  t.curves.at("test_error")[best]);
+    EXPECT_NE(line.find(expected), std::string::npos) << line << " lacks " << expected;
+    // The checkpoint's /best is the epoch val_error chose.
+    const CheckpointData checkpoint = read_checkpoint_file(checkpoint_path(out, t.id));
+    EXPECT_EQ(checkpoint.best_epoch, static_cast<int64_t>(best + 1));
+    EXPECT_EQ(checkpoint.metric_name, "val_error");
+  }
 }
 
 }  // namespace
