@@ -255,6 +255,31 @@ TEST_F(KeepSweepTest, AnalyzeAndReportNeedNoCheckpoint) {
   }
 }
 
+// training.init_from reads /params: a `last` checkpoint serves, a `best` one is refused with
+// the reason, before anything is written.
+TEST_F(KeepSweepTest, InitFromAReducedCheckpointNeedsItsLastParameters) {
+  for (const std::string keep : {"last", "best"}) {
+    run(mlp_spec(keep), keep);
+    SweepSpec fine_tune = mlp_spec("both");
+    fine_tune.base.training.init_from = checkpoint(keep, 0);
+    if (keep == "last") {
+      const SweepRecord r = run(fine_tune, "from-last");
+      EXPECT_EQ(r.trials[0].status, TrialStatus::completed);
+      continue;
+    }
+    try {
+      run(fine_tune, "from-best");
+      ADD_FAILURE() << "a checkpoint without /params must be refused";
+    } catch (const UserError& e) {
+      EXPECT_EQ(std::string(e.what()),
+                checkpoint(keep, 0) +
+                    ": holds no last parameters: its trial finished under `checkpoint.keep: "
+                    "best`, which keeps /best/params and the curves");
+    }
+    EXPECT_FALSE(std::filesystem::exists(path("from-best") + "/sweep.h5"));
+  }
+}
+
 SweepSpec simulated_spec(const std::string& keep, const std::string& body,
                          const std::string& epoch_seconds = "0") {
   return parse_spec(
