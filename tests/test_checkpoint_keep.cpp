@@ -140,12 +140,20 @@ TEST(CheckpointKeep, ReadingTheLastStateOfAReducedCheckpointNamesWhy) {
     }
   }
   // `last` keeps what training.init_from reads; resuming would need /best too, but a trial
-  // that ended for good is never resumed.
-  const std::string last = (dir / "last.h5").string();
+  // that ended for good is never resumed: were it tried, the error names the file.
+  std::filesystem::create_directories(dir / "checkpoints");
+  const std::string last = checkpoint_path(dir.path().string(), 3);
   write_checkpoint_file(last, sample_checkpoint());
   retain_checkpoint(last, "last");
   EXPECT_EQ(read_checkpoint_file(last).params.size(), 2u);
-  EXPECT_THROW(read_resume_checkpoint(dir.path().string(), 3, 4), UserError) << "not at its path";
+  EXPECT_TRUE(read_checkpoint_file(last).best_params.empty());
+  try {
+    read_resume_checkpoint(dir.path().string(), 3, 4);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              last + ": holds no /best: its trial finished under `checkpoint.keep: last`");
+  }
 }
 
 // A sweep of real (tiny) MLPs under each `keep`, and under ASHA and PBT with simulated trials.
