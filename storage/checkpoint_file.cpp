@@ -100,10 +100,13 @@ namespace {
 // The file's size, give or take: its tensors and curves, and room for the metadata.
 size_t expected_bytes(const CheckpointData& c) {
   size_t floats = 0;
-  for (const auto* tensors : {&c.params, &c.best_params})
-    for (const NamedTensor& t : *tensors) floats += static_cast<size_t>(t.tensor.size());
-  for (const ParameterStates& states : c.optimizer.buffers)
-    for (const NamedTensor& t : states.tensors) floats += static_cast<size_t>(t.tensor.size());
+  if (c.has_last) {
+    for (const NamedTensor& t : c.params) floats += static_cast<size_t>(t.tensor.size());
+    for (const ParameterStates& states : c.optimizer.buffers)
+      for (const NamedTensor& t : states.tensors) floats += static_cast<size_t>(t.tensor.size());
+  }
+  if (c.has_best)
+    for (const NamedTensor& t : c.best_params) floats += static_cast<size_t>(t.tensor.size());
   return 4 * floats + 8 * curve_names().size() * c.history.size() + (size_t{64} << 10);
 }
 
@@ -204,8 +207,6 @@ CheckpointData read_checkpoint_file(const std::string& path) {
 CheckpointData read_resume_checkpoint(const std::string& out_dir, int64_t trial_id, int64_t epoch) {
   const std::string path = checkpoint_path(out_dir, trial_id);
   CheckpointData checkpoint = read_checkpoint_file(path);
-  if (!checkpoint.has_best)
-    throw Error(path + ": holds no /best: its trial finished under `checkpoint.keep: last`");
   if (checkpoint.epoch != epoch)
     throw Error(path + ": holds epoch " + std::to_string(checkpoint.epoch) + ", expected " +
                 std::to_string(epoch));

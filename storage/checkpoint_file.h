@@ -25,7 +25,8 @@ CheckpointData read_checkpoint_file(const std::string& path);
 CheckpointData read_checkpoint_parts(const std::string& path);
 
 // The checkpoint a trial resumes from: DIR/checkpoints/<id>.h5, which must hold `epoch` and
-// everything (a trial that may still go on always has its whole checkpoint).
+// the last state (a trial that may still go on always has it; /best too, unless its
+// checkpoint.keep is last or none, which never write /best).
 CheckpointData read_resume_checkpoint(const std::string& out_dir, int64_t trial_id, int64_t epoch);
 
 // Only the epoch and the curves: what resuming a sweep needs to know of every trial.
@@ -36,15 +37,15 @@ struct CheckpointProgress {
 };
 CheckpointProgress read_checkpoint_progress(const std::string& path);
 
-// Checkpoint retention (`checkpoint.keep`, docs/spec.md). A trial that may still go on (running,
-// paused, interrupted, failed) keeps its whole checkpoint; once it has ended for good
-// (completed, stopped, diverged) the coordinator calls this, which rewrites the file
-// atomically with only what `keep` retains: `last` the last state (parameters, optimizer, RNG),
-// `best` /best, `none` neither; the root attributes and curves always stay (a resumed sweep
-// rebuilds sweep.h5 from them), with a root attribute `keep` naming what is left. `both`, a
-// missing file, or one that holds no more than `keep` retains: nothing is done. Returns
-// whether the file was rewritten. Idempotent, so a kill at any moment is repaired by calling
-// it again.
+// Checkpoint retention (`checkpoint.keep`, docs/spec.md). A trial that may still go on
+// (running, paused, interrupted, failed) keeps its whole checkpoint (without /best under
+// `last` and `none`, which never write it); once it has ended for good (completed, stopped,
+// diverged) the coordinator calls this, which rewrites the file atomically with only what
+// `keep` retains: `last` the last state (parameters, optimizer, RNG), `best` /best, `none`
+// neither; the root attributes and curves always stay (a resumed sweep rebuilds sweep.h5 from
+// them), and the root attribute `keep` names what is left. `both`, a missing file, or one
+// that holds no more than `keep` retains: nothing is done. Returns whether the file was
+// rewritten. Idempotent, so a kill at any moment is repaired by calling it again.
 bool retain_checkpoint(const std::string& path, const std::string& keep);
 
 // The `checkpoint.keep` value that names what a checkpoint with or without these parts holds.

@@ -139,21 +139,16 @@ TEST(CheckpointKeep, ReadingTheLastStateOfAReducedCheckpointNamesWhy) {
                     (keep == "best" ? "/best/params and the curves" : "only the curves"));
     }
   }
-  // `last` keeps what training.init_from reads; resuming would need /best too, but a trial
-  // that ended for good is never resumed: were it tried, the error names the file.
+  // `last` keeps what training.init_from reads and what resuming reads (a trial whose
+  // checkpoint.keep is last or none never writes /best, not even while it runs).
   std::filesystem::create_directories(dir / "checkpoints");
   const std::string last = checkpoint_path(dir.path().string(), 3);
   write_checkpoint_file(last, sample_checkpoint());
   retain_checkpoint(last, "last");
-  EXPECT_EQ(read_checkpoint_file(last).params.size(), 2u);
-  EXPECT_TRUE(read_checkpoint_file(last).best_params.empty());
-  try {
-    read_resume_checkpoint(dir.path().string(), 3, 4);
-    ADD_FAILURE();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()),
-              last + ": holds no /best: its trial finished under `checkpoint.keep: last`");
-  }
+  const CheckpointData resumed = read_resume_checkpoint(dir.path().string(), 3, 4);
+  EXPECT_EQ(resumed.params.size(), 2u);
+  EXPECT_FALSE(resumed.has_best);
+  EXPECT_TRUE(resumed.best_params.empty());
 }
 
 // A sweep of real (tiny) MLPs under each `keep`, and under ASHA and PBT with simulated trials.
@@ -343,13 +338,26 @@ TEST_F(KeepSweepTest, StoppedAndResumedSweepsEndBitwiseAsUninterruptedOnes) {
   for (const std::string keep : {"none", "best"}) {
     const SweepSpec s = mlp_spec(keep, 2, "more-data", 6);
     const SweepRecord reference = run(s, keep + "-reference");
-    int stops = 0;
+    // After each stop, an unfinished trial's checkpoint holds its last state, and /best only
+    // where `keep` may keep it (`none` never writes it); a finished one is reduced already.
+    const std::string unfinished = keep == "none" ? "last" : "both";
+    int stops = 0, unfinished_seen = 0;
     for (int delay = 30; run_local_sweep_stopped_after(s, RunOptions{path(keep + "-cut"), 2, false},
                                                        std::chrono::milliseconds(delay))
                              .interrupted;
-         delay += 40)
+         delay += 40) {
       ++stops;
+      for (const TrialRecord& t : reference.trials) {
+        const std::string file = checkpoint(keep + "-cut", t.id);
+        if (!std::filesystem::exists(file)) continue;
+        const CheckpointProgress progress = read_checkpoint_progress(file);
+        const bool finished = progress.epoch == 6;
+        EXPECT_EQ(progress.keep, finished ? keep : unfinished) << keep << " trial " << t.id;
+        unfinished_seen += !finished;
+      }
+    }
     EXPECT_GE(stops, 1) << keep;
+    EXPECT_GE(unfinished_seen, 1) << keep;
     expect_same_curves(read_sweep_file(path(keep + "-cut") + "/sweep.h5"), reference, keep);
     for (const TrialRecord& t : reference.trials) {
       if (t.status == TrialStatus::diverged) continue;  // in epoch 1: no checkpoint
