@@ -1,8 +1,9 @@
 // Checkpoint retention (`checkpoint.keep`, docs/spec.md): a trial that has ended for good keeps
 // of its checkpoint what the spec says (last, best, both or none; the curves always), a trial
-// that may still go on keeps it whole, so ASHA's paused trials are promoted and PBT's exploits
-// copy as before; a sweep stopped and resumed under `none` or `best` ends bitwise as an
-// uninterrupted one; `analyze` and `report` work without checkpoints.
+// that may still go on keeps all that resuming needs (its last state; /best unless keep is
+// last or none), so ASHA's paused trials are promoted and PBT's exploits copy as before; a
+// sweep stopped and resumed under `none` or `best` ends bitwise as an uninterrupted one;
+// init_from names what a reduced checkpoint lacks; `analyze` and `report` need no checkpoint.
 #include <H5Cpp.h>
 #include <gtest/gtest.h>
 
