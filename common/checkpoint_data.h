@@ -45,6 +45,11 @@ struct CheckpointData {
   double best_metric = 0;
   OptimizerState optimizer;
   std::vector<EpochMetrics> history;  // epochs 1..epoch: a resumed trial's curves so far
+  // What the file holds: while the trial may go on, its last state, and the best unless its
+  // `checkpoint.keep` is last or none; once it has finished, what `keep` retains
+  // (storage/checkpoint_file.h). The last state is `params`, `optimizer` and the RNG; the best
+  // is `best_params` with its epoch and metric.
+  bool has_last = true, has_best = true;
 };
 
 }  // namespace hpsweep

@@ -91,6 +91,8 @@ std::vector<ConfigField> make_fields() {
                  {{"all", kEvalTrainAll}}),
       field("training.seed", &C::training, &TrainingConfig::seed, at_least(-1)),
       field("checkpoint.every", &C::checkpoint, &CheckpointConfig::every, at_least(1)),
+      field("checkpoint.keep", &C::checkpoint, &CheckpointConfig::keep, {},
+            {"last", "best", "both", "none"}),
       field("simulated.epoch_seconds", &C::simulated, &SimulatedConfig::epoch_seconds, at_least(0)),
       field("simulated.seed", &C::simulated, &SimulatedConfig::seed, at_least(0)),
   };

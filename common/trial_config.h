@@ -81,6 +81,8 @@ struct SimulatedConfig {
 
 struct CheckpointConfig {
   int64_t every = 1;  // write a checkpoint every this many epochs, and after the last
+  // What a finished trial's checkpoint keeps: last | best | both | none (docs/spec.md).
+  std::string keep = "both";
 };
 
 struct TrialConfig {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/error.h"
+#include "common/failpoint.h"
 #include "coordinator/exploit_checkpoint.h"
 #include "coordinator/schedulers/make_scheduler.h"
 #include "coordinator/schedulers/pbt_schedule.h"
@@ -29,6 +30,13 @@ double unix_seconds() {
 int64_t last_checkpointed_epoch(const Trial& trial, int64_t epochs) {
   const int64_t every = trial.config.checkpoint.every;
   return epochs == trial.config.training.epochs ? epochs : epochs / every * every;
+}
+
+// Statuses after which a trial never trains again, whatever a resumed run's spec says (a
+// failed trial runs again when a resumed run allows more retries).
+bool ends_for_good(TrialStatus status) {
+  return status == TrialStatus::completed || status == TrialStatus::diverged ||
+         status == TrialStatus::stopped;
 }
 
 TrialStatus status_of(VerdictKind kind) {
@@ -77,6 +85,9 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   // The schedule of the epochs a resumed sweep recovered, now that the decisions are back.
   for (size_t id = 0; id < total; ++id)
     for (int64_t epoch = 1; epoch <= recorded_epochs_[id]; ++epoch) record_schedule(id, epoch);
+  // A kill between a trial's end and the retention of its checkpoint, or in the middle of it.
+  for (size_t id = 0; id < total; ++id)
+    if (ends_for_good(status_[id])) retain(static_cast<int64_t>(id));
   flush_soon();
 }
 
@@ -349,6 +360,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
   records_.writer.set_status(id, outcome.status, outcome.message);
   flush_soon();
   records_.progress.trial_finished(id, outcome.status, outcome.epoch, outcome.message);
+  if (ends_for_good(outcome.status)) retain(id);
 }
 
 // A verdict's status, journaled like an outcome; `was_running` false: a paused trial stopped.
@@ -362,6 +374,18 @@ void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch, const s
     records_.progress.trial_paused();
   else
     records_.progress.trial_finished(id, status, epoch, message, was_running);
+  if (ends_for_good(status)) retain(id);
+}
+
+// After the trial's end is in the journal: a kill before that leaves the whole checkpoint,
+// which a resumed trial may need; a kill after it (or during the atomic rewrite) leaves a
+// finished trial with its whole checkpoint, which the next run's constructor retains.
+// A finished trial is never an exploit's source or target: those are paused at a barrier.
+void SweepLoop::retain(int64_t id) {
+  const std::string& keep = inputs_.trials[id].config.checkpoint.keep;
+  if (keep == "both") return;
+  failpoint("checkpoint-retain");  // the trial's end journaled, its checkpoint still whole
+  retain_checkpoint(checkpoint_path(out_dir_, id), keep);
 }
 
 Verdict SweepLoop::report(int64_t id, int64_t epoch, double value) {

@@ -72,6 +72,8 @@ class SweepLoop {
   bool awaits_copy(int64_t id) const;
   void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
                  bool was_running);
+  // A trial ended for good: its checkpoint keeps what `checkpoint.keep` says.
+  void retain(int64_t id);
   // sweep.h5 changed: flush it now, or kFlushInterval (sweep_loop.cpp) after the last flush.
   void flush_soon();
   void flush_now();

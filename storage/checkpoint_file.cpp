@@ -101,10 +101,13 @@ namespace {
 // The file's size, give or take: its tensors and curves, and room for the metadata.
 size_t expected_bytes(const CheckpointData& c) {
   size_t floats = 0;
-  for (const auto* tensors : {&c.params, &c.best_params})
-    for (const NamedTensor& t : *tensors) floats += static_cast<size_t>(t.tensor.size());
-  for (const ParameterStates& states : c.optimizer.buffers)
-    for (const NamedTensor& t : states.tensors) floats += static_cast<size_t>(t.tensor.size());
+  if (c.has_last) {
+    for (const NamedTensor& t : c.params) floats += static_cast<size_t>(t.tensor.size());
+    for (const ParameterStates& states : c.optimizer.buffers)
+      for (const NamedTensor& t : states.tensors) floats += static_cast<size_t>(t.tensor.size());
+  }
+  if (c.has_best)
+    for (const NamedTensor& t : c.best_params) floats += static_cast<size_t>(t.tensor.size());
   return 4 * floats + 8 * curve_names().size() * c.history.size() + (size_t{64} << 10);
 }
 
@@ -120,16 +123,20 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
         h5::write_attribute(root, "schema_version", int64_t{kSchemaVersion});
         h5::write_attribute(root, "trial_id", c.trial_id);
         h5::write_attribute(root, "epoch", c.epoch);
-        write_params(root, c.params);
+        if (!c.has_last || !c.has_best)
+          h5::write_attribute(root, "keep", std::string(kept_name(c.has_last, c.has_best)));
+        if (c.has_last) write_params(root, c.params);
         failpoint("checkpoint-write");  // half a checkpoint in the temporary file
 
-        H5::Group best = root.createGroup("best");
-        h5::write_attribute(best, "epoch", c.best_epoch);
-        h5::write_attribute(best, "metric_name", c.metric_name);
-        h5::write_attribute(best, "metric", c.best_metric);
-        write_params(best, c.best_params);
+        if (c.has_best) {
+          H5::Group best = root.createGroup("best");
+          h5::write_attribute(best, "epoch", c.best_epoch);
+          h5::write_attribute(best, "metric_name", c.metric_name);
+          h5::write_attribute(best, "metric", c.best_metric);
+          write_params(best, c.best_params);
+        }
 
-        write_optimizer(root, c.optimizer);
+        if (c.has_last) write_optimizer(root, c.optimizer);
 
         H5::Group curves = root.createGroup("curves");
         for (const std::string& name : curve_names()) {
@@ -138,15 +145,21 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
           h5::write_doubles(curves, name, values);
         }
 
-        H5::Group rng = root.createGroup("rng");
-        h5::write_attribute(rng, "scheme", std::string("counter-splitmix64"));
-        h5::write_attribute(rng, "seed", c.seed);
-        h5::write_attribute(rng, "next_epoch", c.epoch + 1);
+        if (c.has_last) {
+          H5::Group rng = root.createGroup("rng");
+          h5::write_attribute(rng, "scheme", std::string("counter-splitmix64"));
+          h5::write_attribute(rng, "seed", c.seed);
+          h5::write_attribute(rng, "next_epoch", c.epoch + 1);
+        }
       },
       expected_bytes(c));
 }
 
-CheckpointData read_checkpoint_file(const std::string& path) {
+namespace {
+
+// The parts of the checkpoint at `path` that it holds and the caller asks for (`last`: the
+// parameters, optimizer and RNG; `best`: /best); the curves and root attributes always.
+CheckpointData read_parts(const std::string& path, bool last, bool best) {
   h5::quiet_errors();
   if (!std::filesystem::exists(path)) throw UserError(path + ": no such checkpoint file");
   CheckpointData c;
@@ -155,18 +168,40 @@ CheckpointData read_checkpoint_file(const std::string& path) {
     H5::Group root = file.openGroup("/");
     c.trial_id = h5::read_int_attribute(root, "trial_id");
     c.epoch = h5::read_int_attribute(root, "epoch");
-    c.params = read_params(root);
-    H5::Group best = root.openGroup("best");
-    c.best_epoch = h5::read_int_attribute(best, "epoch");
-    c.metric_name = h5::read_string_attribute(best, "metric_name");
-    c.best_metric = h5::read_double_attribute(best, "metric");
-    c.best_params = read_params(best);
-    c.optimizer = read_optimizer(root, c.params);
-    c.seed = h5::read_uint_attribute(root.openGroup("rng"), "seed");
+    c.has_last = root.nameExists("params");
+    c.has_best = root.nameExists("best");
+    if (c.has_last && last) {
+      c.params = read_params(root);
+      c.optimizer = read_optimizer(root, c.params);
+      c.seed = h5::read_uint_attribute(root.openGroup("rng"), "seed");
+    }
+    if (c.has_best && best) {
+      H5::Group group = root.openGroup("best");
+      c.best_epoch = h5::read_int_attribute(group, "epoch");
+      c.metric_name = h5::read_string_attribute(group, "metric_name");
+      c.best_metric = h5::read_double_attribute(group, "metric");
+      c.best_params = read_params(group);
+    }
     c.history = read_history(root);
   } catch (const H5::Exception& e) {
     throw UserError(path + ": not a readable hpsweep checkpoint: " + e.getDetailMsg());
   }
+  return c;
+}
+
+}  // namespace
+
+CheckpointData read_checkpoint_parts(const std::string& path) {
+  return read_parts(path, true, true);
+}
+
+CheckpointData read_checkpoint_file(const std::string& path) {
+  CheckpointData c = read_parts(path, true, true);
+  if (!c.has_last)
+    throw UserError(path +
+                    ": holds no last parameters: its trial finished under `checkpoint.keep: " +
+                    kept_name(c.has_last, c.has_best) + "`, which keeps " +
+                    (c.has_best ? "/best/params and the curves" : "only the curves"));
   return c;
 }
 
@@ -184,10 +219,31 @@ CheckpointProgress read_checkpoint_progress(const std::string& path) {
   try {
     H5::H5File file(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
     const H5::Group root = file.openGroup("/");
-    return {h5::read_int_attribute(root, "epoch"), read_history(root)};
+    return {h5::read_int_attribute(root, "epoch"), read_history(root),
+            h5::has_attribute(root, "keep") ? h5::read_string_attribute(root, "keep") : "both"};
   } catch (const H5::Exception& e) {
     throw UserError(path + ": not a readable hpsweep checkpoint: " + e.getDetailMsg());
   }
+}
+
+const char* kept_name(bool last, bool best) {
+  return last ? (best ? "both" : "last") : (best ? "best" : "none");
+}
+
+bool retain_checkpoint(const std::string& path, const std::string& keep) {
+  if (keep == "both" || !std::filesystem::exists(path)) return false;
+  const bool last = keep == "last", best = keep == "best";
+  // What the file holds, from its `keep` attribute: no tensor is read when nothing is to go.
+  const std::string held = read_checkpoint_progress(path).keep;
+  const bool has_last = held == "both" || held == "last",
+             has_best = held == "both" || held == "best";
+  if ((has_last && last) == has_last && (has_best && best) == has_best) return false;
+  // Only what stays is read (a ResNet's parameters are 45 MB a copy).
+  CheckpointData c = read_parts(path, last, best);
+  c.has_last = c.has_last && last;
+  c.has_best = c.has_best && best;
+  write_checkpoint_file(path, c);
+  return true;
 }
 
 }  // namespace hpsweep

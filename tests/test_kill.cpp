@@ -2,7 +2,8 @@
 // mid-checkpoint-write, mid-sweep.h5-update, between a trial's end and its journal line) and at
 // timed moments, in dev mode and under mpirun; each time the same command resumes it. The end
 // must equal the uninterrupted run: every HDF5 file opens, every trial completed once, the
-// curves bitwise the same; also for a PBT sweep, with its per-epoch schedule.
+// curves bitwise the same; also for a PBT sweep, with its per-epoch schedule, and for sweeps
+// whose finished trials keep less of their checkpoints (checkpoint.keep).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -231,6 +232,53 @@ TEST_P(KillTest, KilledPbtSweepsResumeToTheUninterruptedResult) {
     const std::string out = "killed" + std::to_string(k);
     kill_and_resume(out, kills[k]);
     expect_equals_reference(out, reference);
+  }
+}
+
+// `checkpoint.keep: none` and `best` reduce a finished trial's checkpoint after its journal
+// line (docs/spec.md): killed before that line, between it and the rewrite, during an epoch's
+// or the rewrite's checkpoint write, or from outside, the sweep resumes to the uninterrupted
+// curves, and every trial's checkpoint ends reduced.
+TEST_P(KillTest, KilledSweepsKeepingLessResumeToTheUninterruptedResult) {
+  ASSERT_FALSE(run(command("reference"), {}).killed);  // `keep: both`: the curves do not differ
+  const SweepRecord reference = read_sweep_file((dir_ / "reference" / "sweep.h5").string());
+  std::string base;
+  {
+    std::ifstream in(spec_);
+    base.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // In dev mode the coordinator writes every checkpoint: its 9th and 14th writes fall around
+  // the first trials' ends, among them rewrites. Under mpirun the group leaders write the
+  // epochs' checkpoints (8 each) and rank 0 the rewrites.
+  const bool mpi = GetParam() > 0;
+  const std::map<std::string, std::vector<Kill>> kills = {
+      {"none",
+       {{"checkpoint-retain:1"},
+        {"checkpoint-retain:3"},
+        {mpi ? "checkpoint-write:5" : "checkpoint-write:9"},
+        {"journal-append:2"},
+        {"", 10}}},
+      {"best",
+       {{"checkpoint-retain:2"}, {mpi ? "checkpoint-write:7" : "checkpoint-write:14"}, {"", 13}}},
+  };
+  for (const auto& [keep, list] : kills) {
+    std::ofstream(spec_) << base << "checkpoint: {keep: " << keep << "}\n";
+    for (size_t k = 0; k < list.size(); ++k) {
+      const std::string out = keep + std::to_string(k);
+      kill_and_resume(out, list[k]);
+      const SweepRecord r = read_sweep_file((dir_ / out / "sweep.h5").string());
+      ASSERT_EQ(r.trials.size(), reference.trials.size());
+      for (size_t i = 0; i < r.trials.size(); ++i) {
+        EXPECT_EQ(r.trials[i].status, TrialStatus::completed) << out << " trial " << i;
+        for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
+          EXPECT_EQ(r.trials[i].curves.at(curve), reference.trials[i].curves.at(curve))
+              << out << " trial " << i << " " << curve;
+        const CheckpointProgress progress =
+            read_checkpoint_progress(checkpoint_path((dir_ / out).string(), i));
+        EXPECT_EQ(progress.keep, keep) << out << " trial " << i;
+        EXPECT_EQ(progress.epoch, 4) << out << " trial " << i;
+      }
+    }
   }
 }
 

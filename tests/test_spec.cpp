@@ -201,6 +201,10 @@ TEST(SpecErrors, WrongTypes) {
             "alexnet, vgg, nin, googlenet, resnet, densenet, simulated, got 'resnet50'");
   EXPECT_EQ(error_of("method: grid\ntraining: {optimizer: adamw}\n"),
             "s.yaml:2:23: training.optimizer: must be one of sgd, adam, got 'adamw'");
+  EXPECT_EQ(error_of("method: grid\ncheckpoint: {every: 2, keep: latest}\n"),
+            "s.yaml:2:30: checkpoint.keep: must be one of last, best, both, none, got 'latest'");
+  EXPECT_EQ(error_of("method: grid\ncheckpoint: {keep: 1}\n"),
+            "s.yaml:2:20: checkpoint.keep: must be one of last, best, both, none, got '1'");
 }
 
 TEST(SpecErrors, OutOfRangeValues) {

@@ -10,8 +10,13 @@ std::optional<TrialOutcome> end_epoch(
   state.epoch = epoch;
   state.history.push_back(metrics);
   const double value = curve_value(metrics, trial.metric.name);
+  // Under checkpoint.keep last or none no checkpoint ever holds /best, not even while the trial
+  // runs: nothing would keep it, and resuming does not need it (docs/spec.md).
+  const std::string& keep = trial.config.checkpoint.keep;
+  state.has_best = keep == "both" || keep == "best";
   const bool best =
-      epoch == 1 || (trial.metric.minimize ? value < state.best_metric : value > state.best_metric);
+      state.has_best && (epoch == 1 || (trial.metric.minimize ? value < state.best_metric
+                                                              : value > state.best_metric));
   if (best) {
     state.best_epoch = epoch;
     state.best_metric = value;

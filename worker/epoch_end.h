@@ -14,7 +14,8 @@ namespace hpsweep {
 
 // `snapshot(state, checkpoint_due)` fills state.params with the trial's parameters now (and,
 // when a checkpoint is due, whatever else it holds, e.g. the optimizer's state); it is called
-// when a checkpoint is due or the epoch is the best so far. Returns how the trial ends after
+// when a checkpoint is due or the epoch is the best so far (tracked only when the trial's
+// checkpoint.keep may keep /best: state.has_best). Returns how the trial ends after
 // this epoch, or nullopt when it goes on (or this was its last epoch).
 std::optional<TrialOutcome> end_epoch(
     const Trial& trial, const EpochMetrics& metrics, CheckpointData& state, TrialObserver& observer,

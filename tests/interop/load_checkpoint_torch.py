@@ -8,8 +8,9 @@ as a torch nn.Sequential, loads /params (the final parameters) with load_state_d
 evaluates it with dropout off on the test images the sweep used (the first
 dataset.test_subset, or all) and compares with the last epoch's test_error (at most one
 sample may differ, from float rounding) and test_loss (1e-4 relative). Does the same for
-/best/params against the curves at /best's epoch. The model-building and evaluation code is
-the example of docs/hdf5-schema.md.
+/best/params against the curves at /best's epoch. A checkpoint that checkpoint.keep reduced
+(root attribute `keep`) is checked for what it holds. The model-building and evaluation code
+is the example of docs/hdf5-schema.md.
 """
 import argparse
 import gzip
@@ -137,37 +138,54 @@ def check_trial(sweep_dir, sweep, trial, test_sets):
         return 0
     config = parse_config(trial["config"])
     with h5py.File(checkpoint, "r", locking=False) as f:
-        root, best, opt, rng = dict(f.attrs), dict(f["best"].attrs), dict(f["optimizer"].attrs), dict(f["rng"].attrs)
-        final, best_params = params_of(f), params_of(f["best"])  # one open: the file may be replaced
+        # A finished trial's checkpoint under checkpoint.keep last, best or none lacks /best or
+        # the last state (/params, /optimizer, /rng); its root attribute `keep` says which.
+        root = dict(f.attrs)
+        keep = root.get("keep", "both")
+        has_last, has_best = keep in ("both", "last"), keep in ("both", "best")
+        assert has_last == ("params" in f) and has_best == ("best" in f), f"trial {name}: keep {keep}, members {list(f)}"
+        best = dict(f["best"].attrs) if has_best else None
+        final = params_of(f) if has_last else None  # one open: the file may be replaced
+        best_params = params_of(f["best"]) if has_best else None
         assert root["trial_id"] == trial["id"], f"trial {name}: checkpoint of trial {root['trial_id']}"
         assert root["schema_version"] == 4, root["schema_version"]
         # A checkpoint is written before its epoch is appended: while the sweep runs, the
         # curves read a moment earlier can lag behind it.
         assert root["epoch"] >= max(epochs, 1), f"trial {name}: checkpoint epoch {root['epoch']}, {epochs} in curves"
-        assert rng["seed"] == trial["seed"] and rng["next_epoch"] == root["epoch"] + 1, f"trial {name}: rng {rng}"
-        assert rng["scheme"] == "counter-splitmix64", rng["scheme"]
-        assert opt["type"] == "sgd" and opt["lr"] == float(config["training.lr"]) \
-            and opt["weight_decay"] == float(config["training.weight_decay"]), \
-            f"trial {name}: optimizer {opt}, config lr {config['training.lr']} weight_decay {config['training.weight_decay']}"
-        batches = -(-(int(config["dataset.train_subset"]) or 60000) // int(config["training.batch_size"]))
-        assert opt["steps"] == root["epoch"] * batches, f"trial {name}: {opt['steps']} steps after {root['epoch']} epochs"
-        assert 1 <= best["epoch"] <= root["epoch"], f"trial {name}: best epoch {best['epoch']}"
-        assert best["metric_name"] == sweep["metric_name"], best["metric_name"]
+        assert len(f["curves/test_error"]) == root["epoch"], f"trial {name}: curves of {len(f['curves/test_error'])} epochs"
+        if has_last:
+            opt, rng = dict(f["optimizer"].attrs), dict(f["rng"].attrs)
+            assert rng["seed"] == trial["seed"] and rng["next_epoch"] == root["epoch"] + 1, f"trial {name}: rng {rng}"
+            assert rng["scheme"] == "counter-splitmix64", rng["scheme"]
+            assert opt["type"] == "sgd" and opt["lr"] == float(config["training.lr"]) \
+                and opt["weight_decay"] == float(config["training.weight_decay"]), \
+                f"trial {name}: optimizer {opt}, config lr {config['training.lr']} weight_decay {config['training.weight_decay']}"
+            batches = -(-(int(config["dataset.train_subset"]) or 60000) // int(config["training.batch_size"]))
+            assert opt["steps"] == root["epoch"] * batches, f"trial {name}: {opt['steps']} steps after {root['epoch']} epochs"
+        if has_best:
+            assert 1 <= best["epoch"] <= root["epoch"], f"trial {name}: best epoch {best['epoch']}"
+            assert best["metric_name"] == sweep["metric_name"], best["metric_name"]
     if root["epoch"] != epochs:
         print(f"trial {name}: checkpoint (epoch {root['epoch']}) is ahead of the curves ({epochs}); sweep running? skipped")
         return 0
 
+    if not has_last and not has_best:
+        print(f"trial {name}: {trial['status']}, checkpoint.keep: none (curves only)")
+        return 1
     model = model_for(config)
-    assert list(final) == list(model.state_dict()), f"trial {name}: params {list(final)}, torch {list(model.state_dict())}"
-    model.load_state_dict(final, strict=True)
     key = (config["dataset.path"], int(config["dataset.test_subset"]), int(config["dataset.input_size"]))
     if key not in test_sets:
         test_sets[key] = load_test_set(*key)
     x, y = test_sets[key]
     n = len(y)
-    print(f"trial {name} ({trial['status']}, {epochs} epochs, {n} test images):")
-    loss, error = evaluate(model, x, y)
-    compare(f"final params, epoch {epochs}", loss, error, curves["test_loss"][epochs - 1], curves["test_error"][epochs - 1], n)
+    print(f"trial {name} ({trial['status']}, {epochs} epochs, {n} test images, keep {keep}):")
+    if has_last:
+        assert list(final) == list(model.state_dict()), f"trial {name}: params {list(final)}, torch {list(model.state_dict())}"
+        model.load_state_dict(final, strict=True)
+        loss, error = evaluate(model, x, y)
+        compare(f"final params, epoch {epochs}", loss, error, curves["test_loss"][epochs - 1], curves["test_error"][epochs - 1], n)
+    if not has_best:
+        return 1
 
     model.load_state_dict(best_params, strict=True)
     loss, error = evaluate(model, x, y)

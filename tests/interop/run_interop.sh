@@ -2,8 +2,8 @@
 # Interop test: a tiny sweep read back with h5py/pandas and its checkpoints loaded into PyTorch.
 #   bash tests/interop/run_interop.sh HPSWEEP_BINARY WORK_DIR
 # Runs a 4-trial sweep into WORK_DIR/sweep, then read_sweep.py (the curves as one DataFrame)
-# and load_checkpoint_torch.py (each checkpoint's test metrics recomputed by PyTorch); then the
-# same for LeNets with a conditional parameter, and read_sweep.py on a tiny PBT sweep (its
+# and load_checkpoint_torch.py (each checkpoint's test metrics recomputed by PyTorch), also
+# under checkpoint.keep last, best and none; then the same for LeNets with a conditional parameter, and read_sweep.py on a tiny PBT sweep (its
 # per-epoch schedules). Needs
 # Debian's /usr/bin/python3 with python3-h5py, -pandas, -numpy and -torch (the `python3` first
 # on PATH may lack them); without them, or without the dataset, prints SKIP and exits 77.
@@ -60,6 +60,16 @@ echo "== read_sweep.py"
 
 echo "== load_checkpoint_torch.py"
 "$python" "$here/load_checkpoint_torch.py" "$out"
+
+# checkpoint.keep: the same sweep under `last` and `best`; what each keeps still loads into
+# PyTorch and gives the curves' metrics, and a `none` checkpoint holds the curves alone.
+for keep in last best none; do
+  rm -rf "$out-$keep"
+  { cat "$spec"; echo "checkpoint: {keep: $keep}"; } > "$work/interop-$keep.yaml"
+  echo "== hpsweep run $work/interop-$keep.yaml --out $out-$keep"
+  "$binary" run "$work/interop-$keep.yaml" --out "$out-$keep" --workers 2
+  "$python" "$here/load_checkpoint_torch.py" "$out-$keep"
+done
 
 # LeNet and LeNet-BN: conv weights [out, in, kh, kw] and batch norm's running statistics load
 # into the book's PyTorch models and give hpsweep's test metrics. model.width is conditional
