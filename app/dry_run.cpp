@@ -10,8 +10,10 @@
 #include "analysis/table.h"
 #include "common/rng.h"
 #include "common/trial.h"
+#include "coordinator/progress.h"
 #include "coordinator/sweep_inputs.h"
 #include "worker/data/dataset.h"
+#include "worker/data/holdout.h"
 #include "worker/initializer.h"
 #include "worker/model_factory.h"
 #include "worker/trainer.h"
@@ -98,21 +100,14 @@ std::string bytes_text(double bytes) {
   return buffer;
 }
 
+// Sub-second precision for short estimates; longer ones as the progress line prints them.
 std::string duration(double seconds) {
-  const int64_t s = std::llround(seconds);
+  if (seconds >= 10) return duration_text(seconds);
   char buffer[32];
   if (seconds < 0.05)
     std::snprintf(buffer, sizeof buffer, "<0.1 s");
-  else if (seconds < 10)
-    std::snprintf(buffer, sizeof buffer, "%.1f s", seconds);
-  else if (s < 60)
-    std::snprintf(buffer, sizeof buffer, "%lld s", static_cast<long long>(s));
-  else if (s < 3600)
-    std::snprintf(buffer, sizeof buffer, "%lldm%02llds", static_cast<long long>(s / 60),
-                  static_cast<long long>(s % 60));
   else
-    std::snprintf(buffer, sizeof buffer, "%lldh%02lldm", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s % 3600 / 60));
+    std::snprintf(buffer, sizeof buffer, "%.1f s", seconds);
   return buffer;
 }
 
@@ -171,16 +166,28 @@ void print_dry_run(const SweepSpec& spec, int workers, std::ostream& out) {
       if (!costs.count(model_key))
         costs.emplace(model_key, measure(trial, shape.sample_shape, model_outputs(shape.classes)));
       const ModelCost& cost = costs.at(model_key);
-      const int64_t train = samples(c.dataset.train_subset, shape.train_size);
-      const int64_t test = samples(c.dataset.test_subset, shape.test_size);
+      const int64_t available = samples(c.dataset.train_subset, shape.train_size);
+      const int64_t held = c.dataset.kfold > 0 ? available / c.dataset.kfold
+                                               : validation_count(c.dataset, available);
+      const int64_t train = available - held;
+      const int64_t train_evaluated =
+          c.training.eval_train == kEvalTrainAll ? train : std::min(c.training.eval_train, train);
+      const int64_t evaluated =
+          samples(c.dataset.test_subset, shape.test_size) + held + train_evaluated;
       const int64_t steps = (train + c.training.batch_size - 1) / c.training.batch_size;
       seconds = static_cast<double>(c.training.epochs) *
                 (static_cast<double>(steps) * cost.train_step_seconds +
-                 static_cast<double>(test) * cost.eval_sample_seconds);
+                 static_cast<double>(evaluated) * cost.eval_sample_seconds);
       const int64_t optimizer_floats = c.training.optimizer == "adam" ? 2 * cost.parameters
                                        : c.training.momentum != 0     ? cost.parameters
                                                                       : 0;
-      bytes = 4.0 * static_cast<double>(2 * cost.state_floats + optimizer_floats);
+      // What checkpoint.keep leaves once the trial has finished (docs/spec.md).
+      const int64_t kept_floats =
+          c.checkpoint.keep == "both"   ? 2 * cost.state_floats + optimizer_floats
+          : c.checkpoint.keep == "last" ? cost.state_floats + optimizer_floats
+          : c.checkpoint.keep == "best" ? cost.state_floats
+                                        : 0;
+      bytes = 4.0 * static_cast<double>(kept_floats);
       parameters = cost.parameters;
     }
     std::vector<std::string> row = {trial_name(trial.id)};
@@ -211,20 +218,19 @@ void print_dry_run(const SweepSpec& spec, int workers, std::ostream& out) {
       << parallel << " worker" << (parallel == 1 ? "" : "s") << " in parallel; "
       << bytes_text(total_bytes) << " of checkpoints\n";
   out << "\nhow this is estimated:\n"
-         "  time  one training step (forward and backward) and one evaluation pass timed on a "
-         "batch\n"
-         "        of random inputs per distinct model and batch size, on one BLIS thread as a "
-         "worker\n"
-         "        runs them; x steps per epoch, + the test set's evaluation, x epochs. Not\n"
-         "        counted: loading the data at start, reading, resizing and augmenting "
-         "batches,\n"
-         "        writing checkpoints, other programs on the same cores; a scheduler that "
-         "stops\n"
-         "        trials early makes the sweep shorter.\n"
-         "  disk  each trial's checkpoint: parameters and buffers twice (last and best epoch), "
-         "4\n"
-         "        bytes each, + the optimizer's state (SGD momentum: one float per parameter,\n"
-         "        Adam: two); sweep.h5 adds the curves, a few KB per trial.\n";
+         "  time  one training step (forward and backward) and one evaluation pass timed on a\n"
+         "        batch of random inputs per distinct model and batch size, on one BLIS thread\n"
+         "        as a worker runs them; x steps per epoch, + evaluating the test set, the\n"
+         "        validation part and eval_train's samples, x epochs. Not counted: loading the\n"
+         "        data at start, reading, resizing and augmenting batches, writing checkpoints,\n"
+         "        other programs on the same cores; a scheduler that stops trials early makes\n"
+         "        the sweep shorter.\n"
+         "  disk  what each finished trial's checkpoint keeps (checkpoint.keep): both: parameters\n"
+         "        and buffers twice (last and best epoch) + the optimizer's state (SGD momentum:\n"
+         "        one float per parameter, Adam: two); last: once + the optimizer's state; best:\n"
+         "        once; none: the curves only. 4 bytes a float. While a trial may still train,\n"
+         "        its checkpoint holds the last state whatever keep says. sweep.h5 adds the\n"
+         "        curves, a few KB per trial.\n";
   if (simulated)
     out << "  simulated trials: simulated.epoch_seconds per epoch, no checkpoint weights.\n";
 }
