@@ -186,6 +186,11 @@ TEST(Cli, ADryRunListsTheTrialsWithTimeAndDiskAndWritesNothing) {
       << r.output;
   // Without --out too, and nothing appears in the working directory.
   EXPECT_EQ(run("run " + spec.string() + " --dry-run").exit_code, 0);
+  // checkpoint.keep: last keeps the parameters once and the momentum: 12,730 x 2 x 4 bytes a
+  // trial.
+  std::ofstream(spec, std::ios::app) << "checkpoint: {keep: last}\n";
+  const Result last = run("run " + spec.string() + " --dry-run");
+  EXPECT_NE(last.output.find("204 KB of checkpoints"), std::string::npos) << last.output;
 }
 
 // A sweep whose output nobody reads any more (`| head -1`) still runs to its end.
