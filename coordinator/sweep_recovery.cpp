@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "common/error.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
 #include "storage/journal.h"
@@ -29,6 +30,27 @@ std::pair<std::string, std::string> first_difference(const std::string& a, const
   }
 }
 
+// A checkpoint a resume may continue from: the trial's own, with an epoch the trial can have
+// reached and a curve for each of those epochs. Anything else (another trial's file copied in
+// its place, a damaged or edited one) is refused rather than trained on.
+void check_checkpoint(const std::string& path, const Trial& trial,
+                      const CheckpointProgress& progress) {
+  const auto refuse = [&](const std::string& what) {
+    throw UserError(path + ": " + what +
+                    "; delete it to train the trial afresh, or rerun with --restart");
+  };
+  if (progress.trial_id != trial.id)
+    refuse("holds trial " + trial_name(progress.trial_id) + ", not " + trial_name(trial.id) +
+           " (a file copied in its place?)");
+  const int64_t epochs = trial.config.training.epochs;
+  if (progress.epoch < 1 || progress.epoch > epochs)
+    refuse("holds epoch " + std::to_string(progress.epoch) + ", outside the trial's 1.." +
+           std::to_string(epochs));
+  if (static_cast<int64_t>(progress.history.size()) != progress.epoch)
+    refuse("holds epoch " + std::to_string(progress.epoch) + " but curves for " +
+           std::to_string(progress.history.size()) + " epochs");
+}
+
 }  // namespace
 
 std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
@@ -48,6 +70,7 @@ std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
     const std::string path = checkpoint_path(out_dir, trial.id);
     if (!std::filesystem::exists(path)) continue;
     CheckpointProgress progress = read_checkpoint_progress(path);
+    check_checkpoint(path, trial, progress);
     s.history = std::move(progress.history);
     if (s.finished) continue;
     // The last epoch's checkpoint is written before the trial reports its end: a kill in

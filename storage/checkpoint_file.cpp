@@ -219,7 +219,8 @@ CheckpointProgress read_checkpoint_progress(const std::string& path) {
   try {
     H5::H5File file(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
     const H5::Group root = file.openGroup("/");
-    return {h5::read_int_attribute(root, "epoch"), read_history(root),
+    return {h5::read_int_attribute(root, "trial_id"), h5::read_int_attribute(root, "epoch"),
+            read_history(root),
             h5::has_attribute(root, "keep") ? h5::read_string_attribute(root, "keep") : "both"};
   } catch (const H5::Exception& e) {
     throw UserError(path + ": not a readable hpsweep checkpoint: " + e.getDetailMsg());

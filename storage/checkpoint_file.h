@@ -31,6 +31,7 @@ CheckpointData read_resume_checkpoint(const std::string& out_dir, int64_t trial_
 
 // Only the epoch and the curves: what resuming a sweep needs to know of every trial.
 struct CheckpointProgress {
+  int64_t trial_id = 0;
   int64_t epoch = 0;
   std::vector<EpochMetrics> history;
   std::string keep = "both";  // what the file holds, as a `checkpoint.keep` value

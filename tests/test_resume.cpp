@@ -196,6 +196,39 @@ TEST_F(ResumeTest, AnotherSpecIsRefusedUnlessRestarted) {
   EXPECT_EQ(moved, 1);
 }
 
+// A resume continues only from a trial's own checkpoint at an epoch it can have reached, with
+// its curves: a file copied in its place or an edited epoch is refused, naming the file.
+TEST_F(ResumeTest, AForeignOrDamagedCheckpointIsRefused) {
+  const SweepSpec s = spec();
+  run(s, "out", std::chrono::milliseconds(0));
+  const std::string first = checkpoint_path((dir_ / "out").string(), 0);
+  const std::string second = checkpoint_path((dir_ / "out").string(), 1);
+  const auto refusal = [&]() -> std::string {
+    try {
+      run(s, "out", std::chrono::milliseconds(0));
+    } catch (const UserError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  const std::string advice = "; delete it to train the trial afresh, or rerun with --restart";
+  std::filesystem::copy_file(second, first, std::filesystem::copy_options::overwrite_existing);
+  EXPECT_EQ(refusal(),
+            first + ": holds trial 0001, not 0000 (a file copied in its place?)" + advice);
+  for (const int64_t epoch : {999, -5, 3}) {
+    CheckpointData c = read_checkpoint_file(second);
+    c.trial_id = 0;
+    c.epoch = epoch;
+    write_checkpoint_file(first, c);
+    EXPECT_EQ(refusal(), epoch == 3 ? first + ": holds epoch 3 but curves for 6 epochs" + advice
+                                    : first + ": holds epoch " + std::to_string(epoch) +
+                                          ", outside the trial's 1..6" + advice);
+  }
+  std::filesystem::remove(first);  // the advice works: the trial trains again
+  EXPECT_FALSE(run(s, "out", std::chrono::milliseconds(0)).interrupted);
+  EXPECT_EQ(record("out").trials[0].status, TrialStatus::completed);
+}
+
 TEST_F(ResumeTest, AChangedValueIsNamed) {
   run(spec(), "out", std::chrono::milliseconds(0));
   SweepSpec other = spec();
