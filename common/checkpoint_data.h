@@ -45,6 +45,10 @@ struct CheckpointData {
   double best_metric = 0;
   OptimizerState optimizer;
   std::vector<EpochMetrics> history;  // epochs 1..epoch: a resumed trial's curves so far
+  // Whose weights these descend from: the last PBT exploit copy into this trial, from trial
+  // `copied_from` at epoch `copied_at`; -1 and 0 when it trains its own. Carried into every
+  // later checkpoint of the trial, so a resume can check the journal's `copied` records.
+  int64_t copied_from = -1, copied_at = 0;
   // What the file holds: while the trial may go on, its last state, and the best unless its
   // `checkpoint.keep` is last or none; once it has finished, what `keep` retains
   // (storage/checkpoint_file.h). The last state is `params`, `optimizer` and the RNG; the best

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "common/error.h"
+#include "coordinator/exploit_check.h"
 #include "coordinator/local_worker_pool.h"
 #include "coordinator/progress.h"
 #include "coordinator/schedulers/make_scheduler.h"
@@ -83,6 +85,10 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   const std::vector<SchedulerCall> calls =
       folder.resumed && scheduled ? read_scheduler_calls((folder.dir / "journal.log").string())
                                   : std::vector<SchedulerCall>();
+  std::map<int64_t, CheckpointCopy> last_copies;
+  for (const SchedulerCall& c : calls)
+    if (c.kind == SchedulerCall::Kind::copied) last_copies[c.trial] = {c.source, c.trial, c.epoch};
+  check_exploit_copies(options.out_dir, last_copies, log);
   SweepLoop loop(spec, inputs, pool, options.out_dir, {writer, journal, progress}, std::move(state),
                  calls);
   loop.run(stop, log);

@@ -111,6 +111,13 @@ size_t expected_bytes(const CheckpointData& c) {
   return 4 * floats + 8 * curve_names().size() * c.history.size() + (size_t{64} << 10);
 }
 
+// Files from before the attributes existed hold their own weights, as far as they can tell.
+void read_copy_provenance(const H5::Group& root, int64_t& copied_from, int64_t& copied_at) {
+  if (!h5::has_attribute(root, "copied_from")) return;
+  copied_from = h5::read_int_attribute(root, "copied_from");
+  copied_at = h5::read_int_attribute(root, "copied_at");
+}
+
 }  // namespace
 
 void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
@@ -123,6 +130,8 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
         h5::write_attribute(root, "schema_version", int64_t{kSchemaVersion});
         h5::write_attribute(root, "trial_id", c.trial_id);
         h5::write_attribute(root, "epoch", c.epoch);
+        h5::write_attribute(root, "copied_from", c.copied_from);
+        h5::write_attribute(root, "copied_at", c.copied_at);
         if (!c.has_last || !c.has_best)
           h5::write_attribute(root, "keep", std::string(kept_name(c.has_last, c.has_best)));
         if (c.has_last) write_params(root, c.params);
@@ -168,6 +177,7 @@ CheckpointData read_parts(const std::string& path, bool last, bool best) {
     H5::Group root = file.openGroup("/");
     c.trial_id = h5::read_int_attribute(root, "trial_id");
     c.epoch = h5::read_int_attribute(root, "epoch");
+    read_copy_provenance(root, c.copied_from, c.copied_at);
     c.has_last = root.nameExists("params");
     c.has_best = root.nameExists("best");
     if (c.has_last && last) {
@@ -219,9 +229,12 @@ CheckpointProgress read_checkpoint_progress(const std::string& path) {
   try {
     H5::H5File file(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
     const H5::Group root = file.openGroup("/");
-    return {h5::read_int_attribute(root, "trial_id"), h5::read_int_attribute(root, "epoch"),
-            read_history(root),
-            h5::has_attribute(root, "keep") ? h5::read_string_attribute(root, "keep") : "both"};
+    CheckpointProgress progress{
+        h5::read_int_attribute(root, "trial_id"), h5::read_int_attribute(root, "epoch"),
+        read_history(root),
+        h5::has_attribute(root, "keep") ? h5::read_string_attribute(root, "keep") : "both"};
+    read_copy_provenance(root, progress.copied_from, progress.copied_at);
+    return progress;
   } catch (const H5::Exception& e) {
     throw UserError(path + ": not a readable hpsweep checkpoint: " + e.getDetailMsg());
   }

@@ -35,6 +35,7 @@ struct CheckpointProgress {
   int64_t epoch = 0;
   std::vector<EpochMetrics> history;
   std::string keep = "both";  // what the file holds, as a `checkpoint.keep` value
+  int64_t copied_from = -1, copied_at = 0;  // as CheckpointData's
 };
 CheckpointProgress read_checkpoint_progress(const std::string& path);
 
