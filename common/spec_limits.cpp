@@ -19,23 +19,27 @@ bool is_named_by_conditions(const SweepSpec& spec, const std::string& path) {
 }
 
 // The grid's combinations from parameter order[level] on, times `factor`, added to `total`;
-// stops once `total` passes `stop_above`.
+// stops once `total` passes `stop_above`, setting `cut` if any combinations were left.
 void count_grid(const SweepSpec& spec, const std::vector<size_t>& order, size_t level,
-                double factor, std::vector<SweptValue>& chosen, double& total, double stop_above) {
-  if (total > stop_above) return;
+                double factor, std::vector<SweptValue>& chosen, double& total, double stop_above,
+                bool& cut) {
+  if (total > stop_above) {
+    cut = true;
+    return;
+  }
   if (level == order.size()) {
     total += factor;
     return;
   }
   const ParameterSpec& p = spec.parameters[order[level]];
   if (!conditions_hold(p, chosen))
-    return count_grid(spec, order, level + 1, factor, chosen, total, stop_above);
+    return count_grid(spec, order, level + 1, factor, chosen, total, stop_above, cut);
   if (!is_named_by_conditions(spec, p.path))
     return count_grid(spec, order, level + 1, factor * static_cast<double>(p.values.size()), chosen,
-                      total, stop_above);
+                      total, stop_above, cut);
   for (const ConfigValue& value : p.values) {
     chosen.push_back({p.path, value});
-    count_grid(spec, order, level + 1, factor, chosen, total, stop_above);
+    count_grid(spec, order, level + 1, factor, chosen, total, stop_above, cut);
     chosen.pop_back();
   }
 }
@@ -103,8 +107,9 @@ TrialCount count_trials(const SweepSpec& spec, double stop_above) {
   if (spec.method == SearchMethod::grid) {
     std::vector<SweptValue> chosen;
     double total = 0;
-    count_grid(spec, dependency_order(spec.parameters), 0, 1, chosen, total, stop_above);
-    exact = total <= stop_above;
+    bool cut = false;
+    count_grid(spec, dependency_order(spec.parameters), 0, 1, chosen, total, stop_above, cut);
+    exact = !cut;
     if (spec.run_cap && spec.run_cap <= total) {
       total = static_cast<double>(spec.run_cap);
       exact = true;
