@@ -111,6 +111,9 @@ int run_command(const std::vector<std::string>& args) {
       "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] [--time-limit T] [--dry-run] "
       "[--verbose] [--no-worker-binding] [--watchdog T]";
   if (!parse_command_line(args, options, positional, usage, values)) return kExitOk;
+  if (workers < 0)
+    throw UserError("--workers: expected 0 (one per core) or a number of threads, got " +
+                    std::to_string(workers));
 
   if (dry_run) {
     const SweepSpec spec = load_spec_file(spec_path);

@@ -102,6 +102,13 @@ struct ResourcesSpec {
   int64_t max_retries = 0;  // a failed trial runs again up to this many times; diverged never
 };
 
+// `limits`: refuse a spec above these before expanding its trials or building a model
+// (common/spec_limits.h). Not part of the sweep: a resume may raise them.
+struct LimitsSpec {
+  int64_t max_trials = 100000;
+  int64_t max_parameters = 200000000;  // per model, estimated
+};
+
 struct SweepSpec {
   std::string name;
   std::string source;     // file the spec came from, for messages
@@ -117,6 +124,7 @@ struct SweepSpec {
   TrialConfig base;                       // the fixed blocks
   std::vector<ParameterSpec> parameters;  // in file order
   ResourcesSpec resources;
+  LimitsSpec limits;
 };
 
 // Throws UserError naming file, line, column and key for any problem.

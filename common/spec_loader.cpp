@@ -18,13 +18,14 @@
 #include "common/error.h"
 #include "common/metrics.h"
 #include "common/spec.h"
+#include "common/spec_limits.h"
 
 namespace hpsweep {
 namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, repeats, dataset, model, "
-    "training, checkpoint, simulated, parameters, resources, early_terminate, pbt";
+    "training, checkpoint, simulated, parameters, resources, early_terminate, pbt, limits";
 
 class SpecParser {
  public:
@@ -70,6 +71,13 @@ class SpecParser {
         int64_t i;
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
         if (!quoted && ec == std::errc() && end == text.data() + text.size()) return i;
+        char* real_end = nullptr;
+        const double d = std::strtod(text.c_str(), &real_end);
+        if (!quoted && !text.empty() && real_end == text.c_str() + text.size() &&
+            d == std::floor(d) && std::abs(d) < 1e18)
+          fail(node, key,
+               "expected an integer, got '" + text +
+                   "' (write it out: " + std::to_string(static_cast<int64_t>(d)) + ")");
         fail(node, key, "expected an integer, got '" + text + "'");
       }
       case ValueKind::real: {
@@ -103,6 +111,7 @@ class SpecParser {
           const ConfigField* field = find_config_field(path);
           if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
           field->set(config, parse_field_value(value, *field));
+          value_nodes_[path] = value;
         });
   }
 
@@ -274,6 +283,26 @@ class SpecParser {
     return param;
   }
 
+  // The 1-based line where a second YAML document starts (a `---` after content), 0 when the
+  // text holds one. Lexical, because yaml-cpp 0.7's LoadAll never returns on some inputs
+  // (the fuzzer found "!,") while Load does.
+  static int second_document_line(const std::string& text) {
+    std::istringstream lines(text);
+    bool content = false;
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+      ++number;
+      const bool marker = line.rfind("---", 0) == 0 && (line.size() == 3 || line[3] == ' ' ||
+                                                        line[3] == '\t' || line[3] == '\r');
+      if (marker && content) return number + 1;
+      const size_t first = line.find_first_not_of(" \t\r");
+      if (!marker && first != std::string::npos && line[first] != '#' &&
+          line.rfind("...", 0) != 0 && line[0] != '%')
+        content = true;
+    }
+    return 0;
+  }
+
   SweepSpec parse(const std::string& text) {
     SweepSpec spec;
     spec.source = source_;
@@ -286,6 +315,13 @@ class SpecParser {
       throw UserError(located_message(source_, e.mark.line + 1, e.mark.column + 1, "",
                                       "malformed YAML: " + e.msg));
     }
+    if (root.IsNull())
+      throw UserError(source_ +
+                      ": empty file (a spec is a YAML mapping: name:, method:, parameters:, ...)");
+    if (const int line = second_document_line(text))
+      throw UserError(located_message(
+          source_, line, 1, "",
+          "a second YAML document; a spec is one document (remove the `---` before this line)"));
     if (!root.IsMap())
       fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
     std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node,
@@ -321,6 +357,7 @@ class SpecParser {
               fail(value, key, "must be >= 1, got " + std::to_string(spec.repeats));
           } else if (key == "run_cap") {
             run_cap_node.emplace(value);
+            value_nodes_[key] = value;
             spec.run_cap = std::get<int64_t>(parse_value(value, key, ValueKind::integer));
             if (spec.run_cap < 1)
               fail(value, key, "must be >= 1, got " + std::to_string(spec.run_cap));
@@ -330,12 +367,15 @@ class SpecParser {
             parse_block(value, key, spec.base);
           } else if (key == "parameters") {
             parameters_node.emplace(value);
+            value_nodes_[key] = value;
           } else if (key == "resources") {
             parse_resources(value, spec.resources);
           } else if (key == "early_terminate") {
             early_node.emplace(value);
           } else if (key == "pbt") {
             pbt_node.emplace(value);
+          } else if (key == "limits") {
+            parse_limits(value, spec.limits);
           } else {
             fail(key_node, key, std::string("unknown key (known: ") + kTopLevelKeys + ")");
           }
@@ -347,6 +387,7 @@ class SpecParser {
           *parameters_node, "parameters",
           [&](const YAML::Node& k, const YAML::Node& v, const std::string& path) {
             ParameterSpec param = parse_parameter(k, v, path, &when_nodes.emplace_back());
+            value_nodes_[path] = v;
             if (spec.method == SearchMethod::grid && param.distribution != Distribution::values &&
                 param.distribution != Distribution::categorical)
               fail(v, path,
@@ -392,7 +433,51 @@ class SpecParser {
           fail(*parameters_node, "parameters.training.epochs",
                "epochs are the scheduler's resource and cannot be swept with " +
                    std::string(early_node ? "early_terminate" : "method pbt"));
+    check_limits(root, spec);
     return spec;
+  }
+
+  void parse_limits(const YAML::Node& node, LimitsSpec& limits) {
+    for_each_entry(node, "limits",
+                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+                     if (key == "max_trials")
+                       limits.max_trials = integer_at_least(v, "limits.max_trials", 1);
+                     else if (key == "max_parameters")
+                       limits.max_parameters = integer_at_least(v, "limits.max_parameters", 1);
+                     else
+                       fail(k, "limits." + key, "unknown key (known: max_trials, max_parameters)");
+                   });
+  }
+
+  // Trials and model size against `limits`, counted without expanding or building anything.
+  void check_limits(const YAML::Node& root, const SweepSpec& spec) {
+    const TrialCount count = count_trials(spec, static_cast<double>(spec.limits.max_trials));
+    if (count.trials > static_cast<double>(spec.limits.max_trials)) {
+      const char* key = spec.method == SearchMethod::pbt      ? "pbt.population"
+                        : spec.method == SearchMethod::random ? "run_cap"
+                                                              : "parameters";
+      const auto node = value_nodes_.find(key);
+      fail(node == value_nodes_.end() ? root : node->second, key,
+           "the sweep has " + std::string(count.exact ? "" : "more than ") +
+               number_text(count.trials) + " trials, more than limits.max_trials (" +
+               std::to_string(spec.limits.max_trials) + "); raise limits.max_trials to run it");
+    }
+    const LargestModel model = largest_model(spec);
+    if (model.parameters > static_cast<double>(spec.limits.max_parameters)) {
+      const auto node = value_nodes_.find(model.blame);
+      fail(node == value_nodes_.end() ? root : node->second, model.blame,
+           "a " + model.config.type + " of width " + std::to_string(model.config.width) +
+               " and depth " + std::to_string(model.config.depth) + " has about " +
+               number_text(model.parameters) + " parameters, more than limits.max_parameters (" +
+               std::to_string(spec.limits.max_parameters) +
+               "); raise limits.max_parameters to train it");
+    }
+  }
+
+  static std::string number_text(double n) {
+    char text[32];
+    std::snprintf(text, sizeof text, n < 1e15 ? "%.0f" : "%.3g", n);
+    return text;
   }
 
   // The `when:` blocks of `parameters` (by index), then no cycle among them.
@@ -570,6 +655,7 @@ class SpecParser {
           const std::string where = "pbt." + key;
           if (key == "population") {
             pbt.population = integer_at_least(v, where, 2);
+            value_nodes_[where] = v;
           } else if (key == "perturbation_interval") {
             interval_node.emplace(v);
             pbt.perturbation_interval = integer_at_least(v, where, 1);
@@ -677,6 +763,8 @@ class SpecParser {
 
  private:
   std::string source_;
+  // The value node of each model key and swept parameter, by path, for the limits' messages.
+  std::map<std::string, YAML::Node> value_nodes_;
 };
 
 }  // namespace
@@ -686,6 +774,8 @@ SweepSpec parse_spec(const std::string& yaml_text, const std::string& source_nam
 }
 
 SweepSpec load_spec_file(const std::string& path) {
+  if (std::filesystem::is_directory(path))
+    throw UserError(path + ": is a directory, not a spec file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(path + ": cannot open the spec file");
   std::ostringstream text;

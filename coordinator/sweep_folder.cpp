@@ -28,6 +28,13 @@ std::string timestamp() {
   return text;
 }
 
+// `base`, or `base`-2, -3, ... when a restart in the same second took it.
+std::string unused_name(const std::string& base) {
+  std::string name = base;
+  for (int n = 2; std::filesystem::exists(name); ++n) name = base + "-" + std::to_string(n);
+  return name;
+}
+
 }  // namespace
 
 SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir, bool restart) {
@@ -39,7 +46,7 @@ SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir,
   const bool holds_sweep =
       std::filesystem::exists(stored_spec) || std::filesystem::exists(folder.dir / "sweep.h5");
   if (holds_sweep && restart) {
-    folder.moved_aside = out_dir + ".old-" + timestamp();
+    folder.moved_aside = unused_name(out_dir + ".old-" + timestamp());
     std::filesystem::rename(folder.dir, folder.moved_aside);
   } else if (holds_sweep) {
     if (!std::filesystem::exists(stored_spec))

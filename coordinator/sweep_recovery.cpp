@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "coordinator/scheduling_difference.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
 #include "storage/journal.h"
@@ -94,9 +95,13 @@ std::optional<std::string> describe_spec_difference(const SweepSpec& stored,
   auto differ = [](const std::string& what, const std::string& a, const std::string& b) {
     return what + " is " + a + " in the stored spec, " + b + " in this one";
   };
+  auto metric_text = [](const MetricSpec& m) {
+    return m.name + (m.minimize ? " (minimize)" : " (maximize)");
+  };
   if (stored.metric.name != current.metric.name ||
       stored.metric.minimize != current.metric.minimize)
-    return differ("metric", stored.metric.name, current.metric.name);
+    return differ("metric", metric_text(stored.metric), metric_text(current.metric));
+  if (auto difference = describe_scheduling_difference(stored, current)) return difference;
   if (stored.resources.ranks_per_trial != current.resources.ranks_per_trial)
     return differ("resources.ranks_per_trial", std::to_string(stored.resources.ranks_per_trial),
                   std::to_string(current.resources.ranks_per_trial));

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -111,6 +112,23 @@ void for_each_line(const std::string& path,
   }
 }
 
+// The whole field as a number, or an error naming the field: "2abc" is not 2.
+int64_t integer_field(const std::string& text, const char* field) {
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+    throw std::invalid_argument(std::string(field) + ": expected an integer, got '" + text + "'");
+  return value;
+}
+
+double real_field(const std::string& text, const char* field) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size())
+    throw std::invalid_argument(std::string(field) + ": expected a number, got '" + text + "'");
+  return value;
+}
+
 const std::map<std::string, std::pair<SchedulerCall::Kind, size_t>> kCallKinds = {
     {"next", {SchedulerCall::Kind::next, 2}},
     {"report", {SchedulerCall::Kind::report, 4}},
@@ -126,8 +144,8 @@ std::vector<JournalRecord> read_journal(const std::string& path) {
     if (f.empty() || f[0] != "end")
       throw std::invalid_argument("unknown record '" + (f.empty() ? "" : f[0]) + "'");
     if (f.size() < 4) throw std::invalid_argument("missing fields");
-    records.push_back({std::stoll(f[1]), parse_status(f[2]), std::stoll(f[3]),
-                       unescape(f.size() > 4 ? f[4] : "")});
+    records.push_back({integer_field(f[1], "trial"), parse_status(f[2]),
+                       integer_field(f[3], "epoch"), unescape(f.size() > 4 ? f[4] : "")});
   });
   return records;
 }
@@ -141,15 +159,15 @@ std::vector<SchedulerCall> read_scheduler_calls(const std::string& path) {
     SchedulerCall c;
     c.kind = kind->second.first;
     if (c.kind == SchedulerCall::Kind::copied) {
-      c.source = std::stoll(f[1]);
-      c.trial = std::stoll(f[2]);
-      c.epoch = std::stoll(f[3]);
+      c.source = integer_field(f[1], "source");
+      c.trial = integer_field(f[2], "trial");
+      c.epoch = integer_field(f[3], "epoch");
     } else {
-      c.trial = std::stoll(f[1]);
+      c.trial = integer_field(f[1], "trial");
     }
     if (c.kind == SchedulerCall::Kind::report) {
-      c.epoch = std::stoll(f[2]);
-      c.value = std::strtod(f[3].c_str(), nullptr);
+      c.epoch = integer_field(f[2], "epoch");
+      c.value = real_field(f[3], "value");
     }
     calls.push_back(c);
   });

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/failpoint.h"
+#include "common/metrics.h"
 #include "common/version.h"
 #include "storage/hdf5_util.h"
 
@@ -255,6 +256,10 @@ SweepRecord read_sweep_file(const std::string& path) {
     record.name = h5::read_string_attribute(file, "name");
     record.spec_text = h5::read_string_attribute(file, "spec");
     record.metric.name = h5::read_string_attribute(file, "metric_name");
+    const std::vector<std::string>& metrics = metric_names();
+    if (std::find(metrics.begin(), metrics.end(), record.metric.name) == metrics.end())
+      throw UserError(path + ": metric_name '" + record.metric.name +
+                      "' is not a metric this hpsweep knows");
     record.metric.minimize = h5::read_string_attribute(file, "metric_goal") == "minimize";
     record.swept_parameters = h5::read_string_list(file.openGroup("/"), "swept_parameters");
     H5::Group all = file.openGroup("trials");

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "coordinator/sweep_recovery.h"
 #include "coordinator/sweep_runner.h"
 #include "storage/checkpoint_file.h"
 #include "storage/journal.h"
@@ -243,6 +244,62 @@ TEST_F(ResumeTest, AChangedValueIsNamed) {
               std::string::npos)
         << e.what();
   }
+}
+
+// Every key that changes which trials run, and for how long, is compared before anything is
+// replayed (issue 17, item 5).
+std::string difference(const std::string& stored, const std::string& current) {
+  const auto d =
+      describe_spec_difference(parse_spec(stored, "a.yaml"), parse_spec(current, "b.yaml"));
+  return d ? *d : "none";
+}
+
+constexpr const char* kHyperband =
+    "method: grid\ntraining: {epochs: 8}\nparameters:\n  training.lr: {values: [0.1, 0.2]}\n";
+
+TEST(SpecDifference, EarlyTerminateAndItsSettings) {
+  const std::string hyperband =
+      std::string(kHyperband) + "early_terminate: {type: hyperband, eta: 3}\n";
+  EXPECT_EQ(difference(hyperband, kHyperband),
+            "early_terminate is hyperband in the stored spec, (none) in this one");
+  EXPECT_EQ(difference(hyperband,
+                       std::string(kHyperband) + "early_terminate: {type: hyperband, eta: 2}\n"),
+            "early_terminate.eta is 3 in the stored spec, 2 in this one");
+  EXPECT_EQ(difference(hyperband, std::string(kHyperband) + "early_terminate: {type: asha}\n"),
+            "early_terminate is hyperband in the stored spec, asha in this one");
+  EXPECT_EQ(difference(hyperband, hyperband), "none");
+}
+
+TEST(SpecDifference, MethodSeedRunCapRepeatsAndPbt) {
+  const std::string random =
+      "method: random\nrun_cap: 4\nparameters:\n  training.lr: {distribution: uniform, min: "
+      "0.01, max: 0.1}\n";
+  EXPECT_EQ(difference(random, "seed: 2\n" + random),
+            "seed is 0 in the stored spec, 2 in this one");
+  EXPECT_EQ(difference(random, "repeats: 2\n" + random),
+            "repeats is 1 in the stored spec, 2 in this one");
+  EXPECT_EQ(difference(kHyperband, "run_cap: 1\n" + std::string(kHyperband)),
+            "run_cap is 0 in the stored spec, 1 in this one");
+  const std::string pbt =
+      "method: pbt\ntraining: {epochs: 8}\npbt: {population: 4, perturbation_interval: 2, "
+      "mutations: {training.lr: {distribution: log_uniform, min: 0.01, max: 0.1}}}\n";
+  EXPECT_EQ(difference(random, pbt), "method is random in the stored spec, pbt in this one");
+  std::string other = pbt;
+  other.replace(other.find("interval: 2"), 11, "interval: 3");
+  EXPECT_EQ(difference(pbt, other),
+            "pbt.perturbation_interval is 2 in the stored spec, 3 in this one");
+  other = pbt;
+  other.replace(other.find("max: 0.1"), 8, "max: 0.2");
+  EXPECT_EQ(difference(pbt, other),
+            "pbt.mutations is {training.lr: log_uniform 0.01 to 0.1} in the stored spec, "
+            "{training.lr: log_uniform 0.01 to 0.2} in this one");
+}
+
+TEST(SpecDifference, MetricGoalNamesBothGoals) {
+  EXPECT_EQ(difference(kHyperband,
+                       "metric: {name: test_error, goal: maximize}\n" + std::string(kHyperband)),
+            "metric is test_error (minimize) in the stored spec, test_error (maximize) in this "
+            "one");
 }
 
 }  // namespace

@@ -178,7 +178,8 @@ TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
             "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
             "run_cap, repeats, dataset, "
-            "model, training, checkpoint, simulated, parameters, resources, early_terminate, pbt)");
+            "model, training, checkpoint, simulated, parameters, resources, early_terminate, pbt, "
+            "limits)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "

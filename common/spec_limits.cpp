@@ -1,0 +1,150 @@
+#include "common/spec_limits.h"
+
+#include <algorithm>
+#include <map>
+
+#include "common/conditions.h"
+#include "common/model_defaults.h"
+
+namespace hpsweep {
+namespace {
+
+// Whether a later parameter's conditions name `path`: only then do its values change which
+// parameters follow, and the count has to go through them one by one.
+bool is_named_by_conditions(const SweepSpec& spec, const std::string& path) {
+  for (const ParameterSpec& p : spec.parameters)
+    for (const Condition& c : p.when)
+      if (c.path == path) return true;
+  return false;
+}
+
+// The grid's combinations from parameter order[level] on, times `factor`, added to `total`;
+// stops once `total` passes `stop_above`, setting `cut` if any combinations were left.
+void count_grid(const SweepSpec& spec, const std::vector<size_t>& order, size_t level,
+                double factor, std::vector<SweptValue>& chosen, double& total, double stop_above,
+                bool& cut) {
+  if (total > stop_above) {
+    cut = true;
+    return;
+  }
+  if (level == order.size()) {
+    total += factor;
+    return;
+  }
+  const ParameterSpec& p = spec.parameters[order[level]];
+  if (!conditions_hold(p, chosen))
+    return count_grid(spec, order, level + 1, factor, chosen, total, stop_above, cut);
+  if (!is_named_by_conditions(spec, p.path))
+    return count_grid(spec, order, level + 1, factor * static_cast<double>(p.values.size()), chosen,
+                      total, stop_above, cut);
+  for (const ConfigValue& value : p.values) {
+    chosen.push_back({p.path, value});
+    count_grid(spec, order, level + 1, factor, chosen, total, stop_above, cut);
+    chosen.pop_back();
+  }
+}
+
+// The book's model (default width and depth, 10 classes, the book's input size).
+struct BookModel {
+  double parameters;
+  bool depth_squared;
+};
+
+// The values `path` may take with model type `type`: the swept ones where its parameter may
+// apply, the fixed one where it may not. Ranges give their maximum.
+std::vector<int64_t> values_with_type(const SweepSpec& spec, const std::string& path,
+                                      const std::string& type, int64_t fixed) {
+  const auto p = std::find_if(spec.parameters.begin(), spec.parameters.end(),
+                              [&](const ParameterSpec& q) { return q.path == path; });
+  if (p == spec.parameters.end()) return {fixed};
+  std::vector<int64_t> values;
+  bool always = true, with_type = true;
+  for (const Condition& c : p->when) {
+    always = false;
+    if (c.path == "model.type")
+      with_type = std::find(c.values.begin(), c.values.end(), ConfigValue(type)) != c.values.end();
+  }
+  if (!always) values.push_back(fixed);
+  if (!with_type) return values;
+  if (p->values.empty()) values.push_back(static_cast<int64_t>(p->max));
+  for (const ConfigValue& v : p->values) values.push_back(std::get<int64_t>(v));
+  return values;
+}
+
+}  // namespace
+
+LargestModel largest_model(const SweepSpec& spec) {
+  std::vector<std::string> types = {spec.base.model.type};
+  for (const ParameterSpec& p : spec.parameters)
+    if (p.path == "model.type") {
+      types.clear();
+      for (const ConfigValue& v : p.values) types.push_back(std::get<std::string>(v));
+    }
+  LargestModel largest;
+  for (const std::string& type : types) {
+    ModelConfig config = spec.base.model;
+    config.type = type;
+    for (int64_t width : values_with_type(spec, "model.width", type, spec.base.model.width))
+      for (int64_t depth : values_with_type(spec, "model.depth", type, spec.base.model.depth)) {
+        config.width = width;
+        config.depth = depth;
+        const double parameters = estimate_parameters(config, spec.base.dataset);
+        if (parameters <= largest.parameters) continue;
+        const ModelShapeDefaults book = model_defaults(type);
+        const ModelConfig shaped = with_model_defaults(config);
+        largest = {shaped, parameters,
+                   shaped.width > book.width   ? "model.width"
+                   : shaped.depth > book.depth ? "model.depth"
+                                               : "model.type"};
+      }
+  }
+  return largest;
+}
+
+TrialCount count_trials(const SweepSpec& spec, double stop_above) {
+  double configurations = static_cast<double>(spec.run_cap);
+  bool exact = true;
+  if (spec.method == SearchMethod::grid) {
+    std::vector<SweptValue> chosen;
+    double total = 0;
+    bool cut = false;
+    count_grid(spec, dependency_order(spec.parameters), 0, 1, chosen, total, stop_above, cut);
+    exact = !cut;
+    if (spec.run_cap && spec.run_cap <= total) {
+      total = static_cast<double>(spec.run_cap);
+      exact = true;
+    }
+    configurations = total;
+  }
+  const double folds = static_cast<double>(std::max<int64_t>(spec.base.dataset.kfold, 1));
+  return {configurations * static_cast<double>(spec.repeats) * folds, exact};
+}
+
+double estimate_parameters(const ModelConfig& given, const DatasetConfig& dataset) {
+  const ModelConfig config = with_model_defaults(given);
+  const double classes = dataset.regression() ? 1 : 10;
+  const double side = dataset.input_size ? static_cast<double>(dataset.input_size) : 28;
+  const double inputs = dataset.regression()
+                            ? static_cast<double>(std::max<int64_t>(dataset.features, 1))
+                            : side * side;
+  const double width = static_cast<double>(config.width);
+  const double depth = static_cast<double>(config.depth);
+  if (config.simulated()) return 0;
+  if (config.type == "softmax" || config.type == "linear") return (inputs + 1) * classes;
+  if (config.type == "mlp") {
+    if (depth == 0) return (inputs + 1) * classes;
+    return (inputs + 1) * width + (depth - 1) * (width + 1) * width + (width + 1) * classes;
+  }
+  static const std::map<std::string, BookModel> book = {
+      {"lenet", {61706, false}},     {"lenet-bn", {62158, false}}, {"alexnet", {46764746, false}},
+      {"vgg", {128807306, false}},   {"nin", {1992166, false}},    {"googlenet", {5983802, false}},
+      {"resnet", {11178378, false}}, {"densenet", {758226, true}}};
+  const auto it = book.find(config.type);
+  if (it == book.end()) return 0;
+  const ModelShapeDefaults d = model_defaults(config.type);
+  const double scale = width / static_cast<double>(d.width);
+  const double deeper = std::max(1.0, depth / static_cast<double>(d.depth));
+  return it->second.parameters * scale * scale * deeper * (it->second.depth_squared ? deeper : 1);
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,39 @@
+// The figures a spec's `limits` cap (docs/spec.md, "Limits"), computed from the parsed spec
+// without expanding its trials or building a model, so that a spec of 10^12 trials or a model
+// of 10^12 parameters is refused at once instead of exhausting memory.
+#pragma once
+
+#include <cstdint>
+
+#include "common/spec.h"
+
+namespace hpsweep {
+
+struct TrialCount {
+  double trials;
+  bool exact;  // false: counting stopped once past stop_above, and `trials` is a lower bound
+};
+
+// The sweep's trials: configurations (the grid's combinations, conditions applied, or run_cap
+// draws; capped by run_cap) x repeats x folds. A grid whose conditions make it branch is
+// counted branch by branch until the count passes `stop_above`.
+TrialCount count_trials(const SweepSpec& spec, double stop_above);
+
+// An estimate of the parameters of the model `config` names (width and depth unset: the
+// type's defaults) on the dataset `dataset`: exact for softmax, linear and mlp; for the
+// convolutional networks the book's count scaled by (width / book width)^2 and, when deeper
+// than the book's, by depth / book depth (squared for densenet, whose channels grow with it).
+double estimate_parameters(const ModelConfig& config, const DatasetConfig& dataset);
+
+// The largest model a trial of the spec can have: for each model type, the widest width and
+// the deepest depth that may go with it (a `when` on model.type is followed, other conditions
+// are taken to hold). `blame`: the key that makes it large (model.width, model.depth or
+// model.type).
+struct LargestModel {
+  ModelConfig config;
+  double parameters = 0;
+  std::string blame;
+};
+LargestModel largest_model(const SweepSpec& spec);
+
+}  // namespace hpsweep

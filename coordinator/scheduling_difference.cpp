@@ -1,0 +1,119 @@
+#include "coordinator/scheduling_difference.h"
+
+#include <utility>
+#include <vector>
+
+#include "common/config_fields.h"
+
+namespace hpsweep {
+namespace {
+
+std::string method_name(SearchMethod method) {
+  switch (method) {
+    case SearchMethod::grid:
+      return "grid";
+    case SearchMethod::random:
+      return "random";
+    case SearchMethod::pbt:
+      return "pbt";
+  }
+  return "?";
+}
+
+std::string kind_name(EarlyTerminateKind kind) {
+  switch (kind) {
+    case EarlyTerminateKind::none:
+      return "(none)";
+    case EarlyTerminateKind::asha:
+      return "asha";
+    case EarlyTerminateKind::hyperband:
+      return "hyperband";
+    case EarlyTerminateKind::median:
+      return "median";
+  }
+  return "?";
+}
+
+// The keys of the kind's settings, with their values (the parser leaves the others at their
+// defaults).
+std::vector<std::pair<std::string, std::string>> settings(const EarlyTerminateSpec& et) {
+  auto text = [](int64_t v) { return std::to_string(v); };
+  switch (et.kind) {
+    case EarlyTerminateKind::none:
+      return {};
+    case EarlyTerminateKind::asha:
+      return {{"grace_period", text(et.grace_period)},
+              {"reduction_factor", text(et.reduction_factor)},
+              {"max_epochs", text(et.max_epochs)},
+              {"brackets", text(et.brackets)}};
+    case EarlyTerminateKind::hyperband:
+      return {
+          {"min_iter", text(et.min_iter)}, {"max_iter", text(et.max_iter)}, {"eta", text(et.eta)}};
+    case EarlyTerminateKind::median:
+      return {{"grace_period", text(et.grace_period)}, {"min_samples", text(et.min_samples)}};
+  }
+  return {};
+}
+
+// A mutation as written: its distribution and its values or bounds.
+std::string mutation_text(const ParameterSpec& p) {
+  std::string text = distribution_name(p.distribution);
+  if (!p.values.empty()) {
+    text += " [";
+    for (size_t i = 0; i < p.values.size(); ++i)
+      text += (i ? ", " : "") + value_string(p.values[i]);
+    return text + "]";
+  }
+  if (p.distribution == Distribution::normal)
+    return text + " mu " + value_string(p.mu) + " sigma " + value_string(p.sigma);
+  text += " " + value_string(p.min) + " to " + value_string(p.max);
+  if (p.distribution == Distribution::q_uniform || p.distribution == Distribution::q_log_uniform)
+    text += " q " + value_string(p.q);
+  return text;
+}
+
+std::string mutations_text(const std::vector<ParameterSpec>& mutations) {
+  std::string text;
+  for (const ParameterSpec& m : mutations)
+    text += (text.empty() ? "" : ", ") + m.path + ": " + mutation_text(m);
+  return "{" + text + "}";
+}
+
+}  // namespace
+
+std::optional<std::string> describe_scheduling_difference(const SweepSpec& stored,
+                                                          const SweepSpec& current) {
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>> keys = {
+      {"method", {method_name(stored.method), method_name(current.method)}},
+      {"seed", {std::to_string(stored.seed), std::to_string(current.seed)}},
+      {"run_cap", {std::to_string(stored.run_cap), std::to_string(current.run_cap)}},
+      {"repeats", {std::to_string(stored.repeats), std::to_string(current.repeats)}},
+      {"early_terminate",
+       {kind_name(stored.early_terminate.kind), kind_name(current.early_terminate.kind)}}};
+  const auto old_settings = settings(stored.early_terminate);
+  const auto new_settings = settings(current.early_terminate);
+  if (stored.early_terminate.kind == current.early_terminate.kind)
+    for (size_t i = 0; i < old_settings.size(); ++i)
+      keys.push_back({"early_terminate." + old_settings[i].first,
+                      {old_settings[i].second, new_settings[i].second}});
+  if (stored.method == SearchMethod::pbt && current.method == SearchMethod::pbt) {
+    const PbtSpec &a = stored.pbt, &b = current.pbt;
+    keys.push_back(
+        {"pbt.population", {std::to_string(a.population), std::to_string(b.population)}});
+    keys.push_back(
+        {"pbt.perturbation_interval",
+         {std::to_string(a.perturbation_interval), std::to_string(b.perturbation_interval)}});
+    keys.push_back({"pbt.quantile_fraction",
+                    {value_string(a.quantile_fraction), value_string(b.quantile_fraction)}});
+    keys.push_back({"pbt.resample_probability",
+                    {value_string(a.resample_probability), value_string(b.resample_probability)}});
+    keys.push_back({"pbt.exploit", {a.exploit ? "true" : "false", b.exploit ? "true" : "false"}});
+    keys.push_back({"pbt.mutations", {mutations_text(a.mutations), mutations_text(b.mutations)}});
+  }
+  for (const auto& [key, values] : keys)
+    if (values.first != values.second)
+      return key + " is " + values.first + " in the stored spec, " + values.second + " in this one";
+  return std::nullopt;
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,112 @@
+// Specs cannot exhaust memory: trials and model size are counted before anything is expanded
+// or built, and a spec above `limits` is refused at once with the figure (issue 17, item 7).
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "common/error.h"
+#include "common/spec.h"
+#include "common/spec_limits.h"
+#include "coordinator/search_space.h"
+
+namespace hpsweep {
+namespace {
+
+// The error parse_spec throws, which must come at once.
+std::string error_of(const std::string& yaml) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string message = "no error";
+  try {
+    parse_spec(yaml, "s.yaml");
+  } catch (const UserError& e) {
+    message = e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  return message;
+}
+
+std::string numbers(int count) {
+  std::string list;
+  for (int i = 1; i <= count; ++i) list += (i > 1 ? ", " : "") + std::to_string(i);
+  return "[" + list + "]";
+}
+
+TEST(SpecLimits, AliasesExpandingToATrillionTrials) {
+  // One anchored list of 1,000 values (4 KB), reused by four parameters: 10^12 combinations.
+  const std::string yaml = "method: grid\nparameters:\n  model.width: {values: &v " +
+                           numbers(1000) +
+                           "}\n  training.batch_size: {values: *v}\n"
+                           "  dataset.train_subset: {values: *v}\n  training.seed: {values: *v}\n";
+  EXPECT_EQ(error_of(yaml),
+            "s.yaml:3:3: parameters: the sweep has 1000000000000 trials, more than "
+            "limits.max_trials (100000); raise limits.max_trials to run it");
+}
+
+TEST(SpecLimits, TenBillionPointGrid) {
+  std::string yaml = "method: grid\nparameters:\n";
+  for (const char* path : {"model.width", "training.batch_size", "dataset.train_subset",
+                           "training.seed", "training.epochs"})
+    yaml += std::string("  ") + path + ": {values: " + numbers(100) + "}\n";
+  EXPECT_EQ(error_of(yaml),
+            "s.yaml:3:3: parameters: the sweep has 10000000000 trials, more than "
+            "limits.max_trials (100000); raise limits.max_trials to run it");
+}
+
+TEST(SpecLimits, RunCap) {
+  const std::string random =
+      "method: random\nparameters:\n  training.lr: {distribution: uniform, min: 0.01, max: 0.1}\n";
+  EXPECT_EQ(error_of(random + "run_cap: 1e9\n"),
+            "s.yaml:4:10: run_cap: expected an integer, got '1e9' (write it out: 1000000000)");
+  EXPECT_EQ(error_of(random + "run_cap: 1000000000\n"),
+            "s.yaml:4:10: run_cap: the sweep has 1000000000 trials, more than limits.max_trials "
+            "(100000); raise limits.max_trials to run it");
+  EXPECT_EQ(error_of(random + "run_cap: 50000\nrepeats: 3\n"),
+            "s.yaml:4:10: run_cap: the sweep has 150000 trials, more than limits.max_trials "
+            "(100000); raise limits.max_trials to run it");
+  EXPECT_EQ(error_of(random + "run_cap: 1000000000\nlimits: {max_trials: 1000000000}\n"),
+            "no error");
+}
+
+TEST(SpecLimits, ModelWidthAndDepth) {
+  EXPECT_EQ(error_of("method: grid\nmodel: {type: mlp, width: 1000000}\n"),
+            "s.yaml:2:27: model.width: a mlp of width 1000000 and depth 1 has about 795000010 "
+            "parameters, more than limits.max_parameters (200000000); raise "
+            "limits.max_parameters to train it");
+  EXPECT_EQ(error_of("method: grid\nmodel: {type: mlp, depth: 1000000}\n"),
+            "s.yaml:2:27: model.depth: a mlp of width 256 and depth 1000000 has about "
+            "65792137738 parameters, more than limits.max_parameters (200000000); raise "
+            "limits.max_parameters to train it");
+  EXPECT_EQ(error_of("method: grid\nparameters:\n  model.width: {values: [64, 65536]}\n"
+                     "model: {type: resnet}\n"),
+            "s.yaml:3:16: model.width: a resnet of width 65536 and depth 2 has about "
+            "11721378889728 parameters, more than limits.max_parameters (200000000); raise "
+            "limits.max_parameters to train it");
+  EXPECT_EQ(error_of("method: grid\nmodel: {type: mlp, width: 1000000}\n"
+                     "limits: {max_parameters: 1000000000}\n"),
+            "no error");
+}
+
+TEST(SpecLimits, ConditionsFollowTheModelType) {
+  // A wide MLP and a narrow ResNet: the ResNet is not judged at the MLP's width.
+  const SweepSpec spec = parse_spec(
+      "method: grid\nparameters:\n  model.type: {values: [mlp, resnet]}\n"
+      "  model.width: {values: [4096], when: {model.type: mlp}}\n",
+      "s.yaml");
+  EXPECT_EQ(largest_model(spec).config.type, "resnet");
+}
+
+TEST(SpecLimits, CountsTrialsAsTheyExpand) {
+  const SweepSpec spec = parse_spec(
+      "method: grid\nrepeats: 2\ndataset: {kfold: 3}\nmetric: {name: val_error}\nparameters:\n"
+      "  model.type: {values: [mlp, softmax]}\n"
+      "  model.width: {values: [16, 32, 64], when: {model.type: mlp}}\n"
+      "  training.lr: {values: [0.1, 0.2]}\n",
+      "s.yaml");
+  const TrialCount count = count_trials(spec, 1e6);
+  EXPECT_TRUE(count.exact);
+  EXPECT_EQ(count.trials, static_cast<double>(expand_trials(spec).size()));
+  EXPECT_EQ(count.trials, (3 + 1) * 2 * 2 * 3);
+}
+
+}  // namespace
+}  // namespace hpsweep
