@@ -11,6 +11,9 @@
 #include <iostream>
 #include <regex>
 
+#include "common/error.h"
+#include "common/spec.h"
+#include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
@@ -85,6 +88,77 @@ void fill_leaving(const std::filesystem::path& dir, int64_t free_kb) {
 std::string run_sweep(const std::filesystem::path& spec, const std::string& out, int workers) {
   return std::string(HPSWEEP_BINARY) + " run " + spec.string() + " --out " + out + " --workers " +
          std::to_string(workers) + " 2>&1";
+}
+
+// A journal line is appended whole or not at all: a write the disk cuts short is cut off again,
+// so the next append (once there is room) does not continue a partial line.
+TEST(FullDisk, TheJournalKeepsWholeLinesOnly) {
+  TempDir dir;
+  SmallFilesystem disk(dir / "disk", "1m");
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+  const std::string path = (dir / "disk" / "journal.log").string();
+  JournalWriter journal(path);
+  journal.append(JournalRecord{0, TrialStatus::completed, 1, "first"});
+  fill_leaving(dir / "disk", 0);
+  const std::string message(700, 'x');  // lines that straddle the last page's end
+  int written = 1;
+  std::string error;
+  for (; written < 100; ++written) {
+    try {
+      journal.append(JournalRecord{written, TrialStatus::completed, 1, message});
+    } catch (const Error& e) {
+      error = e.what();
+      break;
+    }
+  }
+  EXPECT_EQ(error.rfind(path + ": cannot append to the journal: No space left", 0), 0u) << error;
+  EXPECT_EQ(read_journal(path).size(), static_cast<size_t>(written));
+  std::filesystem::remove(dir / "disk" / "filler");
+  journal.append(JournalRecord{99, TrialStatus::completed, 1, "after"});
+  const std::vector<JournalRecord> records = read_journal(path);
+  ASSERT_EQ(records.size(), static_cast<size_t>(written + 1));
+  EXPECT_EQ(records.back().trial_id, 99);
+  EXPECT_EQ(records.back().message, "after");
+}
+
+// A flush that finds the disk full throws an Error naming sweep.h5 and leaves the last flushed
+// file whole; the writer keeps its state in memory, and a later flush with room writes it all.
+TEST(FullDisk, AFailedSweepFileFlushKeepsTheLastOneAndRetries) {
+  TempDir dir;
+  SmallFilesystem disk(dir / "disk", "1m");
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+  const SweepSpec spec = parse_spec(
+      "name: s\nmethod: grid\nmodel: {type: simulated}\ntraining: {epochs: 3}\n"
+      "parameters:\n  training.lr: {values: [0.1, 0.2]}\n",
+      "s.yaml");
+  const std::string path = (dir / "disk" / "sweep.h5").string();
+  EpochMetrics metrics;
+  metrics.epoch = 1;
+  metrics.train_loss = 0.5;
+  {
+    SweepWriter writer(path, spec, expand_trials(spec));
+    writer.append_epoch(0, metrics);
+    writer.flush();
+    fill_leaving(dir / "disk", 0);
+    metrics.epoch = 2;
+    writer.append_epoch(0, metrics);
+    writer.set_status(0, TrialStatus::running);
+    try {
+      writer.flush();
+      ADD_FAILURE() << "the flush should fail";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(path + ": cannot write", 0), 0u) << e.what();
+    }
+    EXPECT_EQ(read_sweep_file(path).trials[0].epochs(), 1) << "the last flushed file, whole";
+    std::filesystem::remove(dir / "disk" / "filler");
+    writer.flush();
+    EXPECT_EQ(read_sweep_file(path).trials[0].epochs(), 2);
+    metrics.epoch = 3;
+    writer.append_epoch(0, metrics);
+    fill_leaving(dir / "disk", 0);
+  }  // the destructor's flush fails quietly
+  EXPECT_EQ(read_sweep_file(path).trials[0].epochs(), 2);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
 // Runs `spec` once on plenty of disk, then on a small tmpfs left with each of `free_kb` KB: the
