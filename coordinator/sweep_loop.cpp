@@ -212,6 +212,8 @@ void SweepLoop::flush_soon() {
 
 void SweepLoop::flush_now() {
   records_.writer.flush();
+  ++timing_.flushes;
+  timing_.flush_seconds += records_.writer.last_flush_seconds();
   last_flush_ = std::chrono::steady_clock::now();
   flush_due_.reset();
 }
