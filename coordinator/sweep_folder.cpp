@@ -13,10 +13,17 @@ namespace {
 
 void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
   const std::filesystem::path temporary = path.string() + ".tmp";
+  bool written = false;
   {
     std::ofstream out(temporary, std::ios::binary);
     out << text;
-    if (!out.flush()) throw UserError(path.string() + ": cannot write");
+    written = static_cast<bool>(out.flush());
+  }
+  // A full disk is no fault of the input: exit 1 (Error), not 2.
+  if (!written) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw Error(path.string() + ": cannot write");
   }
   std::filesystem::rename(temporary, path);
 }

@@ -18,8 +18,11 @@ constexpr std::chrono::milliseconds kRefreshInterval{500};
 // and checkpoints). A change is flushed at once, unless the last flush was less than this
 // long ago: then with the changes that follow, this long after it. A flush walks HDF5's whole
 // metadata cache; flushing every change made it most of the coordinator's time with trials
-// of a fraction of a second.
+// of a fraction of a second. A flush writes the whole file's image (storage/sweep_file.h), so
+// the interval also grows to kFlushCostFactor times the last flush's duration: at most 2% of
+// the coordinator's time however big sweep.h5 grows.
 constexpr std::chrono::milliseconds kFlushInterval{50};
+constexpr double kFlushCostFactor = 50;
 
 double unix_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -197,14 +200,20 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
 void SweepLoop::flush_soon() {
   if (flush_due_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_flush_ >= kFlushInterval)
+  const auto interval = std::max<std::chrono::steady_clock::duration>(
+      kFlushInterval,
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(kFlushCostFactor * records_.writer.last_flush_seconds())));
+  if (now - last_flush_ >= interval)
     flush_now();
   else
-    flush_due_ = last_flush_ + kFlushInterval;
+    flush_due_ = last_flush_ + interval;
 }
 
 void SweepLoop::flush_now() {
   records_.writer.flush();
+  ++timing_.flushes;
+  timing_.flush_seconds += records_.writer.last_flush_seconds();
   last_flush_ = std::chrono::steady_clock::now();
   flush_due_.reset();
 }

@@ -32,10 +32,12 @@ struct SweepRecords {
 
 // Where the coordinator's time goes, for docs/schedulers.md's overhead benchmark.
 struct LoopTiming {
-  double loop_seconds = 0;  // in run(): from the first dispatch to the last trial's end
-  double busy_seconds = 0;  // of which handling events (not waiting for one): scheduler
-                            // calls, bookkeeping, sweep.h5, journal and checkpoint writes
-  int64_t events = 0;       // worker events handled (epochs, judged epochs, trial ends)
+  double loop_seconds = 0;   // in run(): from the first dispatch to the last trial's end
+  double busy_seconds = 0;   // of which handling events (not waiting for one): scheduler
+                             // calls, bookkeeping, sweep.h5, journal and checkpoint writes
+  int64_t events = 0;        // worker events handled (epochs, judged epochs, trial ends)
+  int64_t flushes = 0;       // sweep.h5 images written (storage/sweep_file.h)
+  double flush_seconds = 0;  // and their time, part of busy_seconds
 };
 
 class SweepLoop {

@@ -234,27 +234,43 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& by
 
 }  // namespace
 
+H5::H5File create_in_memory(const std::string& path, size_t increment) {
+  try {
+    H5::FileAccPropList access;
+    H5Pset_fapl_core(access.getId(), increment, /*backing_store=*/false);
+    return H5::H5File(path, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+  } catch (const H5::Exception& e) {
+    throw Error(path + ": cannot create in memory: " + e.getDetailMsg());
+  }
+}
+
+void write_image_atomically(H5::H5File& file, const std::string& path) {
+  std::vector<char> image;
+  try {
+    file.flush(H5F_SCOPE_GLOBAL);
+    const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+    if (size < 0) throw Error(path + ": cannot serialize the HDF5 file");
+    image.resize(static_cast<size_t>(size));
+    if (H5Fget_file_image(file.getId(), image.data(), image.size()) != size)
+      throw Error(path + ": cannot serialize the HDF5 file");
+  } catch (const H5::Exception& e) {
+    throw Error(path + ": cannot write: " + e.getDetailMsg());
+  }
+  write_bytes_atomically(path, image);
+}
+
 void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write,
                       size_t expected_bytes) {
   // Build the whole file in memory (HDF5's core driver, no backing store), then write its
   // image in one go: HDF5 itself never writes to the disk, so a full disk cannot leave it with
   // a broken open file (which crashes it when the library shuts down).
-  std::vector<char> image;
+  H5::H5File file = create_in_memory(path, expected_bytes > 0 ? expected_bytes : size_t{1} << 20);
   try {
-    H5::FileAccPropList access;
-    H5Pset_fapl_core(access.getId(), expected_bytes > 0 ? expected_bytes : size_t{1} << 20,
-                     /*backing_store=*/false);
-    H5::H5File file(path, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
     write(file);
-    file.flush(H5F_SCOPE_GLOBAL);
-    const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
-    if (size < 0) throw Error(path + ": cannot serialize the HDF5 file");
-    image.resize(static_cast<size_t>(size));
-    H5Fget_file_image(file.getId(), image.data(), image.size());
   } catch (const H5::Exception& e) {
     throw Error(path + ": cannot write: " + e.getDetailMsg());
   }
-  write_bytes_atomically(path, image);
+  write_image_atomically(file, path);
 }
 
 }  // namespace hpsweep::h5

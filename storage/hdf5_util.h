@@ -59,4 +59,11 @@ H5::FileAccPropList unlocked_access();
 void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write,
                       size_t expected_bytes = 0);
 
+// An HDF5 file that lives in memory only (the core driver without a backing store), named
+// `path` for messages; growing in steps of `increment` bytes.
+H5::H5File create_in_memory(const std::string& path, size_t increment);
+// Flushes `file` (in memory) and replaces `path` by its image, as write_atomically does.
+// Throws Error naming `path`; the file in memory stays whole and open either way.
+void write_image_atomically(H5::H5File& file, const std::string& path);
+
 }  // namespace hpsweep::h5

@@ -1,6 +1,7 @@
 #include "storage/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,10 +82,23 @@ void JournalWriter::append(const SchedulerCall& c) {
   }
 }
 
+// A line is appended whole or not at all: a short write (a full disk) is cut off again, so
+// the journal never holds a partial line that a later append would continue.
 void JournalWriter::write_line(const std::string& line) {
   failpoint("journal-append");  // the event happened, but no line says so
-  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
-    throw Error(path_ + ": cannot append to the journal: " + std::strerror(errno));
+  errno = 0;
+  size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  if (done == line.size()) return;
+  const int error = errno ? errno : ENOSPC;
+  struct stat status {};
+  if (done > 0 && ::fstat(fd_, &status) == 0)
+    (void)::ftruncate(fd_, status.st_size - static_cast<off_t>(done));
+  throw Error(path_ + ": cannot append to the journal: " + std::strerror(error));
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "storage/sweep_file.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 
@@ -105,7 +106,9 @@ SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec,
   h5::quiet_errors();
   std::vector<std::string> swept;
   for (const ParameterSpec& p : spec.parameters) swept.push_back(p.path);
-  h5::write_atomically(path, [&](H5::H5File& file) {
+  file_ = h5::create_in_memory(path, size_t{1} << 20);
+  try {
+    H5::H5File& file = file_;
     h5::write_attribute(file, "hpsweep_version", std::string(kVersion));
     h5::write_attribute(file, "schema_version", int64_t{kSchemaVersion});
     h5::write_attribute(file, "name", spec.name);
@@ -133,20 +136,22 @@ SweepWriter::SweepWriter(const std::string& path, const SweepSpec& spec,
       if (spec.method == SearchMethod::pbt) create_schedule(group);
     }
     create_decisions(file);
-  });
-  try {
-    file_ = H5::H5File(path, H5F_ACC_RDWR, H5::FileCreatPropList::DEFAULT, h5::unlocked_access());
   } catch (const H5::Exception& e) {
-    throw Error(path + ": cannot reopen for writing: " + e.getDetailMsg());
+    throw Error(path + ": cannot write: " + e.getDetailMsg());
   }
+  dirty_ = true;
+  flush();
 }
 
 SweepWriter::~SweepWriter() {
   try {
-    file_.flush(H5F_SCOPE_GLOBAL);
-    file_.close();
+    flush();
+  } catch (const std::exception&) {
+    // A destructor must not throw; the file on disk is the last flushed one, whole.
+  }
+  try {
+    file_.close();  // in memory: no disk to fail on
   } catch (const H5::Exception&) {
-    // A destructor must not throw; the last flush() already made the file consistent.
   }
 }
 
@@ -155,6 +160,7 @@ H5::Group SweepWriter::trial_group(int64_t trial_id) {
 }
 
 void SweepWriter::set_status(int64_t trial_id, TrialStatus status, const std::string& message) {
+  dirty_ = true;
   try {
     H5::Group group = trial_group(trial_id);
     h5::write_attribute(group, "status", status_name(status));
@@ -166,6 +172,7 @@ void SweepWriter::set_status(int64_t trial_id, TrialStatus status, const std::st
 }
 
 void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
+  dirty_ = true;
   try {
     H5::Group curves = trial_group(trial_id).openGroup("curves");
     for (const std::string& name : curve_names()) {
@@ -179,6 +186,7 @@ void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
 }
 
 void SweepWriter::truncate_curves(int64_t trial_id, int64_t epochs) {
+  dirty_ = true;
   try {
     H5::Group group = trial_group(trial_id);
     H5::Group curves = group.openGroup("curves");
@@ -195,6 +203,7 @@ void SweepWriter::truncate_curves(int64_t trial_id, int64_t epochs) {
 }
 
 void SweepWriter::append_decision(const DecisionRow& row) {
+  dirty_ = true;
   try {
     H5::Group decisions = file_.openGroup("decisions");
     const std::pair<const char*, int64_t> integers[] = {{"sequence", row.sequence},
@@ -213,6 +222,7 @@ void SweepWriter::append_decision(const DecisionRow& row) {
 }
 
 void SweepWriter::append_schedule(int64_t trial_id, const ScheduleRow& row) {
+  dirty_ = true;
   try {
     H5::Group schedule = trial_group(trial_id).openGroup("schedule");
     h5::append_number(schedule, "epoch", static_cast<double>(row.epoch));
@@ -225,7 +235,12 @@ void SweepWriter::append_schedule(int64_t trial_id, const ScheduleRow& row) {
 }
 
 void SweepWriter::flush() {
-  file_.flush(H5F_SCOPE_GLOBAL);
+  if (!dirty_) return;
+  const auto start = std::chrono::steady_clock::now();
+  h5::write_image_atomically(file_, path_);
+  dirty_ = false;
+  last_flush_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 const ConfigValue* TrialRecord::value_of(const std::string& path) const {

@@ -35,11 +35,17 @@ struct ScheduleRow {
   bool operator==(const ScheduleRow&) const = default;
 };
 
+// The file lives in memory (HDF5 never writes to the disk itself); flush() replaces `path` by
+// its image through a temporary file and a rename. So a full disk or a kill leaves the last
+// flushed sweep.h5 whole, readers never see a half-written one, and a failed write is an Error
+// naming `path` after which the file in memory is still whole (docs/resume.md).
 class SweepWriter {
  public:
   // Creates `path` atomically with every trial as `pending`, replacing any earlier file (a
   // resumed sweep rebuilds it from checkpoints and the journal).
   SweepWriter(const std::string& path, const SweepSpec& spec, const std::vector<Trial>& trials);
+  // Writes what changed since the last flush if it can; errors are dropped (the sweep is
+  // failing already, or its last flush failed and said so).
   ~SweepWriter();
 
   void set_status(int64_t trial_id, TrialStatus status, const std::string& message = "");
@@ -50,12 +56,17 @@ class SweepWriter {
   void append_decision(const DecisionRow& row);
   // PBT sweeps only (the trials have a schedule).
   void append_schedule(int64_t trial_id, const ScheduleRow& row);
+  // Writes the file's image to `path` (nothing when nothing changed). Throws Error naming it.
   void flush();
+  // How long the last flush took: the caller spaces flushes so that they cost little.
+  double last_flush_seconds() const { return last_flush_seconds_; }
 
  private:
   H5::Group trial_group(int64_t trial_id);
   std::string path_;
-  H5::H5File file_;
+  H5::H5File file_;  // in memory
+  bool dirty_ = false;
+  double last_flush_seconds_ = 0;
 };
 
 struct TrialRecord {
