@@ -1,9 +1,9 @@
-// `hpsweep analyze DIR`: reads DIR/sweep.h5 (also while the sweep still runs) and prints the
-// generalization tables, as aligned text, CSV or JSON: all of them, or the one --table names.
-#include <chrono>
+// `hpsweep analyze DIR`: reads DIR/sweep.h5 and prints the generalization tables, as aligned
+// text, CSV or JSON: all of them, or the one --table names. While the sweep runs, the
+// coordinator replaces sweep.h5 whole by a rename (storage/sweep_file.h), so a read always
+// opens a complete file: no retry is needed.
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
 #include "analysis/analyze.h"
 #include "analysis/plots.h"
@@ -15,24 +15,6 @@
 namespace po = boost::program_options;
 
 namespace hpsweep {
-namespace {
-
-// A sweep that is still running rewrites sweep.h5 between reads; HDF5 without SWMR gives a
-// reader no isolation, so a read that lands mid-update can fail. Such a failure passes on the
-// next try, while a file that is not a sweep fails every time.
-SweepRecord read_sweep_file_retrying(const std::string& path) {
-  constexpr int kAttempts = 4;
-  for (int attempt = 1;; ++attempt) {
-    try {
-      return read_sweep_file(path);
-    } catch (const UserError&) {
-      if (attempt == kAttempts || !std::filesystem::exists(path)) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(150));
-    }
-  }
-}
-
-}  // namespace
 
 int analyze_command(const std::vector<std::string>& args) {
   po::options_description options("analyze options");
@@ -66,7 +48,7 @@ int analyze_command(const std::vector<std::string>& args) {
   const std::filesystem::path path = std::filesystem::is_directory(dir)
                                          ? std::filesystem::path(dir) / "sweep.h5"
                                          : std::filesystem::path(dir);
-  const SweepRecord sweep = read_sweep_file_retrying(path.string());
+  const SweepRecord sweep = read_sweep_file(path.string());
   rule = rule.for_sweep(sweep);
   if (table_format == TableFormat::csv && table.empty()) table = "trials";
   print_analysis(sweep, rule, table_format, table, std::cout);

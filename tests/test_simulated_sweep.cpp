@@ -5,7 +5,10 @@
 // source's curve state; simulated trials need no dataset.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "coordinator/schedulers/make_scheduler.h"
 #include "coordinator/search_space.h"
@@ -136,6 +139,40 @@ TEST(SimulatedSweep, StoppedAndResumedEndsAsUninterrupted) {
               reference.trials[i].curves.at("test_error"))
         << "trial " << i;
   }
+}
+
+// Readers of a running sweep (hpsweep analyze in a loop) always open a whole sweep.h5: the
+// coordinator replaces it by a rename, never updates it in place.
+TEST(LiveReaders, EveryReadDuringASweepSeesAWholeFile) {
+  TempDir dir;
+  const SweepSpec spec = parse_spec(
+      "name: live\nmethod: random\nrun_cap: 200\nmodel: {type: simulated}\n"
+      "simulated: {epoch_seconds: 0.005, seed: 3}\ntraining: {epochs: 4}\n"
+      "early_terminate: {type: asha, grace_period: 1, reduction_factor: 2}\n"
+      "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1.0}\n",
+      "live.yaml");
+  const std::string out = (dir / "out").string(), path = out + "/sweep.h5";
+  std::atomic<bool> done{false}, stop{false};
+  std::thread sweep([&] {
+    std::ostringstream log;
+    run_local_sweep(spec, RunOptions{out, 2, false}, stop, log);
+    done = true;
+  });
+  int reads = 0, failures = 0;
+  std::string first_failure;
+  while (!done) {
+    if (!std::filesystem::exists(path)) continue;
+    try {
+      const SweepRecord record = read_sweep_file(path);
+      EXPECT_EQ(record.trials.size(), 200u);
+      ++reads;
+    } catch (const std::exception& e) {
+      if (failures++ == 0) first_failure = e.what();
+    }
+  }
+  sweep.join();
+  EXPECT_EQ(failures, 0) << first_failure;
+  EXPECT_GT(reads, 10) << "the reads must overlap the sweep for the test to mean much";
 }
 
 }  // namespace
