@@ -9,7 +9,9 @@
 // outputs (detectors) compose layers in a graph rather than extending this interface.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,7 +36,22 @@ struct BatchContext {
   int64_t epoch = 0;                    // 1-based
   const int64_t* sample_ids = nullptr;  // global index of each row's sample (for dropout masks)
   GroupSum* group = nullptr;            // null: this process holds the whole batch
+  // The trial's stop flag, checked between layers (throw_if_stopped): set only where this
+  // process may abandon the pass alone, i.e. no peer waits for it in a collective of this step.
+  const std::atomic<bool>* stop = nullptr;
 };
+
+// A forward or backward pass abandoned between layers because the trial was asked to stop
+// (SIGTERM, SIGINT, --time-limit). The step it belongs to is abandoned whole: the trainer
+// catches this before the optimizer step and reports the trial `interrupted`.
+class StepCancelled : public std::runtime_error {
+ public:
+  StepCancelled() : std::runtime_error("step abandoned: stop requested") {}
+};
+
+inline void throw_if_stopped(const std::atomic<bool>* stop) {
+  if (stop && stop->load(std::memory_order_relaxed)) throw StepCancelled();
+}
 
 struct Parameter {
   std::string name;  // "weight", "bias"
