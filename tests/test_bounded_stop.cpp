@@ -10,6 +10,7 @@
 #include "coordinator/search_space.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
+#include "worker/blocks/layer_makers.h"
 #include "worker/trainer.h"
 
 namespace hpsweep::testing {
@@ -72,6 +73,21 @@ TEST(BoundedStop, AStoppedModelPassThrowsBeforeAnyLayer) {
   stop = false;
   const Tensor& y = model.forward(x, BatchContext{.mode = Mode::eval, .stop = &stop});
   EXPECT_EQ(y.dim(1), 10);
+}
+
+TEST(BoundedStop, AConvolutionChecksTheStopFlagBetweenChunksOfSamples) {
+  // A layer alone, so only the kernel can notice the flag; set while the flag is on the thread.
+  const std::unique_ptr<Layer> conv = conv2d(3, 8, 3, 1);
+  std::atomic<bool> stop{true};
+  Tensor x({4, 3, 16, 16});
+  EXPECT_THROW(conv->forward(x, BatchContext{.mode = Mode::eval, .stop = &stop}), StepCancelled);
+  EXPECT_EQ(t_kernel_stop, nullptr) << "the scope ends with the layer's call";
+  stop = false;
+  EXPECT_EQ(conv->forward(x, BatchContext{.mode = Mode::train, .stop = &stop}).dim(1), 8);
+  Tensor dy({4, 8, 16, 16});
+  stop = true;
+  EXPECT_THROW(conv->backward(dy, true), StepCancelled);
+  EXPECT_NO_THROW(conv->forward(x, BatchContext{.mode = Mode::eval}));  // no flag, no check
 }
 
 TEST(BoundedStop, AStopInsideAStepAppliesNothingAndTheResumeIsBitwise) {

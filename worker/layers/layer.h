@@ -11,11 +11,11 @@
 
 #include <atomic>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "common/tensor.h"
+#include "worker/kernels/stop_check.h"
 
 namespace hpsweep {
 
@@ -40,18 +40,6 @@ struct BatchContext {
   // process may abandon the pass alone, i.e. no peer waits for it in a collective of this step.
   const std::atomic<bool>* stop = nullptr;
 };
-
-// A forward or backward pass abandoned between layers because the trial was asked to stop
-// (SIGTERM, SIGINT, --time-limit). The step it belongs to is abandoned whole: the trainer
-// catches this before the optimizer step and reports the trial `interrupted`.
-class StepCancelled : public std::runtime_error {
- public:
-  StepCancelled() : std::runtime_error("step abandoned: stop requested") {}
-};
-
-inline void throw_if_stopped(const std::atomic<bool>* stop) {
-  if (stop && stop->load(std::memory_order_relaxed)) throw StepCancelled();
-}
 
 struct Parameter {
   std::string name;  // "weight", "bias"
