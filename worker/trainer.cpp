@@ -112,12 +112,18 @@ enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
 TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                    TrialObserver& observer, const std::atomic<bool>& stop, TrainingGroup& group) {
   const TrainingConfig& cfg = trial.config.training;
+  // A group of one that was asked to stop while the trial was being handed out skips building
+  // its model: VGG's at 224 pixels takes seconds to allocate and draw.
+  const TrialOutcome stopped_before_start{TrialStatus::interrupted,
+                                          start.resume ? start.resume->epoch : 0, kStoppedMessage};
+  if (group.size() == 1 && stop.load(std::memory_order_relaxed)) return stopped_before_start;
   const TrialData parts = split_trial_data(data, trial.config.dataset);
   const Dataset& train_set = parts.train;
   const Dataset train_eval_set = eval_train_set(train_set, cfg.eval_train);
   InputPipeline pipeline(trial.config.dataset, train_set.sample_shape());
   Model model = build_trial_model(trial, pipeline.sample_shape(), model_outputs(train_set.classes),
                                   start.init_from);
+  if (group.size() == 1 && stop.load(std::memory_order_relaxed)) return stopped_before_start;
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(cfg);
   group.place_gradients(model);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
