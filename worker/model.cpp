@@ -25,7 +25,10 @@ void Model::add(std::unique_ptr<Layer> layer) {
 
 const Tensor& Model::forward(const Tensor& x, const BatchContext& context) {
   const Tensor* current = &x;
-  for (auto& layer : layers_) current = &layer->forward(*current, context);
+  for (auto& layer : layers_) {
+    throw_if_stopped(context.stop);
+    current = &layer->forward(*current, context);
+  }
   return *current;
 }
 
@@ -53,7 +56,8 @@ size_t Model::parameters_end(size_t layer) const {
   return layer + 1 < layers_.size() ? first_parameter_[layer + 1] : parameters_.size();
 }
 
-void Model::backward(const Tensor& output_grad, GradientReducer& reducer) {
+void Model::backward(const Tensor& output_grad, GradientReducer& reducer,
+                     const std::atomic<bool>* stop) {
   // Layers before the first one with parameters need no gradient, so that one computes no
   // input gradient (for the MLP: Flatten, then a Linear that skips a 784-wide dX GEMM).
   size_t first_trainable = 0;
@@ -62,6 +66,7 @@ void Model::backward(const Tensor& output_grad, GradientReducer& reducer) {
     ++first_trainable;
   const Tensor* grad = &output_grad;
   for (size_t i = layers_.size(); i-- > first_trainable;) {
+    throw_if_stopped(stop);
     grad = &layers_[i]->backward(*grad, i > first_trainable);
     for (size_t p = parameters_end(i); p-- > first_parameter_[i];)
       reducer.add(parameters_[p].parameter->grad);

@@ -35,11 +35,15 @@ class Model {
   void pack_gradients_into(const Tensor& storage);
   int64_t gradient_count() const;
 
+  // Checks context.stop before every layer (StepCancelled).
   const Tensor& forward(const Tensor& x, const BatchContext& context);
   // Backward from dL/d(output) down to the first layer with parameters, which computes no
   // input gradient. Each layer's gradients go to `reducer` as soon as that layer is done, last
   // parameter first, so consecutive gradients form one contiguous range of the packed buffer.
-  void backward(const Tensor& output_grad, GradientReducer& reducer);
+  // Checks `stop` before every layer (StepCancelled); blocks check the stop flag of their last
+  // forward pass between their children.
+  void backward(const Tensor& output_grad, GradientReducer& reducer,
+                const std::atomic<bool>* stop = nullptr);
 
   // In forward order; each layer's parameters in its own order (weight, bias).
   const std::vector<NamedParameter>& parameters() const { return parameters_; }

@@ -25,6 +25,7 @@ namespace {
 constexpr uint64_t kInitStream = 0x696e6974;     // "init"
 constexpr uint64_t kShuffleStream = 0x73687566;  // "shuf"
 constexpr int64_t kEvalBatch = 1000;
+constexpr const char* kStoppedMessage = "stopped (signal or --time-limit)";
 
 using Clock = std::chrono::steady_clock;
 
@@ -75,15 +76,16 @@ std::pair<int64_t, int64_t> shard(int64_t count, const TrainingGroup& group) {
   return {count * group.rank() / group.size(), count * (group.rank() + 1) / group.size()};
 }
 
+// `stop`, when set (a group of one), abandons the evaluation between layers (StepCancelled).
 LossAndError evaluate(Model& model, const Dataset& set, InputPipeline& pipeline,
-                      TrainingGroup& group) {
+                      TrainingGroup& group, const std::atomic<bool>* stop) {
   const auto [first, last] = shard(set.size(), group);
   double sums[2] = {0, 0};  // loss, errors
   Objective objective;
   for (int64_t begin = first; begin < last; begin += kEvalBatch) {
     const int64_t end = std::min(last, begin + kEvalBatch);
-    const Tensor& outputs =
-        model.forward(pipeline.evaluation_rows(set.inputs, begin, end), BatchContext{Mode::eval});
+    const Tensor& outputs = model.forward(pipeline.evaluation_rows(set.inputs, begin, end),
+                                          BatchContext{.mode = Mode::eval, .stop = stop});
     const BatchTargets targets{set.regression() ? nullptr : set.labels.data() + begin,
                                set.regression() ? set.targets.data() + begin : nullptr};
     const ObjectiveSums batch = objective.forward(outputs, targets);
@@ -110,12 +112,18 @@ enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
 TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                    TrialObserver& observer, const std::atomic<bool>& stop, TrainingGroup& group) {
   const TrainingConfig& cfg = trial.config.training;
+  // A group of one that was asked to stop while the trial was being handed out skips building
+  // its model: VGG's at 224 pixels takes seconds to allocate and draw.
+  const TrialOutcome stopped_before_start{TrialStatus::interrupted,
+                                          start.resume ? start.resume->epoch : 0, kStoppedMessage};
+  if (group.size() == 1 && stop.load(std::memory_order_relaxed)) return stopped_before_start;
   const TrialData parts = split_trial_data(data, trial.config.dataset);
   const Dataset& train_set = parts.train;
   const Dataset train_eval_set = eval_train_set(train_set, cfg.eval_train);
   InputPipeline pipeline(trial.config.dataset, train_set.sample_shape());
   Model model = build_trial_model(trial, pipeline.sample_shape(), model_outputs(train_set.classes),
                                   start.init_from);
+  if (group.size() == 1 && stop.load(std::memory_order_relaxed)) return stopped_before_start;
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(cfg);
   group.place_gradients(model);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
@@ -133,68 +141,80 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
   state.seed = trial.seed;
   state.metric_name = trial.metric.name;
   std::string observer_error;  // the observer failed (e.g. a checkpoint write): stop the group
-  for (int64_t epoch = state.epoch + 1; epoch <= cfg.epochs; ++epoch) {
-    const auto epoch_start = Clock::now();
-    const std::vector<int64_t> order =
-        epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
-    double epoch_loss = 0, epoch_errors = 0;
-    for (int64_t begin = 0; begin < train_set.size(); begin += cfg.batch_size) {
-      const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
-      const auto [first, last] = shard(count, group);
-      const int64_t* ids = order.data() + begin + first;
-      gather_batch(train_set, pipeline, ids, last - first, trial.seed, epoch, batch);
-      const Tensor& outputs = model.forward(
-          batch.inputs,
-          BatchContext{Mode::train, trial.seed, epoch, ids, group.size() > 1 ? &group : nullptr});
-      const ObjectiveSums local = objective.forward(outputs, batch.view());
-      const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
-      double stats[kStepStats] = {local.loss, local.error, stop_here ? 1.0 : 0.0};
-      group.sum(stats, kStepStats);
-      if (stats[kStepStopVotes] > 0) {
-        if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
-        return {TrialStatus::interrupted, epoch - 1, "stopped (signal or --time-limit)"};
+  // A group of one abandons a step, or an epoch's evaluation, between two layers as soon as
+  // `stop` is set (StepCancelled, caught below): nothing of the step is applied, and the trial
+  // resumes from its last checkpoint as after a stop between steps. A rank of a larger group
+  // cannot leave alone (its peers would wait for it in the next allreduce): the group stops at
+  // its next step vote, after the forward pass of the current or the next step.
+  const std::atomic<bool>* solo_stop = group.size() == 1 ? &stop : nullptr;
+  try {
+    for (int64_t epoch = state.epoch + 1; epoch <= cfg.epochs; ++epoch) {
+      const auto epoch_start = Clock::now();
+      const std::vector<int64_t> order =
+          epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
+      double epoch_loss = 0, epoch_errors = 0;
+      for (int64_t begin = 0; begin < train_set.size(); begin += cfg.batch_size) {
+        const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
+        const auto [first, last] = shard(count, group);
+        const int64_t* ids = order.data() + begin + first;
+        gather_batch(train_set, pipeline, ids, last - first, trial.seed, epoch, batch);
+        const Tensor& outputs = model.forward(
+            batch.inputs, BatchContext{Mode::train, trial.seed, epoch, ids,
+                                       group.size() > 1 ? &group : nullptr, solo_stop});
+        const ObjectiveSums local = objective.forward(outputs, batch.view());
+        const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
+        double stats[kStepStats] = {local.loss, local.error, stop_here ? 1.0 : 0.0};
+        group.sum(stats, kStepStats);
+        if (stats[kStepStopVotes] > 0) {
+          if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
+          return {TrialStatus::interrupted, epoch - 1, kStoppedMessage};
+        }
+        if (!std::isfinite(stats[kStepLoss]))
+          return {TrialStatus::diverged, epoch,
+                  "training loss became " + std::to_string(stats[kStepLoss]) + " in epoch " +
+                      std::to_string(epoch)};
+        epoch_loss += stats[kStepLoss];
+        epoch_errors += stats[kStepErrors];
+        // Each rank scales by the *global* batch, so the group's sum is the batch-mean gradient.
+        objective.backward(outputs, batch.view(), 1.0f / static_cast<float>(count), doutputs);
+        model.backward(doutputs, *reducer, solo_stop);
+        reducer->finish();
+        throw_if_stopped(solo_stop);  // the last moment the step can still be abandoned whole
+        optimizer->step(model);
+        failpoint("training-step");
       }
-      if (!std::isfinite(stats[kStepLoss]))
-        return {TrialStatus::diverged, epoch,
-                "training loss became " + std::to_string(stats[kStepLoss]) + " in epoch " +
-                    std::to_string(epoch)};
-      epoch_loss += stats[kStepLoss];
-      epoch_errors += stats[kStepErrors];
-      // Each rank scales by the *global* batch, so the group's sum is the batch-mean gradient.
-      objective.backward(outputs, batch.view(), 1.0f / static_cast<float>(count), doutputs);
-      model.backward(doutputs, *reducer);
-      reducer->finish();
-      optimizer->step(model);
-      failpoint("training-step");
-    }
-    const double train_seconds = seconds_since(epoch_start);
-    EpochMetrics metrics;
-    for (const auto& [set, loss, error, name] :
-         {std::tuple{&parts.test, &metrics.test_loss, &metrics.test_error, "test"},
-          std::tuple{&parts.validation, &metrics.val_loss, &metrics.val_error, "validation"},
-          std::tuple{&train_eval_set, &metrics.train_eval_loss, &metrics.train_eval_error,
-                     "training (eval_train)"}}) {
-      if (set->size() == 0) continue;
-      const LossAndError result = evaluate(model, *set, pipeline, group);
-      if (!std::isfinite(result.loss))
-        return {TrialStatus::diverged, epoch,
-                std::string(name) + " loss became " + std::to_string(result.loss) + " in epoch " +
-                    std::to_string(epoch)};
-      *loss = result.loss;
-      *error = result.error;
-    }
-    metrics.epoch = epoch;
-    metrics.train_loss = epoch_loss / static_cast<double>(train_set.size());
-    metrics.train_error = epoch_errors / static_cast<double>(train_set.size());
-    metrics.wall_seconds = seconds_since(epoch_start);
-    metrics.samples_per_second = static_cast<double>(train_set.size()) / train_seconds;
+      const double train_seconds = seconds_since(epoch_start);
+      EpochMetrics metrics;
+      for (const auto& [set, loss, error, name] :
+           {std::tuple{&parts.test, &metrics.test_loss, &metrics.test_error, "test"},
+            std::tuple{&parts.validation, &metrics.val_loss, &metrics.val_error, "validation"},
+            std::tuple{&train_eval_set, &metrics.train_eval_loss, &metrics.train_eval_error,
+                       "training (eval_train)"}}) {
+        if (set->size() == 0) continue;
+        const LossAndError result = evaluate(model, *set, pipeline, group, solo_stop);
+        if (!std::isfinite(result.loss))
+          return {TrialStatus::diverged, epoch,
+                  std::string(name) + " loss became " + std::to_string(result.loss) + " in epoch " +
+                      std::to_string(epoch)};
+        *loss = result.loss;
+        *error = result.error;
+      }
+      metrics.epoch = epoch;
+      metrics.train_loss = epoch_loss / static_cast<double>(train_set.size());
+      metrics.train_error = epoch_errors / static_cast<double>(train_set.size());
+      metrics.wall_seconds = seconds_since(epoch_start);
+      metrics.samples_per_second = static_cast<double>(train_set.size()) / train_seconds;
 
-    const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
-      s.params = snapshot_parameters(model);
-      if (checkpoint_due) s.optimizer = optimizer->state();
-    };
-    if (auto end = end_epoch(trial, metrics, state, observer, observer_error, snapshot))
-      return *end;
+      const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
+        s.params = snapshot_parameters(model);
+        if (checkpoint_due) s.optimizer = optimizer->state();
+      };
+      if (auto end = end_epoch(trial, metrics, state, observer, observer_error, snapshot))
+        return *end;
+    }
+  } catch (const StepCancelled&) {
+    // state.epoch: the last epoch end_epoch saw, as for a stop between steps.
+    return {TrialStatus::interrupted, state.epoch, kStoppedMessage};
   }
   if (!observer_error.empty()) return {TrialStatus::failed, cfg.epochs, observer_error};
   return {TrialStatus::completed, cfg.epochs, ""};

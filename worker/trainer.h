@@ -54,7 +54,10 @@ Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t o
 // Runs the whole trial on this rank's share of `group`; every rank of the group calls it with
 // the same arguments. Never throws: an exception becomes a failed outcome with its message, and
 // an exception from the observer (the leader's checkpoint write) stops the whole group at the
-// next step. Checks `stop` at every step; the group stops together when any rank votes so.
+// next step. A group of one checks `stop` between layers and between a convolution's chunks of
+// samples, abandoning the step or evaluation in flight (nothing of it is applied; the outcome
+// is `interrupted` at the last finished epoch); a larger group votes on `stop` at every step,
+// after the forward pass, and stops together when any rank votes so.
 TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                        TrialObserver& observer, const std::atomic<bool>& stop,
                        TrainingGroup& group);

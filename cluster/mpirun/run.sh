@@ -31,6 +31,24 @@ done <"$hosts"
 
 # One BLIS thread per rank: hpsweep owns the cores. --map-by slot fills each node in order;
 # the coordinator shares a core with rank 1 (it mostly sleeps), hence overload-allowed.
-exec mpirun --hostfile "$hostfile" -np "$ranks" --map-by slot --bind-to core:overload-allowed \
+#
+# mpirun runs in the background so that this script can keep hpsweep's exit codes: mpirun
+# passes SIGTERM and SIGINT on to every rank, whose sweep stops within seconds, but then exits
+# 1 itself, whatever the ranks returned. After such a signal this script exits 128 + the signal
+# (143, 130) as `hpsweep run` does in dev mode, unless the job ended otherwise (0, 69, 75).
+mpirun --hostfile "$hostfile" -np "$ranks" --map-by slot --bind-to core:overload-allowed \
   -x OMP_NUM_THREADS=1 -x BLIS_NUM_THREADS=1 \
-  "$binary" run "$spec" --out "$out"
+  "$binary" run "$spec" --out "$out" &
+pid=$!
+signal=0
+trap 'signal=15; kill -TERM "$pid" 2>/dev/null || true' TERM
+trap 'signal=2; kill -INT "$pid" 2>/dev/null || true' INT
+status=0
+while true; do
+  wait "$pid" && status=0 || status=$?
+  kill -0 "$pid" 2>/dev/null || break  # else `wait` returned for a trapped signal: wait on
+done
+if ((signal != 0 && status == 1)); then
+  status=$((128 + signal))
+fi
+exit "$status"

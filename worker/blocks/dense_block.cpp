@@ -27,7 +27,9 @@ Shape DenseBlock::output_shape(const Shape& input) const {
 const Tensor& DenseBlock::forward(const Tensor& x, const BatchContext& context) {
   input_ = &x;
   const Tensor* current = &x;
+  stop_ = context.stop;
   for (size_t i = 0; i < convs_.size(); ++i) {
+    throw_if_stopped(stop_);
     concat({current, &convs_[i]->forward(*current, context)}, 1, features_[i]);
     current = &features_[i];
   }
@@ -39,6 +41,7 @@ const Tensor& DenseBlock::backward(const Tensor& dy, bool need_input_grad) {
   grad_.resize(dy.shape());
   std::copy(dy.data(), dy.data() + dy.size(), grad_.data());
   for (size_t i = convs_.size(); i-- > 0;) {
+    throw_if_stopped(stop_);
     const int64_t earlier = grad_.dim(1) - growth_;
     slice_axis(grad_, 1, earlier, grad_.dim(1), new_grad_);
     const bool need = i > 0 || need_input_grad;

@@ -23,6 +23,7 @@ class DenseBlock : public Layer {
   int64_t out_channels() const;
 
  private:
+  const std::atomic<bool>* stop_ = nullptr;  // of the last forward pass, for backward
   int64_t in_channels_, growth_;
   std::vector<std::unique_ptr<SequentialBlock>> convs_;
   std::vector<Tensor> features_;  // X_1 .. X_n (X_0 is the input)

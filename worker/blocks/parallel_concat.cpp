@@ -18,7 +18,9 @@ Shape ParallelConcat::output_shape(const Shape& input) const {
 const Tensor& ParallelConcat::forward(const Tensor& x, const BatchContext& context) {
   std::vector<const Tensor*> parts;
   channels_.clear();
+  stop_ = context.stop;
   for (NamedBranch& b : branches_) {
+    throw_if_stopped(stop_);
     parts.push_back(&b.layer->forward(x, context));
     channels_.push_back(parts.back()->dim(1));
   }
@@ -30,6 +32,7 @@ const Tensor& ParallelConcat::backward(const Tensor& dy, bool need_input_grad) {
   int64_t begin = 0;
   bool first = true;
   for (size_t i = 0; i < branches_.size(); ++i) {
+    throw_if_stopped(stop_);
     slice_axis(dy, 1, begin, begin + channels_[i], branch_grad_);
     begin += channels_[i];
     const Tensor& dx = branches_[i].layer->backward(branch_grad_, need_input_grad);

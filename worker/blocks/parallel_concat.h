@@ -25,6 +25,7 @@ class ParallelConcat : public Layer {
   std::vector<ChildLayer> children() const override;
 
  private:
+  const std::atomic<bool>* stop_ = nullptr;  // of the last forward pass, for backward
   std::string kind_;
   std::vector<NamedBranch> branches_;
   std::vector<int64_t> channels_;  // of each branch's last output

@@ -38,7 +38,9 @@ Shape ResidualBlock::output_shape(const Shape& input) const {
 
 const Tensor& ResidualBlock::forward(const Tensor& x, const BatchContext& context) {
   input_ = &x;
+  stop_ = context.stop;
   const Tensor& y1 = relu1_.forward(bn1_->forward(conv1_->forward(x, context), context), context);
+  throw_if_stopped(stop_);
   const Tensor& y2 = bn2_->forward(conv2_->forward(y1, context), context);
   const Tensor& shortcut = conv3_ ? conv3_->forward(x, context) : x;
   if (y2.shape() != shortcut.shape()) output_shape(x.shape());  // throws, naming both shapes
@@ -49,10 +51,12 @@ const Tensor& ResidualBlock::forward(const Tensor& x, const BatchContext& contex
 
 const Tensor& ResidualBlock::backward(const Tensor& dy, bool need_input_grad) {
   const Tensor& d_sum = relu_out_.backward(dy, true);
+  throw_if_stopped(stop_);
   const Tensor& d_main = conv1_->backward(
       bn1_->backward(relu1_.backward(conv2_->backward(bn2_->backward(d_sum, true), true), true),
                      true),
       need_input_grad);
+  throw_if_stopped(stop_);
   const Tensor& d_shortcut = conv3_ ? conv3_->backward(d_sum, need_input_grad) : d_sum;
   if (!need_input_grad) {
     input_grad_ = Tensor();

@@ -22,6 +22,7 @@ class ResidualBlock : public Layer {
   std::vector<ChildLayer> children() const override;
 
  private:
+  const std::atomic<bool>* stop_ = nullptr;  // of the last forward pass, for backward
   std::unique_ptr<Layer> conv1_, conv2_, conv3_, bn1_, bn2_;
   ActivationLayer relu1_{Activation::relu}, relu_out_{Activation::relu};
   const Tensor* input_ = nullptr;

@@ -13,14 +13,20 @@ Shape SequentialBlock::output_shape(const Shape& input) const {
 
 const Tensor& SequentialBlock::forward(const Tensor& x, const BatchContext& context) {
   const Tensor* current = &x;
-  for (auto& layer : layers_) current = &layer->forward(*current, context);
+  stop_ = context.stop;
+  for (auto& layer : layers_) {
+    throw_if_stopped(stop_);
+    current = &layer->forward(*current, context);
+  }
   return *current;
 }
 
 const Tensor& SequentialBlock::backward(const Tensor& dy, bool need_input_grad) {
   const Tensor* grad = &dy;
-  for (size_t i = layers_.size(); i-- > 0;)
+  for (size_t i = layers_.size(); i-- > 0;) {
+    throw_if_stopped(stop_);
     grad = &layers_[i]->backward(*grad, i > 0 || need_input_grad);
+  }
   return *grad;
 }
 

@@ -22,6 +22,7 @@ class SequentialBlock : public Layer {
   std::vector<ChildLayer> children() const override;
 
  private:
+  const std::atomic<bool>* stop_ = nullptr;  // of the last forward pass, for backward
   std::vector<std::unique_ptr<Layer>> layers_;
 };
 

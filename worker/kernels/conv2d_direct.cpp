@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "worker/kernels/short_copy.h"
+#include "worker/kernels/stop_check.h"
 
 // Register tiles: each kernel below keeps a tile of 8-float accumulators in registers (at most
 // 12 of AVX2's 16, leaving room for the operands) over its whole inner loop, so every input
@@ -436,6 +437,7 @@ void conv2d_direct_forward(const Conv2dDims& d, const float* x, const float* w, 
   if (lanes) transpose_weights(d, g, w, s.weights_t);
   std::fill(s.padded, s.padded + d.in_channels * g.in_plane, 0.0f);
   for (int64_t sample = 0; sample < d.batch; ++sample) {
+    check_kernel_stop();
     pad_sample(d, g, x + sample * x_size, s.padded);
     float* ys = y + sample * d.out_channels * y_plane;
     if (lanes) {
@@ -479,6 +481,7 @@ void conv2d_direct_backward(const Conv2dDims& d, const float* x, const float* w,
   std::fill(s.dw_lanes, s.dw_lanes + weights * kLanes, 0.0f);
   std::vector<Vec> db_lanes(d.out_channels, Vec{});
   for (int64_t first = 0; first < d.batch; first += s.samples) {
+    check_kernel_stop();
     const int64_t samples = std::min(s.samples, d.batch - first);
     for (int64_t i = 0; i < samples; ++i) {
       const int64_t sample = first + i;

@@ -6,6 +6,7 @@
 #include "common/blas.h"
 #include "worker/kernels/float_sum.h"
 #include "worker/kernels/short_copy.h"
+#include "worker/kernels/stop_check.h"
 
 // Samples are lowered in groups: im2col writes the column matrices of G samples side by side,
 // [C*kh*kw, G*Ho*Wo], and one GEMM per group does the product. G is as large as keeps the
@@ -198,6 +199,7 @@ void conv2d_im2col_forward(const Conv2dDims& d, const float* x, const float* w, 
   const int64_t o = d.out_channels, n = l.n;
   float* group_y = workspace + l.col_size;
   for (int64_t first = 0; first < d.batch; first += l.group) {
+    check_kernel_stop();
     const int64_t g = std::min(l.group, d.batch - first);
     const float* col = columns(d, l, x, first, g, workspace);
     float* ys = y + first * o * n;
@@ -228,6 +230,7 @@ void conv2d_im2col_backward(const Conv2dDims& d, const float* x, const float* w,
   std::fill(db, db + o, 0.0f);
   if (d.batch == 0) std::fill(dw, dw + o * l.k, 0.0f);
   for (int64_t first = 0; first < d.batch; first += l.group) {
+    check_kernel_stop();
     const int64_t g = std::min(l.group, d.batch - first);
     const float* dys = dy + first * o * n;
     for (int64_t s = 0; s < g; ++s)

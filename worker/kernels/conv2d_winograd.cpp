@@ -5,6 +5,7 @@
 #include "common/blas.h"
 #include "worker/kernels/float_sum.h"
 #include "worker/kernels/short_copy.h"
+#include "worker/kernels/stop_check.h"
 
 // Notation (conv2d_winograd.h): a tile's 16 transform points xi = 4a + b, a the row and b the
 // column in the 4x4 tile; T the tiles of a chunk of samples. The transforms run separably, a
@@ -335,8 +336,10 @@ void chunk_input_gradient(const Conv2dDims& d, const Tiling& t, const Layout& l,
 
 template <typename ChunkOp>
 void for_each_chunk(const Conv2dDims& d, const Tiling& t, ChunkOp op) {
-  for (int64_t first = 0; first < d.batch; first += t.chunk)
+  for (int64_t first = 0; first < d.batch; first += t.chunk) {
+    check_kernel_stop();
     op(Chunk{first, std::min(t.chunk, d.batch - first)});
+  }
 }
 
 }  // namespace

@@ -35,7 +35,9 @@ Shape Conv2dLayer::output_shape(const Shape& input) const {
   return {input[0], out_, size.h, size.w};
 }
 
-const Tensor& Conv2dLayer::forward(const Tensor& x, const BatchContext&) {
+const Tensor& Conv2dLayer::forward(const Tensor& x, const BatchContext& context) {
+  stop_ = context.stop;
+  const KernelStopScope scope(stop_);
   output_.resize(output_shape(x.shape()));
   input_ = x;
   workspace_.resize({conv2d_workspace_size(dims(x.shape()))});
@@ -52,6 +54,7 @@ const Tensor& Conv2dLayer::backward(const Tensor& dy, bool need_input_grad) {
   } else {
     input_grad_ = Tensor();
   }
+  const KernelStopScope scope(stop_);
   conv2d_backward(dims(input_.shape()), input_.data(), weight_.value.data(), dy.data(),
                   weight_.grad.data(), bias_.grad.data(), dx, workspace_.data());
   return input_grad_;

@@ -20,6 +20,7 @@ class Conv2dLayer : public Layer {
   std::vector<Parameter*> parameters() override { return {&weight_, &bias_}; }
 
  private:
+  const std::atomic<bool>* stop_ = nullptr;  // of the last forward pass, for backward
   Conv2dDims dims(const Shape& input) const;
 
   int64_t in_, out_;

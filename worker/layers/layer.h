@@ -9,11 +9,13 @@
 // outputs (detectors) compose layers in a graph rather than extending this interface.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/tensor.h"
+#include "worker/kernels/stop_check.h"
 
 namespace hpsweep {
 
@@ -34,6 +36,9 @@ struct BatchContext {
   int64_t epoch = 0;                    // 1-based
   const int64_t* sample_ids = nullptr;  // global index of each row's sample (for dropout masks)
   GroupSum* group = nullptr;            // null: this process holds the whole batch
+  // The trial's stop flag, checked between layers (throw_if_stopped): set only where this
+  // process may abandon the pass alone, i.e. no peer waits for it in a collective of this step.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct Parameter {
