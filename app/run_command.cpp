@@ -1,7 +1,8 @@
 // `hpsweep run SPEC --out DIR`: validates the spec, runs (or resumes) the sweep on local worker
 // threads (dev mode) or MPI rank groups (cluster mode), and prints a summary. Ctrl-C (SIGINT),
-// SIGTERM or --time-limit stops the running trials at their next step; everything recorded
-// stays in DIR, and the same command continues the sweep.
+// SIGTERM or --time-limit stops the running trials within the step in flight (at the next step
+// for a group of several ranks, docs/resume.md); everything recorded stays in DIR, and the same
+// command continues the sweep.
 #include <unistd.h>
 
 #include <cctype>
