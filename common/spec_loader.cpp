@@ -287,18 +287,27 @@ class SpecParser {
   // text holds one. Lexical, because yaml-cpp 0.7's LoadAll never returns on some inputs
   // (the fuzzer found "!,") while Load does.
   static int second_document_line(const std::string& text) {
+    const auto is_marker = [](const std::string& line, const char* marker) {
+      return line.rfind(marker, 0) == 0 &&
+             (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    };
     std::istringstream lines(text);
-    bool content = false;
+    bool content = false, ended = false;  // ended: a `...` closed the first document
     int number = 0;
     for (std::string line; std::getline(lines, line);) {
       ++number;
-      const bool marker = line.rfind("---", 0) == 0 && (line.size() == 3 || line[3] == ' ' ||
-                                                        line[3] == '\t' || line[3] == '\r');
-      if (marker && content) return number + 1;
+      if (is_marker(line, "---")) {
+        if (content) return number + 1;
+        continue;
+      }
+      if (is_marker(line, "...")) {
+        ended = content;
+        continue;
+      }
       const size_t first = line.find_first_not_of(" \t\r");
-      if (!marker && first != std::string::npos && line[first] != '#' &&
-          line.rfind("...", 0) != 0 && line[0] != '%')
-        content = true;
+      if (first == std::string::npos || line[first] == '#' || line[0] == '%') continue;
+      if (ended) return number;
+      content = true;
     }
     return 0;
   }
@@ -321,7 +330,8 @@ class SpecParser {
     if (const int line = second_document_line(text))
       throw UserError(located_message(
           source_, line, 1, "",
-          "a second YAML document; a spec is one document (remove the `---` before this line)"));
+          "a second YAML document; a spec is one document (remove the `---` or `...` before this "
+          "line)"));
     if (!root.IsMap())
       fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
     std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node,

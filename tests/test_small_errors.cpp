@@ -43,7 +43,7 @@ TEST(SmallErrors, ASecondYamlDocumentIsNamed) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.output, "hpsweep: error: " + (dir / "two.yaml").string() +
                           ":9:1: a second YAML document; a spec is one document (remove the "
-                          "`---` before this line)\n");
+                          "`---` or `...` before this line)\n");
 }
 
 TEST(SmallErrors, NegativeWorkers) {

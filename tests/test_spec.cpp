@@ -448,5 +448,13 @@ TEST(SpecErrors, GeneralizationKeys) {
             "s.yaml:2:10: repeats: does not combine with method pbt");
 }
 
+TEST(SpecErrors, ASecondDocumentAfterAnEndMarkerIsNamed) {
+  EXPECT_EQ(error_of("method: grid\n...\nmethod: random\n"),
+            "s.yaml:3:1: a second YAML document; a spec is one document (remove the `---` or "
+            "`...` before this line)");
+  // Markers around one document, comments and blank lines are fine.
+  EXPECT_EQ(error_of("---\n# a comment\nmethod: grid\n\n...\n# the end\n"), "no error");
+}
+
 }  // namespace
 }  // namespace hpsweep
