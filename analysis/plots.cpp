@@ -247,7 +247,7 @@ std::vector<Spread> spread_by_value(const Context& c, const Axis& axis, const Me
 double train_measure(const TrialSummary& s) {
   return s.smoothed_train_error;
 }
-double heldout_measure(const TrialSummary& s) {
+double validation_measure(const TrialSummary& s) {
   return s.smoothed_val_error;
 }
 double end_test_measure(const TrialSummary& s) {
@@ -475,7 +475,7 @@ std::optional<PlotFile> generalization_plot(const Context& c, const std::string&
   std::vector<Series> series = {
       {"train_error", "training error (" + last + ")", spread_by_value(c, axis, train_measure),
        kTrainStyle},
-      {"val_error", "validation error (" + last + ")", spread_by_value(c, axis, heldout_measure),
+      {"val_error", "validation error (" + last + ")", spread_by_value(c, axis, validation_measure),
        kValStyle},
       {"test_error", "test error (" + last + ")", spread_by_value(c, axis, end_test_measure),
        kTestStyle},

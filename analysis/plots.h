@@ -9,7 +9,7 @@
 //                          (during the epoch, and in evaluation mode when recorded), validation
 //                          and test error against epochs, titled by its values
 //   param-<path>           per swept parameter (training.seed aside): the training error at the
-//                          end (mean of the last `smooth` epochs), the test error at the epoch
+//                          end (median of the last `smooth` epochs), the test error at the epoch
 //                          the metric selected, and the metric when it is another error, each
 //                          the mean over the trials at that value with a 95% CI error bar; the
 //                          subtitle names what the mean is over; with other parameters, also

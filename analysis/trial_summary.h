@@ -61,7 +61,7 @@ struct DiagnosisRule {
 struct TrialSummary {
   int64_t epochs = 0;
   bool clean_train = false;  // the training error is train_eval_error
-  bool validation = false;   // the held-out error is val_error
+  bool validation = false;   // the trial has a validation part (val_error)
   // The last epoch's values (NaN where the trial has no such curve).
   double final_train_error = 0, final_val_error = 0, final_test_error = 0;
   // Medians over the last `smooth` epochs; gap = test - training error, both smoothed.
