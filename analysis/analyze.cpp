@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 
 #include "analysis/scheduler_tables.h"
@@ -34,18 +35,19 @@ void append_parameter_headers(const SweepRecord& sweep, bool with_seed, Table& t
     if (with_seed || p != "training.seed") table.header.push_back(p);
 }
 
-bool any_summary(const SweepRecord& sweep, const DiagnosisRule& rule,
-                 bool (*test)(const TrialSummary&)) {
-  for (const TrialRecord& t : sweep.trials) {
-    const TrialSummary s = summarize_trial(t, sweep.metric, rule);
-    if (s.epochs > 0 && test(s)) return true;
-  }
-  return false;
-}
+// Each trial's summary and configuration index, by trial order, from one pass over the
+// configurations (which summarized every trial already).
+struct TrialRow {
+  const TrialSummary* summary = nullptr;
+  int64_t configuration = 0;
+};
 
-bool all_clean_train(const SweepRecord& sweep, const DiagnosisRule& rule) {
-  return !any_summary(sweep, rule, [](const TrialSummary& s) { return !s.clean_train; }) &&
-         any_summary(sweep, rule, [](const TrialSummary&) { return true; });
+std::map<const TrialRecord*, TrialRow> rows_by_trial(
+    const std::vector<ConfigurationResult>& configurations) {
+  std::map<const TrialRecord*, TrialRow> rows;
+  for (const ConfigurationResult& c : configurations)
+    for (size_t i = 0; i < c.trials.size(); ++i) rows[c.trials[i]] = {&c.summaries[i], c.index};
+  return rows;
 }
 
 std::string count_text(int64_t n) {
@@ -62,31 +64,33 @@ std::string error_text(double value) {
 }
 
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
+  const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
+  const std::map<const TrialRecord*, TrialRow> rows = rows_by_trial(configurations);
+  bool validation = false, all_clean = true, any = false;
+  for (const auto& [trial, r] : rows) {
+    if (r.summary->epochs == 0) continue;
+    any = true;
+    validation |= r.summary->validation;
+    all_clean &= r.summary->clean_train;
+  }
   const bool repeats = has_repeats(sweep);
-  const bool validation =
-      any_summary(sweep, rule, [](const TrialSummary& s) { return s.validation; });
   Table table;
   table.header = {"trial", "status"};
   if (repeats) table.header.insert(table.header.end(), {"configuration", "repeat", "fold"});
   append_parameter_headers(sweep, true, table);
   table.header.push_back("epochs");
-  table.header.push_back(all_clean_train(sweep, rule) ? "train_eval_error" : "train_error");
+  table.header.push_back(any && all_clean ? "train_eval_error" : "train_error");
   if (validation) table.header.push_back("val_error");
   for (const char* column :
        {"test_error", "gap", "selected_epoch", "selected_test_error", "diagnosis"})
     table.header.push_back(column);
-  const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
   for (const TrialRecord& trial : sweep.trials) {
-    const TrialSummary s = summarize_trial(trial, sweep.metric, rule);
+    const TrialRow& r = rows.at(&trial);
+    const TrialSummary& s = *r.summary;
     std::vector<std::string> row = {trial_name(trial.id), status_name(trial.status)};
-    if (repeats) {
-      const auto c = std::find_if(
-          configurations.begin(), configurations.end(), [&](const ConfigurationResult& r) {
-            return std::find(r.trials.begin(), r.trials.end(), &trial) != r.trials.end();
-          });
-      row.insert(row.end(), {configuration_name(c->index), count_text(trial.repeat),
+    if (repeats)
+      row.insert(row.end(), {configuration_name(r.configuration), count_text(trial.repeat),
                              trial.fold >= 0 ? count_text(trial.fold) : ""});
-    }
     append_values(sweep, trial, row);
     row.push_back(count_text(s.epochs));
     const bool none = s.epochs == 0;
@@ -127,11 +131,10 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
         repeats ? configuration_name(c->index) : trial_name(c->trials.front()->id)};
     append_values(sweep, *c, row);
     if (repeats) {
-      row.insert(row.end(),
-                 {count_text(c->metric.n), error_text(c->metric.mean), error_text(c->metric.sd),
-                  error_text(c->metric.ci95), error_text(c->selected_test.mean),
-                  error_text(c->selected_test.ci95), signed_error_text(c->gap.mean),
-                  error_text(c->gap.ci95)});
+      row.insert(row.end(), {count_text(c->metric.n), error_text(c->metric.mean),
+                             error_text(c->metric.sd), error_text(c->metric.ci95),
+                             error_text(c->selected_test.mean), error_text(c->selected_test.ci95),
+                             signed_error_text(c->gap.mean), error_text(c->gap.ci95)});
       row.push_back(c->diagnosis);
     } else {
       const TrialSummary& s = c->summaries.front();
