@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "common/error.h"
 #include "common/failpoint.h"
@@ -70,10 +71,14 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   status_.assign(total, TrialStatus::pending);
   recorded_epochs_.assign(total, 0);
   checkpointed_.assign(total, 0);
+  copied_from_.assign(total, -1);
+  copied_at_.assign(total, 0);
   for (size_t id = 0; id < total; ++id) {
     if (state_[id].finished) status_[id] = state_[id].status;
     recorded_epochs_[id] = static_cast<int64_t>(state_[id].history.size());
     checkpointed_[id] = state_[id].resume_epoch;
+    copied_from_[id] = state_[id].copied_from;
+    copied_at_[id] = state_[id].copied_at;
   }
   explored_.resize(total);
   starts_.resize(total);
@@ -85,9 +90,11 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   catch_up_.assign(total, 0);
   for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
   if (!calls.empty()) replay(calls);
-  // The schedule of the epochs a resumed sweep recovered, now that the decisions are back.
+  // The schedule of the epochs a resumed sweep recovered, now that the decisions are back;
+  // of epochs the journal lost, once the scheduler has heard them again (continue_trial).
   for (size_t id = 0; id < total; ++id)
-    for (int64_t epoch = 1; epoch <= recorded_epochs_[id]; ++epoch) record_schedule(id, epoch);
+    for (int64_t epoch = 1; epoch <= std::min(recorded_epochs_[id], reported_[id]); ++epoch)
+      record_schedule(id, epoch);
   // A kill between a trial's end and the retention of its checkpoint, or in the middle of it.
   for (size_t id = 0; id < total; ++id)
     if (ends_for_good(status_[id])) retain(static_cast<int64_t>(id));
@@ -228,7 +235,7 @@ void SweepLoop::dispatch() {
     if (rerun != reruns_.end()) {
       const int64_t id = *rerun;
       reruns_.erase(rerun);
-      launch(id, state_[id].resume_epoch);
+      continue_trial(id, state_[id].resume_epoch);
       continue;
     }
     if (!copies_.empty()) return;
@@ -259,12 +266,73 @@ void SweepLoop::start_run(const TrialRun& run) {
   const int64_t resume_epoch =
       run.from_epoch > 0 ? std::min(run.from_epoch, checkpointed_[id]) : state_[id].resume_epoch;
   verdicts_[id].reset();
-  // A plain sweep's trial resumed after a kill: the scheduler hears its recorded epochs first.
-  for (int64_t e = reported_[id]; e < resume_epoch; ++e) {
-    const EpochMetrics& m = state_[id].history[e];
-    report(id, m.epoch, curve_value(m, spec_.metric.name));
+  // A checkpoint ahead of the journal continues only the weights this run asks for.
+  if (run.kind == DecisionKind::resume && checkpointed_[id] > run.from_epoch &&
+      copied_at_[id] == run.from_epoch)
+    throw UserError(checkpoint_path(out_dir_, id) + ": holds epoch " +
+                    std::to_string(checkpointed_[id]) + " with the weights of trial " +
+                    trial_name(copied_from_[id]) + " copied at epoch " +
+                    std::to_string(copied_at_[id]) +
+                    ", but the scheduler resumes the trial with its own weights there; rerun "
+                    "with --restart");
+  continue_trial(id, resume_epoch);
+}
+
+// The checkpoint holds epochs the scheduler has not heard of when a plain sweep resumes (its
+// scheduler is not journaled) or the journal lost its tail in a crash. Heard now, in order,
+// they may give the scheduler other verdicts than the first time (it hears other trials'
+// epochs in another order): a pause leaves the checkpoint ahead, for the run that continues
+// from there; a stop before the checkpoint's epoch trains the trial again up to it.
+void SweepLoop::continue_trial(int64_t id, int64_t resume_epoch) {
+  if (checkpointed_[id] > reported_[id]) {
+    const int64_t held = checkpointed_[id];
+    for (int64_t epoch = reported_[id] + 1; epoch <= held; ++epoch) {
+      const Verdict verdict =
+          report(id, epoch, curve_value(state_[id].history[epoch - 1], spec_.metric.name));
+      record_decisions();
+      record_schedule(id, epoch);
+      if (verdict.kind == VerdictKind::proceed) continue;
+      // A stop came with its decision, which ended the trial or trains it again up to here.
+      if (verdict.kind != VerdictKind::stop) settle(id, verdict, epoch);
+      return;
+    }
+    resume_epoch = held;
   }
   launch(id, resume_epoch);
+}
+
+void SweepLoop::settle(int64_t id, const Verdict& verdict, int64_t epoch) {
+  const TrialStatus status = status_of(verdict.kind);
+  if (status != TrialStatus::paused) return end_trial(id, status, epoch, verdict.reason, false);
+  status_[id] = status;
+  records_.journal.append({id, status, epoch, verdict.reason});
+  records_.writer.set_status(id, status, verdict.reason);
+  flush_soon();
+}
+
+// Training is deterministic: the epochs up to `epoch` come out bitwise as they were. The
+// checkpoint goes first, so that a kill during the retraining resumes it from the start.
+void SweepLoop::rewind(int64_t id, int64_t epoch) {
+  const std::string path = checkpoint_path(out_dir_, id);
+  if (copied_from_[id] >= 0)
+    throw UserError(path + ": holds epoch " + std::to_string(checkpointed_[id]) +
+                    " with the weights of trial " + trial_name(copied_from_[id]) +
+                    " copied at epoch " + std::to_string(copied_at_[id]) +
+                    ", but the scheduler ends the trial at epoch " + std::to_string(epoch) +
+                    ", and copied weights cannot be trained again; rerun with --restart");
+  std::filesystem::remove(path);
+  checkpointed_[id] = 0;
+  state_[id].resume_epoch = 0;
+  state_[id].history.clear();
+  records_.writer.truncate_curves(id, 0);
+  recorded_epochs_[id] = 0;
+  catch_up_[id] = epoch;
+  status_[id] = TrialStatus::pending;
+  records_.writer.set_status(
+      id, TrialStatus::pending,
+      "trains again up to epoch " + std::to_string(epoch) + ", where the scheduler stops it");
+  flush_soon();
+  reruns_.push_back(id);
 }
 
 void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
@@ -414,6 +482,7 @@ void SweepLoop::journal(const SchedulerCall& call) {
 void SweepLoop::record_decisions() {
   if (!scheduled_) return;
   const std::vector<Decision>& decisions = scheduler_->decisions();
+  const bool wrote = decisions_written_ < decisions.size();
   for (; decisions_written_ < decisions.size(); ++decisions_written_) {
     const Decision& d = decisions[decisions_written_];
     records_.writer.append_decision({d.sequence, unix_seconds(), d.trial,
@@ -422,11 +491,16 @@ void SweepLoop::record_decisions() {
     if (d.kind != DecisionKind::stop) continue;
     // A trial still on its worker (its verdict given, or paused but winding down) ends when the
     // worker is done; a replayed stop may have ended it already.
-    if (on_worker_[d.trial])
+    if (on_worker_[d.trial]) {
       verdicts_[d.trial] = Verdict{VerdictKind::stop, d.reason};
-    else if (status_[d.trial] != TrialStatus::stopped)
+    } else if (checkpointed_[d.trial] > d.epoch) {  // a paused trial ahead of its journal
+      verdicts_[d.trial] = Verdict{VerdictKind::stop, d.reason};
+      rewind(d.trial, d.epoch);
+    } else if (status_[d.trial] != TrialStatus::stopped) {
       end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason, false);
+    }
   }
+  if (wrote && !replaying_) records_.journal.sync();
   flush_soon();
   for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.push_back(c);
   make_ready_copies();
@@ -449,11 +523,23 @@ bool SweepLoop::awaits_copy(int64_t id) const {
   });
 }
 
-// Copies an exploit's checkpoint once both trials have written the epoch.
+// Copies an exploit's checkpoint once both trials have written the epoch. The target's
+// checkpoint holds the copy already when the journal lost its `copied` line.
 void SweepLoop::make_ready_copies() {
   std::erase_if(copies_, [&](const CheckpointCopy& c) {
-    if (checkpointed_[c.source] != c.epoch || checkpointed_[c.target] != c.epoch) return false;
-    copy_exploit_checkpoint(out_dir_, c);
+    const bool copied = copied_at_[c.target] > c.epoch ||
+                        (copied_at_[c.target] == c.epoch && copied_from_[c.target] == c.source);
+    if (!copied) {
+      if (checkpointed_[c.source] > c.epoch || checkpointed_[c.target] > c.epoch)
+        throw UserError(checkpoint_path(out_dir_, c.target) + ": the scheduler copies trial " +
+                        trial_name(c.source) + "'s weights of epoch " + std::to_string(c.epoch) +
+                        " into it, but the checkpoints have gone on past that epoch without the "
+                        "copy; rerun with --restart");
+      if (checkpointed_[c.source] != c.epoch || checkpointed_[c.target] != c.epoch) return false;
+      copy_exploit_checkpoint(out_dir_, c);
+      copied_from_[c.target] = c.source;
+      copied_at_[c.target] = c.epoch;
+    }
     journal({SchedulerCall::Kind::copied, c.target, c.epoch, 0, c.source});
     return true;
   });

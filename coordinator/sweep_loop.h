@@ -59,7 +59,14 @@ class SweepLoop {
   void replay(const std::vector<SchedulerCall>& calls);
   void dispatch();
   void start_run(const TrialRun& run);
+  // Launches the trial from `resume_epoch`, or from its checkpoint when the scheduler has not
+  // heard of every epoch that holds: it hears them first, and may end the run there.
+  void continue_trial(int64_t id, int64_t resume_epoch);
   void launch(int64_t id, int64_t resume_epoch);
+  // A pause or completion heard for a checkpoint's epoch, with no worker to tell.
+  void settle(int64_t id, const Verdict& verdict, int64_t epoch);
+  // The trial trains again from the start up to `epoch`, where a verdict ends it.
+  void rewind(int64_t id, int64_t epoch);
   bool judge(const JudgeEvent& event);
   void record_epoch(const EpochEvent& event);
   void trial_done(const TrialDoneEvent& event);
@@ -98,7 +105,8 @@ class SweepLoop {
   std::vector<bool> on_worker_;
   std::vector<bool> held_;         // stopped for an exploit's copy, though the scheduler said go on
   std::vector<int64_t> catch_up_;  // > 0: retrain up to this verdict's epoch (its checkpoint
-                                   // was lost in a kill) and stop there
+                                   // was lost in a kill, or held later epochs) and stop there
+  std::vector<int64_t> copied_from_, copied_at_;  // each checkpoint's PBT lineage
   std::vector<CheckpointCopy> copies_;  // exploits waiting for both checkpoints of their epoch
   size_t decisions_written_ = 0;
   // Per trial, the indices of its start and exploit decisions up to starts_indexed_ (PBT rows).

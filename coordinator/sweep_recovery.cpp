@@ -55,7 +55,8 @@ void check_checkpoint(const std::string& path, const Trial& trial,
 }  // namespace
 
 std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
-                                          const std::vector<Trial>& trials, int64_t max_retries) {
+                                          const std::vector<Trial>& trials, int64_t max_retries,
+                                          bool scheduled) {
   std::vector<TrialRecovery> states(trials.size());
   for (const JournalRecord& r : read_journal(out_dir + "/journal.log")) {
     if (r.trial_id < 0 || r.trial_id >= static_cast<int64_t>(trials.size())) continue;
@@ -73,10 +74,12 @@ std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
     CheckpointProgress progress = read_checkpoint_progress(path);
     check_checkpoint(path, trial, progress);
     s.history = std::move(progress.history);
+    s.copied_from = progress.copied_from;
+    s.copied_at = progress.copied_at;
     if (s.finished) continue;
     // The last epoch's checkpoint is written before the trial reports its end: a kill in
     // between leaves a finished trial without its journal line.
-    if (progress.epoch >= trial.config.training.epochs) {
+    if (!scheduled && progress.epoch >= trial.config.training.epochs) {
       s.finished = true;
       s.status = TrialStatus::completed;
       s.message.clear();

@@ -18,14 +18,18 @@ struct TrialRecovery {
   TrialStatus status = TrialStatus::pending;  // finished: the outcome; else pending, paused
                                               // or interrupted
   std::string message;
-  int failures = 0;                   // failed attempts recorded in the journal
-  int64_t resume_epoch = 0;           // the checkpoint to continue from; 0: start afresh
-  std::vector<EpochMetrics> history;  // the curves up to resume_epoch (or the end)
+  int failures = 0;                         // failed attempts recorded in the journal
+  int64_t resume_epoch = 0;                 // the checkpoint to continue from; 0: start afresh
+  std::vector<EpochMetrics> history;        // the curves up to resume_epoch (or the end)
+  int64_t copied_from = -1, copied_at = 0;  // the checkpoint's PBT lineage (CheckpointData's)
 };
 
-// One entry per trial, in trial order.
+// One entry per trial, in trial order. Unless `scheduled`, a trial whose checkpoint holds its
+// last epoch is finished; a scheduled sweep's scheduler hears that epoch first
+// (coordinator/sweep_loop.h), which ends the trial.
 std::vector<TrialRecovery> recover_trials(const std::string& out_dir,
-                                          const std::vector<Trial>& trials, int64_t max_retries);
+                                          const std::vector<Trial>& trials, int64_t max_retries,
+                                          bool scheduled);
 
 // How the spec stored with a sweep differs from `current`, in words; nullopt when both
 // describe the same sweep (same trials, settings and scheduling).

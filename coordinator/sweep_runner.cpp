@@ -56,8 +56,9 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   if (!folder.moved_aside.empty())
     log << "moved the earlier results to " << folder.moved_aside << "\n";
   std::vector<TrialRecovery> state =
-      folder.resumed ? recover_trials(options.out_dir, trials, spec.resources.max_retries)
-                     : std::vector<TrialRecovery>(total);
+      folder.resumed
+          ? recover_trials(options.out_dir, trials, spec.resources.max_retries, scheduled)
+          : std::vector<TrialRecovery>(total);
   SweepWriter writer((folder.dir / "sweep.h5").string(), spec, trials);
   record_recovered(writer, state);
   JournalWriter journal((folder.dir / "journal.log").string());

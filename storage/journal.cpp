@@ -60,6 +60,11 @@ JournalWriter::~JournalWriter() {
   ::close(fd_);
 }
 
+void JournalWriter::sync() {
+  if (::fdatasync(fd_) != 0)
+    throw Error(path_ + ": cannot sync the journal to disk: " + std::strerror(errno));
+}
+
 void JournalWriter::append(const JournalRecord& r) {
   write_line("end\t" + std::to_string(r.trial_id) + "\t" + status_name(r.status) + "\t" +
              std::to_string(r.epoch) + "\t" + escape(r.message) + "\n");

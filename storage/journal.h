@@ -44,6 +44,10 @@ class JournalWriter {
   // lost is rerun from its checkpoint, or counted as completed when its final one survived.
   void append(const JournalRecord& record);
   void append(const SchedulerCall& call);
+  // Forces the lines appended so far to disk (fdatasync). The coordinator calls it at each
+  // scheduler decision, before the decision takes effect: a machine crash then loses only
+  // calls that decided nothing, which a resume hears again from the checkpoints.
+  void sync();
 
  private:
   void write_line(const std::string& line);
