@@ -38,6 +38,8 @@ struct LoopTiming {
   int64_t events = 0;        // worker events handled (epochs, judged epochs, trial ends)
   int64_t flushes = 0;       // sweep.h5 images written (storage/sweep_file.h)
   double flush_seconds = 0;  // and their time, part of busy_seconds
+  int64_t syncs = 0;         // journal.log synced to disk, at decisions (storage/journal.h)
+  double sync_seconds = 0;   // and their time, part of busy_seconds
 };
 
 class SweepLoop {
@@ -74,6 +76,7 @@ class SweepLoop {
   void journal(const SchedulerCall& call);
   // After every scheduler call: new decisions to sweep.h5, exploits' checkpoint copies.
   void record_decisions();
+  void sync_journal();
   // PBT: the hyperparameters and weights' source of the trial's epoch, to sweep.h5.
   void record_schedule(int64_t id, int64_t epoch);
   void make_ready_copies();

@@ -46,7 +46,8 @@ void print_summary(const SweepSummary& summary, const SweepSpec& spec, const std
          << std::setprecision(1)
          << 1e6 * t.busy_seconds / static_cast<double>(std::max<int64_t>(t.events, 1))
          << " us each); sweep.h5 written " << t.flushes << " times in " << std::setprecision(3)
-         << t.flush_seconds << " s\n";
+         << t.flush_seconds << " s; journal synced " << t.syncs << " times in " << t.sync_seconds
+         << " s\n";
   }
   text << "results: " << out_dir << "/sweep.h5; analyse with `hpsweep analyze " << out_dir << "`\n";
   std::cerr << text.str() << std::flush;

@@ -39,9 +39,9 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
   // Appends one line in a single write(2): once this returns, the line survives any kill of
-  // the process. Not synced to disk, like the checkpoints (a sync per trial costs more than
-  // short trials on some file systems); after a crash of the machine, a trial whose line is
-  // lost is rerun from its checkpoint, or counted as completed when its final one survived.
+  // the process. Not synced to disk (see sync()); after a crash of the machine, a trial whose
+  // line is lost is rerun from its checkpoint, or counted as completed when its final one
+  // survived (docs/resume.md, "A journal that lost its tail").
   void append(const JournalRecord& record);
   void append(const SchedulerCall& call);
   // Forces the lines appended so far to disk (fdatasync). The coordinator calls it at each

@@ -63,9 +63,10 @@ void expect_same_curves(const SweepRecord& a, const SweepRecord& b, size_t i) {
   for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error",
                             "val_loss", "val_error", "train_eval_loss", "train_eval_error"}) {
     ASSERT_EQ(a.trials[i].curves.count(curve), b.trials[i].curves.count(curve)) << curve;
-    if (a.trials[i].curves.count(curve))
+    if (a.trials[i].curves.count(curve)) {
       EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
           << "trial " << i << " " << curve;
+    }
   }
 }
 
