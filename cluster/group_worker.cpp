@@ -1,12 +1,15 @@
 #include "cluster/group_worker.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <memory>
 
 #include "cluster/mpi_group.h"
 #include "common/control_messages.h"
+#include "common/exit_codes.h"
 #include "common/failpoint.h"
 #include "storage/checkpoint_file.h"
 #include "worker/trainer.h"
@@ -20,17 +23,30 @@ constexpr int kCoordinator = 0;
 // records an epoch, its checkpoint exists.
 class LeaderObserver : public TrialObserver {
  public:
-  LeaderObserver(const Communicator& world, std::string out_dir, int64_t trial_id)
-      : world_(world), out_dir_(std::move(out_dir)), trial_id_(trial_id) {}
+  LeaderObserver(const Communicator& world, const std::string& out_dir, int64_t trial_id,
+                 int64_t run_generation)
+      : world_(world), fence_{out_dir, run_generation}, trial_id_(trial_id) {}
   void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) override {
-    if (checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, trial_id_), *checkpoint);
+    if (checkpoint) write_fenced(*checkpoint);
     world_.send(kCoordinator, kControlTag,
                 encode_message(EpochMessage{trial_id_, metrics, checkpoint.has_value()}));
   }
 
  private:
+  // A later run of the folder has started, so this job's coordinator is gone (killed with
+  // mpirun, this rank orphaned): the process ends at once, writing nothing more. Its group
+  // peers and the coordinator cannot be told, and any further MPI call could wait forever.
+  void write_fenced(const CheckpointData& checkpoint) {
+    try {
+      write_checkpoint_file(checkpoint_path(fence_.dir, trial_id_), checkpoint, fence_);
+    } catch (const SupersededError& e) {
+      std::cerr << "rank " << world_.rank() << ": " << e.what() << "; exiting\n";
+      std::_Exit(kExitFailure);
+    }
+  }
+
   const Communicator& world_;
-  std::string out_dir_;
+  const RunFence fence_;
   int64_t trial_id_;
 };
 
@@ -165,7 +181,7 @@ void serve(const std::vector<Trial>& trials, const std::string& out_dir, const C
     if (!setup_error.empty()) {
       outcome = {TrialStatus::failed, 0, setup_error};
     } else {
-      LeaderObserver leader(world, out_dir, trial.id);
+      LeaderObserver leader(world, out_dir, trial.id, next->run_generation);
       SilentObserver silent;
       TrialObserver& own = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
       JudgedObserver judged(own, world, group, trial.id, shutdown);

@@ -37,7 +37,7 @@ void MpiWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& lau
   // The group's ranks read init_from and resume checkpoints themselves.
   world_.send(layout_.leader_of(worker), kControlTag,
               encode_message(AssignTrialMessage{trial.id, launch.resume_epoch, launch.judged,
-                                                launch.hyperparameters}));
+                                                launch.hyperparameters, launch.run_generation}));
 }
 
 std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds timeout) {

@@ -95,6 +95,7 @@ std::vector<uint8_t> encode_message(const ControlMessage& message) {
       w.put_string(v.path);
       w.put_value(v.value);
     }
+    w.put(m->run_generation);
   } else if (auto* m = std::get_if<EpochMessage>(&message)) {
     w.put(m->trial_id);
     w.put(m->metrics);
@@ -133,6 +134,7 @@ ControlMessage decode_message(const std::vector<uint8_t>& bytes) {
         std::string path = r.get_string();
         m.hyperparameters.push_back({std::move(path), r.get_value()});
       }
+      m.run_generation = r.get<int64_t>();
       return m;
     }
     case 1:

@@ -22,6 +22,8 @@ struct AssignTrialMessage {  // coordinator -> leader: train this trial of the s
   int64_t resume_epoch;  // > 0: continue from the trial's checkpoint of this epoch
   bool judged = false;   // wait for a VerdictMessage after every epoch (a scheduled sweep)
   std::vector<SweptValue> hyperparameters;  // PBT's explored values, over the spec's
+  int64_t run_generation = 0;               // the folder's run, which the leader's checkpoint
+                                            // writes carry (storage/run_fence.h)
 };
 struct ShutdownMessage {};  // coordinator -> leader: no more trials, finalize
 struct EpochMessage {       // leader -> coordinator: an epoch finished (checkpoint written)

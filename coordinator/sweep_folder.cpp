@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "coordinator/sweep_recovery.h"
+#include "storage/run_fence.h"
 
 namespace hpsweep {
 namespace {
@@ -66,6 +67,7 @@ SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir,
           out_dir + ": holds a sweep of another spec (" + *difference +
           "); use another --out folder, or --restart to move the old results aside and start over");
     folder.resumed = true;
+    folder.run_generation = advance_run_generation(out_dir);
     return folder;
   }
   std::error_code error;
@@ -74,6 +76,8 @@ SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir,
   // (After --restart, the new folder is locked before the moved one's lock is let go.)
   if (!folder.lock.held() || !folder.moved_aside.empty()) folder.lock = FolderLock(folder.dir);
   write_text_atomically(stored_spec, spec.yaml_text);
+  folder.run_generation = advance_run_generation(
+      out_dir, folder.moved_aside.empty() ? 0 : current_run_generation(folder.moved_aside));
   return folder;
 }
 

@@ -17,6 +17,7 @@ struct SweepFolder {
   bool resumed = false;
   std::string moved_aside;  // where --restart moved the old results, if it did
   FolderLock lock;
+  int64_t run_generation = 0;  // this run's (storage/run_fence.h), taken with the lock
 };
 
 // Throws UserError when DIR holds another sweep, another run is using it, or it cannot be

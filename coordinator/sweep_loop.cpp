@@ -342,8 +342,9 @@ void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
   launched_from_[id] = resume_epoch;
   on_worker_[id] = true;
   const Trial& trial = inputs_.trials[id];
-  pool_.start(free_workers_.back(), trial,
-              {inputs_.init_for(trial), resume_epoch, scheduled_, explored_[id]});
+  pool_.start(
+      free_workers_.back(), trial,
+      {inputs_.init_for(trial), resume_epoch, scheduled_, explored_[id], records_.run_generation});
   free_workers_.pop_back();
   ++running_;
   records_.progress.trial_started();

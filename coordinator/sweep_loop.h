@@ -28,6 +28,7 @@ struct SweepRecords {
   SweepWriter& writer;
   JournalWriter& journal;
   Progress& progress;
+  int64_t run_generation = 0;  // the folder's run, which workers' writes carry (run_fence.h)
 };
 
 // Where the coordinator's time goes, for docs/schedulers.md's overhead benchmark.

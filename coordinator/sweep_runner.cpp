@@ -90,8 +90,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   for (const SchedulerCall& c : calls)
     if (c.kind == SchedulerCall::Kind::copied) last_copies[c.trial] = {c.source, c.trial, c.epoch};
   check_exploit_copies(options.out_dir, last_copies, log);
-  SweepLoop loop(spec, inputs, pool, options.out_dir, {writer, journal, progress}, std::move(state),
-                 calls);
+  SweepLoop loop(spec, inputs, pool, options.out_dir,
+                 {writer, journal, progress, folder.run_generation}, std::move(state), calls);
   loop.run(stop, log);
 
   SweepSummary summary;

@@ -46,6 +46,8 @@ struct TrialLaunch {
   int64_t resume_epoch = 0;  // > 0: continue from the trial's own checkpoint of this epoch
   bool judged = false;       // a scheduled sweep: every epoch waits for after_epoch()
   std::vector<SweptValue> hyperparameters;  // PBT's explored values, over the trial's own
+  int64_t run_generation = 0;  // cluster mode: the folder's run, for the leader's checkpoint
+                               // writes (storage/run_fence.h)
 };
 
 class WorkerPool {

@@ -120,7 +120,8 @@ void read_copy_provenance(const H5::Group& root, int64_t& copied_from, int64_t& 
 
 }  // namespace
 
-void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
+void write_checkpoint_file(const std::string& path, const CheckpointData& c,
+                           const RunFence& fence) {
   h5::quiet_errors();
   h5::write_atomically(
       path,
@@ -161,7 +162,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& c) {
           h5::write_attribute(rng, "next_epoch", c.epoch + 1);
         }
       },
-      expected_bytes(c));
+      expected_bytes(c), fence);
 }
 
 namespace {

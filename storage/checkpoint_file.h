@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/checkpoint_data.h"
+#include "storage/run_fence.h"
 
 namespace hpsweep {
 
@@ -14,7 +15,8 @@ namespace hpsweep {
 std::string checkpoint_path(const std::string& out_dir, int64_t trial_id);
 
 // Written to a temporary file, then renamed: an earlier checkpoint survives any crash.
-void write_checkpoint_file(const std::string& path, const CheckpointData& checkpoint);
+void write_checkpoint_file(const std::string& path, const CheckpointData& checkpoint,
+                           const RunFence& fence = {});
 
 // Throws UserError naming the file when it is missing, unreadable or not a checkpoint, or
 // holds no last state (its trial finished under `checkpoint.keep: best` or `none`). A file
@@ -34,7 +36,7 @@ struct CheckpointProgress {
   int64_t trial_id = 0;
   int64_t epoch = 0;
   std::vector<EpochMetrics> history;
-  std::string keep = "both";  // what the file holds, as a `checkpoint.keep` value
+  std::string keep = "both";                // what the file holds, as a `checkpoint.keep` value
   int64_t copied_from = -1, copied_at = 0;  // as CheckpointData's
 };
 CheckpointProgress read_checkpoint_progress(const std::string& path);

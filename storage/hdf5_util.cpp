@@ -207,8 +207,9 @@ namespace {
 // error code here, never a half-written HDF5 file left open in the library. No fsync: the
 // rename makes the replacement atomic for any kill of the process, and a sync per epoch and
 // trial would cost more than the write on a parallel file system (docs/resume.md).
-void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes) {
-  const std::string temporary = path + ".tmp";
+void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes,
+                            const RunFence& fence) {
+  const std::string temporary = temporary_path(path, fence);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(path + ": cannot write " + temporary + ": " + std::strerror(errno));
   size_t done = 0;
@@ -224,11 +225,14 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& by
     ::unlink(temporary.c_str());
     throw Error(path + ": cannot write: " + std::strerror(error));
   }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int rename_error = errno;
+  try {
+    commit_fenced(fence, path, [&] {
+      if (::rename(temporary.c_str(), path.c_str()) != 0)
+        throw Error(path + ": cannot rename " + temporary + " into place: " + std::strerror(errno));
+    });
+  } catch (const Error&) {
     ::unlink(temporary.c_str());
-    throw Error(path + ": cannot rename " + temporary +
-                " into place: " + std::strerror(rename_error));
+    throw;
   }
 }
 
@@ -244,7 +248,7 @@ H5::H5File create_in_memory(const std::string& path, size_t increment) {
   }
 }
 
-void write_image_atomically(H5::H5File& file, const std::string& path) {
+void write_image_atomically(H5::H5File& file, const std::string& path, const RunFence& fence) {
   std::vector<char> image;
   try {
     file.flush(H5F_SCOPE_GLOBAL);
@@ -256,11 +260,11 @@ void write_image_atomically(H5::H5File& file, const std::string& path) {
   } catch (const H5::Exception& e) {
     throw Error(path + ": cannot write: " + e.getDetailMsg());
   }
-  write_bytes_atomically(path, image);
+  write_bytes_atomically(path, image, fence);
 }
 
 void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write,
-                      size_t expected_bytes) {
+                      size_t expected_bytes, const RunFence& fence) {
   // Build the whole file in memory (HDF5's core driver, no backing store), then write its
   // image in one go: HDF5 itself never writes to the disk, so a full disk cannot leave it with
   // a broken open file (which crashes it when the library shuts down).
@@ -270,7 +274,7 @@ void write_atomically(const std::string& path, const std::function<void(H5::H5Fi
   } catch (const H5::Exception& e) {
     throw Error(path + ": cannot write: " + e.getDetailMsg());
   }
-  write_image_atomically(file, path);
+  write_image_atomically(file, path, fence);
 }
 
 }  // namespace hpsweep::h5

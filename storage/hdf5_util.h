@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/tensor.h"
+#include "storage/run_fence.h"
 
 namespace hpsweep::h5 {
 
@@ -56,14 +57,15 @@ H5::FileAccPropList unlocked_access();
 // over `path`: a killed process or a full disk leaves either the old file or the new one,
 // never a torn file. `expected_bytes` (0: unknown) sizes the memory image, which otherwise
 // grows in steps of 1 MiB: each step is allocated and zeroed, which dominates tiny files.
+// A worker's write carries its run's `fence` (storage/run_fence.h).
 void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& write,
-                      size_t expected_bytes = 0);
+                      size_t expected_bytes = 0, const RunFence& fence = {});
 
 // An HDF5 file that lives in memory only (the core driver without a backing store), named
 // `path` for messages; growing in steps of `increment` bytes.
 H5::H5File create_in_memory(const std::string& path, size_t increment);
 // Flushes `file` (in memory) and replaces `path` by its image, as write_atomically does.
 // Throws Error naming `path`; the file in memory stays whole and open either way.
-void write_image_atomically(H5::H5File& file, const std::string& path);
+void write_image_atomically(H5::H5File& file, const std::string& path, const RunFence& fence = {});
 
 }  // namespace hpsweep::h5

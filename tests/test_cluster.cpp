@@ -178,11 +178,12 @@ TEST_F(ClusterTest, GroupsWithoutRoomForSharedMemorySumThroughMpi) {
 
 TEST_F(ClusterTest, FailedAndDivergedTrialsDoNotStopTheSweep) {
   // Trial 1 diverges; trial 2's checkpoint cannot be written (a folder sits where its
-  // temporary file goes), so its group leader fails it and tells the rest of the group.
+  // temporary file goes: a group leader's, of the folder's first run, storage/run_fence.h), so
+  // its group leader fails it and tells the rest of the group.
   const std::string s = spec(
       "resources: {ranks_per_trial: 2}\nparameters:\n  training.lr: {values: [0.05, 1.0e+30, 0.05, "
       "0.1]}\n");
-  std::filesystem::create_directories(out("mpi") + "/checkpoints/0002.h5.tmp");
+  std::filesystem::create_directories(out("mpi") + "/checkpoints/0002.h5.tmp-g1");
   const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord r = record("mpi");
@@ -349,8 +350,9 @@ TEST_F(ClusterTest, AFailedTrialIsRetriedUpToMaxRetries) {
   // Trial 1's checkpoint can never be written: it fails, runs twice more, and stays failed.
   const std::string s =
       spec("resources: {max_retries: 2}\nparameters:\n  training.lr: {values: [0.05, 0.06]}\n");
-  // (A non-empty folder: the failed write's clean-up cannot remove it.)
-  std::filesystem::create_directories(out("mpi") + "/checkpoints/0001.h5.tmp/blocker");
+  // (A non-empty folder where the group leader's temporary file goes: the failed write's
+  // clean-up cannot remove it.)
+  std::filesystem::create_directories(out("mpi") + "/checkpoints/0001.h5.tmp-g1/blocker");
   const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord r = record("mpi");

@@ -10,6 +10,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,8 @@ struct Kill {
   std::string failpoint;  // "NAME:N"; or empty for a kill from outside:
   int after_epochs = 0;   // SIGKILL to the whole process group once the trials' checkpoints
                           // hold this many epochs in all (wherever the trials are then)
+  bool orphan = false;    // from outside, under mpirun: SIGKILL to mpirun and rank 0 only, the
+                          // worker ranks orphaned
 };
 
 // Epochs in all the checkpoints of the sweep in `out_dir`. Checkpoints, not sweep.h5: the
@@ -54,6 +57,24 @@ struct Outcome {
   bool killed;
   int exit_code;
 };
+
+// The MPI rank 0 of the job on `out_dir` (the coordinator), found by its environment; 0 if none.
+pid_t coordinator_rank(const std::string& out_dir) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream command_file(entry.path() / "cmdline"),
+        environment_file(entry.path() / "environ");
+    const std::string command_line((std::istreambuf_iterator<char>(command_file)), {});
+    std::string environment((std::istreambuf_iterator<char>(environment_file)), {});
+    std::replace(environment.begin(), environment.end(), '\0', '\n');
+    if (command_line.find(out_dir) != std::string::npos &&
+        command_line.find("mpirun") == std::string::npos &&
+        environment.find("\nOMPI_COMM_WORLD_RANK=0\n") != std::string::npos)
+      return std::stoi(name);
+  }
+  return 0;
+}
 
 // Runs `argv` in its own process group with HPSWEEP_FAILPOINT set as `kill` says, or kills it
 // once the checkpoints in `out_dir` hold kill.after_epochs epochs.
@@ -81,7 +102,12 @@ Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& 
   if (kill.after_epochs > 0) {
     while (waitpid(pid, &status, WNOHANG) == 0) {
       if (checkpointed_epochs(out_dir) >= kill.after_epochs) {
-        ::kill(-pid, SIGKILL);
+        if (!kill.orphan) {
+          ::kill(-pid, SIGKILL);
+        } else if (const pid_t rank0 = coordinator_rank(out_dir)) {
+          ::kill(rank0, SIGKILL);
+          ::kill(pid, SIGKILL);
+        }
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -279,6 +305,26 @@ TEST_P(KillTest, KilledSweepsKeepingLessResumeToTheUninterruptedResult) {
         EXPECT_EQ(progress.epoch, 4) << out << " trial " << i;
       }
     }
+  }
+}
+
+// Killing mpirun and rank 0 together frees the folder's lock while the worker ranks train on
+// for seconds. A resume started at once must neither fail nor mix their late checkpoints into
+// its sweep: once it has started, an orphan's next checkpoint write is refused
+// (storage/run_fence.h) and the orphan exits.
+TEST_P(KillTest, OrphanedRanksCannotRaceAResume) {
+  if (GetParam() == 0) GTEST_SKIP() << "orphaned ranks exist only under mpirun";
+  std::ofstream(spec_, std::ios::app) << "checkpoint: {every: 1}\n";
+  ASSERT_FALSE(run(command("reference"), {}).killed);
+  const SweepRecord reference = read_sweep_file((dir_ / "reference" / "sweep.h5").string());
+  for (const int epochs : {2, 4, 6, 8, 10, 12}) {
+    const std::string out = "orphaned" + std::to_string(epochs);
+    const Outcome first = run(command(out), {"", epochs, true}, (dir_ / out).string());
+    EXPECT_TRUE(first.killed) << epochs << ": the kill did not happen";
+    const Outcome resumed = run(command(out), {});  // at once, beside the orphans
+    EXPECT_EQ(resumed.exit_code, 0) << "after a kill at " << epochs << " epochs";
+    kill_leftover_ranks((dir_ / out).string());
+    expect_equals_reference(out, reference);
   }
 }
 

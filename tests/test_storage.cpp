@@ -219,5 +219,42 @@ TEST(CheckpointFile, UnreadableFilesNameThemselves) {
   }
 }
 
+// An earlier run's writer (an orphaned rank) cannot replace a checkpoint once a later run of
+// the folder has started: its write is refused naming the file, the file stays the later
+// run's, and no temporary file is left. Each run's temporary files have names of their own.
+TEST(RunFence, AnEarlierRunsWriterIsRefusedOnceALaterRunStarted) {
+  TempDir dir;
+  const std::string out = dir.path().string();
+  std::filesystem::create_directories(dir / "checkpoints");
+  EXPECT_EQ(current_run_generation(out), 0);
+  const RunFence first{out, advance_run_generation(out)};
+  EXPECT_EQ(first.generation, 1);
+  const std::string path = checkpoint_path(out, 0);
+  CheckpointData checkpoint = sample_checkpoint();
+  write_checkpoint_file(path, checkpoint, first);
+  EXPECT_EQ(read_checkpoint_progress(path).epoch, checkpoint.epoch);
+
+  const RunFence second{out, advance_run_generation(out)};
+  EXPECT_EQ(second.generation, 2);
+  EXPECT_NE(temporary_path(path, first), temporary_path(path, second));
+  CheckpointData later = checkpoint;
+  later.epoch += 1;
+  later.history.push_back(later.history.back());
+  try {
+    write_checkpoint_file(path, later, first);
+    ADD_FAILURE() << "the earlier run wrote";
+  } catch (const SupersededError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              path + ": not written: run 1 of " + out + " is over, run 2 has started");
+  }
+  EXPECT_EQ(read_checkpoint_progress(path).epoch, checkpoint.epoch) << "the file is untouched";
+  EXPECT_FALSE(std::filesystem::exists(temporary_path(path, first)));
+  write_checkpoint_file(path, later, second);
+  EXPECT_EQ(read_checkpoint_progress(path).epoch, later.epoch);
+  // A folder made anew by --restart continues the numbers of the one moved aside.
+  TempDir other;
+  EXPECT_EQ(advance_run_generation(other.path().string(), current_run_generation(out)), 3);
+}
+
 }  // namespace
 }  // namespace hpsweep::testing
