@@ -34,6 +34,16 @@ void record_recovered(SweepWriter& writer, const std::vector<TrialRecovery>& rec
   writer.flush();
 }
 
+// A listener starts from what sweep.h5 starts from.
+void tell_recovered(SweepObserver& observer, const SweepSpec& spec,
+                    const std::vector<Trial>& trials, const std::vector<TrialRecovery>& recovered) {
+  observer.on_sweep_begin(spec, trials);
+  for (size_t id = 0; id < recovered.size(); ++id) {
+    for (const EpochMetrics& m : recovered[id].history) observer.on_epoch(id, m);
+    observer.on_trial_status(id, recovered[id].status, recovered[id].message);
+  }
+}
+
 }  // namespace
 
 SweepSummary run_local_sweep(const SweepSpec& spec, const RunOptions& options,
@@ -89,8 +99,9 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   for (const SchedulerCall& c : calls)
     if (c.kind == SchedulerCall::Kind::copied) last_copies[c.trial] = {c.source, c.trial, c.epoch};
   check_exploit_copies(options.out_dir, last_copies, log);
-  SweepLoop loop(spec, inputs, pool, options.out_dir, {writer, journal, progress}, std::move(state),
-                 calls);
+  if (options.observer) tell_recovered(*options.observer, spec, trials, state);
+  SweepLoop loop(spec, inputs, pool, options.out_dir, {writer, journal, progress, options.observer},
+                 std::move(state), calls);
   loop.run(stop, log);
 
   SweepSummary summary;
