@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>  // before Asio (status_server.cpp): Boost 1.74's awaitable.hpp needs it
 
 #include "common/status_address.h"
 #include "status/status_board.h"
