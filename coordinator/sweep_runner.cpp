@@ -34,13 +34,14 @@ void record_recovered(SweepWriter& writer, const std::vector<TrialRecovery>& rec
   writer.flush();
 }
 
-// A listener starts from what sweep.h5 starts from.
+// A listener starts from what sweep.h5 starts from (every trial pending unless told otherwise).
 void tell_recovered(SweepObserver& observer, const SweepSpec& spec,
                     const std::vector<Trial>& trials, const std::vector<TrialRecovery>& recovered) {
   observer.on_sweep_begin(spec, trials);
   for (size_t id = 0; id < recovered.size(); ++id) {
     for (const EpochMetrics& m : recovered[id].history) observer.on_epoch(id, m);
-    observer.on_trial_status(id, recovered[id].status, recovered[id].message);
+    if (recovered[id].status != TrialStatus::pending || !recovered[id].message.empty())
+      observer.on_trial_status(id, recovered[id].status, recovered[id].message);
   }
 }
 
