@@ -129,7 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start_events(int64_t after) {
     last_sequence_ = after;
-    last_write_ = std::chrono::steady_clock::now();
+    stream_start_ = last_write_ = std::chrono::steady_clock::now();
     auto header = std::make_shared<std::string>(
         "HTTP/1.1 200 OK\r\nServer: hpsweep\r\nContent-Type: text/event-stream\r\n"
         "Cache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n");
@@ -137,6 +137,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void poll_events() {
+    if (std::chrono::steady_clock::now() - stream_start_ > server_.options.event_stream_lifetime)
+      return close();
     const uint64_t version = server_.board.version();
     if (version == seen_version_) {
       if (std::chrono::steady_clock::now() - last_write_ < server_.options.keepalive_interval)
@@ -189,7 +191,7 @@ class Session : public std::enable_shared_from_this<Session> {
   net::steady_timer timer_;
   uint64_t seen_version_ = 0;
   int64_t last_sequence_ = 0;
-  std::chrono::steady_clock::time_point last_write_;
+  std::chrono::steady_clock::time_point stream_start_, last_write_;
 };
 
 }  // namespace

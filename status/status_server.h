@@ -30,6 +30,9 @@ struct StatusServerOptions {
   // for `keepalive_interval` (so proxies keep it open).
   std::chrono::milliseconds event_poll{100};
   std::chrono::milliseconds keepalive_interval{15000};
+  // An event stream ends after this long; the browser's EventSource reconnects with the last
+  // event's id and misses nothing. Bounds how long a proxy or a stalled tab holds a connection.
+  std::chrono::milliseconds event_stream_lifetime{60000};
 };
 
 class StatusServer {

@@ -18,6 +18,7 @@
 #include "status/status_server.h"
 #include "storage/sweep_file.h"
 #include "support/http_client.h"
+#include "support/shell.h"
 #include "support/temp_dir.h"
 
 namespace hpsweep::testing {
@@ -324,6 +325,45 @@ TEST(StatusServer, ThousandConnectionsLeaveTheSweepUnharmed) {
   sweep.join();
   EXPECT_EQ(http_get(sweep.port(), "/api/v1/sweep").status, 200);
   expect_bitwise_equal(read_sweep_file((dir / "out" / "sweep.h5").string()), reference);
+}
+
+// The sum of the integers in `attribute="N"` over `html`.
+int64_t sum_of_attribute(const std::string& html, const std::string& attribute) {
+  int64_t sum = 0;
+  const std::string key = attribute + "=\"";
+  for (size_t at = html.find(key); at != std::string::npos; at = html.find(key, at + 1))
+    sum += std::stoll(html.substr(at + key.size()));
+  return sum;
+}
+
+// The page in headless Chromium while a sweep runs: the table and a curve are drawn, and
+// events from the stream update them. --virtual-time-budget lets the page's scripts run; an
+// event stream open keeps virtual time still, so the server ends streams after a second and
+// the page reconnects, as it would after any drop.
+TEST(StatusPage, TableAndCurveUpdateInHeadlessChromium) {
+  if (run_shell("command -v chromium").exit_code != 0)
+    GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
+  TempDir dir;
+  StatusServerOptions options;
+  options.event_stream_lifetime = 1s;
+  LiveSweep sweep(simulated_spec(kGrid, "0.5"), (dir / "out").string(), options);
+  std::this_thread::sleep_for(1s);
+  const std::string before = http_get(sweep.port(), "/api/v1/trials").body;
+  int64_t api_epochs = 0;
+  for (const int64_t e : epochs_per_trial(before)) api_epochs += e;
+  const CommandResult page = run_shell(
+      "chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=3000 "
+      "--dump-dom http://127.0.0.1:" +
+      std::to_string(sweep.port()) + "/ 2>/dev/null");
+  ASSERT_EQ(page.exit_code, 0) << page.output;
+  EXPECT_FALSE(sweep.ended()) << "the sweep must outlast the page's load for this test";
+  EXPECT_EQ(count_of(page.output, "<tr data-trial="), 6) << page.output;
+  EXPECT_GT(sum_of_attribute(page.output, "data-events"), 0) << "no event reached the page";
+  EXPECT_GT(sum_of_attribute(page.output, "data-epochs"), api_epochs)
+      << "the table did not follow the sweep";
+  EXPECT_GT(sum_of_attribute(page.output, "data-points"), 0) << "no curve drawn";
+  EXPECT_NE(page.output.find("data-curve=\"test_error\""), std::string::npos);
+  EXPECT_EQ(count_of(page.output, "data-parameter="), 2) << "one view per swept parameter";
 }
 
 }  // namespace
