@@ -187,11 +187,13 @@ void StatusBoard::load(const SweepRecord& record) {
   counts_.clear();
   for (const TrialRecord& t : record.trials) {
     Row row{t.id, t.status, t.message, "", t.swept, {}, ""};
-    for (int64_t e = 0; e < t.epochs(); ++e) {
+    size_t epochs = 0;  // (TrialRecord::epochs() would link the HDF5 reader into the fuzzer)
+    for (const auto& [name, values] : t.curves) epochs = std::max(epochs, values.size());
+    for (size_t e = 0; e < epochs; ++e) {
       EpochMetrics m;
-      m.epoch = e + 1;
+      m.epoch = static_cast<int64_t>(e) + 1;
       for (const auto& [name, values] : t.curves)
-        if (e < static_cast<int64_t>(values.size())) set_curve_value(m, name, values[e]);
+        if (e < values.size()) set_curve_value(m, name, values[e]);
       row.curves.push_back(m);
     }
     ++counts_[t.status];

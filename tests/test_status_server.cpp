@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <bit>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "coordinator/sweep_runner.h"
 #include "status/status_board.h"
 #include "status/status_server.h"
+#include "status/sweep_file_board.h"
 #include "storage/sweep_file.h"
 #include "support/http_client.h"
 #include "support/shell.h"
@@ -325,6 +327,36 @@ TEST(StatusServer, ThousandConnectionsLeaveTheSweepUnharmed) {
   sweep.join();
   EXPECT_EQ(http_get(sweep.port(), "/api/v1/sweep").status, 200);
   expect_bitwise_equal(read_sweep_file((dir / "out" / "sweep.h5").string()), reference);
+}
+
+// hpsweep serve's board: sweep.h5 as written, read again only when the file is replaced.
+TEST(StatusServer, ServesASweepFromItsFileAndRereadsItWhenReplaced) {
+  TempDir dir;
+  const SweepRecord record = run_without_server(simulated_spec(kAsha, "0"), (dir / "a").string());
+  run_without_server(simulated_spec(kGrid, "0"), (dir / "b").string());
+  StatusBoard board;
+  const std::filesystem::path file = dir / "a" / "sweep.h5";
+  SweepFileWatch watch(file, board);
+  ASSERT_TRUE(watch.refresh());
+  EXPECT_FALSE(watch.refresh()) << "unchanged: not read again";
+  StatusServer server(board, {});
+  const HttpReply sweep = http_get(server.port(), "/api/v1/sweep");
+  EXPECT_EQ(integer_after(sweep.body, "trials"), 9);
+  EXPECT_NE(sweep.body.find("\"live\":false"), std::string::npos) << sweep.body;
+  EXPECT_EQ(count_of(http_get(server.port(), "/api/v1/decisions").body, "\"sequence\":"),
+            static_cast<int>(record.decisions.size()));
+  for (const TrialRecord& t : record.trials) {
+    const HttpReply trial = http_get(server.port(), "/api/v1/trials/" + std::to_string(t.id));
+    EXPECT_NE(trial.body.find("\"test_error\":" + curve_json(t.curves.at("test_error"))),
+              std::string::npos);
+  }
+  // A running sweep replaces sweep.h5 by a rename at each flush.
+  std::filesystem::copy_file(dir / "b" / "sweep.h5", dir / "a" / "next.h5");
+  std::filesystem::last_write_time(dir / "a" / "next.h5",
+                                   std::filesystem::last_write_time(file) + 1s);
+  std::filesystem::rename(dir / "a" / "next.h5", file);
+  ASSERT_TRUE(watch.refresh());
+  EXPECT_EQ(integer_after(http_get(server.port(), "/api/v1/sweep").body, "trials"), 6);
 }
 
 // The sum of the integers in `attribute="N"` over `html`.
