@@ -10,6 +10,7 @@
 #include <atomic>
 #include <bit>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -357,6 +358,41 @@ TEST(StatusServer, ServesASweepFromItsFileAndRereadsItWhenReplaced) {
   std::filesystem::rename(dir / "a" / "next.h5", file);
   ASSERT_TRUE(watch.refresh());
   EXPECT_EQ(integer_after(http_get(server.port(), "/api/v1/sweep").body, "trials"), 6);
+}
+
+// `hpsweep run --status`: the URL printed, with a token created in a private file; bad
+// addresses refused before anything runs.
+TEST(StatusCommandLine, PrintsTheUrlAndCreatesAToken) {
+  TempDir dir;
+  const std::string spec = (dir / "s.yaml").string(), token = (dir / "token").string();
+  {
+    std::ofstream out(spec);
+    out << "name: cli\ndataset: {path: /nonexistent}\nmodel: {type: simulated}\nmethod: grid\n"
+           "training: {epochs: 2}\nparameters:\n  training.lr: {values: [0.1, 0.2]}\n";
+  }
+  const std::string run = std::string(HPSWEEP_BINARY) + " run " + spec + " --out " +
+                          (dir / "out").string() + " --workers 1 ";
+  const CommandResult ok = run_shell(run + "--status :0 --status-token " + token + " 2>&1");
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  std::ifstream in(token);
+  std::string written;
+  std::getline(in, written);
+  EXPECT_EQ(written.size(), 32u);
+  EXPECT_NE(ok.output.find("status: http://127.0.0.1:"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("/?token=" + written + "\n"), std::string::npos) << ok.output;
+  EXPECT_EQ(std::filesystem::status(token).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  const CommandResult bad = run_shell(run + "--restart --status example.org:80 2>&1");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("--status: expected HOST:PORT"), std::string::npos) << bad.output;
+  const CommandResult lone = run_shell(run + "--restart --status-token " + token + " 2>&1");
+  EXPECT_NE(lone.output.find("--status-token needs --status HOST:PORT"), std::string::npos)
+      << lone.output;
+  const CommandResult wide = run_shell(run + "--restart --status 0.0.0.0:0 2>&1");
+  EXPECT_EQ(wide.exit_code, 0) << wide.output;
+  EXPECT_NE(wide.output.find("warning: the status server listens on 0.0.0.0"), std::string::npos)
+      << wide.output;
 }
 
 // The sum of the integers in `attribute="N"` over `html`.
