@@ -13,5 +13,6 @@ int run_command(const std::vector<std::string>& args);
 int analyze_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int describe_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
 
 }  // namespace hpsweep

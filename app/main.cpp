@@ -3,6 +3,7 @@
 //   hpsweep analyze DIR            the generalization tables of a finished or running sweep
 //   hpsweep report DIR             one self-contained HTML report
 //   hpsweep describe SPEC          each model's layers, output shapes and parameter counts
+//   hpsweep serve DIR              the live status page and API of a sweep, from its files
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -22,6 +23,7 @@ constexpr const char* kUsage =
     "  analyze DIR          print each trial's errors, generalization gap and diagnosis\n"
     "  report DIR           write DIR/report.html: spec, tables and plots in one file\n"
     "  describe SPEC        print each model's layers, output shapes and parameter counts\n"
+    "  serve DIR            serve the status page and JSON API of a sweep from its files\n"
     "\n"
     "`hpsweep <command> --help` describes a command's options.\n";
 
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     if (command == "analyze") return hpsweep::analyze_command(rest);
     if (command == "report") return hpsweep::report_command(rest);
     if (command == "describe") return hpsweep::describe_command(rest);
+    if (command == "serve") return hpsweep::serve_command(rest);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return hpsweep::kExitOk;

@@ -14,6 +14,7 @@
 #include "app/command_line.h"
 #include "app/commands.h"
 #include "app/dry_run.h"
+#include "app/live_status.h"
 #include "cluster/cluster_run.h"
 #include "cluster/communicator.h"
 #include "common/error.h"
@@ -81,7 +82,7 @@ int stopped_exit_code() {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options("run options");
-  std::string spec_path, out_dir, time_limit, watchdog = "60";
+  std::string spec_path, out_dir, time_limit, watchdog = "60", status, status_token;
   int workers = 0;
   bool restart = false, no_worker_binding = false, verbose = false, dry_run = false;
   options.add_options()("spec", po::value(&spec_path)->required(), "the sweep's YAML spec")(
@@ -104,13 +105,18 @@ int run_command(const std::vector<std::string>& args) {
       "(cluster/README.md)")(
       "watchdog", po::value(&watchdog)->value_name("T"),
       "cluster mode: end the job when a rank, its node or the network is silent this long "
-      "(default 60; 0: never), so that a rerun resumes it (cluster/README.md)");
+      "(default 60; 0: never), so that a rerun resumes it (cluster/README.md)")(
+      "status", po::value(&status)->value_name("HOST:PORT"),
+      "serve a live status page and JSON API (docs/status-api.md) while the sweep runs; :0 "
+      "picks a free port on 127.0.0.1; overrides the spec's status.address")(
+      "status-token", po::value(&status_token)->value_name("FILE"),
+      "require the token in FILE from status clients (created with a new token if missing)");
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map values;
   const std::string usage =
       "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] [--time-limit T] [--dry-run] "
-      "[--verbose] [--no-worker-binding] [--watchdog T]";
+      "[--verbose] [--no-worker-binding] [--watchdog T] [--status HOST:PORT [--status-token FILE]]";
   if (!parse_command_line(args, options, positional, usage, values)) return kExitOk;
   if (workers < 0)
     throw UserError("--workers: expected 0 (one per core) or a number of threads, got " +
@@ -131,12 +137,21 @@ int run_command(const std::vector<std::string>& args) {
   RunOptions run_options{
       out_dir, workers, static_cast<bool>(isatty(STDERR_FILENO)), restart, !no_worker_binding,
       verbose};
+  std::optional<LiveStatus> live;  // stops once the sweep has returned
+  const auto start_status = [&](const SweepSpec& spec, RunOptions& options, bool workers_here) {
+    if (const auto server = status_server_options(status, status_token, spec.status, std::cerr)) {
+      live.emplace(*server, workers_here, std::cerr);
+      options.observer = &live->board();
+    }
+  };
   if (launched_by_mpi())
-    return run_cluster(spec_path, run_options, watchdog_timeout, g_stop_requested,
-                       stopped_exit_code);
+    return run_cluster(
+        spec_path, run_options, watchdog_timeout, g_stop_requested, stopped_exit_code,
+        [&](const SweepSpec& spec, RunOptions& options) { start_status(spec, options, false); });
 
   const SweepSpec spec = load_spec_file(spec_path);
   configure_blas_for(spec);
+  start_status(spec, run_options, true);
   const SweepSummary summary = run_local_sweep(spec, run_options, g_stop_requested, std::cerr);
   print_summary(summary, spec, out_dir, verbose);
   if (!summary.interrupted) return kExitOk;

@@ -39,7 +39,8 @@ double cpu_seconds() {
 // (cluster/job_watch.h): MPI cannot go on without a rank, and the rerun resumes.
 int run_cluster(const std::string& spec_path, const RunOptions& options,
                 std::chrono::milliseconds watchdog, const std::atomic<bool>& stop,
-                const std::function<int()>& stopped_exit_code) {
+                const std::function<int()>& stopped_exit_code,
+                const CoordinatorSetup& before_sweep) {
   std::optional<JobWatch> watch;  // declared first: it outlives MPI_Finalize, which can wait
   MpiRuntime mpi(nullptr, nullptr);
   const Communicator world = Communicator::world();
@@ -72,7 +73,9 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
     MpiWorkerPool pool(world, layout, [&] { return watch->lost(); });
     const SweepInputs inputs = load_sweep_inputs(spec, DataUse::validate);
     const double cpu_before = cpu_seconds();
-    summary = run_sweep(spec, inputs, pool, options, stop, std::cerr);
+    RunOptions coordinator_options = options;
+    if (before_sweep) before_sweep(spec, coordinator_options);
+    summary = run_sweep(spec, inputs, pool, coordinator_options, stop, std::cerr);
     watch->sweep_over();
     print_summary(summary, spec, options.out_dir, options.verbose);
     const double cpu = cpu_seconds() - cpu_before;

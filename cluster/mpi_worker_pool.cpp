@@ -33,6 +33,14 @@ std::string MpiWorkerPool::description() const {
   return text;
 }
 
+std::string MpiWorkerPool::worker_name(int worker) const {
+  const int first = layout_.leader_of(worker), last = first + layout_.ranks_per_trial - 1;
+  return "group " + std::to_string(worker) + " (rank" +
+         (first == last ? " " + std::to_string(first)
+                        : "s " + std::to_string(first) + "-" + std::to_string(last)) +
+         ")";
+}
+
 void MpiWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& launch) {
   // The group's ranks read init_from and resume checkpoints themselves.
   world_.send(layout_.leader_of(worker), kControlTag,

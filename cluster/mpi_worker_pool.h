@@ -35,6 +35,7 @@ class MpiWorkerPool : public WorkerPool {
 
   int worker_count() const override { return layout_.groups; }
   std::string description() const override;
+  std::string worker_name(int worker) const override;  // "group 2 (ranks 5-6)"
   // init_from checkpoints are read by the group's ranks themselves.
   void start(int worker, const Trial& trial, const TrialLaunch& launch) override;
   std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;

@@ -109,6 +109,13 @@ struct LimitsSpec {
   int64_t max_parameters = 200000000;  // per model, estimated
 };
 
+// `status`: the live status server (status/, docs/status-api.md). Not part of the sweep
+// either: a resume may serve elsewhere or not at all.
+struct StatusSpec {
+  std::string address;     // HOST:PORT (common/status_address.h); empty: no server
+  std::string token_file;  // empty: no token (--status-token)
+};
+
 struct SweepSpec {
   std::string name;
   std::string source;     // file the spec came from, for messages
@@ -125,6 +132,7 @@ struct SweepSpec {
   std::vector<ParameterSpec> parameters;  // in file order
   ResourcesSpec resources;
   LimitsSpec limits;
+  StatusSpec status;
 };
 
 // Throws UserError naming file, line, column and key for any problem.

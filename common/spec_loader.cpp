@@ -19,13 +19,14 @@
 #include "common/metrics.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
+#include "common/status_address.h"
 
 namespace hpsweep {
 namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, repeats, dataset, model, "
-    "training, checkpoint, simulated, parameters, resources, early_terminate, pbt, limits";
+    "training, checkpoint, simulated, parameters, resources, early_terminate, pbt, limits, status";
 
 class SpecParser {
  public:
@@ -386,6 +387,8 @@ class SpecParser {
             pbt_node.emplace(value);
           } else if (key == "limits") {
             parse_limits(value, spec.limits);
+          } else if (key == "status") {
+            parse_status(value, spec.status);
           } else {
             fail(key_node, key, std::string("unknown key (known: ") + kTopLevelKeys + ")");
           }
@@ -456,6 +459,24 @@ class SpecParser {
                        limits.max_parameters = integer_at_least(v, "limits.max_parameters", 1);
                      else
                        fail(k, "limits." + key, "unknown key (known: max_trials, max_parameters)");
+                   });
+  }
+
+  void parse_status(const YAML::Node& node, StatusSpec& status) {
+    for_each_entry(node, "status",
+                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+                     if (key == "address") {
+                       status.address = scalar(v, "status.address");
+                       if (!parse_status_address(status.address))
+                         fail(v, "status.address",
+                              std::string(kStatusAddressForm) + ", got '" + status.address + "'");
+                     } else if (key == "token_file") {
+                       status.token_file = scalar(v, "status.token_file");
+                       if (status.token_file.empty())
+                         fail(v, "status.token_file", "expected a file name");
+                     } else {
+                       fail(k, "status." + key, "unknown key (known: address, token_file)");
+                     }
                    });
   }
 

@@ -25,6 +25,7 @@ class LocalWorkerPool : public WorkerPool {
 
   int worker_count() const override { return static_cast<int>(slots_.size()); }
   std::string description() const override;
+  std::string worker_name(int worker) const override { return "thread " + std::to_string(worker); }
   void start(int worker, const Trial& trial, const TrialLaunch& launch) override;
   std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;
   void request_stop() override { stop_ = true; }

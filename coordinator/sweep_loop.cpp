@@ -64,6 +64,7 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
       pool_(pool),
       out_dir_(std::move(out_dir)),
       records_(records),
+      observer_(records.observer ? *records.observer : no_observer_),
       state_(std::move(state)),
       scheduler_(make_scheduler(spec, inputs.trials)),
       scheduled_(schedules_trials(spec)) {
@@ -154,6 +155,7 @@ void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
       if (state_[id].status == status) continue;
       records_.journal.append({id, status, reported_[id], verdicts_[id]->reason});
       records_.writer.set_status(id, status, verdicts_[id]->reason);
+      observer_.on_trial_status(id, status, verdicts_[id]->reason);
     }
   }
   record_decisions();  // those of an `ended` above
@@ -202,6 +204,7 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
   timing_.loop_seconds = seconds_since(loop_start);
   if (flush_due_) flush_now();
   records_.progress.clear();
+  observer_.on_sweep_end(stopping_);
 }
 
 void SweepLoop::flush_soon() {
@@ -307,6 +310,7 @@ void SweepLoop::settle(int64_t id, const Verdict& verdict, int64_t epoch) {
   status_[id] = status;
   records_.journal.append({id, status, epoch, verdict.reason});
   records_.writer.set_status(id, status, verdict.reason);
+  observer_.on_trial_status(id, status, verdict.reason);
   flush_soon();
 }
 
@@ -325,12 +329,14 @@ void SweepLoop::rewind(int64_t id, int64_t epoch) {
   state_[id].resume_epoch = 0;
   state_[id].history.clear();
   records_.writer.truncate_curves(id, 0);
+  observer_.on_curves_truncated(id, 0);
   recorded_epochs_[id] = 0;
   catch_up_[id] = epoch;
   status_[id] = TrialStatus::pending;
-  records_.writer.set_status(
-      id, TrialStatus::pending,
-      "trains again up to epoch " + std::to_string(epoch) + ", where the scheduler stops it");
+  const std::string reason =
+      "trains again up to epoch " + std::to_string(epoch) + ", where the scheduler stops it";
+  records_.writer.set_status(id, TrialStatus::pending, reason);
+  observer_.on_trial_status(id, TrialStatus::pending, reason);
   flush_soon();
   reruns_.push_back(id);
 }
@@ -338,6 +344,8 @@ void SweepLoop::rewind(int64_t id, int64_t epoch) {
 void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
   status_[id] = TrialStatus::running;
   records_.writer.set_status(id, TrialStatus::running);
+  observer_.on_trial_status(id, TrialStatus::running, "");
+  observer_.on_trial_placed(id, pool_.worker_name(free_workers_.back()));
   flush_soon();
   launched_from_[id] = resume_epoch;
   on_worker_[id] = true;
@@ -376,6 +384,7 @@ void SweepLoop::record_epoch(const EpochEvent& event) {
   if (event.checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, id), *event.checkpoint);
   if (event.checkpoint || event.checkpointed) checkpointed_[id] = epoch;
   records_.writer.append_epoch(id, event.metrics);
+  observer_.on_epoch(id, event.metrics);
   record_schedule(id, epoch);
   flush_soon();
   recorded_epochs_[id] = epoch;
@@ -396,9 +405,10 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     held_[id] = false;
     s.resume_epoch = outcome.epoch;
     status_[id] = TrialStatus::paused;
-    records_.writer.set_status(
-        id, TrialStatus::paused,
-        "until an exploit has copied its checkpoint of epoch " + std::to_string(outcome.epoch));
+    const std::string reason =
+        "until an exploit has copied its checkpoint of epoch " + std::to_string(outcome.epoch);
+    records_.writer.set_status(id, TrialStatus::paused, reason);
+    observer_.on_trial_status(id, TrialStatus::paused, reason);
     flush_soon();
     records_.progress.trial_paused();
     reruns_.push_back(id);
@@ -417,12 +427,14 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     s.resume_epoch = std::max(launched_from_[id],
                               last_checkpointed_epoch(inputs_.trials[id], recorded_epochs_[id]));
     records_.writer.truncate_curves(id, s.resume_epoch);
+    observer_.on_curves_truncated(id, s.resume_epoch);
     recorded_epochs_[id] = s.resume_epoch;
     status_[id] = TrialStatus::pending;
-    records_.writer.set_status(id, TrialStatus::pending,
-                               "retry " + std::to_string(s.failures) + " of " +
-                                   std::to_string(spec_.resources.max_retries) +
-                                   " after: " + outcome.message);
+    const std::string reason = "retry " + std::to_string(s.failures) + " of " +
+                               std::to_string(spec_.resources.max_retries) +
+                               " after: " + outcome.message;
+    records_.writer.set_status(id, TrialStatus::pending, reason);
+    observer_.on_trial_status(id, TrialStatus::pending, reason);
     flush_soon();
     records_.progress.trial_retried(id, outcome.message);
     reruns_.push_back(id);
@@ -436,6 +448,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
   }
   status_[id] = outcome.status;
   records_.writer.set_status(id, outcome.status, outcome.message);
+  observer_.on_trial_status(id, outcome.status, outcome.message);
   flush_soon();
   records_.progress.trial_finished(id, outcome.status, outcome.epoch, outcome.message);
   if (ends_for_good(outcome.status)) retain(id);
@@ -447,6 +460,7 @@ void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch, const s
   status_[id] = status;
   records_.journal.append({id, status, epoch, message});
   records_.writer.set_status(id, status, message);
+  observer_.on_trial_status(id, status, message);
   flush_soon();
   if (status == TrialStatus::paused)
     records_.progress.trial_paused();
@@ -486,9 +500,10 @@ void SweepLoop::record_decisions() {
   const bool wrote = decisions_written_ < decisions.size();
   for (; decisions_written_ < decisions.size(); ++decisions_written_) {
     const Decision& d = decisions[decisions_written_];
-    records_.writer.append_decision({d.sequence, unix_seconds(), d.trial,
-                                     decision_kind_name(d.kind), d.epoch, d.source_trial,
-                                     d.hyperparameters, d.reason});
+    const DecisionRow row{d.sequence, unix_seconds(), d.trial,           decision_kind_name(d.kind),
+                          d.epoch,    d.source_trial, d.hyperparameters, d.reason};
+    records_.writer.append_decision(row);
+    observer_.on_decision(row);
     if (d.kind != DecisionKind::stop) continue;
     // A trial still on its worker (its verdict given, or paused but winding down) ends when the
     // worker is done; a replayed stop may have ended it already.

@@ -16,6 +16,7 @@
 #include "coordinator/progress.h"
 #include "coordinator/schedulers/scheduler.h"
 #include "coordinator/sweep_inputs.h"
+#include "coordinator/sweep_observer.h"
 #include "coordinator/sweep_recovery.h"
 #include "coordinator/worker_pool.h"
 #include "storage/journal.h"
@@ -28,7 +29,8 @@ struct SweepRecords {
   SweepWriter& writer;
   JournalWriter& journal;
   Progress& progress;
-  int64_t run_generation = 0;  // the folder's run, which workers' writes carry (run_fence.h)
+  SweepObserver* observer = nullptr;  // told the same facts, e.g. the status server
+  int64_t run_generation = 0;         // the folder's run, which workers' writes carry (run_fence.h)
 };
 
 // Where the coordinator's time goes, for docs/schedulers.md's overhead benchmark.
@@ -96,6 +98,8 @@ class SweepLoop {
   WorkerPool& pool_;
   const std::string out_dir_;
   SweepRecords records_;
+  IgnoringObserver no_observer_;
+  SweepObserver& observer_;
   std::vector<TrialRecovery> state_;
   const std::unique_ptr<Scheduler> scheduler_;
   const bool scheduled_;  // not every trial to the end: judge epochs, record decisions

@@ -34,6 +34,17 @@ void record_recovered(SweepWriter& writer, const std::vector<TrialRecovery>& rec
   writer.flush();
 }
 
+// A listener starts from what sweep.h5 starts from (every trial pending unless told otherwise).
+void tell_recovered(SweepObserver& observer, const SweepSpec& spec,
+                    const std::vector<Trial>& trials, const std::vector<TrialRecovery>& recovered) {
+  observer.on_sweep_begin(spec, trials);
+  for (size_t id = 0; id < recovered.size(); ++id) {
+    for (const EpochMetrics& m : recovered[id].history) observer.on_epoch(id, m);
+    if (recovered[id].status != TrialStatus::pending || !recovered[id].message.empty())
+      observer.on_trial_status(id, recovered[id].status, recovered[id].message);
+  }
+}
+
 }  // namespace
 
 SweepSummary run_local_sweep(const SweepSpec& spec, const RunOptions& options,
@@ -90,8 +101,10 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   for (const SchedulerCall& c : calls)
     if (c.kind == SchedulerCall::Kind::copied) last_copies[c.trial] = {c.source, c.trial, c.epoch};
   check_exploit_copies(options.out_dir, last_copies, log);
+  if (options.observer) tell_recovered(*options.observer, spec, trials, state);
   SweepLoop loop(spec, inputs, pool, options.out_dir,
-                 {writer, journal, progress, folder.run_generation}, std::move(state), calls);
+                 {writer, journal, progress, options.observer, folder.run_generation},
+                 std::move(state), calls);
   loop.run(stop, log);
 
   SweepSummary summary;

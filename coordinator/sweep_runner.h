@@ -14,6 +14,7 @@
 #include "common/spec.h"
 #include "coordinator/sweep_inputs.h"
 #include "coordinator/sweep_loop.h"
+#include "coordinator/sweep_observer.h"
 #include "coordinator/worker_pool.h"
 
 namespace hpsweep {
@@ -25,6 +26,7 @@ struct RunOptions {
   bool restart = false;      // move an existing sweep in out_dir aside instead of resuming it
   bool bind_workers = true;  // cluster mode: cluster/cpu_binding.h
   bool verbose = false;      // the coordinator's own statistics in the closing summary
+  SweepObserver* observer = nullptr;  // also told what happens, e.g. the status server
 };
 
 struct SweepSummary {

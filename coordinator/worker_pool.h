@@ -55,6 +55,8 @@ class WorkerPool {
   virtual ~WorkerPool() = default;
   virtual int worker_count() const = 0;
   virtual std::string description() const = 0;  // "2 local worker threads"
+  // Where a trial started on `worker` runs, for people ("thread 3", "group 2 (ranks 5-6)").
+  virtual std::string worker_name(int worker) const { return "worker " + std::to_string(worker); }
   // Starts `trial` on `worker`, which must be free.
   virtual void start(int worker, const Trial& trial, const TrialLaunch& launch) = 0;
   // The next event, or nullopt after `timeout` without one. Blocks without spinning.

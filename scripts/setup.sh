@@ -19,6 +19,8 @@ packages=(
   valgrind
   # the two-node testbed (cluster/testbed): Slurm, munge, network namespaces
   slurm-wlm munge iproute2 util-linux
+  # the status page's end-to-end test (tests/test_status_server.cpp), in headless Chromium
+  chromium
   # data
   dataset-fashion-mnist
 )

@@ -174,12 +174,31 @@ TEST(SpecErrors, MalformedYaml) {
             "s.yaml:3:1: malformed YAML: end of map flow not found");
 }
 
+TEST(SpecErrors, StatusBlock) {
+  EXPECT_EQ(error_of("method: grid\nstatus: {address: example.org:80}\n"),
+            "s.yaml:2:19: status.address: expected HOST:PORT with an IP address or localhost, e.g. "
+            "127.0.0.1:8080, or :0 for an ephemeral port on 127.0.0.1, got 'example.org:80'");
+  EXPECT_EQ(error_of("method: grid\nstatus: {address: \"127.0.0.1:70000\"}\n"),
+            "s.yaml:2:19: status.address: expected HOST:PORT with an IP address or localhost, e.g. "
+            "127.0.0.1:8080, or :0 for an ephemeral port on 127.0.0.1, got '127.0.0.1:70000'");
+  EXPECT_EQ(error_of("method: grid\nstatus: {port: 8080}\n"),
+            "s.yaml:2:10: status.port: unknown key (known: address, token_file)");
+}
+
+TEST(Spec, StatusBlockIsReadAndOptional) {
+  const SweepSpec with =
+      parse_spec("method: grid\nstatus: {address: \"[::1]:0\", token_file: t.txt}\n", "s.yaml");
+  EXPECT_EQ(with.status.address, "[::1]:0");
+  EXPECT_EQ(with.status.token_file, "t.txt");
+  EXPECT_EQ(parse_spec("method: grid\n", "s.yaml").status.address, "");
+}
+
 TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
             "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
             "run_cap, repeats, dataset, "
             "model, training, checkpoint, simulated, parameters, resources, early_terminate, pbt, "
-            "limits)");
+            "limits, status)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "
