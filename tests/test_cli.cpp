@@ -67,7 +67,8 @@ TEST(Cli, UsageErrorsExitTwo) {
 
 constexpr const char* kRunUsage =
     "usage: hpsweep run SPEC --out DIR [--workers N] [--restart] [--time-limit T] [--dry-run] "
-    "[--verbose] [--no-worker-binding] [--watchdog T]\n";
+    "[--verbose] [--no-worker-binding] [--watchdog T] [--status HOST:PORT [--status-token "
+    "FILE]]\n";
 
 TEST(Cli, RunWithoutArgumentsNamesTheMissingSpec) {
   const Result r = run("run");

@@ -396,9 +396,12 @@ CapturingObserver expect_group_matches_one_rank(const Communicator& world, const
   EXPECT_NEAR(a.test_loss, b.test_loss, 1e-4 * b.test_loss);
   // The validation part and eval_train's samples are evaluated in shards and summed, as the
   // test set is.
-  if (!std::isnan(b.val_loss)) EXPECT_NEAR(a.val_loss, b.val_loss, 1e-4 * b.val_loss);
-  if (!std::isnan(b.train_eval_loss))
+  if (!std::isnan(b.val_loss)) {
+    EXPECT_NEAR(a.val_loss, b.val_loss, 1e-4 * b.val_loss);
+  }
+  if (!std::isnan(b.train_eval_loss)) {
     EXPECT_NEAR(a.train_eval_loss, b.train_eval_loss, 1e-4 * b.train_eval_loss);
+  }
   EXPECT_LT(b.train_loss, std::log(10.0)) << "the trial must learn for the comparison to mean much";
   return on_group;
 }
