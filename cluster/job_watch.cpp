@@ -118,9 +118,11 @@ JobWatch::JobWatch(const Communicator& world, const RankLayout& layout,
     for (const std::string& address : addresses)
       if (words[2] < kMaxAddresses) words[3 + words[2]++] = ipv4_number(address);
     coordinator_->on_lost([this](const RanksLost& lost) {
-      std::thread([this, message = describe(lost)] {
+      // A worker's own failure is an error (1) however it ends the job; a loss is 69.
+      const int exit_code = lost.failure.empty() ? kExitJobLost : kExitFailure;
+      std::thread([this, message = describe(lost), exit_code] {
         std::this_thread::sleep_for(kMainThreadGrace);
-        end_job(message + " (the coordinator's main thread did not respond)", kExitJobLost);
+        end_job(message + " (the coordinator's main thread did not respond)", exit_code);
       }).detach();
     });
   }

@@ -57,18 +57,9 @@ std::optional<WorkerEvent> MpiWorkerPool::wait_event(std::chrono::milliseconds t
   const auto max_pause =
       std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(typical_gap_ / 50),
                  std::chrono::microseconds(100), std::chrono::microseconds(5000));
-  // After a loss, what the workers sent before it is still recorded (an epoch whose checkpoint
-  // exists), then the job ends.
-  const auto what = lost();
-  std::optional<ReceivedMessage> received;
-  try {
-    received = world_.receive(kAnySource, kControlTag,
-                              what ? std::chrono::milliseconds(0) : timeout, max_pause);
-  } catch (const Error&) {
-    if (what) throw JobLostError(*what);  // MPI itself may fail past a lost rank
-    throw;
-  }
-  if (!received && what) throw JobLostError(*what);
+  if (const auto what = lost()) throw JobLostError(*what);
+  std::optional<ReceivedMessage> received =
+      world_.receive(kAnySource, kControlTag, timeout, max_pause);
   if (!received) return std::nullopt;  // the sweep loop calls again, and sees a loss above
   typical_gap_ = (7 * typical_gap_ + (std::chrono::steady_clock::now() - waiting_since)) / 8;
   const ControlMessage message = decode_message(received->bytes);

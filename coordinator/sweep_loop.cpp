@@ -15,15 +15,6 @@ namespace hpsweep {
 namespace {
 
 constexpr std::chrono::milliseconds kRefreshInterval{500};
-// sweep.h5 is a view for readers while the sweep runs (resuming rebuilds it from the journal
-// and checkpoints). A change is flushed at once, unless the last flush was less than this
-// long ago: then with the changes that follow, this long after it. A flush walks HDF5's whole
-// metadata cache; flushing every change made it most of the coordinator's time with trials
-// of a fraction of a second. A flush writes the whole file's image (storage/sweep_file.h), so
-// the interval also grows to kFlushCostFactor times the last flush's duration: at most 2% of
-// the coordinator's time however big sweep.h5 grows.
-constexpr std::chrono::milliseconds kFlushInterval{50};
-constexpr double kFlushCostFactor = 50;
 
 double unix_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -64,7 +55,7 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
       pool_(pool),
       out_dir_(std::move(out_dir)),
       records_(records),
-      observer_(records.observer ? *records.observer : no_observer_),
+      events_(records.events),
       state_(std::move(state)),
       scheduler_(make_scheduler(spec, inputs.trials)),
       scheduled_(schedules_trials(spec)) {
@@ -99,7 +90,7 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   // A kill between a trial's end and the retention of its checkpoint, or in the middle of it.
   for (size_t id = 0; id < total; ++id)
     if (ends_for_good(status_[id])) retain(static_cast<int64_t>(id));
-  flush_soon();
+  events_.on_consistent();
 }
 
 // The scheduler as the interrupted run left it. Trials it still had running (on a worker when
@@ -153,9 +144,8 @@ void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
       const TrialStatus status = status_of(verdicts_[id]->kind);
       status_[id] = status;
       if (state_[id].status == status) continue;
-      records_.journal.append({id, status, reported_[id], verdicts_[id]->reason});
-      records_.writer.set_status(id, status, verdicts_[id]->reason);
-      observer_.on_trial_status(id, status, verdicts_[id]->reason);
+      events_.on_attempt_end({id, status, reported_[id], verdicts_[id]->reason});
+      events_.on_trial_status(id, status, reported_[id], verdicts_[id]->reason);
     }
   }
   record_decisions();  // those of an `ended` above
@@ -166,7 +156,7 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
     if (!stop.load() || stopping_) return;
     stopping_ = true;
     pool_.request_stop();
-    records_.progress.clear();
+    events_.on_stop_requested();
     log << "stopping: waiting for running trials to abandon their step...\n";
   };
   using Clock = std::chrono::steady_clock;
@@ -176,17 +166,19 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
   const auto loop_start = Clock::now();
   check_stop();
   dispatch();
+  events_.on_consistent();
   timing_.busy_seconds += seconds_since(loop_start);
   while (running_ > 0) {
     check_stop();
-    std::optional<WorkerEvent> event = pool_.wait_event(
-        flush_due_ ? std::max(std::chrono::duration_cast<std::chrono::milliseconds>(*flush_due_ -
-                                                                                    Clock::now()),
-                              std::chrono::milliseconds(0))
-                   : kRefreshInterval);
-    if (flush_due_ && Clock::now() >= *flush_due_) flush_now();
+    const auto write_due = records_.sweep_file.write_due();
+    std::optional<WorkerEvent> event =
+        pool_.wait_event(write_due ? std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  *write_due - Clock::now()),
+                                              std::chrono::milliseconds(0))
+                                   : kRefreshInterval);
+    records_.sweep_file.write_if_due();
     if (!event) {
-      records_.progress.refresh();
+      events_.on_idle();
       continue;
     }
     const auto handling_start = Clock::now();
@@ -198,34 +190,12 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
       trial_done(std::get<TrialDoneEvent>(*event));
     // A report may have released paused trials (a PBT barrier), a copy waiting trials.
     dispatch();
+    events_.on_consistent();
     timing_.busy_seconds += seconds_since(handling_start);
     ++timing_.events;
   }
   timing_.loop_seconds = seconds_since(loop_start);
-  if (flush_due_) flush_now();
-  records_.progress.clear();
-  observer_.on_sweep_end(stopping_);
-}
-
-void SweepLoop::flush_soon() {
-  if (flush_due_) return;
-  const auto now = std::chrono::steady_clock::now();
-  const auto interval = std::max<std::chrono::steady_clock::duration>(
-      kFlushInterval,
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(kFlushCostFactor * records_.writer.last_flush_seconds())));
-  if (now - last_flush_ >= interval)
-    flush_now();
-  else
-    flush_due_ = last_flush_ + interval;
-}
-
-void SweepLoop::flush_now() {
-  records_.writer.flush();
-  ++timing_.flushes;
-  timing_.flush_seconds += records_.writer.last_flush_seconds();
-  last_flush_ = std::chrono::steady_clock::now();
-  flush_due_.reset();
+  events_.on_sweep_end(stopping_);
 }
 
 // Reruns first (retries, held exploit sources, trials a resumed sweep continues); then what
@@ -306,12 +276,10 @@ void SweepLoop::continue_trial(int64_t id, int64_t resume_epoch) {
 
 void SweepLoop::settle(int64_t id, const Verdict& verdict, int64_t epoch) {
   const TrialStatus status = status_of(verdict.kind);
-  if (status != TrialStatus::paused) return end_trial(id, status, epoch, verdict.reason, false);
+  if (status != TrialStatus::paused) return end_trial(id, status, epoch, verdict.reason);
   status_[id] = status;
-  records_.journal.append({id, status, epoch, verdict.reason});
-  records_.writer.set_status(id, status, verdict.reason);
-  observer_.on_trial_status(id, status, verdict.reason);
-  flush_soon();
+  events_.on_attempt_end({id, status, epoch, verdict.reason});
+  events_.on_trial_status(id, status, epoch, verdict.reason);
 }
 
 // Training is deterministic: the epochs up to `epoch` come out bitwise as they were. The
@@ -328,25 +296,20 @@ void SweepLoop::rewind(int64_t id, int64_t epoch) {
   checkpointed_[id] = 0;
   state_[id].resume_epoch = 0;
   state_[id].history.clear();
-  records_.writer.truncate_curves(id, 0);
-  observer_.on_curves_truncated(id, 0);
+  events_.on_curves_truncated(id, 0);
   recorded_epochs_[id] = 0;
   catch_up_[id] = epoch;
   status_[id] = TrialStatus::pending;
   const std::string reason =
       "trains again up to epoch " + std::to_string(epoch) + ", where the scheduler stops it";
-  records_.writer.set_status(id, TrialStatus::pending, reason);
-  observer_.on_trial_status(id, TrialStatus::pending, reason);
-  flush_soon();
+  events_.on_trial_status(id, TrialStatus::pending, 0, reason);
   reruns_.push_back(id);
 }
 
 void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
   status_[id] = TrialStatus::running;
-  records_.writer.set_status(id, TrialStatus::running);
-  observer_.on_trial_status(id, TrialStatus::running, "");
-  observer_.on_trial_placed(id, pool_.worker_name(free_workers_.back()));
-  flush_soon();
+  events_.on_trial_status(id, TrialStatus::running, resume_epoch, "");
+  events_.on_trial_placed(id, pool_.worker_name(free_workers_.back()));
   launched_from_[id] = resume_epoch;
   on_worker_[id] = true;
   const Trial& trial = inputs_.trials[id];
@@ -355,7 +318,6 @@ void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
       {inputs_.init_for(trial), resume_epoch, scheduled_, explored_[id], records_.run_generation});
   free_workers_.pop_back();
   ++running_;
-  records_.progress.trial_started();
 }
 
 bool SweepLoop::judge(const JudgeEvent& event) {
@@ -383,12 +345,9 @@ void SweepLoop::record_epoch(const EpochEvent& event) {
   // mode the group leader has written it before reporting the epoch.)
   if (event.checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, id), *event.checkpoint);
   if (event.checkpoint || event.checkpointed) checkpointed_[id] = epoch;
-  records_.writer.append_epoch(id, event.metrics);
-  observer_.on_epoch(id, event.metrics);
+  events_.on_epoch(id, event.metrics);
   record_schedule(id, epoch);
-  flush_soon();
   recorded_epochs_[id] = epoch;
-  records_.progress.epoch_finished(id, event.metrics);
   if (!scheduled_ && epoch > reported_[id])
     report(id, epoch, curve_value(event.metrics, spec_.metric.name));
   make_ready_copies();
@@ -407,10 +366,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     status_[id] = TrialStatus::paused;
     const std::string reason =
         "until an exploit has copied its checkpoint of epoch " + std::to_string(outcome.epoch);
-    records_.writer.set_status(id, TrialStatus::paused, reason);
-    observer_.on_trial_status(id, TrialStatus::paused, reason);
-    flush_soon();
-    records_.progress.trial_paused();
+    events_.on_trial_status(id, TrialStatus::paused, outcome.epoch, reason);
     reruns_.push_back(id);
     return;
   }
@@ -418,25 +374,21 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
   if (verdict &&
       (outcome.status == TrialStatus::stopped || outcome.status == TrialStatus::completed)) {
     catch_up_[id] = 0;
-    end_trial(id, status_of(verdict->kind), outcome.epoch, verdict->reason, true);
+    end_trial(id, status_of(verdict->kind), outcome.epoch, verdict->reason);
     return;
   }
-  records_.journal.append({id, outcome.status, outcome.epoch, outcome.message});
+  events_.on_attempt_end({id, outcome.status, outcome.epoch, outcome.message});
   if (outcome.status == TrialStatus::failed && ++s.failures <= spec_.resources.max_retries) {
     // Run it again from its last checkpoint; the epochs after it will be redone.
     s.resume_epoch = std::max(launched_from_[id],
                               last_checkpointed_epoch(inputs_.trials[id], recorded_epochs_[id]));
-    records_.writer.truncate_curves(id, s.resume_epoch);
-    observer_.on_curves_truncated(id, s.resume_epoch);
+    events_.on_curves_truncated(id, s.resume_epoch);
     recorded_epochs_[id] = s.resume_epoch;
     status_[id] = TrialStatus::pending;
     const std::string reason = "retry " + std::to_string(s.failures) + " of " +
                                std::to_string(spec_.resources.max_retries) +
                                " after: " + outcome.message;
-    records_.writer.set_status(id, TrialStatus::pending, reason);
-    observer_.on_trial_status(id, TrialStatus::pending, reason);
-    flush_soon();
-    records_.progress.trial_retried(id, outcome.message);
+    events_.on_trial_status(id, TrialStatus::pending, s.resume_epoch, reason);
     reruns_.push_back(id);
     return;
   }
@@ -447,25 +399,16 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     record_decisions();
   }
   status_[id] = outcome.status;
-  records_.writer.set_status(id, outcome.status, outcome.message);
-  observer_.on_trial_status(id, outcome.status, outcome.message);
-  flush_soon();
-  records_.progress.trial_finished(id, outcome.status, outcome.epoch, outcome.message);
+  events_.on_trial_status(id, outcome.status, outcome.epoch, outcome.message);
   if (ends_for_good(outcome.status)) retain(id);
 }
 
-// A verdict's status, journaled like an outcome; `was_running` false: a paused trial stopped.
-void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
-                          bool was_running) {
+// A verdict's status, journaled like an outcome.
+void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch,
+                          const std::string& message) {
   status_[id] = status;
-  records_.journal.append({id, status, epoch, message});
-  records_.writer.set_status(id, status, message);
-  observer_.on_trial_status(id, status, message);
-  flush_soon();
-  if (status == TrialStatus::paused)
-    records_.progress.trial_paused();
-  else
-    records_.progress.trial_finished(id, status, epoch, message, was_running);
+  events_.on_attempt_end({id, status, epoch, message});
+  events_.on_trial_status(id, status, epoch, message);
   if (ends_for_good(status)) retain(id);
 }
 
@@ -490,20 +433,18 @@ Verdict SweepLoop::report(int64_t id, int64_t epoch, double value) {
 
 // A plain sweep resumes without replaying its scheduler: nothing to journal.
 void SweepLoop::journal(const SchedulerCall& call) {
-  if (scheduled_ && !replaying_) records_.journal.append(call);
+  if (scheduled_ && !replaying_) events_.on_scheduler_call(call);
 }
 
 // Without a scheduler every trial runs to the end: nothing worth recording.
 void SweepLoop::record_decisions() {
   if (!scheduled_) return;
   const std::vector<Decision>& decisions = scheduler_->decisions();
-  const bool wrote = decisions_written_ < decisions.size();
   for (; decisions_written_ < decisions.size(); ++decisions_written_) {
     const Decision& d = decisions[decisions_written_];
     const DecisionRow row{d.sequence, unix_seconds(), d.trial,           decision_kind_name(d.kind),
                           d.epoch,    d.source_trial, d.hyperparameters, d.reason};
-    records_.writer.append_decision(row);
-    observer_.on_decision(row);
+    events_.on_decision(row);
     if (d.kind != DecisionKind::stop) continue;
     // A trial still on its worker (its verdict given, or paused but winding down) ends when the
     // worker is done; a replayed stop may have ended it already.
@@ -513,23 +454,12 @@ void SweepLoop::record_decisions() {
       verdicts_[d.trial] = Verdict{VerdictKind::stop, d.reason};
       rewind(d.trial, d.epoch);
     } else if (status_[d.trial] != TrialStatus::stopped) {
-      end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason, false);
+      end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason);
     }
   }
-  if (wrote && !replaying_) sync_journal();
-  flush_soon();
+  events_.on_decisions_told();
   for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.push_back(c);
   make_ready_copies();
-}
-
-// Before the decisions take effect: a crash of the machine loses only calls that decided
-// nothing, which a resume hears again from the checkpoints, to the same decisions.
-void SweepLoop::sync_journal() {
-  const auto start = std::chrono::steady_clock::now();
-  records_.journal.sync();
-  ++timing_.syncs;
-  timing_.sync_seconds +=
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 void SweepLoop::record_schedule(int64_t id, int64_t epoch) {
@@ -540,7 +470,7 @@ void SweepLoop::record_schedule(int64_t id, int64_t epoch) {
     if (d.kind == DecisionKind::start || d.kind == DecisionKind::exploit)
       starts_[d.trial].push_back(starts_indexed_);
   }
-  records_.writer.append_schedule(id, schedule_row(decisions, starts_[id], id, epoch));
+  events_.on_schedule_row(id, schedule_row(decisions, starts_[id], id, epoch));
 }
 
 bool SweepLoop::awaits_copy(int64_t id) const {

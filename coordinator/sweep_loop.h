@@ -13,32 +13,30 @@
 #include <vector>
 
 #include "common/spec.h"
-#include "coordinator/progress.h"
 #include "coordinator/schedulers/scheduler.h"
+#include "coordinator/sweep_events.h"
+#include "coordinator/sweep_file_recorder.h"
 #include "coordinator/sweep_inputs.h"
-#include "coordinator/sweep_observer.h"
 #include "coordinator/sweep_recovery.h"
 #include "coordinator/worker_pool.h"
 #include "storage/journal.h"
-#include "storage/sweep_file.h"
 
 namespace hpsweep {
 
-// Where the loop records what happens; sweep.h5 already holds the recovered state.
+// Where the loop tells what happens; sweep.h5 already holds the recovered state.
 struct SweepRecords {
-  SweepWriter& writer;
-  JournalWriter& journal;
-  Progress& progress;
-  SweepObserver* observer = nullptr;  // told the same facts, e.g. the status server
-  int64_t run_generation = 0;         // the folder's run, which workers' writes carry (run_fence.h)
+  SweepEvents& events;            // every listener: sweep.h5, the journal, the views
+  SweepFileRecorder& sweep_file;  // one of them, whose paced writes the loop waits for
+  int64_t run_generation = 0;     // the folder's run, which workers' writes carry (run_fence.h)
 };
 
 // Where the coordinator's time goes, for docs/schedulers.md's overhead benchmark.
 struct LoopTiming {
-  double loop_seconds = 0;   // in run(): from the first dispatch to the last trial's end
-  double busy_seconds = 0;   // of which handling events (not waiting for one): scheduler
-                             // calls, bookkeeping, sweep.h5, journal and checkpoint writes
-  int64_t events = 0;        // worker events handled (epochs, judged epochs, trial ends)
+  double loop_seconds = 0;  // in run(): from the first dispatch to the last trial's end
+  double busy_seconds = 0;  // of which handling events (not waiting for one): scheduler
+                            // calls, bookkeeping, sweep.h5, journal and checkpoint writes
+  int64_t events = 0;       // worker events handled (epochs, judged epochs, trial ends)
+  // Filled in by run_sweep from the recorders (sweep_file_recorder.h, journal_recorder.h):
   int64_t flushes = 0;       // sweep.h5 images written (storage/sweep_file.h)
   double flush_seconds = 0;  // and their time, part of busy_seconds
   int64_t syncs = 0;         // journal.log synced to disk, at decisions (storage/journal.h)
@@ -79,27 +77,21 @@ class SweepLoop {
   void journal(const SchedulerCall& call);
   // After every scheduler call: new decisions to sweep.h5, exploits' checkpoint copies.
   void record_decisions();
-  void sync_journal();
   // PBT: the hyperparameters and weights' source of the trial's epoch, to sweep.h5.
   void record_schedule(int64_t id, int64_t epoch);
   void make_ready_copies();
   // A copy waits for this trial's checkpoint as it is: the trial must not run on.
   bool awaits_copy(int64_t id) const;
-  void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
-                 bool was_running);
+  void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message);
   // A trial ended for good: its checkpoint keeps what `checkpoint.keep` says.
   void retain(int64_t id);
-  // sweep.h5 changed: flush it now, or kFlushInterval (sweep_loop.cpp) after the last flush.
-  void flush_soon();
-  void flush_now();
 
   const SweepSpec& spec_;
   const SweepInputs& inputs_;
   WorkerPool& pool_;
   const std::string out_dir_;
   SweepRecords records_;
-  IgnoringObserver no_observer_;
-  SweepObserver& observer_;
+  SweepEvents& events_;
   std::vector<TrialRecovery> state_;
   const std::unique_ptr<Scheduler> scheduler_;
   const bool scheduled_;  // not every trial to the end: judge epochs, record decisions
@@ -128,8 +120,6 @@ class SweepLoop {
   int running_ = 0;
   bool stopping_ = false;
   LoopTiming timing_;
-  std::chrono::steady_clock::time_point last_flush_;
-  std::optional<std::chrono::steady_clock::time_point> flush_due_;
 };
 
 }  // namespace hpsweep
