@@ -156,8 +156,10 @@ std::optional<std::string> JobWatch::lost() const {
 
 bool JobWatch::lost_ranks() const {
   if (!coordinator_) return false;
+  // A reported failure is what ended the job, even when ranks went silent too (the failed
+  // rank itself, or peers slowed down by a busy node).
   const auto what = coordinator_->lost();
-  return what && !what->ranks.empty();
+  return what && what->failure.empty() && !what->ranks.empty();
 }
 
 void JobWatch::sweep_over() {
