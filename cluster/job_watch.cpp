@@ -145,7 +145,7 @@ JobWatch::JobWatch(const Communicator& world, const RankLayout& layout,
         say(cut_off);
         std::_Exit(kExitJobLost);
       },
-      [] { std::_Exit(kExitJobLost); });
+      [](int exit_code) { std::_Exit(exit_code); });
 }
 
 std::optional<std::string> JobWatch::lost() const {
@@ -190,7 +190,7 @@ void JobWatch::end_job(const std::string& message, int exit_code) {
   say(message);
   if (coordinator_) {
     const std::optional<RanksLost> lost = coordinator_->lost();
-    coordinator_->end_job();
+    coordinator_->end_job(exit_code);
     if (lost && std::any_of(lost->ranks.begin(), lost->ranks.end(),
                             [&](int rank) { return hosts_.at(rank) != hosts_[0]; }))
       end_mpirun_if_parent();
