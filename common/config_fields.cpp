@@ -1,7 +1,9 @@
 #include "common/config_fields.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 
 #include "common/lr_schedule_fields.h"
 
@@ -128,7 +130,13 @@ std::optional<std::string> check_integer_list(const ConfigField& field, const Co
 const std::vector<ConfigField>& config_fields() {
   static const std::vector<ConfigField> fields = [] {
     std::vector<ConfigField> all = make_fields();
-    for (ConfigField& f : lr_schedule_fields()) all.push_back(std::move(f));
+    // After the other training.* rows: config texts list each block's keys together.
+    const auto after_training = std::find_if(all.rbegin(), all.rend(), [](const ConfigField& f) {
+                                  return f.path.starts_with("training.");
+                                }).base();
+    std::vector<ConfigField> schedule = lr_schedule_fields();
+    all.insert(after_training, std::make_move_iterator(schedule.begin()),
+               std::make_move_iterator(schedule.end()));
     return all;
   }();
   return fields;
