@@ -1,7 +1,11 @@
 #include "common/config_fields.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
+
+#include "common/lr_schedule_fields.h"
 
 namespace hpsweep {
 namespace {
@@ -105,10 +109,36 @@ std::string number_string(double x) {
   return std::string(buffer, result.ptr);
 }
 
+// Each item against the field's range, and the items increasing.
+std::optional<std::string> check_integer_list(const ConfigField& field, const ConfigValue& value) {
+  const auto* text = std::get_if<std::string>(&value);
+  const auto items = text ? parse_integer_list(*text) : std::nullopt;
+  if (!items) return "expected a list of integers [a, b, ...], got " + value_string(value);
+  if (items->empty()) return std::string("expected a non-empty list");
+  ConfigField item = field;
+  item.kind = ValueKind::integer;
+  for (size_t i = 0; i < items->size(); ++i) {
+    if (auto problem = check_value(item, (*items)[i]))
+      return "item " + std::to_string(i + 1) + ": " + *problem;
+    if (i > 0 && (*items)[i] <= (*items)[i - 1]) return "must increase, got " + *text;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<ConfigField>& config_fields() {
-  static const std::vector<ConfigField> fields = make_fields();
+  static const std::vector<ConfigField> fields = [] {
+    std::vector<ConfigField> all = make_fields();
+    // After the other training.* rows: config texts list each block's keys together.
+    const auto after_training = std::find_if(all.rbegin(), all.rend(), [](const ConfigField& f) {
+                                  return f.path.starts_with("training.");
+                                }).base();
+    std::vector<ConfigField> schedule = lr_schedule_fields();
+    all.insert(after_training, std::make_move_iterator(schedule.begin()),
+               std::make_move_iterator(schedule.end()));
+    return all;
+  }();
   return fields;
 }
 
@@ -123,8 +153,12 @@ std::string block_keys(std::string_view block) {
   const std::string prefix = std::string(block) + ".";
   for (const ConfigField& f : config_fields()) {
     if (f.path.rfind(prefix, 0) != 0) continue;
+    // A nested block (training.lr_schedule.*) is one key of its parent.
+    const std::string key =
+        f.path.substr(prefix.size(), f.path.find('.', prefix.size()) - prefix.size());
+    if (keys == key || keys.ends_with(", " + key)) continue;
     if (!keys.empty()) keys += ", ";
-    keys += f.path.substr(prefix.size());
+    keys += key;
   }
   return keys;
 }
@@ -152,6 +186,8 @@ std::optional<std::string> check_value(const ConfigField& field, const ConfigVal
     case ValueKind::integer:
       if (!is_int) return "expected an integer, got " + value_string(value);
       break;
+    case ValueKind::integer_list:
+      return check_integer_list(field, value);
     case ValueKind::real:
       if (!is_real) return "expected a number, got " + value_string(value);
       break;
@@ -168,6 +204,36 @@ std::optional<std::string> check_value(const ConfigField& field, const ConfigVal
   return std::nullopt;
 }
 
+std::optional<std::vector<int64_t>> parse_integer_list(std::string_view text) {
+  std::vector<int64_t> items;
+  const char* at = text.data();
+  const char* end = text.data() + text.size();
+  const auto skip_spaces = [&] {
+    while (at < end && *at == ' ') ++at;
+  };
+  skip_spaces();
+  while (at < end) {
+    int64_t item;
+    const auto [next, ec] = std::from_chars(at, end, item);
+    if (ec != std::errc()) return std::nullopt;
+    items.push_back(item);
+    at = next;
+    skip_spaces();
+    if (at == end) break;
+    if (*at != ',') return std::nullopt;
+    ++at;
+    skip_spaces();
+    if (at == end) return std::nullopt;
+  }
+  return items;
+}
+
+std::string integer_list_text(const std::vector<int64_t>& items) {
+  std::string text;
+  for (int64_t item : items) text += (text.empty() ? "" : ", ") + std::to_string(item);
+  return text;
+}
+
 std::string kind_name(ValueKind kind) {
   switch (kind) {
     case ValueKind::boolean:
@@ -178,6 +244,8 @@ std::string kind_name(ValueKind kind) {
       return "number";
     case ValueKind::text:
       return "text";
+    case ValueKind::integer_list:
+      return "list of integers";
   }
   return "?";
 }

@@ -17,7 +17,9 @@ namespace hpsweep {
 
 using ConfigValue = std::variant<bool, int64_t, double, std::string>;
 
-enum class ValueKind { boolean, integer, real, text };
+// integer_list: written in YAML as a list [2, 5, 9], held as its text "2, 5, 9" (so a list is
+// one value, which a categorical sweep can choose); increasing, each item within the range.
+enum class ValueKind { boolean, integer, real, text, integer_list };
 
 struct ValueRange {
   std::optional<double> min, max;
@@ -46,6 +48,9 @@ std::string block_keys(std::string_view block);
 std::optional<std::string> check_value(const ConfigField& field, const ConfigValue& value);
 
 std::string kind_name(ValueKind kind);
+// An integer_list value's items; nullopt when the text is not integers separated by commas.
+std::optional<std::vector<int64_t>> parse_integer_list(std::string_view text);
+std::string integer_list_text(const std::vector<int64_t>& items);
 std::string value_string(const ConfigValue& value);
 // A number for plots and tables; text values have none.
 std::optional<double> value_number(const ConfigValue& value);

@@ -16,6 +16,7 @@
 
 #include "common/conditions.h"
 #include "common/error.h"
+#include "common/lr_schedule_rules.h"
 #include "common/metrics.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
@@ -57,11 +58,19 @@ class SpecParser {
   }
 
   ConfigValue parse_value(const YAML::Node& node, const std::string& key, ValueKind kind) {
+    if (kind == ValueKind::integer_list) {
+      if (!node.IsSequence()) fail(node, key, "expected a list of integers [a, b, ...]");
+      std::vector<int64_t> items;
+      for (const YAML::Node& item : node)
+        items.push_back(std::get<int64_t>(parse_value(item, key, ValueKind::integer)));
+      return integer_list_text(items);
+    }
     if (!node.IsScalar()) fail(node, key, "expected a single " + kind_name(kind) + " value");
     const std::string& text = node.Scalar();
     const bool quoted = node.Tag() == "!";
     switch (kind) {
       case ValueKind::text:
+      case ValueKind::integer_list:  // read above
         return text;
       case ValueKind::boolean: {
         bool b;
@@ -110,6 +119,7 @@ class SpecParser {
         [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           const std::string path = block + "." + key;
           const ConfigField* field = find_config_field(path);
+          if (!field && !block_keys(path).empty()) return parse_block(value, path, config);
           if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
           field->set(config, parse_field_value(value, *field));
           value_nodes_[path] = value;
@@ -436,6 +446,7 @@ class SpecParser {
       fail(*pbt_node, "pbt", "only with `method: pbt`");
     }
     if (metric_node) check_metric_has_curve(*metric_node, spec);
+    check_lr_schedule(root, spec);
     for (const ParameterSpec& p : spec.parameters)
       if (p.path == "dataset.kfold")
         fail(*parameters_node, "parameters.dataset.kfold",
@@ -768,6 +779,15 @@ class SpecParser {
     if (name.rfind("train_eval_", 0) == 0 && spec.base.training.eval_train == 0 &&
         !swept("training.eval_train"))
       fail(node, "metric.name", name + " needs training.eval_train");
+  }
+
+  void check_lr_schedule(const YAML::Node& root, const SweepSpec& spec) {
+    std::set<std::string> given;
+    for (const auto& entry : value_nodes_) given.insert(entry.first);
+    if (auto problem = lr_schedule_problem(spec, given)) {
+      const auto node = value_nodes_.find(problem->at);
+      fail(node == value_nodes_.end() ? root : node->second, problem->key, problem->message);
+    }
   }
 
   void parse_metric(const YAML::Node& node, MetricSpec& metric) {
