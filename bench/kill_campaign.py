@@ -40,7 +40,7 @@ RUN_TIMEOUT = 300
 
 BASE = """name: campaign
 seed: 7
-dataset: {{name: fashion-mnist, train_subset: 1500, test_subset: 500}}
+dataset: {{name: fashion-mnist, train_subset: 6000, test_subset: 1000}}
 model: {{type: mlp, width: 32, depth: 1, init: he}}
 training: {{epochs: {epochs}, batch_size: 50, lr: 0.05}}
 """

@@ -11,17 +11,13 @@
 #include "common/spec.h"
 #include "coordinator/schedulers/pbt_explore.h"
 #include "coordinator/search_space.h"
+#include "support/spec_error.h"
 
 namespace hpsweep {
 namespace {
 
 std::string error_of(const std::string& yaml) {
-  try {
-    parse_spec(yaml, "c.yaml");
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
+  return testing::spec_error_of(yaml, "c.yaml");
 }
 
 const ConfigValue* value_of(const Trial& trial, const std::string& path) {

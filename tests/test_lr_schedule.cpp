@@ -10,6 +10,7 @@
 #include "common/spec.h"
 #include "common/trial.h"
 #include "coordinator/search_space.h"
+#include "support/spec_error.h"
 #include "worker/lr_schedule.h"
 
 namespace hpsweep {
@@ -119,12 +120,7 @@ TEST(LrSchedule, TheRateScalesWithTheBaseRate) {
 }
 
 std::string error_of(const std::string& yaml) {
-  try {
-    parse_spec(yaml, "s.yaml");
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
+  return testing::spec_error_of(yaml);
 }
 
 TEST(LrScheduleSpec, ReadsEveryKey) {

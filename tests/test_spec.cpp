@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/spec.h"
+#include "support/spec_error.h"
 
 namespace hpsweep {
 namespace {
@@ -23,12 +24,7 @@ parameters:
 )";
 
 std::string error_of(const std::string& yaml) {
-  try {
-    parse_spec(yaml, "s.yaml");
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
+  return testing::spec_error_of(yaml);
 }
 
 TEST(Spec, ParsesTheIssueExample) {

@@ -8,6 +8,7 @@
 #include "common/spec.h"
 #include "common/spec_limits.h"
 #include "coordinator/search_space.h"
+#include "support/spec_error.h"
 
 namespace hpsweep {
 namespace {
@@ -15,12 +16,7 @@ namespace {
 // The error parse_spec throws, which must come at once.
 std::string error_of(const std::string& yaml) {
   const auto start = std::chrono::steady_clock::now();
-  std::string message = "no error";
-  try {
-    parse_spec(yaml, "s.yaml");
-  } catch (const UserError& e) {
-    message = e.what();
-  }
+  const std::string message = testing::spec_error_of(yaml);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
   return message;
 }
