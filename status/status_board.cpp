@@ -103,7 +103,7 @@ void StatusBoard::on_sweep_begin(const SweepSpec& spec, const std::vector<Trial>
   rows_.clear();
   std::vector<int64_t> planned;
   for (const Trial& t : trials) {
-    rows_.push_back({t.id, TrialStatus::pending, "", "", t.swept, {}, ""});
+    rows_.push_back({t.id, TrialStatus::pending, "", "", t.swept, {}, nullptr});
     planned.push_back(t.config.training.epochs);
   }
   counts_.clear();
@@ -121,7 +121,7 @@ void StatusBoard::on_trial_status(int64_t trial, TrialStatus status, int64_t,
   if (finished(status) && !finished(row.status)) progress_->record_finished(trial);
   row.status = status;
   row.message = message;
-  row.json.clear();
+  row.json.reset();
   publish("status", status_event(trial, status, message, row.worker));
 }
 
@@ -129,7 +129,7 @@ void StatusBoard::on_trial_placed(int64_t trial, const std::string& worker) {
   std::lock_guard lock(mutex_);
   Row& row = rows_.at(trial);
   row.worker = host_.empty() ? worker : worker + " on " + host_;
-  row.json.clear();
+  row.json.reset();
 }
 
 void StatusBoard::on_epoch(int64_t trial, const EpochMetrics& metrics) {
@@ -141,7 +141,7 @@ void StatusBoard::on_epoch(int64_t trial, const EpochMetrics& metrics) {
   else
     progress_->record_epoch(trial, metrics);
   row.curves.push_back(metrics);
-  row.json.clear();
+  row.json.reset();
   JsonWriter json;
   json.begin_object().key("trial").value(trial).key("metrics");
   write_epoch(json, metrics);
@@ -153,7 +153,7 @@ void StatusBoard::on_curves_truncated(int64_t trial, int64_t epochs) {
   std::lock_guard lock(mutex_);
   Row& row = rows_.at(trial);
   if (static_cast<int64_t>(row.curves.size()) > epochs) row.curves.resize(epochs);
-  row.json.clear();
+  row.json.reset();
   JsonWriter json;
   json.begin_object().key("trial").value(trial).key("epochs").value(epochs).end_object();
   publish("truncated", json.take());
@@ -187,7 +187,7 @@ void StatusBoard::load(const SweepRecord& record) {
   rows_.clear();
   counts_.clear();
   for (const TrialRecord& t : record.trials) {
-    Row row{t.id, t.status, t.message, "", t.swept, {}, ""};
+    Row row{t.id, t.status, t.message, "", t.swept, {}, nullptr};
     size_t epochs = 0;  // (TrialRecord::epochs() would link the HDF5 reader into the fuzzer)
     for (const auto& [name, values] : t.curves) epochs = std::max(epochs, values.size());
     for (size_t e = 0; e < epochs; ++e) {
@@ -251,8 +251,8 @@ std::string StatusBoard::sweep_json() const {
   return json.take();
 }
 
-const std::string& StatusBoard::row_json(const Row& row) const {
-  if (!row.json.empty()) return row.json;
+const std::shared_ptr<const std::string>& StatusBoard::row_json(const Row& row) const {
+  if (row.json) return row.json;
   JsonWriter json;
   json.begin_object().key("id").value(row.id).key("status").value(status_name(row.status));
   json.key("message").value(row.message).key("swept");
@@ -266,16 +266,27 @@ const std::string& StatusBoard::row_json(const Row& row) const {
   const auto [best, best_epoch] = best_of(row.curves, metric_);
   json.key("best").value(best).key("best_epoch").value(best_epoch);
   json.key("worker").value(row.worker).end_object();
-  row.json = json.take();
+  row.json = std::make_shared<const std::string>(json.take());
   return row.json;
 }
 
+// Under the lock only the rows' shared texts are taken (a changed row's is made anew): the
+// sweep loop, which tells the board every change, never waits while megabytes are joined.
 std::string StatusBoard::trials_json() const {
-  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<const std::string>> rows;
+  std::string metric;
+  int64_t last_event = 0;
+  {
+    std::lock_guard lock(mutex_);
+    rows.reserve(rows_.size());
+    for (const Row& row : rows_) rows.push_back(row_json(row));
+    metric = metric_.name;
+    last_event = next_sequence_ - 1;
+  }
   JsonWriter json;
-  json.begin_object().key("metric").value(metric_.name).key("trials").begin_array();
-  for (const Row& row : rows_) json.raw(row_json(row));
-  json.end_array().key("last_event").value(next_sequence_ - 1).end_object();
+  json.begin_object().key("metric").value(metric).key("trials").begin_array();
+  for (const auto& row : rows) json.raw(*row);
+  json.end_array().key("last_event").value(last_event).end_object();
   return json.take();
 }
 
@@ -284,7 +295,7 @@ std::optional<std::string> StatusBoard::trial_json(int64_t trial) const {
   if (trial < 0 || trial >= static_cast<int64_t>(rows_.size())) return std::nullopt;
   const Row& row = rows_[trial];
   JsonWriter json;
-  json.begin_object().key("trial").raw(row_json(row)).key("curves").begin_object();
+  json.begin_object().key("trial").raw(*row_json(row)).key("curves").begin_object();
   for (const std::string& name : curve_names()) {
     json.key(name).begin_array();
     for (const EpochMetrics& m : row.curves) json.value(curve_value(m, name));

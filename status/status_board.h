@@ -70,12 +70,13 @@ class StatusBoard final : public SweepObserver {
     std::string message, worker;
     std::vector<SweptValue> swept;
     std::vector<EpochMetrics> curves;
-    mutable std::string json;  // the row of /api/v1/trials, empty when stale
+    // The row of /api/v1/trials, shared with readers that are joining it; null when stale.
+    mutable std::shared_ptr<const std::string> json;
   };
 
   // Call with the lock held.
   void publish(const std::string& type, std::string data);
-  const std::string& row_json(const Row& row) const;
+  const std::shared_ptr<const std::string>& row_json(const Row& row) const;
   void count_status(TrialStatus from, TrialStatus to);
 
   mutable std::mutex mutex_;
