@@ -3,6 +3,9 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/dataset_types.h"
+#include "common/model_types.h"
+
 namespace hpsweep {
 namespace {
 
@@ -53,8 +56,7 @@ ValueRange above(double min) {
 std::vector<ConfigField> make_fields() {
   using C = TrialConfig;
   return {
-      field("dataset.name", &C::dataset, &DatasetConfig::name, {},
-            {"fashion-mnist", "polynomial", "linear-regression"}),
+      field("dataset.name", &C::dataset, &DatasetConfig::name, {}, dataset_type_names()),
       field("dataset.path", &C::dataset, &DatasetConfig::path),
       field("dataset.train_subset", &C::dataset, &DatasetConfig::train_subset, at_least(0)),
       field("dataset.test_subset", &C::dataset, &DatasetConfig::test_subset, at_least(0)),
@@ -65,9 +67,7 @@ std::vector<ConfigField> make_fields() {
       field("dataset.seed", &C::dataset, &DatasetConfig::seed, at_least(0)),
       field("dataset.validation", &C::dataset, &DatasetConfig::validation, at_least(0)),
       field("dataset.kfold", &C::dataset, &DatasetConfig::kfold, at_least(0)),
-      field("model.type", &C::model, &ModelConfig::type, {},
-            {"softmax", "linear", "mlp", "lenet", "lenet-bn", "alexnet", "vgg", "nin", "googlenet",
-             "resnet", "densenet", "simulated"}),
+      field("model.type", &C::model, &ModelConfig::type, {}, model_type_names()),
       field("model.width", &C::model, &ModelConfig::width, at_least(1)),
       field("model.depth", &C::model, &ModelConfig::depth, at_least(0)),
       field("model.dropout", &C::model, &ModelConfig::dropout, {0.0, 1.0, true, false}),

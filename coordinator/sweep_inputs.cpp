@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/dataset_types.h"
 #include "common/error.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
@@ -54,7 +55,8 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
     if (!shapes.count(shape_key)) shapes.emplace(shape_key, inspect_dataset(d));
     if (use == DataUse::load && !inputs.data.count(key)) inputs.data.emplace(key, load_dataset(d));
     const DatasetShape& shape = shapes.at(shape_key);
-    const std::string where = d.name == "fashion-mnist" ? d.path : "the " + d.name + " set";
+    const DatasetType* type = find_dataset_type(d.name);
+    const std::string where = type && type->from_files ? d.path : "the " + d.name + " set";
     check_subset(d.train_subset, shape.train_size, "dataset.train_subset", where);
     check_subset(d.test_subset, shape.test_size, "dataset.test_subset", where);
     validation_count(d, d.train_subset > 0 ? d.train_subset : shape.train_size);

@@ -1,29 +1,26 @@
 #include "worker/data/dataset.h"
 
+#include "common/dataset_types.h"
 #include "common/error.h"
+#include "worker/data/dataset_sources.h"
 
 namespace hpsweep {
 namespace {
 
-constexpr int64_t kPolynomialDefaultFeatures = 20;
-constexpr int64_t kLinearRegressionDefaultFeatures = 200;
-
-int64_t features_or(const DatasetConfig& config, int64_t fallback) {
-  return config.features > 0 ? config.features : fallback;
+// The registry's entry and the source of dataset.name (which the spec loader has checked).
+std::pair<const DatasetType&, const DatasetSource&> dataset_of(const DatasetConfig& config) {
+  const DatasetType* type = find_dataset_type(config.name);
+  const DatasetSource* source = find_dataset_source(config.name);
+  if (!type || !source) throw UserError("dataset.name: unknown dataset '" + config.name + "'");
+  return {*type, *source};
 }
 
-// The shapes as stored, before dataset.input_size.
-DatasetShape inspect_stored(const DatasetConfig& config) {
-  if (config.name == "polynomial") {
-    const int64_t features = features_or(config, kPolynomialDefaultFeatures);
-    if (features > kPolynomialDefaultFeatures)
-      throw UserError("dataset.features: the polynomial set has 20 features, got " +
-                      std::to_string(features));
-    return {100, 100, {features}, 0};
-  }
-  if (config.name == "linear-regression")
-    return {20, 100, {features_or(config, kLinearRegressionDefaultFeatures)}, 0};
-  return inspect_fashion_mnist(config.path);
+// "fashion-mnist": the sets with images, for messages.
+std::string image_dataset_names() {
+  std::string names;
+  for (const DatasetType& type : dataset_types())
+    if (type.images) names += (names.empty() ? "" : " or ") + type.name;
+  return names;
 }
 
 }  // namespace
@@ -38,35 +35,34 @@ Dataset Dataset::first(int64_t n) const {
 }
 
 TrainTestData load_dataset(const DatasetConfig& config) {
-  if (config.name == "polynomial")
-    return make_polynomial_data(features_or(config, kPolynomialDefaultFeatures), config.seed);
-  if (config.name == "linear-regression")
-    return make_linear_regression_data(features_or(config, kLinearRegressionDefaultFeatures),
-                                       config.seed);
-  return load_fashion_mnist(config.path, config.train_subset, config.test_subset);
+  const auto [type, source] = dataset_of(config);
+  return source.load(config, type);
 }
 
 DatasetShape inspect_dataset(const DatasetConfig& config) {
-  DatasetShape shape = inspect_stored(config);
+  const auto [type, source] = dataset_of(config);
+  DatasetShape shape = source.inspect(config, type);
   shape.sample_shape = input_shape(config, shape.sample_shape);
   return shape;
 }
 
 Shape input_shape(const DatasetConfig& config, const Shape& stored) {
-  const bool images = config.name == "fashion-mnist" && stored.size() == 3;
+  const DatasetType* type = find_dataset_type(config.name);
+  const bool images = type && type->images && stored.size() == 3;
   const char* image_key = config.input_size > 0     ? "dataset.input_size"
                           : config.flip             ? "dataset.flip"
                           : config.crop_padding > 0 ? "dataset.crop_padding"
                                                     : nullptr;
   if (image_key && !images)
-    throw UserError(std::string(image_key) + ": applies to fashion-mnist images only, not the " +
-                    config.name + " set");
+    throw UserError(std::string(image_key) + ": applies to " + image_dataset_names() +
+                    " images only, not the " + config.name + " set");
   if (config.input_size == 0) return stored;
   return {stored[0], config.input_size, config.input_size};
 }
 
 std::string dataset_key(const DatasetConfig& config) {
-  if (config.name == "fashion-mnist")
+  const DatasetType* type = find_dataset_type(config.name);
+  if (type && type->from_files)
     return config.name + ":" + config.path + ":" + std::to_string(config.train_subset) + ":" +
            std::to_string(config.test_subset);
   return config.name + ":" + std::to_string(config.features) + ":" + std::to_string(config.seed);

@@ -1,5 +1,6 @@
 // Datasets in memory: inputs as float32 with the sample axis first, and either class labels
-// (classification, Fashion-MNIST) or real targets (regression, d2l's synthetic sets).
+// (classification, Fashion-MNIST) or real targets (regression, d2l's synthetic sets). The sets
+// are those of the registry (common/dataset_types.h, worker/data/dataset_sources.h):
 //   fashion-mnist      IDX files, [N, 1, 28, 28] pixels in [0, 1], labels 0..9
 //   polynomial         d2l 4.4: y = 5 + 1.2x - 3.4x^2/2! + 5.6x^3/3! + noise(0.1), features
 //                      x^i/i! for i = 0..features-1 (default 20), 100 training and 100 test points
