@@ -19,6 +19,7 @@
 #include "common/metrics.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
+#include "common/spec_names.h"
 #include "common/status_address.h"
 
 namespace hpsweep {
@@ -172,25 +173,11 @@ class SpecParser {
                    });
     if (distribution_node) {
       const std::string name = scalar(*distribution_node, path + ".distribution");
-      if (name == "uniform")
-        param.distribution = Distribution::uniform;
-      else if (name == "log_uniform")
-        param.distribution = Distribution::log_uniform;
-      else if (name == "int_uniform")
-        param.distribution = Distribution::int_uniform;
-      else if (name == "categorical")
-        param.distribution = Distribution::categorical;
-      else if (name == "q_uniform")
-        param.distribution = Distribution::q_uniform;
-      else if (name == "q_log_uniform")
-        param.distribution = Distribution::q_log_uniform;
-      else if (name == "normal")
-        param.distribution = Distribution::normal;
-      else
+      const std::optional<Distribution> distribution = enum_named(distribution_names(), name);
+      if (!distribution)
         fail(*distribution_node, path + ".distribution",
-             "must be one of uniform, log_uniform, int_uniform, q_uniform, q_log_uniform, "
-             "normal, categorical, got '" +
-                 name + "'");
+             "must be one of " + names_text(distribution_names(), ", ") + ", got '" + name + "'");
+      param.distribution = *distribution;
     }
     const bool quantized = param.distribution == Distribution::q_uniform ||
                            param.distribution == Distribution::q_log_uniform;
@@ -350,14 +337,12 @@ class SpecParser {
           } else if (key == "method") {
             method_node.emplace(value);
             const std::string method = scalar(value, key);
-            if (method == "grid")
-              spec.method = SearchMethod::grid;
-            else if (method == "random")
-              spec.method = SearchMethod::random;
-            else if (method == "pbt")
-              spec.method = SearchMethod::pbt;
-            else
-              fail(value, key, "must be grid, random or pbt, got '" + method + "'");
+            const std::optional<SearchMethod> named = enum_named(search_method_names(), method);
+            if (!named)
+              fail(value, key,
+                   "must be " + names_text(search_method_names(), " or ") + ", got '" + method +
+                       "'");
+            spec.method = *named;
           } else if (key == "metric") {
             metric_node.emplace(value);
             parse_metric(value, spec.metric);
@@ -615,14 +600,16 @@ class SpecParser {
     if (!node.IsMap() || !node["type"])
       fail(node, "early_terminate", "needs `type: asha`, `type: hyperband` or `type: median`");
     const std::string type = scalar(node["type"], "early_terminate.type");
-    const std::map<std::string, std::vector<std::string>> keys_of = {
-        {"asha", {"type", "grace_period", "reduction_factor", "max_epochs", "brackets"}},
-        {"hyperband", {"type", "min_iter", "max_iter", "eta"}},
-        {"median", {"type", "grace_period", "min_samples"}}};
-    if (!keys_of.count(type))
+    const std::optional<EarlyTerminateKind> kind = enum_named(early_terminate_names(), type);
+    if (!kind)
       fail(node["type"], "early_terminate.type",
-           "must be asha, hyperband or median, got '" + type + "'");
-    const std::vector<std::string>& keys = keys_of.at(type);
+           "must be " + names_text(early_terminate_names(), " or ") + ", got '" + type + "'");
+    const std::map<EarlyTerminateKind, std::vector<std::string>> keys_of = {
+        {EarlyTerminateKind::asha,
+         {"type", "grace_period", "reduction_factor", "max_epochs", "brackets"}},
+        {EarlyTerminateKind::hyperband, {"type", "min_iter", "max_iter", "eta"}},
+        {EarlyTerminateKind::median, {"type", "grace_period", "min_samples"}}};
+    const std::vector<std::string>& keys = keys_of.at(*kind);
     EarlyTerminateSpec& et = spec.early_terminate;
     std::map<std::string, YAML::Node> given;
     for_each_entry(node, "early_terminate",
@@ -643,8 +630,8 @@ class SpecParser {
     auto read = [&](const std::string& key, int64_t least, int64_t& out) {
       if (auto v = optional_key(key)) out = integer_at_least(*v, "early_terminate." + key, least);
     };
-    if (type == "asha") {
-      et.kind = EarlyTerminateKind::asha;
+    et.kind = *kind;
+    if (et.kind == EarlyTerminateKind::asha) {
       read("grace_period", 1, et.grace_period);
       read("reduction_factor", 2, et.reduction_factor);
       read("brackets", 1, et.brackets);
@@ -662,8 +649,7 @@ class SpecParser {
         fail(*optional_key("brackets"), "early_terminate.brackets",
              "at most " + std::to_string(rungs) + " for these rungs, got " +
                  std::to_string(et.brackets));
-    } else if (type == "hyperband") {
-      et.kind = EarlyTerminateKind::hyperband;
+    } else if (et.kind == EarlyTerminateKind::hyperband) {
       read("min_iter", 1, et.min_iter);
       read("eta", 2, et.eta);
       et.max_iter =
@@ -672,7 +658,6 @@ class SpecParser {
         fail(*optional_key("min_iter"), "early_terminate.min_iter",
              "is more than max_iter (" + std::to_string(et.max_iter) + ")");
     } else {
-      et.kind = EarlyTerminateKind::median;
       read("grace_period", 1, et.grace_period);
       read("min_samples", 1, et.min_samples);
     }
@@ -736,15 +721,11 @@ class SpecParser {
                    "must be >= 0, got " + std::to_string(resources.max_retries));
           } else if (key == "reducer") {
             const std::string reducer = scalar(v, "resources.reducer");
-            if (reducer == "shared")
-              resources.reducer = ReducerKind::shared;
-            else if (reducer == "fused")
-              resources.reducer = ReducerKind::fused;
-            else if (reducer == "bucketed")
-              resources.reducer = ReducerKind::bucketed;
-            else
+            const std::optional<ReducerKind> named = enum_named(reducer_names(), reducer);
+            if (!named)
               fail(v, "resources.reducer",
-                   "must be shared, fused or bucketed, got '" + reducer + "'");
+                   "must be " + names_text(reducer_names(), " or ") + ", got '" + reducer + "'");
+            resources.reducer = *named;
           } else {
             fail(k, "resources." + key,
                  "unknown key (known: ranks_per_trial, reducer, max_retries)");
@@ -812,28 +793,6 @@ SweepSpec load_spec_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return parse_spec(text.str(), path);
-}
-
-std::string distribution_name(Distribution distribution) {
-  switch (distribution) {
-    case Distribution::values:
-      return "values";
-    case Distribution::categorical:
-      return "categorical";
-    case Distribution::uniform:
-      return "uniform";
-    case Distribution::log_uniform:
-      return "log_uniform";
-    case Distribution::int_uniform:
-      return "int_uniform";
-    case Distribution::q_uniform:
-      return "q_uniform";
-    case Distribution::q_log_uniform:
-      return "q_log_uniform";
-    case Distribution::normal:
-      return "normal";
-  }
-  return "?";
 }
 
 }  // namespace hpsweep
