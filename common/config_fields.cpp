@@ -46,6 +46,26 @@ ConfigField with_words(ConfigField field, std::vector<std::pair<std::string, Con
   return field;
 }
 
+// dataset.classes: `all` (the default) or a list of class ids.
+ConfigField class_list_field() {
+  ConfigField f{"dataset.classes",
+                ValueKind::text,
+                {},
+                {},
+                [](TrialConfig& config, const ConfigValue& value) {
+                  const std::string& text = std::get<std::string>(value);
+                  config.dataset.classes =
+                      text == "all" ? std::vector<int64_t>{} : parse_integer_list_text(text);
+                },
+                [](const TrialConfig& config) -> ConfigValue {
+                  if (config.dataset.classes.empty()) return std::string("all");
+                  return integer_list_text(config.dataset.classes);
+                },
+                {{"all", std::string("all")}}};
+  f.integer_list = true;
+  return f;
+}
+
 ValueRange at_least(double min) {
   return {min, std::nullopt, true, true};
 }
@@ -67,6 +87,8 @@ std::vector<ConfigField> make_fields() {
       field("dataset.seed", &C::dataset, &DatasetConfig::seed, at_least(0)),
       field("dataset.validation", &C::dataset, &DatasetConfig::validation, at_least(0)),
       field("dataset.kfold", &C::dataset, &DatasetConfig::kfold, at_least(0)),
+      class_list_field(),
+      field("dataset.train_per_class", &C::dataset, &DatasetConfig::train_per_class, at_least(1)),
       field("model.type", &C::model, &ModelConfig::type, {}, model_type_names()),
       field("model.width", &C::model, &ModelConfig::width, at_least(1)),
       field("model.depth", &C::model, &ModelConfig::depth, at_least(0)),
@@ -166,6 +188,23 @@ std::optional<std::string> check_value(const ConfigField& field, const ConfigVal
            ", got " + value_string(value);
   if (!std::isfinite(x)) return "must be finite, got " + value_string(value);
   return std::nullopt;
+}
+
+std::string integer_list_text(const std::vector<int64_t>& list) {
+  std::string text = "[";
+  for (size_t i = 0; i < list.size(); ++i) text += (i ? ", " : "") + std::to_string(list[i]);
+  return text + "]";
+}
+
+std::vector<int64_t> parse_integer_list_text(const std::string& text) {
+  std::vector<int64_t> list;
+  for (size_t at = text.find_first_of("0123456789"); at != std::string::npos;) {
+    int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), value);
+    list.push_back(value);
+    at = text.find_first_of("0123456789", static_cast<size_t>(end - text.data()));
+  }
+  return list;
 }
 
 std::string kind_name(ValueKind kind) {

@@ -34,6 +34,9 @@ struct ConfigField {
   std::function<ConfigValue(const TrialConfig&)> get;
   // Words a numeric field also takes, e.g. `eval_train: all`, with the value each stands for.
   std::vector<std::pair<std::string, ConfigValue>> words = {};
+  // A text field written in the spec as a list of distinct integers >= 0 (`[5, 6, 7]`), and
+  // carried as that text so that it is swept, stored and compared like any value.
+  bool integer_list = false;
 };
 
 const std::vector<ConfigField>& config_fields();
@@ -44,6 +47,10 @@ std::string block_keys(std::string_view block);
 
 // Why `value` is not acceptable for `field` ("must be > 0, got -0.1"); nullopt when it is.
 std::optional<std::string> check_value(const ConfigField& field, const ConfigValue& value);
+
+// "[5, 6, 7]" <-> {5, 6, 7}: the text form of an integer_list field.
+std::string integer_list_text(const std::vector<int64_t>& list);
+std::vector<int64_t> parse_integer_list_text(const std::string& text);
 
 std::string kind_name(ValueKind kind);
 std::string value_string(const ConfigValue& value);

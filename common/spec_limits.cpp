@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/conditions.h"
+#include "common/dataset_types.h"
 #include "common/model_types.h"
 
 namespace hpsweep {
@@ -116,12 +117,16 @@ TrialCount count_trials(const SweepSpec& spec, double stop_above) {
 double estimate_parameters(const ModelConfig& given, const DatasetConfig& dataset) {
   const ModelType* type = find_model_type(given.type);
   if (!type) return 0;
-  const double classes = dataset.regression() ? 1 : 10;
+  const DatasetType* set = find_dataset_type(dataset.name);
+  const int64_t classes = !dataset.classes.empty()  ? static_cast<int64_t>(dataset.classes.size())
+                          : set && set->classes > 0 ? set->classes
+                                                    : 1;  // regression: one output
   const double side = dataset.input_size ? static_cast<double>(dataset.input_size) : 28;
   const double features = dataset.regression()
                               ? static_cast<double>(std::max<int64_t>(dataset.features, 1))
                               : side * side;
-  return type->estimate_parameters(*type, with_model_defaults(given), {features, classes});
+  return type->estimate_parameters(*type, with_model_defaults(given),
+                                   {features, static_cast<double>(classes)});
 }
 
 }  // namespace hpsweep

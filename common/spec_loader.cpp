@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "common/conditions.h"
+#include "common/dataset_types.h"
 #include "common/error.h"
 #include "common/metrics.h"
 #include "common/spec.h"
@@ -99,10 +100,64 @@ class SpecParser {
     if (node.IsScalar())
       for (const auto& [word, word_value] : field.words)
         if (node.Scalar() == word) return word_value;
+    if (field.integer_list) return integer_list_value(node, field.path);
     ConfigValue value = parse_value(node, field.path, field.kind);
     if (auto problem = check_value(field, value)) fail(node, field.path, *problem);
     // "lr: 1" is a real: store it as one, so every trial's value has the field's type.
     return field.kind == ValueKind::real ? real_value(value) : value;
+  }
+
+  // A non-empty list of distinct integers >= 0, as its text "[5, 6, 7]".
+  ConfigValue integer_list_value(const YAML::Node& node, const std::string& key) {
+    if (!node.IsSequence() || node.size() == 0)
+      fail(node, key, "expected a non-empty list [c1, c2, ...]");
+    std::vector<int64_t> list;
+    for (const YAML::Node& element : node) {
+      const int64_t value = integer_at_least(element, key, 0);
+      if (std::find(list.begin(), list.end(), value) != list.end())
+        fail(element, key, std::to_string(value) + " is listed twice");
+      list.push_back(value);
+    }
+    return integer_list_text(list);
+  }
+
+  // dataset.classes and dataset.train_per_class against the dataset (given or swept): it must
+  // have classes, and each listed class must be one of them.
+  void check_class_subset(const SweepSpec& spec) {
+    std::vector<std::string> names = {spec.base.dataset.name};
+    for (const ParameterSpec& p : spec.parameters)
+      if (p.path == "dataset.name") {
+        names.clear();
+        for (const ConfigValue& v : p.values) names.push_back(std::get<std::string>(v));
+      }
+    for (const char* key : {"dataset.classes", "dataset.train_per_class"}) {
+      const auto node = value_nodes_.find(key);
+      if (node == value_nodes_.end()) continue;
+      for (const std::string& name : names) {
+        const DatasetType& type = *find_dataset_type(name);
+        if (type.classes == 0)
+          fail(node->second, key, "the " + name + " set has real targets, not classes");
+        for (const YAML::Node& element : listed_classes(node->second))
+          if (std::stoll(element.Scalar()) >= type.classes)
+            fail(element, key,
+                 "class " + element.Scalar() + " is not one of " + name + "'s classes 0.." +
+                     std::to_string(type.classes - 1));
+      }
+    }
+  }
+
+  // The class nodes of dataset.classes, given (a list) or swept (lists under `values`).
+  static std::vector<YAML::Node> listed_classes(const YAML::Node& node) {
+    std::vector<YAML::Node> elements;
+    const auto add = [&](const YAML::Node& list) {
+      if (list.IsSequence())
+        for (const YAML::Node& e : list) elements.push_back(e);
+    };
+    if (node.IsMap() && node["values"])
+      for (const YAML::Node& list : node["values"]) add(list);
+    else
+      add(node);
+    return elements;
   }
 
   void parse_block(const YAML::Node& node, const std::string& block, TrialConfig& config) {
@@ -421,6 +476,7 @@ class SpecParser {
       fail(*pbt_node, "pbt", "only with `method: pbt`");
     }
     if (metric_node) check_metric_has_curve(*metric_node, spec);
+    check_class_subset(spec);
     for (const ParameterSpec& p : spec.parameters)
       if (p.path == "dataset.kfold")
         fail(*parameters_node, "parameters.dataset.kfold",
@@ -432,6 +488,8 @@ class SpecParser {
                "epochs are the scheduler's resource and cannot be swept with " +
                    std::string(early_node ? "early_terminate" : "method pbt"));
     check_limits(root, spec);
+    for (const auto& [key, node] : value_nodes_)
+      spec.key_places[key] = {node.Mark().line + 1, node.Mark().column + 1};
     return spec;
   }
 
@@ -783,6 +841,12 @@ class SpecParser {
 
 SweepSpec parse_spec(const std::string& yaml_text, const std::string& source_name) {
   return SpecParser(source_name).parse(yaml_text);
+}
+
+std::string located_at_key(const SweepSpec& spec, const std::string& key, const std::string& what) {
+  const auto place = spec.key_places.find(key);
+  if (place == spec.key_places.end()) return spec.source + ": " + key + ": " + what;
+  return located_message(spec.source, place->second.first, place->second.second, key, what);
 }
 
 SweepSpec load_spec_file(const std::string& path) {

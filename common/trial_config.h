@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace hpsweep {
 
@@ -21,6 +22,12 @@ struct DatasetConfig {
   double validation = 0;
   int64_t kfold = 0;
   int64_t fold = 0;
+  // Sets with classes: only these classes, relabelled 0..k-1 in the listed order, so the model
+  // has k outputs (empty: every class); and only the first train_per_class training samples of
+  // each (0: all). Applied after the subsets and before the holdout (docs/spec.md, "Class
+  // subsets"); the test set keeps its samples of the listed classes.
+  std::vector<int64_t> classes;
+  int64_t train_per_class = 0;
   // Fashion-MNIST only. Images are resized per batch (bilinear) to input_size x input_size;
   // training batches are then augmented: a random horizontal flip, and a random crop of the
   // image padded with crop_padding zeros on each side.

@@ -1,5 +1,8 @@
 #include "worker/data/dataset.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "common/dataset_types.h"
 #include "common/error.h"
 #include "worker/data/dataset_sources.h"
@@ -34,6 +37,25 @@ Dataset Dataset::first(int64_t n) const {
   return subset;
 }
 
+Dataset gather(const Dataset& set, const std::vector<int64_t>& ids) {
+  Dataset part;
+  part.classes = set.classes;
+  Shape shape = set.inputs.shape();
+  shape[0] = static_cast<int64_t>(ids.size());
+  part.inputs = Tensor(shape);
+  const int64_t row = set.inputs.size() / std::max<int64_t>(set.size(), 1);
+  for (size_t i = 0; i < ids.size(); ++i)
+    std::memcpy(part.inputs.data() + i * row, set.inputs.data() + ids[i] * row,
+                sizeof(float) * row);
+  if (set.regression()) {
+    part.targets = Tensor({static_cast<int64_t>(ids.size()), 1});
+    for (size_t i = 0; i < ids.size(); ++i) part.targets[i] = set.targets[ids[i]];
+  } else {
+    for (int64_t id : ids) part.labels.push_back(set.labels[id]);
+  }
+  return part;
+}
+
 TrainTestData load_dataset(const DatasetConfig& config) {
   const auto [type, source] = dataset_of(config);
   return source.load(config, type);
@@ -43,7 +65,14 @@ DatasetShape inspect_dataset(const DatasetConfig& config) {
   const auto [type, source] = dataset_of(config);
   DatasetShape shape = source.inspect(config, type);
   shape.sample_shape = input_shape(config, shape.sample_shape);
+  if (!config.classes.empty()) shape.classes = static_cast<int64_t>(config.classes.size());
   return shape;
+}
+
+std::vector<int64_t> training_class_counts(const DatasetConfig& config) {
+  const auto [type, source] = dataset_of(config);
+  if (!source.train_class_counts) return {};
+  return source.train_class_counts(config, type);
 }
 
 Shape input_shape(const DatasetConfig& config, const Shape& stored) {

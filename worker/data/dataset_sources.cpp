@@ -21,6 +21,9 @@ TrainTestData load_fashion(const DatasetConfig& config, const DatasetType&) {
 DatasetShape inspect_fashion(const DatasetConfig& config, const DatasetType&) {
   return inspect_fashion_mnist(config.path);
 }
+std::vector<int64_t> count_fashion_classes(const DatasetConfig& config, const DatasetType&) {
+  return count_fashion_mnist_train_classes(config.path, config.train_subset);
+}
 
 TrainTestData load_polynomial(const DatasetConfig& config, const DatasetType& type) {
   return make_polynomial_data(features_of(config, type), config.seed);
@@ -40,7 +43,7 @@ DatasetShape inspect_linear_regression(const DatasetConfig& config, const Datase
 
 const std::vector<DatasetSource>& dataset_sources() {
   static const std::vector<DatasetSource> sources = {
-      {"fashion-mnist", load_fashion, inspect_fashion},
+      {"fashion-mnist", load_fashion, inspect_fashion, count_fashion_classes},
       {"polynomial", load_polynomial, inspect_polynomial},
       {"linear-regression", load_linear_regression, inspect_linear_regression}};
   return sources;

@@ -18,6 +18,9 @@ struct DatasetSource {
   TrainTestData (*load)(const DatasetConfig& config, const DatasetType& type);
   // Their shapes, without loading the samples.
   DatasetShape (*inspect)(const DatasetConfig& config, const DatasetType& type);
+  // Training samples per class among the first train_subset; nullptr for a set without classes.
+  std::vector<int64_t> (*train_class_counts)(const DatasetConfig& config,
+                                             const DatasetType& type) = nullptr;
 };
 
 const std::vector<DatasetSource>& dataset_sources();
