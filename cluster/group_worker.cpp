@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -24,8 +25,8 @@ constexpr int kCoordinator = 0;
 class LeaderObserver : public TrialObserver {
  public:
   LeaderObserver(const Communicator& world, const std::string& out_dir, int64_t trial_id,
-                 int64_t run_generation)
-      : world_(world), fence_{out_dir, run_generation}, trial_id_(trial_id) {}
+                 int64_t run_generation, const std::function<void(const std::string&)>& fail)
+      : world_(world), fence_{out_dir, run_generation}, trial_id_(trial_id), fail_(fail) {}
   void on_epoch(const EpochMetrics& metrics, std::optional<CheckpointData> checkpoint) override {
     if (checkpoint) write_fenced(*checkpoint);
     world_.send(kCoordinator, kControlTag,
@@ -42,12 +43,16 @@ class LeaderObserver : public TrialObserver {
     } catch (const SupersededError& e) {
       std::cerr << "rank " << world_.rank() << ": " << e.what() << "; exiting\n";
       std::_Exit(kExitFailure);
+    } catch (const NoSpaceError& e) {
+      fail_(e.what());  // ends the whole job, and the rerun resumes this trial
+      throw;
     }
   }
 
   const Communicator& world_;
   const RunFence fence_;
   int64_t trial_id_;
+  const std::function<void(const std::string&)>& fail_;
 };
 
 class SilentObserver : public TrialObserver {
@@ -151,9 +156,10 @@ std::unique_ptr<TrainingGroup> make_group(const Communicator& group, ReducerKind
 }
 
 // Trains the trials the coordinator assigns until it says there are no more.
+// `fail` ends the job (cluster/job_watch.h).
 void serve(const std::vector<Trial>& trials, const std::string& out_dir, const Communicator& world,
-           const Communicator& group, const std::atomic<bool>& stop,
-           TrainingGroup& training_group) {
+           const Communicator& group, const std::atomic<bool>& stop, TrainingGroup& training_group,
+           const std::function<void(const std::string&)>& fail) {
   DataCatalog datasets;
   bool shutdown = false;
   for (auto next = next_trial(world, group, shutdown); next;
@@ -181,7 +187,7 @@ void serve(const std::vector<Trial>& trials, const std::string& out_dir, const C
     if (!setup_error.empty()) {
       outcome = {TrialStatus::failed, 0, setup_error};
     } else {
-      LeaderObserver leader(world, out_dir, trial.id, next->run_generation);
+      LeaderObserver leader(world, out_dir, trial.id, next->run_generation, fail);
       SilentObserver silent;
       TrialObserver& own = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
       JudgedObserver judged(own, world, group, trial.id, shutdown);
@@ -204,7 +210,7 @@ void serve_trials(const std::vector<Trial>& trials, const std::string& out_dir, 
                   const std::function<void(const std::string&)>& fail) {
   const std::unique_ptr<TrainingGroup> training_group = make_group(group, reducer);
   try {
-    serve(trials, out_dir, world, group, stop, *training_group);
+    serve(trials, out_dir, world, group, stop, *training_group, fail);
   } catch (const std::exception& e) {
     fail(e.what());  // while training_group lives: its destructor is collective
   }

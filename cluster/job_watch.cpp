@@ -118,9 +118,11 @@ JobWatch::JobWatch(const Communicator& world, const RankLayout& layout,
     for (const std::string& address : addresses)
       if (words[2] < kMaxAddresses) words[3 + words[2]++] = ipv4_number(address);
     coordinator_->on_lost([this](const RanksLost& lost) {
-      std::thread([this, message = describe(lost)] {
+      // A worker's own failure is an error (1) however it ends the job; a loss is 69.
+      const int exit_code = lost.failure.empty() ? kExitJobLost : kExitFailure;
+      std::thread([this, message = describe(lost), exit_code] {
         std::this_thread::sleep_for(kMainThreadGrace);
-        end_job(message + " (the coordinator's main thread did not respond)", kExitJobLost);
+        end_job(message + " (the coordinator's main thread did not respond)", exit_code);
       }).detach();
     });
   }
@@ -143,7 +145,7 @@ JobWatch::JobWatch(const Communicator& world, const RankLayout& layout,
         say(cut_off);
         std::_Exit(kExitJobLost);
       },
-      [] { std::_Exit(kExitJobLost); });
+      [](int exit_code) { std::_Exit(exit_code); });
 }
 
 std::optional<std::string> JobWatch::lost() const {
@@ -154,8 +156,10 @@ std::optional<std::string> JobWatch::lost() const {
 
 bool JobWatch::lost_ranks() const {
   if (!coordinator_) return false;
+  // A reported failure is what ended the job, even when ranks went silent too (the failed
+  // rank itself, or peers slowed down by a busy node).
   const auto what = coordinator_->lost();
-  return what && !what->ranks.empty();
+  return what && what->failure.empty() && !what->ranks.empty();
 }
 
 void JobWatch::sweep_over() {
@@ -186,7 +190,7 @@ void JobWatch::end_job(const std::string& message, int exit_code) {
   say(message);
   if (coordinator_) {
     const std::optional<RanksLost> lost = coordinator_->lost();
-    coordinator_->end_job();
+    coordinator_->end_job(exit_code);
     if (lost && std::any_of(lost->ranks.begin(), lost->ranks.end(),
                             [&](int rank) { return hosts_.at(rank) != hosts_[0]; }))
       end_mpirun_if_parent();

@@ -1,9 +1,12 @@
 #include "common/config_fields.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 
 #include "common/dataset_types.h"
+#include "common/lr_schedule_fields.h"
 #include "common/model_types.h"
 
 namespace hpsweep {
@@ -46,31 +49,32 @@ ConfigField with_words(ConfigField field, std::vector<std::pair<std::string, Con
   return field;
 }
 
-// dataset.classes: `all` (the default) or a list of class ids.
+ValueRange at_least(double min) {
+  return {min, std::nullopt, true, true};
+}
+ValueRange above(double min) {
+  return {min, std::nullopt, false, true};
+}
+
+// dataset.classes: `all` (the default) or a list of distinct class ids, in the order that gives
+// their new labels.
 ConfigField class_list_field() {
   ConfigField f{"dataset.classes",
-                ValueKind::text,
-                {},
+                ValueKind::integer_list,
+                at_least(0),
                 {},
                 [](TrialConfig& config, const ConfigValue& value) {
                   const std::string& text = std::get<std::string>(value);
                   config.dataset.classes =
-                      text == "all" ? std::vector<int64_t>{} : parse_integer_list_text(text);
+                      text == "all" ? std::vector<int64_t>{} : *parse_integer_list(text);
                 },
                 [](const TrialConfig& config) -> ConfigValue {
                   if (config.dataset.classes.empty()) return std::string("all");
                   return integer_list_text(config.dataset.classes);
                 },
                 {{"all", std::string("all")}}};
-  f.integer_list = true;
+  f.any_order = true;
   return f;
-}
-
-ValueRange at_least(double min) {
-  return {min, std::nullopt, true, true};
-}
-ValueRange above(double min) {
-  return {min, std::nullopt, false, true};
 }
 
 std::vector<ConfigField> make_fields() {
@@ -127,10 +131,41 @@ std::string number_string(double x) {
   return std::string(buffer, result.ptr);
 }
 
+// Each item against the field's range, and the items increasing.
+std::optional<std::string> check_integer_list(const ConfigField& field, const ConfigValue& value) {
+  const auto* text = std::get_if<std::string>(&value);
+  const auto items = text ? parse_integer_list(*text) : std::nullopt;
+  if (!items) return "expected a list of integers [a, b, ...], got " + value_string(value);
+  if (items->empty()) return std::string("expected a non-empty list");
+  ConfigField item = field;
+  item.kind = ValueKind::integer;
+  for (size_t i = 0; i < items->size(); ++i) {
+    if (auto problem = check_value(item, (*items)[i]))
+      return "item " + std::to_string(i + 1) + ": " + *problem;
+    if (field.any_order &&
+        std::find(items->begin(), items->begin() + i, (*items)[i]) != items->begin() + i)
+      return "item " + std::to_string(i + 1) + ": " + std::to_string((*items)[i]) +
+             " is listed twice";
+    if (!field.any_order && i > 0 && (*items)[i] <= (*items)[i - 1])
+      return "must increase, got " + *text;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<ConfigField>& config_fields() {
-  static const std::vector<ConfigField> fields = make_fields();
+  static const std::vector<ConfigField> fields = [] {
+    std::vector<ConfigField> all = make_fields();
+    // After the other training.* rows: config texts list each block's keys together.
+    const auto after_training = std::find_if(all.rbegin(), all.rend(), [](const ConfigField& f) {
+                                  return f.path.starts_with("training.");
+                                }).base();
+    std::vector<ConfigField> schedule = lr_schedule_fields();
+    all.insert(after_training, std::make_move_iterator(schedule.begin()),
+               std::make_move_iterator(schedule.end()));
+    return all;
+  }();
   return fields;
 }
 
@@ -145,8 +180,12 @@ std::string block_keys(std::string_view block) {
   const std::string prefix = std::string(block) + ".";
   for (const ConfigField& f : config_fields()) {
     if (f.path.rfind(prefix, 0) != 0) continue;
+    // A nested block (training.lr_schedule.*) is one key of its parent.
+    const std::string key =
+        f.path.substr(prefix.size(), f.path.find('.', prefix.size()) - prefix.size());
+    if (keys == key || keys.ends_with(", " + key)) continue;
     if (!keys.empty()) keys += ", ";
-    keys += f.path.substr(prefix.size());
+    keys += key;
   }
   return keys;
 }
@@ -174,6 +213,8 @@ std::optional<std::string> check_value(const ConfigField& field, const ConfigVal
     case ValueKind::integer:
       if (!is_int) return "expected an integer, got " + value_string(value);
       break;
+    case ValueKind::integer_list:
+      return check_integer_list(field, value);
     case ValueKind::real:
       if (!is_real) return "expected a number, got " + value_string(value);
       break;
@@ -190,21 +231,34 @@ std::optional<std::string> check_value(const ConfigField& field, const ConfigVal
   return std::nullopt;
 }
 
-std::string integer_list_text(const std::vector<int64_t>& list) {
-  std::string text = "[";
-  for (size_t i = 0; i < list.size(); ++i) text += (i ? ", " : "") + std::to_string(list[i]);
-  return text + "]";
+std::optional<std::vector<int64_t>> parse_integer_list(std::string_view text) {
+  std::vector<int64_t> items;
+  const char* at = text.data();
+  const char* end = text.data() + text.size();
+  const auto skip_spaces = [&] {
+    while (at < end && *at == ' ') ++at;
+  };
+  skip_spaces();
+  while (at < end) {
+    int64_t item;
+    const auto [next, ec] = std::from_chars(at, end, item);
+    if (ec != std::errc()) return std::nullopt;
+    items.push_back(item);
+    at = next;
+    skip_spaces();
+    if (at == end) break;
+    if (*at != ',') return std::nullopt;
+    ++at;
+    skip_spaces();
+    if (at == end) return std::nullopt;
+  }
+  return items;
 }
 
-std::vector<int64_t> parse_integer_list_text(const std::string& text) {
-  std::vector<int64_t> list;
-  for (size_t at = text.find_first_of("0123456789"); at != std::string::npos;) {
-    int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), value);
-    list.push_back(value);
-    at = text.find_first_of("0123456789", static_cast<size_t>(end - text.data()));
-  }
-  return list;
+std::string integer_list_text(const std::vector<int64_t>& items) {
+  std::string text;
+  for (int64_t item : items) text += (text.empty() ? "" : ", ") + std::to_string(item);
+  return text;
 }
 
 std::string kind_name(ValueKind kind) {
@@ -217,6 +271,8 @@ std::string kind_name(ValueKind kind) {
       return "number";
     case ValueKind::text:
       return "text";
+    case ValueKind::integer_list:
+      return "list of integers";
   }
   return "?";
 }

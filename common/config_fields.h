@@ -17,7 +17,10 @@ namespace hpsweep {
 
 using ConfigValue = std::variant<bool, int64_t, double, std::string>;
 
-enum class ValueKind { boolean, integer, real, text };
+// integer_list: written in YAML as a list [2, 5, 9], held as its text "2, 5, 9" (so a list is
+// one value, which a categorical sweep can choose); increasing (or distinct, any_order), each
+// item within the range.
+enum class ValueKind { boolean, integer, real, text, integer_list };
 
 struct ValueRange {
   std::optional<double> min, max;
@@ -34,9 +37,8 @@ struct ConfigField {
   std::function<ConfigValue(const TrialConfig&)> get;
   // Words a numeric field also takes, e.g. `eval_train: all`, with the value each stands for.
   std::vector<std::pair<std::string, ConfigValue>> words = {};
-  // A text field written in the spec as a list of distinct integers >= 0 (`[5, 6, 7]`), and
-  // carried as that text so that it is swept, stored and compared like any value.
-  bool integer_list = false;
+  // integer_list: items distinct in any order (dataset.classes), instead of increasing.
+  bool any_order = false;
 };
 
 const std::vector<ConfigField>& config_fields();
@@ -48,11 +50,10 @@ std::string block_keys(std::string_view block);
 // Why `value` is not acceptable for `field` ("must be > 0, got -0.1"); nullopt when it is.
 std::optional<std::string> check_value(const ConfigField& field, const ConfigValue& value);
 
-// "[5, 6, 7]" <-> {5, 6, 7}: the text form of an integer_list field.
-std::string integer_list_text(const std::vector<int64_t>& list);
-std::vector<int64_t> parse_integer_list_text(const std::string& text);
-
 std::string kind_name(ValueKind kind);
+// An integer_list value's items; nullopt when the text is not integers separated by commas.
+std::optional<std::vector<int64_t>> parse_integer_list(std::string_view text);
+std::string integer_list_text(const std::vector<int64_t>& items);
 std::string value_string(const ConfigValue& value);
 // A number for plots and tables; text values have none.
 std::optional<double> value_number(const ConfigValue& value);

@@ -14,6 +14,13 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A file system is full (ENOSPC, EDQUOT): no trial's fault, so a cluster job's worker ends the
+// whole job (exit 1) instead of failing its trial; the rerun resumes once there is room.
+class NoSpaceError : public Error {
+ public:
+  using Error::Error;
+};
+
 // The user's input is wrong (spec, command line, data file, checkpoint): exit 2.
 class UserError : public Error {
  public:

@@ -32,6 +32,7 @@ struct Datagram {
   int32_t rank;
   std::string text;  // Kind::failed: the worker's message
 };
+// Kind::end carries the job's exit code in `rank`, so that every rank exits with it.
 
 std::vector<uint8_t> encode(const Datagram& d) {
   const size_t text = std::min(d.text.size(), kMaxDatagram - kHeaderBytes);
@@ -246,13 +247,13 @@ void CoordinatorHeartbeat::stop_watching() {
   state_->watching = false;
 }
 
-void CoordinatorHeartbeat::end_job() {
+void CoordinatorHeartbeat::end_job(int exit_code) {
   std::vector<udp::endpoint> endpoints;
   {
     const std::lock_guard lock(state_->mutex);
     for (const auto& [rank, endpoint] : state_->endpoints) endpoints.push_back(endpoint);
   }
-  const std::vector<uint8_t> end = encode({Kind::end, state_->settings.token, 0, {}});
+  const std::vector<uint8_t> end = encode({Kind::end, state_->settings.token, exit_code, {}});
   state_->channel->run_on_thread([&] {
     for (const auto& endpoint : endpoints) state_->channel->send(end, endpoint);
   });
@@ -265,7 +266,8 @@ struct WorkerHeartbeat::State {
   std::optional<udp::endpoint> answering;
   Clock::time_point last_answer = Clock::now();
   bool cut_off = false;
-  std::function<void()> on_cut_off, on_end;
+  std::function<void()> on_cut_off;
+  std::function<void(int)> on_end;
   std::unique_ptr<Channel> channel;
 
   // All on the channel's thread.
@@ -287,14 +289,14 @@ struct WorkerHeartbeat::State {
       last_answer = Clock::now();
       answering = sender;
     } else if (d->kind == Kind::end) {
-      on_end();
+      on_end(d->rank);
     }
   }
 };
 
 WorkerHeartbeat::WorkerHeartbeat(HeartbeatSettings settings, int rank,
                                  std::vector<HeartbeatAddress> coordinator,
-                                 std::function<void()> on_cut_off, std::function<void()> on_end)
+                                 std::function<void()> on_cut_off, std::function<void(int)> on_end)
     : state_(std::make_unique<State>()) {
   state_->settings = settings;
   state_->rank = rank;

@@ -68,8 +68,8 @@ class CoordinatorHeartbeat {
   void on_lost(std::function<void(const RanksLost&)> handler);
   // The sweep is over: ranks may now finish at different times. Beats are still answered.
   void stop_watching();
-  // Tells every worker heard from to end its process now.
-  void end_job();
+  // Tells every worker heard from to end its process now, with the job's exit code.
+  void end_job(int exit_code);
 
  private:
   struct State;
@@ -80,9 +80,9 @@ class WorkerHeartbeat {
  public:
   // `coordinator`: the addresses the coordinator listens on; beats go to all of them until one
   // answers. `on_cut_off` runs on the heartbeat thread when no answer came for the silence limit;
-  // `on_end` when the coordinator ends the job.
+  // `on_end` when the coordinator ends the job, with the job's exit code.
   WorkerHeartbeat(HeartbeatSettings settings, int rank, std::vector<HeartbeatAddress> coordinator,
-                  std::function<void()> on_cut_off, std::function<void()> on_end);
+                  std::function<void()> on_cut_off, std::function<void(int)> on_end);
   ~WorkerHeartbeat();
   WorkerHeartbeat(const WorkerHeartbeat&) = delete;
   WorkerHeartbeat& operator=(const WorkerHeartbeat&) = delete;

@@ -24,6 +24,7 @@ constexpr Curve kCurves[] = {
     {"train_eval_error", &EpochMetrics::train_eval_error},
     {"wall_seconds", &EpochMetrics::wall_seconds},
     {"samples_per_second", &EpochMetrics::samples_per_second},
+    {"lr", &EpochMetrics::lr},
 };
 
 const Curve& find_curve(const std::string& name) {

@@ -23,6 +23,9 @@ struct EpochMetrics {
   double train_eval_loss = kNoValue, train_eval_error = kNoValue;
   double wall_seconds = 0;        // the whole epoch: training and evaluation
   double samples_per_second = 0;  // training samples over training time only
+  // The learning rate of the epoch's last update (training.lr_schedule); NaN for a trial that
+  // trains nothing (model.type: simulated).
+  double lr = kNoValue;
 };
 
 // The curve names in sweep.h5, in column order.

@@ -17,6 +17,7 @@
 #include "common/conditions.h"
 #include "common/dataset_types.h"
 #include "common/error.h"
+#include "common/lr_schedule_rules.h"
 #include "common/metrics.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
@@ -59,11 +60,19 @@ class SpecParser {
   }
 
   ConfigValue parse_value(const YAML::Node& node, const std::string& key, ValueKind kind) {
+    if (kind == ValueKind::integer_list) {
+      if (!node.IsSequence()) fail(node, key, "expected a list of integers [a, b, ...]");
+      std::vector<int64_t> items;
+      for (const YAML::Node& item : node)
+        items.push_back(std::get<int64_t>(parse_value(item, key, ValueKind::integer)));
+      return integer_list_text(items);
+    }
     if (!node.IsScalar()) fail(node, key, "expected a single " + kind_name(kind) + " value");
     const std::string& text = node.Scalar();
     const bool quoted = node.Tag() == "!";
     switch (kind) {
       case ValueKind::text:
+      case ValueKind::integer_list:  // read above
         return text;
       case ValueKind::boolean: {
         bool b;
@@ -100,25 +109,10 @@ class SpecParser {
     if (node.IsScalar())
       for (const auto& [word, word_value] : field.words)
         if (node.Scalar() == word) return word_value;
-    if (field.integer_list) return integer_list_value(node, field.path);
     ConfigValue value = parse_value(node, field.path, field.kind);
     if (auto problem = check_value(field, value)) fail(node, field.path, *problem);
     // "lr: 1" is a real: store it as one, so every trial's value has the field's type.
     return field.kind == ValueKind::real ? real_value(value) : value;
-  }
-
-  // A non-empty list of distinct integers >= 0, as its text "[5, 6, 7]".
-  ConfigValue integer_list_value(const YAML::Node& node, const std::string& key) {
-    if (!node.IsSequence() || node.size() == 0)
-      fail(node, key, "expected a non-empty list [c1, c2, ...]");
-    std::vector<int64_t> list;
-    for (const YAML::Node& element : node) {
-      const int64_t value = integer_at_least(element, key, 0);
-      if (std::find(list.begin(), list.end(), value) != list.end())
-        fail(element, key, std::to_string(value) + " is listed twice");
-      list.push_back(value);
-    }
-    return integer_list_text(list);
   }
 
   // dataset.classes and dataset.train_per_class against the dataset (given or swept): it must
@@ -166,6 +160,7 @@ class SpecParser {
         [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           const std::string path = block + "." + key;
           const ConfigField* field = find_config_field(path);
+          if (!field && !block_keys(path).empty()) return parse_block(value, path, config);
           if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
           field->set(config, parse_field_value(value, *field));
           value_nodes_[path] = value;
@@ -477,6 +472,7 @@ class SpecParser {
     }
     if (metric_node) check_metric_has_curve(*metric_node, spec);
     check_class_subset(spec);
+    check_lr_schedule(root, spec);
     for (const ParameterSpec& p : spec.parameters)
       if (p.path == "dataset.kfold")
         fail(*parameters_node, "parameters.dataset.kfold",
@@ -807,6 +803,15 @@ class SpecParser {
     if (name.rfind("train_eval_", 0) == 0 && spec.base.training.eval_train == 0 &&
         !swept("training.eval_train"))
       fail(node, "metric.name", name + " needs training.eval_train");
+  }
+
+  void check_lr_schedule(const YAML::Node& root, const SweepSpec& spec) {
+    std::set<std::string> given;
+    for (const auto& entry : value_nodes_) given.insert(entry.first);
+    if (auto problem = lr_schedule_problem(spec, given)) {
+      const auto node = value_nodes_.find(problem->at);
+      fail(node == value_nodes_.end() ? root : node->second, problem->key, problem->message);
+    }
   }
 
   void parse_metric(const YAML::Node& node, MetricSpec& metric) {

@@ -58,10 +58,27 @@ struct ModelConfig {
   bool simulated() const { return type == kSimulatedType; }
 };
 
+// training.lr_schedule: how the learning rate moves from training.lr over the epochs, as
+// PyTorch's schedulers move it (worker/lr_schedule.h, docs/training.md). Zero counts and an
+// empty list mean "not given".
+struct LrScheduleConfig {
+  std::string type = "none";        // none | step | multistep | cosine
+  int64_t step_size = 0;            // step: epochs between decays
+  std::vector<int64_t> milestones;  // multistep: the epochs that decay, increasing
+  double gamma = 0.1;               // step, multistep: the decay factor
+  int64_t t_max = 0;                // cosine: the half period; 0: training.epochs - warm-up epochs
+  double eta_min = 0;               // cosine: the lowest rate
+  // Linear warm-up from start_factor * lr, over warmup_epochs epochs or warmup_iterations
+  // updates (at most one of them non-zero).
+  int64_t warmup_epochs = 0, warmup_iterations = 0;
+  double warmup_start_factor = 1.0 / 3;  // PyTorch's LinearLR default
+};
+
 struct TrainingConfig {
   int64_t epochs = 10;
   int64_t batch_size = 256;
-  double lr = 0.1;
+  double lr = 0.1;  // the base rate; lr_schedule moves the rate of each update from it
+  LrScheduleConfig lr_schedule;
   double weight_decay = 0.0;                      // L2 penalty on weights, not biases
   std::string optimizer = "sgd";                  // sgd | adam
   double momentum = 0.0;                          // sgd; adam ignores it

@@ -106,7 +106,7 @@ void Progress::epoch_finished(int64_t trial_id, const EpochMetrics& metrics) {
 void Progress::trial_retried(int64_t trial_id, const std::string& message) {
   --running_;
   clear();
-  out_ << "trial " << trial_name(trial_id) << " failed (" << message << "); it will run again\n";
+  out_ << "trial " << trial_name(trial_id) << " failed and will run again: " << message << "\n";
   refresh();
 }
 

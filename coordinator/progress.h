@@ -35,7 +35,8 @@ class Progress {
   void record_finished(int64_t trial_id);
 
   void trial_started();
-  // A failed trial that will run again (resources.max_retries).
+  // A failed trial that will run again (resources.max_retries); `message` says which retry
+  // and after what.
   void trial_retried(int64_t trial_id, const std::string& message);
   void epoch_finished(int64_t trial_id, const EpochMetrics& metrics);
   // A trial waits at a scheduler's rung or barrier (and may be started again).

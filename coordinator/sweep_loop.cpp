@@ -6,7 +6,7 @@
 
 #include "common/error.h"
 #include "common/failpoint.h"
-#include "coordinator/exploit_checkpoint.h"
+#include "coordinator/scheduler_replay.h"
 #include "coordinator/schedulers/make_scheduler.h"
 #include "coordinator/schedulers/pbt_schedule.h"
 #include "storage/checkpoint_file.h"
@@ -15,15 +15,6 @@ namespace hpsweep {
 namespace {
 
 constexpr std::chrono::milliseconds kRefreshInterval{500};
-// sweep.h5 is a view for readers while the sweep runs (resuming rebuilds it from the journal
-// and checkpoints). A change is flushed at once, unless the last flush was less than this
-// long ago: then with the changes that follow, this long after it. A flush walks HDF5's whole
-// metadata cache; flushing every change made it most of the coordinator's time with trials
-// of a fraction of a second. A flush writes the whole file's image (storage/sweep_file.h), so
-// the interval also grows to kFlushCostFactor times the last flush's duration: at most 2% of
-// the coordinator's time however big sweep.h5 grows.
-constexpr std::chrono::milliseconds kFlushInterval{50};
-constexpr double kFlushCostFactor = 50;
 
 double unix_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -57,49 +48,40 @@ TrialStatus status_of(VerdictKind kind) {
 }  // namespace
 
 SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool,
-                     std::string out_dir, SweepRecords records, std::vector<TrialRecovery> state,
+                     std::string out_dir, SweepRecords records, std::vector<TrialRecovery> found,
                      const std::vector<SchedulerCall>& calls)
     : spec_(spec),
       inputs_(inputs),
       pool_(pool),
       out_dir_(std::move(out_dir)),
       records_(records),
-      observer_(records.observer ? *records.observer : no_observer_),
-      state_(std::move(state)),
+      events_(records.events),
       scheduler_(make_scheduler(spec, inputs.trials)),
-      scheduled_(schedules_trials(spec)) {
+      scheduled_(schedules_trials(spec)),
+      copies_(out_dir_) {
   const size_t total = inputs.trials.size();
-  status_.assign(total, TrialStatus::pending);
-  recorded_epochs_.assign(total, 0);
-  checkpointed_.assign(total, 0);
-  copied_from_.assign(total, -1);
-  copied_at_.assign(total, 0);
+  trials_.resize(total);
   for (size_t id = 0; id < total; ++id) {
-    if (state_[id].finished) status_[id] = state_[id].status;
-    recorded_epochs_[id] = static_cast<int64_t>(state_[id].history.size());
-    checkpointed_[id] = state_[id].resume_epoch;
-    copied_from_[id] = state_[id].copied_from;
-    copied_at_[id] = state_[id].copied_at;
+    TrialState& trial = trials_[id];
+    trial.found = std::move(found[id]);
+    if (trial.found.finished) trial.status = trial.found.status;
+    trial.recorded_epochs = static_cast<int64_t>(trial.found.history.size());
+    trial.checkpointed = trial.found.resume_epoch;
+    trial.copied_from = trial.found.copied_from;
+    trial.copied_at = trial.found.copied_at;
   }
-  explored_.resize(total);
-  starts_.resize(total);
-  reported_.assign(total, 0);
-  launched_from_.assign(total, 0);
-  verdicts_.resize(total);
-  on_worker_.assign(total, false);
-  held_.assign(total, false);
-  catch_up_.assign(total, 0);
   for (int w = pool.worker_count() - 1; w >= 0; --w) free_workers_.push_back(w);
   if (!calls.empty()) replay(calls);
   // The schedule of the epochs a resumed sweep recovered, now that the decisions are back;
   // of epochs the journal lost, once the scheduler has heard them again (continue_trial).
   for (size_t id = 0; id < total; ++id)
-    for (int64_t epoch = 1; epoch <= std::min(recorded_epochs_[id], reported_[id]); ++epoch)
+    for (int64_t epoch = 1; epoch <= std::min(trials_[id].recorded_epochs, trials_[id].reported);
+         ++epoch)
       record_schedule(id, epoch);
   // A kill between a trial's end and the retention of its checkpoint, or in the middle of it.
   for (size_t id = 0; id < total; ++id)
-    if (ends_for_good(status_[id])) retain(static_cast<int64_t>(id));
-  flush_soon();
+    if (ends_for_good(trials_[id].status)) retain(static_cast<int64_t>(id));
+  events_.on_consistent();
 }
 
 // The scheduler as the interrupted run left it. Trials it still had running (on a worker when
@@ -107,58 +89,33 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
 // verdict ended but whose end the journal lacks (a kill just between) gets its status, after
 // training up to the verdict's epoch again if the kill also lost that checkpoint.
 void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
-  std::vector<bool> active(state_.size());
-  replaying_ = true;
-  for (const SchedulerCall& c : calls) {
-    const int64_t id = c.trial;
-    switch (c.kind) {
-      case SchedulerCall::Kind::next: {
-        const std::optional<TrialRun> run = scheduler_->next_trial();
-        if (!run || run->trial != id)
-          throw Error("journal.log: the scheduler does not replay: trial " + std::to_string(id) +
-                      " ran next in the journal; run the sweep again with --restart");
-        if (run->kind == DecisionKind::exploit) explored_[id] = run->hyperparameters;
-        verdicts_[id].reset();
-        launched_from_[id] = run->from_epoch;
-        active[id] = true;
-        break;
-      }
-      case SchedulerCall::Kind::report:
-        active[id] = report(id, c.epoch, c.value).kind == VerdictKind::proceed;
-        break;
-      case SchedulerCall::Kind::ended:
-        scheduler_->trial_ended(id);
-        active[id] = false;
-        break;
-      case SchedulerCall::Kind::copied:
-        std::erase_if(copies_, [&](const CheckpointCopy& p) {
-          return p.source == c.source && p.target == id && p.epoch == c.epoch;
-        });
-        break;
-    }
-    for (const CheckpointCopy& copy : scheduler_->take_copies()) copies_.push_back(copy);
-  }
-  replaying_ = false;
+  const std::vector<bool> active = replay_scheduler_calls(calls, *scheduler_, trials_, copies_);
   record_decisions();
-  for (int64_t id = 0; id < static_cast<int64_t>(state_.size()); ++id) {
-    if (active[id] && state_[id].finished) {  // failed for good, killed before `ended`
+  for (int64_t id = 0; id < static_cast<int64_t>(trials_.size()); ++id) {
+    if (active[id] && trials_[id].found.finished) {  // failed for good, killed before `ended`
       scheduler_->trial_ended(id);
       journal({SchedulerCall::Kind::ended, id});
     } else if (active[id]) {
       reruns_.push_back(id);
-    } else if (verdicts_[id] && !state_[id].finished && checkpointed_[id] < reported_[id]) {
-      catch_up_[id] = reported_[id];
+    } else if (trials_[id].verdict && !trials_[id].found.finished &&
+               trials_[id].checkpointed < trials_[id].reported) {
+      trials_[id].catch_up = trials_[id].reported;
       reruns_.push_back(id);
-    } else if (verdicts_[id] && !state_[id].finished) {
-      const TrialStatus status = status_of(verdicts_[id]->kind);
-      status_[id] = status;
-      if (state_[id].status == status) continue;
-      records_.journal.append({id, status, reported_[id], verdicts_[id]->reason});
-      records_.writer.set_status(id, status, verdicts_[id]->reason);
-      observer_.on_trial_status(id, status, verdicts_[id]->reason);
+    } else if (trials_[id].verdict && !trials_[id].found.finished) {
+      const TrialStatus status = status_of(trials_[id].verdict->kind);
+      trials_[id].status = status;
+      if (trials_[id].found.status == status) continue;
+      events_.on_attempt_end({id, status, trials_[id].reported, trials_[id].verdict->reason});
+      events_.on_trial_status(id, status, trials_[id].reported, trials_[id].verdict->reason);
     }
   }
   record_decisions();  // those of an `ended` above
+}
+
+std::vector<TrialStatus> SweepLoop::statuses() const {
+  std::vector<TrialStatus> statuses;
+  for (const TrialState& trial : trials_) statuses.push_back(trial.status);
+  return statuses;
 }
 
 void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
@@ -166,7 +123,7 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
     if (!stop.load() || stopping_) return;
     stopping_ = true;
     pool_.request_stop();
-    records_.progress.clear();
+    events_.on_stop_requested();
     log << "stopping: waiting for running trials to abandon their step...\n";
   };
   using Clock = std::chrono::steady_clock;
@@ -176,17 +133,19 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
   const auto loop_start = Clock::now();
   check_stop();
   dispatch();
+  events_.on_consistent();
   timing_.busy_seconds += seconds_since(loop_start);
   while (running_ > 0) {
     check_stop();
-    std::optional<WorkerEvent> event = pool_.wait_event(
-        flush_due_ ? std::max(std::chrono::duration_cast<std::chrono::milliseconds>(*flush_due_ -
-                                                                                    Clock::now()),
-                              std::chrono::milliseconds(0))
-                   : kRefreshInterval);
-    if (flush_due_ && Clock::now() >= *flush_due_) flush_now();
+    const auto write_due = records_.sweep_file.write_due();
+    std::optional<WorkerEvent> event =
+        pool_.wait_event(write_due ? std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  *write_due - Clock::now()),
+                                              std::chrono::milliseconds(0))
+                                   : kRefreshInterval);
+    records_.sweep_file.write_if_due();
     if (!event) {
-      records_.progress.refresh();
+      events_.on_idle();
       continue;
     }
     const auto handling_start = Clock::now();
@@ -198,34 +157,12 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
       trial_done(std::get<TrialDoneEvent>(*event));
     // A report may have released paused trials (a PBT barrier), a copy waiting trials.
     dispatch();
+    events_.on_consistent();
     timing_.busy_seconds += seconds_since(handling_start);
     ++timing_.events;
   }
   timing_.loop_seconds = seconds_since(loop_start);
-  if (flush_due_) flush_now();
-  records_.progress.clear();
-  observer_.on_sweep_end(stopping_);
-}
-
-void SweepLoop::flush_soon() {
-  if (flush_due_) return;
-  const auto now = std::chrono::steady_clock::now();
-  const auto interval = std::max<std::chrono::steady_clock::duration>(
-      kFlushInterval,
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(kFlushCostFactor * records_.writer.last_flush_seconds())));
-  if (now - last_flush_ >= interval)
-    flush_now();
-  else
-    flush_due_ = last_flush_ + interval;
-}
-
-void SweepLoop::flush_now() {
-  records_.writer.flush();
-  ++timing_.flushes;
-  timing_.flush_seconds += records_.writer.last_flush_seconds();
-  last_flush_ = std::chrono::steady_clock::now();
-  flush_due_.reset();
+  events_.on_sweep_end(stopping_);
 }
 
 // Reruns first (retries, held exploit sources, trials a resumed sweep continues); then what
@@ -233,17 +170,17 @@ void SweepLoop::flush_now() {
 // not asked and neither trial of the copy runs on from the copied epoch.
 void SweepLoop::dispatch() {
   while (!stopping_ && !free_workers_.empty()) {
-    const auto rerun =
-        std::find_if(reruns_.begin(), reruns_.end(), [&](int64_t id) { return !awaits_copy(id); });
+    const auto rerun = std::find_if(reruns_.begin(), reruns_.end(),
+                                    [&](int64_t id) { return !copies_.awaits(id, trials_); });
     if (rerun != reruns_.end()) {
       const int64_t id = *rerun;
       reruns_.erase(rerun);
-      continue_trial(id, state_[id].resume_epoch);
+      continue_trial(id, trials_[id].found.resume_epoch);
       continue;
     }
     if (!copies_.empty()) return;
     const auto ready = std::find_if(ready_.begin(), ready_.end(),
-                                    [&](const TrialRun& r) { return !on_worker_[r.trial]; });
+                                    [&](const TrialRun& r) { return !trials_[r.trial].on_worker; });
     if (ready != ready_.end()) {
       const TrialRun run = *ready;
       ready_.erase(ready);
@@ -254,7 +191,8 @@ void SweepLoop::dispatch() {
     if (run) journal({SchedulerCall::Kind::next, run->trial});
     record_decisions();
     if (!run) return;
-    if (!scheduled_ && state_[run->trial].finished)  // a resumed plain sweep's finished trial
+    if (!scheduled_ &&
+        trials_[run->trial].found.finished)  // a resumed plain sweep's finished trial
       scheduler_->trial_ended(run->trial);
     else
       ready_.push_back(*run);  // a paused trial may still be winding down on its worker
@@ -263,19 +201,20 @@ void SweepLoop::dispatch() {
 
 void SweepLoop::start_run(const TrialRun& run) {
   const int64_t id = run.trial;
-  if (run.kind == DecisionKind::exploit) explored_[id] = run.hyperparameters;
+  if (run.kind == DecisionKind::exploit) trials_[id].explored = run.hyperparameters;
   // From the checkpoint the run asks for, or an earlier one when a kill lost it: the epochs
   // between are trained again, not reported again.
-  const int64_t resume_epoch =
-      run.from_epoch > 0 ? std::min(run.from_epoch, checkpointed_[id]) : state_[id].resume_epoch;
-  verdicts_[id].reset();
+  const int64_t resume_epoch = run.from_epoch > 0
+                                   ? std::min(run.from_epoch, trials_[id].checkpointed)
+                                   : trials_[id].found.resume_epoch;
+  trials_[id].verdict.reset();
   // A checkpoint ahead of the journal continues only the weights this run asks for.
-  if (run.kind == DecisionKind::resume && checkpointed_[id] > run.from_epoch &&
-      copied_at_[id] == run.from_epoch)
+  if (run.kind == DecisionKind::resume && trials_[id].checkpointed > run.from_epoch &&
+      trials_[id].copied_at == run.from_epoch)
     throw UserError(checkpoint_path(out_dir_, id) + ": holds epoch " +
-                    std::to_string(checkpointed_[id]) + " with the weights of trial " +
-                    trial_name(copied_from_[id]) + " copied at epoch " +
-                    std::to_string(copied_at_[id]) +
+                    std::to_string(trials_[id].checkpointed) + " with the weights of trial " +
+                    trial_name(trials_[id].copied_from) + " copied at epoch " +
+                    std::to_string(trials_[id].copied_at) +
                     ", but the scheduler resumes the trial with its own weights there; rerun "
                     "with --restart");
   continue_trial(id, resume_epoch);
@@ -287,11 +226,11 @@ void SweepLoop::start_run(const TrialRun& run) {
 // epochs in another order): a pause leaves the checkpoint ahead, for the run that continues
 // from there; a stop before the checkpoint's epoch trains the trial again up to it.
 void SweepLoop::continue_trial(int64_t id, int64_t resume_epoch) {
-  if (checkpointed_[id] > reported_[id]) {
-    const int64_t held = checkpointed_[id];
-    for (int64_t epoch = reported_[id] + 1; epoch <= held; ++epoch) {
+  if (trials_[id].checkpointed > trials_[id].reported) {
+    const int64_t held = trials_[id].checkpointed;
+    for (int64_t epoch = trials_[id].reported + 1; epoch <= held; ++epoch) {
       const Verdict verdict =
-          report(id, epoch, curve_value(state_[id].history[epoch - 1], spec_.metric.name));
+          report(id, epoch, curve_value(trials_[id].found.history[epoch - 1], spec_.metric.name));
       record_decisions();
       record_schedule(id, epoch);
       if (verdict.kind == VerdictKind::proceed) continue;
@@ -306,64 +245,56 @@ void SweepLoop::continue_trial(int64_t id, int64_t resume_epoch) {
 
 void SweepLoop::settle(int64_t id, const Verdict& verdict, int64_t epoch) {
   const TrialStatus status = status_of(verdict.kind);
-  if (status != TrialStatus::paused) return end_trial(id, status, epoch, verdict.reason, false);
-  status_[id] = status;
-  records_.journal.append({id, status, epoch, verdict.reason});
-  records_.writer.set_status(id, status, verdict.reason);
-  observer_.on_trial_status(id, status, verdict.reason);
-  flush_soon();
+  if (status != TrialStatus::paused) return end_trial(id, status, epoch, verdict.reason);
+  trials_[id].status = status;
+  events_.on_attempt_end({id, status, epoch, verdict.reason});
+  events_.on_trial_status(id, status, epoch, verdict.reason);
 }
 
 // Training is deterministic: the epochs up to `epoch` come out bitwise as they were. The
 // checkpoint goes first, so that a kill during the retraining resumes it from the start.
 void SweepLoop::rewind(int64_t id, int64_t epoch) {
   const std::string path = checkpoint_path(out_dir_, id);
-  if (copied_from_[id] >= 0)
-    throw UserError(path + ": holds epoch " + std::to_string(checkpointed_[id]) +
-                    " with the weights of trial " + trial_name(copied_from_[id]) +
-                    " copied at epoch " + std::to_string(copied_at_[id]) +
+  if (trials_[id].copied_from >= 0)
+    throw UserError(path + ": holds epoch " + std::to_string(trials_[id].checkpointed) +
+                    " with the weights of trial " + trial_name(trials_[id].copied_from) +
+                    " copied at epoch " + std::to_string(trials_[id].copied_at) +
                     ", but the scheduler ends the trial at epoch " + std::to_string(epoch) +
                     ", and copied weights cannot be trained again; rerun with --restart");
   std::filesystem::remove(path);
-  checkpointed_[id] = 0;
-  state_[id].resume_epoch = 0;
-  state_[id].history.clear();
-  records_.writer.truncate_curves(id, 0);
-  observer_.on_curves_truncated(id, 0);
-  recorded_epochs_[id] = 0;
-  catch_up_[id] = epoch;
-  status_[id] = TrialStatus::pending;
+  trials_[id].checkpointed = 0;
+  trials_[id].found.resume_epoch = 0;
+  trials_[id].found.history.clear();
+  events_.on_curves_truncated(id, 0);
+  trials_[id].recorded_epochs = 0;
+  trials_[id].catch_up = epoch;
+  trials_[id].status = TrialStatus::pending;
   const std::string reason =
       "trains again up to epoch " + std::to_string(epoch) + ", where the scheduler stops it";
-  records_.writer.set_status(id, TrialStatus::pending, reason);
-  observer_.on_trial_status(id, TrialStatus::pending, reason);
-  flush_soon();
+  events_.on_trial_status(id, TrialStatus::pending, 0, reason);
   reruns_.push_back(id);
 }
 
 void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
-  status_[id] = TrialStatus::running;
-  records_.writer.set_status(id, TrialStatus::running);
-  observer_.on_trial_status(id, TrialStatus::running, "");
-  observer_.on_trial_placed(id, pool_.worker_name(free_workers_.back()));
-  flush_soon();
-  launched_from_[id] = resume_epoch;
-  on_worker_[id] = true;
+  trials_[id].status = TrialStatus::running;
+  events_.on_trial_status(id, TrialStatus::running, resume_epoch, "");
+  events_.on_trial_placed(id, pool_.worker_name(free_workers_.back()));
+  trials_[id].launched_from = resume_epoch;
+  trials_[id].on_worker = true;
   const Trial& trial = inputs_.trials[id];
-  pool_.start(
-      free_workers_.back(), trial,
-      {inputs_.init_for(trial), resume_epoch, scheduled_, explored_[id], records_.run_generation});
+  pool_.start(free_workers_.back(), trial,
+              {inputs_.init_for(trial), resume_epoch, scheduled_, trials_[id].explored,
+               records_.run_generation});
   free_workers_.pop_back();
   ++running_;
-  records_.progress.trial_started();
 }
 
 bool SweepLoop::judge(const JudgeEvent& event) {
   const int64_t id = event.trial_id, epoch = event.metrics.epoch;
   // A retried or resumed trial redoes epochs the scheduler has judged: they go on, up to the
   // verdict's epoch when it catches up after a kill.
-  bool proceed = epoch != catch_up_[id];
-  if (epoch > reported_[id]) {
+  bool proceed = epoch != trials_[id].catch_up;
+  if (epoch > trials_[id].reported) {
     proceed = report(id, epoch, curve_value(event.metrics, spec_.metric.name)).kind ==
               VerdictKind::proceed;
     record_decisions();
@@ -371,10 +302,8 @@ bool SweepLoop::judge(const JudgeEvent& event) {
   // An exploit's source that would go on stops with a checkpoint of this epoch and resumes
   // after the copy: going on, it would overwrite that checkpoint (under MPI its leader writes
   // it, perhaps before the copy).
-  held_[id] = proceed && std::any_of(copies_.begin(), copies_.end(), [&](const CheckpointCopy& c) {
-                return c.source == id && c.epoch == epoch;
-              });
-  return proceed && !held_[id];
+  trials_[id].held = proceed && copies_.is_source_at(id, epoch);
+  return proceed && !trials_[id].held;
 }
 
 void SweepLoop::record_epoch(const EpochEvent& event) {
@@ -382,14 +311,11 @@ void SweepLoop::record_epoch(const EpochEvent& event) {
   // Checkpoint first: once the curves show an epoch, its checkpoint exists. (In cluster
   // mode the group leader has written it before reporting the epoch.)
   if (event.checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, id), *event.checkpoint);
-  if (event.checkpoint || event.checkpointed) checkpointed_[id] = epoch;
-  records_.writer.append_epoch(id, event.metrics);
-  observer_.on_epoch(id, event.metrics);
+  if (event.checkpoint || event.checkpointed) trials_[id].checkpointed = epoch;
+  events_.on_epoch(id, event.metrics);
   record_schedule(id, epoch);
-  flush_soon();
-  recorded_epochs_[id] = epoch;
-  records_.progress.epoch_finished(id, event.metrics);
-  if (!scheduled_ && epoch > reported_[id])
+  trials_[id].recorded_epochs = epoch;
+  if (!scheduled_ && epoch > trials_[id].reported)
     report(id, epoch, curve_value(event.metrics, spec_.metric.name));
   make_ready_copies();
 }
@@ -399,44 +325,38 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
   const int64_t id = event.trial_id;
   free_workers_.push_back(event.worker);
   --running_;
-  on_worker_[id] = false;
-  TrialRecovery& s = state_[id];
-  if (held_[id] && outcome.status == TrialStatus::stopped) {
-    held_[id] = false;
+  trials_[id].on_worker = false;
+  TrialRecovery& s = trials_[id].found;
+  if (trials_[id].held && outcome.status == TrialStatus::stopped) {
+    trials_[id].held = false;
     s.resume_epoch = outcome.epoch;
-    status_[id] = TrialStatus::paused;
+    trials_[id].status = TrialStatus::paused;
     const std::string reason =
         "until an exploit has copied its checkpoint of epoch " + std::to_string(outcome.epoch);
-    records_.writer.set_status(id, TrialStatus::paused, reason);
-    observer_.on_trial_status(id, TrialStatus::paused, reason);
-    flush_soon();
-    records_.progress.trial_paused();
+    events_.on_trial_status(id, TrialStatus::paused, outcome.epoch, reason);
     reruns_.push_back(id);
     return;
   }
-  const std::optional<Verdict>& verdict = verdicts_[id];
+  const std::optional<Verdict>& verdict = trials_[id].verdict;
   if (verdict &&
       (outcome.status == TrialStatus::stopped || outcome.status == TrialStatus::completed)) {
-    catch_up_[id] = 0;
-    end_trial(id, status_of(verdict->kind), outcome.epoch, verdict->reason, true);
+    trials_[id].catch_up = 0;
+    end_trial(id, status_of(verdict->kind), outcome.epoch, verdict->reason);
     return;
   }
-  records_.journal.append({id, outcome.status, outcome.epoch, outcome.message});
+  events_.on_attempt_end({id, outcome.status, outcome.epoch, outcome.message});
   if (outcome.status == TrialStatus::failed && ++s.failures <= spec_.resources.max_retries) {
     // Run it again from its last checkpoint; the epochs after it will be redone.
-    s.resume_epoch = std::max(launched_from_[id],
-                              last_checkpointed_epoch(inputs_.trials[id], recorded_epochs_[id]));
-    records_.writer.truncate_curves(id, s.resume_epoch);
-    observer_.on_curves_truncated(id, s.resume_epoch);
-    recorded_epochs_[id] = s.resume_epoch;
-    status_[id] = TrialStatus::pending;
+    s.resume_epoch =
+        std::max(trials_[id].launched_from,
+                 last_checkpointed_epoch(inputs_.trials[id], trials_[id].recorded_epochs));
+    events_.on_curves_truncated(id, s.resume_epoch);
+    trials_[id].recorded_epochs = s.resume_epoch;
+    trials_[id].status = TrialStatus::pending;
     const std::string reason = "retry " + std::to_string(s.failures) + " of " +
                                std::to_string(spec_.resources.max_retries) +
                                " after: " + outcome.message;
-    records_.writer.set_status(id, TrialStatus::pending, reason);
-    observer_.on_trial_status(id, TrialStatus::pending, reason);
-    flush_soon();
-    records_.progress.trial_retried(id, outcome.message);
+    events_.on_trial_status(id, TrialStatus::pending, s.resume_epoch, reason);
     reruns_.push_back(id);
     return;
   }
@@ -446,26 +366,17 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     journal({SchedulerCall::Kind::ended, id});
     record_decisions();
   }
-  status_[id] = outcome.status;
-  records_.writer.set_status(id, outcome.status, outcome.message);
-  observer_.on_trial_status(id, outcome.status, outcome.message);
-  flush_soon();
-  records_.progress.trial_finished(id, outcome.status, outcome.epoch, outcome.message);
+  trials_[id].status = outcome.status;
+  events_.on_trial_status(id, outcome.status, outcome.epoch, outcome.message);
   if (ends_for_good(outcome.status)) retain(id);
 }
 
-// A verdict's status, journaled like an outcome; `was_running` false: a paused trial stopped.
-void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
-                          bool was_running) {
-  status_[id] = status;
-  records_.journal.append({id, status, epoch, message});
-  records_.writer.set_status(id, status, message);
-  observer_.on_trial_status(id, status, message);
-  flush_soon();
-  if (status == TrialStatus::paused)
-    records_.progress.trial_paused();
-  else
-    records_.progress.trial_finished(id, status, epoch, message, was_running);
+// A verdict's status, journaled like an outcome.
+void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch,
+                          const std::string& message) {
+  trials_[id].status = status;
+  events_.on_attempt_end({id, status, epoch, message});
+  events_.on_trial_status(id, status, epoch, message);
   if (ends_for_good(status)) retain(id);
 }
 
@@ -482,54 +393,38 @@ void SweepLoop::retain(int64_t id) {
 
 Verdict SweepLoop::report(int64_t id, int64_t epoch, double value) {
   journal({SchedulerCall::Kind::report, id, epoch, value});
-  const Verdict verdict = scheduler_->report(id, epoch, value);
-  reported_[id] = epoch;
-  if (verdict.kind != VerdictKind::proceed) verdicts_[id] = verdict;
-  return verdict;
+  return hear_epoch(*scheduler_, id, trials_[id], epoch, value);
 }
 
 // A plain sweep resumes without replaying its scheduler: nothing to journal.
 void SweepLoop::journal(const SchedulerCall& call) {
-  if (scheduled_ && !replaying_) records_.journal.append(call);
+  if (scheduled_) events_.on_scheduler_call(call);
 }
 
 // Without a scheduler every trial runs to the end: nothing worth recording.
 void SweepLoop::record_decisions() {
   if (!scheduled_) return;
   const std::vector<Decision>& decisions = scheduler_->decisions();
-  const bool wrote = decisions_written_ < decisions.size();
   for (; decisions_written_ < decisions.size(); ++decisions_written_) {
     const Decision& d = decisions[decisions_written_];
     const DecisionRow row{d.sequence, unix_seconds(), d.trial,           decision_kind_name(d.kind),
                           d.epoch,    d.source_trial, d.hyperparameters, d.reason};
-    records_.writer.append_decision(row);
-    observer_.on_decision(row);
+    events_.on_decision(row);
     if (d.kind != DecisionKind::stop) continue;
     // A trial still on its worker (its verdict given, or paused but winding down) ends when the
     // worker is done; a replayed stop may have ended it already.
-    if (on_worker_[d.trial]) {
-      verdicts_[d.trial] = Verdict{VerdictKind::stop, d.reason};
-    } else if (checkpointed_[d.trial] > d.epoch) {  // a paused trial ahead of its journal
-      verdicts_[d.trial] = Verdict{VerdictKind::stop, d.reason};
+    if (trials_[d.trial].on_worker) {
+      trials_[d.trial].verdict = Verdict{VerdictKind::stop, d.reason};
+    } else if (trials_[d.trial].checkpointed > d.epoch) {  // a paused trial ahead of its journal
+      trials_[d.trial].verdict = Verdict{VerdictKind::stop, d.reason};
       rewind(d.trial, d.epoch);
-    } else if (status_[d.trial] != TrialStatus::stopped) {
-      end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason, false);
+    } else if (trials_[d.trial].status != TrialStatus::stopped) {
+      end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason);
     }
   }
-  if (wrote && !replaying_) sync_journal();
-  flush_soon();
-  for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.push_back(c);
+  events_.on_decisions_told();
+  for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.add(c);
   make_ready_copies();
-}
-
-// Before the decisions take effect: a crash of the machine loses only calls that decided
-// nothing, which a resume hears again from the checkpoints, to the same decisions.
-void SweepLoop::sync_journal() {
-  const auto start = std::chrono::steady_clock::now();
-  records_.journal.sync();
-  ++timing_.syncs;
-  timing_.sync_seconds +=
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 void SweepLoop::record_schedule(int64_t id, int64_t epoch) {
@@ -538,36 +433,14 @@ void SweepLoop::record_schedule(int64_t id, int64_t epoch) {
   for (; starts_indexed_ < decisions.size(); ++starts_indexed_) {
     const Decision& d = decisions[starts_indexed_];
     if (d.kind == DecisionKind::start || d.kind == DecisionKind::exploit)
-      starts_[d.trial].push_back(starts_indexed_);
+      trials_[d.trial].starts.push_back(starts_indexed_);
   }
-  records_.writer.append_schedule(id, schedule_row(decisions, starts_[id], id, epoch));
+  events_.on_schedule_row(id, schedule_row(decisions, trials_[id].starts, id, epoch));
 }
 
-bool SweepLoop::awaits_copy(int64_t id) const {
-  return std::any_of(copies_.begin(), copies_.end(), [&](const CheckpointCopy& c) {
-    return (c.source == id || c.target == id) && checkpointed_[id] == c.epoch;
-  });
-}
-
-// Copies an exploit's checkpoint once both trials have written the epoch. The target's
-// checkpoint holds the copy already when the journal lost its `copied` line.
 void SweepLoop::make_ready_copies() {
-  std::erase_if(copies_, [&](const CheckpointCopy& c) {
-    const bool copied = copied_at_[c.target] > c.epoch ||
-                        (copied_at_[c.target] == c.epoch && copied_from_[c.target] == c.source);
-    if (!copied) {
-      if (checkpointed_[c.source] > c.epoch || checkpointed_[c.target] > c.epoch)
-        throw UserError(checkpoint_path(out_dir_, c.target) + ": the scheduler copies trial " +
-                        trial_name(c.source) + "'s weights of epoch " + std::to_string(c.epoch) +
-                        " into it, but the checkpoints have gone on past that epoch without the "
-                        "copy; rerun with --restart");
-      if (checkpointed_[c.source] != c.epoch || checkpointed_[c.target] != c.epoch) return false;
-      copy_exploit_checkpoint(out_dir_, c);
-      copied_from_[c.target] = c.source;
-      copied_at_[c.target] = c.epoch;
-    }
+  copies_.make_ready(trials_, [&](const CheckpointCopy& c) {
     journal({SchedulerCall::Kind::copied, c.target, c.epoch, 0, c.source});
-    return true;
   });
 }
 

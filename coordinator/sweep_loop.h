@@ -13,32 +13,32 @@
 #include <vector>
 
 #include "common/spec.h"
-#include "coordinator/progress.h"
+#include "coordinator/exploit_copies.h"
 #include "coordinator/schedulers/scheduler.h"
+#include "coordinator/sweep_events.h"
+#include "coordinator/sweep_file_recorder.h"
 #include "coordinator/sweep_inputs.h"
-#include "coordinator/sweep_observer.h"
 #include "coordinator/sweep_recovery.h"
+#include "coordinator/trial_state.h"
 #include "coordinator/worker_pool.h"
 #include "storage/journal.h"
-#include "storage/sweep_file.h"
 
 namespace hpsweep {
 
-// Where the loop records what happens; sweep.h5 already holds the recovered state.
+// Where the loop tells what happens; sweep.h5 already holds the recovered state.
 struct SweepRecords {
-  SweepWriter& writer;
-  JournalWriter& journal;
-  Progress& progress;
-  SweepObserver* observer = nullptr;  // told the same facts, e.g. the status server
-  int64_t run_generation = 0;         // the folder's run, which workers' writes carry (run_fence.h)
+  SweepEvents& events;            // every listener: sweep.h5, the journal, the views
+  SweepFileRecorder& sweep_file;  // one of them, whose paced writes the loop waits for
+  int64_t run_generation = 0;     // the folder's run, which workers' writes carry (run_fence.h)
 };
 
 // Where the coordinator's time goes, for docs/schedulers.md's overhead benchmark.
 struct LoopTiming {
-  double loop_seconds = 0;   // in run(): from the first dispatch to the last trial's end
-  double busy_seconds = 0;   // of which handling events (not waiting for one): scheduler
-                             // calls, bookkeeping, sweep.h5, journal and checkpoint writes
-  int64_t events = 0;        // worker events handled (epochs, judged epochs, trial ends)
+  double loop_seconds = 0;  // in run(): from the first dispatch to the last trial's end
+  double busy_seconds = 0;  // of which handling events (not waiting for one): scheduler
+                            // calls, bookkeeping, sweep.h5, journal and checkpoint writes
+  int64_t events = 0;       // worker events handled (epochs, judged epochs, trial ends)
+  // Filled in by run_sweep from the recorders (sweep_file_recorder.h, journal_recorder.h):
   int64_t flushes = 0;       // sweep.h5 images written (storage/sweep_file.h)
   double flush_seconds = 0;  // and their time, part of busy_seconds
   int64_t syncs = 0;         // journal.log synced to disk, at decisions (storage/journal.h)
@@ -47,10 +47,10 @@ struct LoopTiming {
 
 class SweepLoop {
  public:
-  // `state`: each trial as a resumed sweep found it (default: not started); `calls`: the
+  // `found`: each trial as a resumed sweep found it (default: not started); `calls`: the
   // journal's scheduler calls, replayed to rebuild the scheduler as it was.
   SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPool& pool, std::string out_dir,
-            SweepRecords records, std::vector<TrialRecovery> state,
+            SweepRecords records, std::vector<TrialRecovery> found,
             const std::vector<SchedulerCall>& calls = {});
 
   // Until every trial has ended, or `stop` is set and the running trials have stopped.
@@ -58,7 +58,7 @@ class SweepLoop {
 
   bool stopped() const { return stopping_; }
   const LoopTiming& timing() const { return timing_; }
-  const std::vector<TrialStatus>& statuses() const { return status_; }
+  std::vector<TrialStatus> statuses() const;
 
  private:
   void replay(const std::vector<SchedulerCall>& calls);
@@ -77,59 +77,35 @@ class SweepLoop {
   void trial_done(const TrialDoneEvent& event);
   Verdict report(int64_t id, int64_t epoch, double value);
   void journal(const SchedulerCall& call);
-  // After every scheduler call: new decisions to sweep.h5, exploits' checkpoint copies.
+  // After every scheduler call: new decisions told, exploits' checkpoint copies.
   void record_decisions();
-  void sync_journal();
-  // PBT: the hyperparameters and weights' source of the trial's epoch, to sweep.h5.
+  // PBT: the hyperparameters and weights' source of the trial's epoch.
   void record_schedule(int64_t id, int64_t epoch);
   void make_ready_copies();
-  // A copy waits for this trial's checkpoint as it is: the trial must not run on.
-  bool awaits_copy(int64_t id) const;
-  void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message,
-                 bool was_running);
+  void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message);
   // A trial ended for good: its checkpoint keeps what `checkpoint.keep` says.
   void retain(int64_t id);
-  // sweep.h5 changed: flush it now, or kFlushInterval (sweep_loop.cpp) after the last flush.
-  void flush_soon();
-  void flush_now();
 
   const SweepSpec& spec_;
   const SweepInputs& inputs_;
   WorkerPool& pool_;
   const std::string out_dir_;
   SweepRecords records_;
-  IgnoringObserver no_observer_;
-  SweepObserver& observer_;
-  std::vector<TrialRecovery> state_;
+  SweepEvents& events_;
   const std::unique_ptr<Scheduler> scheduler_;
   const bool scheduled_;  // not every trial to the end: judge epochs, record decisions
 
-  std::vector<TrialStatus> status_;
-  std::vector<int64_t> recorded_epochs_;
-  // What the scheduler knows of each trial, and what the workers are doing with it.
-  std::vector<std::vector<SweptValue>> explored_;  // by the trial's last exploit
-  std::vector<int64_t> reported_, launched_from_, checkpointed_;
-  std::vector<std::optional<Verdict>> verdicts_;  // a run's verdict that ends it
-  std::vector<bool> on_worker_;
-  std::vector<bool> held_;         // stopped for an exploit's copy, though the scheduler said go on
-  std::vector<int64_t> catch_up_;  // > 0: retrain up to this verdict's epoch (its checkpoint
-                                   // was lost in a kill, or held later epochs) and stop there
-  std::vector<int64_t> copied_from_, copied_at_;  // each checkpoint's PBT lineage
-  std::vector<CheckpointCopy> copies_;  // exploits waiting for both checkpoints of their epoch
+  std::vector<TrialState> trials_;
+  ExploitCopies copies_;
   size_t decisions_written_ = 0;
-  // Per trial, the indices of its start and exploit decisions up to starts_indexed_ (PBT rows).
-  std::vector<std::vector<size_t>> starts_;
-  size_t starts_indexed_ = 0;
-  bool replaying_ = false;
+  size_t starts_indexed_ = 0;  // decisions indexed into the trials' `starts` (PBT rows)
 
   std::vector<int> free_workers_;
   std::deque<TrialRun> ready_;  // the scheduler's runs whose trial has not left its worker yet
-  std::deque<int64_t> reruns_;  // from state_[id].resume_epoch, without asking the scheduler
+  std::deque<int64_t> reruns_;  // from its found.resume_epoch, without asking the scheduler
   int running_ = 0;
   bool stopping_ = false;
   LoopTiming timing_;
-  std::chrono::steady_clock::time_point last_flush_;
-  std::optional<std::chrono::steady_clock::time_point> flush_due_;
 };
 
 }  // namespace hpsweep

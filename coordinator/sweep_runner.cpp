@@ -7,9 +7,13 @@
 
 #include "common/error.h"
 #include "coordinator/exploit_check.h"
+#include "coordinator/journal_recorder.h"
 #include "coordinator/local_worker_pool.h"
 #include "coordinator/progress.h"
+#include "coordinator/progress_listener.h"
 #include "coordinator/schedulers/make_scheduler.h"
+#include "coordinator/sweep_events.h"
+#include "coordinator/sweep_file_recorder.h"
 #include "coordinator/sweep_folder.h"
 #include "coordinator/sweep_inputs.h"
 #include "coordinator/sweep_loop.h"
@@ -41,7 +45,9 @@ void tell_recovered(SweepObserver& observer, const SweepSpec& spec,
   for (size_t id = 0; id < recovered.size(); ++id) {
     for (const EpochMetrics& m : recovered[id].history) observer.on_epoch(id, m);
     if (recovered[id].status != TrialStatus::pending || !recovered[id].message.empty())
-      observer.on_trial_status(id, recovered[id].status, recovered[id].message);
+      observer.on_trial_status(id, recovered[id].status,
+                               static_cast<int64_t>(recovered[id].history.size()),
+                               recovered[id].message);
   }
 }
 
@@ -102,8 +108,16 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
     if (c.kind == SchedulerCall::Kind::copied) last_copies[c.trial] = {c.source, c.trial, c.epoch};
   check_exploit_copies(options.out_dir, last_copies, log);
   if (options.observer) tell_recovered(*options.observer, spec, trials, state);
-  SweepLoop loop(spec, inputs, pool, options.out_dir,
-                 {writer, journal, progress, options.observer, folder.run_generation},
+  // The records first, then the views.
+  SweepFileRecorder sweep_file(writer);
+  JournalRecorder journal_recorder(journal);
+  ProgressListener progress_listener(progress, trials.size());
+  SweepEvents events;
+  events.add(sweep_file);
+  events.add(journal_recorder);
+  events.add(progress_listener);
+  if (options.observer) events.add(*options.observer);
+  SweepLoop loop(spec, inputs, pool, options.out_dir, {events, sweep_file, folder.run_generation},
                  std::move(state), calls);
   loop.run(stop, log);
 
@@ -118,6 +132,10 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   summary.interrupted =
       loop.stopped() || stop.load() || summary.counts[TrialStatus::interrupted] > 0;
   summary.timing = loop.timing();
+  summary.timing.flushes = sweep_file.writes();
+  summary.timing.flush_seconds = sweep_file.write_seconds();
+  summary.timing.syncs = journal_recorder.syncs();
+  summary.timing.sync_seconds = journal_recorder.sync_seconds();
   return summary;
 }
 

@@ -112,7 +112,8 @@ void StatusBoard::on_sweep_begin(const SweepSpec& spec, const std::vector<Trial>
   publish("sweep_begin", "{}");
 }
 
-void StatusBoard::on_trial_status(int64_t trial, TrialStatus status, const std::string& message) {
+void StatusBoard::on_trial_status(int64_t trial, TrialStatus status, int64_t,
+                                  const std::string& message) {
   std::lock_guard lock(mutex_);
   Row& row = rows_.at(trial);
   count_status(row.status, status);

@@ -223,7 +223,9 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& by
   if (write_error || !closed) {
     const int error = write_error ? write_error : errno;
     ::unlink(temporary.c_str());
-    throw Error(path + ": cannot write: " + std::strerror(error));
+    const std::string message = path + ": cannot write: " + std::strerror(error);
+    if (error == ENOSPC || error == EDQUOT) throw NoSpaceError(message);
+    throw Error(message);
   }
   try {
     commit_fenced(fence, path, [&] {

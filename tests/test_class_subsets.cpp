@@ -122,13 +122,13 @@ TEST(ClassSubsetSpec, ErrorsNameTheFileLineColumnAndKey) {
   EXPECT_EQ(spec_error("dataset: {classes: [5, 10]}\n"),
             "s.yaml:2:24: dataset.classes: class 10 is not one of fashion-mnist's classes 0..9");
   EXPECT_EQ(spec_error("dataset: {classes: [5, 6, 5]}\n"),
-            "s.yaml:2:27: dataset.classes: 5 is listed twice");
+            "s.yaml:2:20: dataset.classes: item 3: 5 is listed twice");
   EXPECT_EQ(spec_error("dataset: {classes: []}\n"),
-            "s.yaml:2:20: dataset.classes: expected a non-empty list [c1, c2, ...]");
+            "s.yaml:2:20: dataset.classes: expected a non-empty list");
   EXPECT_EQ(spec_error("dataset: {classes: 5}\n"),
-            "s.yaml:2:20: dataset.classes: expected a non-empty list [c1, c2, ...]");
+            "s.yaml:2:20: dataset.classes: expected a list of integers [a, b, ...]");
   EXPECT_EQ(spec_error("dataset: {classes: [-1]}\n"),
-            "s.yaml:2:21: dataset.classes: must be >= 0, got -1");
+            "s.yaml:2:20: dataset.classes: item 1: must be >= 0, got -1");
   EXPECT_EQ(spec_error("dataset: {classes: [a]}\n"),
             "s.yaml:2:21: dataset.classes: expected an integer, got 'a'");
   EXPECT_EQ(spec_error("dataset: {train_per_class: 0}\n"),
@@ -150,11 +150,11 @@ TEST(ClassSubsetSpec, ListsAreValuesLikeAnyOther) {
       "s.yaml");
   EXPECT_TRUE(spec.base.dataset.classes.empty());
   ASSERT_EQ(spec.parameters[0].values.size(), 2u);
-  EXPECT_EQ(value_string(spec.parameters[0].values[0]), "[5, 6, 7, 8, 9]");
+  EXPECT_EQ(value_string(spec.parameters[0].values[0]), "5, 6, 7, 8, 9");
   TrialConfig config = spec.base;
   find_config_field("dataset.classes")->set(config, spec.parameters[0].values[0]);
   EXPECT_EQ(config.dataset.classes, (std::vector<int64_t>{5, 6, 7, 8, 9}));
-  EXPECT_NE(config_text(config).find("dataset.classes: [5, 6, 7, 8, 9]\n"), std::string::npos);
+  EXPECT_NE(config_text(config).find("dataset.classes: 5, 6, 7, 8, 9\n"), std::string::npos);
   EXPECT_NE(config_text(config).find("dataset.train_per_class: 50\n"), std::string::npos);
   // The model's outputs follow the 5 classes.
   ModelConfig softmax;

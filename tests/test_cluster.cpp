@@ -362,7 +362,7 @@ TEST_F(ClusterTest, AFailedTrialIsRetriedUpToMaxRetries) {
   for (const JournalRecord& j : read_journal(out("mpi") + "/journal.log"))
     failures += j.trial_id == 1 && j.status == TrialStatus::failed;
   EXPECT_EQ(failures, 3) << "one attempt and two retries";
-  EXPECT_NE(cluster.output.find("it will run again"), std::string::npos) << cluster.output;
+  EXPECT_NE(cluster.output.find("failed and will run again: retry 1 of 2 after: "), std::string::npos) << cluster.output;
 }
 
 TEST_F(ClusterTest, SigtermStopsEveryRankSoonAndARerunFinishes) {

@@ -32,12 +32,17 @@ bool eventually(Condition condition, std::chrono::milliseconds limit = 5s) {
 
 struct Worker {
   std::atomic<bool> cut_off{false}, ended{false};
+  std::atomic<int> exit_code{-1};
   std::unique_ptr<WorkerHeartbeat> heartbeat;
 
   Worker(int rank, const CoordinatorHeartbeat& coordinator, uint64_t token = 42) {
     heartbeat = std::make_unique<WorkerHeartbeat>(
         settings(token), rank, std::vector<HeartbeatAddress>{{"127.0.0.1", coordinator.port()}},
-        [this] { cut_off = true; }, [this] { ended = true; });
+        [this] { cut_off = true; },
+        [this](int code) {
+          exit_code = code;
+          ended = true;
+        });
   }
 };
 
@@ -123,8 +128,10 @@ TEST(Heartbeat, EndJobReachesEveryWorkerHeardFrom) {
   CoordinatorHeartbeat coordinator(settings(), {1, 2});
   Worker one(1, coordinator), two(2, coordinator);
   std::this_thread::sleep_for(HeartbeatSettings{kTimeout}.interval() * 2);
-  coordinator.end_job();
+  coordinator.end_job(69);
   EXPECT_TRUE(eventually([&] { return one.ended && two.ended; }, 1s));
+  EXPECT_EQ(one.exit_code, 69) << "every rank exits with the job's code";
+  EXPECT_EQ(two.exit_code, 69);
 }
 
 TEST(Heartbeat, LocalAddressesListLoopbackOnlyWhenAsked) {

@@ -75,7 +75,8 @@ void expect_same_results(const SweepRecord& a, const SweepRecord& b) {
   ASSERT_EQ(a.trials.size(), b.trials.size());
   for (size_t i = 0; i < a.trials.size(); ++i) {
     EXPECT_EQ(a.trials[i].status, b.trials[i].status) << "trial " << i;
-    for (const char* curve : {"epoch", "train_loss", "train_error", "test_loss", "test_error"})
+    for (const char* curve :
+         {"epoch", "train_loss", "train_error", "test_loss", "test_error", "lr"})
       EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
           << "trial " << i << " " << curve;
   }
@@ -155,6 +156,25 @@ TEST_F(ResumeTest, MomentumAndAdamResumeBitwise) {
     const OptimizerState state = checkpoint("reference", id).optimizer;
     EXPECT_EQ(state.buffers.size(), state.type == "adam" ? 2u : 1u) << "trial " << id;
   }
+}
+
+// Learning-rate schedules, with a warm-up over 150 updates (1.5 epochs of 100): the rate is a
+// function of the epochs finished and the optimizer's step count, both in the checkpoint. The lr
+// curve is each epoch's last rate: with momentum 0.9, lr 0.05 and step_size 2, gamma 0.1, epoch
+// 3 of the step schedule trains at 0.005.
+TEST_F(ResumeTest, LrSchedulesResumeBitwise) {
+  const SweepSpec s = spec_with(
+      "lr: 0.05, momentum: 0.9, lr_schedule: {step_size: 2, milestones: [1, 4], t_max: 5, "
+      "warmup: {iterations: 150}}",
+      "  training.lr_schedule.type: {values: [step, multistep, cosine]}\n");
+  expect_resumes_bitwise(s);
+  const SweepRecord reference = record("reference");
+  ASSERT_EQ(reference.trials.size(), 3u);
+  const std::vector<double>& step = reference.trials[0].curves.at("lr");
+  ASSERT_EQ(step.size(), 6u);
+  EXPECT_DOUBLE_EQ(step[2], 0.005);
+  EXPECT_DOUBLE_EQ(reference.trials[1].curves.at("lr")[5], 0.0005);  // past both milestones
+  EXPECT_DOUBLE_EQ(reference.trials[2].curves.at("lr")[5], 0.0);     // t = t_max
 }
 
 // A convolutional network with batch norm, augmented images and momentum: the running

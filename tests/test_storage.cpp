@@ -36,6 +36,7 @@ EpochMetrics metrics(int64_t epoch) {
   m.train_eval_error = 0.4 / epoch;
   m.wall_seconds = 2.5;
   m.samples_per_second = 1000 + epoch;
+  m.lr = 0.1 / epoch;
   return m;
 }
 

@@ -21,7 +21,6 @@ OptimizerState adam_settings(double lr, double weight_decay, double beta1, doubl
 
 Adam::Adam(double lr, double weight_decay, double beta1, double beta2, double eps)
     : Optimizer(adam_settings(lr, weight_decay, beta1, beta2, eps), {&exp_avg_, &exp_avg_sq_}),
-      lr_(lr),
       weight_decay_(weight_decay),
       beta1_(beta1),
       beta2_(beta2),
@@ -36,7 +35,7 @@ void Adam::update(const Model& model) {
   exp_avg_.allocate(model);
   exp_avg_sq_.allocate(model);
   const double t = static_cast<double>(steps());
-  const float step_size = static_cast<float>(lr_ / (1.0 - std::pow(beta1_, t)));
+  const float step_size = static_cast<float>(lr() / (1.0 - std::pow(beta1_, t)));
   const float bias2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(beta2_, t)));
   const float b1 = static_cast<float>(beta1_), c1 = static_cast<float>(1.0 - beta1_);
   const float b2 = static_cast<float>(beta2_), c2 = static_cast<float>(1.0 - beta2_);

@@ -16,7 +16,7 @@ class Adam : public Optimizer {
  private:
   void update(const Model& model) override;
 
-  double lr_, weight_decay_, beta1_, beta2_, eps_;
+  double weight_decay_, beta1_, beta2_, eps_;
   ParameterState exp_avg_{"exp_avg"}, exp_avg_sq_{"exp_avg_sq"};  // m and v
 };
 

@@ -27,6 +27,10 @@ class Optimizer {
     update(model);
   }
   int64_t steps() const { return steps_; }
+  // The rate of the next updates: training.lr until a schedule sets it (worker/lr_schedule.h).
+  // Checkpoints keep training.lr in the settings; the rate follows from the step count.
+  double lr() const { return lr_; }
+  void set_lr(double lr) { lr_ = lr; }
 
   // The settings, the step count and copies of the per-parameter buffers.
   OptimizerState state() const;
@@ -37,7 +41,7 @@ class Optimizer {
  protected:
   // `settings`: the type and hyperparameters, without steps or buffers.
   Optimizer(OptimizerState settings, std::vector<ParameterState*> buffers)
-      : settings_(std::move(settings)), buffers_(std::move(buffers)) {}
+      : settings_(std::move(settings)), buffers_(std::move(buffers)), lr_(settings_.lr) {}
   // One update; steps() already counts it.
   virtual void update(const Model& model) = 0;
 
@@ -45,6 +49,7 @@ class Optimizer {
   const OptimizerState settings_;
   std::vector<ParameterState*> buffers_;
   int64_t steps_ = 0;
+  double lr_;
 };
 
 // training.optimizer with its hyperparameters.

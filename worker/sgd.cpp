@@ -19,13 +19,13 @@ Sgd::Sgd(double lr, double weight_decay, double momentum)
     : Optimizer(sgd_settings(lr, weight_decay, momentum),
                 momentum == 0 ? std::vector<ParameterState*>{}
                               : std::vector<ParameterState*>{&momentum_buffer_}),
-      lr_(lr),
       weight_decay_(weight_decay),
       momentum_(momentum) {}
 
 // In float32 with float32 coefficients, as PyTorch updates float32 parameters.
 void Sgd::update(const Model& model) {
-  const float lr = static_cast<float>(lr_);
+  const double rate = lr();  // the schedule may change it between steps
+  const float lr = static_cast<float>(rate);
   const float wd = static_cast<float>(weight_decay_);
   const float mu = static_cast<float>(momentum_);
   if (momentum_ != 0) momentum_buffer_.allocate(model);
@@ -44,7 +44,7 @@ void Sgd::update(const Model& model) {
       }
     } else if (decay) {
       // One fused pass: w <- (1 - lr*wd) w - lr g.
-      const float shrink = static_cast<float>(1.0 - lr_ * weight_decay_);
+      const float shrink = static_cast<float>(1.0 - rate * weight_decay_);
       for (int64_t i = 0; i < n; ++i) w[i] = shrink * w[i] - lr * g[i];
     } else {
       for (int64_t i = 0; i < n; ++i) w[i] -= lr * g[i];

@@ -16,7 +16,7 @@ class Sgd : public Optimizer {
  private:
   void update(const Model& model) override;
 
-  double lr_, weight_decay_, momentum_;
+  double weight_decay_, momentum_;
   ParameterState momentum_buffer_{"momentum_buffer"};  // unused without momentum
 };
 

@@ -13,6 +13,7 @@
 #include "worker/data/input_pipeline.h"
 #include "worker/epoch_end.h"
 #include "worker/initializer.h"
+#include "worker/lr_schedule.h"
 #include "worker/model_factory.h"
 #include "worker/model_state.h"
 #include "worker/objective.h"
@@ -180,6 +181,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
         model.backward(doutputs, *reducer, solo_stop);
         reducer->finish();
         throw_if_stopped(solo_stop);  // the last moment the step can still be abandoned whole
+        optimizer->set_lr(scheduled_lr(cfg, epoch - 1, optimizer->steps()));
         optimizer->step(model);
         failpoint("training-step");
       }
@@ -204,6 +206,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       metrics.train_error = epoch_errors / static_cast<double>(train_set.size());
       metrics.wall_seconds = seconds_since(epoch_start);
       metrics.samples_per_second = static_cast<double>(train_set.size()) / train_seconds;
+      metrics.lr = optimizer->lr();
 
       const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
         s.params = snapshot_parameters(model);

@@ -17,9 +17,10 @@ import pandas as pd
 
 # --- docs/hdf5-schema.md, example (a) -----------------------------------------------------
 METRICS = ["train_loss", "train_error", "test_loss", "test_error", "val_loss", "val_error",
-           "train_eval_loss", "train_eval_error", "wall_seconds", "samples_per_second"]
-# NaN in every epoch of a trial without a validation part (val_*) or eval_train (train_eval_*).
-OPTIONAL = ["val_loss", "val_error", "train_eval_loss", "train_eval_error"]
+           "train_eval_loss", "train_eval_error", "wall_seconds", "samples_per_second", "lr"]
+# NaN in every epoch of a trial without a validation part (val_*) or eval_train (train_eval_*),
+# and lr for a simulated trial. (Files from before the lr curve lack it: drop it to read them.)
+OPTIONAL = ["val_loss", "val_error", "train_eval_loss", "train_eval_error", "lr"]
 
 
 def read_sweep(path):
@@ -152,6 +153,7 @@ def check_frame(df, swept, epochs_by_trial, running):
     errors = df[["train_error", "test_error"]]
     assert ((errors >= 0) & (errors <= 1)).all(axis=None), "error rates outside [0, 1]"
     assert (df[["wall_seconds", "samples_per_second"]] > 0).all(axis=None), "non-positive timings"
+    assert (df["lr"].dropna() >= 0).all(), "negative learning rates"
 
 
 def check_schedules(schedules, df, running):
