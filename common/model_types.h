@@ -1,7 +1,7 @@
-// The registry of model types: for each `model.type`, its book width and depth and what they
-// count, what it needs as input, and how many parameters it has (for `limits`). The spec
-// loader, the defaults, the limits and the docs read this table; the builders live in
-// worker/models/ (worker/model_builders.h), joined to it by name.
+// The registry of model types: for each `model.type`, its book width and depth (what they
+// count is in a comment on each entry and in docs/models.md), what it needs as input, and how many
+// parameters it has (for `limits`). The spec loader, the defaults, the limits and the docs read
+// this table; the builders live in worker/models/ (worker/model_builders.h), joined to it by name.
 //
 // Why two halves: a builder makes layers (worker/), while the spec loader that validates
 // `model.type` sits in common/, which must not link worker/. So the names, defaults and
@@ -26,10 +26,8 @@ struct ModelInputs {
 struct ModelType {
   std::string name;
   int64_t width = 0, depth = 0;  // the book's, taken when the spec leaves them out
-  // What width and depth count (docs/models.md); empty: the type has none.
-  std::string width_counts = {}, depth_counts = {};
-  bool needs_images = false;  // samples [C, H, W]
-  bool small_gemm = false;    // made of small products (common/blas.h)
+  bool needs_images = false;     // samples [C, H, W]
+  bool small_gemm = false;       // made of small products (common/blas.h)
   // The parameter count at the book's width and depth, 10 classes and the book's input size
   // (its side in pixels); 0 for the dense models, whose count follows their input.
   double book_parameters = 0;
