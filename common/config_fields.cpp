@@ -5,7 +5,9 @@
 #include <cmath>
 #include <iterator>
 
+#include "common/dataset_types.h"
 #include "common/lr_schedule_fields.h"
+#include "common/model_types.h"
 
 namespace hpsweep {
 namespace {
@@ -54,11 +56,31 @@ ValueRange above(double min) {
   return {min, std::nullopt, false, true};
 }
 
+// dataset.classes: `all` (the default) or a list of distinct class ids, in the order that gives
+// their new labels.
+ConfigField class_list_field() {
+  ConfigField f{"dataset.classes",
+                ValueKind::integer_list,
+                at_least(0),
+                {},
+                [](TrialConfig& config, const ConfigValue& value) {
+                  const std::string& text = std::get<std::string>(value);
+                  config.dataset.classes =
+                      text == "all" ? std::vector<int64_t>{} : *parse_integer_list(text);
+                },
+                [](const TrialConfig& config) -> ConfigValue {
+                  if (config.dataset.classes.empty()) return std::string("all");
+                  return integer_list_text(config.dataset.classes);
+                },
+                {{"all", std::string("all")}}};
+  f.any_order = true;
+  return f;
+}
+
 std::vector<ConfigField> make_fields() {
   using C = TrialConfig;
   return {
-      field("dataset.name", &C::dataset, &DatasetConfig::name, {},
-            {"fashion-mnist", "polynomial", "linear-regression"}),
+      field("dataset.name", &C::dataset, &DatasetConfig::name, {}, dataset_type_names()),
       field("dataset.path", &C::dataset, &DatasetConfig::path),
       field("dataset.train_subset", &C::dataset, &DatasetConfig::train_subset, at_least(0)),
       field("dataset.test_subset", &C::dataset, &DatasetConfig::test_subset, at_least(0)),
@@ -69,9 +91,9 @@ std::vector<ConfigField> make_fields() {
       field("dataset.seed", &C::dataset, &DatasetConfig::seed, at_least(0)),
       field("dataset.validation", &C::dataset, &DatasetConfig::validation, at_least(0)),
       field("dataset.kfold", &C::dataset, &DatasetConfig::kfold, at_least(0)),
-      field("model.type", &C::model, &ModelConfig::type, {},
-            {"softmax", "linear", "mlp", "lenet", "lenet-bn", "alexnet", "vgg", "nin", "googlenet",
-             "resnet", "densenet", "simulated"}),
+      class_list_field(),
+      field("dataset.train_per_class", &C::dataset, &DatasetConfig::train_per_class, at_least(1)),
+      field("model.type", &C::model, &ModelConfig::type, {}, model_type_names()),
       field("model.width", &C::model, &ModelConfig::width, at_least(1)),
       field("model.depth", &C::model, &ModelConfig::depth, at_least(0)),
       field("model.dropout", &C::model, &ModelConfig::dropout, {0.0, 1.0, true, false}),
@@ -120,7 +142,12 @@ std::optional<std::string> check_integer_list(const ConfigField& field, const Co
   for (size_t i = 0; i < items->size(); ++i) {
     if (auto problem = check_value(item, (*items)[i]))
       return "item " + std::to_string(i + 1) + ": " + *problem;
-    if (i > 0 && (*items)[i] <= (*items)[i - 1]) return "must increase, got " + *text;
+    if (field.any_order &&
+        std::find(items->begin(), items->begin() + i, (*items)[i]) != items->begin() + i)
+      return "item " + std::to_string(i + 1) + ": " + std::to_string((*items)[i]) +
+             " is listed twice";
+    if (!field.any_order && i > 0 && (*items)[i] <= (*items)[i - 1])
+      return "must increase, got " + *text;
   }
   return std::nullopt;
 }

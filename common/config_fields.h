@@ -18,7 +18,8 @@ namespace hpsweep {
 using ConfigValue = std::variant<bool, int64_t, double, std::string>;
 
 // integer_list: written in YAML as a list [2, 5, 9], held as its text "2, 5, 9" (so a list is
-// one value, which a categorical sweep can choose); increasing, each item within the range.
+// one value, which a categorical sweep can choose); increasing (or distinct, any_order), each
+// item within the range.
 enum class ValueKind { boolean, integer, real, text, integer_list };
 
 struct ValueRange {
@@ -36,6 +37,8 @@ struct ConfigField {
   std::function<ConfigValue(const TrialConfig&)> get;
   // Words a numeric field also takes, e.g. `eval_train: all`, with the value each stands for.
   std::vector<std::pair<std::string, ConfigValue>> words = {};
+  // integer_list: items distinct in any order (dataset.classes), instead of increasing.
+  bool any_order = false;
 };
 
 const std::vector<ConfigField>& config_fields();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -133,11 +134,17 @@ struct SweepSpec {
   ResourcesSpec resources;
   LimitsSpec limits;
   StatusSpec status;
+  // The 1-based line and column of each key of the fixed blocks and each swept parameter, for
+  // problems found once the data is known (located_at_key).
+  std::map<std::string, std::pair<int, int>> key_places;
 };
 
 // Throws UserError naming file, line, column and key for any problem.
 SweepSpec parse_spec(const std::string& yaml_text, const std::string& source_name);
 SweepSpec load_spec_file(const std::string& path);
+// "FILE:LINE:COL: KEY: what" at the place `key` is written (common/error.h), or "FILE: KEY:
+// what" for a key the file does not give.
+std::string located_at_key(const SweepSpec& spec, const std::string& key, const std::string& what);
 
 std::string distribution_name(Distribution distribution);
 

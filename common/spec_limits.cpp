@@ -1,10 +1,10 @@
 #include "common/spec_limits.h"
 
 #include <algorithm>
-#include <map>
 
 #include "common/conditions.h"
-#include "common/model_defaults.h"
+#include "common/dataset_types.h"
+#include "common/model_types.h"
 
 namespace hpsweep {
 namespace {
@@ -43,12 +43,6 @@ void count_grid(const SweepSpec& spec, const std::vector<size_t>& order, size_t 
     chosen.pop_back();
   }
 }
-
-// The book's model (default width and depth, 10 classes, the book's input size).
-struct BookModel {
-  double parameters;
-  bool depth_squared;
-};
 
 // The values `path` may take with model type `type`: the swept ones where its parameter may
 // apply, the fixed one where it may not. Ranges give their maximum.
@@ -90,7 +84,7 @@ LargestModel largest_model(const SweepSpec& spec) {
         config.depth = depth;
         const double parameters = estimate_parameters(config, spec.base.dataset);
         if (parameters <= largest.parameters) continue;
-        const ModelShapeDefaults book = model_defaults(type);
+        const ModelConfig book = with_model_defaults(ModelConfig{.type = type});
         const ModelConfig shaped = with_model_defaults(config);
         largest = {shaped, parameters,
                    shaped.width > book.width   ? "model.width"
@@ -121,30 +115,18 @@ TrialCount count_trials(const SweepSpec& spec, double stop_above) {
 }
 
 double estimate_parameters(const ModelConfig& given, const DatasetConfig& dataset) {
-  const ModelConfig config = with_model_defaults(given);
-  const double classes = dataset.regression() ? 1 : 10;
+  const ModelType* type = find_model_type(given.type);
+  if (!type) return 0;
+  const DatasetType* set = find_dataset_type(dataset.name);
+  const int64_t classes = !dataset.classes.empty()  ? static_cast<int64_t>(dataset.classes.size())
+                          : set && set->classes > 0 ? set->classes
+                                                    : 1;  // regression: one output
   const double side = dataset.input_size ? static_cast<double>(dataset.input_size) : 28;
-  const double inputs = dataset.regression()
-                            ? static_cast<double>(std::max<int64_t>(dataset.features, 1))
-                            : side * side;
-  const double width = static_cast<double>(config.width);
-  const double depth = static_cast<double>(config.depth);
-  if (config.simulated()) return 0;
-  if (config.type == "softmax" || config.type == "linear") return (inputs + 1) * classes;
-  if (config.type == "mlp") {
-    if (depth == 0) return (inputs + 1) * classes;
-    return (inputs + 1) * width + (depth - 1) * (width + 1) * width + (width + 1) * classes;
-  }
-  static const std::map<std::string, BookModel> book = {
-      {"lenet", {61706, false}},     {"lenet-bn", {62158, false}}, {"alexnet", {46764746, false}},
-      {"vgg", {128807306, false}},   {"nin", {1992166, false}},    {"googlenet", {5983802, false}},
-      {"resnet", {11178378, false}}, {"densenet", {758226, true}}};
-  const auto it = book.find(config.type);
-  if (it == book.end()) return 0;
-  const ModelShapeDefaults d = model_defaults(config.type);
-  const double scale = width / static_cast<double>(d.width);
-  const double deeper = std::max(1.0, depth / static_cast<double>(d.depth));
-  return it->second.parameters * scale * scale * deeper * (it->second.depth_squared ? deeper : 1);
+  const double features = dataset.regression()
+                              ? static_cast<double>(std::max<int64_t>(dataset.features, 1))
+                              : side * side;
+  return type->estimate_parameters(*type, with_model_defaults(given),
+                                   {features, static_cast<double>(classes)});
 }
 
 }  // namespace hpsweep

@@ -20,7 +20,8 @@ struct TrialCount {
 TrialCount count_trials(const SweepSpec& spec, double stop_above);
 
 // An estimate of the parameters of the model `config` names (width and depth unset: the
-// type's defaults) on the dataset `dataset`: exact for softmax, linear and mlp; for the
+// type's defaults) on the dataset `dataset` (its classes, or the k of dataset.classes), by the
+// type's registry entry (common/model_types.cpp): exact for softmax, linear and mlp; for the
 // convolutional networks the book's count scaled by (width / book width)^2 and, when deeper
 // than the book's, by depth / book depth (squared for densenet, whose channels grow with it).
 double estimate_parameters(const ModelConfig& config, const DatasetConfig& dataset);

@@ -15,11 +15,13 @@
 #include <sstream>
 
 #include "common/conditions.h"
+#include "common/dataset_types.h"
 #include "common/error.h"
 #include "common/lr_schedule_rules.h"
 #include "common/metrics.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
+#include "common/spec_names.h"
 #include "common/status_address.h"
 
 namespace hpsweep {
@@ -113,6 +115,45 @@ class SpecParser {
     return field.kind == ValueKind::real ? real_value(value) : value;
   }
 
+  // dataset.classes and dataset.train_per_class against the dataset (given or swept): it must
+  // have classes, and each listed class must be one of them.
+  void check_class_subset(const SweepSpec& spec) {
+    std::vector<std::string> names = {spec.base.dataset.name};
+    for (const ParameterSpec& p : spec.parameters)
+      if (p.path == "dataset.name") {
+        names.clear();
+        for (const ConfigValue& v : p.values) names.push_back(std::get<std::string>(v));
+      }
+    for (const char* key : {"dataset.classes", "dataset.train_per_class"}) {
+      const auto node = value_nodes_.find(key);
+      if (node == value_nodes_.end()) continue;
+      for (const std::string& name : names) {
+        const DatasetType& type = *find_dataset_type(name);
+        if (type.classes == 0)
+          fail(node->second, key, "the " + name + " set has real targets, not classes");
+        for (const YAML::Node& element : listed_classes(node->second))
+          if (std::stoll(element.Scalar()) >= type.classes)
+            fail(element, key,
+                 "class " + element.Scalar() + " is not one of " + name + "'s classes 0.." +
+                     std::to_string(type.classes - 1));
+      }
+    }
+  }
+
+  // The class nodes of dataset.classes, given (a list) or swept (lists under `values`).
+  static std::vector<YAML::Node> listed_classes(const YAML::Node& node) {
+    std::vector<YAML::Node> elements;
+    const auto add = [&](const YAML::Node& list) {
+      if (list.IsSequence())
+        for (const YAML::Node& e : list) elements.push_back(e);
+    };
+    if (node.IsMap() && node["values"])
+      for (const YAML::Node& list : node["values"]) add(list);
+    else
+      add(node);
+    return elements;
+  }
+
   void parse_block(const YAML::Node& node, const std::string& block, TrialConfig& config) {
     for_each_entry(
         node, block,
@@ -182,25 +223,11 @@ class SpecParser {
                    });
     if (distribution_node) {
       const std::string name = scalar(*distribution_node, path + ".distribution");
-      if (name == "uniform")
-        param.distribution = Distribution::uniform;
-      else if (name == "log_uniform")
-        param.distribution = Distribution::log_uniform;
-      else if (name == "int_uniform")
-        param.distribution = Distribution::int_uniform;
-      else if (name == "categorical")
-        param.distribution = Distribution::categorical;
-      else if (name == "q_uniform")
-        param.distribution = Distribution::q_uniform;
-      else if (name == "q_log_uniform")
-        param.distribution = Distribution::q_log_uniform;
-      else if (name == "normal")
-        param.distribution = Distribution::normal;
-      else
+      const std::optional<Distribution> distribution = enum_named(distribution_names(), name);
+      if (!distribution)
         fail(*distribution_node, path + ".distribution",
-             "must be one of uniform, log_uniform, int_uniform, q_uniform, q_log_uniform, "
-             "normal, categorical, got '" +
-                 name + "'");
+             "must be one of " + names_text(distribution_names(), ", ") + ", got '" + name + "'");
+      param.distribution = *distribution;
     }
     const bool quantized = param.distribution == Distribution::q_uniform ||
                            param.distribution == Distribution::q_log_uniform;
@@ -360,14 +387,12 @@ class SpecParser {
           } else if (key == "method") {
             method_node.emplace(value);
             const std::string method = scalar(value, key);
-            if (method == "grid")
-              spec.method = SearchMethod::grid;
-            else if (method == "random")
-              spec.method = SearchMethod::random;
-            else if (method == "pbt")
-              spec.method = SearchMethod::pbt;
-            else
-              fail(value, key, "must be grid, random or pbt, got '" + method + "'");
+            const std::optional<SearchMethod> named = enum_named(search_method_names(), method);
+            if (!named)
+              fail(value, key,
+                   "must be " + names_text(search_method_names(), " or ") + ", got '" + method +
+                       "'");
+            spec.method = *named;
           } else if (key == "metric") {
             metric_node.emplace(value);
             parse_metric(value, spec.metric);
@@ -446,6 +471,7 @@ class SpecParser {
       fail(*pbt_node, "pbt", "only with `method: pbt`");
     }
     if (metric_node) check_metric_has_curve(*metric_node, spec);
+    check_class_subset(spec);
     check_lr_schedule(root, spec);
     for (const ParameterSpec& p : spec.parameters)
       if (p.path == "dataset.kfold")
@@ -458,6 +484,8 @@ class SpecParser {
                "epochs are the scheduler's resource and cannot be swept with " +
                    std::string(early_node ? "early_terminate" : "method pbt"));
     check_limits(root, spec);
+    for (const auto& [key, node] : value_nodes_)
+      spec.key_places[key] = {node.Mark().line + 1, node.Mark().column + 1};
     return spec;
   }
 
@@ -626,14 +654,16 @@ class SpecParser {
     if (!node.IsMap() || !node["type"])
       fail(node, "early_terminate", "needs `type: asha`, `type: hyperband` or `type: median`");
     const std::string type = scalar(node["type"], "early_terminate.type");
-    const std::map<std::string, std::vector<std::string>> keys_of = {
-        {"asha", {"type", "grace_period", "reduction_factor", "max_epochs", "brackets"}},
-        {"hyperband", {"type", "min_iter", "max_iter", "eta"}},
-        {"median", {"type", "grace_period", "min_samples"}}};
-    if (!keys_of.count(type))
+    const std::optional<EarlyTerminateKind> kind = enum_named(early_terminate_names(), type);
+    if (!kind)
       fail(node["type"], "early_terminate.type",
-           "must be asha, hyperband or median, got '" + type + "'");
-    const std::vector<std::string>& keys = keys_of.at(type);
+           "must be " + names_text(early_terminate_names(), " or ") + ", got '" + type + "'");
+    const std::map<EarlyTerminateKind, std::vector<std::string>> keys_of = {
+        {EarlyTerminateKind::asha,
+         {"type", "grace_period", "reduction_factor", "max_epochs", "brackets"}},
+        {EarlyTerminateKind::hyperband, {"type", "min_iter", "max_iter", "eta"}},
+        {EarlyTerminateKind::median, {"type", "grace_period", "min_samples"}}};
+    const std::vector<std::string>& keys = keys_of.at(*kind);
     EarlyTerminateSpec& et = spec.early_terminate;
     std::map<std::string, YAML::Node> given;
     for_each_entry(node, "early_terminate",
@@ -654,8 +684,8 @@ class SpecParser {
     auto read = [&](const std::string& key, int64_t least, int64_t& out) {
       if (auto v = optional_key(key)) out = integer_at_least(*v, "early_terminate." + key, least);
     };
-    if (type == "asha") {
-      et.kind = EarlyTerminateKind::asha;
+    et.kind = *kind;
+    if (et.kind == EarlyTerminateKind::asha) {
       read("grace_period", 1, et.grace_period);
       read("reduction_factor", 2, et.reduction_factor);
       read("brackets", 1, et.brackets);
@@ -673,8 +703,7 @@ class SpecParser {
         fail(*optional_key("brackets"), "early_terminate.brackets",
              "at most " + std::to_string(rungs) + " for these rungs, got " +
                  std::to_string(et.brackets));
-    } else if (type == "hyperband") {
-      et.kind = EarlyTerminateKind::hyperband;
+    } else if (et.kind == EarlyTerminateKind::hyperband) {
       read("min_iter", 1, et.min_iter);
       read("eta", 2, et.eta);
       et.max_iter =
@@ -683,7 +712,6 @@ class SpecParser {
         fail(*optional_key("min_iter"), "early_terminate.min_iter",
              "is more than max_iter (" + std::to_string(et.max_iter) + ")");
     } else {
-      et.kind = EarlyTerminateKind::median;
       read("grace_period", 1, et.grace_period);
       read("min_samples", 1, et.min_samples);
     }
@@ -747,15 +775,11 @@ class SpecParser {
                    "must be >= 0, got " + std::to_string(resources.max_retries));
           } else if (key == "reducer") {
             const std::string reducer = scalar(v, "resources.reducer");
-            if (reducer == "shared")
-              resources.reducer = ReducerKind::shared;
-            else if (reducer == "fused")
-              resources.reducer = ReducerKind::fused;
-            else if (reducer == "bucketed")
-              resources.reducer = ReducerKind::bucketed;
-            else
+            const std::optional<ReducerKind> named = enum_named(reducer_names(), reducer);
+            if (!named)
               fail(v, "resources.reducer",
-                   "must be shared, fused or bucketed, got '" + reducer + "'");
+                   "must be " + names_text(reducer_names(), " or ") + ", got '" + reducer + "'");
+            resources.reducer = *named;
           } else {
             fail(k, "resources." + key,
                  "unknown key (known: ranks_per_trial, reducer, max_retries)");
@@ -824,6 +848,12 @@ SweepSpec parse_spec(const std::string& yaml_text, const std::string& source_nam
   return SpecParser(source_name).parse(yaml_text);
 }
 
+std::string located_at_key(const SweepSpec& spec, const std::string& key, const std::string& what) {
+  const auto place = spec.key_places.find(key);
+  if (place == spec.key_places.end()) return spec.source + ": " + key + ": " + what;
+  return located_message(spec.source, place->second.first, place->second.second, key, what);
+}
+
 SweepSpec load_spec_file(const std::string& path) {
   if (std::filesystem::is_directory(path))
     throw UserError(path + ": is a directory, not a spec file");
@@ -832,28 +862,6 @@ SweepSpec load_spec_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return parse_spec(text.str(), path);
-}
-
-std::string distribution_name(Distribution distribution) {
-  switch (distribution) {
-    case Distribution::values:
-      return "values";
-    case Distribution::categorical:
-      return "categorical";
-    case Distribution::uniform:
-      return "uniform";
-    case Distribution::log_uniform:
-      return "log_uniform";
-    case Distribution::int_uniform:
-      return "int_uniform";
-    case Distribution::q_uniform:
-      return "q_uniform";
-    case Distribution::q_log_uniform:
-      return "q_log_uniform";
-    case Distribution::normal:
-      return "normal";
-  }
-  return "?";
 }
 
 }  // namespace hpsweep

@@ -9,10 +9,10 @@
 namespace hpsweep {
 
 struct DatasetConfig {
-  std::string name = "fashion-mnist";  // fashion-mnist | polynomial | linear-regression
+  std::string name = "fashion-mnist";  // one of common/dataset_types.h
   std::string path = "/usr/share/datasets/fashion-mnist";
-  int64_t features = 0;      // synthetic sets: input features (0: the set's default)
-  int64_t seed = 0;  // the data's seed, shared by every trial: synthetic sets, held-out parts
+  int64_t features = 0;  // synthetic sets: input features (0: the set's default)
+  int64_t seed = 0;      // the data's seed, shared by every trial: synthetic sets, held-out parts
   int64_t train_subset = 0;  // 0: all training images; N: the first N
   int64_t test_subset = 0;   // 0: all test images
   // Held out of the training part (after train_subset), stratified by class, drawn from
@@ -22,6 +22,12 @@ struct DatasetConfig {
   double validation = 0;
   int64_t kfold = 0;
   int64_t fold = 0;
+  // Sets with classes: only these classes, relabelled 0..k-1 in the listed order, so the model
+  // has k outputs (empty: every class); and only the first train_per_class training samples of
+  // each (0: all). Applied after the subsets and before the holdout (docs/spec.md, "Class
+  // subsets"); the test set keeps its samples of the listed classes.
+  std::vector<int64_t> classes;
+  int64_t train_per_class = 0;
   // Fashion-MNIST only. Images are resized per batch (bilinear) to input_size x input_size;
   // training batches are then augmented: a random horizontal flip, and a random crop of the
   // image padded with crop_padding zeros on each side.
@@ -30,17 +36,17 @@ struct DatasetConfig {
   int64_t crop_padding = 0;
 
   // The synthetic sets have real-valued targets (squared loss); Fashion-MNIST has classes.
-  bool regression() const { return name == "polynomial" || name == "linear-regression"; }
+  bool regression() const;  // common/dataset_types.cpp
 };
 
 struct ModelConfig {
   static constexpr int64_t kDefaultDepth = -1;
+  static constexpr const char* kSimulatedType = "simulated";
 
-  // softmax | linear | mlp | lenet | lenet-bn | alexnet | vgg | nin | googlenet | resnet |
-  // densenet (worker/model_factory.h), or simulated: no model, a synthetic learning curve
+  // One of common/model_types.h, or simulated: no model, a synthetic learning curve
   // (worker/simulated_trial.h)
   std::string type = "mlp";
-  // Width and depth mean what the type makes them mean (common/model_defaults.h); unset, they
+  // Width and depth mean what the type makes them mean (common/model_types.h); unset, they
   // take the type's book values when trials are made.
   int64_t width = 0;
   int64_t depth = kDefaultDepth;
@@ -49,7 +55,7 @@ struct ModelConfig {
   std::string init = "normal";  // normal | xavier | he
   double init_sigma = 0.01;     // for init: normal
 
-  bool simulated() const { return type == "simulated"; }
+  bool simulated() const { return type == kSimulatedType; }
 };
 
 // training.lr_schedule: how the learning rate moves from training.lr over the epochs, as

@@ -4,34 +4,14 @@
 #include <vector>
 
 #include "common/config_fields.h"
+#include "common/spec_names.h"
 
 namespace hpsweep {
 namespace {
 
-std::string method_name(SearchMethod method) {
-  switch (method) {
-    case SearchMethod::grid:
-      return "grid";
-    case SearchMethod::random:
-      return "random";
-    case SearchMethod::pbt:
-      return "pbt";
-  }
-  return "?";
-}
-
 std::string kind_name(EarlyTerminateKind kind) {
-  switch (kind) {
-    case EarlyTerminateKind::none:
-      return "(none)";
-    case EarlyTerminateKind::asha:
-      return "asha";
-    case EarlyTerminateKind::hyperband:
-      return "hyperband";
-    case EarlyTerminateKind::median:
-      return "median";
-  }
-  return "?";
+  if (kind == EarlyTerminateKind::none) return "(none)";
+  return name_of(early_terminate_names(), kind);
 }
 
 // The keys of the kind's settings, with their values (the parser leaves the others at their
@@ -84,7 +64,7 @@ std::string mutations_text(const std::vector<ParameterSpec>& mutations) {
 std::optional<std::string> describe_scheduling_difference(const SweepSpec& stored,
                                                           const SweepSpec& current) {
   std::vector<std::pair<std::string, std::pair<std::string, std::string>>> keys = {
-      {"method", {method_name(stored.method), method_name(current.method)}},
+      {"method", {search_method_name(stored.method), search_method_name(current.method)}},
       {"seed", {std::to_string(stored.seed), std::to_string(current.seed)}},
       {"run_cap", {std::to_string(stored.run_cap), std::to_string(current.run_cap)}},
       {"repeats", {std::to_string(stored.repeats), std::to_string(current.repeats)}},

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "common/conditions.h"
-#include "common/model_defaults.h"
+#include "common/model_types.h"
 #include "common/rng.h"
 #include "coordinator/distributions.h"
 

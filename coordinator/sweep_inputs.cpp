@@ -2,9 +2,11 @@
 
 #include <set>
 
+#include "common/dataset_types.h"
 #include "common/error.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
+#include "worker/data/class_selection.h"
 #include "worker/data/holdout.h"
 #include "worker/model_factory.h"
 #include "worker/trainer.h"
@@ -44,20 +46,33 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
   inputs.trials = expand_trials(spec);
   std::map<std::string, DatasetShape> shapes;
   std::set<std::string> checked_models;
+  std::map<std::string, std::vector<int64_t>> class_counts;  // by dataset key
   for (const Trial& trial : inputs.trials) {
     if (trial.config.model.simulated()) continue;  // no data, no model
     const DatasetConfig& d = trial.config.dataset;
     const std::string key = dataset_key(d);
-    // Trials with different image options share the data but not its inspected shape.
+    // Trials with different image options or classes share the data but not its inspected
+    // shape.
     const std::string shape_key = key + ":" + std::to_string(d.input_size) + ":" +
-                                  std::to_string(d.flip) + ":" + std::to_string(d.crop_padding);
+                                  std::to_string(d.flip) + ":" + std::to_string(d.crop_padding) +
+                                  ":" + integer_list_text(d.classes);
     if (!shapes.count(shape_key)) shapes.emplace(shape_key, inspect_dataset(d));
     if (use == DataUse::load && !inputs.data.count(key)) inputs.data.emplace(key, load_dataset(d));
     const DatasetShape& shape = shapes.at(shape_key);
-    const std::string where = d.name == "fashion-mnist" ? d.path : "the " + d.name + " set";
+    const DatasetType* type = find_dataset_type(d.name);
+    const std::string where = type && type->from_files ? d.path : "the " + d.name + " set";
     check_subset(d.train_subset, shape.train_size, "dataset.train_subset", where);
     check_subset(d.test_subset, shape.test_size, "dataset.test_subset", where);
-    validation_count(d, d.train_subset > 0 ? d.train_subset : shape.train_size);
+    int64_t train_size = d.train_subset > 0 ? d.train_subset : shape.train_size;
+    if (!d.classes.empty() || d.train_per_class > 0) {
+      if (!class_counts.count(key)) class_counts.emplace(key, training_class_counts(d));
+      const std::vector<int64_t>& counts = class_counts.at(key);
+      if (auto shortage = class_shortage(counts, d))
+        throw UserError(
+            located_at_key(spec, "dataset.train_per_class", *shortage + " in " + where));
+      train_size = selected_size(counts, d);
+    }
+    validation_count(d, train_size);
 
     const std::string& init_path = trial.config.training.init_from;
     if (init_path.empty()) {

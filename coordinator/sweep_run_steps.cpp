@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/blas.h"
-#include "common/model_defaults.h"
+#include "common/model_types.h"
 #include "common/trial.h"
 #include "coordinator/progress.h"
 #include "coordinator/search_space.h"

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/json_writer.h"
+#include "common/spec_names.h"
 
 namespace hpsweep {
 namespace {
@@ -93,9 +94,7 @@ void StatusBoard::on_sweep_begin(const SweepSpec& spec, const std::vector<Trial>
   std::lock_guard lock(mutex_);
   name_ = spec.name;
   spec_text_ = spec.yaml_text;
-  method_ = spec.method == SearchMethod::grid     ? "grid"
-            : spec.method == SearchMethod::random ? "random"
-                                                  : "pbt";
+  method_ = search_method_name(spec.method);
   metric_ = spec.metric;
   parameters_.clear();
   for (const ParameterSpec& p : spec.parameters) parameters_.push_back(p.path);

@@ -1,41 +1,18 @@
 #include "worker/model_factory.h"
 
-#include <map>
 #include <stdexcept>
 
 #include "common/error.h"
-#include "common/model_defaults.h"
-#include "worker/layers/activation_layer.h"
-#include "worker/layers/dense_layer.h"
-#include "worker/layers/dropout_layer.h"
-#include "worker/layers/flatten_layer.h"
-#include "worker/models/zoo.h"
+#include "common/model_types.h"
+#include "worker/model_builders.h"
 
 namespace hpsweep {
-
 namespace {
 
-using CnnBuilder = Model (*)(const ModelConfig&, const Shape&, int64_t);
-
-// The convolutional models of the zoo by type.
-CnnBuilder cnn_builder(const std::string& type) {
-  static const std::map<std::string, CnnBuilder> builders = {
-      {"lenet",
-       [](const ModelConfig& c, const Shape& s, int64_t o) { return build_lenet(c, s, o, false); }},
-      {"lenet-bn",
-       [](const ModelConfig& c, const Shape& s, int64_t o) { return build_lenet(c, s, o, true); }},
-      {"alexnet", build_alexnet},
-      {"vgg", build_vgg},
-      {"nin", build_nin},
-      {"googlenet", build_googlenet},
-      {"resnet", build_resnet},
-      {"densenet", build_densenet}};
-  const auto it = builders.find(type);
-  return it == builders.end() ? nullptr : it->second;
-}
-
-Model build_cnn(CnnBuilder builder, const ModelConfig& config, const Shape& sample_shape,
-                int64_t outputs) {
+// A network over images: the input must be images, and a shape a layer cannot take is a
+// network too deep for its input, reported with both.
+Model build_image_model(ModelBuilder builder, const ModelConfig& config, const Shape& sample_shape,
+                        int64_t outputs) {
   if (sample_shape.size() != 3)
     throw UserError("model.type: " + config.type + " needs images [C, H, W], got samples " +
                     shape_string(sample_shape));
@@ -62,27 +39,11 @@ Model build_cnn(CnnBuilder builder, const ModelConfig& config, const Shape& samp
 
 Model build_model(const ModelConfig& given, const Shape& sample_shape, int64_t outputs) {
   const ModelConfig config = with_model_defaults(given);
-  if (CnnBuilder builder = cnn_builder(config.type))
-    return build_cnn(builder, config, sample_shape, outputs);
-  Model model;
-  const int64_t inputs = shape_size(sample_shape);
-  model.add(std::make_unique<FlattenLayer>());
-  if (config.type == "softmax" || config.type == "linear") {
-    model.add(std::make_unique<DenseLayer>(inputs, outputs));
-    model.pack_gradients();
-    return model;
-  }
-  if (config.type != "mlp") throw UserError("model.type: unknown model '" + config.type + "'");
-  int64_t width_in = inputs;
-  for (int64_t i = 0; i < config.depth; ++i) {
-    model.add(std::make_unique<DenseLayer>(width_in, config.width));
-    model.add(std::make_unique<ActivationLayer>(parse_activation(config.activation)));
-    model.add(std::make_unique<DropoutLayer>(config.dropout));
-    width_in = config.width;
-  }
-  model.add(std::make_unique<DenseLayer>(width_in, outputs));
-  model.pack_gradients();
-  return model;
+  const ModelType* type = find_model_type(config.type);
+  const ModelBuilder builder = find_model_builder(config.type);
+  if (!type || !builder) throw UserError("model.type: unknown model '" + config.type + "'");
+  if (type->needs_images) return build_image_model(builder, config, sample_shape, outputs);
+  return builder(config, sample_shape, outputs);
 }
 
 std::string architecture_key(const ModelConfig& config, const Shape& sample_shape) {

@@ -1,12 +1,6 @@
-// Builds the model a ModelConfig names, and initialises its parameters.
-//   softmax: Flatten, Linear(inputs, classes)                       (d2l 3.7)
-//   linear:  the same layers, for regression (one output; d2l 3.3, 4.4, 4.5)
-//   mlp:     Flatten, depth x [Linear(., width), activation, Dropout(p)], Linear(width, classes)
-//            (d2l 4.3 and 4.6). Dropout layers exist even when p = 0 so that parameter names
-//            do not depend on the dropout rate (init_from works across a dropout sweep).
-//   lenet, lenet-bn, alexnet, vgg, nin, googlenet, resnet, densenet: d2l's convolutional
-//            networks (worker/models/zoo.h), for image samples [C, H, W].
-// Unset width and depth take the type's defaults (common/model_defaults.h). A network that
+// Builds the model a ModelConfig names with the builder the registry gives its type
+// (common/model_types.h, worker/model_builders.h; the models are listed in worker/models/zoo.h).
+// Unset width and depth take the type's defaults (common/model_types.h). A network that
 // does not fit its input (too many stages for the image size) is a UserError naming both.
 #pragma once
 

@@ -1,29 +1,29 @@
 #include "worker/data/dataset.h"
 
+#include <algorithm>
+#include <cstring>
+
+#include "common/dataset_types.h"
 #include "common/error.h"
+#include "worker/data/dataset_sources.h"
 
 namespace hpsweep {
 namespace {
 
-constexpr int64_t kPolynomialDefaultFeatures = 20;
-constexpr int64_t kLinearRegressionDefaultFeatures = 200;
-
-int64_t features_or(const DatasetConfig& config, int64_t fallback) {
-  return config.features > 0 ? config.features : fallback;
+// The registry's entry and the source of dataset.name (which the spec loader has checked).
+std::pair<const DatasetType&, const DatasetSource&> dataset_of(const DatasetConfig& config) {
+  const DatasetType* type = find_dataset_type(config.name);
+  const DatasetSource* source = find_dataset_source(config.name);
+  if (!type || !source) throw UserError("dataset.name: unknown dataset '" + config.name + "'");
+  return {*type, *source};
 }
 
-// The shapes as stored, before dataset.input_size.
-DatasetShape inspect_stored(const DatasetConfig& config) {
-  if (config.name == "polynomial") {
-    const int64_t features = features_or(config, kPolynomialDefaultFeatures);
-    if (features > kPolynomialDefaultFeatures)
-      throw UserError("dataset.features: the polynomial set has 20 features, got " +
-                      std::to_string(features));
-    return {100, 100, {features}, 0};
-  }
-  if (config.name == "linear-regression")
-    return {20, 100, {features_or(config, kLinearRegressionDefaultFeatures)}, 0};
-  return inspect_fashion_mnist(config.path);
+// "fashion-mnist": the sets with images, for messages.
+std::string image_dataset_names() {
+  std::string names;
+  for (const DatasetType& type : dataset_types())
+    if (type.images) names += (names.empty() ? "" : " or ") + type.name;
+  return names;
 }
 
 }  // namespace
@@ -37,36 +37,61 @@ Dataset Dataset::first(int64_t n) const {
   return subset;
 }
 
+Dataset gather(const Dataset& set, const std::vector<int64_t>& ids) {
+  Dataset part;
+  part.classes = set.classes;
+  Shape shape = set.inputs.shape();
+  shape[0] = static_cast<int64_t>(ids.size());
+  part.inputs = Tensor(shape);
+  const int64_t row = set.inputs.size() / std::max<int64_t>(set.size(), 1);
+  for (size_t i = 0; i < ids.size(); ++i)
+    std::memcpy(part.inputs.data() + i * row, set.inputs.data() + ids[i] * row,
+                sizeof(float) * row);
+  if (set.regression()) {
+    part.targets = Tensor({static_cast<int64_t>(ids.size()), 1});
+    for (size_t i = 0; i < ids.size(); ++i) part.targets[i] = set.targets[ids[i]];
+  } else {
+    for (int64_t id : ids) part.labels.push_back(set.labels[id]);
+  }
+  return part;
+}
+
 TrainTestData load_dataset(const DatasetConfig& config) {
-  if (config.name == "polynomial")
-    return make_polynomial_data(features_or(config, kPolynomialDefaultFeatures), config.seed);
-  if (config.name == "linear-regression")
-    return make_linear_regression_data(features_or(config, kLinearRegressionDefaultFeatures),
-                                       config.seed);
-  return load_fashion_mnist(config.path, config.train_subset, config.test_subset);
+  const auto [type, source] = dataset_of(config);
+  return source.load(config, type);
 }
 
 DatasetShape inspect_dataset(const DatasetConfig& config) {
-  DatasetShape shape = inspect_stored(config);
+  const auto [type, source] = dataset_of(config);
+  DatasetShape shape = source.inspect(config, type);
   shape.sample_shape = input_shape(config, shape.sample_shape);
+  if (!config.classes.empty()) shape.classes = static_cast<int64_t>(config.classes.size());
   return shape;
 }
 
+std::vector<int64_t> training_class_counts(const DatasetConfig& config) {
+  const auto [type, source] = dataset_of(config);
+  if (!source.train_class_counts) return {};
+  return source.train_class_counts(config, type);
+}
+
 Shape input_shape(const DatasetConfig& config, const Shape& stored) {
-  const bool images = config.name == "fashion-mnist" && stored.size() == 3;
+  const DatasetType* type = find_dataset_type(config.name);
+  const bool images = type && type->images && stored.size() == 3;
   const char* image_key = config.input_size > 0     ? "dataset.input_size"
                           : config.flip             ? "dataset.flip"
                           : config.crop_padding > 0 ? "dataset.crop_padding"
                                                     : nullptr;
   if (image_key && !images)
-    throw UserError(std::string(image_key) + ": applies to fashion-mnist images only, not the " +
-                    config.name + " set");
+    throw UserError(std::string(image_key) + ": applies to " + image_dataset_names() +
+                    " images only, not the " + config.name + " set");
   if (config.input_size == 0) return stored;
   return {stored[0], config.input_size, config.input_size};
 }
 
 std::string dataset_key(const DatasetConfig& config) {
-  if (config.name == "fashion-mnist")
+  const DatasetType* type = find_dataset_type(config.name);
+  if (type && type->from_files)
     return config.name + ":" + config.path + ":" + std::to_string(config.train_subset) + ":" +
            std::to_string(config.test_subset);
   return config.name + ":" + std::to_string(config.features) + ":" + std::to_string(config.seed);

@@ -1,5 +1,6 @@
 // Datasets in memory: inputs as float32 with the sample axis first, and either class labels
-// (classification, Fashion-MNIST) or real targets (regression, d2l's synthetic sets).
+// (classification, Fashion-MNIST) or real targets (regression, d2l's synthetic sets). The sets
+// are those of the registry (common/dataset_types.h, worker/data/dataset_sources.h):
 //   fashion-mnist      IDX files, [N, 1, 28, 28] pixels in [0, 1], labels 0..9
 //   polynomial         d2l 4.4: y = 5 + 1.2x - 3.4x^2/2! + 5.6x^3/3! + noise(0.1), features
 //                      x^i/i! for i = 0..features-1 (default 20), 100 training and 100 test points
@@ -31,6 +32,9 @@ struct Dataset {
   Dataset first(int64_t n) const;
 };
 
+// The samples `ids` of `set`, in that order.
+Dataset gather(const Dataset& set, const std::vector<int64_t>& ids);
+
 struct TrainTestData {
   Dataset train, test;
 };
@@ -46,9 +50,13 @@ struct DatasetShape {
 };
 
 TrainTestData load_dataset(const DatasetConfig& config);
-// The shapes as the model sees them: dataset.input_size applied. Throws UserError naming the
+// The shapes as the model sees them: dataset.input_size applied, and `classes` the model's
+// outputs (k for dataset.classes of k). Throws UserError naming the
 // key when image options (input_size, flip, crop_padding) are given for a set without images.
 DatasetShape inspect_dataset(const DatasetConfig& config);
+// The training samples of each class (by label) among the first dataset.train_subset, read
+// without the images; empty for a set without classes.
+std::vector<int64_t> training_class_counts(const DatasetConfig& config);
 // One model input of a set whose samples are stored as `stored`: [C, S, S] for
 // dataset.input_size S > 0, else `stored`. Throws as inspect_dataset does.
 Shape input_shape(const DatasetConfig& config, const Shape& stored);
@@ -61,6 +69,9 @@ std::string dataset_key(const DatasetConfig& config);
 TrainTestData load_fashion_mnist(const std::string& directory, int64_t train_limit = 0,
                                  int64_t test_limit = 0);
 DatasetShape inspect_fashion_mnist(const std::string& directory);
+// Training samples per class among the first `train_limit` (0: all), from the labels file.
+std::vector<int64_t> count_fashion_mnist_train_classes(const std::string& directory,
+                                                       int64_t train_limit);
 
 // d2l's synthetic regression sets.
 TrainTestData make_polynomial_data(int64_t features, uint64_t seed);

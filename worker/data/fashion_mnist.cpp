@@ -52,6 +52,19 @@ DatasetShape inspect_fashion_mnist(const std::string& directory) {
   return {train[0], test[0], {1, train[1], train[2]}, 10};
 }
 
+std::vector<int64_t> count_fashion_mnist_train_classes(const std::string& directory,
+                                                       int64_t train_limit) {
+  const std::string labels_path = find_file(directory, "train-labels-idx1-ubyte");
+  std::vector<int64_t> counts(10, 0);
+  for (uint8_t label : read_idx_file(labels_path, train_limit).data) {
+    if (label >= 10)
+      throw UserError(labels_path + ": label " + std::to_string(static_cast<int>(label)) +
+                      " is not in 0..9");
+    ++counts[static_cast<size_t>(label)];
+  }
+  return counts;
+}
+
 TrainTestData load_fashion_mnist(const std::string& directory, int64_t train_limit,
                                  int64_t test_limit) {
   return {load_split(directory, "train", train_limit), load_split(directory, "t10k", test_limit)};

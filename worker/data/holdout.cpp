@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "common/config_fields.h"
 #include "common/error.h"
 #include "common/rng.h"
+#include "worker/data/class_selection.h"
 
 namespace hpsweep {
 namespace {
@@ -44,25 +44,6 @@ std::vector<int64_t> quotas(const std::vector<std::vector<int64_t>>& members, in
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   for (size_t i = 0; given < total; ++i, ++given) ++quota[remainders[i].second];
   return quota;
-}
-
-Dataset gather(const Dataset& set, const std::vector<int64_t>& ids) {
-  Dataset part;
-  part.classes = set.classes;
-  Shape shape = set.inputs.shape();
-  shape[0] = static_cast<int64_t>(ids.size());
-  part.inputs = Tensor(shape);
-  const int64_t row = set.inputs.size() / std::max<int64_t>(set.size(), 1);
-  for (size_t i = 0; i < ids.size(); ++i)
-    std::memcpy(part.inputs.data() + i * row, set.inputs.data() + ids[i] * row,
-                sizeof(float) * row);
-  if (set.regression()) {
-    part.targets = Tensor({static_cast<int64_t>(ids.size()), 1});
-    for (size_t i = 0; i < ids.size(); ++i) part.targets[i] = set.targets[ids[i]];
-  } else {
-    for (int64_t id : ids) part.labels.push_back(set.labels[id]);
-  }
-  return part;
 }
 
 Dataset subset(const Dataset& set, int64_t n, const char* key) {
@@ -121,8 +102,10 @@ std::vector<int64_t> holdout_indices(const DatasetConfig& config,
 
 TrialData split_trial_data(const TrainTestData& data, const DatasetConfig& config) {
   TrialData parts;
-  parts.train = subset(data.train, config.train_subset, "dataset.train_subset");
-  parts.test = subset(data.test, config.test_subset, "dataset.test_subset");
+  parts.train = select_classes(subset(data.train, config.train_subset, "dataset.train_subset"),
+                               config.classes, config.train_per_class);
+  parts.test = select_classes(subset(data.test, config.test_subset, "dataset.test_subset"),
+                              config.classes, 0);
   const std::vector<int64_t> held =
       holdout_indices(config, parts.train.labels, parts.train.classes, parts.train.size());
   if (held.empty()) return parts;

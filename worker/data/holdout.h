@@ -4,9 +4,9 @@
 // holds out the same samples.
 //
 // Rule (docs/analysis.md gives it with an example): take the training set after
-// dataset.train_subset. Stratify by class (a regression set is one class). Shuffle each class's
-// sample indices (in file order) with Rng(counter_hash({dataset.seed, "hold", class})) by
-// Fisher-Yates from the last position down.
+// dataset.train_subset, classes and train_per_class. Stratify by class (a regression set is one
+// class). Shuffle each class's sample indices (in file order) with Rng(counter_hash({dataset.seed,
+// "hold", class})) by Fisher-Yates from the last position down.
 //   validation = N: class c gives floor(N * n_c / n) samples, and the N - sum of those left go
 //     one each to the classes with the largest remainders (ties: lower class first); each
 //     class gives the first of its shuffled indices.
@@ -40,7 +40,8 @@ std::vector<int64_t> holdout_indices(const DatasetConfig& config,
                                      const std::vector<int32_t>& labels, int64_t classes,
                                      int64_t size);
 
-// `data` with dataset.train_subset and test_subset applied, then split as above.
+// `data` with dataset.train_subset and test_subset applied, then dataset.classes and
+// train_per_class (worker/data/class_selection.h), then split as above.
 TrialData split_trial_data(const TrainTestData& data, const DatasetConfig& config);
 
 }  // namespace hpsweep

@@ -3,11 +3,12 @@
 #include "worker/models/zoo.h"
 
 namespace hpsweep {
+namespace {
 
 // Two conv stages (5x5 convs of 6 and 16 channels, the first padded to keep 28x28), then
 // `depth` hidden Linear layers (the book's 120 and 84; more repeat 84), then the classifier.
-Model build_lenet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs,
-                  bool batch_norm) {
+Model build_lenet_variant(const ModelConfig& config, const Shape& sample_shape, int64_t outputs,
+                          bool batch_norm) {
   NetworkBuilder net(config, sample_shape, 6);
   auto activation = [&] { return batch_norm ? relu() : sigmoid(); };
   auto pool = [&] { return batch_norm ? max_pool(2, 2) : avg_pool(2, 2); };
@@ -27,6 +28,16 @@ Model build_lenet(const ModelConfig& config, const Shape& sample_shape, int64_t 
   }
   net.add(linear(net.current_features(), outputs));
   return net.finish();
+}
+
+}  // namespace
+
+Model build_lenet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs) {
+  return build_lenet_variant(config, sample_shape, outputs, false);
+}
+
+Model build_lenet_bn(const ModelConfig& config, const Shape& sample_shape, int64_t outputs) {
+  return build_lenet_variant(config, sample_shape, outputs, true);
 }
 
 }  // namespace hpsweep

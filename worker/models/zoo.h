@@ -1,5 +1,6 @@
-// d2l's convolutional networks (chapters 7 and 8), NCHW, each as the book lists it with its
-// width and depth from the config (common/model_defaults.h says what they count). Inputs are
+// The builders of the models of common/model_types.h: d2l's dense models and its convolutional
+// networks (chapters 7 and 8, NCHW), each as the book lists it with its width and depth from
+// the config (common/model_types.cpp says what they count). The convolutional networks take
 // [C, H, W] samples (Fashion-MNIST: [1, S, S] with S = dataset.input_size).
 #pragma once
 
@@ -8,10 +9,16 @@
 
 namespace hpsweep {
 
+// softmax and linear: Flatten, Linear(inputs, outputs) (d2l 3.7; 3.3, 4.4, 4.5 for regression).
+Model build_dense(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
+// mlp: Flatten, depth x [Linear(., width), activation, Dropout(p)], Linear(width, outputs)
+// (d2l 4.3 and 4.6). Dropout layers exist even when p = 0 so that parameter names do not
+// depend on the dropout rate (init_from works across a dropout sweep).
+Model build_mlp(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 // lenet: d2l 7.6, sigmoid and average pooling; lenet-bn: batch norm after every conv and
 // hidden Linear, ReLU and max pooling (d2l 8.5).
-Model build_lenet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs,
-                  bool batch_norm);
+Model build_lenet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
+Model build_lenet_bn(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 Model build_alexnet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 Model build_vgg(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 Model build_nin(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);

@@ -1,0 +1,31 @@
+// The registry of datasets: for each `dataset.name`, its classes (or real targets), its sample
+// kind and its defaults. The spec loader, the limits and the docs read this table; the loaders
+// live in worker/data/ (worker/data/dataset_sources.h), joined to it by name, for the reason
+// common/model_types.h gives, and tests/test_model_registry.cpp checks the join.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hpsweep {
+
+struct DatasetType {
+  std::string name;
+  int64_t classes = 0;  // labels 0..classes-1; 0: real targets (regression, squared loss)
+  // Samples are images [C, H, W]: input_size, flip and crop_padding apply.
+  bool images = false;
+  // Read from dataset.path (and cut by train_subset before loading); otherwise drawn from
+  // dataset.seed.
+  bool from_files = false;
+  int64_t default_features = 0;  // synthetic sets: inputs when dataset.features is 0
+  int64_t max_features = 0;      // 0: no limit
+};
+
+// Every dataset, in the order error messages and docs list them.
+const std::vector<DatasetType>& dataset_types();
+// nullptr when no dataset has this name.
+const DatasetType* find_dataset_type(const std::string& name);
+std::vector<std::string> dataset_type_names();
+
+}  // namespace hpsweep

@@ -1,0 +1,45 @@
+#include "common/spec_names.h"
+
+namespace hpsweep {
+
+const NameTable<SearchMethod>& search_method_names() {
+  static const NameTable<SearchMethod> names = {
+      {SearchMethod::grid, "grid"}, {SearchMethod::random, "random"}, {SearchMethod::pbt, "pbt"}};
+  return names;
+}
+
+const NameTable<Distribution>& distribution_names() {
+  static const NameTable<Distribution> names = {{Distribution::uniform, "uniform"},
+                                                {Distribution::log_uniform, "log_uniform"},
+                                                {Distribution::int_uniform, "int_uniform"},
+                                                {Distribution::q_uniform, "q_uniform"},
+                                                {Distribution::q_log_uniform, "q_log_uniform"},
+                                                {Distribution::normal, "normal"},
+                                                {Distribution::categorical, "categorical"}};
+  return names;
+}
+
+const NameTable<EarlyTerminateKind>& early_terminate_names() {
+  static const NameTable<EarlyTerminateKind> names = {{EarlyTerminateKind::asha, "asha"},
+                                                      {EarlyTerminateKind::hyperband, "hyperband"},
+                                                      {EarlyTerminateKind::median, "median"}};
+  return names;
+}
+
+const NameTable<ReducerKind>& reducer_names() {
+  static const NameTable<ReducerKind> names = {{ReducerKind::shared, "shared"},
+                                               {ReducerKind::fused, "fused"},
+                                               {ReducerKind::bucketed, "bucketed"}};
+  return names;
+}
+
+std::string search_method_name(SearchMethod method) {
+  return name_of(search_method_names(), method);
+}
+
+std::string distribution_name(Distribution distribution) {
+  if (distribution == Distribution::values) return "values";
+  return name_of(distribution_names(), distribution);
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,113 @@
+// The registries of model types and datasets (common/model_types.h, common/dataset_types.h)
+// against their worker halves (the builders and loaders), the models they build, and the
+// docs that list them.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/config_fields.h"
+#include "common/dataset_types.h"
+#include "common/model_types.h"
+#include "common/spec_limits.h"
+#include "worker/data/dataset_sources.h"
+#include "worker/model_builders.h"
+#include "worker/model_factory.h"
+
+namespace hpsweep::testing {
+namespace {
+
+std::string read_text(const std::string& relative_path) {
+  std::ifstream in(std::string(HPSWEEP_SOURCE_DIR) + "/" + relative_path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ModelRegistry, EveryTypeButSimulatedHasABuilderAndEveryBuilderAType) {
+  std::set<std::string> types, builders;
+  for (const ModelType& type : model_types())
+    if (type.name != ModelConfig::kSimulatedType) types.insert(type.name);
+  for (const NamedModelBuilder& builder : model_builders()) {
+    EXPECT_TRUE(builders.insert(builder.type).second) << "two builders for " << builder.type;
+    EXPECT_NE(builder.build, nullptr) << builder.type;
+  }
+  EXPECT_EQ(types, builders);
+  EXPECT_EQ(find_model_builder(ModelConfig::kSimulatedType), nullptr);
+}
+
+TEST(DatasetRegistry, EverySetHasASourceAndEverySourceASet) {
+  std::set<std::string> types, sources;
+  for (const DatasetType& type : dataset_types()) types.insert(type.name);
+  for (const DatasetSource& source : dataset_sources()) {
+    EXPECT_TRUE(sources.insert(source.name).second) << "two sources for " << source.name;
+    EXPECT_TRUE(source.load && source.inspect) << source.name;
+  }
+  EXPECT_EQ(types, sources);
+}
+
+TEST(ModelRegistry, TheSpecAcceptsExactlyTheRegisteredNames) {
+  EXPECT_EQ(find_config_field("model.type")->choices, model_type_names());
+  EXPECT_EQ(find_config_field("dataset.name")->choices, dataset_type_names());
+}
+
+// The limits' estimate is the built model's count at the book's shape: exact, since the
+// entry's book count is what its builder makes. VGG and AlexNet at 224 pixels (47M and 129M
+// parameters) are left to tests/test_model_zoo.cpp, which checks their counts.
+TEST(ModelRegistry, TheEstimateAtTheBookShapeIsTheBuiltCount) {
+  for (const ModelType& type : model_types()) {
+    if (type.book_parameters == 0 || type.book_parameters > 2e7) continue;
+    ModelConfig config;
+    config.type = type.name;
+    DatasetConfig dataset;
+    dataset.input_size = type.book_input_size;
+    const Shape input = {1, type.book_input_size, type.book_input_size};
+    EXPECT_EQ(estimate_parameters(config, dataset),
+              static_cast<double>(build_model(config, input, 10).parameter_count()))
+        << type.name;
+  }
+}
+
+TEST(ModelRegistry, TheDenseEstimatesAreExact) {
+  for (const char* name : {"softmax", "mlp"}) {
+    ModelConfig config;
+    config.type = name;
+    config.depth = 3;
+    config.width = 17;
+    EXPECT_EQ(estimate_parameters(config, DatasetConfig{}),
+              static_cast<double>(build_model(config, {1, 28, 28}, 10).parameter_count()))
+        << name;
+  }
+}
+
+TEST(ModelRegistry, DefaultsComeFromTheEntry) {
+  ModelConfig config;
+  config.type = "densenet";
+  const ModelConfig shaped = with_model_defaults(config);
+  EXPECT_EQ(shaped.width, find_model_type("densenet")->width);
+  EXPECT_EQ(shaped.depth, 4);
+  config.width = 8;
+  config.depth = 1;
+  EXPECT_EQ(with_model_defaults(config).width, 8);
+  EXPECT_EQ(with_model_defaults(config).depth, 1);
+  EXPECT_TRUE(small_gemm_models({"lenet", "lenet-bn"}));
+  EXPECT_FALSE(small_gemm_models({"lenet", "resnet"}));
+  EXPECT_FALSE(small_gemm_models({}));
+}
+
+TEST(ModelRegistry, TheDocsListEveryTypeAndSet) {
+  const std::string spec = read_text("docs/spec.md");
+  const std::string models = read_text("docs/models.md");
+  for (const ModelType& type : model_types()) {
+    EXPECT_NE(spec.find("`" + type.name + "`"), std::string::npos) << type.name;
+    if (type.needs_images) {
+      EXPECT_NE(models.find("| `" + type.name + "` |"), std::string::npos) << type.name;
+    }
+  }
+  for (const DatasetType& type : dataset_types())
+    EXPECT_NE(spec.find("`" + type.name + "`"), std::string::npos) << type.name;
+}
+
+}  // namespace
+}  // namespace hpsweep::testing
