@@ -11,10 +11,10 @@ mkdir -p "$work/corpus"
 cp "$root"/tests/fuzz/corpus/* "$work/corpus/"
 cp "$root"/experiments/*.yaml "$work/corpus/"
 
+source "$root/tests/fuzz/spec_sources.sh"
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -I"$root" "$root/tests/fuzz/spec_fuzzer.cpp" "$root/common/spec_loader.cpp" "$root/common/conditions.cpp" \
-  "$root/common/config_fields.cpp" "$root/common/error.cpp" "$root/common/metrics.cpp" \
-  "$root/common/spec_limits.cpp" "$root/common/model_defaults.cpp" "$root/common/status_address.cpp" -lyaml-cpp -o "$work/spec_fuzzer"
+  -I"$root" "$root/tests/fuzz/spec_fuzzer.cpp" "${spec_sources[@]/#/$root/}" -lyaml-cpp \
+  -o "$work/spec_fuzzer"
 
 # -timeout: one input taking over 5 s counts as a hang; -rss_limit_mb: a runaway allocation.
 "$work/spec_fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
