@@ -70,7 +70,8 @@ int run_cluster(const std::string& spec_path, const RunOptions& options,
   }
   SweepSummary summary;
   try {
-    MpiWorkerPool pool(world, layout, [&] { return watch->lost(); });
+    MpiWorkerPool pool(
+        world, layout, [&] { return watch->lost(); }, watch->hosts());
     const SweepInputs inputs = load_sweep_inputs(spec, DataUse::validate);
     const double cpu_before = cpu_seconds();
     RunOptions coordinator_options = options;

@@ -37,6 +37,7 @@ class JobWatch {
   [[noreturn]] void fail(const std::string& message);
 
   const std::string& host_of(int rank) const { return hosts_.at(rank); }
+  const std::vector<std::string>& hosts() const { return hosts_; }
 
  private:
   std::string describe(const RanksLost& lost) const;

@@ -7,8 +7,9 @@
 
 namespace hpsweep {
 
-MpiWorkerPool::MpiWorkerPool(const MessageChannel& world, RankLayout layout, LostCheck lost)
-    : world_(world), layout_(std::move(layout)), lost_(std::move(lost)) {}
+MpiWorkerPool::MpiWorkerPool(const MessageChannel& world, RankLayout layout, LostCheck lost,
+                             std::vector<std::string> hosts)
+    : world_(world), hosts_(std::move(hosts)), layout_(std::move(layout)), lost_(std::move(lost)) {}
 
 MpiWorkerPool::~MpiWorkerPool() {
   if (lost()) return;
@@ -35,10 +36,16 @@ std::string MpiWorkerPool::description() const {
 
 std::string MpiWorkerPool::worker_name(int worker) const {
   const int first = layout_.leader_of(worker), last = first + layout_.ranks_per_trial - 1;
+  std::vector<std::string> nodes;  // the group's nodes, in rank order, each once
+  for (int rank = first; rank <= last && rank < static_cast<int>(hosts_.size()); ++rank)
+    if (std::find(nodes.begin(), nodes.end(), hosts_[rank]) == nodes.end())
+      nodes.push_back(hosts_[rank]);
+  std::string on;
+  for (const std::string& node : nodes) on += (on.empty() ? " on " : ", ") + node;
   return "group " + std::to_string(worker) + " (rank" +
          (first == last ? " " + std::to_string(first)
                         : "s " + std::to_string(first) + "-" + std::to_string(last)) +
-         ")";
+         on + ")";
 }
 
 void MpiWorkerPool::start(int worker, const Trial& trial, const TrialLaunch& launch) {

@@ -27,7 +27,9 @@ class MpiWorkerPool : public WorkerPool {
   // `lost` says what the job has lost, if anything (cluster/job_watch.h); wait_event then throws
   // JobLostError.
   using LostCheck = std::function<std::optional<std::string>()>;
-  MpiWorkerPool(const MessageChannel& world, RankLayout layout, LostCheck lost = {});
+  // `hosts`: each rank's node, for worker_name (none: names without nodes).
+  MpiWorkerPool(const MessageChannel& world, RankLayout layout, LostCheck lost = {},
+                std::vector<std::string> hosts = {});
   // Tells every group to finalize, also when the sweep ends in an error: no rank is left
   // waiting for a trial that will never come. Not after a loss: a send to a lost rank can
   // block, and the job ends anyway.
@@ -35,7 +37,7 @@ class MpiWorkerPool : public WorkerPool {
 
   int worker_count() const override { return layout_.groups; }
   std::string description() const override;
-  std::string worker_name(int worker) const override;  // "group 2 (ranks 5-6)"
+  std::string worker_name(int worker) const override;  // "group 2 (ranks 5-6 on node3)"
   // init_from checkpoints are read by the group's ranks themselves.
   void start(int worker, const Trial& trial, const TrialLaunch& launch) override;
   std::optional<WorkerEvent> wait_event(std::chrono::milliseconds timeout) override;
@@ -48,6 +50,7 @@ class MpiWorkerPool : public WorkerPool {
   std::optional<std::string> lost() const { return lost_ ? lost_() : std::nullopt; }
 
   const MessageChannel& world_;
+  std::vector<std::string> hosts_;
   RankLayout layout_;
   LostCheck lost_;
   // A moving average of how long wait_event waited for a message; sets its polling pause.

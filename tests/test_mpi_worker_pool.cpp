@@ -48,6 +48,16 @@ TEST_F(MpiWorkerPoolTest, AssignsTrialsToGroupLeaders) {
   EXPECT_TRUE(assign.judged);
 }
 
+// The status page says where a trial runs: its group, ranks and nodes (5 ranks, groups of 2:
+// ranks 1-2 and 3-4).
+TEST_F(MpiWorkerPoolTest, NamesEachGroupWithItsRanksAndNodes) {
+  const MpiWorkerPool pool(network_.channel(0), layout_, {},
+                           {"head", "node1", "node1", "node1", "node2"});
+  EXPECT_EQ(pool.worker_name(0), "group 0 (ranks 1-2 on node1)");
+  EXPECT_EQ(pool.worker_name(1), "group 1 (ranks 3-4 on node1, node2)");
+  EXPECT_EQ(MpiWorkerPool(network_.channel(0), layout_).worker_name(1), "group 1 (ranks 3-4)");
+}
+
 TEST_F(MpiWorkerPoolTest, TurnsLeadersMessagesIntoEventsOfTheirGroup) {
   MpiWorkerPool pool(network_.channel(0), layout_);
   send_to_coordinator(3, EpochMessage{7, EpochMetrics{.epoch = 2}, true});
