@@ -68,6 +68,7 @@ SweepFolder open_sweep_folder(const SweepSpec& spec, const std::string& out_dir,
           "); use another --out folder, or --restart to move the old results aside and start over");
     folder.resumed = true;
     folder.run_generation = advance_run_generation(out_dir);
+    remove_earlier_temporaries((folder.dir / "checkpoints").string(), folder.run_generation);
     return folder;
   }
   std::error_code error;

@@ -92,6 +92,8 @@ void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
   const std::vector<bool> active = replay_scheduler_calls(calls, *scheduler_, trials_, copies_);
   record_decisions();
   for (int64_t id = 0; id < static_cast<int64_t>(trials_.size()); ++id) {
+    // A replayed stop has ended the trial, or queued it to train up to the stop again.
+    if (trials_[id].catch_up > 0 || trials_[id].status == TrialStatus::stopped) continue;
     if (active[id] && trials_[id].found.finished) {  // failed for good, killed before `ended`
       scheduler_->trial_ended(id);
       journal({SchedulerCall::Kind::ended, id});
@@ -189,7 +191,11 @@ void SweepLoop::dispatch() {
     }
     const std::optional<TrialRun> run = scheduler_->next_trial();
     if (run) journal({SchedulerCall::Kind::next, run->trial});
+    const size_t reruns = reruns_.size();
     record_decisions();
+    // With nothing more to run, the scheduler stops its paused trials: one may have to train
+    // to its stop again (apply_stop), and no worker event may come to dispatch it later.
+    if (!run && reruns_.size() > reruns) continue;
     if (!run) return;
     if (!scheduled_ &&
         trials_[run->trial].found.finished)  // a resumed plain sweep's finished trial
@@ -405,26 +411,38 @@ void SweepLoop::journal(const SchedulerCall& call) {
 void SweepLoop::record_decisions() {
   if (!scheduled_) return;
   const std::vector<Decision>& decisions = scheduler_->decisions();
+  const size_t first_new = decisions_written_;
   for (; decisions_written_ < decisions.size(); ++decisions_written_) {
     const Decision& d = decisions[decisions_written_];
-    const DecisionRow row{d.sequence, unix_seconds(), d.trial,           decision_kind_name(d.kind),
-                          d.epoch,    d.source_trial, d.hyperparameters, d.reason};
-    events_.on_decision(row);
-    if (d.kind != DecisionKind::stop) continue;
-    // A trial still on its worker (its verdict given, or paused but winding down) ends when the
-    // worker is done; a replayed stop may have ended it already.
-    if (trials_[d.trial].on_worker) {
-      trials_[d.trial].verdict = Verdict{VerdictKind::stop, d.reason};
-    } else if (trials_[d.trial].checkpointed > d.epoch) {  // a paused trial ahead of its journal
-      trials_[d.trial].verdict = Verdict{VerdictKind::stop, d.reason};
-      rewind(d.trial, d.epoch);
-    } else if (trials_[d.trial].status != TrialStatus::stopped) {
-      end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason);
-    }
+    events_.on_decision({d.sequence, unix_seconds(), d.trial, decision_kind_name(d.kind), d.epoch,
+                         d.source_trial, d.hyperparameters, d.reason});
   }
+  // The journal is synced before a stop acts on checkpoints (reduced, or deleted to train again).
   events_.on_decisions_told();
+  for (size_t i = first_new; i < decisions.size(); ++i)
+    if (decisions[i].kind == DecisionKind::stop) apply_stop(decisions[i]);
   for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.add(c);
   make_ready_copies();
+}
+
+// A trial still on its worker (its verdict given, or paused but winding down) ends when the
+// worker is done. One whose checkpoint is not of the stop's epoch trains to it again: from its
+// start when the checkpoint is ahead (a journal that lost its tail), from the checkpoint when
+// a kill lost the later one. A replayed stop may have ended the trial already.
+void SweepLoop::apply_stop(const Decision& d) {
+  TrialState& trial = trials_[d.trial];
+  if (trial.on_worker) {
+    trial.verdict = Verdict{VerdictKind::stop, d.reason};
+  } else if (trial.checkpointed > d.epoch) {
+    trial.verdict = Verdict{VerdictKind::stop, d.reason};
+    rewind(d.trial, d.epoch);
+  } else if (trial.checkpointed < d.epoch && !trial.found.finished && trial.catch_up == 0) {
+    trial.verdict = Verdict{VerdictKind::stop, d.reason};
+    trial.catch_up = d.epoch;
+    reruns_.push_back(d.trial);
+  } else if (trial.status != TrialStatus::stopped && trial.catch_up == 0) {
+    end_trial(d.trial, TrialStatus::stopped, d.epoch, d.reason);
+  }
 }
 
 void SweepLoop::record_schedule(int64_t id, int64_t epoch) {

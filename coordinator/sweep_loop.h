@@ -79,6 +79,7 @@ class SweepLoop {
   void journal(const SchedulerCall& call);
   // After every scheduler call: new decisions told, exploits' checkpoint copies.
   void record_decisions();
+  void apply_stop(const Decision& decision);
   // PBT: the hyperparameters and weights' source of the trial's epoch.
   void record_schedule(int64_t id, int64_t epoch);
   void make_ready_copies();

@@ -64,6 +64,18 @@ int64_t current_run_generation(const std::string& dir) {
   return LockedFence(dir, LOCK_SH).generation();
 }
 
+void remove_earlier_temporaries(const std::string& folder, int64_t generation) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    const size_t at = name.rfind(".tmp-g");
+    if (at == std::string::npos) continue;
+    const std::string digits = name.substr(at + 6);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (std::stoll(digits) < generation) std::filesystem::remove(entry.path(), error);
+  }
+}
+
 std::string temporary_path(const std::string& path, const RunFence& fence) {
   if (fence.generation == 0) return path + ".tmp";
   return path + ".tmp-g" + std::to_string(fence.generation);

@@ -42,6 +42,10 @@ int64_t advance_run_generation(const std::string& dir, int64_t after = 0);
 // The folder's current generation; 0 when it has none.
 int64_t current_run_generation(const std::string& dir);
 
+// Removes from `folder` the temporary files of generations before `generation` (of writers
+// killed in the middle of a write; no such writer can put them in place any more).
+void remove_earlier_temporaries(const std::string& folder, int64_t generation);
+
 // Where a writer under `fence` builds `path` before renaming it into place.
 std::string temporary_path(const std::string& path, const RunFence& fence);
 

@@ -44,11 +44,12 @@ class ScheduledSweepTest : public ::testing::Test {
   void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 600, 200, 5); }
 
   // checkpoint.every 3: pauses at epochs 1 and 2 must checkpoint anyway.
-  SweepSpec spec(const std::string& body, int epochs = 4) {
+  SweepSpec spec(const std::string& body, int epochs = 4,
+                 const std::string& checkpoint = "{every: 3}") {
     return parse_spec(
         "name: sched\nseed: 11\ndataset: {path: " + (dir_ / "data").string() +
             "}\nmodel: {width: 32, init: he}\ntraining: {epochs: " + std::to_string(epochs) +
-            ", batch_size: 50, lr: 0.1}\ncheckpoint: {every: 3}\n" + body,
+            ", batch_size: 50, lr: 0.1}\ncheckpoint: " + checkpoint + "\n" + body,
         "sched.yaml");
   }
 
@@ -396,6 +397,45 @@ TEST_F(ScheduledSweepTest, ACheckpointAheadOfAStopIsTrainedAgainUpToIt) {
   EXPECT_EQ(r.trials[3].status, TrialStatus::stopped);
   EXPECT_EQ(r.trials[3].message, reference.trials[3].message);
   EXPECT_EQ(checkpoint("cut", 3).epoch, 1);
+  std::vector<TrialStatus> ends;
+  for (const JournalRecord& record : read_journal(journal.string()))
+    if (record.trial_id == 3) ends.push_back(record.status);
+  EXPECT_EQ(ends, std::vector<TrialStatus>{TrialStatus::stopped}) << "one end, journaled once";
+  for (size_t i = 0; i < r.trials.size(); ++i)
+    for (const char* curve : kCurves)
+      EXPECT_EQ(r.trials[i].curves.at(curve), reference.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
+}
+
+// A kill after a stop's report line but before the checkpoint of the stopped epoch (or one
+// that loses it): the resumed trial trains to the stop again from its last checkpoint (here:
+// from the start), and ends stopped once, its checkpoint reduced as `keep: best` says only
+// then. Made by hand from the median rule's sweep: trial 3's checkpoint and end line removed.
+TEST_F(ScheduledSweepTest, AStopWhoseCheckpointWasLostIsTrainedToOnceAndEndsOnce) {
+  const SweepSpec median = spec(
+      "method: grid\nparameters:\n  training.lr: {values: [0.1, 0.05, 0.2, 0.0001]}\n"
+      "early_terminate: {type: median, grace_period: 1, min_samples: 3}\n",
+      4, "{every: 3, keep: best}");
+  run(median, "median");
+  std::filesystem::copy(dir_ / "median", dir_ / "cut", std::filesystem::copy_options::recursive);
+  std::filesystem::remove(checkpoint_path((dir_ / "cut").string(), 3));
+  const std::filesystem::path journal = dir_ / "cut" / "journal.log";
+  std::string kept;
+  {
+    std::ifstream in(journal);
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("end\t3\t", 0) != 0) kept += line + "\n";
+  }
+  std::ofstream(journal, std::ios::trunc) << kept;
+
+  ASSERT_FALSE(run(median, "cut").interrupted);
+  const SweepRecord r = record("cut"), reference = record("median");
+  EXPECT_EQ(r.trials[3].status, TrialStatus::stopped);
+  EXPECT_EQ(r.trials[3].message, reference.trials[3].message);
+  const CheckpointProgress progress =
+      read_checkpoint_progress(checkpoint_path((dir_ / "cut").string(), 3));
+  EXPECT_EQ(progress.epoch, 1);
+  EXPECT_EQ(progress.keep, "best");
   std::vector<TrialStatus> ends;
   for (const JournalRecord& record : read_journal(journal.string()))
     if (record.trial_id == 3) ends.push_back(record.status);

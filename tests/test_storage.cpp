@@ -252,6 +252,12 @@ TEST(RunFence, AnEarlierRunsWriterIsRefusedOnceALaterRunStarted) {
   EXPECT_FALSE(std::filesystem::exists(temporary_path(path, first)));
   write_checkpoint_file(path, later, second);
   EXPECT_EQ(read_checkpoint_progress(path).epoch, later.epoch);
+  // A killed writer's temporary file is removed by a later run, not the current run's.
+  std::ofstream(temporary_path(path, first)) << "half a checkpoint";
+  std::ofstream(temporary_path(path, second)) << "being written";
+  remove_earlier_temporaries((dir / "checkpoints").string(), second.generation);
+  EXPECT_FALSE(std::filesystem::exists(temporary_path(path, first)));
+  EXPECT_TRUE(std::filesystem::exists(temporary_path(path, second)));
   // A folder made anew by --restart continues the numbers of the one moved aside.
   TempDir other;
   EXPECT_EQ(advance_run_generation(other.path().string(), current_run_generation(out)), 3);
