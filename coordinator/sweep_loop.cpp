@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/failpoint.h"
+#include "coordinator/exploit_checkpoint.h"
 #include "coordinator/scheduler_replay.h"
 #include "coordinator/schedulers/make_scheduler.h"
 #include "coordinator/schedulers/pbt_schedule.h"
@@ -55,7 +56,6 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
       pool_(pool),
       out_dir_(std::move(out_dir)),
       records_(records),
-      events_(records.events),
       scheduler_(make_scheduler(spec, inputs.trials)),
       scheduled_(schedules_trials(spec)),
       copies_(out_dir_) {
@@ -81,7 +81,7 @@ SweepLoop::SweepLoop(const SweepSpec& spec, const SweepInputs& inputs, WorkerPoo
   // A kill between a trial's end and the retention of its checkpoint, or in the middle of it.
   for (size_t id = 0; id < total; ++id)
     if (ends_for_good(trials_[id].status)) retain(static_cast<int64_t>(id));
-  events_.on_consistent();
+  records_.events.on_consistent();
 }
 
 // The scheduler as the interrupted run left it. Trials it still had running (on a worker when
@@ -107,8 +107,10 @@ void SweepLoop::replay(const std::vector<SchedulerCall>& calls) {
       const TrialStatus status = status_of(trials_[id].verdict->kind);
       trials_[id].status = status;
       if (trials_[id].found.status == status) continue;
-      events_.on_attempt_end({id, status, trials_[id].reported, trials_[id].verdict->reason});
-      events_.on_trial_status(id, status, trials_[id].reported, trials_[id].verdict->reason);
+      records_.events.on_attempt_end(
+          {id, status, trials_[id].reported, trials_[id].verdict->reason});
+      records_.events.on_trial_status(id, status, trials_[id].reported,
+                                      trials_[id].verdict->reason);
     }
   }
   record_decisions();  // those of an `ended` above
@@ -125,7 +127,7 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
     if (!stop.load() || stopping_) return;
     stopping_ = true;
     pool_.request_stop();
-    events_.on_stop_requested();
+    records_.events.on_stop_requested();
     log << "stopping: waiting for running trials to abandon their step...\n";
   };
   using Clock = std::chrono::steady_clock;
@@ -135,7 +137,7 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
   const auto loop_start = Clock::now();
   check_stop();
   dispatch();
-  events_.on_consistent();
+  records_.events.on_consistent();
   timing_.busy_seconds += seconds_since(loop_start);
   while (running_ > 0) {
     check_stop();
@@ -147,7 +149,7 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
                                    : kRefreshInterval);
     records_.sweep_file.write_if_due();
     if (!event) {
-      events_.on_idle();
+      records_.events.on_idle();
       continue;
     }
     const auto handling_start = Clock::now();
@@ -159,12 +161,12 @@ void SweepLoop::run(const std::atomic<bool>& stop, std::ostream& log) {
       trial_done(std::get<TrialDoneEvent>(*event));
     // A report may have released paused trials (a PBT barrier), a copy waiting trials.
     dispatch();
-    events_.on_consistent();
+    records_.events.on_consistent();
     timing_.busy_seconds += seconds_since(handling_start);
     ++timing_.events;
   }
   timing_.loop_seconds = seconds_since(loop_start);
-  events_.on_sweep_end(stopping_);
+  records_.events.on_sweep_end(stopping_);
 }
 
 // Reruns first (retries, held exploit sources, trials a resumed sweep continues); then what
@@ -218,9 +220,8 @@ void SweepLoop::start_run(const TrialRun& run) {
   if (run.kind == DecisionKind::resume && trials_[id].checkpointed > run.from_epoch &&
       trials_[id].copied_at == run.from_epoch)
     throw UserError(checkpoint_path(out_dir_, id) + ": holds epoch " +
-                    std::to_string(trials_[id].checkpointed) + " with the weights of trial " +
-                    trial_name(trials_[id].copied_from) + " copied at epoch " +
-                    std::to_string(trials_[id].copied_at) +
+                    std::to_string(trials_[id].checkpointed) + " with " +
+                    weights_text(trials_[id].copied_from, trials_[id].copied_at) +
                     ", but the scheduler resumes the trial with its own weights there; rerun "
                     "with --restart");
   continue_trial(id, resume_epoch);
@@ -253,8 +254,8 @@ void SweepLoop::settle(int64_t id, const Verdict& verdict, int64_t epoch) {
   const TrialStatus status = status_of(verdict.kind);
   if (status != TrialStatus::paused) return end_trial(id, status, epoch, verdict.reason);
   trials_[id].status = status;
-  events_.on_attempt_end({id, status, epoch, verdict.reason});
-  events_.on_trial_status(id, status, epoch, verdict.reason);
+  records_.events.on_attempt_end({id, status, epoch, verdict.reason});
+  records_.events.on_trial_status(id, status, epoch, verdict.reason);
 }
 
 // Training is deterministic: the epochs up to `epoch` come out bitwise as they were. The
@@ -262,29 +263,28 @@ void SweepLoop::settle(int64_t id, const Verdict& verdict, int64_t epoch) {
 void SweepLoop::rewind(int64_t id, int64_t epoch) {
   const std::string path = checkpoint_path(out_dir_, id);
   if (trials_[id].copied_from >= 0)
-    throw UserError(path + ": holds epoch " + std::to_string(trials_[id].checkpointed) +
-                    " with the weights of trial " + trial_name(trials_[id].copied_from) +
-                    " copied at epoch " + std::to_string(trials_[id].copied_at) +
+    throw UserError(path + ": holds epoch " + std::to_string(trials_[id].checkpointed) + " with " +
+                    weights_text(trials_[id].copied_from, trials_[id].copied_at) +
                     ", but the scheduler ends the trial at epoch " + std::to_string(epoch) +
                     ", and copied weights cannot be trained again; rerun with --restart");
   std::filesystem::remove(path);
   trials_[id].checkpointed = 0;
   trials_[id].found.resume_epoch = 0;
   trials_[id].found.history.clear();
-  events_.on_curves_truncated(id, 0);
+  records_.events.on_curves_truncated(id, 0);
   trials_[id].recorded_epochs = 0;
   trials_[id].catch_up = epoch;
   trials_[id].status = TrialStatus::pending;
   const std::string reason =
       "trains again up to epoch " + std::to_string(epoch) + ", where the scheduler stops it";
-  events_.on_trial_status(id, TrialStatus::pending, 0, reason);
+  records_.events.on_trial_status(id, TrialStatus::pending, 0, reason);
   reruns_.push_back(id);
 }
 
 void SweepLoop::launch(int64_t id, int64_t resume_epoch) {
   trials_[id].status = TrialStatus::running;
-  events_.on_trial_status(id, TrialStatus::running, resume_epoch, "");
-  events_.on_trial_placed(id, pool_.worker_name(free_workers_.back()));
+  records_.events.on_trial_status(id, TrialStatus::running, resume_epoch, "");
+  records_.events.on_trial_placed(id, pool_.worker_name(free_workers_.back()));
   trials_[id].launched_from = resume_epoch;
   trials_[id].on_worker = true;
   const Trial& trial = inputs_.trials[id];
@@ -318,7 +318,7 @@ void SweepLoop::record_epoch(const EpochEvent& event) {
   // mode the group leader has written it before reporting the epoch.)
   if (event.checkpoint) write_checkpoint_file(checkpoint_path(out_dir_, id), *event.checkpoint);
   if (event.checkpoint || event.checkpointed) trials_[id].checkpointed = epoch;
-  events_.on_epoch(id, event.metrics);
+  records_.events.on_epoch(id, event.metrics);
   record_schedule(id, epoch);
   trials_[id].recorded_epochs = epoch;
   if (!scheduled_ && epoch > trials_[id].reported)
@@ -339,7 +339,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     trials_[id].status = TrialStatus::paused;
     const std::string reason =
         "until an exploit has copied its checkpoint of epoch " + std::to_string(outcome.epoch);
-    events_.on_trial_status(id, TrialStatus::paused, outcome.epoch, reason);
+    records_.events.on_trial_status(id, TrialStatus::paused, outcome.epoch, reason);
     reruns_.push_back(id);
     return;
   }
@@ -350,19 +350,19 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     end_trial(id, status_of(verdict->kind), outcome.epoch, verdict->reason);
     return;
   }
-  events_.on_attempt_end({id, outcome.status, outcome.epoch, outcome.message});
+  records_.events.on_attempt_end({id, outcome.status, outcome.epoch, outcome.message});
   if (outcome.status == TrialStatus::failed && ++s.failures <= spec_.resources.max_retries) {
     // Run it again from its last checkpoint; the epochs after it will be redone.
     s.resume_epoch =
         std::max(trials_[id].launched_from,
                  last_checkpointed_epoch(inputs_.trials[id], trials_[id].recorded_epochs));
-    events_.on_curves_truncated(id, s.resume_epoch);
+    records_.events.on_curves_truncated(id, s.resume_epoch);
     trials_[id].recorded_epochs = s.resume_epoch;
     trials_[id].status = TrialStatus::pending;
     const std::string reason = "retry " + std::to_string(s.failures) + " of " +
                                std::to_string(spec_.resources.max_retries) +
                                " after: " + outcome.message;
-    events_.on_trial_status(id, TrialStatus::pending, s.resume_epoch, reason);
+    records_.events.on_trial_status(id, TrialStatus::pending, s.resume_epoch, reason);
     reruns_.push_back(id);
     return;
   }
@@ -373,7 +373,7 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
     record_decisions();
   }
   trials_[id].status = outcome.status;
-  events_.on_trial_status(id, outcome.status, outcome.epoch, outcome.message);
+  records_.events.on_trial_status(id, outcome.status, outcome.epoch, outcome.message);
   if (ends_for_good(outcome.status)) retain(id);
 }
 
@@ -381,8 +381,8 @@ void SweepLoop::trial_done(const TrialDoneEvent& event) {
 void SweepLoop::end_trial(int64_t id, TrialStatus status, int64_t epoch,
                           const std::string& message) {
   trials_[id].status = status;
-  events_.on_attempt_end({id, status, epoch, message});
-  events_.on_trial_status(id, status, epoch, message);
+  records_.events.on_attempt_end({id, status, epoch, message});
+  records_.events.on_trial_status(id, status, epoch, message);
   if (ends_for_good(status)) retain(id);
 }
 
@@ -404,7 +404,7 @@ Verdict SweepLoop::report(int64_t id, int64_t epoch, double value) {
 
 // A plain sweep resumes without replaying its scheduler: nothing to journal.
 void SweepLoop::journal(const SchedulerCall& call) {
-  if (scheduled_) events_.on_scheduler_call(call);
+  if (scheduled_) records_.events.on_scheduler_call(call);
 }
 
 // Without a scheduler every trial runs to the end: nothing worth recording.
@@ -414,11 +414,11 @@ void SweepLoop::record_decisions() {
   const size_t first_new = decisions_written_;
   for (; decisions_written_ < decisions.size(); ++decisions_written_) {
     const Decision& d = decisions[decisions_written_];
-    events_.on_decision({d.sequence, unix_seconds(), d.trial, decision_kind_name(d.kind), d.epoch,
-                         d.source_trial, d.hyperparameters, d.reason});
+    records_.events.on_decision({d.sequence, unix_seconds(), d.trial, decision_kind_name(d.kind),
+                                 d.epoch, d.source_trial, d.hyperparameters, d.reason});
   }
   // The journal is synced before a stop acts on checkpoints (reduced, or deleted to train again).
-  events_.on_decisions_told();
+  records_.events.on_decisions_told();
   for (size_t i = first_new; i < decisions.size(); ++i)
     if (decisions[i].kind == DecisionKind::stop) apply_stop(decisions[i]);
   for (const CheckpointCopy& c : scheduler_->take_copies()) copies_.add(c);
@@ -453,7 +453,7 @@ void SweepLoop::record_schedule(int64_t id, int64_t epoch) {
     if (d.kind == DecisionKind::start || d.kind == DecisionKind::exploit)
       trials_[d.trial].starts.push_back(starts_indexed_);
   }
-  events_.on_schedule_row(id, schedule_row(decisions, trials_[id].starts, id, epoch));
+  records_.events.on_schedule_row(id, schedule_row(decisions, trials_[id].starts, id, epoch));
 }
 
 void SweepLoop::make_ready_copies() {

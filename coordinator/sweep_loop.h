@@ -92,7 +92,6 @@ class SweepLoop {
   WorkerPool& pool_;
   const std::string out_dir_;
   SweepRecords records_;
-  SweepEvents& events_;
   const std::unique_ptr<Scheduler> scheduler_;
   const bool scheduled_;  // not every trial to the end: judge epochs, record decisions
 

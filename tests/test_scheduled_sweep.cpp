@@ -37,6 +37,12 @@ constexpr const char* kPbt =
     "method: pbt\npbt: {population: 4, perturbation_interval: 2, mutations: {training.lr: "
     "{distribution: log_uniform, min: 0.01, max: 0.5}}}\n";
 
+// Trials 0-2 have fewer than 3 others to compare with; trial 3 barely learns.
+constexpr const char* kMedianGrid =
+    "method: grid\nparameters:\n  training.lr: {values: [0.1, 0.05, 0.2, 0.0001]}\n";
+constexpr const char* kMedianRule =
+    "early_terminate: {type: median, grace_period: 1, min_samples: 3}\n";
+
 const char* const kCurves[] = {"epoch", "train_loss", "train_error", "test_loss", "test_error"};
 
 class ScheduledSweepTest : public ::testing::Test {
@@ -198,10 +204,7 @@ TEST_F(ScheduledSweepTest, HyperbandStopsAndPromotesWholeRungsWithCurvesOfStraig
 }
 
 TEST_F(ScheduledSweepTest, MedianRuleStopsABadTrial) {
-  // Trials 0-2 have fewer than 3 others to compare with; trial 3 barely learns.
-  run(spec("method: grid\nparameters:\n  training.lr: {values: [0.1, 0.05, 0.2, 0.0001]}\n"
-           "early_terminate: {type: median, grace_period: 1, min_samples: 3}\n"),
-      "median");
+  run(spec(std::string(kMedianGrid) + kMedianRule), "median");
   const SweepRecord r = record("median");
   for (int id = 0; id < 3; ++id) EXPECT_EQ(r.trials[id].status, TrialStatus::completed);
   EXPECT_EQ(r.trials[3].status, TrialStatus::stopped);
@@ -282,22 +285,46 @@ TEST_F(ScheduledSweepTest, PbtExploitContinuesFromTheSourcesCheckpoint) {
           << "trial " << i << " " << curve;
 }
 
+std::vector<std::string> journal_lines(const std::filesystem::path& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Replaces the journal by `lines`, and `torn`: a last line without its newline.
+void write_journal(const std::filesystem::path& path, const std::vector<std::string>& lines,
+                   const std::string& torn = "") {
+  std::ofstream out(path, std::ios::trunc);
+  for (const std::string& line : lines) out << line << "\n";
+  out << torn;
+}
+
+// The statuses the journal ends `trial` with, in order.
+std::vector<TrialStatus> journaled_ends(const std::filesystem::path& path, int64_t trial) {
+  std::vector<TrialStatus> ends;
+  for (const JournalRecord& record : read_journal(path.string()))
+    if (record.trial_id == trial) ends.push_back(record.status);
+  return ends;
+}
+
+void expect_same_curves(const SweepRecord& a, const SweepRecord& b) {
+  for (size_t i = 0; i < a.trials.size(); ++i)
+    for (const char* curve : kCurves)
+      EXPECT_EQ(a.trials[i].curves.at(curve), b.trials[i].curves.at(curve))
+          << "trial " << i << " " << curve;
+}
+
 // Drops the journal's last `lines` lines; `torn`: leaves half of the line before them too.
 void cut_journal(const std::filesystem::path& path, int lines, bool torn) {
-  std::vector<std::string> kept;
-  {
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) kept.push_back(line);
-  }
+  std::vector<std::string> kept = journal_lines(path);
   kept.resize(kept.size() > static_cast<size_t>(lines) ? kept.size() - lines : 0);
   std::string torn_line;
   if (torn && !kept.empty()) {
     torn_line = kept.back().substr(0, kept.back().size() / 2);
     kept.pop_back();
   }
-  std::ofstream out(path, std::ios::trunc);
-  for (const std::string& line : kept) out << line << "\n";
-  out << torn_line;
+  write_journal(path, kept, torn_line);
 }
 
 // A machine crash can lose the journal's tail while checkpoints written after it survive (the
@@ -369,24 +396,14 @@ TEST_F(ScheduledSweepTest, AJournalThatLostItsTailResumesToAValidSweep) {
 // its checkpoint and curves end there. Made by hand: the median rule's bad trial 3, with the
 // journal cut before it started and the checkpoint of all 4 epochs from a run without the rule.
 TEST_F(ScheduledSweepTest, ACheckpointAheadOfAStopIsTrainedAgainUpToIt) {
-  const std::string grid =
-      "method: grid\nparameters:\n  training.lr: {values: [0.1, 0.05, 0.2, 0.0001]}\n";
-  const SweepSpec median =
-      spec(grid + "early_terminate: {type: median, grace_period: 1, min_samples: 3}\n");
+  const SweepSpec median = spec(std::string(kMedianGrid) + kMedianRule);
   run(median, "median");
-  run(spec(grid), "straight");
+  run(spec(kMedianGrid), "straight");
   std::filesystem::copy(dir_ / "median", dir_ / "cut", std::filesystem::copy_options::recursive);
   const std::filesystem::path journal = dir_ / "cut" / "journal.log";
-  std::vector<std::string> lines;
-  {
-    std::ifstream in(journal);
-    for (std::string line; std::getline(in, line) && line != "next\t3";) lines.push_back(line);
-  }
-  std::ofstream(journal, std::ios::trunc) << [&] {
-    std::string text;
-    for (const std::string& line : lines) text += line + "\n";
-    return text;
-  }();
+  std::vector<std::string> lines = journal_lines(journal);
+  lines.erase(std::find(lines.begin(), lines.end(), "next\t3"), lines.end());
+  write_journal(journal, lines);
   std::filesystem::copy_file(checkpoint_path((dir_ / "straight").string(), 3),
                              checkpoint_path((dir_ / "cut").string(), 3),
                              std::filesystem::copy_options::overwrite_existing);
@@ -397,14 +414,9 @@ TEST_F(ScheduledSweepTest, ACheckpointAheadOfAStopIsTrainedAgainUpToIt) {
   EXPECT_EQ(r.trials[3].status, TrialStatus::stopped);
   EXPECT_EQ(r.trials[3].message, reference.trials[3].message);
   EXPECT_EQ(checkpoint("cut", 3).epoch, 1);
-  std::vector<TrialStatus> ends;
-  for (const JournalRecord& record : read_journal(journal.string()))
-    if (record.trial_id == 3) ends.push_back(record.status);
-  EXPECT_EQ(ends, std::vector<TrialStatus>{TrialStatus::stopped}) << "one end, journaled once";
-  for (size_t i = 0; i < r.trials.size(); ++i)
-    for (const char* curve : kCurves)
-      EXPECT_EQ(r.trials[i].curves.at(curve), reference.trials[i].curves.at(curve))
-          << "trial " << i << " " << curve;
+  EXPECT_EQ(journaled_ends(journal, 3), std::vector<TrialStatus>{TrialStatus::stopped})
+      << "one end, journaled once";
+  expect_same_curves(r, reference);
 }
 
 // A kill after a stop's report line but before the checkpoint of the stopped epoch (or one
@@ -412,21 +424,15 @@ TEST_F(ScheduledSweepTest, ACheckpointAheadOfAStopIsTrainedAgainUpToIt) {
 // from the start), and ends stopped once, its checkpoint reduced as `keep: best` says only
 // then. Made by hand from the median rule's sweep: trial 3's checkpoint and end line removed.
 TEST_F(ScheduledSweepTest, AStopWhoseCheckpointWasLostIsTrainedToOnceAndEndsOnce) {
-  const SweepSpec median = spec(
-      "method: grid\nparameters:\n  training.lr: {values: [0.1, 0.05, 0.2, 0.0001]}\n"
-      "early_terminate: {type: median, grace_period: 1, min_samples: 3}\n",
-      4, "{every: 3, keep: best}");
+  const SweepSpec median =
+      spec(std::string(kMedianGrid) + kMedianRule, 4, "{every: 3, keep: best}");
   run(median, "median");
   std::filesystem::copy(dir_ / "median", dir_ / "cut", std::filesystem::copy_options::recursive);
   std::filesystem::remove(checkpoint_path((dir_ / "cut").string(), 3));
   const std::filesystem::path journal = dir_ / "cut" / "journal.log";
-  std::string kept;
-  {
-    std::ifstream in(journal);
-    for (std::string line; std::getline(in, line);)
-      if (line.rfind("end\t3\t", 0) != 0) kept += line + "\n";
-  }
-  std::ofstream(journal, std::ios::trunc) << kept;
+  std::vector<std::string> lines = journal_lines(journal);
+  std::erase_if(lines, [](const std::string& line) { return line.rfind("end\t3\t", 0) == 0; });
+  write_journal(journal, lines);
 
   ASSERT_FALSE(run(median, "cut").interrupted);
   const SweepRecord r = record("cut"), reference = record("median");
@@ -436,14 +442,9 @@ TEST_F(ScheduledSweepTest, AStopWhoseCheckpointWasLostIsTrainedToOnceAndEndsOnce
       read_checkpoint_progress(checkpoint_path((dir_ / "cut").string(), 3));
   EXPECT_EQ(progress.epoch, 1);
   EXPECT_EQ(progress.keep, "best");
-  std::vector<TrialStatus> ends;
-  for (const JournalRecord& record : read_journal(journal.string()))
-    if (record.trial_id == 3) ends.push_back(record.status);
-  EXPECT_EQ(ends, std::vector<TrialStatus>{TrialStatus::stopped}) << "one end, journaled once";
-  for (size_t i = 0; i < r.trials.size(); ++i)
-    for (const char* curve : kCurves)
-      EXPECT_EQ(r.trials[i].curves.at(curve), reference.trials[i].curves.at(curve))
-          << "trial " << i << " " << curve;
+  EXPECT_EQ(journaled_ends(journal, 3), std::vector<TrialStatus>{TrialStatus::stopped})
+      << "one end, journaled once";
+  expect_same_curves(r, reference);
 }
 
 }  // namespace

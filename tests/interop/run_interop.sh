@@ -9,24 +9,7 @@
 # on PATH may lack them); without them, or without the dataset, prints SKIP and exits 77.
 set -euo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 HPSWEEP_BINARY WORK_DIR" >&2
-  exit 2
-fi
-binary=$1
-work=$2
-python=${HPSWEEP_PYTHON:-/usr/bin/python3}
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-dataset=/usr/share/datasets/fashion-mnist
-
-if [[ ! -x $python ]] || ! "$python" -c 'import h5py, numpy, pandas, torch' 2>/dev/null; then
-  echo "SKIP: $python lacks h5py, numpy, pandas or torch (apt-get install python3-h5py python3-numpy python3-pandas python3-torch)"
-  exit 77
-fi
-if [[ ! -e $dataset/t10k-images-idx3-ubyte.gz && ! -e $dataset/t10k-images-idx3-ubyte ]]; then
-  echo "SKIP: Fashion-MNIST is not in $dataset (apt-get install dataset-fashion-mnist)"
-  exit 77
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/interop_setup.sh" "$@" -- h5py numpy pandas torch
 if [[ ! -x $binary ]]; then
   echo "error: $binary: not an executable" >&2
   exit 2
