@@ -7,6 +7,7 @@
 
 #include "app/command_line.h"
 #include "app/commands.h"
+#include "common/model_types.h"
 #include "common/spec.h"
 #include "coordinator/search_space.h"
 #include "worker/data/dataset.h"
@@ -35,6 +36,18 @@ std::string dims(const Shape& shape) {
   return out;
 }
 
+// "resnet (width 16, depth 1)"; a written network shows the width and depth it was given.
+std::string model_title(const ModelConfig& m) {
+  if (m.type != kSequentialType)
+    return m.type + " (width " + std::to_string(m.width) + ", depth " + std::to_string(m.depth) +
+           ")";
+  std::string given;
+  if (m.width) given += ", width " + std::to_string(m.width);
+  if (m.depth != ModelConfig::kDefaultDepth) given += ", depth " + std::to_string(m.depth);
+  return "sequential (" + std::to_string(m.layers->size()) + " layers in model.layers" + given +
+         ")";
+}
+
 struct DistinctModel {
   ModelConfig model;
   Shape sample_shape;
@@ -44,8 +57,8 @@ struct DistinctModel {
 
 void print_model(const DistinctModel& d, std::ostream& out) {
   const Model model = build_model(d.model, d.sample_shape, d.outputs);
-  out << d.model.type << " (width " << d.model.width << ", depth " << d.model.depth << ") on input "
-      << dims(d.sample_shape) << ": " << grouped(model.parameter_count()) << " parameters; trials";
+  out << model_title(d.model) << " on input " << dims(d.sample_shape) << ": "
+      << grouped(model.parameter_count()) << " parameters; trials";
   for (size_t i = 0; i < d.trials.size() && i < 8; ++i) out << " " << trial_name(d.trials[i]);
   if (d.trials.size() > 8) out << " and " << d.trials.size() - 8 << " more";
   out << "\n";

@@ -187,6 +187,8 @@ std::string block_keys(std::string_view block) {
     if (!keys.empty()) keys += ", ";
     keys += key;
   }
+  // Not a field: a list of layers (common/layer_spec_parser.h).
+  if (block == "model") keys += ", layers";
   return keys;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/layer_spec_estimate.h"
+
 namespace hpsweep {
 namespace {
 
@@ -33,6 +35,13 @@ double scaled_book_parameters_depth_squared(const ModelType& type, const ModelCo
   const double deeper =
       std::max(1.0, static_cast<double>(config.depth) / static_cast<double>(type.depth));
   return scaled_book_parameters(type, config, inputs) * deeper;
+}
+
+// sequential: the written layers, walked over the input's shape.
+double written_parameters(const ModelType&, const ModelConfig& config, const ModelInputs& in) {
+  if (!config.layers) return 0;
+  return estimate_layer_parameters(*config.layers, config, in.sample_shape,
+                                   static_cast<int64_t>(in.outputs));
 }
 
 double no_parameters(const ModelType&, const ModelConfig&, const ModelInputs&) {
@@ -111,6 +120,11 @@ std::vector<ModelType> make_model_types() {
        .book_parameters = 758226,
        .book_input_size = 96,
        .estimate_parameters = scaled_book_parameters_depth_squared},
+      // The network `model.layers` writes; width and depth mean what its references make them.
+      // (unset, they stay unset: a reference to one is an error).
+      {.name = kSequentialType,
+       .depth = ModelConfig::kDefaultDepth,
+       .estimate_parameters = written_parameters},
       // No model: a synthetic learning curve (worker/simulated_trial.h).
       {.name = ModelConfig::kSimulatedType, .estimate_parameters = no_parameters},
   };

@@ -17,10 +17,14 @@
 
 namespace hpsweep {
 
+// The type whose network the spec writes (`model.layers`, common/layer_spec.h).
+inline constexpr const char* kSequentialType = "sequential";
+
 // What a model sees of its dataset, for parameter estimates.
 struct ModelInputs {
-  double features;  // per sample (pixels of an image)
-  double outputs;   // classes, or 1 for regression
+  double features;                    // per sample (pixels of an image)
+  double outputs;                     // classes, or 1 for regression
+  std::vector<int64_t> sample_shape;  // [C, H, W] for images, [features] otherwise
 };
 
 struct ModelType {

@@ -87,7 +87,8 @@ LargestModel largest_model(const SweepSpec& spec) {
         const ModelConfig book = with_model_defaults(ModelConfig{.type = type});
         const ModelConfig shaped = with_model_defaults(config);
         largest = {shaped, parameters,
-                   shaped.width > book.width   ? "model.width"
+                   type == kSequentialType     ? "model.layers"
+                   : shaped.width > book.width ? "model.width"
                    : shaped.depth > book.depth ? "model.depth"
                                                : "model.type"};
       }
@@ -125,8 +126,12 @@ double estimate_parameters(const ModelConfig& given, const DatasetConfig& datase
   const double features = dataset.regression()
                               ? static_cast<double>(std::max<int64_t>(dataset.features, 1))
                               : side * side;
+  const std::vector<int64_t> sample_shape =
+      set && set->images
+          ? std::vector<int64_t>{1, static_cast<int64_t>(side), static_cast<int64_t>(side)}
+          : std::vector<int64_t>{static_cast<int64_t>(features)};
   return type->estimate_parameters(*type, with_model_defaults(given),
-                                   {features, static_cast<double>(classes)});
+                                   {features, static_cast<double>(classes), sample_shape});
 }
 
 }  // namespace hpsweep

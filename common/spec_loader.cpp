@@ -17,8 +17,10 @@
 #include "common/conditions.h"
 #include "common/dataset_types.h"
 #include "common/error.h"
+#include "common/layer_spec_parser.h"
 #include "common/lr_schedule_rules.h"
 #include "common/metrics.h"
+#include "common/model_types.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
 #include "common/spec_names.h"
@@ -159,6 +161,12 @@ class SpecParser {
         node, block,
         [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           const std::string path = block + "." + key;
+          if (path == "model.layers") {
+            config.model.layers =
+                std::make_shared<const LayerList>(parse_layer_list(value, source_));
+            value_nodes_[path] = value;
+            return;
+          }
           const ConfigField* field = find_config_field(path);
           if (!field && !block_keys(path).empty()) return parse_block(value, path, config);
           if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
@@ -473,6 +481,7 @@ class SpecParser {
     if (metric_node) check_metric_has_curve(*metric_node, spec);
     check_class_subset(spec);
     check_lr_schedule(root, spec);
+    check_written_network(root, spec);
     for (const ParameterSpec& p : spec.parameters)
       if (p.path == "dataset.kfold")
         fail(*parameters_node, "parameters.dataset.kfold",
@@ -487,6 +496,31 @@ class SpecParser {
     for (const auto& [key, node] : value_nodes_)
       spec.key_places[key] = {node.Mark().line + 1, node.Mark().column + 1};
     return spec;
+  }
+
+  // model.layers goes with model.type sequential, given or among the swept types, and that
+  // type needs it.
+  void check_written_network(const YAML::Node& root, const SweepSpec& spec) {
+    std::vector<std::string> types = {spec.base.model.type};
+    for (const ParameterSpec& p : spec.parameters)
+      if (p.path == "model.type") {
+        types.clear();
+        for (const ConfigValue& v : p.values) types.push_back(std::get<std::string>(v));
+      }
+    const bool sequential = std::find(types.begin(), types.end(), kSequentialType) != types.end();
+    const auto layers = value_nodes_.find("model.layers");
+    if (layers != value_nodes_.end() && !sequential) {
+      std::string named;
+      for (const std::string& t : types) named += (named.empty() ? "" : ", ") + t;
+      fail(layers->second, "model.layers",
+           "goes with `model.type: sequential`; model.type is " + named);
+    }
+    if (sequential && layers == value_nodes_.end()) {
+      const auto type = value_nodes_.find("model.type");
+      fail(type != value_nodes_.end() ? type->second : root, "model.layers",
+           "missing: model.type sequential needs its layers (`model.layers: [...]`, "
+           "docs/models.md)");
+    }
   }
 
   void parse_limits(const YAML::Node& node, LimitsSpec& limits) {
@@ -535,10 +569,14 @@ class SpecParser {
     const LargestModel model = largest_model(spec);
     if (model.parameters > static_cast<double>(spec.limits.max_parameters)) {
       const auto node = value_nodes_.find(model.blame);
+      const ModelConfig& m = model.config;
+      const std::string what = m.type == kSequentialType
+                                   ? "the network of model.layers"
+                                   : "a " + m.type + " of width " + std::to_string(m.width) +
+                                         " and depth " + std::to_string(m.depth);
       fail(node == value_nodes_.end() ? root : node->second, model.blame,
-           "a " + model.config.type + " of width " + std::to_string(model.config.width) +
-               " and depth " + std::to_string(model.config.depth) + " has about " +
-               number_text(model.parameters) + " parameters, more than limits.max_parameters (" +
+           what + " has about " + number_text(model.parameters) +
+               " parameters, more than limits.max_parameters (" +
                std::to_string(spec.limits.max_parameters) +
                "); raise limits.max_parameters to train it");
     }

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "common/layer_spec.h"
 
 namespace hpsweep {
 
@@ -54,6 +57,9 @@ struct ModelConfig {
   std::string activation = "relu";
   std::string init = "normal";  // normal | xavier | he
   double init_sigma = 0.01;     // for init: normal
+  // type sequential: the network as `model.layers` writes it (common/layer_spec.h), shared by
+  // every trial of the sweep; its references take each trial's width, depth and dropout.
+  std::shared_ptr<const LayerList> layers = nullptr;
 
   bool simulated() const { return type == kSimulatedType; }
 };

@@ -302,6 +302,22 @@ TEST(Cli, AnalyzeTakesTableInEveryFormat) {
   }
 }
 
+// A network written in the spec prints like a built-in one: experiments/resnet-written.yaml's
+// depths 0 and 1 have the counts of resnet-depth.yaml's depths 1 and 2.
+TEST(Cli, DescribePrintsAWrittenNetworkLikeABuiltInOne) {
+  const Result r =
+      run("describe " + std::string(HPSWEEP_SOURCE_DIR) + "/experiments/resnet-written.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* line :
+       {"sequential (8 layers in model.layers, depth 0) on input 1x32x32: 309,450 parameters; "
+        "trials 0000\n",
+        "    0.1            BatchNorm2d          16x16x16                   32\n",
+        "sequential (8 layers in model.layers, depth 1) on input 1x32x32: 702,570 parameters; "
+        "trials 0001\n",
+        "    1.1            Residual             16x8x8                  4,704\n"})
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << " in\n" << r.output;
+}
+
 TEST(Cli, DescribeCountsSimulatedTrialsWithoutLookingForData) {
   TempDir dir;
   const auto spec = dir / "sim.yaml";

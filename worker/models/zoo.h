@@ -25,5 +25,8 @@ Model build_nin(const ModelConfig& config, const Shape& sample_shape, int64_t ou
 Model build_googlenet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 Model build_resnet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 Model build_densenet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
+// sequential: the network `model.layers` writes (common/layer_spec.h,
+// worker/models/spec_network.cpp).
+Model build_sequential(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 
 }  // namespace hpsweep
