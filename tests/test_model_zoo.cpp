@@ -129,6 +129,24 @@ TEST(ModelZoo, GoogLeNetAndDenseNetNamesAreTheBooks) {
   EXPECT_FALSE(has(dense, "1.0.0.weight"));
 }
 
+// Checkpoints written before the renaming hold the old names; resuming one names the first
+// parameter that differs.
+TEST(ModelZoo, ACheckpointWithTheOldNamesIsAClearError) {
+  const ModelConfig config = model_config("googlenet", 8, 1);
+  Model model = build_model(config, {1, 32, 32}, 10);
+  std::vector<NamedTensor> old = snapshot_parameters(model);
+  ASSERT_EQ(old[6].name, "2.0.p1_1.weight");
+  old[6].name = "2.0.p1.0.weight";
+  try {
+    load_parameters(model, old, "0000.h5");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(),
+                 "0000.h5: architecture differs from the trial's model: parameter 6 is "
+                 "2.0.p1.0.weight in the checkpoint, 2.0.p1_1.weight in the model");
+  }
+}
+
 TEST(ModelZoo, WidthScalesChannelsAndDepthCountsBlocks) {
   const auto rows =
       summarize_model(build_model(model_config("resnet", 16, 1), {1, 32, 32}, 10), {1, 32, 32});

@@ -9,7 +9,8 @@ conv_block, transition_block), the book's channel counts passed through `s`, whi
 as hpsweep scales `model.width` (docs/models.md). For every trial of DIR/sweep.h5,
 load_checkpoint_torch.check_sweep loads the checkpoint's /params and buffers into the book's
 network with load_state_dict(strict=True), in the same order, and checks that the network in
-eval mode gives the trial's recorded test_loss and test_error on the same test images.
+eval mode gives the trial's recorded test_loss and test_error on the same test images. Each
+trial must have learned (check_trained), so that matching metrics mean matching networks.
 """
 import math
 import os
@@ -155,7 +156,6 @@ def nin(s, dropout, **_):
 # --- 8.4 GoogLeNet ----------------------------------------------------------------------------
 
 class Inception(nn.Module):
-    # c1--c4 are the number of output channels for each path
     def __init__(self, in_channels, c1, c2, c3, c4, **kwargs):
         super(Inception, self).__init__(**kwargs)
         self.p1_1 = nn.Conv2d(in_channels, c1, kernel_size=1)
@@ -267,7 +267,6 @@ class DenseBlock(nn.Module):
     def forward(self, X):
         for blk in self.net:
             Y = blk(X)
-            # Concatenate the input and output of each block on the channel dimension
             X = torch.cat((X, Y), dim=1)
         return X
 
@@ -283,16 +282,12 @@ def densenet(s, depth, **_):
     b1 = nn.Sequential(nn.Conv2d(1, s(64), kernel_size=7, stride=2, padding=3),
                        nn.BatchNorm2d(s(64)), nn.ReLU(),
                        nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
-    # `num_channels`: the current number of channels
     num_channels, growth_rate = s(64), s(32)
     num_convs_in_dense_blocks = [depth] * 4  # the book's [4, 4, 4, 4]
     blks = []
     for i, num_convs in enumerate(num_convs_in_dense_blocks):
         blks.append(DenseBlock(num_convs, num_channels, growth_rate))
-        # This is the number of output channels in the previous dense block
         num_channels += num_convs * growth_rate
-        # A transition layer that halves the number of channels is added between
-        # the dense blocks
         if i != len(num_convs_in_dense_blocks) - 1:
             blks.append(transition_block(num_channels, num_channels // 2))
             num_channels = num_channels // 2
