@@ -3,6 +3,7 @@
 // falling, and a checkpoint round trip that restores each exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -76,9 +77,10 @@ TEST(ModelZoo, ResNet18ShapesFollowTheBook) {
 TEST(ModelZoo, GoogLeNetDenseNetVggAndNinShapesFollowTheBook) {
   const auto google =
       summarize_model(build_model(model_config("googlenet"), {1, 96, 96}, 10), {1, 96, 96});
-  EXPECT_EQ(row(google, "2").output, (Shape{480, 6, 6}));   // b3
-  EXPECT_EQ(row(google, "3").output, (Shape{832, 3, 3}));   // b4
-  EXPECT_EQ(row(google, "4").output, (Shape{1024, 3, 3}));  // b5
+  EXPECT_EQ(row(google, "2").output, (Shape{480, 6, 6}));     // b3
+  EXPECT_EQ(row(google, "3").output, (Shape{832, 3, 3}));     // b4
+  EXPECT_EQ(row(google, "4.1").output, (Shape{1024, 3, 3}));  // b5's last Inception
+  EXPECT_EQ(row(google, "4").output, (Shape{1024}));          // b5 ends with pooling, Flatten
   const auto dense =
       summarize_model(build_model(model_config("densenet"), {1, 96, 96}, 10), {1, 96, 96});
   EXPECT_EQ(row(dense, "1").output, (Shape{192, 24, 24}));  // 64 + 4 x 32
@@ -91,6 +93,58 @@ TEST(ModelZoo, GoogLeNetDenseNetVggAndNinShapesFollowTheBook) {
       summarize_model(build_model(model_config("nin"), {1, 224, 224}, 10), {1, 224, 224});
   EXPECT_EQ(row(nin, "0").output, (Shape{96, 54, 54}));
   EXPECT_EQ(row(nin, "5").output, (Shape{384, 5, 5}));
+}
+
+// The names of `model`'s parameters and buffers, in order.
+std::vector<std::string> state_names(const Model& model) {
+  std::vector<std::string> names;
+  for (const NamedState& s : model.state()) names.push_back(s.name);
+  return names;
+}
+
+bool has(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// PyTorch's state_dict names for the book's classes (tests/interop/book_networks.py loads the
+// checkpoints into them with strict=True).
+TEST(ModelZoo, GoogLeNetAndDenseNetNamesAreTheBooks) {
+  const auto google = state_names(build_model(model_config("googlenet"), {1, 96, 96}, 10));
+  const std::vector<std::string> inception(google.begin() + 6, google.begin() + 20);
+  EXPECT_EQ(inception, (std::vector<std::string>{
+                           "2.0.p1_1.weight", "2.0.p1_1.bias", "2.0.p2_1.weight", "2.0.p2_1.bias",
+                           "2.0.p2_2.weight", "2.0.p2_2.bias", "2.0.p3_1.weight", "2.0.p3_1.bias",
+                           "2.0.p3_2.weight", "2.0.p3_2.bias", "2.0.p4_2.weight", "2.0.p4_2.bias",
+                           "2.1.p1_1.weight", "2.1.p1_1.bias"}));
+  EXPECT_EQ(google.back(), "5.bias");  // nn.Sequential(b1, b2, b3, b4, b5, nn.Linear(1024, 10))
+  // With fewer stages the head's pooling ends the last one, and the classifier follows it.
+  EXPECT_EQ(state_names(build_model(model_config("googlenet", 8, 1), {1, 32, 32}, 10)).back(),
+            "3.bias");
+
+  const auto dense = state_names(build_model(model_config("densenet"), {1, 96, 96}, 10));
+  EXPECT_TRUE(has(dense, "1.net.0.0.weight"));  // DenseBlock.net[0] = conv_block: BatchNorm2d
+  EXPECT_TRUE(has(dense, "1.net.0.0.running_mean"));
+  EXPECT_TRUE(has(dense, "1.net.3.2.weight"));  // the fourth conv block's Conv2d
+  EXPECT_TRUE(has(dense, "2.2.weight"));        // transition_block's Conv2d
+  EXPECT_FALSE(has(dense, "1.0.0.weight"));
+}
+
+// Checkpoints written before the renaming hold the old names; resuming one names the first
+// parameter that differs.
+TEST(ModelZoo, ACheckpointWithTheOldNamesIsAClearError) {
+  const ModelConfig config = model_config("googlenet", 8, 1);
+  Model model = build_model(config, {1, 32, 32}, 10);
+  std::vector<NamedTensor> old = snapshot_parameters(model);
+  ASSERT_EQ(old[6].name, "2.0.p1_1.weight");
+  old[6].name = "2.0.p1.0.weight";
+  try {
+    load_parameters(model, old, "0000.h5");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(),
+                 "0000.h5: architecture differs from the trial's model: parameter 6 is "
+                 "2.0.p1.0.weight in the checkpoint, 2.0.p1_1.weight in the model");
+  }
 }
 
 TEST(ModelZoo, WidthScalesChannelsAndDepthCountsBlocks) {

@@ -128,7 +128,8 @@ def compare(label, loss, error, want_loss, want_error, n):
         f"{label}: test_loss {loss} in PyTorch, {want_loss} in hpsweep (relative {abs(loss / want_loss - 1):.2e})"
 
 
-def check_trial(sweep_dir, sweep, trial, test_sets):
+def check_trial(sweep_dir, sweep, trial, test_sets, build=model_for):
+    """Checks one trial's checkpoint against its curves, with `build(config)` as the model."""
     name, curves = trial["name"], trial["curves"]
     checkpoint = os.path.join(sweep_dir, "checkpoints", f"{name}.h5")
     epochs = min(len(c) for c in curves.values())  # a running sweep may be mid-append
@@ -157,7 +158,7 @@ def check_trial(sweep_dir, sweep, trial, test_sets):
             opt, rng = dict(f["optimizer"].attrs), dict(f["rng"].attrs)
             assert rng["seed"] == trial["seed"] and rng["next_epoch"] == root["epoch"] + 1, f"trial {name}: rng {rng}"
             assert rng["scheme"] == "counter-splitmix64", rng["scheme"]
-            assert opt["type"] == "sgd" and opt["lr"] == float(config["training.lr"]) \
+            assert opt["type"] == config.get("training.optimizer", "sgd") and opt["lr"] == float(config["training.lr"]) \
                 and opt["weight_decay"] == float(config["training.weight_decay"]), \
                 f"trial {name}: optimizer {opt}, config lr {config['training.lr']} weight_decay {config['training.weight_decay']}"
             batches = -(-(int(config["dataset.train_subset"]) or 60000) // int(config["training.batch_size"]))
@@ -172,7 +173,7 @@ def check_trial(sweep_dir, sweep, trial, test_sets):
     if not has_last and not has_best:
         print(f"trial {name}: {trial['status']}, checkpoint.keep: none (curves only)")
         return 1
-    model = model_for(config)
+    model = build(config)
     key = (config["dataset.path"], int(config["dataset.test_subset"]), int(config["dataset.input_size"]))
     if key not in test_sets:
         test_sets[key] = load_test_set(*key)
@@ -221,15 +222,21 @@ def snapshot_sweep(path, attempts=5):
             time.sleep(1)
 
 
+def check_sweep(sweep_dir, build=model_for):
+    """Checks every trial of the sweep in sweep_dir; returns how many checkpoints were checked."""
+    checked, test_sets = 0, {}
+    root, trials = snapshot_sweep(os.path.join(sweep_dir, "sweep.h5"))
+    for trial in trials:
+        checked += check_trial(sweep_dir, root, trial, test_sets, build)
+    assert checked > 0, "no trial had a checkpoint to check"
+    return checked
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", help="the sweep's --out folder")
     args = parser.parse_args()
-    checked, test_sets = 0, {}
-    root, trials = snapshot_sweep(os.path.join(args.dir, "sweep.h5"))
-    for trial in trials:
-        checked += check_trial(args.dir, root, trial, test_sets)
-    assert checked > 0, "no trial had a checkpoint to check"
+    checked = check_sweep(args.dir)
     print(f"load_checkpoint_torch: OK ({checked} checkpoints match PyTorch)")
 
 

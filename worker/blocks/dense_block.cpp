@@ -6,21 +6,22 @@
 namespace hpsweep {
 
 DenseBlock::DenseBlock(int64_t in_channels, int64_t convs, int64_t growth)
-    : in_channels_(in_channels), growth_(growth) {
+    : in_channels_(in_channels), growth_(growth), net_(std::make_unique<SequentialBlock>()) {
   for (int64_t i = 0; i < convs; ++i) {
     const int64_t in = in_channels + i * growth;
-    convs_.push_back(sequential(batch_norm2d(in), relu(), conv2d(in, growth, 3, 1)));
+    net_->add(sequential(batch_norm2d(in), relu(), conv2d(in, growth, 3, 1)));
   }
   features_.resize(convs);
 }
 
 int64_t DenseBlock::out_channels() const {
-  return in_channels_ + static_cast<int64_t>(convs_.size()) * growth_;
+  return in_channels_ + static_cast<int64_t>(net_->size()) * growth_;
 }
 
 Shape DenseBlock::output_shape(const Shape& input) const {
   Shape shape = input;
-  for (const auto& conv : convs_) shape = concat_shape({shape, conv->output_shape(shape)}, 1);
+  for (size_t i = 0; i < net_->size(); ++i)
+    shape = concat_shape({shape, (*net_)[i].output_shape(shape)}, 1);
   return shape;
 }
 
@@ -28,9 +29,9 @@ const Tensor& DenseBlock::forward(const Tensor& x, const BatchContext& context) 
   input_ = &x;
   const Tensor* current = &x;
   stop_ = context.stop;
-  for (size_t i = 0; i < convs_.size(); ++i) {
+  for (size_t i = 0; i < net_->size(); ++i) {
     throw_if_stopped(stop_);
-    concat({current, &convs_[i]->forward(*current, context)}, 1, features_[i]);
+    concat({current, &(*net_)[i].forward(*current, context)}, 1, features_[i]);
     current = &features_[i];
   }
   return *current;
@@ -40,12 +41,12 @@ const Tensor& DenseBlock::backward(const Tensor& dy, bool need_input_grad) {
   // grad_ holds dL/dX_{i+1}; its first channels flow straight to X_i, the rest through conv i.
   grad_.resize(dy.shape());
   std::copy(dy.data(), dy.data() + dy.size(), grad_.data());
-  for (size_t i = convs_.size(); i-- > 0;) {
+  for (size_t i = net_->size(); i-- > 0;) {
     throw_if_stopped(stop_);
     const int64_t earlier = grad_.dim(1) - growth_;
     slice_axis(grad_, 1, earlier, grad_.dim(1), new_grad_);
     const bool need = i > 0 || need_input_grad;
-    const Tensor& through_conv = convs_[i]->backward(new_grad_, need);
+    const Tensor& through_conv = (*net_)[i].backward(new_grad_, need);
     if (!need) break;
     slice_axis(grad_, 1, 0, earlier, earlier_grad_);
     for (int64_t j = 0; j < earlier_grad_.size(); ++j) earlier_grad_[j] += through_conv[j];
@@ -56,9 +57,7 @@ const Tensor& DenseBlock::backward(const Tensor& dy, bool need_input_grad) {
 }
 
 std::vector<ChildLayer> DenseBlock::children() const {
-  std::vector<ChildLayer> result;
-  for (size_t i = 0; i < convs_.size(); ++i) result.push_back({std::to_string(i), convs_[i].get()});
-  return result;
+  return {{"net", net_.get()}};
 }
 
 std::unique_ptr<SequentialBlock> transition_block(int64_t in, int64_t out) {

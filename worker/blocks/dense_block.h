@@ -25,8 +25,8 @@ class DenseBlock : public Layer {
  private:
   const std::atomic<bool>* stop_ = nullptr;  // of the last forward pass, for backward
   int64_t in_channels_, growth_;
-  std::vector<std::unique_ptr<SequentialBlock>> convs_;
-  std::vector<Tensor> features_;  // X_1 .. X_n (X_0 is the input)
+  std::unique_ptr<SequentialBlock> net_;  // the conv blocks
+  std::vector<Tensor> features_;          // X_1 .. X_n (X_0 is the input)
   const Tensor* input_ = nullptr;
   Tensor grad_, earlier_grad_, new_grad_;
 };

@@ -14,6 +14,8 @@ class SequentialBlock : public Layer {
   SequentialBlock() = default;
   explicit SequentialBlock(std::vector<std::unique_ptr<Layer>> layers);
   void add(std::unique_ptr<Layer> layer) { layers_.push_back(std::move(layer)); }
+  size_t size() const { return layers_.size(); }
+  Layer& operator[](size_t i) { return *layers_[i]; }
 
   std::string kind() const override { return "Sequential"; }
   Shape output_shape(const Shape& input) const override;
