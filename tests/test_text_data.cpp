@@ -61,6 +61,15 @@ TEST(TextCorpus, EnglishKeepsLettersLowerCasedWithOneSpaceBetweenRuns) {
   EXPECT_EQ(english("%\n42\n%"), "");
 }
 
+// fortunes-zh's colours, and ESCs that start no complete control sequence.
+TEST(TextCorpus, TerminalEscapeSequencesAreDeletedFirst) {
+  const std::string poem = "\x1b[32m《静夜思》\x1b[m\n\x1b[33m作者：李白\x1b[m\n";
+  EXPECT_EQ(preprocess_text(poem, TextPreprocessing::unicode), "《静夜思》 作者：李白 ");
+  EXPECT_EQ(preprocess_text("\x1b[1;31mRed\x1b[0m alert", TextPreprocessing::english), "red alert");
+  EXPECT_EQ(preprocess_text("a\x1b[12\x1b]b\x1b", TextPreprocessing::unicode),
+            "a\x1b[12\x1b]b\x1b");
+}
+
 TEST(TextCorpus, UnicodeTurnsEachLineBreakCharacterIntoASpace) {
   EXPECT_EQ(preprocess_text("床前明月光，\r\n疑是地上霜。\n", TextPreprocessing::unicode),
             "床前明月光，  疑是地上霜。 ");

@@ -38,6 +38,32 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
   return length;
 }
 
+// Deletes every terminal control sequence (ECMA-48 CSI: ESC '[', parameter bytes 0x30-0x3F,
+// intermediate bytes 0x20-0x2F, a final byte 0x40-0x7E), Python's
+// re.sub(r'\x1b\[[0-?]*[ -/]*[@-~]', '', text). They are markup, not text: fortunes-zh colours
+// every title and author line, 14% of tang300's characters, and under `english` each would
+// leave a word "m". An ESC that starts no complete sequence stays.
+std::string without_terminal_escapes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto in = [&](size_t i, char low, char high) {
+    return i < text.size() && text[i] >= low && text[i] <= high;
+  };
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      size_t end = i + 2;
+      while (in(end, 0x30, 0x3f)) ++end;
+      while (in(end, 0x20, 0x2f)) ++end;
+      if (in(end, 0x40, 0x7e)) {
+        i = end + 1;
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
 bool is_ascii_letter(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
@@ -72,16 +98,16 @@ std::string unicode(std::string_view text) {
 
 }  // namespace
 
-TextPreprocessing parse_text_preprocessing(const std::string& name) {
+std::optional<TextPreprocessing> text_preprocessing_named(const std::string& name) {
   if (name == "english") return TextPreprocessing::english;
   if (name == "unicode") return TextPreprocessing::unicode;
-  throw UserError("must be english or unicode, got '" + name + "'");
+  return std::nullopt;
 }
 
-TextTokens parse_text_tokens(const std::string& name) {
+std::optional<TextTokens> text_tokens_named(const std::string& name) {
   if (name == "char") return TextTokens::character;
   if (name == "word") return TextTokens::word;
-  throw UserError("must be char or word, got '" + name + "'");
+  return std::nullopt;
 }
 
 const char* text_preprocessing_name(TextPreprocessing p) {
@@ -108,7 +134,8 @@ std::string read_utf8_file(const std::string& path) {
 }
 
 std::string preprocess_text(std::string_view text, TextPreprocessing preprocessing) {
-  return preprocessing == TextPreprocessing::english ? english(text) : unicode(text);
+  const std::string plain = without_terminal_escapes(text);
+  return preprocessing == TextPreprocessing::english ? english(plain) : unicode(plain);
 }
 
 std::vector<std::string> tokenize_text(std::string_view text, TextTokens tokens) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,9 +25,10 @@ enum class TextTokens {
   word,       // runs of characters between ASCII spaces
 };
 
-// "english" / "unicode", "char" / "word": the names the command line and the spec use.
-TextPreprocessing parse_text_preprocessing(const std::string& name);
-TextTokens parse_text_tokens(const std::string& name);
+// "english" / "unicode", "char" / "word": the names the command line and the spec use;
+// nullopt for any other name.
+std::optional<TextPreprocessing> text_preprocessing_named(const std::string& name);
+std::optional<TextTokens> text_tokens_named(const std::string& name);
 const char* text_preprocessing_name(TextPreprocessing p);
 const char* text_tokens_name(TextTokens t);
 
@@ -35,7 +37,8 @@ const char* text_tokens_name(TextTokens t);
 // decoder: no overlong forms, surrogates or code points above U+10FFFF).
 std::string read_utf8_file(const std::string& path);
 
-// The rules of TextPreprocessing on valid UTF-8.
+// The rules of TextPreprocessing on valid UTF-8, after deleting terminal escape sequences
+// (ECMA-48 CSI, such as the colours "\x1b[32m" and "\x1b[m" in fortunes-zh's files).
 std::string preprocess_text(std::string_view text, TextPreprocessing preprocessing);
 
 // Each token as its UTF-8 bytes, in text order.
