@@ -14,8 +14,8 @@ namespace {
 
 constexpr double kPointsPerDecade = 100;
 
-// "rank count" lines of the ranks kept: every rank up to 100, then each about 1/100 of a
-// decade past the last kept, and the last.
+// "rank count" lines of the ranks kept: the first, each next at least 1/100 of a decade (and
+// one rank) past the last kept, and the last.
 std::string thinned_points(const std::vector<int64_t>& counts) {
   std::string out;
   const double step = std::pow(10.0, 1 / kPointsPerDecade);

@@ -49,6 +49,13 @@ TEST(TextCorpus, MissingFileIsNamed) {
   } catch (const UserError& e) {
     EXPECT_STREQ(e.what(), "/nonexistent/corpus.txt: cannot open: No such file or directory");
   }
+  TempDir dir;
+  try {
+    read_utf8_file(dir.path().string());
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()), dir.path().string() + ": is a folder, not a file");
+  }
 }
 
 TEST(TextCorpus, EnglishKeepsLettersLowerCasedWithOneSpaceBetweenRuns) {

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -119,6 +120,8 @@ const char* text_tokens_name(TextTokens t) {
 }
 
 std::string read_utf8_file(const std::string& path) {
+  // A folder opens, but reading it throws a message that does not name it.
+  if (std::filesystem::is_directory(path)) throw UserError(path + ": is a folder, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(path + ": cannot open: " + std::strerror(errno));
   std::string text((std::istreambuf_iterator<char>(in)), {});
