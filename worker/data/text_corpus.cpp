@@ -1,6 +1,8 @@
 #include "worker/data/text_corpus.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +65,11 @@ std::string without_terminal_escapes(std::string_view text) {
     out += text[i++];
   }
   return out;
+}
+
+std::string shortest(double x) {
+  char buffer[32];
+  return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, x).ptr);
 }
 
 bool is_ascii_letter(char c) {
@@ -145,7 +152,8 @@ std::vector<std::string> tokenize_text(std::string_view text, TextTokens tokens)
   std::vector<std::string> out;
   if (tokens == TextTokens::character) {
     for (size_t i = 0; i < text.size();) {
-      const size_t length = utf8_sequence_length(text, i);
+      // A byte that starts no UTF-8 sequence (text not from read_utf8_file) is a token.
+      const size_t length = std::max<size_t>(utf8_sequence_length(text, i), 1);
       out.emplace_back(text.substr(i, length));
       i += length;
     }
@@ -161,7 +169,7 @@ std::vector<std::string> tokenize_text(std::string_view text, TextTokens tokens)
 
 int64_t text_test_count(int64_t count, double test_fraction) {
   if (!(test_fraction >= 0 && test_fraction < 1))
-    throw UserError("test_fraction: must be in [0, 1), got " + std::to_string(test_fraction));
+    throw UserError("test_fraction: must be in [0, 1), got " + shortest(test_fraction));
   return static_cast<int64_t>(static_cast<double>(count) * test_fraction);
 }
 

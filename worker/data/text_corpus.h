@@ -1,6 +1,6 @@
 // A text file as a language model's token ids: read as UTF-8, preprocessed, tokenized, split
 // into a training and a test part, and numbered by a vocabulary of the training part. The
-// rules are d2l's (chapter 9 "Recurrent Neural Networks", 0.17 edition; d2l-zh's lyrics
+// rules are d2l's (chapter 8 "Recurrent Neural Networks", 0.17 edition; d2l-zh's lyrics
 // corpus) and are written out in docs/text-data.md, with a Python version that gives the
 // same ids.
 #pragma once
