@@ -63,7 +63,8 @@ int corpus_command(const std::vector<std::string>& args) {
   po::options_description options("corpus options");
   std::string file, preprocess_name, tokens_name, plot;
   int64_t top = 10;
-  options.add_options()("file", po::value(&file)->required(), "a UTF-8 text file")(
+  options.add_options()("file", po::value(&file)->required(),
+                        "a UTF-8 text file (the rules: docs/text-data.md)")(
       "preprocess", po::value(&preprocess_name)->default_value("english")->value_name("RULE"),
       "english (letters only, lower case) | unicode (every character)")(
       "tokens", po::value(&tokens_name)->default_value("char")->value_name("KIND"), "char | word")(

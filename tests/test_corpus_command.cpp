@@ -117,7 +117,10 @@ TEST(CorpusCommand, BadInputExitsTwoNamingTheFileOrOption) {
   EXPECT_EQ(error(path + " --top -1"), "hpsweep: error: --top: must be >= 0, got -1\n");
   EXPECT_EQ(error(path + " --plot zipf.pdf"),
             "hpsweep: error: --plot: must end in .png or .svg, got 'zipf.pdf'\n");
-  EXPECT_EQ(error("").substr(0, 45), "hpsweep: error: missing FILE: a UTF-8 text fi");
+  EXPECT_EQ(error(""),
+            "hpsweep: error: missing FILE: a UTF-8 text file (the rules: docs/text-data.md)\n"
+            "usage: hpsweep corpus FILE [--preprocess english|unicode] [--tokens char|word] "
+            "[--top N] [--plot OUT.png|OUT.svg]\n");
 }
 
 TEST(CorpusCommand, HelpListsTheOptions) {
