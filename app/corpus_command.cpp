@@ -44,13 +44,17 @@ std::string quoted(const NgramCount& ngram, int n, const Vocabulary& vocabulary,
 
 void print_top(const std::vector<NgramCount>& counts, int n, int64_t top,
                const Vocabulary& vocabulary, TextTokens tokens) {
-  std::cout << "\n"
-            << kNgramNames[n - 1] << "s: " << counts.size() << " distinct, the "
-            << std::min<int64_t>(top, static_cast<int64_t>(counts.size())) << " most frequent\n";
+  const int64_t shown = std::min<int64_t>(top, static_cast<int64_t>(counts.size()));
+  std::cout << "\n" << kNgramNames[n - 1] << "s: " << counts.size() << " distinct";
+  if (shown == 0) {
+    std::cout << "\n";
+    return;
+  }
+  std::cout << ", the " << shown << " most frequent\n";
   char line[64];
   std::snprintf(line, sizeof line, "  %5s %10s  %s\n", "rank", "count", kNgramNames[n - 1]);
   std::cout << line;
-  for (int64_t i = 0; i < top && i < static_cast<int64_t>(counts.size()); ++i) {
+  for (int64_t i = 0; i < shown; ++i) {
     std::snprintf(line, sizeof line, "  %5lld %10lld  ", static_cast<long long>(i + 1),
                   static_cast<long long>(counts[i].count));
     std::cout << line << quoted(counts[i], n, vocabulary, tokens) << "\n";
