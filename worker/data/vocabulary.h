@@ -30,7 +30,8 @@ class Vocabulary {
   int32_t id(std::string_view token) const;
   std::vector<int32_t> ids(std::span<const std::string> tokens) const;
   const std::string& token(int32_t id) const { return tokens_.at(id); }
-  // How often each id's token occurred in the tokens it was built from (0 for <unk>).
+  // How often the id's token occurred in the tokens it was built from, as d2l's token_freqs
+  // (a unigram model's counts). 0 for <unk>, whatever min_freq left out: a caller sums those.
   int64_t count(int32_t id) const { return counts_.at(id); }
 
  private:
