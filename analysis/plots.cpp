@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "analysis/configurations.h"
+#include "analysis/gnuplot.h"
 #include "analysis/statistics.h"
 #include "common/config_fields.h"
 #include "common/error.h"
@@ -32,29 +33,6 @@ std::string number(double x) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", x);
   return buffer;
-}
-
-// A gnuplot string in single quotes (no escapes; a quote is doubled).
-std::string gp_string(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
-// A gnuplot string in double quotes, where "\n" breaks the line.
-std::string gp_lines(const std::vector<std::string>& lines) {
-  std::string out = "\"";
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (i) out += "\\n";
-    for (char c : lines[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 std::string file_part(std::string path) {
@@ -80,15 +58,7 @@ void draw(const std::filesystem::path& dir, const std::string& name, const std::
       "set terminal pngcairo" + size + "set output '" + name + ".png'\n" + body + "unset output\n";
   script += "set terminal svg" + size + "set output '" + name + ".svg'\n" + body + "unset output\n";
   std::ofstream(dir / (name + ".gp")) << script;
-  const std::string command =
-      "cd '" + dir.string() + "' && gnuplot '" + name + ".gp' 2>'" + name + ".log'";
-  if (std::system(command.c_str()) != 0) {
-    std::ifstream log(dir / (name + ".log"));
-    const std::string text((std::istreambuf_iterator<char>(log)), {});
-    throw UserError((dir / (name + ".gp")).string() +
-                    ": gnuplot failed (is gnuplot-nox installed?): " + text);
-  }
-  std::filesystem::remove(dir / (name + ".log"));
+  run_gnuplot(dir, name + ".gp");
 }
 
 // Regression errors can span decades (d2l's studies plot them on a log axis). Errors and losses

@@ -14,5 +14,6 @@ int analyze_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int describe_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
+int corpus_command(const std::vector<std::string>& args);
 
 }  // namespace hpsweep

@@ -4,6 +4,7 @@
 //   hpsweep report DIR             one self-contained HTML report
 //   hpsweep describe SPEC          each model's layers, output shapes and parameter counts
 //   hpsweep serve DIR              the live status page and API of a sweep, from its files
+//   hpsweep corpus FILE            a text file's tokens, vocabulary and n-gram statistics
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -24,6 +25,7 @@ constexpr const char* kUsage =
     "  report DIR           write DIR/report.html: spec, tables and plots in one file\n"
     "  describe SPEC        print each model's layers, output shapes and parameter counts\n"
     "  serve DIR            serve the status page and JSON API of a sweep from its files\n"
+    "  corpus FILE          a text file's tokens, vocabulary, n-grams and Zipf plot\n"
     "\n"
     "`hpsweep <command> --help` describes a command's options.\n";
 
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
     if (command == "report") return hpsweep::report_command(rest);
     if (command == "describe") return hpsweep::describe_command(rest);
     if (command == "serve") return hpsweep::serve_command(rest);
+    if (command == "corpus") return hpsweep::corpus_command(rest);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return hpsweep::kExitOk;

@@ -23,6 +23,8 @@ packages=(
   chromium
   # data
   dataset-fashion-mnist
+  # text corpora (docs/text-data.md): English fortunes, and the Tang poems in fortunes-zh
+  fortunes-min fortunes fortunes-zh
 )
 # Interop tests (h5py reads our files) and the PyTorch baseline of bench/.
 if [[ "${HPSWEEP_WITH_PYTHON:-1}" == 1 ]]; then
