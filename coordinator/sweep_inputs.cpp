@@ -42,10 +42,6 @@ void check_model_fits(const SweepSpec& spec, const Trial& trial, const DatasetSh
   if (auto problem = finetune_name_problem(model, f))
     throw UserError(located_at_key(spec, problem->key,
                                    "trial " + trial_name(trial.id) + ": " + problem->message));
-  if (!f.reinit.empty() && f.from.empty())
-    throw UserError(located_at_key(
-        spec, "training.finetune.reinit",
-        "trial " + trial_name(trial.id) + ": reinit needs a checkpoint (training.finetune.from)"));
 }
 
 }  // namespace
@@ -91,10 +87,10 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
     check_model_fits(spec, trial, shape, checked_models);
     const std::string& init_path = trial.config.training.finetune.from;
     if (init_path.empty()) continue;
-    if (!inputs.init_checkpoints.count(init_path))
-      inputs.init_checkpoints.emplace(
-          init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
     try {
+      if (!inputs.init_checkpoints.count(init_path))
+        inputs.init_checkpoints.emplace(
+            init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
       build_trial_model(trial, shape.sample_shape, model_outputs(shape.classes),
                         inputs.init_for(trial).get());
     } catch (const UserError& e) {
