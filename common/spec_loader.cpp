@@ -187,9 +187,9 @@ class SpecParser {
           const ConfigField* field = find_config_field(path);
           if (!field && !block_keys(path).empty()) return parse_block(value, path, config);
           if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
-          // An alias and its field both given (training.init_from, training.finetune.from).
+          // An alias and its field both given: the only alias is init_from.
           if (value_nodes_.count(field->path))
-            fail(key_node, path, "given twice: " + path + " is " + field->path);
+            fail(key_node, path, "given twice (training.init_from is training.finetune.from)");
           field->set(config, parse_field_value(value, *field));
           value_nodes_[field->path] = value;
         });
