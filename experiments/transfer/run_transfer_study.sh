@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The transfer study of docs/transfer-study.md: pretrain LeNet-BN and a reduced ResNet on
 # Fashion-MNIST's classes 0-4, then train on classes 5-9 with 10, 50 and 500 images per class
-# from scratch, fine-tuned, and fine-tuned with a frozen body (3 seeds each), and print
-# `hpsweep analyze` of each fine-tuning sweep. The two networks run side by side, one worker
-# each. Run from the repository's root folder:
+# from scratch, fine-tuned, and fine-tuned with a frozen body (5 seeds each), and print the
+# table of docs/transfer-study.md (experiments/transfer/summarize.py over `hpsweep analyze`).
+# The two networks run side by side, one worker each. Run from the repository's root folder:
 #   experiments/transfer/run_transfer_study.sh [path/to/hpsweep]
 # Results go to runs/transfer-study/; a rerun resumes unfinished sweeps and skips finished ones.
 set -euo pipefail
@@ -25,6 +25,10 @@ resnet=$!
 wait "$lenet"
 wait "$resnet"
 echo "wall time: $(($(date +%s) - start)) s" | tee "$out/wall-time.txt"
+tables=()
 for net in lenet-bn resnet; do
-  "$hpsweep" analyze "$out/finetune-$net" | tee "$out/analyze-$net.txt"
+  "$hpsweep" analyze "$out/finetune-$net" >"$out/analyze-$net.txt"
+  "$hpsweep" analyze "$out/finetune-$net" --format csv >"$out/trials-$net.csv"
+  tables+=("$net=$out/trials-$net.csv")
 done
+python3 experiments/transfer/summarize.py "${tables[@]}" | tee "$out/table.md"
