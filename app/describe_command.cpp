@@ -7,10 +7,12 @@
 
 #include "app/command_line.h"
 #include "app/commands.h"
+#include "common/finetune_fields.h"
 #include "common/model_types.h"
 #include "common/spec.h"
 #include "coordinator/search_space.h"
 #include "worker/data/dataset.h"
+#include "worker/finetune.h"
 #include "worker/model_factory.h"
 #include "worker/model_summary.h"
 #include "worker/trainer.h"
@@ -50,26 +52,33 @@ std::string model_title(const ModelConfig& m) {
 
 struct DistinctModel {
   ModelConfig model;
+  FinetuneConfig finetune;
   Shape sample_shape;
   int64_t outputs;
   std::vector<int64_t> trials;
 };
 
+// Fine-tuned models get a column saying what training.finetune does to each layer.
 void print_model(const DistinctModel& d, std::ostream& out) {
   const Model model = build_model(d.model, d.sample_shape, d.outputs);
+  const FinetuneConfig& f = d.finetune;
+  const bool finetuned = !f.from.empty() || !f.freeze.empty() || !f.lr_mult.empty();
   out << model_title(d.model) << " on input " << dims(d.sample_shape) << ": "
       << grouped(model.parameter_count()) << " parameters; trials";
   for (size_t i = 0; i < d.trials.size() && i < 8; ++i) out << " " << trial_name(d.trials[i]);
   if (d.trials.size() > 8) out << " and " << d.trials.size() - 8 << " more";
   out << "\n";
+  if (!f.from.empty()) out << "  fine-tuned from " << f.from << "\n";
   char line[160];
-  std::snprintf(line, sizeof line, "  %-16s %-20s %-16s %12s\n", "layer", "kind", "output",
-                "parameters");
+  std::snprintf(line, sizeof line, "  %-16s %-20s %-16s %12s%s\n", "layer", "kind", "output",
+                "parameters", finetuned ? "  fine-tuning" : "");
   out << line;
   for (const LayerSummary& row : summarize_model(model, d.sample_shape)) {
     const std::string name = std::string(2 * row.depth, ' ') + row.name;
-    std::snprintf(line, sizeof line, "  %-16s %-20s %-16s %12s\n", name.c_str(), row.kind.c_str(),
-                  dims(row.output).c_str(), grouped(row.parameters).c_str());
+    const std::string role = finetuned ? finetune_role(model, f, row.name) : "";
+    std::snprintf(line, sizeof line, "  %-16s %-20s %-16s %12s%s%s\n", name.c_str(),
+                  row.kind.c_str(), dims(row.output).c_str(), grouped(row.parameters).c_str(),
+                  role.empty() ? "" : "  ", role.c_str());
     out << line;
   }
 }
@@ -96,9 +105,11 @@ int describe_command(const std::vector<std::string>& args) {
     }
     const DatasetShape shape = inspect_dataset(trial.config.dataset);
     const ModelConfig& m = trial.config.model;
-    const std::string key = architecture_key(m, shape.sample_shape);
-    auto [it, inserted] =
-        models.emplace(key, DistinctModel{m, shape.sample_shape, model_outputs(shape.classes), {}});
+    const FinetuneConfig& f = trial.config.training.finetune;
+    const std::string key =
+        architecture_key(m, shape.sample_shape) + "|" + f.from + "|" + finetune_layers_text(f);
+    auto [it, inserted] = models.emplace(
+        key, DistinctModel{m, f, shape.sample_shape, model_outputs(shape.classes), {}});
     if (inserted) order.push_back(key);
     it->second.trials.push_back(trial.id);
   }

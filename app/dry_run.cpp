@@ -138,7 +138,8 @@ int64_t samples(int64_t subset, int64_t size) {
 }  // namespace
 
 void print_dry_run(const SweepSpec& spec, int workers, std::ostream& out) {
-  // As a run would check them (datasets' headers, init_from checkpoints), loading no data.
+  // As a run would check them (datasets' headers, training.finetune checkpoints and names), loading
+  // no data.
   const SweepInputs inputs = load_sweep_inputs(spec, DataUse::validate);
   const std::vector<Trial>& trials = inputs.trials;
   std::map<std::string, DatasetShape> shapes;

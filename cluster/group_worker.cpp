@@ -174,9 +174,9 @@ void serve(const std::vector<Trial>& trials, const std::string& out_dir, const C
       const std::string key = dataset_key(trial.config.dataset);
       if (!trial.config.model.simulated() && !datasets.count(key))
         datasets.emplace(key, load_dataset(trial.config.dataset));
-      if (!trial.config.training.init_from.empty())
-        init =
-            std::make_unique<CheckpointData>(read_checkpoint_file(trial.config.training.init_from));
+      if (!trial.config.training.finetune.from.empty())
+        init = std::make_unique<CheckpointData>(
+            read_checkpoint_file(trial.config.training.finetune.from));
       if (resume_epoch > 0)
         resume = std::make_unique<CheckpointData>(
             read_resume_checkpoint(out_dir, trial.id, resume_epoch));

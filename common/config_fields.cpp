@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "common/dataset_types.h"
+#include "common/finetune_fields.h"
 #include "common/lr_schedule_fields.h"
 #include "common/model_types.h"
 
@@ -111,7 +112,6 @@ std::vector<ConfigField> make_fields() {
       field("training.beta2", &C::training, &TrainingConfig::beta2, {0.0, 1.0, true, false}),
       field("training.eps", &C::training, &TrainingConfig::eps, above(0)),
       field("training.shuffle", &C::training, &TrainingConfig::shuffle),
-      field("training.init_from", &C::training, &TrainingConfig::init_from),
       with_words(field("training.eval_train", &C::training, &TrainingConfig::eval_train,
                        at_least(kEvalTrainAll)),
                  {{"all", kEvalTrainAll}}),
@@ -152,6 +152,36 @@ std::optional<std::string> check_integer_list(const ConfigField& field, const Co
   return std::nullopt;
 }
 
+// Distinct names, each a layer name.
+std::optional<std::string> check_name_list(const ConfigValue& value) {
+  const auto* text = std::get_if<std::string>(&value);
+  const auto names = text ? parse_name_list(*text) : std::nullopt;
+  if (!names) return "expected a list of layer names [a, b, ...], got " + value_string(value);
+  for (size_t i = 0; i < names->size(); ++i) {
+    if (std::find(names->begin(), names->begin() + i, (*names)[i]) != names->begin() + i)
+      return "item " + std::to_string(i + 1) + ": " + (*names)[i] + " is listed twice";
+  }
+  return std::nullopt;
+}
+
+// Distinct layer names, each number within the field's range.
+std::optional<std::string> check_multiplier_map(const ConfigField& field,
+                                                const ConfigValue& value) {
+  const auto* text = std::get_if<std::string>(&value);
+  const auto entries = text ? parse_multiplier_map(*text) : std::nullopt;
+  if (!entries) return "expected a mapping of layer names to numbers, got " + value_string(value);
+  ConfigField item = field;
+  item.kind = ValueKind::real;
+  std::vector<std::string> names;
+  for (const auto& [name, multiplier] : *entries) {
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      return name + " is listed twice";
+    names.push_back(name);
+    if (auto problem = check_value(item, multiplier)) return name + ": " + *problem;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<ConfigField>& config_fields() {
@@ -161,15 +191,18 @@ const std::vector<ConfigField>& config_fields() {
     const auto after_training = std::find_if(all.rbegin(), all.rend(), [](const ConfigField& f) {
                                   return f.path.starts_with("training.");
                                 }).base();
-    std::vector<ConfigField> schedule = lr_schedule_fields();
-    all.insert(after_training, std::make_move_iterator(schedule.begin()),
-               std::make_move_iterator(schedule.end()));
+    std::vector<ConfigField> blocks = lr_schedule_fields();
+    for (ConfigField& f : finetune_fields()) blocks.push_back(std::move(f));
+    all.insert(after_training, std::make_move_iterator(blocks.begin()),
+               std::make_move_iterator(blocks.end()));
     return all;
   }();
   return fields;
 }
 
 const ConfigField* find_config_field(std::string_view path) {
+  // training.init_from, the plain form of fine-tuning, predates training.finetune.
+  if (path == "training.init_from") path = "training.finetune.from";
   for (const ConfigField& f : config_fields())
     if (f.path == path) return &f;
   return nullptr;
@@ -217,6 +250,10 @@ std::optional<std::string> check_value(const ConfigField& field, const ConfigVal
       break;
     case ValueKind::integer_list:
       return check_integer_list(field, value);
+    case ValueKind::name_list:
+      return check_name_list(value);
+    case ValueKind::multiplier_map:
+      return check_multiplier_map(field, value);
     case ValueKind::real:
       if (!is_real) return "expected a number, got " + value_string(value);
       break;
@@ -275,6 +312,10 @@ std::string kind_name(ValueKind kind) {
       return "text";
     case ValueKind::integer_list:
       return "list of integers";
+    case ValueKind::name_list:
+      return "list of names";
+    case ValueKind::multiplier_map:
+      return "mapping of names to numbers";
   }
   return "?";
 }

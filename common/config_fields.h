@@ -19,8 +19,10 @@ using ConfigValue = std::variant<bool, int64_t, double, std::string>;
 
 // integer_list: written in YAML as a list [2, 5, 9], held as its text "2, 5, 9" (so a list is
 // one value, which a categorical sweep can choose); increasing (or distinct, any_order), each
-// item within the range.
-enum class ValueKind { boolean, integer, real, text, integer_list };
+// item within the range. name_list: a list of distinct names [fc, 7], held as "fc, 7".
+// multiplier_map: a mapping of names to numbers within the range {"0": 0.1, fc: 1}, held as
+// "0: 0.1, fc: 1" (training.finetune's lists and lr_mult, common/finetune_fields.h).
+enum class ValueKind { boolean, integer, real, text, integer_list, name_list, multiplier_map };
 
 struct ValueRange {
   std::optional<double> min, max;
@@ -42,7 +44,7 @@ struct ConfigField {
 };
 
 const std::vector<ConfigField>& config_fields();
-// nullptr when no field has this path.
+// nullptr when no field has this path. An alias (training.init_from) finds the field it names.
 const ConfigField* find_config_field(std::string_view path);
 // The names of the keys of one block ("model" -> "type, width, ..."), for error messages.
 std::string block_keys(std::string_view block);

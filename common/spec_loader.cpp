@@ -17,6 +17,7 @@
 #include "common/conditions.h"
 #include "common/dataset_types.h"
 #include "common/error.h"
+#include "common/finetune_fields.h"
 #include "common/layer_spec_parser.h"
 #include "common/lr_schedule_rules.h"
 #include "common/metrics.h"
@@ -69,12 +70,29 @@ class SpecParser {
         items.push_back(std::get<int64_t>(parse_value(item, key, ValueKind::integer)));
       return integer_list_text(items);
     }
+    if (kind == ValueKind::name_list) {
+      if (!node.IsSequence()) fail(node, key, "expected a list of layer names [a, b, ...]");
+      std::vector<std::string> names;
+      for (const YAML::Node& item : node) names.push_back(layer_name(item, key));
+      return name_list_text(names);
+    }
+    if (kind == ValueKind::multiplier_map) {
+      std::vector<std::pair<std::string, double>> entries;
+      for_each_entry(node, key, [&](const YAML::Node& k, const YAML::Node& v, const std::string&) {
+        const std::string name = layer_name(k, key);
+        entries.emplace_back(name,
+                             *value_number(parse_value(v, key + "." + name, ValueKind::real)));
+      });
+      return multiplier_map_text(entries);
+    }
     if (!node.IsScalar()) fail(node, key, "expected a single " + kind_name(kind) + " value");
     const std::string& text = node.Scalar();
     const bool quoted = node.Tag() == "!";
     switch (kind) {
       case ValueKind::text:
       case ValueKind::integer_list:  // read above
+      case ValueKind::name_list:
+      case ValueKind::multiplier_map:
         return text;
       case ValueKind::boolean: {
         bool b;
@@ -105,6 +123,13 @@ class SpecParser {
       }
     }
     fail(node, key, "unsupported value");
+  }
+
+  // A layer name of training.finetune's lists and maps (common/finetune_fields.h).
+  std::string layer_name(const YAML::Node& node, const std::string& key) {
+    const std::string name = scalar(node, key);
+    if (auto problem = layer_name_problem(name)) fail(node, key, *problem);
+    return name;
   }
 
   ConfigValue parse_field_value(const YAML::Node& node, const ConfigField& field) {
@@ -170,8 +195,11 @@ class SpecParser {
           const ConfigField* field = find_config_field(path);
           if (!field && !block_keys(path).empty()) return parse_block(value, path, config);
           if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
+          // An alias and its field both given: the only alias is init_from.
+          if (value_nodes_.count(field->path))
+            fail(key_node, path, "given twice (training.init_from is training.finetune.from)");
           field->set(config, parse_field_value(value, *field));
-          value_nodes_[path] = value;
+          value_nodes_[field->path] = value;
         });
   }
 
@@ -198,7 +226,7 @@ class SpecParser {
       fail(key_node, path, "no such parameter path (known: " + known + ")");
     }
     ParameterSpec param;
-    param.path = path;
+    param.path = field->path;  // an alias's field
     // yaml-cpp nodes assign by value, so optional<> holds "the key was given".
     std::optional<YAML::Node> values_node, min_node, max_node, distribution_node, q_node, mu_node,
         sigma_node;
@@ -443,7 +471,7 @@ class SpecParser {
           *parameters_node, "parameters",
           [&](const YAML::Node& k, const YAML::Node& v, const std::string& path) {
             ParameterSpec param = parse_parameter(k, v, path, &when_nodes.emplace_back());
-            value_nodes_[path] = v;
+            value_nodes_[param.path] = v;
             if (spec.method == SearchMethod::grid && param.distribution != Distribution::values &&
                 param.distribution != Distribution::categorical)
               fail(v, path,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/layer_spec.h"
@@ -80,6 +81,18 @@ struct LrScheduleConfig {
   double warmup_start_factor = 1.0 / 3;  // PyTorch's LinearLR default
 };
 
+// training.finetune (d2l 13.2; docs/training.md, "Fine-tuning"): start from a checkpoint's
+// parameters, with some layers drawn afresh, some frozen and some at a multiple of the rate.
+// Layers are named by parameter-name prefixes ("7", "1.0.conv1"), matched at dots.
+// `training.init_from: PATH` is the plain form, `from` alone: every tensor loads strictly.
+struct FinetuneConfig {
+  std::string from;                 // a checkpoint .h5; empty: fresh initialisation
+  std::vector<std::string> reinit;  // drawn from the trial seed, not loaded; shapes may differ
+  std::vector<std::string> freeze;  // no updates, no optimizer state
+  // Multipliers of the scheduled rate; the longest matching prefix wins, others get 1.
+  std::vector<std::pair<std::string, double>> lr_mult;
+};
+
 struct TrainingConfig {
   int64_t epochs = 10;
   int64_t batch_size = 256;
@@ -90,7 +103,7 @@ struct TrainingConfig {
   double momentum = 0.0;                          // sgd; adam ignores it
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam
   bool shuffle = true;
-  std::string init_from;  // checkpoint to start from; empty: fresh initialisation
+  FinetuneConfig finetune;
   // After each epoch, evaluate the first eval_train samples of the training part in evaluation
   // mode (kEvalTrainAll: all of them; 0: none) into train_eval_loss and train_eval_error.
   int64_t eval_train = 0;

@@ -4,10 +4,12 @@
 
 #include "common/dataset_types.h"
 #include "common/error.h"
+#include "common/finetune_fields.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
 #include "worker/data/class_selection.h"
 #include "worker/data/holdout.h"
+#include "worker/finetune.h"
 #include "worker/model_factory.h"
 #include "worker/trainer.h"
 
@@ -21,23 +23,31 @@ void check_subset(int64_t wanted, int64_t available, const std::string& key,
                     std::to_string(available) + " samples in " + path);
 }
 
-// Builds the trial's model once per distinct architecture and input, so a network too deep
-// for its images fails here, naming the trial, rather than when the trial starts.
-void check_model_fits(const Trial& trial, const DatasetShape& shape,
+// Builds the trial's model once per distinct architecture, input and finetune layer names, so
+// a network too deep for its images, or a reinit, freeze or lr_mult prefix that names no
+// parameter, fails here, naming the trial (and the spec's line for a prefix), rather than when
+// the trial starts.
+void check_model_fits(const SweepSpec& spec, const Trial& trial, const DatasetShape& shape,
                       std::set<std::string>& checked) {
   const ModelConfig& m = trial.config.model;
-  if (!checked.insert(architecture_key(m, shape.sample_shape)).second) return;
+  const FinetuneConfig& f = trial.config.training.finetune;
+  const std::string key = architecture_key(m, shape.sample_shape) + finetune_layers_text(f);
+  if (!checked.insert(key).second) return;
+  Model model;
   try {
-    build_model(m, shape.sample_shape, model_outputs(shape.classes));
+    model = build_model(m, shape.sample_shape, model_outputs(shape.classes));
   } catch (const UserError& e) {
     throw UserError("trial " + trial_name(trial.id) + ": " + e.what());
   }
+  if (auto problem = finetune_name_problem(model, f))
+    throw UserError(located_at_key(spec, problem->key,
+                                   "trial " + trial_name(trial.id) + ": " + problem->message));
 }
 
 }  // namespace
 
 std::shared_ptr<const CheckpointData> SweepInputs::init_for(const Trial& trial) const {
-  const std::string& path = trial.config.training.init_from;
+  const std::string& path = trial.config.training.finetune.from;
   return path.empty() ? nullptr : init_checkpoints.at(path);
 }
 
@@ -74,20 +84,18 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
     }
     validation_count(d, train_size);
 
-    const std::string& init_path = trial.config.training.init_from;
-    if (init_path.empty()) {
-      check_model_fits(trial, shape, checked_models);
-      continue;
-    }
-    if (!inputs.init_checkpoints.count(init_path))
-      inputs.init_checkpoints.emplace(
-          init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
+    check_model_fits(spec, trial, shape, checked_models);
+    const std::string& init_path = trial.config.training.finetune.from;
+    if (init_path.empty()) continue;
     try {
+      if (!inputs.init_checkpoints.count(init_path))
+        inputs.init_checkpoints.emplace(
+            init_path, std::make_shared<const CheckpointData>(read_checkpoint_file(init_path)));
       build_trial_model(trial, shape.sample_shape, model_outputs(shape.classes),
                         inputs.init_for(trial).get());
     } catch (const UserError& e) {
-      throw UserError(std::string("training.init_from: trial ") + trial_name(trial.id) + ": " +
-                      e.what());
+      throw UserError(located_at_key(spec, "training.finetune.from",
+                                     "trial " + trial_name(trial.id) + ": " + e.what()));
     }
   }
   return inputs;

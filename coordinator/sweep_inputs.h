@@ -1,5 +1,6 @@
-// Everything a sweep reads before it starts: its trials, their datasets and init_from
-// checkpoints. Loaded and checked up front so bad input fails before anything is written.
+// Everything a sweep reads before it starts: its trials, their datasets and
+// training.finetune checkpoints. Loaded and checked up front so bad input fails before anything is
+// written.
 #pragma once
 
 #include <map>
@@ -28,8 +29,9 @@ struct SweepInputs {
 };
 
 // Throws UserError naming the spec key and trial for anything that would make a trial fail
-// at start: a missing dataset, a subset larger than the data, an init_from checkpoint that is
-// unreadable or does not fit the trial's model.
+// at start: a missing dataset, a subset larger than the data, a training.finetune.from checkpoint
+// that is unreadable or does not fit the trial's model, a finetune prefix that names no
+// parameter.
 SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use);
 
 }  // namespace hpsweep

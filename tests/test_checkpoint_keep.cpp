@@ -265,7 +265,7 @@ TEST_F(KeepSweepTest, InitFromAReducedCheckpointNeedsItsLastParameters) {
   for (const std::string keep : {"last", "best"}) {
     run(mlp_spec(keep), keep);
     SweepSpec fine_tune = mlp_spec("both");
-    fine_tune.base.training.init_from = checkpoint(keep, 0);
+    fine_tune.base.training.finetune.from = checkpoint(keep, 0);
     if (keep == "last") {
       const SweepRecord r = run(fine_tune, "from-last");
       EXPECT_EQ(r.trials[0].status, TrialStatus::completed);
@@ -276,7 +276,7 @@ TEST_F(KeepSweepTest, InitFromAReducedCheckpointNeedsItsLastParameters) {
       ADD_FAILURE() << "a checkpoint without /params must be refused";
     } catch (const UserError& e) {
       EXPECT_EQ(std::string(e.what()),
-                checkpoint(keep, 0) +
+                "keep.yaml: training.finetune.from: trial 0000: " + checkpoint(keep, 0) +
                     ": holds no last parameters: its trial finished under `checkpoint.keep: "
                     "best`, which keeps /best/params and the curves");
     }

@@ -14,6 +14,7 @@
 
 #include "cluster/cpu_binding.h"
 #include "common/control_messages.h"
+#include "storage/checkpoint_file.h"
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
 #include "support/local_mpi.h"
@@ -137,6 +138,46 @@ TEST_F(ClusterTest, GroupsOfTwoMatchDevModeAndLeaveTheOddRankIdle) {
     const double a = dev.trials[i].curves.at("train_loss")[0],
                  b = mpi.trials[i].curves.at("train_loss")[0];
     EXPECT_NEAR(a, b, 1e-4 * a) << "trial " << i;
+  }
+}
+
+// Fine-tuning under mpirun: groups of one rank train bitwise as dev mode; in groups of two the
+// frozen layer stays the checkpoint's, bit for bit, on the group's gradients.
+TEST_F(ClusterTest, FineTuningUnderMpirunMatchesDevMode) {
+  ASSERT_EQ(
+      run(std::string(HPSWEEP_BINARY) + " run " + spec("") + " --out " + out("pre")).exit_code, 0);
+  const std::string from = out("pre") + "/checkpoints/0000.h5";
+  const std::string tuning = "parameters:\n  training.finetune.from: {values: [" + from +
+                             "]}\n  training.finetune.freeze: {values: [[\"1\"]]}\n"
+                             "  training.finetune.lr_mult: {values: [{\"4\": 0.5}]}\n"
+                             "  training.momentum: {values: [0.9]}\n"
+                             "  model.dropout: {values: [0.0, 0.4]}\n";
+  const std::string s = spec(tuning);
+  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
+                .exit_code,
+            0);
+  const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
+  const SweepRecord dev = record("dev"), mpi = record("mpi");
+  ASSERT_EQ(mpi.trials.size(), 2u);
+  for (size_t i = 0; i < dev.trials.size(); ++i) {
+    EXPECT_EQ(mpi.trials[i].status, TrialStatus::completed) << mpi.trials[i].message;
+    expect_same_curves(dev, mpi, i);
+  }
+
+  const Result pairs = mpirun(
+      3, "run " + spec(tuning + "resources: {ranks_per_trial: 2}\n") + " --out " + out("pairs"));
+  ASSERT_EQ(pairs.exit_code, 0) << pairs.output;
+  const CheckpointData pretrained = read_checkpoint_file(from);
+  for (int64_t id = 0; id < 2; ++id) {
+    const CheckpointData tuned =
+        read_checkpoint_file(out("pairs") + "/checkpoints/" + trial_name(id) + ".h5");
+    ASSERT_EQ(tuned.params[0].name, "1.weight");
+    for (int64_t i = 0; i < tuned.params[0].tensor.size(); ++i)
+      ASSERT_EQ(tuned.params[0].tensor[i], pretrained.params[0].tensor[i]) << "1.weight is frozen";
+    const double a = dev.trials[id].curves.at("train_loss")[0],
+                 b = record("pairs").trials[id].curves.at("train_loss")[0];
+    EXPECT_NEAR(a, b, 1e-4 * a) << "trial " << id;
   }
 }
 
@@ -362,7 +403,9 @@ TEST_F(ClusterTest, AFailedTrialIsRetriedUpToMaxRetries) {
   for (const JournalRecord& j : read_journal(out("mpi") + "/journal.log"))
     failures += j.trial_id == 1 && j.status == TrialStatus::failed;
   EXPECT_EQ(failures, 3) << "one attempt and two retries";
-  EXPECT_NE(cluster.output.find("failed and will run again: retry 1 of 2 after: "), std::string::npos) << cluster.output;
+  EXPECT_NE(cluster.output.find("failed and will run again: retry 1 of 2 after: "),
+            std::string::npos)
+      << cluster.output;
 }
 
 TEST_F(ClusterTest, SigtermStopsEveryRankSoonAndARerunFinishes) {

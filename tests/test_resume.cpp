@@ -194,6 +194,27 @@ TEST_F(ResumeTest, BatchNormLeNetWithAugmentationResumesBitwise) {
   EXPECT_TRUE(has_running_stats);
 }
 
+// Fine-tuning from another sweep's checkpoint, with the first Linear frozen (no momentum
+// buffer to restore for it), the output layer drawn afresh and trained at twice the rate.
+TEST_F(ResumeTest, FineTuningResumesBitwise) {
+  run(spec_with("lr: 0.05", "  model.dropout: {values: [0.0]}\n"), "pretrained",
+      std::chrono::milliseconds(0));
+  const std::string from = checkpoint_path((dir_ / "pretrained").string(), 0);
+  const SweepSpec s = spec_with(
+      "lr: 0.02, momentum: 0.9, finetune: {from: " + from +
+          ", reinit: [\"4\"], freeze: [\"1\"], lr_mult: {\"4\": 2}}",
+      "  model.dropout: {values: [0.0, 0.3]}\n  training.optimizer: {values: [sgd, adam]}\n");
+  expect_resumes_bitwise(s);
+  for (const TrialRecord& trial : record("reference").trials)
+    EXPECT_EQ(trial.status, TrialStatus::completed) << "trial " << trial.id;
+  const CheckpointData pretrained = checkpoint("pretrained", 0), tuned = checkpoint("cut", 3);
+  EXPECT_EQ(tuned.params[0].name, "1.weight");
+  for (int64_t i = 0; i < tuned.params[0].tensor.size(); ++i)
+    ASSERT_EQ(tuned.params[0].tensor[i], pretrained.params[0].tensor[i]) << "1.weight is frozen";
+  for (const ParameterStates& buffer : tuned.optimizer.buffers)
+    EXPECT_EQ(buffer.tensors.front().name, "4.weight") << buffer.kind;
+}
+
 TEST_F(ResumeTest, AnotherSpecIsRefusedUnlessRestarted) {
   run(spec(), "out", std::chrono::milliseconds(0));
   const SweepSpec other = spec("  training.lr: {values: [0.05, 0.07]}\n");

@@ -1,6 +1,6 @@
 // End-to-end sweeps through the real coordinator, worker threads and HDF5 files, on a small
 // synthetic Fashion-MNIST-shaped dataset: results read back from sweep.h5, bitwise
-// determinism, init_from, divergence and interruption.
+// determinism, training.finetune.from (init_from), divergence and interruption.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -132,7 +132,7 @@ TEST_F(SweepTest, InitFromStartsAtTheCheckpointAndRejectsAnotherArchitecture) {
   const std::string checkpoint = (dir_ / "first" / "checkpoints" / "0000.h5").string();
   // One more epoch from the trained parameters starts far better than a fresh model's first epoch.
   SweepSpec fine_tune = spec("");
-  fine_tune.base.training.init_from = checkpoint;
+  fine_tune.base.training.finetune.from = checkpoint;
   fine_tune.base.training.epochs = 1;
   run(fine_tune, "second", 1);
   EXPECT_LT(record("second").trials[0].curves.at("train_loss")[0],
@@ -145,7 +145,7 @@ TEST_F(SweepTest, InitFromStartsAtTheCheckpointAndRejectsAnotherArchitecture) {
     FAIL() << "expected UserError";
   } catch (const UserError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "training.init_from: trial 0000: " + checkpoint +
+              "tiny.yaml: training.finetune.from: trial 0000: " + checkpoint +
                   ": architecture differs from the trial's model: 1.weight has shape [32, "
                   "784] in the checkpoint, [64, 784] in the model");
   }

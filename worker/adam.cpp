@@ -35,18 +35,21 @@ void Adam::update(const Model& model) {
   exp_avg_.allocate(model);
   exp_avg_sq_.allocate(model);
   const double t = static_cast<double>(steps());
-  const float step_size = static_cast<float>(lr() / (1.0 - std::pow(beta1_, t)));
+  const double bias1 = 1.0 - std::pow(beta1_, t);
   const float bias2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(beta2_, t)));
   const float b1 = static_cast<float>(beta1_), c1 = static_cast<float>(1.0 - beta1_);
   const float b2 = static_cast<float>(beta2_), c2 = static_cast<float>(1.0 - beta2_);
   const float wd = static_cast<float>(weight_decay_), eps = static_cast<float>(eps_);
-  const std::vector<NamedParameter>& params = model.parameters();
-  for (size_t k = 0; k < params.size(); ++k) {
-    Parameter& p = *params[k].parameter;
+  size_t buffer = 0;  // the moments are the trained parameters'
+  for (const NamedParameter& named : model.parameters()) {
+    Parameter& p = *named.parameter;
+    if (p.frozen) continue;
+    // A parameter group's rate, as PyTorch's param_groups hold it: a double, rounded once.
+    const float step_size = static_cast<float>(lr() * p.lr_mult / bias1);
     float* w = p.value.data();
     const float* g = p.grad.data();
-    float* m = exp_avg_[k].data();
-    float* v = exp_avg_sq_[k].data();
+    float* m = exp_avg_[buffer].data();
+    float* v = exp_avg_sq_[buffer++].data();
     const int64_t n = p.value.size();
     const bool decay = p.decay && weight_decay_ != 0.0;
     for (int64_t i = 0; i < n; ++i) {

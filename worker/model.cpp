@@ -56,14 +56,20 @@ size_t Model::parameters_end(size_t layer) const {
   return layer + 1 < layers_.size() ? first_parameter_[layer + 1] : parameters_.size();
 }
 
+bool Model::trains(size_t layer) const {
+  for (size_t p = first_parameter_[layer]; p < parameters_end(layer); ++p)
+    if (!parameters_[p].parameter->frozen) return true;
+  return false;
+}
+
 void Model::backward(const Tensor& output_grad, GradientReducer& reducer,
                      const std::atomic<bool>* stop) {
-  // Layers before the first one with parameters need no gradient, so that one computes no
-  // input gradient (for the MLP: Flatten, then a Linear that skips a 784-wide dX GEMM).
+  // Layers before the first one with trained parameters need no gradient, so that one
+  // computes no input gradient (for the MLP: Flatten, then a Linear that skips a 784-wide dX
+  // GEMM). A frozen body (training.finetune.freeze) is skipped whole: its gradients are
+  // neither computed nor summed over the group.
   size_t first_trainable = 0;
-  while (first_trainable < layers_.size() &&
-         first_parameter_[first_trainable] == parameters_end(first_trainable))
-    ++first_trainable;
+  while (first_trainable < layers_.size() && !trains(first_trainable)) ++first_trainable;
   const Tensor* grad = &output_grad;
   for (size_t i = layers_.size(); i-- > first_trainable;) {
     throw_if_stopped(stop);

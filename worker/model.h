@@ -57,6 +57,8 @@ class Model {
   void register_tree(Layer& layer, const std::string& name);
   // One past the last entry of parameters_ that top-level layer `layer`'s subtree owns.
   size_t parameters_end(size_t layer) const;
+  // Whether top-level layer `layer` owns a parameter that is not frozen.
+  bool trains(size_t layer) const;
 
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<NamedParameter> parameters_;

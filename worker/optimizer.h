@@ -1,7 +1,9 @@
 // The optimizer interface: an update of every parameter from its gradient, the number of
 // updates made, and the state a checkpoint keeps so that a resumed trial continues bitwise.
 // Under MPI every rank of a group applies the same update to the same gradients, so the
-// optimizer state stays identical across the group without communication.
+// optimizer state stays identical across the group without communication. Frozen parameters
+// (training.finetune.freeze) are skipped, with no state; the others move at lr() times their
+// lr_mult (worker/finetune.h).
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,7 @@ namespace hpsweep {
 void ParameterState::allocate(const Model& model) {
   if (!tensors_.empty()) return;
   for (const NamedParameter& p : model.parameters())
-    tensors_.push_back({p.name, Tensor(p.parameter->value.shape())});
+    if (!p.parameter->frozen) tensors_.push_back({p.name, Tensor(p.parameter->value.shape())});
 }
 
 ParameterStates ParameterState::snapshot() const {
@@ -27,6 +27,7 @@ void ParameterState::load(const OptimizerState& state, const Model& model,
                                  [&](const ParameterStates& b) { return b.kind == kind_; });
   if (kind == state.buffers.end()) throw UserError(prefix + " is missing");
   for (const NamedParameter& p : model.parameters()) {
+    if (p.parameter->frozen) continue;
     const auto saved = std::find_if(kind->tensors.begin(), kind->tensors.end(),
                                     [&](const NamedTensor& t) { return t.name == p.name; });
     if (saved == kind->tensors.end()) throw UserError(prefix + " has no " + p.name);

@@ -24,20 +24,22 @@ Sgd::Sgd(double lr, double weight_decay, double momentum)
 
 // In float32 with float32 coefficients, as PyTorch updates float32 parameters.
 void Sgd::update(const Model& model) {
-  const double rate = lr();  // the schedule may change it between steps
-  const float lr = static_cast<float>(rate);
   const float wd = static_cast<float>(weight_decay_);
   const float mu = static_cast<float>(momentum_);
   if (momentum_ != 0) momentum_buffer_.allocate(model);
-  const std::vector<NamedParameter>& params = model.parameters();
-  for (size_t k = 0; k < params.size(); ++k) {
-    Parameter& p = *params[k].parameter;
+  size_t buffer = 0;  // the momentum buffers are the trained parameters'
+  for (const NamedParameter& named : model.parameters()) {
+    Parameter& p = *named.parameter;
+    if (p.frozen) continue;
+    // A parameter group's rate, as PyTorch's param_groups hold it: a double, rounded once.
+    const double rate = lr() * p.lr_mult;  // the schedule may change lr() between steps
+    const float lr = static_cast<float>(rate);
     float* w = p.value.data();
     const float* g = p.grad.data();
     const int64_t n = p.value.size();
     const bool decay = p.decay && weight_decay_ != 0.0;
     if (momentum_ != 0) {
-      float* v = momentum_buffer_[k].data();
+      float* v = momentum_buffer_[buffer++].data();
       for (int64_t i = 0; i < n; ++i) {
         v[i] = mu * v[i] + (decay ? g[i] + wd * w[i] : g[i]);
         w[i] -= lr * v[i];

@@ -12,6 +12,7 @@
 #include "worker/data/holdout.h"
 #include "worker/data/input_pipeline.h"
 #include "worker/epoch_end.h"
+#include "worker/finetune.h"
 #include "worker/initializer.h"
 #include "worker/lr_schedule.h"
 #include "worker/model_factory.h"
@@ -232,13 +233,15 @@ int64_t model_outputs(int64_t classes) {
 Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t outputs,
                         const CheckpointData* init) {
   const ModelConfig& m = trial.config.model;
+  const FinetuneConfig& finetune = trial.config.training.finetune;
   Model model = build_model(m, sample_shape, outputs);
-  if (init) {
-    load_parameters(model, init->params, trial.config.training.init_from);
-  } else {
+  apply_finetune(model, finetune);
+  // Drawn whole even when a checkpoint follows: the reinitialized layers get what a fresh
+  // model of this seed has there, whatever the checkpoint held.
+  if (!init || !finetune.reinit.empty())
     initialize_parameters(model, parse_init_scheme(m.init), m.init_sigma,
                           counter_hash({trial.seed, kInitStream}));
-  }
+  if (init) load_parameters(model, init->params, finetune.from, finetune.reinit);
   return model;
 }
 

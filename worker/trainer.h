@@ -28,12 +28,12 @@ class TrialObserver {
   virtual bool proceed(const EpochMetrics&) { return true; }
 };
 
-// Where a trial starts: fresh (weights drawn from its seed), from the parameters of an
-// init_from checkpoint, or resumed after its own last checkpoint, with everything restored
-// (parameters, best so far, optimizer, curves) so that the rest of the run is bitwise the one
-// that was interrupted.
+// Where a trial starts: fresh (weights drawn from its seed), from the parameters of a
+// training.finetune.from checkpoint, or resumed after its own last checkpoint, with everything
+// restored (parameters, best so far, optimizer, curves) so that the rest of the run is bitwise the
+// one that was interrupted.
 struct TrialStart {
-  const CheckpointData* init_from = nullptr;
+  const CheckpointData* init_from = nullptr;  // training.finetune.from
   const CheckpointData* resume = nullptr;
 };
 
@@ -43,11 +43,13 @@ struct TrialOutcome {
   std::string message;  // for failed and diverged trials
 };
 
-// Builds the trial's model and sets its parameters: from `init` when given, else freshly drawn
-// from the trial seed. Throws UserError when `init` does not fit the architecture.
 // Model outputs for a dataset: one per class, or one for regression (classes == 0).
 int64_t model_outputs(int64_t classes);
 
+// Builds the trial's model with training.finetune applied (worker/finetune.h) and sets its
+// parameters: from `init` (training.finetune.from) when given, except the reinit layers, which
+// are freshly drawn from the trial seed as everything is without `init`. Throws UserError when
+// `init` does not fit the architecture or a finetune prefix names no parameter.
 Model build_trial_model(const Trial& trial, const Shape& sample_shape, int64_t outputs,
                         const CheckpointData* init);
 

@@ -49,6 +49,10 @@ struct Parameter {
   // Initial value: weights are drawn (worker/initializer.h), other parameters start at zero,
   // or at one when this is set (batch norm's scale).
   bool starts_at_one = false;
+  // training.finetune (worker/finetune.h): a frozen parameter is never updated and has no
+  // optimizer state; the others move at lr_mult times the scheduled rate.
+  bool frozen = false;
+  double lr_mult = 1;
 };
 
 // State that is saved with the parameters but not trained (batch norm's running statistics),
