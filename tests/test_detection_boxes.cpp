@@ -3,6 +3,7 @@
 // on random inputs in tests/interop/detection_ops.py.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -96,13 +97,17 @@ TEST(AnchorLabels, TheBooksDogAndCat) {
   EXPECT_EQ(targets.class_labels, (std::vector<int64_t>{0, 1, 2, 0, 2}));
   EXPECT_EQ(targets.mask,
             (std::vector<float>{0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1}));
-  // As the book prints them, to three significant digits.
-  const std::vector<float> printed{0,     0,      0,       0,      1.40f,    10.0f, 2.59f,
-                                   7.18f, -1.20f, 0.269f,  1.68f,  -1.57f,   0,     0,
-                                   0,     0,      -0.571f, -1.00f, 4.17e-6f, 0.626f};
-  ASSERT_EQ(targets.offsets.size(), printed.size());
-  for (size_t i = 0; i < printed.size(); ++i)
-    EXPECT_NEAR(targets.offsets[i], printed[i], 0.005f * std::abs(printed[i])) << i;
+  // As the book prints them, to three significant digits, anchor by anchor.
+  const std::vector<std::array<float, 4>> printed{{0, 0, 0, 0},
+                                                  {1.40f, 10.0f, 2.59f, 7.18f},
+                                                  {-1.20f, 0.269f, 1.68f, -1.57f},
+                                                  {0, 0, 0, 0},
+                                                  {-0.571f, -1.00f, 4.17e-6f, 0.626f}};
+  ASSERT_EQ(targets.offsets.size(), printed.size() * 4);
+  for (size_t a = 0; a < printed.size(); ++a)
+    for (size_t k = 0; k < 4; ++k)
+      EXPECT_NEAR(targets.offsets[a * 4 + k], printed[a][k], 0.005f * std::abs(printed[a][k]))
+          << "anchor " << a << ", offset " << k;
 }
 
 TEST(AnchorLabels, GreedyPairsFirstThenTheThreshold) {

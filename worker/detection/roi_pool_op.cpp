@@ -1,5 +1,6 @@
 #include "worker/detection/roi_pool_op.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -41,7 +42,8 @@ const Tensor& RoiPool::forward(const Tensor& features, const Tensor& regions) {
   dims_.height = features.dim(2);
   dims_.width = features.dim(3);
   dims_.regions = regions.dim(0);
-  regions_ = regions.clone();
+  regions_.resize(regions.shape());  // kept for backward, which needs the batch indices
+  std::copy_n(regions.data(), regions.size(), regions_.data());
   argmax_.resize(output_.size());
   roi_pool_forward(dims_, features.data(), regions_.data(), output_.data(), argmax_.data());
   return output_;
