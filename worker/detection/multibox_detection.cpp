@@ -27,7 +27,7 @@ std::vector<Detection> multibox_detection(std::span<const float> class_probs,
   for (int64_t a = 0; a < num_anchors; ++a) {
     boxes[a] = apply_offsets(
         anchors[a], {offsets[a * 4], offsets[a * 4 + 1], offsets[a * 4 + 2], offsets[a * 4 + 3]});
-    classes[a] = 0;
+    // Row c + 1 holds object class c; the strict > keeps the first class on ties.
     scores[a] = class_probs[num_anchors + a];
     for (int64_t c = 1; c < num_classes; ++c)
       if (class_probs[(c + 1) * num_anchors + a] > scores[a]) {
