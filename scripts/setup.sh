@@ -26,9 +26,10 @@ packages=(
   # text corpora (docs/text-data.md): English fortunes, and the Tang poems in fortunes-zh
   fortunes-min fortunes fortunes-zh
 )
-# Interop tests (h5py reads our files) and the PyTorch baseline of bench/.
+# Interop tests (h5py reads our files; torchvision checks the detection ops) and the PyTorch
+# baseline of bench/.
 if [[ "${HPSWEEP_WITH_PYTHON:-1}" == 1 ]]; then
-  packages+=(python3-h5py python3-numpy python3-pandas python3-torch)
+  packages+=(python3-h5py python3-numpy python3-pandas python3-torch python3-torchvision)
 fi
 
 missing=()
