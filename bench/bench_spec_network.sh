@@ -6,7 +6,7 @@
 # one trial of each ROUNDS times, alternating which goes first, on real Fashion-MNIST, and
 # prints the median training speed (the samples_per_second curve, all epochs of all rounds)
 # and the ratio written / built-in.
-#   bash bench/bench_spec_network.sh            # 5 rounds, about 4 minutes on 2 cores
+#   bash bench/bench_spec_network.sh            # 5 rounds, about 40 s on 2 cores
 #   ROUNDS=9 bash bench/bench_spec_network.sh
 # Environment: HPSWEEP (default build/app/hpsweep), WORK (default a temporary folder).
 set -euo pipefail
