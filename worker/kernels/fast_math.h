@@ -42,7 +42,9 @@ inline float sigmoid_poly(float x) {
 
 // tanh as Cephes' tanhf, within 2 ulp of std::tanh: an odd polynomial below |x| = 0.625,
 // where 1 - 2 / (exp(2|x|) + 1) would lose the small result to cancellation, that formula
-// above. Both branches are computed and one selected, so the loop stays branch-free.
+// above. Both are computed and one is picked by an integer mask on the bits: GCC will not
+// if-convert a float comparison (it may trap on NaN under the default -ftrapping-math), which
+// keeps the loop scalar. |x|'s bits order as |x| does; a NaN picks the formula, which is NaN.
 inline float tanh_poly(float x) {
   const float a = std::fabs(x);
   const float z = x * x;
@@ -51,9 +53,11 @@ inline float tanh_poly(float x) {
   p = std::fma(p, z, -5.37397155531e-2f);
   p = std::fma(p, z, 1.33314422036e-1f);
   p = std::fma(p, z, -3.33332819422e-1f);
-  const float small = std::fma(p * z, x, x);
+  const float small = std::copysign(std::fma(p * z, x, x), x);  // tanh(-0) is -0
   const float large = std::copysign(1.0f - 2.0f / (exp_poly(2.0f * a) + 1.0f), x);
-  return a < 0.625f ? small : large;
+  const int32_t use_small = std::bit_cast<int32_t>(a) < std::bit_cast<int32_t>(0.625f) ? -1 : 0;
+  return std::bit_cast<float>((std::bit_cast<int32_t>(small) & use_small) |
+                              (std::bit_cast<int32_t>(large) & ~use_small));
 }
 
 }  // namespace hpsweep
