@@ -5,6 +5,8 @@
 // modules on the same sizes.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
+
 #include "common/blas.h"
 #include "common/rng.h"
 #include "worker/layers/recurrent_layer.h"
@@ -24,7 +26,8 @@ void BM_RecurrentStep(benchmark::State& state) {
   const int64_t hidden = state.range(4);
   RecurrentLayer layer({cell, inputs, hidden});
   Rng rng(1);
-  for (Parameter* p : layer.parameters()) fill_uniform(p->value, rng, 1.0 / std::sqrt(hidden));
+  for (Parameter* p : layer.parameters())
+    fill_uniform(p->value, rng, 1.0 / std::sqrt(double(hidden)));
   Tensor x({steps, batch, inputs});  // one-hot tokens
   for (int64_t r = 0; r < steps * batch; ++r) x[r * inputs + rng.below(inputs)] = 1.0f;
   Tensor dy(layer.output_shape(x.shape()));

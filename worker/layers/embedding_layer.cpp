@@ -32,7 +32,9 @@ const Tensor& EmbeddingLayer::forward(const Tensor& ids, const BatchContext&) {
   ids_.resize(ids.size());
   const float* table = weight_.value.data();
   for (int64_t i = 0; i < ids.size(); ++i) {
-    ids_[i] = token_id(ids[i], vocabulary_size_, describe());
+    if (!is_token_id(ids[i], vocabulary_size_))
+      throw_bad_token_id(describe(), ids[i], vocabulary_size_);
+    ids_[i] = static_cast<int64_t>(ids[i]);
     const float* row = table + ids_[i] * embedding_size_;
     std::copy(row, row + embedding_size_, output_.data() + i * embedding_size_);
   }

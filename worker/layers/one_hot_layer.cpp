@@ -23,8 +23,11 @@ Shape OneHotLayer::output_shape(const Shape& input) const {
 const Tensor& OneHotLayer::forward(const Tensor& ids, const BatchContext&) {
   output_.resize(output_shape(ids.shape()));
   output_.fill(0.0f);
-  for (int64_t i = 0; i < ids.size(); ++i)
-    output_[i * vocabulary_size_ + token_id(ids[i], vocabulary_size_, describe())] = 1.0f;
+  for (int64_t i = 0; i < ids.size(); ++i) {
+    if (!is_token_id(ids[i], vocabulary_size_))
+      throw_bad_token_id(describe(), ids[i], vocabulary_size_);
+    output_[i * vocabulary_size_ + static_cast<int64_t>(ids[i])] = 1.0f;
+  }
   return output_;
 }
 

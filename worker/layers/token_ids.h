@@ -16,13 +16,15 @@ inline void check_vocabulary_size(int64_t size, const std::string& layer) {
     throw std::invalid_argument(layer + ": vocabulary size must lie in [1, 2^24]");
 }
 
-// The id a float holds; throws unless it is an integer in [0, vocabulary_size).
-inline int64_t token_id(float value, int64_t vocabulary_size, const std::string& layer) {
-  if (!(value >= 0.0f && value < static_cast<float>(vocabulary_size) && value == std::floor(value)))
-    throw std::invalid_argument(layer + ": token id " + std::to_string(value) +
-                                " is not an integer in [0, " + std::to_string(vocabulary_size) +
-                                ")");
-  return static_cast<int64_t>(value);
+// Whether a float holds an id: an integer in [0, vocabulary_size).
+inline bool is_token_id(float value, int64_t vocabulary_size) {
+  return value >= 0.0f && value < static_cast<float>(vocabulary_size) && value == std::floor(value);
+}
+
+[[noreturn]] inline void throw_bad_token_id(const std::string& layer, float value,
+                                            int64_t vocabulary_size) {
+  throw std::invalid_argument(layer + ": token id " + std::to_string(value) +
+                              " is not an integer in [0, " + std::to_string(vocabulary_size) + ")");
 }
 
 }  // namespace hpsweep
