@@ -91,7 +91,8 @@ TEST(RecurrentTorch, SameOutputsStatesAndGradientsAsPyTorch) {
   if (run_shell(std::string(kPython) + " -c 'import torch'").exit_code != 0)
     GTEST_SKIP() << "no torch for " << kPython;
   TempDir dir;
-  std::string files;
+  std::string command =
+      std::string(kPython) + " " + HPSWEEP_SOURCE_DIR + "/tests/interop/recurrent_torch.py";
   for (const Case& c :
        {Case{"rnn", CellKind::rnn_tanh, 1, false}, Case{"gru", CellKind::gru, 1, false},
         Case{"lstm", CellKind::lstm, 1, false}, Case{"rnn_stacked", CellKind::rnn_tanh, 2, false},
@@ -102,10 +103,10 @@ TEST(RecurrentTorch, SameOutputsStatesAndGradientsAsPyTorch) {
         Case{"lstm_bidirectional", CellKind::lstm, 2, true}}) {
     const std::filesystem::path path = dir / (std::string(c.name) + ".txt");
     write_case(c, path);
-    files += " " + path.string();
+    command += ' ';
+    command += path.string();
   }
-  const CommandResult python = run_shell(std::string(kPython) + " " + HPSWEEP_SOURCE_DIR +
-                                         "/tests/interop/recurrent_torch.py" + files);
+  const CommandResult python = run_shell(command);
   EXPECT_EQ(python.exit_code, 0) << python.output;
 }
 
