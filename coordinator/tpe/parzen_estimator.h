@@ -1,0 +1,77 @@
+// The Parzen estimators of the Tree-structured Parzen Estimator (Bergstra et al. 2011), with
+// the refinements Optuna 3.1 uses by default: a prior component at the centre of the range, a
+// bandwidth per observation from its neighbours' distances, the "magic clip" that keeps
+// bandwidths from collapsing, and weights that fade the oldest observations once there are
+// more than 25. One estimator models one parameter's good or bad observations.
+//
+// Numeric parameters live in a search space where the estimator is a mixture of normals
+// truncated to [low, high]: log parameters in log space, and integer or quantized ones with
+// their range widened by half a step so each value owns a cell of width `step`.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/rng.h"
+
+namespace hpsweep {
+
+// One numeric parameter, in the search space (logs already taken).
+struct NumericRange {
+  double low = 0, high = 1;
+  double step = 0;  // > 0: the values are low + k * step (integers: 1), each a cell
+};
+
+struct ParzenSettings {
+  double prior_weight = 1.0;
+  bool magic_clip = true;
+};
+
+// Optuna's default_weights: 1 for each of n observations, oldest first, except that beyond 25
+// the older ones ramp linearly from 1/n up to 1.
+std::vector<double> observation_weights(int64_t n);
+
+class NumericParzen {
+ public:
+  // `observations` in the search space, oldest first.
+  NumericParzen(const NumericRange& range, const std::vector<double>& observations,
+                const ParzenSettings& settings);
+  // A draw in [low, high]; a step range's draws are its values.
+  double sample(Rng& rng) const;
+  // log density (or, for a step range, log probability of the value's cell).
+  double log_density(double x) const;
+
+  const std::vector<double>& mus() const { return mus_; }
+  const std::vector<double>& sigmas() const { return sigmas_; }
+  const std::vector<double>& weights() const { return weights_; }
+
+ private:
+  NumericRange range_;
+  double low_, high_;  // widened by half a step for step ranges
+  std::vector<double> mus_, sigmas_, weights_;
+  // Per component: log of its weight over its truncated mass in [low_, high_], and for a
+  // continuous range the normal's log normalizer too.
+  std::vector<double> log_scale_;
+  // The same in float, for the vectorized density.
+  std::vector<float> mus_f_, inverse_sigmas_f_, log_scales_f_;
+  mutable std::vector<double> cell_cache_;  // a step range's log mass per value; NaN: not yet
+
+  double log_continuous_density(double x) const;
+  double log_cell_mass(double x) const;
+};
+
+class CategoricalParzen {
+ public:
+  // `observations`: choice indices in [0, choices), oldest first. p(c) is proportional to the
+  // weights of the observations of c plus prior_weight / choices.
+  CategoricalParzen(int64_t choices, const std::vector<double>& observations,
+                    const ParzenSettings& settings);
+  int64_t sample(Rng& rng) const;
+  double log_density(int64_t choice) const;
+  const std::vector<double>& probabilities() const { return probabilities_; }
+
+ private:
+  std::vector<double> probabilities_;
+};
+
+}  // namespace hpsweep

@@ -1,0 +1,51 @@
+// Tree-structured Parzen Estimator suggestions for one parameter (univariate TPE, as Optuna's
+// default TPESampler): the observations of the parameter so far are split by their trial's
+// loss into the best gamma share ("below") and the rest ("above"), a Parzen estimator is fitted
+// to each (coordinator/tpe/parzen_estimator.h), `ei_candidates` values are drawn from the good
+// one, and the candidate with the largest l(x) / g(x), i.e. the largest expected improvement,
+// is suggested. Until `startup_trials` observations exist, values are drawn from the prior
+// (uniform in the search space). Values of trials still running join the bad group (the
+// "constant liar"), so parallel workers asking in turn are steered apart.
+//
+// Everything is in the search space: the caller takes logs of log parameters, gives integers
+// and quantized values a step, and numbers categorical choices 0..n-1.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/rng.h"
+#include "coordinator/tpe/parzen_estimator.h"
+
+namespace hpsweep {
+
+struct TpeSettings {
+  int64_t startup_trials = 10;
+  int64_t ei_candidates = 24;
+  double prior_weight = 1.0;
+  bool magic_clip = true;
+  double gamma = 0.1;      // the good share: ceil(gamma * n) observations ...
+  int64_t gamma_cap = 25;  // ... but at most this many
+};
+
+// One parameter: numeric over `range`, or categorical with `choices` (> 0).
+struct TpeParameter {
+  NumericRange range;
+  int64_t choices = 0;
+};
+
+// A parameter's history, oldest first: each finished trial that has the parameter (its value
+// and the loss it reached, lower is better), and each running trial's value.
+struct TpeHistory {
+  std::vector<double> values, losses;
+  std::vector<double> running;
+};
+
+// How many of n observations are "good".
+int64_t good_count(int64_t n, const TpeSettings& settings);
+
+// The suggested value (a choice index for a categorical parameter).
+double suggest_tpe(const TpeParameter& parameter, const TpeHistory& history,
+                   const TpeSettings& settings, Rng& rng);
+
+}  // namespace hpsweep

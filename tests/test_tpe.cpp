@@ -1,0 +1,164 @@
+// The Tree-structured Parzen Estimator (coordinator/tpe/): the estimators against hand-worked
+// mixtures with Optuna 3.1's bandwidth rules, the good/bad split, start-up draws, the constant
+// liar, and that on simple objectives its suggestions beat random search's.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "coordinator/tpe/parzen_estimator.h"
+#include "coordinator/tpe/tpe_sampler.h"
+
+namespace hpsweep::testing {
+namespace {
+
+double normal_cdf(double z) {
+  return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
+
+TEST(Tpe, ObservationWeightsFadeTheOldestBeyond25) {
+  EXPECT_EQ(observation_weights(3), (std::vector<double>{1, 1, 1}));
+  const std::vector<double> w = observation_weights(30);
+  ASSERT_EQ(w.size(), 30u);
+  // numpy's linspace(1/30, 1, 5), then 25 ones.
+  for (int i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(w[i], 1.0 / 30 + (1 - 1.0 / 30) * i / 4) << i;
+  for (int i = 5; i < 30; ++i) EXPECT_EQ(w[i], 1.0) << i;
+}
+
+TEST(Tpe, GoodCountIsATenthRoundedUpAndAtMost25) {
+  const TpeSettings settings;
+  EXPECT_EQ(good_count(5, settings), 1);
+  EXPECT_EQ(good_count(100, settings), 10);
+  EXPECT_EQ(good_count(101, settings), 11);
+  EXPECT_EQ(good_count(1000, settings), 25);
+}
+
+// Observations 2 and 3 on [0, 10]: with the prior at 5 the sorted centres are 2, 3, 5, with
+// neighbour gaps giving bandwidths 1 (the first takes its inner gap), 2 and 2 (the last takes
+// its inner gap); the magic clip raises them to 10 / (1 + 3) = 2.5, and the prior's is the
+// range, 10. Equal weights.
+TEST(Tpe, TheNumericEstimatorFollowsOptunasBandwidthRules) {
+  const NumericParzen parzen({0, 10, 0}, {2, 3}, ParzenSettings{});
+  EXPECT_EQ(parzen.mus(), (std::vector<double>{2, 3, 5}));
+  EXPECT_EQ(parzen.sigmas(), (std::vector<double>{2.5, 2.5, 10}));
+  for (double w : parzen.weights()) EXPECT_DOUBLE_EQ(w, 1.0 / 3);
+  // The density of the mixture of normals truncated to [0, 10], computed here from scratch.
+  for (double x : {0.0, 2.5, 7.0, 10.0}) {
+    double density = 0;
+    for (int k = 0; k < 3; ++k) {
+      const double mu = parzen.mus()[k], s = parzen.sigmas()[k];
+      const double mass = normal_cdf((10 - mu) / s) - normal_cdf((0 - mu) / s);
+      density += std::exp(-0.5 * std::pow((x - mu) / s, 2)) / (s * std::sqrt(2 * M_PI)) / mass / 3;
+    }
+    // The sum is taken in float (parzen_estimator.cpp): agreement to float precision.
+    EXPECT_NEAR(parzen.log_density(x), std::log(density), 1e-6) << x;
+  }
+  // Without the clip the bandwidths are the gaps.
+  const NumericParzen unclipped({0, 10, 0}, {2, 3}, ParzenSettings{1.0, false});
+  EXPECT_EQ(unclipped.sigmas(), (std::vector<double>{1, 2, 10}));
+}
+
+// A step range: the values 1..4 own cells [0.5, 4.5); each value's probability is its cell's
+// mass, and they sum to 1.
+TEST(Tpe, AStepRangeGivesItsValuesAndTheirCellsMasses) {
+  const NumericParzen parzen({1, 4, 1}, {2, 2, 3}, ParzenSettings{});
+  double total = 0;
+  for (double v : {1.0, 2.0, 3.0, 4.0}) total += std::exp(parzen.log_density(v));
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  EXPECT_GT(parzen.log_density(2), parzen.log_density(4));
+  Rng rng(3);
+  for (int i = 0; i < 200; ++i) {
+    const double v = parzen.sample(rng);
+    EXPECT_TRUE(v == 1 || v == 2 || v == 3 || v == 4) << v;
+  }
+}
+
+TEST(Tpe, TheCategoricalEstimatorAddsThePriorEvenly) {
+  const CategoricalParzen parzen(3, {0, 0, 2}, ParzenSettings{});
+  const std::vector<double> p = parzen.probabilities();
+  EXPECT_DOUBLE_EQ(p[0], (2 + 1.0 / 3) / 4);
+  EXPECT_DOUBLE_EQ(p[1], (1.0 / 3) / 4);
+  EXPECT_DOUBLE_EQ(p[2], (1 + 1.0 / 3) / 4);
+}
+
+// Before startup_trials observations, draws are uniform over the search space (and a step
+// range's values), from the caller's stream.
+TEST(Tpe, StartUpDrawsComeFromThePrior) {
+  const TpeSettings settings;
+  TpeHistory history;
+  for (int i = 0; i < 9; ++i) {
+    history.values.push_back(0.5);
+    history.losses.push_back(i);
+  }
+  Rng a(7), b(7);
+  double low = 1, high = 0;
+  for (int i = 0; i < 500; ++i) {
+    const double v = suggest_tpe({{0, 1, 0}}, history, settings, a);
+    EXPECT_EQ(v, suggest_tpe({{0, 1, 0}}, history, settings, b));
+    low = std::min(low, v);
+    high = std::max(high, v);
+  }
+  EXPECT_LT(low, 0.01);
+  EXPECT_GT(high, 0.99);
+  for (int i = 0; i < 100; ++i) {
+    const double v = suggest_tpe({{0, 10, 5}}, history, settings, a);
+    EXPECT_TRUE(v == 0 || v == 5 || v == 10) << v;
+  }
+}
+
+// A running trial's value counts as bad: with the same stream, the suggestion moves.
+TEST(Tpe, RunningTrialsSteerTheNextSuggestionAway) {
+  TpeHistory history;
+  for (int i = 0; i < 20; ++i) {
+    history.values.push_back(i / 20.0);
+    history.losses.push_back(std::abs(i / 20.0 - 0.3));
+  }
+  Rng a(11);
+  const double first = suggest_tpe({{0, 1, 0}}, history, TpeSettings{}, a);
+  history.running.push_back(first);
+  Rng b(11);
+  EXPECT_NE(suggest_tpe({{0, 1, 0}}, history, TpeSettings{}, b), first);
+}
+
+// `rounds` sequential suggestions on `loss`, each told its result before the next: the best
+// loss found. `random` draws from the prior throughout.
+double best_found(const TpeParameter& parameter, const std::function<double(double)>& loss,
+                  int rounds, uint64_t seed, bool random) {
+  TpeSettings settings;
+  if (random) settings.startup_trials = rounds + 1;
+  TpeHistory history;
+  Rng rng(seed);
+  double best = HUGE_VAL;
+  for (int i = 0; i < rounds; ++i) {
+    const double x = suggest_tpe(parameter, history, settings, rng);
+    history.values.push_back(x);
+    history.losses.push_back(loss(x));
+    best = std::min(best, history.losses.back());
+  }
+  return best;
+}
+
+double median_best(const TpeParameter& parameter, const std::function<double(double)>& loss,
+                   bool random) {
+  std::vector<double> bests;
+  for (uint64_t seed = 1; seed <= 15; ++seed)
+    bests.push_back(best_found(parameter, loss, 40, seed, random));
+  std::sort(bests.begin(), bests.end());
+  return bests[bests.size() / 2];
+}
+
+TEST(Tpe, BeatsRandomSearchOnSimpleObjectives) {
+  // A narrow valley on [0, 1]; a log-scale learning rate (search space: ln lr) with its best
+  // at 0.03; a categorical choice whose option 3 of 8 is best.
+  const auto valley = [](double x) { return std::pow(x - 0.71, 2); };
+  const auto lr = [](double log_lr) { return std::pow(log_lr - std::log(0.03), 2); };
+  const auto choice = [](double c) { return c == 3 ? 0.0 : 1.0 + c / 10; };
+  const TpeParameter unit{{0, 1, 0}}, log_lr{{std::log(1e-5), std::log(1.0), 0}};
+  EXPECT_LT(median_best(unit, valley, false), median_best(unit, valley, true) / 2);
+  EXPECT_LT(median_best(log_lr, lr, false), median_best(log_lr, lr, true) / 2);
+  EXPECT_EQ(median_best({{}, 8}, choice, false), 0.0);
+}
+
+}  // namespace
+}  // namespace hpsweep::testing
