@@ -195,26 +195,42 @@ class SpecParser {
   // paths NAME.KEY, so `training: {parameters: {lr: ...}}` sweeps training.lr.
   void parse_parameters(const YAML::Node& node, const std::string& prefix, SweepSpec& spec,
                         std::vector<std::optional<YAML::Node>>& when_nodes) {
-    for_each_entry(node, prefix.empty() ? "parameters" : prefix + "parameters",
+    const std::string where = prefix.empty() ? "parameters" : prefix + "parameters";
+    for_each_entry(node, where,
                    [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
                      const std::string path = prefix + key;
-                     if (v.IsMap() && v["parameters"]) {
-                       if (v.size() != 1)
-                         fail(v, path, "a nested `parameters:` block takes no other keys");
-                       return parse_parameters(v["parameters"], path + ".", spec, when_nodes);
-                     }
-                     if (std::any_of(spec.parameters.begin(), spec.parameters.end(),
-                                     [&](const ParameterSpec& p) { return p.path == path; }))
-                       fail(k, path, "swept twice (nested and dotted)");
-                     ParameterSpec param = parse_parameter(k, v, path, &when_nodes.emplace_back());
-                     value_nodes_[path] = v;
-                     if (spec.method == SearchMethod::grid &&
-                         shape_of(param.distribution) != DistributionShape::listed)
-                       fail(v, path,
-                            "method grid needs `values` (or `value`) for every parameter, not a " +
-                                distribution_name(param.distribution) + " distribution");
-                     spec.parameters.push_back(std::move(param));
+                     if (!v.IsMap() || !v["parameters"])
+                       return parse_swept(k, v, path, spec, when_nodes);
+                     if (v.size() != 1)
+                       fail(v, path, "a nested `parameters:` block takes no other keys");
+                     parse_parameters(v["parameters"], path + ".", spec, when_nodes);
                    });
+  }
+
+  void parse_swept(const YAML::Node& k, const YAML::Node& v, const std::string& path,
+                   SweepSpec& spec, std::vector<std::optional<YAML::Node>>& when_nodes) {
+    if (std::any_of(spec.parameters.begin(), spec.parameters.end(),
+                    [&](const ParameterSpec& p) { return p.path == path; }))
+      fail(k, path, "swept twice (nested and dotted)");
+    ParameterSpec param = parse_parameter(k, v, path, &when_nodes.emplace_back());
+    // W&B's `value: v` without conditions fixes the field, as the blocks do, so that it can
+    // set what a sweep may not vary (training.epochs with early_terminate).
+    if (param.distribution == Distribution::constant && !when_nodes.back()) {
+      if (value_nodes_.count(path))
+        fail(v, path,
+             "also given in the " + path.substr(0, path.find('.')) + " block; give it once");
+      find_config_field(path)->set(spec.base, param.values.front());
+      value_nodes_[path] = v;
+      when_nodes.pop_back();
+      return;
+    }
+    value_nodes_[path] = v;
+    if (spec.method == SearchMethod::grid &&
+        shape_of(param.distribution) != DistributionShape::listed)
+      fail(v, path,
+           "method grid needs `values` (or `value`) for every parameter, not a " +
+               distribution_name(param.distribution) + " distribution");
+    spec.parameters.push_back(std::move(param));
   }
 
   // The distribution W&B infers where none is named: `value` constant, `values` categorical,
