@@ -95,7 +95,7 @@ std::optional<std::string> log_bounds_mistake(const ParameterSpec& p, const Conf
   if (!why) return std::nullopt;
   const std::string name = distribution_name(p.distribution);
   return "W&B's " + name + " takes ln-bounds; did you mean " + name + "_values? min " +
-         value_string(p.min) + " and max " + value_string(p.max) + " give values from " +
+         short_number(p.min) + " and max " + short_number(p.max) + " give values from " +
          short_number(bounds.lo) + " to " + short_number(bounds.hi) + " (" + *why + ")";
 }
 
