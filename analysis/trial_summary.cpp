@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <map>
 
+#include <yaml-cpp/yaml.h>
+
 #include "common/trial.h"
 
 namespace hpsweep {
@@ -48,11 +50,22 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+// Whether the sweep's data has real targets, from the `dataset.name` of the spec stored in
+// sweep.h5. Read directly rather than through parse_spec: a sweep written by an earlier hpsweep
+// stays analysable when the spec format moves on (W&B's `log_uniform` changed meaning).
+bool stored_spec_is_regression(const std::string& spec_text) {
+  DatasetConfig dataset;
+  const YAML::Node root = YAML::Load(spec_text);
+  if (root.IsMap() && root["dataset"].IsMap() && root["dataset"]["name"].IsScalar())
+    dataset.name = root["dataset"]["name"].Scalar();
+  return dataset.regression();
+}
+
 }  // namespace
 
 DiagnosisRule DiagnosisRule::for_sweep(const SweepRecord& sweep) const {
   DiagnosisRule rule = *this;
-  rule.regression = parse_spec(sweep.spec_text, "sweep.h5:/spec").base.dataset.regression();
+  rule.regression = stored_spec_is_regression(sweep.spec_text);
   // Each configuration's median over its repeats and folds, so that one lucky repeat does not
   // set the bar for all.
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> by_configuration;

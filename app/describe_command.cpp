@@ -95,6 +95,8 @@ int describe_command(const std::vector<std::string>& args) {
   if (!parse_command_line(args, options, positional, "usage: hpsweep describe SPEC", values))
     return kExitOk;
   const SweepSpec spec = load_spec_file(spec_path);
+  for (const std::string& warning : spec.warnings)
+    std::cerr << "hpsweep: warning: " << warning << "\n";
   std::map<std::string, DistinctModel> models;  // by architecture and input, in trial order
   std::vector<std::string> order;
   int64_t simulated = 0;

@@ -124,6 +124,8 @@ int run_command(const std::vector<std::string>& args) {
 
   if (dry_run) {
     const SweepSpec spec = load_spec_file(spec_path);
+    for (const std::string& warning : spec.warnings)
+      std::cerr << "hpsweep: warning: " << warning << "\n";
     configure_blas_for(spec);
     print_dry_run(spec, workers, std::cout);
     return kExitOk;

@@ -77,7 +77,7 @@ model: {type: simulated}
 simulated: {epoch_seconds: $epoch_seconds}
 training: {epochs: $TRIAL_EPOCHS}
 parameters:
-  training.lr: {distribution: log_uniform, min: 0.001, max: 1}
+  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}
 YAML
     for run in $(seq "$RUNS"); do
       for mode in $MODES; do

@@ -37,7 +37,7 @@ model: {type: simulated}
 simulated: {epoch_seconds: $(awk "BEGIN {print $EPOCH_MS / 1000}")}
 training: {epochs: 9}
 parameters:
-  training.lr: {distribution: log_uniform, min: 0.001, max: 1}
+  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}
 $asha
 YAML
 

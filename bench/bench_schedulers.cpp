@@ -29,7 +29,7 @@ std::unique_ptr<Scheduler> make(const std::string& name, const SchedulerContext&
     PbtSpec pbt;
     pbt.population = static_cast<int64_t>(context.configs.size());
     pbt.perturbation_interval = 2;
-    pbt.mutations = {{"training.lr", Distribution::log_uniform, {}, 1e-3, 1}};
+    pbt.mutations = {{"training.lr", Distribution::log_uniform_values, {}, 1e-3, 1}};
     return std::make_unique<PbtScheduler>(context, pbt);
   }
   return std::make_unique<FifoScheduler>(context);

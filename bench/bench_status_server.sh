@@ -36,7 +36,7 @@ run_cap: $TRIALS
 limits: {max_trials: $TRIALS}
 training: {epochs: $TRIAL_EPOCHS}
 parameters:
-  training.lr: {distribution: log_uniform, min: 0.001, max: 1}
+  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}
   model.dropout: {distribution: uniform, min: 0, max: 0.5}
 YAML
 

@@ -50,7 +50,7 @@ METHODS = {
              "early_terminate: {type: asha, grace_period: 1, reduction_factor: 2}\n"),
     "pbt": ("method: pbt\nparameters:\n  training.lr: {values: [0.02, 0.05, 0.1, 0.2]}\n"
             "pbt: {population: 4, perturbation_interval: 2, mutations: {training.lr: "
-            "{distribution: log_uniform, min: 0.01, max: 0.3}}}\n"),
+            "{distribution: log_uniform_values, min: 0.01, max: 0.3}}}\n"),
 }
 
 

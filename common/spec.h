@@ -14,15 +14,26 @@ namespace hpsweep {
 
 enum class SearchMethod { grid, random, pbt };
 
+// W&B's distributions with W&B's meaning (docs/spec.md has the table). Bounds are as written:
+// ln-exponents for log_uniform, q_log_uniform and inv_log_uniform, values for the rest
+// (common/distribution_kinds.h gives each kind's keys and the values it can take).
 enum class Distribution {
-  values,         // `values: [...]` alone: every value (grid) or one drawn uniformly (random)
-  categorical,    // `distribution: categorical` with `values`
-  uniform,        // real in [min, max]
-  log_uniform,    // real in [min, max], uniform in log space; bounds are actual values
-  int_uniform,    // integer in [min, max]
-  q_uniform,      // uniform in [min, max], rounded to a multiple of q
-  q_log_uniform,  // log_uniform in [min, max], rounded to a multiple of q
-  normal,         // mu + sigma * N(0, 1), redrawn until valid for the field
+  values,              // `values: [...]` alone: every value (grid) or one drawn uniformly (random)
+  categorical,         // `distribution: categorical` with `values`
+  constant,            // `value: v` (or `distribution: constant`): always v
+  uniform,             // real in [min, max]
+  int_uniform,         // integer in [min, max]
+  q_uniform,           // uniform, rounded to a multiple of q
+  log_uniform,         // exp(uniform(min, max)): the bounds are natural logarithms
+  log_uniform_values,  // real in [min, max], uniform in log space
+  q_log_uniform,       // log_uniform, rounded to a multiple of q
+  q_log_uniform_values,    // log_uniform_values, rounded to a multiple of q
+  inv_log_uniform,         // exp(-uniform(min, max)): log(1/x) is uniform in [min, max]
+  inv_log_uniform_values,  // log(1/x) uniform in [log(1/max), log(1/min)]: x in [min, max]
+  normal,                  // mu + sigma * N(0, 1)
+  q_normal,                // normal, rounded to a multiple of q
+  log_normal,              // exp(normal)
+  q_log_normal,            // log_normal, rounded to a multiple of q
 };
 
 // `when: {model.type: mlp}`: the parameter exists only for trials whose swept parameter
@@ -37,8 +48,8 @@ struct ParameterSpec {
   Distribution distribution = Distribution::values;
   std::vector<ConfigValue> values;
   double min = 0, max = 0;
-  double q = 1;              // q_uniform, q_log_uniform
-  double mu = 0, sigma = 0;  // normal
+  double q = 1;              // the q_ distributions; W&B's default
+  double mu = 0, sigma = 1;  // the normal family; W&B's defaults
   // All must hold, or the trial has no value for the parameter and the field keeps its fixed
   // (or default) value (common/conditions.h). A PBT mutation takes the `when` of the swept
   // parameter of its path.
@@ -137,6 +148,9 @@ struct SweepSpec {
   // The 1-based line and column of each key of the fixed blocks and each swept parameter, for
   // problems found once the data is known (located_at_key).
   std::map<std::string, std::pair<int, int>> key_places;
+  // Lines the commands print once on loading (not errors): the W&B keys hpsweep ignores, W&B
+  // settings it cannot follow. Each names the file.
+  std::vector<std::string> warnings;
 };
 
 // Throws UserError naming file, line, column and key for any problem.

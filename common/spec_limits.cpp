@@ -1,9 +1,11 @@
 #include "common/spec_limits.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/conditions.h"
 #include "common/dataset_types.h"
+#include "common/distribution_kinds.h"
 #include "common/model_types.h"
 
 namespace hpsweep {
@@ -60,7 +62,7 @@ std::vector<int64_t> values_with_type(const SweepSpec& spec, const std::string& 
   }
   if (!always) values.push_back(fixed);
   if (!with_type) return values;
-  if (p->values.empty()) values.push_back(static_cast<int64_t>(p->max));
+  if (p->values.empty()) values.push_back(static_cast<int64_t>(std::floor(value_bounds(*p).hi)));
   for (const ConfigValue& v : p->values) values.push_back(std::get<int64_t>(v));
   return values;
 }

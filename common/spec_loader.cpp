@@ -16,6 +16,7 @@
 
 #include "common/conditions.h"
 #include "common/dataset_types.h"
+#include "common/distribution_kinds.h"
 #include "common/error.h"
 #include "common/finetune_fields.h"
 #include "common/layer_spec_parser.h"
@@ -26,6 +27,7 @@
 #include "common/spec_limits.h"
 #include "common/spec_names.h"
 #include "common/status_address.h"
+#include "common/wandb_keys.h"
 
 namespace hpsweep {
 namespace {
@@ -167,7 +169,8 @@ class SpecParser {
     }
   }
 
-  // The class nodes of dataset.classes, given (a list) or swept (lists under `values`).
+  // The class nodes of dataset.classes, given (a list) or swept (lists under `values`, or
+  // constant's `value`).
   static std::vector<YAML::Node> listed_classes(const YAML::Node& node) {
     std::vector<YAML::Node> elements;
     const auto add = [&](const YAML::Node& list) {
@@ -176,6 +179,8 @@ class SpecParser {
     };
     if (node.IsMap() && node["values"])
       for (const YAML::Node& list : node["values"]) add(list);
+    else if (node.IsMap() && node["value"])
+      add(node["value"]);
     else
       add(node);
     return elements;
@@ -214,6 +219,103 @@ class SpecParser {
     return v;
   }
 
+  // `parameters:` in file order; W&B's nested `NAME: {parameters: {...}}` stands for the dotted
+  // paths NAME.KEY, so `training: {parameters: {lr: ...}}` sweeps training.lr.
+  void parse_parameters(const YAML::Node& node, const std::string& prefix, SweepSpec& spec,
+                        std::vector<std::optional<YAML::Node>>& when_nodes) {
+    const std::string where = prefix.empty() ? "parameters" : prefix + "parameters";
+    for_each_entry(node, where,
+                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+                     const std::string path = prefix + key;
+                     if (!v.IsMap() || !v["parameters"])
+                       return parse_swept(k, v, path, spec, when_nodes);
+                     if (v.size() != 1)
+                       fail(v, path, "a nested `parameters:` block takes no other keys");
+                     parse_parameters(v["parameters"], path + ".", spec, when_nodes);
+                   });
+  }
+
+  void parse_swept(const YAML::Node& k, const YAML::Node& v, const std::string& path,
+                   SweepSpec& spec, std::vector<std::optional<YAML::Node>>& when_nodes) {
+    if (std::any_of(spec.parameters.begin(), spec.parameters.end(),
+                    [&](const ParameterSpec& p) { return p.path == path; }))
+      fail(k, path, "swept twice (nested and dotted)");
+    ParameterSpec param = parse_parameter(k, v, path, &when_nodes.emplace_back());
+    // W&B's `value: v` without conditions fixes the field, as the blocks do, so that it can
+    // set what a sweep may not vary (training.epochs with early_terminate).
+    if (param.distribution == Distribution::constant && !when_nodes.back()) {
+      if (value_nodes_.count(path))
+        fail(v, path,
+             "also given in the " + path.substr(0, path.find('.')) + " block; give it once");
+      find_config_field(path)->set(spec.base, param.values.front());
+      value_nodes_[path] = v;
+      when_nodes.pop_back();
+      return;
+    }
+    value_nodes_[path] = v;
+    if (spec.method == SearchMethod::grid &&
+        shape_of(param.distribution) != DistributionShape::listed)
+      fail(v, path,
+           "method grid needs `values` (or `value`) for every parameter, not a " +
+               distribution_name(param.distribution) + " distribution");
+    spec.parameters.push_back(std::move(param));
+  }
+
+  // The distribution W&B infers where none is named: `value` constant, `values` categorical,
+  // `min` and `max` int_uniform when both are integers and uniform otherwise.
+  Distribution inferred_distribution(const YAML::Node& node, const std::string& path,
+                                     const std::map<std::string, YAML::Node>& given) {
+    if (given.count("value")) return Distribution::constant;
+    if (given.count("values")) return Distribution::values;
+    if (given.count("min") && given.count("max")) {
+      const auto integer = [](const YAML::Node& bound) {
+        int64_t i;
+        const std::string& text = bound.IsScalar() ? bound.Scalar() : "";
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+        return bound.Tag() != "!" && ec == std::errc() && end == text.data() + text.size();
+      };
+      return integer(given.at("min")) && integer(given.at("max")) ? Distribution::int_uniform
+                                                                  : Distribution::uniform;
+    }
+    if (given.count("mu") || given.count("sigma"))
+      fail(node, path,
+           "`mu` and `sigma` need a `distribution` (normal, q_normal, log_normal or "
+           "q_log_normal)");
+    fail(node, path,
+         "needs `values: [...]`, `value: v`, or `min` and `max` (with a `distribution`)");
+  }
+
+  // A key the distribution does not read is an error at that key.
+  void check_keys_fit(const std::map<std::string, YAML::Node>& given, const std::string& path,
+                      Distribution distribution) {
+    const std::string name = distribution_name(distribution);
+    const DistributionShape shape = shape_of(distribution);
+    for (const auto& [key, value] : given) {
+      std::string problem;
+      if (key == "q" && !is_quantized(distribution))
+        problem =
+            "`q` goes with a quantized distribution (q_uniform, q_log_uniform, "
+            "q_log_uniform_values, q_normal or q_log_normal), not " +
+            name;
+      else if ((key == "mu" || key == "sigma") && shape != DistributionShape::gaussian)
+        problem =
+            "`mu` and `sigma` go with distribution normal, q_normal, log_normal or "
+            "q_log_normal, not " +
+            name;
+      else if ((key == "min" || key == "max") && shape != DistributionShape::bounded)
+        problem =
+            "`min` and `max` go with a bounded distribution (uniform, log_uniform, ...), "
+            "not " +
+            name;
+      else if (key == "values" && distribution != Distribution::values &&
+               distribution != Distribution::categorical)
+        problem = "`values` go with distribution categorical, not " + name;
+      else if (key == "value" && distribution != Distribution::constant)
+        problem = "`value` goes with distribution constant, not " + name;
+      if (!problem.empty()) fail(value, path + "." + key, problem);
+    }
+  }
+
   // `when_node` receives the parameter's `when:` block, read once every swept parameter is
   // known; null (PBT's mutations) rejects one.
   ParameterSpec parse_parameter(const YAML::Node& key_node, const YAML::Node& node,
@@ -227,36 +329,31 @@ class SpecParser {
     }
     ParameterSpec param;
     param.path = field->path;  // an alias's field
-    // yaml-cpp nodes assign by value, so optional<> holds "the key was given".
-    std::optional<YAML::Node> values_node, min_node, max_node, distribution_node, q_node, mu_node,
-        sigma_node;
-    for_each_entry(node, path,
-                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
-                     if (key == "values")
-                       values_node.emplace(v);
-                     else if (key == "min")
-                       min_node.emplace(v);
-                     else if (key == "max")
-                       max_node.emplace(v);
-                     else if (key == "distribution")
-                       distribution_node.emplace(v);
-                     else if (key == "q")
-                       q_node.emplace(v);
-                     else if (key == "mu")
-                       mu_node.emplace(v);
-                     else if (key == "sigma")
-                       sigma_node.emplace(v);
-                     else if (key == "when" && when_node)
-                       when_node->emplace(v);
-                     else if (key == "when")
-                       fail(k, path + ".when",
-                            "conditions go under `parameters`; a mutation follows those of the "
-                            "swept parameter of its path");
-                     else
-                       fail(k, path + "." + key,
-                            "unknown key (known: values, distribution, min, max, q, mu, sigma, "
-                            "when)");
-                   });
+    std::map<std::string, YAML::Node> given;  // the keys but `distribution` and `when`
+    std::optional<YAML::Node> distribution_node;
+    for_each_entry(
+        node, path, [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+          if (key == "distribution")
+            distribution_node.emplace(v);
+          else if (key == "when" && when_node)
+            when_node->emplace(v);
+          else if (key == "when")
+            fail(
+                k, path + ".when",
+                "conditions go under `parameters`; a mutation follows those of the swept parameter "
+                "of its path");
+          else if (key == "probabilities")
+            fail(k, path + ".probabilities",
+                 "W&B's weighted categorical is not supported; without `probabilities` each value "
+                 "is "
+                 "drawn with equal probability");
+          else if (key == "values" || key == "value" || key == "min" || key == "max" ||
+                   key == "q" || key == "mu" || key == "sigma")
+            given.emplace(key, v);
+          else
+            fail(k, path + "." + key,
+                 "unknown key (known: values, value, distribution, min, max, q, mu, sigma, when)");
+        });
     if (distribution_node) {
       const std::string name = scalar(*distribution_node, path + ".distribution");
       const std::optional<Distribution> distribution = enum_named(distribution_names(), name);
@@ -264,97 +361,139 @@ class SpecParser {
         fail(*distribution_node, path + ".distribution",
              "must be one of " + names_text(distribution_names(), ", ") + ", got '" + name + "'");
       param.distribution = *distribution;
+    } else {
+      param.distribution = inferred_distribution(node, path, given);
     }
-    const bool quantized = param.distribution == Distribution::q_uniform ||
-                           param.distribution == Distribution::q_log_uniform;
-    if (q_node && !quantized)
-      fail(*q_node, path + ".q", "`q` goes with distribution q_uniform or q_log_uniform");
-    if ((mu_node || sigma_node) && param.distribution != Distribution::normal)
-      fail(mu_node ? *mu_node : *sigma_node, path, "`mu` and `sigma` go with distribution normal");
-    if (param.distribution == Distribution::normal) {
-      if (field->kind != ValueKind::real)
-        fail(*distribution_node, path + ".distribution",
-             "normal needs a real parameter; this one is a " + kind_name(field->kind));
-      if (values_node || min_node || max_node)
-        fail(values_node ? *values_node
-             : min_node  ? *min_node
-                         : *max_node,
-             path, "normal takes `mu` and `sigma`, not `values`, `min` or `max`");
-      if (!mu_node || !sigma_node) fail(node, path, "normal needs both `mu` and `sigma`");
-      // Draws are redrawn until valid for the field, which mu must be.
-      const ConfigValue mu = parse_value(*mu_node, path + ".mu", ValueKind::real);
-      if (auto problem = check_value(*field, mu)) fail(*mu_node, path + ".mu", *problem);
-      param.mu = *value_number(mu);
+    check_keys_fit(given, path, param.distribution);
+    const YAML::Node& distribution_place = distribution_node ? *distribution_node : node;
+    switch (shape_of(param.distribution)) {
+      case DistributionShape::listed:
+        parse_listed(node, given, *field, param);
+        break;
+      case DistributionShape::gaussian:
+        parse_gaussian(node, distribution_place, given, *field, param);
+        break;
+      case DistributionShape::bounded:
+        parse_bounded(node, distribution_place, given, *field, param);
+        break;
+    }
+    return param;
+  }
+
+  static std::optional<YAML::Node> given_key(const std::map<std::string, YAML::Node>& given,
+                                             const std::string& key) {
+    const auto it = given.find(key);
+    return it == given.end() ? std::nullopt : std::optional<YAML::Node>(it->second);
+  }
+
+  // `values: [...]` (plain or categorical) or constant's `value: v`, kept as a list of one.
+  void parse_listed(const YAML::Node& node, const std::map<std::string, YAML::Node>& given,
+                    const ConfigField& field, ParameterSpec& param) {
+    const std::string& path = param.path;
+    if (param.distribution == Distribution::constant) {
+      const std::optional<YAML::Node> value = given_key(given, "value");
+      if (!value) fail(node, path, "constant needs `value: v`");
+      param.values.push_back(parse_field_value(*value, field));
+      return;
+    }
+    const std::optional<YAML::Node> values = given_key(given, "values");
+    if (!values) fail(node, path, "categorical needs `values: [...]`");
+    if (!values->IsSequence() || values->size() == 0)
+      fail(*values, path + ".values", "expected a non-empty list [v1, v2, ...]");
+    for (const YAML::Node& v : *values) param.values.push_back(parse_field_value(v, field));
+  }
+
+  // The normal family: mu and sigma default to W&B's 0 and 1; a draw the field does not accept
+  // is drawn again (coordinator/distributions.h), so enough of them must be valid.
+  void parse_gaussian(const YAML::Node& node, const YAML::Node& distribution_place,
+                      const std::map<std::string, YAML::Node>& given, const ConfigField& field,
+                      ParameterSpec& param) {
+    const std::string& path = param.path;
+    const std::string name = distribution_name(param.distribution);
+    if (field.kind != ValueKind::real)
+      fail(distribution_place, path + ".distribution",
+           name + " needs a real parameter; this one is a " + kind_name(field.kind));
+    const std::optional<YAML::Node> mu_node = given_key(given, "mu");
+    const std::optional<YAML::Node> sigma_node = given_key(given, "sigma");
+    if (mu_node) param.mu = *value_number(parse_value(*mu_node, path + ".mu", ValueKind::real));
+    if (sigma_node)
       param.sigma = *value_number(parse_value(*sigma_node, path + ".sigma", ValueKind::real));
-      if (param.sigma <= 0)
-        fail(*sigma_node, path + ".sigma", "must be > 0, got " + value_string(param.sigma));
-      // The draw loop must end soon: enough of the mass has to be valid.
-      auto below = [&](std::optional<double> bound, double none) {
-        const double z = ((bound ? *bound : none) - param.mu) / param.sigma;
-        return 0.5 * std::erfc(-z / std::sqrt(2.0));
-      };
-      const double valid = below(field->range.max, HUGE_VAL) - below(field->range.min, -HUGE_VAL);
-      if (valid < 0.01)
-        fail(*sigma_node, path + ".sigma",
-             "too wide: only " + percent_text(valid) +
-                 " of the draws would be valid values; make it smaller");
-      return param;
+    const bool plain =
+        param.distribution == Distribution::normal || param.distribution == Distribution::q_normal;
+    if (auto problem = check_value(field, param.mu); problem && plain)
+      fail(mu_node ? *mu_node : node, path + ".mu",
+           *problem + (mu_node ? "" : " (mu defaults to 0)"));
+    if (param.sigma <= 0)
+      fail(sigma_node ? *sigma_node : node, path + ".sigma",
+           "must be > 0, got " + value_string(param.sigma));
+    if (const std::optional<YAML::Node> q = given_key(given, "q")) {
+      param.q = *value_number(parse_value(*q, path + ".q", ValueKind::real));
+      if (param.q <= 0) fail(*q, path + ".q", "must be > 0, got " + value_string(param.q));
     }
-    const bool needs_values = param.distribution == Distribution::values ||
-                              param.distribution == Distribution::categorical;
-    if (needs_values) {
-      if (!values_node)
-        fail(node, path, "needs `values: [...]` or a `distribution` with `min` and `max`");
-      if (min_node || max_node)
-        fail(min_node ? *min_node : *max_node, path, "`min`/`max` need a numeric `distribution`");
-      if (!values_node->IsSequence() || values_node->size() == 0)
-        fail(*values_node, path + ".values", "expected a non-empty list [v1, v2, ...]");
-      for (const YAML::Node& v : *values_node) param.values.push_back(parse_field_value(v, *field));
-      return param;
-    }
-    if (values_node)
-      fail(*values_node, path + ".values",
-           "`values` go with distribution: categorical, not " +
-               distribution_name(param.distribution));
-    if (!min_node || !max_node)
-      fail(node, path, distribution_name(param.distribution) + " needs both `min` and `max`");
+    const double valid = valid_fraction(param, field);
+    if (valid < 0.01)
+      fail(sigma_node ? *sigma_node : node, path + ".sigma",
+           "too wide: only " + percent_text(valid) +
+               " of the draws would be valid values; make it smaller");
+  }
+
+  // min and max: values, or ln-exponents for log_uniform, q_log_uniform and inv_log_uniform.
+  void parse_bounded(const YAML::Node& node, const YAML::Node& distribution_place,
+                     const std::map<std::string, YAML::Node>& given, const ConfigField& field,
+                     ParameterSpec& param) {
+    const std::string& path = param.path;
+    const std::string name = distribution_name(param.distribution);
+    const std::optional<YAML::Node> min_node = given_key(given, "min");
+    const std::optional<YAML::Node> max_node = given_key(given, "max");
+    if (!min_node || !max_node) fail(node, path, name + " needs both `min` and `max`");
+    const bool quantized = is_quantized(param.distribution);
     // q_ distributions take the field's type: a multiple of q, rounded for integers.
     const bool integer = param.distribution == Distribution::int_uniform ||
-                         (quantized && field->kind == ValueKind::integer);
-    if (param.distribution == Distribution::int_uniform && field->kind != ValueKind::integer)
-      fail(*distribution_node, path + ".distribution",
-           "int_uniform needs an integer parameter; this one is a " + kind_name(field->kind));
-    if (!integer && field->kind != ValueKind::real)
-      fail(*distribution_node, path + ".distribution",
-           distribution_name(param.distribution) + " needs a " + (quantized ? "numeric" : "real") +
-               " parameter; this one is a " + kind_name(field->kind));
-    // Bounds are sampled inclusively, so each must itself be a valid value.
-    const ValueKind bound_kind = integer ? ValueKind::integer : ValueKind::real;
+                         (quantized && field.kind == ValueKind::integer);
+    if (param.distribution == Distribution::int_uniform && field.kind != ValueKind::integer)
+      fail(distribution_place, path + ".distribution",
+           "int_uniform needs an integer parameter; this one is a " + kind_name(field.kind) +
+               (!node["distribution"]
+                    ? " (W&B reads integer `min` and `max` as int_uniform: write 0.0, or say "
+                      "`distribution: uniform`)"
+                    : ""));
+    if (!integer && field.kind != ValueKind::real)
+      fail(distribution_place, path + ".distribution",
+           name + " needs a " + (quantized ? "numeric" : "real") + " parameter; this one is a " +
+               kind_name(field.kind));
+    const bool log_bounds = takes_log_bounds(param.distribution);
+    // Values are sampled inclusively, so each bound must itself be a valid value; ln-bounds
+    // are checked by what they give (log_bounds_mistake).
+    const ValueKind bound_kind = integer && !log_bounds ? ValueKind::integer : ValueKind::real;
     const ConfigValue min_value = parse_value(*min_node, path + ".min", bound_kind);
     const ConfigValue max_value = parse_value(*max_node, path + ".max", bound_kind);
-    if (auto problem = check_value(*field, min_value)) fail(*min_node, path + ".min", *problem);
-    if (auto problem = check_value(*field, max_value)) fail(*max_node, path + ".max", *problem);
+    if (!log_bounds) {
+      if (auto problem = check_value(field, min_value)) fail(*min_node, path + ".min", *problem);
+      if (auto problem = check_value(field, max_value)) fail(*max_node, path + ".max", *problem);
+    }
     param.min = *value_number(min_value);
     param.max = *value_number(max_value);
     if (param.min > param.max)
       fail(*min_node, path + ".min",
            "min (" + value_string(min_value) + ") is greater than max (" + value_string(max_value) +
                ")");
-    if ((param.distribution == Distribution::log_uniform ||
-         param.distribution == Distribution::q_log_uniform) &&
-        param.min <= 0)
-      fail(
-          *min_node, path + ".min",
-          distribution_name(param.distribution) + " needs min > 0, got " + value_string(min_value));
-    if (quantized && q_node) {
+    const bool log_values = param.distribution == Distribution::log_uniform_values ||
+                            param.distribution == Distribution::q_log_uniform_values ||
+                            param.distribution == Distribution::inv_log_uniform_values;
+    if (log_values && param.min <= 0)
+      fail(*min_node, path + ".min", name + " needs min > 0, got " + value_string(min_value));
+    if (auto mistake = log_bounds_mistake(param, field))
+      fail(distribution_place, path + ".distribution", *mistake);
+    if (const std::optional<YAML::Node> q = given_key(given, "q")) {
       param.q = *value_number(
-          parse_value(*q_node, path + ".q", integer ? ValueKind::integer : ValueKind::real));
-      if (param.q <= 0) fail(*q_node, path + ".q", "must be > 0, got " + value_string(param.q));
+          parse_value(*q, path + ".q", integer ? ValueKind::integer : ValueKind::real));
+      if (param.q <= 0) fail(*q, path + ".q", "must be > 0, got " + value_string(param.q));
     }
-    if (quantized && std::ceil(param.min / param.q - 1e-9) > std::floor(param.max / param.q + 1e-9))
-      fail(q_node ? *q_node : node, path + ".q",
-           "no multiple of " + value_string(param.q) + " lies in [min, max]");
-    return param;
+    const ValueBounds bounds = value_bounds(param);
+    if (quantized && std::ceil(bounds.lo / param.q - 1e-9) > std::floor(bounds.hi / param.q + 1e-9))
+      fail(given.count("q") ? given.at("q") : node, path + ".q",
+           "no multiple of " + value_string(param.q) + " lies in [" + value_string(bounds.lo) +
+               ", " + value_string(bounds.hi) + "]");
   }
 
   // The 1-based line where a second YAML document starts (a `---` after content), 0 when the
@@ -409,7 +548,7 @@ class SpecParser {
     if (!root.IsMap())
       fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
     std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node,
-        simulated_node, metric_node, repeats_node;
+        simulated_node, metric_node, repeats_node, bayes_node;
     for_each_entry(
         root, "", [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           if (key == "name")
@@ -423,7 +562,11 @@ class SpecParser {
           } else if (key == "method") {
             method_node.emplace(value);
             const std::string method = scalar(value, key);
-            const std::optional<SearchMethod> named = enum_named(search_method_names(), method);
+            // W&B's model-based search: the rest of the file is checked as for random.
+            if (method == "bayes") bayes_node.emplace(value);
+            const std::optional<SearchMethod> named =
+                method == "bayes" ? SearchMethod::random
+                                  : enum_named(search_method_names(), method);
             if (!named)
               fail(value, key,
                    "must be " + names_text(search_method_names(), " or ") + ", got '" + method +
@@ -460,32 +603,21 @@ class SpecParser {
             parse_limits(value, spec.limits);
           } else if (key == "status") {
             parse_status(value, spec.status);
+          } else if (is_ignored_wandb_key(key)) {
+            ignored_keys_.push_back(key);
           } else {
             fail(key_node, key, std::string("unknown key (known: ") + kTopLevelKeys + ")");
           }
         });
     if (!method_node) fail(root, "method", "missing: say `method: grid` or `method: random`");
     std::vector<std::optional<YAML::Node>> when_nodes;  // by parameter
-    if (parameters_node) {
-      for_each_entry(
-          *parameters_node, "parameters",
-          [&](const YAML::Node& k, const YAML::Node& v, const std::string& path) {
-            ParameterSpec param = parse_parameter(k, v, path, &when_nodes.emplace_back());
-            value_nodes_[param.path] = v;
-            if (spec.method == SearchMethod::grid && param.distribution != Distribution::values &&
-                param.distribution != Distribution::categorical)
-              fail(v, path,
-                   "method grid needs `values` for every parameter, not a " +
-                       distribution_name(param.distribution) + " distribution");
-            spec.parameters.push_back(std::move(param));
-          });
-    }
+    if (parameters_node) parse_parameters(*parameters_node, "", spec, when_nodes);
     parse_conditions(when_nodes, spec.parameters);
     if (simulated_node && !spec.base.model.simulated() &&
         std::none_of(spec.parameters.begin(), spec.parameters.end(),
                      [](const ParameterSpec& p) { return p.path == "model.type"; }))
       fail(*simulated_node, "simulated", "only with `model.type: simulated`");
-    if (spec.method == SearchMethod::random && spec.run_cap == 0)
+    if (spec.method == SearchMethod::random && spec.run_cap == 0 && !bayes_node)
       fail(*method_node, "run_cap", "method random needs `run_cap` (how many trials to draw)");
     // Blocks that depend on training.epochs and the method are read once those are known.
     if (early_node) parse_early_terminate(*early_node, spec);
@@ -520,7 +652,10 @@ class SpecParser {
           fail(*parameters_node, "parameters.training.epochs",
                "epochs are the scheduler's resource and cannot be swept with " +
                    std::string(early_node ? "early_terminate" : "method pbt"));
+    if (bayes_node) fail(*bayes_node, "method", "method bayes (TPE) is not built yet; use random");
     check_limits(root, spec);
+    if (!ignored_keys_.empty())
+      spec.warnings.push_back(ignored_keys_warning(source_, ignored_keys_));
     for (const auto& [key, node] : value_nodes_)
       spec.key_places[key] = {node.Mark().line + 1, node.Mark().column + 1};
     return spec;
@@ -664,8 +799,7 @@ class SpecParser {
     const ConfigValue value = field.kind == ValueKind::real
                                   ? real_value(parse_value(node, key, field.kind))
                                   : parse_value(node, key, field.kind);
-    if (parent.distribution == Distribution::values ||
-        parent.distribution == Distribution::categorical) {
+    if (shape_of(parent.distribution) == DistributionShape::listed) {
       if (std::find(parent.values.begin(), parent.values.end(), value) != parent.values.end())
         return value;
       std::string values;
@@ -727,7 +861,7 @@ class SpecParser {
     const std::map<EarlyTerminateKind, std::vector<std::string>> keys_of = {
         {EarlyTerminateKind::asha,
          {"type", "grace_period", "reduction_factor", "max_epochs", "brackets"}},
-        {EarlyTerminateKind::hyperband, {"type", "min_iter", "max_iter", "eta"}},
+        {EarlyTerminateKind::hyperband, {"type", "min_iter", "max_iter", "eta", "s", "strict"}},
         {EarlyTerminateKind::median, {"type", "grace_period", "min_samples"}}};
     const std::vector<std::string>& keys = keys_of.at(*kind);
     EarlyTerminateSpec& et = spec.early_terminate;
@@ -770,17 +904,52 @@ class SpecParser {
              "at most " + std::to_string(rungs) + " for these rungs, got " +
                  std::to_string(et.brackets));
     } else if (et.kind == EarlyTerminateKind::hyperband) {
-      read("min_iter", 1, et.min_iter);
       read("eta", 2, et.eta);
-      et.max_iter =
-          epoch_budget(optional_key("max_iter"), "early_terminate.max_iter", et.min_iter, spec);
-      if (et.min_iter > et.max_iter)
-        fail(*optional_key("min_iter"), "early_terminate.min_iter",
-             "is more than max_iter (" + std::to_string(et.max_iter) + ")");
+      if (const auto brackets = optional_key("s")) {
+        parse_hyperband_brackets(*brackets, optional_key("min_iter"), optional_key("max_iter"),
+                                 spec);
+      } else {
+        read("min_iter", 1, et.min_iter);
+        et.max_iter =
+            epoch_budget(optional_key("max_iter"), "early_terminate.max_iter", et.min_iter, spec);
+        if (et.min_iter > et.max_iter)
+          fail(*optional_key("min_iter"), "early_terminate.min_iter",
+               "is more than max_iter (" + std::to_string(et.max_iter) + ")");
+      }
+      if (const auto strict = optional_key("strict");
+          strict &&
+          !std::get<bool>(parse_value(*strict, "early_terminate.strict", ValueKind::boolean)))
+        spec.warnings.push_back(located_message(
+            source_, strict->Mark().line + 1, strict->Mark().column + 1, "early_terminate.strict",
+            "false (W&B's lenient stopping) is not built: hpsweep's hyperband "
+            "runs the paper's brackets, as W&B's strict mode"));
     } else {
       read("grace_period", 1, et.grace_period);
       read("min_samples", 1, et.min_samples);
     }
+  }
+
+  // W&B's `max_iter` with `s`: its brackets are at max_iter / eta, ..., max_iter / eta^s
+  // (those >= 1, rounded down), so the lowest is hpsweep's min_iter.
+  void parse_hyperband_brackets(const YAML::Node& s_node, const std::optional<YAML::Node>& min_node,
+                                const std::optional<YAML::Node>& max_node, SweepSpec& spec) {
+    EarlyTerminateSpec& et = spec.early_terminate;
+    if (!max_node)
+      fail(s_node, "early_terminate.s", "goes with max_iter (W&B counts brackets down from it)");
+    if (min_node)
+      fail(*min_node, "early_terminate.min_iter",
+           "give min_iter or s, not both: s sets min_iter to max_iter / eta^s");
+    const int64_t brackets = integer_at_least(s_node, "early_terminate.s", 1);
+    et.max_iter = epoch_budget(max_node, "early_terminate.max_iter", 1, spec);
+    double band = static_cast<double>(et.max_iter);
+    et.min_iter = 0;
+    for (int64_t i = 0; i < brackets && band / static_cast<double>(et.eta) >= 1; ++i) {
+      band /= static_cast<double>(et.eta);
+      et.min_iter = static_cast<int64_t>(band);
+    }
+    if (et.min_iter == 0)
+      fail(s_node, "early_terminate.s",
+           "no bracket: max_iter / eta is below 1; raise max_iter or lower eta");
   }
 
   void parse_pbt(const YAML::Node& node, SweepSpec& spec) {
@@ -896,6 +1065,8 @@ class SpecParser {
             if (goal != "minimize" && goal != "maximize")
               fail(v, "metric.goal", "must be minimize or maximize, got '" + goal + "'");
             metric.minimize = goal == "minimize";
+          } else if (is_ignored_wandb_metric_key(key)) {
+            ignored_keys_.push_back("metric." + key);
           } else {
             fail(k, "metric." + key, "unknown key (known: name, goal)");
           }
@@ -904,6 +1075,7 @@ class SpecParser {
 
  private:
   std::string source_;
+  std::vector<std::string> ignored_keys_;  // W&B keys without meaning here, in file order
   // The value node of each model key and swept parameter, by path, for the limits' messages.
   std::map<std::string, YAML::Node> value_nodes_;
 };

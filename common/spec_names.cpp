@@ -9,13 +9,22 @@ const NameTable<SearchMethod>& search_method_names() {
 }
 
 const NameTable<Distribution>& distribution_names() {
-  static const NameTable<Distribution> names = {{Distribution::uniform, "uniform"},
-                                                {Distribution::log_uniform, "log_uniform"},
-                                                {Distribution::int_uniform, "int_uniform"},
-                                                {Distribution::q_uniform, "q_uniform"},
-                                                {Distribution::q_log_uniform, "q_log_uniform"},
-                                                {Distribution::normal, "normal"},
-                                                {Distribution::categorical, "categorical"}};
+  static const NameTable<Distribution> names = {
+      {Distribution::categorical, "categorical"},
+      {Distribution::constant, "constant"},
+      {Distribution::uniform, "uniform"},
+      {Distribution::int_uniform, "int_uniform"},
+      {Distribution::q_uniform, "q_uniform"},
+      {Distribution::log_uniform, "log_uniform"},
+      {Distribution::log_uniform_values, "log_uniform_values"},
+      {Distribution::q_log_uniform, "q_log_uniform"},
+      {Distribution::q_log_uniform_values, "q_log_uniform_values"},
+      {Distribution::inv_log_uniform, "inv_log_uniform"},
+      {Distribution::inv_log_uniform_values, "inv_log_uniform_values"},
+      {Distribution::normal, "normal"},
+      {Distribution::q_normal, "q_normal"},
+      {Distribution::log_normal, "log_normal"},
+      {Distribution::q_log_normal, "q_log_normal"}};
   return names;
 }
 

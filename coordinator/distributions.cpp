@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/distribution_kinds.h"
+
 namespace hpsweep {
 namespace {
 
@@ -38,44 +40,78 @@ int decimals_of(double q) {
 }  // namespace
 
 ConfigValue quantize(const ParameterSpec& p, double x) {
-  // The multiples of q in [min, max]; the parser has checked there is one.
-  const double lowest = std::ceil(p.min / p.q - 1e-9);
-  const double highest = std::floor(p.max / p.q + 1e-9);
-  const double k = std::clamp(std::round(x / p.q), lowest, highest);
+  double k = std::round(x / p.q);
+  if (shape_of(p.distribution) == DistributionShape::bounded) {
+    // The multiples of q within the bounds; the parser has checked there is one.
+    const ValueBounds bounds = value_bounds(p);
+    k = std::clamp(k, std::ceil(bounds.lo / p.q - 1e-9), std::floor(bounds.hi / p.q + 1e-9));
+  }
   if (find_config_field(p.path)->kind == ValueKind::integer)
     return static_cast<int64_t>(std::llround(k * p.q));
   const int d = decimals_of(p.q);
   return decimal(std::round(scaled(k * p.q, d)), d);
 }
 
+namespace {
+
+// A real draw of a bounded distribution, to 4 significant digits within its bounds (or
+// quantized).
+ConfigValue bounded_value(const ParameterSpec& p, double x) {
+  if (is_quantized(p.distribution)) return quantize(p, x);
+  const ValueBounds bounds = value_bounds(p);
+  return round_significant(x, bounds.lo, bounds.hi);
+}
+
+// The normal family, truncated to the field's valid values (lr > 0, dropout in [0, 1)) by
+// drawing again: W&B does not truncate, but a trial cannot train with an invalid value. The
+// parser has checked that enough of the draws are valid.
+ConfigValue gaussian_value(const ParameterSpec& p, Rng& rng) {
+  const ConfigField& field = *find_config_field(p.path);
+  const bool log =
+      p.distribution == Distribution::log_normal || p.distribution == Distribution::q_log_normal;
+  while (true) {
+    double x = p.mu + p.sigma * rng.normal();
+    if (log) x = std::exp(x);
+    ConfigValue value = x;
+    if (is_quantized(p.distribution)) {
+      value = quantize(p, x);
+    } else {
+      const double rounded = round_significant(x, -HUGE_VAL, HUGE_VAL);
+      if (!check_value(field, rounded)) value = rounded;
+    }
+    if (!check_value(field, value)) return value;
+  }
+}
+
+}  // namespace
+
 ConfigValue draw_value(const ParameterSpec& p, Rng& rng) {
   switch (p.distribution) {
     case Distribution::values:
     case Distribution::categorical:
+    case Distribution::constant:
       return p.values[rng.below(p.values.size())];
-    case Distribution::uniform:
-      return round_significant(rng.uniform(p.min, p.max), p.min, p.max);
-    case Distribution::log_uniform:
-      return round_significant(std::exp(rng.uniform(std::log(p.min), std::log(p.max))), p.min,
-                               p.max);
     case Distribution::int_uniform:
       return static_cast<int64_t>(p.min) +
              static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.max - p.min) + 1));
+    case Distribution::uniform:
     case Distribution::q_uniform:
-      return quantize(p, rng.uniform(p.min, p.max));
+      return bounded_value(p, rng.uniform(p.min, p.max));
+    case Distribution::log_uniform:
     case Distribution::q_log_uniform:
-      return quantize(p, std::exp(rng.uniform(std::log(p.min), std::log(p.max))));
-    case Distribution::normal: {
-      // Truncated to the field's valid values (lr > 0, dropout in [0, 1)): draw again. The
-      // parser has checked that mu is valid, so at least the half of the mass near it is.
-      const ConfigField& field = *find_config_field(p.path);
-      while (true) {
-        double x = p.mu + p.sigma * rng.normal();
-        const double rounded = round_significant(x, -HUGE_VAL, HUGE_VAL);
-        if (!check_value(field, rounded)) x = rounded;
-        if (!check_value(field, x)) return x;
-      }
-    }
+      return bounded_value(p, std::exp(rng.uniform(p.min, p.max)));
+    case Distribution::log_uniform_values:
+    case Distribution::q_log_uniform_values:
+      return bounded_value(p, std::exp(rng.uniform(std::log(p.min), std::log(p.max))));
+    case Distribution::inv_log_uniform:
+      return bounded_value(p, std::exp(-rng.uniform(p.min, p.max)));
+    case Distribution::inv_log_uniform_values:
+      return bounded_value(p, std::exp(-rng.uniform(std::log(1 / p.max), std::log(1 / p.min))));
+    case Distribution::normal:
+    case Distribution::q_normal:
+    case Distribution::log_normal:
+    case Distribution::q_log_normal:
+      return gaussian_value(p, rng);
   }
   return int64_t{0};
 }

@@ -14,9 +14,9 @@ namespace hpsweep {
 // written (0.02836, not 0.028357166729471495): far finer than any sweep resolves.
 ConfigValue draw_value(const ParameterSpec& parameter, Rng& rng);
 
-// x rounded to the nearest multiple of parameter.q within [min, max] (q_uniform,
-// q_log_uniform), as an integer for an integer field; a real multiple reads as written (0.3,
-// not 0.30000000000000004).
+// x rounded to the nearest multiple of parameter.q (the q_ distributions), within the values a
+// bounded distribution draws (common/distribution_kinds.h); as an integer for an integer field;
+// a real multiple reads as written (0.3, not 0.30000000000000004).
 ConfigValue quantize(const ParameterSpec& parameter, double x);
 
 }  // namespace hpsweep

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/config_fields.h"
+#include "common/distribution_kinds.h"
 #include "common/spec_names.h"
 
 namespace hpsweep {
@@ -44,11 +45,11 @@ std::string mutation_text(const ParameterSpec& p) {
       text += (i ? ", " : "") + value_string(p.values[i]);
     return text + "]";
   }
-  if (p.distribution == Distribution::normal)
-    return text + " mu " + value_string(p.mu) + " sigma " + value_string(p.sigma);
-  text += " " + value_string(p.min) + " to " + value_string(p.max);
-  if (p.distribution == Distribution::q_uniform || p.distribution == Distribution::q_log_uniform)
-    text += " q " + value_string(p.q);
+  if (shape_of(p.distribution) == DistributionShape::gaussian)
+    text += " mu " + value_string(p.mu) + " sigma " + value_string(p.sigma);
+  else
+    text += " " + value_string(p.min) + " to " + value_string(p.max);
+  if (is_quantized(p.distribution)) text += " q " + value_string(p.q);
   return text;
 }
 

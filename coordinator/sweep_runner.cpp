@@ -87,6 +87,7 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepInputs& inputs, WorkerP
   }
   log << "sweep '" << spec.name << "': " << total << " trials on " << pool.description()
       << ", results in " << folder.dir.string() << "\n";
+  for (const std::string& warning : spec.warnings) log << "hpsweep: warning: " << warning << "\n";
   if (const std::string warning = spec.metric.selection_warning(); !warning.empty())
     log << warning << "\n";
   if (folder.resumed)

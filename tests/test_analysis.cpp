@@ -7,6 +7,7 @@
 #include "analysis/analyze.h"
 #include "analysis/statistics.h"
 #include "common/error.h"
+#include "common/spec.h"
 
 namespace hpsweep {
 namespace {
@@ -165,6 +166,18 @@ TEST(Diagnosis, RegressionIsJudgedAgainstTheSweepsBestTestError) {
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(summarize_trial(scaled.trials[i], metric, scaled_rule).diagnosis,
               summarize_trial(sweep.trials[i], metric, rule).diagnosis);
+}
+
+// A sweep.h5 written before `log_uniform` took W&B's meaning (ln bounds) holds a spec the
+// loader now refuses; its analysis must not depend on that.
+TEST(Diagnosis, ASweepWrittenByAnEarlierVersionStaysAnalysable) {
+  SweepRecord sweep = polynomial_study();
+  sweep.spec_text =
+      "name: poly\nmethod: random\nrun_cap: 3\ndataset: {name: polynomial}\n"
+      "model: {type: linear}\nparameters:\n"
+      "  training.lr: {distribution: log_uniform, min: 0.0001, max: 0.1}\n";
+  EXPECT_THROW(parse_spec(sweep.spec_text, "sweep.h5:/spec"), UserError);
+  EXPECT_TRUE(DiagnosisRule{}.for_sweep(sweep).regression);
 }
 
 TEST(Diagnosis, RegressionOnsetUsesTheRelativeMargin) {

@@ -296,13 +296,13 @@ SweepSpec simulated_spec(const std::string& keep, const std::string& body,
 constexpr const char* kAsha =
     "method: random\nrun_cap: 27\ntraining: {epochs: 9}\n"
     "early_terminate: {type: asha, grace_period: 1, reduction_factor: 3}\n"
-    "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1}\n";
+    "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n";
 
 constexpr const char* kPbt =
     "method: pbt\ntraining: {epochs: 6}\n"
     "pbt: {population: 6, perturbation_interval: 2, mutations: {training.lr: {distribution: "
-    "log_uniform, min: 0.001, max: 1}}}\n"
-    "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1}\n";
+    "log_uniform_values, min: 0.001, max: 1}}}\n"
+    "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n";
 
 // Paused trials keep their whole checkpoint, so promotions (ASHA) and exploits (PBT) read it
 // as before: the decisions and curves are those of `keep: both`, and every trial's checkpoint

@@ -250,7 +250,7 @@ TEST(Cli, SweptValuesPrintAsWritten) {
   std::ofstream(spec) << "name: rnd\nmethod: random\nrun_cap: 40\nseed: 3\n"
                          "model: {type: simulated}\ntraining: {epochs: 1}\nparameters:\n"
                          "  training.lr: {distribution: q_uniform, min: 0.1, max: 0.9, q: 0.1}\n"
-                         "  training.weight_decay: {distribution: log_uniform, min: 0.0001, "
+                         "  training.weight_decay: {distribution: log_uniform_values, min: 0.0001, "
                          "max: 0.1}\n"
                          "  model.dropout: {distribution: uniform, min: 0, max: 0.5}\n"
                          "  training.momentum: {distribution: normal, mu: 0.5, sigma: 0.2}\n";

@@ -346,7 +346,7 @@ TEST_F(ClusterTest, PbtUnderMpirunExploitsAsDevMode) {
   // PBT's exploits do not depend on the order of reports: two groups, two dev workers.
   const std::string s = spec(
       "pbt: {population: 4, perturbation_interval: 1, mutations: {training.lr: {distribution: "
-      "log_uniform, min: 0.01, max: 0.2}}}\nparameters:\n  model.dropout: {values: [0.0, 0.4]}\n",
+      "log_uniform_values, min: 0.01, max: 0.2}}}\nparameters:\n  model.dropout: {values: [0.0, 0.4]}\n",
       "pbt");
   ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
                 .exit_code,
@@ -369,7 +369,7 @@ TEST_F(ClusterTest, SimulatedSweepUnderMpirunWritesTheSameCurvesAsDevMode) {
   std::ofstream(path) << "name: simulated\nseed: 2\nmethod: pbt\nmodel: {type: simulated}\n"
                          "simulated: {epoch_seconds: 0.01}\ntraining: {epochs: 4}\n"
                          "pbt: {population: 6, perturbation_interval: 1, mutations: "
-                         "{training.lr: {distribution: log_uniform, min: 0.001, max: 1}}}\n"
+                         "{training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}}}\n"
                          "parameters:\n  training.lr: {values: [0.001, 0.01, 0.1, 1]}\n";
   ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + path.string() + " --out " + out("dev") +
                 " --workers 2")

@@ -89,7 +89,7 @@ pbt:
   population: 4
   perturbation_interval: 1
   mutations:
-    training.lr: {distribution: log_uniform, min: 0.01, max: 0.5}
+    training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.5}
     model.width: {values: [16, 32]}
 )";
 

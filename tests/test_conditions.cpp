@@ -70,9 +70,10 @@ TEST(Conditions, InvalidConditionsNameFileLineColumnAndKey) {
             "`when`)");
   EXPECT_EQ(error_of(head + "  model.width: {values: [64], when: mlp}\n"),
             "c.yaml:4:37: model.width.when: expected a mapping of keys to values");
-  EXPECT_EQ(error_of(head + "  model.width: {values: [64], if: {model.type: mlp}}\n"),
-            "c.yaml:4:31: model.width.if: unknown key (known: values, distribution, min, max, q, "
-            "mu, sigma, when)");
+  EXPECT_EQ(
+      error_of(head + "  model.width: {values: [64], if: {model.type: mlp}}\n"),
+      "c.yaml:4:31: model.width.if: unknown key (known: values, value, distribution, min, max, q, "
+      "mu, sigma, when)");
   EXPECT_EQ(error_of("method: grid\nparameters:\n  model.depth: {values: [1, 2]}\n"
                      "  model.width: {values: [64], when: {model.depth: two}}\n"),
             "c.yaml:4:51: model.width.when.model.depth: expected an integer, got 'two'");

@@ -258,7 +258,7 @@ TEST(FullDisk, AshaSweepsStopCleanlyAndResumeAtEveryFillLevel) {
       std::string(kSimulated) +
           "method: random\nrun_cap: 27\ntraining: {epochs: 9}\n"
           "early_terminate: {type: asha, grace_period: 1, reduction_factor: 3}\n"
-          "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1}\n",
+          "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n",
       kFillLevels, 3, 1);
 }
 
@@ -269,8 +269,8 @@ TEST(FullDisk, PbtSweepsStopCleanlyAndResumeAtEveryFillLevel) {
       std::string(kSimulated) +
           "method: pbt\ntraining: {epochs: 24}\n"
           "pbt: {population: 8, perturbation_interval: 2, mutations: "
-          "{training.lr: {distribution: log_uniform, min: 0.01, max: 0.2}}}\n"
-          "parameters:\n  training.lr: {distribution: log_uniform, min: 0.01, max: 0.2}\n",
+          "{training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.2}}}\n"
+          "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.2}\n",
       kFillLevels, 3);
 }
 
@@ -283,8 +283,8 @@ TEST(FullDisk, PbtMlpSweepsStopCleanlyAndResumeAtEveryFillLevel) {
       "name: full\nseed: 3\ndataset: {path: " + (dir / "data").string() +
           "}\nmodel: {width: 16, init: he}\ntraining: {epochs: 8, batch_size: 60}\n"
           "method: pbt\npbt: {population: 8, perturbation_interval: 2, mutations: "
-          "{training.lr: {distribution: log_uniform, min: 0.01, max: 0.2}}}\n"
-          "parameters:\n  training.lr: {distribution: log_uniform, min: 0.01, max: 0.2}\n",
+          "{training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.2}}}\n"
+          "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.2}\n",
       {0, 16, 64, 160, 320}, 2);
 }
 

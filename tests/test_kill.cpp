@@ -230,7 +230,7 @@ TEST_P(KillTest, EveryKillResumesToTheUninterruptedResult) {
 TEST_P(KillTest, KilledPbtSweepsResumeToTheUninterruptedResult) {
   std::ofstream(spec_, std::ios::app)
       << "checkpoint: {every: 3}\npbt: {population: 4, perturbation_interval: 1, mutations: "
-         "{training.lr: {distribution: log_uniform, min: 0.01, max: 0.2}}}\n";
+         "{training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.2}}}\n";
   std::string text;
   {
     std::ifstream in(spec_);

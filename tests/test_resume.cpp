@@ -323,7 +323,7 @@ TEST(SpecDifference, MethodSeedRunCapRepeatsAndPbt) {
             "run_cap is 0 in the stored spec, 1 in this one");
   const std::string pbt =
       "method: pbt\ntraining: {epochs: 8}\npbt: {population: 4, perturbation_interval: 2, "
-      "mutations: {training.lr: {distribution: log_uniform, min: 0.01, max: 0.1}}}\n";
+      "mutations: {training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.1}}}\n";
   EXPECT_EQ(difference(random, pbt), "method is random in the stored spec, pbt in this one");
   std::string other = pbt;
   other.replace(other.find("interval: 2"), 11, "interval: 3");
@@ -332,8 +332,8 @@ TEST(SpecDifference, MethodSeedRunCapRepeatsAndPbt) {
   other = pbt;
   other.replace(other.find("max: 0.1"), 8, "max: 0.2");
   EXPECT_EQ(difference(pbt, other),
-            "pbt.mutations is {training.lr: log_uniform 0.01 to 0.1} in the stored spec, "
-            "{training.lr: log_uniform 0.01 to 0.2} in this one");
+            "pbt.mutations is {training.lr: log_uniform_values 0.01 to 0.1} in the stored spec, "
+            "{training.lr: log_uniform_values 0.01 to 0.2} in this one");
 }
 
 TEST(SpecDifference, MetricGoalNamesBothGoals) {

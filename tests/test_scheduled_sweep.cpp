@@ -35,7 +35,7 @@ constexpr const char* kPopulation =
     "parameters:\n  training.lr: {values: [0.01, 0.03, 0.1, 0.3]}\n";
 constexpr const char* kPbt =
     "method: pbt\npbt: {population: 4, perturbation_interval: 2, mutations: {training.lr: "
-    "{distribution: log_uniform, min: 0.01, max: 0.5}}}\n";
+    "{distribution: log_uniform_values, min: 0.01, max: 0.5}}}\n";
 
 // Trials 0-2 have fewer than 3 others to compare with; trial 3 barely learns.
 constexpr const char* kMedianGrid =

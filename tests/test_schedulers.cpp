@@ -255,7 +255,7 @@ PbtSpec lr_mutation(double resample_probability) {
   pbt.resample_probability = resample_probability;
   ParameterSpec lr;
   lr.path = "training.lr";
-  lr.distribution = Distribution::log_uniform;
+  lr.distribution = Distribution::log_uniform_values;
   lr.min = 0.001;
   lr.max = 1;
   pbt.mutations = {lr};
@@ -376,7 +376,7 @@ TEST(PbtExplore, ClampsRoundsAndStepsThroughLists) {
 TEST(PbtExplore, QuantizedAndNormalSteps) {
   PbtSpec spec;
   spec.resample_probability = 0;
-  ParameterSpec width{"model.width", Distribution::q_log_uniform, {}, 32, 512};
+  ParameterSpec width{"model.width", Distribution::q_log_uniform_values, {}, 32, 512};
   width.q = 32;
   ParameterSpec dropout{"model.dropout", Distribution::normal, {}, 0, 0};
   dropout.mu = 0.5;

@@ -55,7 +55,7 @@ TEST(SearchSpace, QuantizedAndNormalDraws) {
 run_cap: 2000
 seed: 4
 parameters:
-  model.width: {distribution: q_log_uniform, min: 32, max: 512, q: 32}
+  model.width: {distribution: q_log_uniform_values, min: 32, max: 512, q: 32}
   model.dropout: {distribution: q_uniform, min: 0.05, max: 0.5, q: 0.1}
   training.lr: {distribution: normal, mu: 0.05, sigma: 0.05}
 )",
@@ -85,7 +85,7 @@ TEST(SearchSpace, RandomDrawsStayInBoundsAndAreReproducible) {
 run_cap: 400
 seed: 9
 parameters:
-  training.lr: {distribution: log_uniform, min: 0.001, max: 1}
+  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}
   model.dropout: {distribution: uniform, min: 0.1, max: 0.5}
   model.depth: {distribution: int_uniform, min: 1, max: 3}
   model.activation: {values: [relu, tanh]}

@@ -42,7 +42,7 @@ TEST(SimulatedSweep, AshaDecidesAsTheSchedulerSimulation) {
   const SweepSpec spec = simulated_spec(
       "method: random\nrun_cap: 27\ntraining: {epochs: 9}\n"
       "early_terminate: {type: asha, grace_period: 1, reduction_factor: 3}\n"
-      "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1}\n"
+      "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n"
       "  model.dropout: {distribution: uniform, min: 0, max: 0.5}\n");
   TempDir dir;
   // One worker: the real sweep makes its scheduler calls in the simulation's order.
@@ -82,8 +82,8 @@ TEST(SimulatedSweep, AshaDecidesAsTheSchedulerSimulation) {
 TEST(SimulatedSweep, PbtExploitContinuesTheSourcesCurve) {
   const SweepSpec spec = simulated_spec(
       "method: pbt\ntraining: {epochs: 4}\npbt: {population: 4, perturbation_interval: 2, "
-      "mutations: {training.lr: {distribution: log_uniform, min: 0.001, max: 1}}}\n"
-      "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1}\n");
+      "mutations: {training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}}}\n"
+      "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n");
   TempDir dir;
   const SweepRecord r = run(spec, (dir / "pbt").string(), 2);
   const DecisionRow* exploit = nullptr;
@@ -111,7 +111,7 @@ TEST(SimulatedSweep, StoppedAndResumedEndsAsUninterrupted) {
   const SweepSpec spec = simulated_spec(
       "method: random\nrun_cap: 9\ntraining: {epochs: 3}\n"
       "early_terminate: {type: asha, grace_period: 1, reduction_factor: 3}\n"
-      "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1}\n",
+      "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n",
       "0.01");
   TempDir dir;
   const SweepRecord reference = run(spec, (dir / "reference").string(), 1);
@@ -149,7 +149,7 @@ TEST(LiveReaders, EveryReadDuringASweepSeesAWholeFile) {
       "name: live\nmethod: random\nrun_cap: 200\nmodel: {type: simulated}\n"
       "simulated: {epoch_seconds: 0.005, seed: 3}\ntraining: {epochs: 4}\n"
       "early_terminate: {type: asha, grace_period: 1, reduction_factor: 2}\n"
-      "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1.0}\n",
+      "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1.0}\n",
       "live.yaml");
   const std::string out = (dir / "out").string(), path = out + "/sweep.h5";
   std::atomic<bool> done{false}, stop{false};

@@ -64,7 +64,7 @@ TEST(Spec, ParsesDistributions) {
   const SweepSpec spec = parse_spec(R"(method: random
 run_cap: 5
 parameters:
-  training.lr: {distribution: log_uniform, min: 0.001, max: 1}
+  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}
   model.dropout: {distribution: uniform, min: 0, max: 0.5}
   model.depth: {distribution: int_uniform, min: 1, max: 3}
   model.activation: {distribution: categorical, values: [relu, tanh]}
@@ -72,7 +72,7 @@ parameters:
                                     "r.yaml");
   EXPECT_EQ(spec.name, "r");  // from the file name
   EXPECT_EQ(spec.run_cap, 5);
-  EXPECT_EQ(spec.parameters[0].distribution, Distribution::log_uniform);
+  EXPECT_EQ(spec.parameters[0].distribution, Distribution::log_uniform_values);
   EXPECT_DOUBLE_EQ(spec.parameters[0].min, 0.001);
   EXPECT_DOUBLE_EQ(spec.parameters[0].max, 1.0);
   EXPECT_EQ(spec.parameters[2].distribution, Distribution::int_uniform);
@@ -84,12 +84,12 @@ TEST(Spec, ParsesQuantizedAndNormalDistributions) {
   const SweepSpec spec = parse_spec(R"(method: random
 run_cap: 5
 parameters:
-  model.width: {distribution: q_log_uniform, min: 32, max: 512, q: 32}
+  model.width: {distribution: q_log_uniform_values, min: 32, max: 512, q: 32}
   model.dropout: {distribution: q_uniform, min: 0, max: 0.5}
   training.lr: {distribution: normal, mu: 0.1, sigma: 0.02}
 )",
                                     "r.yaml");
-  EXPECT_EQ(spec.parameters[0].distribution, Distribution::q_log_uniform);
+  EXPECT_EQ(spec.parameters[0].distribution, Distribution::q_log_uniform_values);
   EXPECT_EQ(spec.parameters[0].q, 32);
   EXPECT_EQ(spec.parameters[1].distribution, Distribution::q_uniform);
   EXPECT_EQ(spec.parameters[1].q, 1);  // W&B's default
@@ -102,8 +102,8 @@ TEST(SpecErrors, QuantizedAndNormalDistributions) {
   auto param = [](const std::string& text) {
     return error_of("method: random\nrun_cap: 2\nparameters:\n  " + text + "\n");
   };
-  EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1}"),
-            "s.yaml:4:16: training.lr: normal needs both `mu` and `sigma`");
+  EXPECT_EQ(param("training.lr: {distribution: normal, sigma: 0.1}"),
+            "s.yaml:4:16: training.lr.mu: must be > 0, got 0 (mu defaults to 0)");
   EXPECT_EQ(param("training.lr: {distribution: normal, mu: -1, sigma: 1}"),
             "s.yaml:4:43: training.lr.mu: must be > 0, got -1");
   EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 0}"),
@@ -112,21 +112,23 @@ TEST(SpecErrors, QuantizedAndNormalDistributions) {
             "s.yaml:4:57: model.dropout.sigma: too wide: only 0.04% of the draws would be valid "
             "values; make it smaller");
   EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 1, min: 0}"),
-            "s.yaml:4:63: training.lr: normal takes `mu` and `sigma`, not `values`, `min` or "
-            "`max`");
+            "s.yaml:4:63: training.lr.min: `min` and `max` go with a bounded distribution "
+            "(uniform, log_uniform, ...), not normal");
   EXPECT_EQ(param("model.depth: {distribution: normal, mu: 2, sigma: 1}"),
             "s.yaml:4:31: model.depth.distribution: normal needs a real parameter; this one is a "
             "integer");
   EXPECT_EQ(param("training.lr: {distribution: uniform, min: 0.1, max: 1, q: 0.1}"),
-            "s.yaml:4:61: training.lr.q: `q` goes with distribution q_uniform or q_log_uniform");
+            "s.yaml:4:61: training.lr.q: `q` goes with a quantized distribution (q_uniform, "
+            "q_log_uniform, q_log_uniform_values, q_normal or q_log_normal), not uniform");
   EXPECT_EQ(param("training.lr: {distribution: uniform, min: 0.1, max: 1, mu: 0.1}"),
-            "s.yaml:4:62: training.lr: `mu` and `sigma` go with distribution normal");
+            "s.yaml:4:62: training.lr.mu: `mu` and `sigma` go with distribution normal, "
+            "q_normal, log_normal or q_log_normal, not uniform");
   EXPECT_EQ(param("model.width: {distribution: q_uniform, min: 32, max: 64, q: 0.5}"),
             "s.yaml:4:63: model.width.q: expected an integer, got '0.5'");
   EXPECT_EQ(param("training.lr: {distribution: q_uniform, min: 0.1, max: 0.2, q: 0.5}"),
-            "s.yaml:4:65: training.lr.q: no multiple of 0.5 lies in [min, max]");
-  EXPECT_EQ(param("training.lr: {distribution: q_log_uniform, min: 0, max: 1, q: 0.1}"),
-            "s.yaml:4:51: training.lr.min: must be > 0, got 0");
+            "s.yaml:4:65: training.lr.q: no multiple of 0.5 lies in [0.1, 0.2]");
+  EXPECT_EQ(param("training.lr: {distribution: q_log_uniform_values, min: 0, max: 1, q: 0.1}"),
+            "s.yaml:4:58: training.lr.min: must be > 0, got 0");
   EXPECT_EQ(param("model.activation: {distribution: q_uniform, min: 0, max: 1}"),
             "s.yaml:4:36: model.activation.distribution: q_uniform needs a numeric parameter; "
             "this one is a text");
@@ -262,24 +264,26 @@ TEST(SpecErrors, MinGreaterThanMax) {
 
 TEST(SpecErrors, DistributionProblems) {
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
-                     "log_uniform, min: 0, max: 1}\n"),
-            "s.yaml:4:49: training.lr.min: must be > 0, got 0");
+                     "log_uniform_values, min: 0, max: 1}\n"),
+            "s.yaml:4:56: training.lr.min: must be > 0, got 0");
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  model.depth: {distribution: "
                      "uniform, min: 1, max: 3}\n"),
             "s.yaml:4:31: model.depth.distribution: uniform needs a real parameter; this one is a "
             "integer");
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
                      "beta, min: 1, max: 3}\n"),
-            "s.yaml:4:31: training.lr.distribution: must be one of uniform, log_uniform, "
-            "int_uniform, q_uniform, q_log_uniform, normal, categorical, got 'beta'");
+            "s.yaml:4:31: training.lr.distribution: must be one of categorical, constant, "
+            "uniform, int_uniform, q_uniform, log_uniform, log_uniform_values, q_log_uniform, "
+            "q_log_uniform_values, inv_log_uniform, inv_log_uniform_values, normal, q_normal, "
+            "log_normal, q_log_normal, got 'beta'");
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
                      "uniform, min: 0.1}\n"),
             "s.yaml:4:16: training.lr: uniform needs both `min` and `max`");
   EXPECT_EQ(
       error_of(
           "method: grid\nparameters:\n  training.lr: {distribution: uniform, min: 0.1, max: 1}\n"),
-      "s.yaml:3:16: training.lr: method grid needs `values` for every parameter, not a uniform "
-      "distribution");
+      "s.yaml:3:16: training.lr: method grid needs `values` (or `value`) for every parameter, not "
+      "a uniform distribution");
   EXPECT_EQ(error_of("method: grid\nparameters:\n  training.lr: {values: []}\n"),
             "s.yaml:3:25: training.lr.values: expected a non-empty list [v1, v2, ...]");
 }
@@ -288,7 +292,9 @@ TEST(SpecErrors, MethodAndRunCap) {
   EXPECT_EQ(error_of("name: x\n"),
             "s.yaml:1:1: method: missing: say `method: grid` or `method: random`");
   EXPECT_EQ(error_of("method: bayes\n"),
-            "s.yaml:1:9: method: must be grid, random or pbt, got 'bayes'");
+            "s.yaml:1:9: method: method bayes (TPE) is not built yet; use random");
+  EXPECT_EQ(error_of("method: tpe\n"),
+            "s.yaml:1:9: method: must be grid, random or pbt, got 'tpe'");
   EXPECT_EQ(error_of("method: random\n"),
             "s.yaml:1:9: run_cap: method random needs `run_cap` (how many trials to draw)");
   EXPECT_EQ(error_of("method: grid\nrun_cap: 0\n"), "s.yaml:2:10: run_cap: must be >= 1, got 0");
@@ -334,10 +340,10 @@ pbt:
   perturbation_interval: 2
   quantile_fraction: 0.2
   mutations:
-    training.lr: {distribution: log_uniform, min: 0.01, max: 0.5}
+    training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.5}
     training.weight_decay: {values: [0, 0.0001, 0.001]}
 parameters:
-  training.lr: {distribution: log_uniform, min: 0.01, max: 0.5}
+  training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.5}
 )",
                                     "p.yaml");
   EXPECT_EQ(spec.method, SearchMethod::pbt);
@@ -347,7 +353,7 @@ parameters:
   EXPECT_DOUBLE_EQ(spec.pbt.quantile_fraction, 0.2);
   EXPECT_DOUBLE_EQ(spec.pbt.resample_probability, 0.25);
   ASSERT_EQ(spec.pbt.mutations.size(), 2u);
-  EXPECT_EQ(spec.pbt.mutations[0].distribution, Distribution::log_uniform);
+  EXPECT_EQ(spec.pbt.mutations[0].distribution, Distribution::log_uniform_values);
   EXPECT_EQ(spec.pbt.mutations[1].values.size(), 3u);
   EXPECT_TRUE(spec.pbt.exploit);
   EXPECT_FALSE(parse_spec("method: pbt\ntraining: {epochs: 3}\npbt: {population: 2, "

@@ -44,7 +44,7 @@ const char* kGrid =
 const char* kAsha =
     "method: random\nrun_cap: 9\ntraining: {epochs: 9}\n"
     "early_terminate: {type: asha, grace_period: 1, reduction_factor: 3}\n"
-    "parameters:\n  training.lr: {distribution: log_uniform, min: 0.001, max: 1}\n";
+    "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n";
 
 // A sweep running on its own thread, its board served on an ephemeral loopback port.
 class LiveSweep {

@@ -4,13 +4,14 @@
 #include <cmath>
 
 #include "common/conditions.h"
+#include "common/distribution_kinds.h"
 #include "coordinator/distributions.h"
 
 namespace hpsweep {
 namespace {
 
 ConfigValue perturb(const ConfigValue& value, const ParameterSpec& m, bool up, Rng& rng) {
-  if (m.distribution == Distribution::values || m.distribution == Distribution::categorical) {
+  if (shape_of(m.distribution) == DistributionShape::listed) {
     const auto it = std::find(m.values.begin(), m.values.end(), value);
     if (it == m.values.end()) return draw_value(m, rng);
     const int64_t i = std::clamp<int64_t>((it - m.values.begin()) + (up ? 1 : -1), 0,
@@ -18,18 +19,14 @@ ConfigValue perturb(const ConfigValue& value, const ParameterSpec& m, bool up, R
     return m.values[i];
   }
   const double x = *value_number(value) * (up ? 1.2 : 0.8);
-  switch (m.distribution) {
-    case Distribution::q_uniform:
-    case Distribution::q_log_uniform:
-      return quantize(m, x);
-    case Distribution::normal:
-      // No bounds but the field's: a step out of them is not taken.
-      return check_value(*find_config_field(m.path), x) ? value : ConfigValue(x);
-    case Distribution::int_uniform:
-      return static_cast<int64_t>(std::lround(std::clamp(x, m.min, m.max)));
-    default:
-      return std::clamp(x, m.min, m.max);
-  }
+  if (is_quantized(m.distribution)) return quantize(m, x);
+  if (shape_of(m.distribution) == DistributionShape::gaussian)
+    // No bounds but the field's: a step out of them is not taken.
+    return check_value(*find_config_field(m.path), x) ? value : ConfigValue(x);
+  const ValueBounds bounds = value_bounds(m);
+  if (m.distribution == Distribution::int_uniform)
+    return static_cast<int64_t>(std::lround(std::clamp(x, bounds.lo, bounds.hi)));
+  return std::clamp(x, bounds.lo, bounds.hi);
 }
 
 }  // namespace
