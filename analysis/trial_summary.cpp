@@ -1,11 +1,11 @@
 #include "analysis/trial_summary.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
-
-#include <yaml-cpp/yaml.h>
 
 #include "common/trial.h"
 
@@ -55,9 +55,11 @@ double median(std::vector<double> values) {
 // stays analysable when the spec format moves on (W&B's `log_uniform` changed meaning).
 bool stored_spec_is_regression(const std::string& spec_text) {
   DatasetConfig dataset;
+  // A missing key gives an invalid node, which only `operator bool` may be asked about.
   const YAML::Node root = YAML::Load(spec_text);
-  if (root.IsMap() && root["dataset"].IsMap() && root["dataset"]["name"].IsScalar())
-    dataset.name = root["dataset"]["name"].Scalar();
+  const YAML::Node block = root.IsMap() ? root["dataset"] : YAML::Node();
+  const YAML::Node name = block && block.IsMap() ? block["name"] : YAML::Node();
+  if (name && name.IsScalar()) dataset.name = name.Scalar();
   return dataset.regression();
 }
 

@@ -22,23 +22,6 @@
 namespace hpsweep::testing {
 namespace {
 
-constexpr const char* kLeNet = R"(
-  type: sequential
-  layers:
-    - conv2d: {out_channels: 6, kernel_size: 5, padding: 2}
-    - sigmoid
-    - avg_pool2d: {kernel_size: 2, stride: 2}
-    - conv2d: {out_channels: 16, kernel_size: 5}
-    - sigmoid
-    - avg_pool2d: {kernel_size: 2}
-    - flatten
-    - linear: {out_features: 120}
-    - sigmoid
-    - linear: {out_features: 84}
-    - sigmoid
-    - linear: {out_features: "${outputs}"}
-)";
-
 class SpecNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override { write_synthetic_fashion_mnist(dir_ / "data", 300, 100, 4); }
@@ -75,15 +58,24 @@ class SpecNetworkTest : public ::testing::Test {
   }
 
   // The example, on the test's data and cut to 2 epochs of 100 images, at depths 0 and 1.
-  SweepSpec resnet_written() {
-    SweepSpec s =
-        load_spec_file(std::string(HPSWEEP_SOURCE_DIR) + "/experiments/resnet-written.yaml");
-    s.base.dataset = {
-        .path = (dir_ / "data").string(), .train_subset = 100, .test_subset = 50, .input_size = 32};
+  // An example of experiments/, on the test's data at `input_size` and cut to 2 epochs of
+  // 100 images.
+  SweepSpec example(const std::string& file, int64_t input_size) {
+    SweepSpec s = load_spec_file(std::string(HPSWEEP_SOURCE_DIR) + "/experiments/" + file);
+    s.base.dataset = {.path = (dir_ / "data").string(),
+                      .train_subset = 100,
+                      .test_subset = 50,
+                      .input_size = input_size == 28 ? 0 : input_size};
     s.metric = MetricSpec{};
     s.base.training.epochs = 2;
     s.base.training.batch_size = 25;
     s.base.training.eval_train = 0;
+    return s;
+  }
+
+  // experiments/resnet-written.yaml at depths 0 and 1.
+  SweepSpec resnet_written() {
+    SweepSpec s = example("resnet-written.yaml", 32);
     s.parameters[0].values = {int64_t{0}, int64_t{1}};
     return s;
   }
@@ -91,14 +83,21 @@ class SpecNetworkTest : public ::testing::Test {
   TempDir dir_;
 };
 
-TEST_F(SpecNetworkTest, ALeNetWrittenInTheSpecTrainsBitwiseAsTypeLenet) {
-  const std::string rest =
-      "training: {epochs: 2, batch_size: 50, lr: 0.9, momentum: 0.5}\n"
-      "parameters: {model.init: {values: [xavier, normal]}}\n";
-  const SweepRecord written = run(spec(", test_subset: 100", kLeNet, rest), "written");
-  run(spec(", test_subset: 100", "{type: lenet}", rest), "builtin");
-  ASSERT_EQ(written.trials.size(), 2u);
-  for (const TrialRecord& t : written.trials) EXPECT_EQ(t.status, TrialStatus::completed);
+// experiments/lenet-written.yaml at width 6 is `type: lenet`, with either initialization.
+TEST_F(SpecNetworkTest, TheWrittenLeNetExampleTrainsBitwiseAsTypeLenet) {
+  SweepSpec written = example("lenet-written.yaml", 28);
+  written.base.training.lr = 0.9;
+  written.base.training.momentum = 0.5;
+  written.parameters[0].values = {int64_t{6}};
+  written.parameters.push_back(ParameterSpec{.path = "model.init", .values = {std::string("xavier"), std::string("normal")}});
+  const SweepRecord record = run(written, "written");
+  SweepSpec builtin = written;
+  builtin.base.model.type = "lenet";
+  builtin.base.model.layers = nullptr;
+  run(builtin, "builtin");
+  ASSERT_EQ(record.trials.size(), 2u);
+  for (const TrialRecord& t : record.trials)
+    EXPECT_EQ(t.status, TrialStatus::completed) << t.message;
   expect_same_sweeps("written", "builtin");
 }
 
@@ -173,21 +172,33 @@ TEST_F(SpecNetworkTest, TheEstimateIsTheBuiltCount) {
                 static_cast<double>(build_model(config, {1, 32, 32}, 10).parameter_count()));
     }
   }
-  for (const auto& [model, size] :
-       {std::pair{std::string(kLeNet), 28}, std::pair{std::string(blocks), 20}}) {
-    const SweepSpec s =
-        spec(", input_size: " + std::to_string(size) + ", classes: [1, 2, 3]", model, "");
+  {
+    SweepSpec s = example("lenet-written.yaml", 28);
+    s.base.dataset.classes = {1, 2, 3};
+    for (const Trial& trial : expand_trials(s)) {
+      const ModelConfig& config = trial.config.model;
+      const Model built = build_model(config, {1, 28, 28}, 3);
+      EXPECT_EQ(estimate_layer_parameters(*config.layers, config, {1, 28, 28}, 3),
+                static_cast<double>(built.parameter_count()));
+      EXPECT_EQ(estimate_parameters(config, s.base.dataset),
+                static_cast<double>(built.parameter_count()));
+    }
+  }
+  {
+    const SweepSpec s = spec(", input_size: 20, classes: [1, 2, 3]", blocks, "");
     const ModelConfig& config = s.base.model;
-    const Model built = build_model(config, {1, size, size}, 3);
-    EXPECT_EQ(estimate_layer_parameters(*config.layers, config, {1, size, size}, 3),
+    const Model built = build_model(config, {1, 20, 20}, 3);
+    EXPECT_EQ(estimate_layer_parameters(*config.layers, config, {1, 20, 20}, 3),
               static_cast<double>(built.parameter_count()));
     EXPECT_EQ(estimate_parameters(config, s.base.dataset),
               static_cast<double>(built.parameter_count()));
   }
-  EXPECT_EQ(
-      spec_error_of("method: grid\nlimits: {max_parameters: 60000}\nmodel:" + std::string(kLeNet)),
-      "s.yaml:6:5: model.layers: the network of model.layers has about 61706 parameters, "
-      "more than limits.max_parameters (60000); raise limits.max_parameters to train it");
+  // The example's widest LeNet (width 12): 312 + 4,816 + 48,120 + 10,164 + 850 parameters.
+  std::ifstream file(std::string(HPSWEEP_SOURCE_DIR) + "/experiments/lenet-written.yaml");
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(spec_error_of(text + "limits: {max_parameters: 60000}\n"),
+            "s.yaml:16:5: model.layers: the network of model.layers has about 64262 parameters, "
+            "more than limits.max_parameters (60000); raise limits.max_parameters to train it");
 }
 
 TEST(SpecNetworkErrors, NameTheFileLineColumnAndLayer) {
