@@ -5,6 +5,7 @@
 //   hpsweep describe SPEC          each model's layers, output shapes and parameter counts
 //   hpsweep serve DIR              the live status page and API of a sweep, from its files
 //   hpsweep corpus FILE            a text file's tokens, vocabulary and n-gram statistics
+//   hpsweep dataset export SPEC --out FILE.h5   a detection set's canvases, boxes and labels
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -26,6 +27,8 @@ constexpr const char* kUsage =
     "  describe SPEC        print each model's layers, output shapes and parameter counts\n"
     "  serve DIR            serve the status page and JSON API of a sweep from its files\n"
     "  corpus FILE          a text file's tokens, vocabulary, n-grams and Zipf plot\n"
+    "  dataset export SPEC --out FILE.h5\n"
+    "                       write the detection set SPEC names: canvases, boxes, labels\n"
     "\n"
     "`hpsweep <command> --help` describes a command's options.\n";
 
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
     if (command == "describe") return hpsweep::describe_command(rest);
     if (command == "serve") return hpsweep::serve_command(rest);
     if (command == "corpus") return hpsweep::corpus_command(rest);
+    if (command == "dataset") return hpsweep::dataset_command(rest);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return hpsweep::kExitOk;

@@ -88,6 +88,8 @@ std::vector<ConfigField> make_fields() {
       field("dataset.input_size", &C::dataset, &DatasetConfig::input_size, at_least(0)),
       field("dataset.flip", &C::dataset, &DatasetConfig::flip),
       field("dataset.crop_padding", &C::dataset, &DatasetConfig::crop_padding, at_least(0)),
+      field("dataset.max_objects", &C::dataset, &DatasetConfig::max_objects,
+            {1.0, double{kMaxDetectionObjects}, true, true}),
       field("dataset.features", &C::dataset, &DatasetConfig::features, at_least(0)),
       field("dataset.seed", &C::dataset, &DatasetConfig::seed, at_least(0)),
       field("dataset.validation", &C::dataset, &DatasetConfig::validation, at_least(0)),

@@ -9,6 +9,13 @@ const std::vector<DatasetType>& dataset_types() {
       // Fashion-MNIST's IDX files: [1, 28, 28] images of 10 classes
       // (worker/data/fashion_mnist.cpp).
       {.name = "fashion-mnist", .classes = 10, .images = true, .from_files = true},
+      // Fashion-MNIST items pasted onto [1, S, S] canvases, with boxes
+      // (worker/data/fmnist_detection.cpp, docs/detection.md).
+      {.name = "fmnist-detection",
+       .classes = 10,
+       .images = true,
+       .from_files = true,
+       .detection = true},
       // d2l 4.4: features x^i/i! of one normal x, of which the first 20 exist.
       {.name = "polynomial", .default_features = 20, .max_features = 20},
       // d2l 4.5: `features` normal inputs.

@@ -18,9 +18,18 @@ struct DatasetType {
   // Read from dataset.path (and cut by train_subset before loading); otherwise drawn from
   // dataset.seed.
   bool from_files = false;
+  // Samples are canvases with boxes (docs/detection.md): they need a detector model, and
+  // dataset.max_objects applies.
+  bool detection = false;
   int64_t default_features = 0;  // synthetic sets: inputs when dataset.features is 0
   int64_t max_features = 0;      // 0: no limit
 };
+
+// fmnist-detection's canvas side (dataset.input_size) and objects per canvas
+// (dataset.max_objects): defaults and bounds (docs/detection.md). Items are pasted at S/4 to S/2
+// pixels, hence a least side of 16: items of 4 pixels or more.
+inline constexpr int64_t kDefaultCanvasSize = 64, kMinCanvasSize = 16;
+inline constexpr int64_t kDefaultDetectionObjects = 3, kMaxDetectionObjects = 16;
 
 // Every dataset, in the order error messages and docs list them.
 const std::vector<DatasetType>& dataset_types();

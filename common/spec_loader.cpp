@@ -144,15 +144,22 @@ class SpecParser {
     return field.kind == ValueKind::real ? real_value(value) : value;
   }
 
+  // The values a text field takes in the sweep: those swept, else the one given (or default).
+  static std::vector<std::string> texts_of(const SweepSpec& spec, const std::string& path,
+                                           const std::string& given) {
+    for (const ParameterSpec& p : spec.parameters)
+      if (p.path == path) {
+        std::vector<std::string> texts;
+        for (const ConfigValue& v : p.values) texts.push_back(std::get<std::string>(v));
+        return texts;
+      }
+    return {given};
+  }
+
   // dataset.classes and dataset.train_per_class against the dataset (given or swept): it must
   // have classes, and each listed class must be one of them.
   void check_class_subset(const SweepSpec& spec) {
-    std::vector<std::string> names = {spec.base.dataset.name};
-    for (const ParameterSpec& p : spec.parameters)
-      if (p.path == "dataset.name") {
-        names.clear();
-        for (const ConfigValue& v : p.values) names.push_back(std::get<std::string>(v));
-      }
+    const std::vector<std::string> names = texts_of(spec, "dataset.name", spec.base.dataset.name);
     for (const char* key : {"dataset.classes", "dataset.train_per_class"}) {
       const auto node = value_nodes_.find(key);
       if (node == value_nodes_.end()) continue;
@@ -166,6 +173,20 @@ class SpecParser {
                  "class " + element.Scalar() + " is not one of " + name + "'s classes 0.." +
                      std::to_string(type.classes - 1));
       }
+    }
+  }
+
+  // A detection set (dataset.name) needs a detector model. None is built yet (issue 21's
+  // tiny-ssd), so every model but simulated, which reads no data, is refused here rather than
+  // failing when a trial starts.
+  void check_detection_model(const SweepSpec& spec) {
+    for (const std::string& name : texts_of(spec, "dataset.name", spec.base.dataset.name)) {
+      if (!find_dataset_type(name)->detection) continue;
+      for (const std::string& model : texts_of(spec, "model.type", spec.base.model.type))
+        if (model != ModelConfig::kSimulatedType)
+          fail(value_nodes_.at("dataset.name"), "dataset.name",
+               name + " needs a detector (model.type tiny-ssd, not built yet), got model.type " +
+                   model);
     }
   }
 
@@ -328,7 +349,7 @@ class SpecParser {
       fail(key_node, path, "no such parameter path (known: " + known + ")");
     }
     ParameterSpec param;
-    param.path = field->path;  // an alias's field
+    param.path = field->path;                 // an alias's field
     std::map<std::string, YAML::Node> given;  // the keys but `distribution` and `when`
     std::optional<YAML::Node> distribution_node;
     for_each_entry(
@@ -640,6 +661,7 @@ class SpecParser {
     }
     if (metric_node) check_metric_has_curve(*metric_node, spec);
     check_class_subset(spec);
+    check_detection_model(spec);
     check_lr_schedule(root, spec);
     check_written_network(root, spec);
     for (const ParameterSpec& p : spec.parameters)
@@ -664,12 +686,7 @@ class SpecParser {
   // model.layers goes with model.type sequential, given or among the swept types, and that
   // type needs it.
   void check_written_network(const YAML::Node& root, const SweepSpec& spec) {
-    std::vector<std::string> types = {spec.base.model.type};
-    for (const ParameterSpec& p : spec.parameters)
-      if (p.path == "model.type") {
-        types.clear();
-        for (const ConfigValue& v : p.values) types.push_back(std::get<std::string>(v));
-      }
+    const std::vector<std::string> types = texts_of(spec, "model.type", spec.base.model.type);
     const bool sequential = std::find(types.begin(), types.end(), kSequentialType) != types.end();
     const auto layers = value_nodes_.find("model.layers");
     if (layers != value_nodes_.end() && !sequential) {

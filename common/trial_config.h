@@ -17,8 +17,9 @@ struct DatasetConfig {
   std::string path = "/usr/share/datasets/fashion-mnist";
   int64_t features = 0;  // synthetic sets: input features (0: the set's default)
   int64_t seed = 0;      // the data's seed, shared by every trial: synthetic sets, held-out parts
-  int64_t train_subset = 0;  // 0: all training images; N: the first N
-  int64_t test_subset = 0;   // 0: all test images
+  // 0: all training images; N: the first N (fmnist-detection: N canvases, default 60,000)
+  int64_t train_subset = 0;
+  int64_t test_subset = 0;  // 0: all test images (fmnist-detection: 10,000 canvases)
   // Held out of the training part (after train_subset), stratified by class, drawn from
   // `seed` (worker/data/holdout.h): `validation` samples (a count, or a fraction when below
   // 1), or with kfold = K >= 2 the trial's `fold` of K. Trials of a K-fold sweep get their fold
@@ -32,12 +33,15 @@ struct DatasetConfig {
   // subsets"); the test set keeps its samples of the listed classes.
   std::vector<int64_t> classes;
   int64_t train_per_class = 0;
-  // Fashion-MNIST only. Images are resized per batch (bilinear) to input_size x input_size;
+  // Image sets only. Images are resized per batch (bilinear) to input_size x input_size;
   // training batches are then augmented: a random horizontal flip, and a random crop of the
-  // image padded with crop_padding zeros on each side.
+  // image padded with crop_padding zeros on each side. fmnist-detection draws its canvases at
+  // input_size (0: 64) and takes no flip or crop yet (they would have to move the boxes).
   int64_t input_size = 0;  // 0: the native 28
   bool flip = false;
   int64_t crop_padding = 0;
+  // Detection sets only: at most this many objects per canvas (0: the default, 3).
+  int64_t max_objects = 0;
 
   // The synthetic sets have real-valued targets (squared loss); Fashion-MNIST has classes.
   bool regression() const;  // common/dataset_types.cpp

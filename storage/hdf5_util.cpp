@@ -178,6 +178,22 @@ std::vector<double> read_doubles(const H5::Group& group, const std::string& name
   return values;
 }
 
+void write_integers(H5::Group& group, const std::string& name, const std::vector<int64_t>& values) {
+  const hsize_t count = values.size();
+  H5::DataSet dataset =
+      group.createDataSet(name, H5::PredType::STD_I64LE, H5::DataSpace(1, &count));
+  if (count) dataset.write(values.data(), H5::PredType::NATIVE_INT64);
+}
+
+std::vector<int64_t> read_integers(const H5::Group& group, const std::string& name) {
+  H5::DataSet dataset = group.openDataSet(name);
+  hsize_t count = 0;
+  dataset.getSpace().getSimpleExtentDims(&count);
+  std::vector<int64_t> values(count);
+  if (count) dataset.read(values.data(), H5::PredType::NATIVE_INT64);
+  return values;
+}
+
 void write_tensor(H5::Group& group, const std::string& name, const Tensor& tensor) {
   std::vector<hsize_t> dims(tensor.shape().begin(), tensor.shape().end());
   H5::DataSpace space(static_cast<int>(dims.size()), dims.data());

@@ -46,6 +46,10 @@ void append_string(H5::Group& group, const std::string& name, const std::string&
 void write_doubles(H5::Group& group, const std::string& name, const std::vector<double>& values);
 std::vector<double> read_doubles(const H5::Group& group, const std::string& name);
 
+// 1-D int64 columns (little-endian), as h5py and pandas read them.
+void write_integers(H5::Group& group, const std::string& name, const std::vector<int64_t>& values);
+std::vector<int64_t> read_integers(const H5::Group& group, const std::string& name);
+
 void write_tensor(H5::Group& group, const std::string& name, const Tensor& tensor);
 Tensor read_tensor(const H5::Group& group, const std::string& name);
 

@@ -20,10 +20,12 @@
 #include "coordinator/progress.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
+#include "storage/hdf5_util.h"
 #include "storage/sweep_file.h"
 #include "support/shell.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
+#include "worker/data/dataset.h"
 
 namespace hpsweep::testing {
 namespace {
@@ -569,6 +571,96 @@ TEST(Cli, ValidationSelectionReportsTheTestErrorAtTheChosenEpoch) {
     EXPECT_EQ(checkpoint.best_epoch, static_cast<int64_t>(best + 1));
     EXPECT_EQ(checkpoint.metric_name, "val_error");
   }
+}
+
+constexpr const char* kExportUsage = "usage: hpsweep dataset export SPEC --out FILE.h5\n";
+
+// A spec of the detection set over a small Fashion-MNIST-shaped folder.
+std::filesystem::path detection_spec(const TempDir& dir, const std::string& model = "simulated") {
+  write_synthetic_fashion_mnist(dir / "data", 40, 20, 3);
+  const auto spec = dir / "detection.yaml";
+  std::ofstream(spec) << "method: grid\nmodel: {type: " << model
+                      << "}\ndataset: {name: fmnist-detection, path: " << (dir / "data").string()
+                      << ", train_subset: 30, test_subset: 12, seed: 4}\n";
+  return spec;
+}
+
+TEST(Cli, DatasetExportWritesTheDetectionSetAndSaysWhat) {
+  TempDir dir;
+  const auto spec = detection_spec(dir);
+  const std::string out = (dir / "set.h5").string();
+  const Result r = run("dataset export " + spec.string() + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  DatasetConfig config;
+  config.name = "fmnist-detection";
+  config.path = (dir / "data").string();
+  config.train_subset = 30;
+  config.test_subset = 12;
+  config.seed = 4;
+  const TrainTestData data = load_dataset(config);
+  int64_t train_objects = 0, test_objects = 0;
+  for (const auto& objects : data.train.objects) train_objects += objects.size();
+  for (const auto& objects : data.test.objects) test_objects += objects.size();
+  EXPECT_EQ(r.output, "wrote " + out + ": fmnist-detection, 30 training canvases (" +
+                          std::to_string(train_objects) + " objects), 12 test canvases (" +
+                          std::to_string(test_objects) + " objects)\n");
+  EXPECT_FALSE(std::filesystem::exists(out + ".tmp"));
+  H5::H5File file(out, H5F_ACC_RDONLY);
+  EXPECT_EQ(h5::read_tensor(file.openGroup("train"), "images").shape(), (Shape{30, 1, 64, 64}));
+  EXPECT_EQ(h5::read_tensor(file.openGroup("test"), "boxes").shape(), (Shape{test_objects, 4}));
+  const std::vector<int64_t> index = h5::read_integers(file.openGroup("test"), "image_index");
+  EXPECT_EQ(index.front(), 0);
+  EXPECT_EQ(index.back(), 11);
+  EXPECT_EQ(h5::read_int_attribute(file, "max_objects"), 3);
+}
+
+TEST(Cli, DatasetExportNamesWhatItRefuses) {
+  TempDir dir;
+  const auto classifier = detection_spec(dir, "lenet");
+  const std::string detector_needed =
+      ":3:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd, not built "
+      "yet), got model.type lenet\n";
+  for (const std::string command : {"dataset export " + classifier.string() + " --out x.h5",
+                                    "describe " + classifier.string()}) {
+    const Result r = run(command);
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_EQ(r.output, "hpsweep: error: " + classifier.string() + detector_needed) << command;
+  }
+  const auto fashion = dir / "fashion.yaml";
+  std::ofstream(fashion) << "method: grid\nmodel: {type: simulated}\n";
+  EXPECT_EQ(run("dataset export " + fashion.string() + " --out x.h5").output,
+            "hpsweep: error: " + fashion.string() +
+                ": dataset.name: dataset export writes detection sets (fmnist-detection), not "
+                "the fashion-mnist set\n");
+  const auto swept = dir / "swept.yaml";
+  std::ofstream(swept) << "method: grid\nmodel: {type: simulated}\n"
+                          "dataset: {name: fmnist-detection}\n"
+                          "parameters:\n  dataset.seed: {values: [1, 2]}\n";
+  EXPECT_EQ(run("dataset export " + swept.string() + " --out x.h5").output,
+            "hpsweep: error: " + swept.string() +
+                ":5:17: dataset.seed: swept; dataset export writes one set: give it in the "
+                "dataset block\n");
+  const auto spec = detection_spec(dir);
+  const Result no_folder =
+      run("dataset export " + spec.string() + " --out " + (dir / "no/set.h5").string());
+  EXPECT_EQ(no_folder.exit_code, 2);
+  EXPECT_EQ(no_folder.output, "hpsweep: error: " + (dir / "no/set.h5").string() +
+                                  ": cannot write: no folder " + (dir / "no").string() + "\n");
+  EXPECT_EQ(
+      run("dataset export " + spec.string()).output,
+      std::string("hpsweep: error: the option '--out' is required but missing\n") + kExportUsage);
+  const Result unknown = run("dataset import x");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.output,
+            std::string("hpsweep: error: dataset: unknown action 'import' (known: export)\n") +
+                kExportUsage);
+  EXPECT_EQ(
+      run("dataset").output,
+      std::string("hpsweep: error: dataset: missing the action (known: export)\n") + kExportUsage);
+  const Result help = run("dataset export --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--out FILE.h5"), std::string::npos) << help.output;
+  EXPECT_NE(run("dataset --help").output.find("export SPEC --out FILE.h5"), std::string::npos);
 }
 
 }  // namespace

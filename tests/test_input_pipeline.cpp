@@ -214,8 +214,8 @@ TEST(InputShape, ResizesImagesAndRejectsImageOptionsForOtherSets) {
     FAIL() << "expected UserError";
   } catch (const UserError& e) {
     EXPECT_STREQ(e.what(),
-                 "dataset.crop_padding: applies to fashion-mnist images only, not the polynomial "
-                 "set");
+                 "dataset.crop_padding: applies to fashion-mnist or fmnist-detection images only, "
+                 "not the polynomial set");
   }
 }
 

@@ -205,8 +205,10 @@ TEST_F(SweepTest, ImageOptionsForASetWithoutImagesAreRejectedBeforeWriting) {
     run(s, "out");
     FAIL() << "expected UserError";
   } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "dataset.input_size: applies to fashion-mnist images only, not the polynomial set");
+    EXPECT_EQ(
+        std::string(e.what()),
+        "dataset.input_size: applies to fashion-mnist or fmnist-detection images only, not the "
+        "polynomial set");
   }
   EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
 }

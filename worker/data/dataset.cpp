@@ -15,6 +15,9 @@ std::pair<const DatasetType&, const DatasetSource&> dataset_of(const DatasetConf
   const DatasetType* type = find_dataset_type(config.name);
   const DatasetSource* source = find_dataset_source(config.name);
   if (!type || !source) throw UserError("dataset.name: unknown dataset '" + config.name + "'");
+  if (config.max_objects > 0 && !type->detection)
+    throw UserError("dataset.max_objects: applies to detection sets only, not the " + config.name +
+                    " set");
   return {*type, *source};
 }
 
@@ -32,6 +35,7 @@ Dataset Dataset::first(int64_t n) const {
   Dataset subset;
   subset.inputs = inputs.rows(0, n);
   if (!labels.empty()) subset.labels.assign(labels.begin(), labels.begin() + n);
+  if (!objects.empty()) subset.objects.assign(objects.begin(), objects.begin() + n);
   if (!targets.empty()) subset.targets = targets.rows(0, n);
   subset.classes = classes;
   return subset;
@@ -50,8 +54,10 @@ Dataset gather(const Dataset& set, const std::vector<int64_t>& ids) {
   if (set.regression()) {
     part.targets = Tensor({static_cast<int64_t>(ids.size()), 1});
     for (size_t i = 0; i < ids.size(); ++i) part.targets[i] = set.targets[ids[i]];
-  } else {
-    for (int64_t id : ids) part.labels.push_back(set.labels[id]);
+  }
+  for (int64_t id : ids) {
+    if (!set.labels.empty()) part.labels.push_back(set.labels[id]);
+    if (!set.objects.empty()) part.objects.push_back(set.objects[id]);
   }
   return part;
 }
@@ -91,6 +97,10 @@ Shape input_shape(const DatasetConfig& config, const Shape& stored) {
 
 std::string dataset_key(const DatasetConfig& config) {
   const DatasetType* type = find_dataset_type(config.name);
+  if (type && type->detection)
+    return config.name + ":" + config.path + ":" + std::to_string(config.train_subset) + ":" +
+           std::to_string(config.test_subset) + ":" + std::to_string(config.seed) + ":" +
+           std::to_string(config.input_size) + ":" + std::to_string(config.max_objects);
   if (type && type->from_files)
     return config.name + ":" + config.path + ":" + std::to_string(config.train_subset) + ":" +
            std::to_string(config.test_subset);

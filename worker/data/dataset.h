@@ -6,6 +6,8 @@
 //                      x^i/i! for i = 0..features-1 (default 20), 100 training and 100 test points
 //   linear-regression  d2l 4.5: y = 0.05 + sum 0.01 x_i + noise(0.01) over `features` inputs
 //                      (default 200), 20 training and 100 test points
+//   fmnist-detection   [N, 1, S, S] canvases of 1..max_objects Fashion-MNIST items, each
+//                      object with its class and box (worker/data/detection_canvas.h)
 // Synthetic sets are drawn from dataset.seed, so every trial of a sweep sees the same data.
 #pragma once
 
@@ -16,14 +18,25 @@
 
 #include "common/tensor.h"
 #include "common/trial_config.h"
+#include "worker/detection/box.h"
 
 namespace hpsweep {
+
+// One object of a detection set's sample: its class, the image of the source split it was
+// cut from (0-based, in file order) and its box in pixels (docs/detection.md).
+struct DetectionObject {
+  int32_t label;
+  int64_t source;
+  Box box;
+};
 
 struct Dataset {
   Tensor inputs;                // [N, ...]
   std::vector<int32_t> labels;  // [N] for classification
   Tensor targets;               // [N, 1] for regression
-  int64_t classes = 0;          // 0: regression
+  // [N] for detection: each sample's objects, in the order they were pasted.
+  std::vector<std::vector<DetectionObject>> objects;
+  int64_t classes = 0;  // 0: regression
 
   bool regression() const { return classes == 0; }
   int64_t size() const { return inputs.empty() ? 0 : inputs.dim(0); }
@@ -61,7 +74,8 @@ std::vector<int64_t> training_class_counts(const DatasetConfig& config);
 // dataset.input_size S > 0, else `stored`. Throws as inspect_dataset does.
 Shape input_shape(const DatasetConfig& config, const Shape& stored);
 // Trials whose datasets have the same key share one copy in memory. Fashion-MNIST's key
-// includes the subsets: only the samples a trial uses are read (dataset.train_subset).
+// includes the subsets: only the samples a trial uses are read (dataset.train_subset). A
+// detection set's key holds everything its canvases depend on.
 std::string dataset_key(const DatasetConfig& config);
 
 // Fashion-MNIST: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] in `directory`; the first
@@ -72,6 +86,11 @@ DatasetShape inspect_fashion_mnist(const std::string& directory);
 // Training samples per class among the first `train_limit` (0: all), from the labels file.
 std::vector<int64_t> count_fashion_mnist_train_classes(const std::string& directory,
                                                        int64_t train_limit);
+
+// fmnist-detection: canvases drawn from dataset.seed over Fashion-MNIST at dataset.path
+// (worker/data/fmnist_detection.cpp).
+TrainTestData make_fmnist_detection(const DatasetConfig& config);
+DatasetShape inspect_fmnist_detection(const DatasetConfig& config);
 
 // d2l's synthetic regression sets.
 TrainTestData make_polynomial_data(int64_t features, uint64_t seed);

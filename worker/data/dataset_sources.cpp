@@ -25,6 +25,13 @@ std::vector<int64_t> count_fashion_classes(const DatasetConfig& config, const Da
   return count_fashion_mnist_train_classes(config.path, config.train_subset);
 }
 
+TrainTestData load_fmnist_detection(const DatasetConfig& config, const DatasetType&) {
+  return make_fmnist_detection(config);
+}
+DatasetShape inspect_detection(const DatasetConfig& config, const DatasetType&) {
+  return inspect_fmnist_detection(config);
+}
+
 TrainTestData load_polynomial(const DatasetConfig& config, const DatasetType& type) {
   return make_polynomial_data(features_of(config, type), config.seed);
 }
@@ -44,6 +51,7 @@ DatasetShape inspect_linear_regression(const DatasetConfig& config, const Datase
 const std::vector<DatasetSource>& dataset_sources() {
   static const std::vector<DatasetSource> sources = {
       {"fashion-mnist", load_fashion, inspect_fashion, count_fashion_classes},
+      {"fmnist-detection", load_fmnist_detection, inspect_detection},
       {"polynomial", load_polynomial, inspect_polynomial},
       {"linear-regression", load_linear_regression, inspect_linear_regression}};
   return sources;
