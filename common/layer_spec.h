@@ -43,6 +43,13 @@ using LayerList = std::vector<LayerSpec>;
 
 enum class ArgumentKind { integer, real, boolean, integer_pair };
 
+// The largest size a layer argument may have, and how often a layer may repeat: far above any
+// network that fits `limits`, and low enough that counts never overflow an int64.
+inline constexpr double kMaxLayerNumber = 2147483647;
+inline constexpr double kMaxRepeat = 10000;
+// More layers than this (repeats and blocks counted) is refused before anything is built.
+inline constexpr double kMaxLayers = 100000;
+
 struct ArgumentRule {
   std::string name;
   ArgumentKind kind;
@@ -51,7 +58,7 @@ struct ArgumentRule {
   // The smallest value allowed (each item of a pair): 1 for sizes, 0 for padding.
   double min = 0;
   bool min_inclusive = true;
-  double max = 1e300;  // dropout's p: at most 1
+  double max = kMaxLayerNumber;  // dropout's p: below 1
   bool max_inclusive = true;
 };
 
