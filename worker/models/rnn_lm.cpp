@@ -1,0 +1,43 @@
+#include <stdexcept>
+
+#include "worker/layers/dense_layer.h"
+#include "worker/layers/embedding_layer.h"
+#include "worker/layers/one_hot_layer.h"
+#include "worker/layers/recurrent_layer.h"
+#include "worker/layers/step_rows_layer.h"
+#include "worker/models/zoo.h"
+
+namespace hpsweep {
+namespace {
+
+CellKind cell_named(const std::string& name) {
+  if (name == "rnn") return CellKind::rnn_tanh;
+  if (name == "gru") return CellKind::gru;
+  if (name == "lstm") return CellKind::lstm;
+  throw std::invalid_argument("model.cell: unknown cell '" + name + "'");
+}
+
+}  // namespace
+
+Model build_rnn_lm(const ModelConfig& config, const Shape&, int64_t vocabulary) {
+  Model model;
+  int64_t input_size = vocabulary;
+  if (config.embedding > 0) {
+    model.add(std::make_unique<EmbeddingLayer>(vocabulary, config.embedding), "embedding");
+    input_size = config.embedding;
+  } else {
+    model.add(std::make_unique<OneHotLayer>(vocabulary), "one_hot");
+  }
+  const RecurrentConfig rnn{.cell = cell_named(config.cell),
+                            .input_size = input_size,
+                            .hidden_size = config.width,
+                            .num_layers = config.depth,
+                            .dropout = config.dropout};
+  model.add(std::make_unique<RecurrentLayer>(rnn), "rnn");
+  model.add(std::make_unique<StepRowsLayer>(), "steps");
+  model.add(std::make_unique<DenseLayer>(config.width, vocabulary), "linear");
+  model.pack_gradients();
+  return model;
+}
+
+}  // namespace hpsweep
