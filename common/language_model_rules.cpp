@@ -36,7 +36,7 @@ constexpr const char* kTextKeys[] = {"dataset.preprocess",    "dataset.tokens",
 constexpr const char* kLanguageModelKeys[] = {"model.cell", "model.embedding"};
 constexpr const char* kSampleSetKeys[] = {
     "dataset.train_subset", "dataset.test_subset",     "dataset.validation", "dataset.kfold",
-    "dataset.classes",      "dataset.train_per_class", "dataset.features"};
+    "dataset.classes",      "dataset.train_per_class", "dataset.features",   "training.eval_train"};
 
 }  // namespace
 
