@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "common/spec.h"
@@ -151,6 +152,25 @@ TEST(LanguageModel, ParametersCarryPyTorchNamesAndInitialization) {
   }
 }
 
+// experiments/rnn-lm-fortunes.yaml: three trials, one per cell, on the English fortunes that
+// scripts/setup.sh installs; one epoch of its RNN already beats a uniform guess over the 28 ids.
+TEST(LanguageModel, TheExampleSpecTrains) {
+  const SweepSpec spec =
+      load_spec_file(std::string(HPSWEEP_SOURCE_DIR) + "/experiments/rnn-lm-fortunes.yaml");
+  const std::vector<Trial> trials = expand_trials(spec);
+  ASSERT_EQ(trials.size(), 3u);
+  EXPECT_EQ(trials[0].config.model.cell, "rnn");
+  EXPECT_EQ(trials[2].config.model.cell, "lstm");
+  if (!std::filesystem::exists(trials[0].config.dataset.path))
+    GTEST_SKIP() << trials[0].config.dataset.path << " is missing: run scripts/setup.sh";
+  Trial trial = trials[0];
+  trial.config.training.epochs = 1;
+  const std::vector<EpochMetrics> m = train(trial);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_LT(m[0].test_perplexity, 28.0);
+  EXPECT_GT(m[0].samples_per_second, 0);
+}
+
 TEST(LanguageModel, SpecErrorsNameTheKey) {
   const std::string grid = "method: grid\n";
   const std::string text = grid + "dataset: {name: text, path: c.txt}\n";
@@ -168,6 +188,8 @@ TEST(LanguageModel, SpecErrorsNameTheKey) {
   EXPECT_EQ(spec_error_of(grid + "dataset: {name: text, path: c.txt, validation: 0.1}\n"
                                  "model: {type: rnn-lm}\n"),
             "s.yaml:2:48: dataset.validation: does not apply to the text set");
+  EXPECT_EQ(spec_error_of(text + "model: {type: rnn-lm}\ntraining: {eval_train: 100}\n"),
+            "s.yaml:4:24: training.eval_train: does not apply to the text set");
   EXPECT_EQ(spec_error_of(text + "model: {type: rnn-lm}\ntraining: {clip_norm: -1}\n"),
             "s.yaml:4:23: training.clip_norm: must be >= 0, got -1");
   EXPECT_EQ(spec_error_of(grid + "metric: {name: test_perplexity}\n"),
