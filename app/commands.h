@@ -15,5 +15,6 @@ int report_command(const std::vector<std::string>& args);
 int describe_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
 int corpus_command(const std::vector<std::string>& args);
+int sample_command(const std::vector<std::string>& args);
 
 }  // namespace hpsweep

@@ -5,6 +5,7 @@
 //   hpsweep describe SPEC          each model's layers, output shapes and parameter counts
 //   hpsweep serve DIR              the live status page and API of a sweep, from its files
 //   hpsweep corpus FILE            a text file's tokens, vocabulary and n-gram statistics
+//   hpsweep sample CHECKPOINT      a language model's continuation of a prefix
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -26,6 +27,7 @@ constexpr const char* kUsage =
     "  describe SPEC        print each model's layers, output shapes and parameter counts\n"
     "  serve DIR            serve the status page and JSON API of a sweep from its files\n"
     "  corpus FILE          a text file's tokens, vocabulary, n-grams and Zipf plot\n"
+    "  sample CHECKPOINT    continue a prefix with a trained language model\n"
     "\n"
     "`hpsweep <command> --help` describes a command's options.\n";
 
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
     if (command == "describe") return hpsweep::describe_command(rest);
     if (command == "serve") return hpsweep::serve_command(rest);
     if (command == "corpus") return hpsweep::corpus_command(rest);
+    if (command == "sample") return hpsweep::sample_command(rest);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return hpsweep::kExitOk;

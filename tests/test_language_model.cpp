@@ -11,10 +11,13 @@
 
 #include "common/spec.h"
 #include "coordinator/search_space.h"
+#include "support/shell.h"
 #include "support/spec_error.h"
 #include "support/temp_dir.h"
 #include "worker/data/dataset.h"
 #include "worker/data/text_corpus.h"
+#include "worker/model_state.h"
+#include "worker/text_sampler.h"
 #include "worker/trainer.h"
 
 namespace hpsweep::testing {
@@ -169,6 +172,52 @@ TEST(LanguageModel, TheExampleSpecTrains) {
   ASSERT_EQ(m.size(), 1u);
   EXPECT_LT(m[0].test_perplexity, 28.0);
   EXPECT_GT(m[0].samples_per_second, 0);
+}
+
+// A GRU that has learnt the corpus continues its sentences greedily; at a temperature, the
+// same seed draws the same text.
+TEST(LanguageModel, AContinuationFollowsTheCorpus) {
+  TempDir dir;
+  Trial trial = lm_trial(write_corpus(dir));
+  trial.config.model.cell = "gru";
+  trial.config.training.epochs = 20;
+  std::vector<CheckpointData> checkpoints;
+  train(trial, {}, &checkpoints);
+  const TextCorpus corpus = load_text_corpus(trial.config.dataset.path, {});
+  Model model = build_trial_model(trial, {1}, corpus.vocabulary.size(), nullptr);
+  load_parameters(model, checkpoints.back().params, "the trained trial");
+  const auto text_after = [&](const std::string& prefix, const SampleSettings& settings) {
+    std::string text;
+    for (int32_t id : continue_tokens(
+             model, corpus.vocabulary.ids(tokenize_text(prefix, TextTokens::character)), settings))
+      text += corpus.vocabulary.token(id);
+    return text;
+  };
+  EXPECT_EQ(text_after("the quick brown", {.tokens = 10}), " fox jumps");
+  const SampleSettings warm{.tokens = 40, .temperature = 1.0, .seed = 7};
+  EXPECT_EQ(text_after("the ", warm), text_after("the ", warm));
+  EXPECT_EQ(text_after("the ", warm).size(), 40u);
+}
+
+// `hpsweep sample` on a sweep's checkpoint: the trial's model and vocabulary come from the
+// sweep's file; a model that is not a language model is refused.
+TEST(LanguageModel, TheSampleCommandContinuesAPrefix) {
+  TempDir dir;
+  const std::string spec = (dir / "lm.yaml").string();
+  std::ofstream(spec) << "seed: 5\nmethod: grid\ndataset: {name: text, path: " << write_corpus(dir)
+                      << "}\nmodel: {type: rnn-lm, width: 32}\n"
+                         "training: {epochs: 20, batch_size: 8, num_steps: 16, lr: 1, "
+                         "clip_norm: 1}\nparameters:\n  model.cell: {values: [gru]}\n";
+  const std::string out = (dir / "out").string();
+  const std::string binary = HPSWEEP_BINARY;
+  ASSERT_EQ(run_shell(binary + " run " + spec + " --out " + out).exit_code, 0);
+  const CommandResult r = run_shell(binary + " sample " + out +
+                                    "/checkpoints/0000.h5 --prefix 'the quick brown' --tokens 10");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "the quick brown fox jumps\n");
+  const CommandResult bad = run_shell(binary + " sample " + out + "/checkpoints/0000.h5");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("--prefix"), std::string::npos) << bad.output;
 }
 
 TEST(LanguageModel, SpecErrorsNameTheKey) {

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <stdexcept>
 
 #include "common/error.h"
 #include "common/failpoint.h"
@@ -11,6 +10,7 @@
 #include "worker/epoch_end.h"
 #include "worker/layers/recurrent_layer.h"
 #include "worker/model_state.h"
+#include "worker/models/zoo.h"
 #include "worker/objective.h"
 #include "worker/optimizer.h"
 #include "worker/parameter_update.h"
@@ -22,13 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// The model's recurrent layer, whose state the loop carries or resets.
-RecurrentLayer& recurrent_layer_of(const Model& model) {
-  for (const auto& layer : model.layers())
-    if (auto* rnn = dynamic_cast<RecurrentLayer*>(layer.get())) return *rnn;
-  throw std::logic_error("a language model without a recurrent layer");
 }
 
 // Rows of `steps` tokens starting at row_start(r) for r in [0, rows), time-major: the inputs
@@ -100,7 +93,7 @@ TrialOutcome train_language_model(const Trial& trial, const TextCorpus& corpus,
   const SequenceBatchConfig batches = sequence_batch_config(trial.config, trial.seed);
   check_sequence_batches(static_cast<int64_t>(corpus.train_ids.size()), batches);
   Model model = build_trial_model(trial, {1}, corpus.vocabulary.size(), start.init_from);
-  RecurrentLayer& rnn = recurrent_layer_of(model);
+  RecurrentLayer& rnn = rnn_lm_recurrent_layer(model);
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(cfg);
   group.place_gradients(model);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();

@@ -40,4 +40,10 @@ Model build_rnn_lm(const ModelConfig& config, const Shape&, int64_t vocabulary) 
   return model;
 }
 
+RecurrentLayer& rnn_lm_recurrent_layer(const Model& model) {
+  for (const auto& layer : model.layers())
+    if (auto* rnn = dynamic_cast<RecurrentLayer*>(layer.get())) return *rnn;
+  throw std::logic_error("not a language model: no recurrent layer");
+}
+
 }  // namespace hpsweep

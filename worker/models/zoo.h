@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/trial_config.h"
+#include "worker/layers/recurrent_layer.h"
 #include "worker/model.h"
 
 namespace hpsweep {
@@ -31,6 +32,8 @@ Model build_densenet(const ModelConfig& config, const Shape& sample_shape, int64
 // every step: outputs [T * B, vocabulary]. Layers are named as the module's attributes
 // ("embedding", "rnn", "linear"), so the state_dict is that of the same PyTorch class.
 Model build_rnn_lm(const ModelConfig& config, const Shape& sample_shape, int64_t vocabulary);
+// An rnn-lm's recurrent layer, whose state its callers carry or reset.
+RecurrentLayer& rnn_lm_recurrent_layer(const Model& model);
 // sequential: the network `model.layers` writes (common/layer_spec.h,
 // worker/models/spec_network.cpp).
 Model build_sequential(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
