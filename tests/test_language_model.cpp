@@ -220,6 +220,28 @@ TEST(LanguageModel, TheSampleCommandContinuesAPrefix) {
   EXPECT_NE(bad.output.find("--prefix"), std::string::npos) << bad.output;
 }
 
+// Exploding gradients without clipping: the loss per token grows past what a perplexity can
+// hold and the trial ends `diverged`; clipped, the same rate trains on.
+TEST(LanguageModel, WithoutClippingAHugeRateDiverges) {
+  TempDir dir;
+  Trial trial = lm_trial(write_corpus(dir));
+  trial.config.model.cell = "rnn";
+  trial.config.training.lr = 100;
+  trial.config.training.clip_norm = 0;
+  const TrainTestData data = load_dataset(trial.config.dataset);
+  std::atomic<bool> never{false};
+  SoloGroup solo;
+  Recorder recorder;
+  const TrialOutcome outcome = run_trial(trial, data, {}, recorder, never, solo);
+  EXPECT_EQ(outcome.status, TrialStatus::diverged) << outcome.message;
+  EXPECT_NE(outcome.message.find("per token (perplexity beyond a double)"), std::string::npos)
+      << outcome.message;
+  EXPECT_LT(recorder.metrics.size(), 8u);
+  trial.config.training.clip_norm = 0.01;
+  Recorder clipped;
+  EXPECT_EQ(run_trial(trial, data, {}, clipped, never, solo).status, TrialStatus::completed);
+}
+
 TEST(LanguageModel, SpecErrorsNameTheKey) {
   const std::string grid = "method: grid\n";
   const std::string text = grid + "dataset: {name: text, path: c.txt}\n";

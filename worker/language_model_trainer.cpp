@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "common/error.h"
 #include "common/failpoint.h"
@@ -84,6 +85,13 @@ StreamLoss evaluate_stream(Model& model, RecurrentLayer& rnn, const std::vector<
 
 enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
 
+// Exploding gradients leave a language model's loss finite (the softmax's log-sum-exp keeps it
+// so) but huge: past log(DBL_MAX) ~ 709.8 nats per token its perplexity is infinite, and the
+// trial is as broken as one whose loss is not a number.
+bool diverged(double loss_per_token) {
+  return !(loss_per_token <= std::log(std::numeric_limits<double>::max()));
+}
+
 }  // namespace
 
 TrialOutcome train_language_model(const Trial& trial, const TextCorpus& corpus,
@@ -142,10 +150,11 @@ TrialOutcome train_language_model(const Trial& trial, const TextCorpus& corpus,
           if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
           return {TrialStatus::interrupted, epoch - 1, kStoppedTrialMessage};
         }
-        if (!std::isfinite(stats[kStepLoss]))
+        const double token_loss = stats[kStepLoss] / static_cast<double>(cfg.batch_size * steps);
+        if (diverged(token_loss))
           return {TrialStatus::diverged, epoch,
-                  "training loss became " + std::to_string(stats[kStepLoss]) + " in epoch " +
-                      std::to_string(epoch)};
+                  "training loss became " + std::to_string(token_loss) +
+                      " per token (perplexity beyond a double) in epoch " + std::to_string(epoch)};
         epoch_loss += stats[kStepLoss];
         epoch_errors += stats[kStepErrors];
         objective.backward(outputs, batch.targets(), token_scale, doutputs);
@@ -165,10 +174,10 @@ TrialOutcome train_language_model(const Trial& trial, const TextCorpus& corpus,
       metrics.train_perplexity = std::exp(metrics.train_loss);
       const StreamLoss test =
           evaluate_stream(model, rnn, corpus.test_ids, cfg.batch_size, steps, group, solo_stop);
-      if (corpus.test_ids.size() >= 2 && !std::isfinite(test.loss))
-        return {
-            TrialStatus::diverged, epoch,
-            "test loss became " + std::to_string(test.loss) + " in epoch " + std::to_string(epoch)};
+      if (corpus.test_ids.size() >= 2 && diverged(test.loss))
+        return {TrialStatus::diverged, epoch,
+                "test loss became " + std::to_string(test.loss) +
+                    " per token (perplexity beyond a double) in epoch " + std::to_string(epoch)};
       metrics.test_loss = test.loss;
       metrics.test_error = test.error;
       metrics.test_perplexity = std::exp(test.loss);

@@ -12,7 +12,9 @@
 // predicted exactly once; the (N - 1) % rows tokens past the last row are not. Curves:
 // train_loss and test_loss are the mean cross-entropy per token, *_error the share of tokens
 // whose arg-max prediction is wrong, *_perplexity exp of the loss, samples_per_second counts
-// training tokens.
+// training tokens. A loss per token whose perplexity overflows a double (above ~709.8 nats;
+// exploding gradients keep the loss itself finite) ends the trial `diverged`, as a non-finite
+// loss does.
 //
 // A checkpoint is written at an epoch's end and every epoch draws its batches from the seed
 // and its number and starts from a zero state, so a resumed trial continues bitwise without
