@@ -63,6 +63,14 @@ std::string error_text(double value) {
   return buffer;
 }
 
+// "6.5550", or "2.88e+30" for a model that blew up.
+std::string perplexity_text(double value) {
+  if (!(value >= 1e5)) return error_text(value);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  return buffer;
+}
+
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
   const std::map<const TrialRecord*, TrialRow> rows = rows_by_trial(configurations);
@@ -104,8 +112,9 @@ Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
     row.push_back(none ? "" : error_text(s.final_test_error));
     if (perplexity)
       for (const char* curve : {"train_perplexity", "test_perplexity"})
-        row.push_back(
-            none || !trial.curves.count(curve) ? "" : error_text(trial.curves.at(curve).back()));
+        row.push_back(none || !trial.curves.count(curve)
+                          ? ""
+                          : perplexity_text(trial.curves.at(curve).back()));
     row.push_back(none ? "" : signed_error_text(s.gap));
     row.push_back(s.best_metric ? count_text(s.selected_epoch) : "");
     row.push_back(s.best_metric ? error_text(s.selected_test_error) : "");
