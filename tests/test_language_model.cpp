@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/error.h"
 #include "common/spec.h"
 #include "coordinator/search_space.h"
 #include "support/shell.h"
@@ -138,6 +139,9 @@ TEST(LanguageModel, ParametersCarryPyTorchNamesAndInitialization) {
   trial.config.model.depth = 2;
   trial.config.model.embedding = 8;
   const Model model = build_trial_model(trial, {1}, 30, nullptr);
+  Trial flat = trial;
+  flat.config.model.depth = 0;
+  EXPECT_THROW(build_trial_model(flat, {1}, 30, nullptr), UserError);
   std::vector<std::string> names;
   for (const NamedParameter& p : model.parameters()) names.push_back(p.name);
   EXPECT_EQ(names, (std::vector<std::string>{

@@ -1,5 +1,6 @@
 #include <stdexcept>
 
+#include "common/error.h"
 #include "worker/layers/dense_layer.h"
 #include "worker/layers/embedding_layer.h"
 #include "worker/layers/one_hot_layer.h"
@@ -20,6 +21,9 @@ CellKind cell_named(const std::string& name) {
 }  // namespace
 
 Model build_rnn_lm(const ModelConfig& config, const Shape&, int64_t vocabulary) {
+  if (config.depth < 1)
+    throw UserError("model.depth: rnn-lm needs at least one recurrent layer, got " +
+                    std::to_string(config.depth));
   Model model;
   int64_t input_size = vocabulary;
   if (config.embedding > 0) {
