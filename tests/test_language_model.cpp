@@ -203,8 +203,8 @@ TEST(LanguageModel, AContinuationFollowsTheCorpus) {
   EXPECT_EQ(text_after("the ", warm).size(), 40u);
 }
 
-// `hpsweep sample` on a sweep's checkpoint: the trial's model and vocabulary come from the
-// sweep's file; a model that is not a language model is refused.
+// `hpsweep run --dry-run` times a language model on token ids; `hpsweep sample` on the sweep's
+// checkpoint takes the trial's model and vocabulary from the sweep's file.
 TEST(LanguageModel, TheSampleCommandContinuesAPrefix) {
   TempDir dir;
   const std::string spec = (dir / "lm.yaml").string();
@@ -214,6 +214,9 @@ TEST(LanguageModel, TheSampleCommandContinuesAPrefix) {
                          "clip_norm: 1}\nparameters:\n  model.cell: {values: [gru]}\n";
   const std::string out = (dir / "out").string();
   const std::string binary = HPSWEEP_BINARY;
+  const CommandResult dry = run_shell(binary + " run " + spec + " --out " + out + " --dry-run");
+  EXPECT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("total: 20 epochs"), std::string::npos) << dry.output;
   ASSERT_EQ(run_shell(binary + " run " + spec + " --out " + out).exit_code, 0);
   const CommandResult r = run_shell(binary + " sample " + out +
                                     "/checkpoints/0000.h5 --prefix 'the quick brown' --tokens 10");
