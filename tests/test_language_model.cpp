@@ -161,11 +161,21 @@ TEST(LanguageModel, ParametersCarryPyTorchNamesAndInitialization) {
 
 // experiments/rnn-lm-fortunes.yaml: three trials, one per cell, on the English fortunes that
 // scripts/setup.sh installs; one epoch of its RNN already beats a uniform guess over the 28 ids.
+// (rnn-lm-clipping.yaml and rnn-lm-tang300.yaml are parsed only.)
 TEST(LanguageModel, TheExampleSpecTrains) {
   const SweepSpec spec =
       load_spec_file(std::string(HPSWEEP_SOURCE_DIR) + "/experiments/rnn-lm-fortunes.yaml");
   const std::vector<Trial> trials = expand_trials(spec);
   ASSERT_EQ(trials.size(), 3u);
+  // The other two examples parse into their trials.
+  EXPECT_EQ(expand_trials(load_spec_file(std::string(HPSWEEP_SOURCE_DIR) +
+                                         "/experiments/rnn-lm-clipping.yaml"))
+                .size(),
+            6u);
+  EXPECT_EQ(expand_trials(load_spec_file(std::string(HPSWEEP_SOURCE_DIR) +
+                                         "/experiments/rnn-lm-tang300.yaml"))
+                .size(),
+            1u);
   EXPECT_EQ(trials[0].config.model.cell, "rnn");
   EXPECT_EQ(trials[2].config.model.cell, "lstm");
   if (!std::filesystem::exists(trials[0].config.dataset.path))
