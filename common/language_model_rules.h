@@ -2,7 +2,8 @@
 // text dataset trains rnn-lm and rnn-lm trains on text; the text keys (dataset.preprocess,
 // tokens, test_fraction, min_freq, sampling, training.num_steps) need a text set, model.cell
 // and model.embedding need rnn-lm, and the sample-set keys (subsets, held-out parts, classes,
-// features, eval_train) do not apply to text. The spec loader locates the problem (common/spec_loader.cpp).
+// features, eval_train) do not apply to text. The spec loader locates the problem
+// (common/spec_loader.cpp).
 #pragma once
 
 #include <optional>
