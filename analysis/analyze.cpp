@@ -63,6 +63,14 @@ std::string error_text(double value) {
   return buffer;
 }
 
+// "6.5550", or "2.88e+30" for a model that blew up.
+std::string perplexity_text(double value) {
+  if (!(value >= 1e5)) return error_text(value);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  return buffer;
+}
+
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
   const std::map<const TrialRecord*, TrialRow> rows = rows_by_trial(configurations);
@@ -81,8 +89,13 @@ Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   table.header.push_back("epochs");
   table.header.push_back(any && all_clean ? "train_eval_error" : "train_error");
   if (validation) table.header.push_back("val_error");
-  for (const char* column :
-       {"test_error", "gap", "selected_epoch", "selected_test_error", "diagnosis"})
+  // Language models: the final perplexities, whose gap is the sequence analogue of the error's.
+  const bool perplexity =
+      std::any_of(sweep.trials.begin(), sweep.trials.end(),
+                  [](const TrialRecord& t) { return t.curves.count("test_perplexity") > 0; });
+  table.header.push_back("test_error");
+  if (perplexity) table.header.insert(table.header.end(), {"train_perplexity", "test_perplexity"});
+  for (const char* column : {"gap", "selected_epoch", "selected_test_error", "diagnosis"})
     table.header.push_back(column);
   for (const TrialRecord& trial : sweep.trials) {
     const TrialRow& r = rows.at(&trial);
@@ -97,6 +110,11 @@ Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
     row.push_back(none ? "" : error_text(s.final_train_error));
     if (validation) row.push_back(none ? "" : error_text(s.final_val_error));
     row.push_back(none ? "" : error_text(s.final_test_error));
+    if (perplexity)
+      for (const char* curve : {"train_perplexity", "test_perplexity"})
+        row.push_back(none || !trial.curves.count(curve)
+                          ? ""
+                          : perplexity_text(trial.curves.at(curve).back()));
     row.push_back(none ? "" : signed_error_text(s.gap));
     row.push_back(s.best_metric ? count_text(s.selected_epoch) : "");
     row.push_back(s.best_metric ? error_text(s.selected_test_error) : "");

@@ -16,5 +16,6 @@ int describe_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
 int corpus_command(const std::vector<std::string>& args);
 int dataset_command(const std::vector<std::string>& args);
+int sample_command(const std::vector<std::string>& args);
 
 }  // namespace hpsweep

@@ -38,8 +38,13 @@ std::string dims(const Shape& shape) {
   return out;
 }
 
-// "resnet (width 16, depth 1)"; a written network shows the width and depth it was given.
+// "resnet (width 16, depth 1)"; a language model names its cell ("rnn-lm (gru, width 256,
+// depth 1)"); a written network shows the width and depth it was given.
 std::string model_title(const ModelConfig& m) {
+  const ModelType* type = find_model_type(m.type);
+  if (type && type->needs_tokens)
+    return m.type + " (" + m.cell + ", width " + std::to_string(m.width) + ", depth " +
+           std::to_string(m.depth) + ")";
   if (m.type != kSequentialType)
     return m.type + " (width " + std::to_string(m.width) + ", depth " + std::to_string(m.depth) +
            ")";

@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "analysis/table.h"
+#include "common/dataset_types.h"
+#include "common/model_types.h"
 #include "common/rng.h"
 #include "common/trial.h"
 #include "coordinator/progress.h"
@@ -37,14 +39,28 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The fastest of `repeats` forward (+ backward) passes of `batch` random samples.
-std::pair<double, double> time_passes(Model& model, const Shape& sample_shape, int64_t batch,
-                                      int repeats) {
+// `batch` random samples; for a language model, `batch` sequences of num_steps token ids,
+// time-major [T, B], as its training loop feeds them.
+Tensor probe_inputs(const TrialConfig& config, const Shape& sample_shape, int64_t batch,
+                    int64_t outputs) {
+  const ModelType* type = find_model_type(config.model.type);
+  Rng rng(7);
+  if (type && type->needs_tokens) {
+    Tensor ids({config.training.num_steps, batch});
+    for (int64_t i = 0; i < ids.size(); ++i)
+      ids[i] = static_cast<float>(rng.below(static_cast<uint64_t>(outputs)));
+    return ids;
+  }
   Shape shape = {batch};
   shape.insert(shape.end(), sample_shape.begin(), sample_shape.end());
   Tensor inputs(shape);
-  Rng rng(7);
   for (int64_t i = 0; i < inputs.size(); ++i) inputs[i] = static_cast<float>(rng.uniform());
+  return inputs;
+}
+
+// The fastest of `repeats` forward (+ backward) passes of `batch` probe samples.
+std::pair<double, double> time_passes(Model& model, const Tensor& inputs, int64_t batch,
+                                      int repeats) {
   std::vector<int64_t> ids(batch);
   for (int64_t i = 0; i < batch; ++i) ids[i] = i;
   LocalReducer reducer;
@@ -74,10 +90,12 @@ ModelCost measure(const Trial& trial, const Shape& sample_shape, int64_t outputs
   for (const NamedState& s : model.state()) cost.state_floats += s.tensor->size();
   const int64_t batch = trial.config.training.batch_size;
   const int64_t probe = std::min(batch, kProbeBatch);
-  auto [train, eval] = time_passes(model, sample_shape, probe, 2);
+  auto [train, eval] =
+      time_passes(model, probe_inputs(trial.config, sample_shape, probe, outputs), probe, 2);
   const double scale = static_cast<double>(batch) / static_cast<double>(probe);
   if (probe < batch && train * scale < kFullBatchBudgetSeconds) {
-    std::tie(train, eval) = time_passes(model, sample_shape, batch, 3);
+    std::tie(train, eval) =
+        time_passes(model, probe_inputs(trial.config, sample_shape, batch, outputs), batch, 3);
     cost.train_step_seconds = train;
     cost.eval_sample_seconds = eval / static_cast<double>(batch);
   } else {
@@ -167,14 +185,16 @@ void print_dry_run(const SweepSpec& spec, int workers, std::ostream& out) {
       if (!costs.count(model_key))
         costs.emplace(model_key, measure(trial, shape.sample_shape, model_outputs(shape.classes)));
       const ModelCost& cost = costs.at(model_key);
-      const int64_t available = samples(c.dataset.train_subset, shape.train_size);
+      // A text's samples are sequences of num_steps tokens.
+      const int64_t per_sample = find_dataset_type(c.dataset.name)->text ? c.training.num_steps : 1;
+      const int64_t available = samples(c.dataset.train_subset, shape.train_size) / per_sample;
       const int64_t held = c.dataset.kfold > 0 ? available / c.dataset.kfold
                                                : validation_count(c.dataset, available);
       const int64_t train = available - held;
       const int64_t train_evaluated =
           c.training.eval_train == kEvalTrainAll ? train : std::min(c.training.eval_train, train);
       const int64_t evaluated =
-          samples(c.dataset.test_subset, shape.test_size) + held + train_evaluated;
+          samples(c.dataset.test_subset, shape.test_size) / per_sample + held + train_evaluated;
       const int64_t steps = (train + c.training.batch_size - 1) / c.training.batch_size;
       seconds = static_cast<double>(c.training.epochs) *
                 (static_cast<double>(steps) * cost.train_step_seconds +

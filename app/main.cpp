@@ -6,6 +6,7 @@
 //   hpsweep serve DIR              the live status page and API of a sweep, from its files
 //   hpsweep corpus FILE            a text file's tokens, vocabulary and n-gram statistics
 //   hpsweep dataset export SPEC --out FILE.h5   a detection set's canvases, boxes and labels
+//   hpsweep sample CHECKPOINT      a language model's continuation of a prefix
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -29,6 +30,7 @@ constexpr const char* kUsage =
     "  corpus FILE          a text file's tokens, vocabulary, n-grams and Zipf plot\n"
     "  dataset export SPEC --out FILE.h5\n"
     "                       write the detection set SPEC names: canvases, boxes, labels\n"
+    "  sample CHECKPOINT    continue a prefix with a trained language model\n"
     "\n"
     "`hpsweep <command> --help` describes a command's options.\n";
 
@@ -54,6 +56,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return hpsweep::serve_command(rest);
     if (command == "corpus") return hpsweep::corpus_command(rest);
     if (command == "dataset") return hpsweep::dataset_command(rest);
+    if (command == "sample") return hpsweep::sample_command(rest);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return hpsweep::kExitOk;

@@ -20,6 +20,8 @@ const std::vector<DatasetType>& dataset_types() {
       {.name = "polynomial", .default_features = 20, .max_features = 20},
       // d2l 4.5: `features` normal inputs.
       {.name = "linear-regression", .default_features = 200},
+      // Any UTF-8 text file as token ids (worker/data/text_corpus.h).
+      {.name = "text", .text = true, .from_files = true},
   };
   return types;
 }
@@ -38,7 +40,7 @@ std::vector<std::string> dataset_type_names() {
 
 bool DatasetConfig::regression() const {
   const DatasetType* type = find_dataset_type(name);
-  return type && type->classes == 0;
+  return type && type->classes == 0 && !type->text;
 }
 
 }  // namespace hpsweep

@@ -13,6 +13,9 @@ namespace hpsweep {
 struct DatasetType {
   std::string name;
   int64_t classes = 0;  // labels 0..classes-1; 0: real targets (regression, squared loss)
+  // A token stream for language models (docs/text-data.md): its classes are the vocabulary,
+  // known once the file is read, and only model types with `needs_tokens` train on it.
+  bool text = false;
   // Samples are images [C, H, W]: input_size, flip and crop_padding apply.
   bool images = false;
   // Read from dataset.path (and cut by train_subset before loading); otherwise drawn from

@@ -25,6 +25,10 @@ constexpr Curve kCurves[] = {
     {"wall_seconds", &EpochMetrics::wall_seconds},
     {"samples_per_second", &EpochMetrics::samples_per_second},
     {"lr", &EpochMetrics::lr},
+    {"grad_norm_mean", &EpochMetrics::grad_norm_mean},
+    {"grad_norm_max", &EpochMetrics::grad_norm_max},
+    {"train_perplexity", &EpochMetrics::train_perplexity},
+    {"test_perplexity", &EpochMetrics::test_perplexity},
 };
 
 const Curve& find_curve(const std::string& name) {
@@ -45,9 +49,9 @@ const std::vector<std::string>& curve_names() {
 }
 
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names = {"val_error",        "val_loss",       "test_error",
-                                                 "test_loss",        "train_error",    "train_loss",
-                                                 "train_eval_error", "train_eval_loss"};
+  static const std::vector<std::string> names = {
+      "val_error",  "val_loss",         "test_error",      "test_loss",       "train_error",
+      "train_loss", "train_eval_error", "train_eval_loss", "test_perplexity", "train_perplexity"};
   return names;
 }
 

@@ -26,6 +26,12 @@ struct EpochMetrics {
   // The learning rate of the epoch's last update (training.lr_schedule); NaN for a trial that
   // trains nothing (model.type: simulated).
   double lr = kNoValue;
+  // The global L2 norm of the gradients before clipping (training.clip_norm), mean and max
+  // over the epoch's updates; NaN for a trial that trains nothing.
+  double grad_norm_mean = kNoValue, grad_norm_max = kNoValue;
+  // Language models: exp of the mean cross-entropy per token (train_loss, test_loss); NaN for
+  // other models.
+  double train_perplexity = kNoValue, test_perplexity = kNoValue;
 };
 
 // The curve names in sweep.h5, in column order.
@@ -33,7 +39,7 @@ const std::vector<std::string>& curve_names();
 // Throws std::invalid_argument for a name not in curve_names().
 double curve_value(const EpochMetrics& metrics, const std::string& name);
 void set_curve_value(EpochMetrics& metrics, const std::string& name, double value);
-// The curves metric.name may name: losses and errors, lower is better.
+// The curves metric.name may name: losses, errors and perplexities, lower is better.
 const std::vector<std::string>& metric_names();
 
 // paused: waiting at a scheduler's rung or barrier, its checkpoint kept; stopped: ended early by

@@ -44,6 +44,19 @@ double written_parameters(const ModelType&, const ModelConfig& config, const Mod
                                    static_cast<int64_t>(in.outputs));
 }
 
+// rnn-lm: the input (an embedding, or none for one-hot), `depth` stacked cells of `width`
+// (PyTorch's four tensors per layer) and a Linear(width, vocabulary); outputs is the vocabulary.
+double rnn_lm_parameters(const ModelType&, const ModelConfig& config, const ModelInputs& in) {
+  const double gates = config.cell == "lstm" ? 4 : config.cell == "gru" ? 3 : 1;
+  const double hidden = static_cast<double>(config.width);
+  const double embedding = static_cast<double>(config.embedding);
+  const double input = embedding > 0 ? embedding : in.outputs;
+  double total = embedding * in.outputs + (hidden + 1) * in.outputs;
+  for (int64_t layer = 0; layer < config.depth; ++layer)
+    total += gates * hidden * ((layer == 0 ? input : hidden) + hidden + 2);
+  return total;
+}
+
 double no_parameters(const ModelType&, const ModelConfig&, const ModelInputs&) {
   return 0;
 }
@@ -120,6 +133,12 @@ std::vector<ModelType> make_model_types() {
        .book_parameters = 758226,
        .book_input_size = 96,
        .estimate_parameters = scaled_book_parameters_depth_squared},
+      // width: hidden size; depth: stacked recurrent layers (d2l 9.3's defaults, one layer of 256)
+      {.name = "rnn-lm",
+       .width = 256,
+       .depth = 1,
+       .needs_tokens = true,
+       .estimate_parameters = rnn_lm_parameters},
       // The network `model.layers` writes; width and depth mean what its references make them.
       // (unset, they stay unset: a reference to one is an error).
       {.name = kSequentialType,

@@ -31,6 +31,7 @@ struct ModelType {
   std::string name;
   int64_t width = 0, depth = 0;  // the book's, taken when the spec leaves them out
   bool needs_images = false;     // samples [C, H, W]
+  bool needs_tokens = false;     // a text dataset's token stream (language models)
   bool small_gemm = false;       // made of small products (common/blas.h)
   // The parameter count at the book's width and depth, 10 classes and the book's input size
   // (its side in pixels); 0 for the dense models, whose count follows their input.

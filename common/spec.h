@@ -94,6 +94,10 @@ struct MetricSpec {
   // What `run` and `analyze` say (once) when it does; empty otherwise.
   std::string selection_warning() const {
     if (!on_test_set()) return "";
+    if (name == "test_perplexity")
+      return "note: metric test_perplexity selects epochs and trials on the test part of the "
+             "text, so the perplexities reported for them are biased low (text data has no "
+             "validation part)";
     return "note: metric " + name +
            " selects epochs and trials on the test set, so the test errors reported for them "
            "are biased low; hold out a validation part (dataset.validation) and rank by "

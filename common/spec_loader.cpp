@@ -19,6 +19,7 @@
 #include "common/distribution_kinds.h"
 #include "common/error.h"
 #include "common/finetune_fields.h"
+#include "common/language_model_rules.h"
 #include "common/layer_spec_parser.h"
 #include "common/lr_schedule_rules.h"
 #include "common/metrics.h"
@@ -663,6 +664,7 @@ class SpecParser {
     check_class_subset(spec);
     check_detection_model(spec);
     check_lr_schedule(root, spec);
+    check_language_model(root, spec);
     check_written_network(root, spec);
     for (const ParameterSpec& p : spec.parameters)
       if (p.path == "dataset.kfold")
@@ -1055,12 +1057,24 @@ class SpecParser {
     if (name.rfind("train_eval_", 0) == 0 && spec.base.training.eval_train == 0 &&
         !swept("training.eval_train"))
       fail(node, "metric.name", name + " needs training.eval_train");
+    const DatasetType* set = find_dataset_type(d.name);
+    if (name.ends_with("_perplexity") && !(set && set->text) && !swept("dataset.name"))
+      fail(node, "metric.name", name + " needs a language model on dataset.name: text");
   }
 
   void check_lr_schedule(const YAML::Node& root, const SweepSpec& spec) {
     std::set<std::string> given;
     for (const auto& entry : value_nodes_) given.insert(entry.first);
     if (auto problem = lr_schedule_problem(spec, given)) {
+      const auto node = value_nodes_.find(problem->at);
+      fail(node == value_nodes_.end() ? root : node->second, problem->key, problem->message);
+    }
+  }
+
+  void check_language_model(const YAML::Node& root, const SweepSpec& spec) {
+    std::set<std::string> given;
+    for (const auto& entry : value_nodes_) given.insert(entry.first);
+    if (auto problem = language_model_problem(spec, given)) {
       const auto node = value_nodes_.find(problem->at);
       fail(node == value_nodes_.end() ? root : node->second, problem->key, problem->message);
     }

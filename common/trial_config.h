@@ -42,6 +42,15 @@ struct DatasetConfig {
   int64_t crop_padding = 0;
   // Detection sets only: at most this many objects per canvas (0: the default, 3).
   int64_t max_objects = 0;
+  // dataset.name text (docs/text-data.md): `path` read as UTF-8, preprocessed english or
+  // unicode, cut into char or word tokens; the last test_fraction of the stream is the test
+  // part; training tokens rarer than min_freq are <unk>. Minibatches through time are drawn by
+  // random sampling or sequential partitioning (worker/data/sequence_batches.h).
+  std::string preprocess = "english";
+  std::string tokens = "char";
+  double test_fraction = 0.1;
+  int64_t min_freq = 0;
+  std::string sampling = "random";
 
   // The synthetic sets have real-valued targets (squared loss); Fashion-MNIST has classes.
   bool regression() const;  // common/dataset_types.cpp
@@ -60,6 +69,10 @@ struct ModelConfig {
   int64_t depth = kDefaultDepth;
   double dropout = 0.0;  // after every hidden activation (mlp), where the book has dropout
   std::string activation = "relu";
+  // rnn-lm: the recurrent cell (rnn | gru | lstm), and its input: one-hot over the vocabulary
+  // (embedding 0, the book's) or an Embedding of this size.
+  std::string cell = "rnn";
+  int64_t embedding = 0;
   std::string init = "normal";  // normal | xavier | he
   double init_sigma = 0.01;     // for init: normal
   // type sequential: the network as `model.layers` writes it (common/layer_spec.h), shared by
@@ -107,6 +120,12 @@ struct TrainingConfig {
   double momentum = 0.0;                          // sgd; adam ignores it
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam
   bool shuffle = true;
+  // Language models: tokens per sequence of a minibatch (d2l's num_steps), the length of
+  // truncated backpropagation through time.
+  int64_t num_steps = 35;
+  // Rescales the gradients so that their global L2 norm is at most clip_norm before each update
+  // (torch.nn.utils.clip_grad_norm_); 0: no clipping. Any model type.
+  double clip_norm = 0;
   FinetuneConfig finetune;
   // After each epoch, evaluate the first eval_train samples of the training part in evaluation
   // mode (kEvalTrainAll: all of them; 0: none) into train_eval_loss and train_eval_error.

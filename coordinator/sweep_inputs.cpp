@@ -5,10 +5,12 @@
 #include "common/dataset_types.h"
 #include "common/error.h"
 #include "common/finetune_fields.h"
+#include "common/language_model_rules.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
 #include "worker/data/class_selection.h"
 #include "worker/data/holdout.h"
+#include "worker/data/text_dataset.h"
 #include "worker/finetune.h"
 #include "worker/model_factory.h"
 #include "worker/trainer.h"
@@ -44,6 +46,17 @@ void check_model_fits(const SweepSpec& spec, const Trial& trial, const DatasetSh
                                    "trial " + trial_name(trial.id) + ": " + problem->message));
 }
 
+// The training part has a minibatch through time at every offset an epoch can draw.
+void check_text_batches(const SweepSpec& spec, const Trial& trial, const DatasetShape& shape) {
+  try {
+    check_sequence_batches(shape.train_size, sequence_batch_config(trial.config, trial.seed));
+  } catch (const UserError& e) {
+    throw UserError(located_at_key(spec, "training.num_steps",
+                                   "trial " + trial_name(trial.id) + ": the training part of " +
+                                       trial.config.dataset.path + ": " + e.what()));
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const CheckpointData> SweepInputs::init_for(const Trial& trial) const {
@@ -60,6 +73,9 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
   for (const Trial& trial : inputs.trials) {
     if (trial.config.model.simulated()) continue;  // no data, no model
     const DatasetConfig& d = trial.config.dataset;
+    if (auto problem = text_pairing_problem(trial.config))
+      throw UserError(
+          located_at_key(spec, "model.type", "trial " + trial_name(trial.id) + ": " + *problem));
     const std::string key = dataset_key(d);
     // Trials with different image options or classes share the data but not its inspected
     // shape.
@@ -83,6 +99,7 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
       train_size = selected_size(counts, d);
     }
     validation_count(d, train_size);
+    if (type && type->text) check_text_batches(spec, trial, shape);
 
     check_model_fits(spec, trial, shape, checked_models);
     const std::string& init_path = trial.config.training.finetune.from;

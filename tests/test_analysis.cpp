@@ -115,6 +115,22 @@ TEST(Analysis, TableAndBestTrial) {
             std::string::npos);
 }
 
+TEST(Analysis, LanguageModelsShowTheirFinalPerplexities) {
+  SweepRecord sweep;
+  sweep.name = "lm";
+  sweep.spec_text = "name: lm\nmethod: grid\n";
+  sweep.swept_parameters = {"training.lr"};
+  sweep.trials = {trial(0, {0.6, 0.5}, {0.6, 0.55})};
+  sweep.trials[0].curves["train_perplexity"] = {9.0, 5.25};
+  sweep.trials[0].curves["test_perplexity"] = {9.5, 6.5};
+  std::ostringstream csv;
+  print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::csv, "trials", csv);
+  EXPECT_EQ(csv.str(),
+            "trial,status,training.lr,epochs,train_error,test_error,train_perplexity,"
+            "test_perplexity,gap,selected_epoch,selected_test_error,diagnosis\n"
+            "0000,completed,0.1,2,0.5000,0.5500,5.2500,6.5000,+0.0250,2,0.5500,good fit\n");
+}
+
 TEST(Diagnosis, OverfittingOnsetIsTheTestMinimumWhileTrainingStillImproves) {
   const MetricSpec metric;
   const DiagnosisRule rule;
@@ -242,14 +258,13 @@ TEST(Analysis, RepeatsAreRankedByTheirMeanWithAConfidenceInterval) {
   std::ostringstream csv;
   print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::csv, "ranking", csv);
   // lr 0.2: mean 0.13, sd 0.0361, 95% CI 4.3027 * 0.0361 / sqrt(3) = 0.0896.
-  EXPECT_EQ(
-      csv.str(),
-      "rank,configuration,training.lr,n,best_test_error_mean,best_test_error_sd,"
-      "best_test_error_ci95,selected_test_error_mean,selected_test_error_ci95,gap_mean,"
-      "gap_ci95,diagnosis\n"
-      "1,c001,0.2,3,0.1300,0.0361,0.0896,0.1300,0.0896,+0.0300,0.0896,"
-      "\"good fit 2, overfitting 1\"\n"
-      "2,c000,0.1,3,0.2200,0.0200,0.0497,0.2200,0.0497,+0.1200,0.0497,overfitting\n");
+  EXPECT_EQ(csv.str(),
+            "rank,configuration,training.lr,n,best_test_error_mean,best_test_error_sd,"
+            "best_test_error_ci95,selected_test_error_mean,selected_test_error_ci95,gap_mean,"
+            "gap_ci95,diagnosis\n"
+            "1,c001,0.2,3,0.1300,0.0361,0.0896,0.1300,0.0896,+0.0300,0.0896,"
+            "\"good fit 2, overfitting 1\"\n"
+            "2,c000,0.1,3,0.2200,0.0200,0.0497,0.2200,0.0497,+0.1200,0.0497,overfitting\n");
   std::ostringstream text;
   print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::text, "", text);
   EXPECT_NE(text.str().find("best configuration: c001 (test_error 0.1300 ± 0.0896, n=3; test "

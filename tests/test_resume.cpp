@@ -194,6 +194,32 @@ TEST_F(ResumeTest, BatchNormLeNetWithAugmentationResumesBitwise) {
   EXPECT_TRUE(has_running_stats);
 }
 
+// Language models (worker/language_model_trainer.h): stacked cells with dropout, the state
+// carried by sequential partitioning, clipping and momentum. Each epoch starts from a zero state
+// and draws its batches from (seed, epoch), so a checkpoint at an epoch's end is all a resume
+// needs.
+TEST_F(ResumeTest, LanguageModelsResumeBitwise) {
+  const std::string corpus = (dir_ / "corpus.txt").string();
+  {
+    std::ofstream out(corpus);
+    for (int i = 0; i < 60; ++i)
+      out << "The time traveller smiled. The quick brown fox jumps over the lazy dog.\n";
+  }
+  const SweepSpec s = parse_spec(
+      "name: resume-lm\nseed: 21\nmethod: grid\ndataset: {name: text, path: " + corpus +
+          ", sampling: sequential}\nmodel: {type: rnn-lm, width: 96, depth: 2, dropout: 0.2, "
+          "embedding: 16}\ntraining: {epochs: 6, batch_size: 16, num_steps: 20, lr: 0.5, "
+          "momentum: 0.9, clip_norm: 1}\ncheckpoint: {every: 2}\nparameters:\n"
+          "  model.cell: {values: [gru, lstm]}\n",
+      "resume-lm.yaml");
+  expect_resumes_bitwise(s);
+  for (const TrialRecord& trial : record("reference").trials) {
+    EXPECT_EQ(trial.status, TrialStatus::completed) << "trial " << trial.id;
+    EXPECT_EQ(trial.curves.at("test_perplexity"),
+              record("cut").trials[trial.id].curves.at("test_perplexity"));
+  }
+}
+
 // Fine-tuning from another sweep's checkpoint, with the first Linear frozen (no momentum
 // buffer to restore for it), the output layer drawn afresh and trained at twice the rate.
 TEST_F(ResumeTest, FineTuningResumesBitwise) {

@@ -199,7 +199,8 @@ TEST(SpecErrors, UnknownKeys) {
             "limits, status)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
-      "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, init, "
+      "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, cell, "
+      "embedding, init, "
       "init_sigma, layers)");
   EXPECT_EQ(error_of("method: grid\nmetric: {name: test_error, direction: up}\n"),
             "s.yaml:2:28: metric.direction: unknown key (known: name, goal)");
@@ -216,7 +217,7 @@ TEST(SpecErrors, WrongTypes) {
             "s.yaml:2:16: model.width: expected a single integer value");
   EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet50}\n"),
             "s.yaml:2:15: model.type: must be one of softmax, linear, mlp, lenet, lenet-bn, "
-            "alexnet, vgg, nin, googlenet, resnet, densenet, sequential, simulated, got "
+            "alexnet, vgg, nin, googlenet, resnet, densenet, rnn-lm, sequential, simulated, got "
             "'resnet50'");
   EXPECT_EQ(error_of("method: grid\ntraining: {optimizer: adamw}\n"),
             "s.yaml:2:23: training.optimizer: must be one of sgd, adam, got 'adamw'");
@@ -458,7 +459,8 @@ TEST(SpecErrors, GeneralizationKeys) {
             "s.yaml:2:9: metric.name: train_eval_loss needs training.eval_train");
   EXPECT_EQ(error_of("method: grid\nmetric: {name: accuracy}\n"),
             "s.yaml:2:16: metric.name: must be one of val_error, val_loss, test_error, test_loss, "
-            "train_error, train_loss, train_eval_error, train_eval_loss, got 'accuracy'");
+            "train_error, train_loss, train_eval_error, train_eval_loss, test_perplexity, "
+            "train_perplexity, got 'accuracy'");
   EXPECT_EQ(error_of("method: grid\nrepeats: 0\n"), "s.yaml:2:10: repeats: must be >= 1, got 0");
   EXPECT_EQ(error_of("method: grid\ntraining: {eval_train: some}\n"),
             "s.yaml:2:24: training.eval_train: expected an integer, got 'some'");

@@ -18,6 +18,11 @@ void initialize_parameters(Model& model, InitScheme scheme, double sigma, uint64
   Rng rng(seed);
   for (const NamedParameter& named : model.parameters()) {
     Tensor& value = named.parameter->value;
+    if (const double bound = named.parameter->uniform_bound; bound > 0) {
+      for (int64_t i = 0; i < value.size(); ++i)
+        value[i] = static_cast<float>(rng.uniform(-bound, bound));
+      continue;
+    }
     if (!named.parameter->decay) {  // biases, batch norm's shift and scale
       value.fill(named.parameter->starts_at_one ? 1.0f : 0.0f);
       continue;

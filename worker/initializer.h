@@ -1,6 +1,7 @@
 // Parameter initialisation: weights by normal(0, sigma), Xavier (uniform, d2l 4.8) or He
 // (normal with variance 2 / fan_in), with PyTorch's fans for conv kernels (channels x taps);
-// biases start at zero, batch norm's scale at one.
+// biases start at zero, batch norm's scale at one. Recurrent layers' tensors, biases included,
+// are uniform(-1/sqrt(H), 1/sqrt(H)) whatever the scheme, as PyTorch draws them.
 #pragma once
 
 #include <cstdint>

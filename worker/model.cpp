@@ -18,8 +18,12 @@ void Model::register_tree(Layer& layer, const std::string& name) {
 }
 
 void Model::add(std::unique_ptr<Layer> layer) {
+  add(std::move(layer), std::to_string(layers_.size()));
+}
+
+void Model::add(std::unique_ptr<Layer> layer, const std::string& name) {
   first_parameter_.push_back(parameters_.size());
-  register_tree(*layer, std::to_string(layers_.size()));
+  register_tree(*layer, name);
   layers_.push_back(std::move(layer));
 }
 

@@ -9,7 +9,8 @@ const std::vector<NamedModelBuilder>& model_builders() {
       {"softmax", build_dense}, {"linear", build_dense},      {"mlp", build_mlp},
       {"lenet", build_lenet},   {"lenet-bn", build_lenet_bn}, {"alexnet", build_alexnet},
       {"vgg", build_vgg},       {"nin", build_nin},           {"googlenet", build_googlenet},
-      {"resnet", build_resnet}, {"densenet", build_densenet}, {"sequential", build_sequential}};
+      {"resnet", build_resnet}, {"densenet", build_densenet}, {"sequential", build_sequential},
+      {"rnn-lm", build_rnn_lm}};
   return builders;
 }
 

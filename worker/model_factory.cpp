@@ -49,8 +49,11 @@ Model build_model(const ModelConfig& given, const Shape& sample_shape, int64_t o
 std::string architecture_key(const ModelConfig& config, const Shape& sample_shape) {
   const ModelConfig m = with_model_defaults(config);
   const std::string layers = m.layers ? resolved_layers_text(*m.layers, m) : "";
+  const ModelType* type = find_model_type(m.type);
+  const std::string cell =
+      type && type->needs_tokens ? ":" + m.cell + ":" + std::to_string(m.embedding) : "";
   return m.type + ":" + std::to_string(m.width) + ":" + std::to_string(m.depth) + ":" +
-         shape_string(sample_shape) + layers;
+         shape_string(sample_shape) + layers + cell;
 }
 
 }  // namespace hpsweep

@@ -16,7 +16,8 @@ namespace hpsweep {
 Model build_model(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 
 // Equal for two configs that build the same architecture on the same input (dropout rates
-// and initialization aside): for building or describing each distinct model once.
+// and initialization aside; a language model's cell and embedding count): for building or
+// describing each distinct model once.
 std::string architecture_key(const ModelConfig& config, const Shape& sample_shape);
 
 }  // namespace hpsweep

@@ -14,11 +14,12 @@
 #include "worker/epoch_end.h"
 #include "worker/finetune.h"
 #include "worker/initializer.h"
-#include "worker/lr_schedule.h"
+#include "worker/language_model_trainer.h"
 #include "worker/model_factory.h"
 #include "worker/model_state.h"
 #include "worker/objective.h"
 #include "worker/optimizer.h"
+#include "worker/parameter_update.h"
 #include "worker/simulated_trial.h"
 
 namespace hpsweep {
@@ -27,7 +28,6 @@ namespace {
 constexpr uint64_t kInitStream = 0x696e6974;     // "init"
 constexpr uint64_t kShuffleStream = 0x73687566;  // "shuf"
 constexpr int64_t kEvalBatch = 1000;
-constexpr const char* kStoppedMessage = "stopped (signal or --time-limit)";
 
 using Clock = std::chrono::steady_clock;
 
@@ -73,15 +73,10 @@ struct LossAndError {
   double loss, error;
 };
 
-// This rank's rows [first, last) of `count` rows split evenly over the group.
-std::pair<int64_t, int64_t> shard(int64_t count, const TrainingGroup& group) {
-  return {count * group.rank() / group.size(), count * (group.rank() + 1) / group.size()};
-}
-
 // `stop`, when set (a group of one), abandons the evaluation between layers (StepCancelled).
 LossAndError evaluate(Model& model, const Dataset& set, InputPipeline& pipeline,
                       TrainingGroup& group, const std::atomic<bool>* stop) {
-  const auto [first, last] = shard(set.size(), group);
+  const auto [first, last] = group_rows(set.size(), group);
   double sums[2] = {0, 0};  // loss, errors
   Objective objective;
   for (int64_t begin = first; begin < last; begin += kEvalBatch) {
@@ -116,8 +111,8 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
   const TrainingConfig& cfg = trial.config.training;
   // A group of one that was asked to stop while the trial was being handed out skips building
   // its model: VGG's at 224 pixels takes seconds to allocate and draw.
-  const TrialOutcome stopped_before_start{TrialStatus::interrupted,
-                                          start.resume ? start.resume->epoch : 0, kStoppedMessage};
+  const TrialOutcome stopped_before_start{
+      TrialStatus::interrupted, start.resume ? start.resume->epoch : 0, kStoppedTrialMessage};
   if (group.size() == 1 && stop.load(std::memory_order_relaxed)) return stopped_before_start;
   const TrialData parts = split_trial_data(data, trial.config.dataset);
   const Dataset& train_set = parts.train;
@@ -155,9 +150,10 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       const std::vector<int64_t> order =
           epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
       double epoch_loss = 0, epoch_errors = 0;
+      GradientNormStats norms;
       for (int64_t begin = 0; begin < train_set.size(); begin += cfg.batch_size) {
         const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
-        const auto [first, last] = shard(count, group);
+        const auto [first, last] = group_rows(count, group);
         const int64_t* ids = order.data() + begin + first;
         gather_batch(train_set, pipeline, ids, last - first, trial.seed, epoch, batch);
         const Tensor& outputs = model.forward(
@@ -169,7 +165,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
         group.sum(stats, kStepStats);
         if (stats[kStepStopVotes] > 0) {
           if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
-          return {TrialStatus::interrupted, epoch - 1, kStoppedMessage};
+          return {TrialStatus::interrupted, epoch - 1, kStoppedTrialMessage};
         }
         if (!std::isfinite(stats[kStepLoss]))
           return {TrialStatus::diverged, epoch,
@@ -182,8 +178,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
         model.backward(doutputs, *reducer, solo_stop);
         reducer->finish();
         throw_if_stopped(solo_stop);  // the last moment the step can still be abandoned whole
-        optimizer->set_lr(scheduled_lr(cfg, epoch - 1, optimizer->steps()));
-        optimizer->step(model);
+        norms.add(update_parameters(model, *optimizer, cfg, epoch));
         failpoint("training-step");
       }
       const double train_seconds = seconds_since(epoch_start);
@@ -208,6 +203,8 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       metrics.wall_seconds = seconds_since(epoch_start);
       metrics.samples_per_second = static_cast<double>(train_set.size()) / train_seconds;
       metrics.lr = optimizer->lr();
+      metrics.grad_norm_mean = norms.mean();
+      metrics.grad_norm_max = norms.max;
 
       const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
         s.params = snapshot_parameters(model);
@@ -218,7 +215,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
     }
   } catch (const StepCancelled&) {
     // state.epoch: the last epoch end_epoch saw, as for a stop between steps.
-    return {TrialStatus::interrupted, state.epoch, kStoppedMessage};
+    return {TrialStatus::interrupted, state.epoch, kStoppedTrialMessage};
   }
   if (!observer_error.empty()) return {TrialStatus::failed, cfg.epochs, observer_error};
   return {TrialStatus::completed, cfg.epochs, ""};
@@ -249,6 +246,7 @@ TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const Tria
                        TrialObserver& observer, const std::atomic<bool>& stop,
                        TrainingGroup& group) {
   try {
+    if (data.text) return train_language_model(trial, *data.text, start, observer, stop, group);
     return train(trial, data, start, observer, stop, group);
   } catch (const std::exception& e) {
     // One rank of several cannot fail the trial alone: its peers would wait for it in the

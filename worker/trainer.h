@@ -37,6 +37,9 @@ struct TrialStart {
   const CheckpointData* resume = nullptr;
 };
 
+// The message of an interrupted trial.
+inline constexpr const char* kStoppedTrialMessage = "stopped (signal or --time-limit)";
+
 struct TrialOutcome {
   TrialStatus status = TrialStatus::completed;
   int64_t epoch = 0;    // last epoch finished (diverged: the epoch in which the loss broke)

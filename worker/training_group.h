@@ -3,7 +3,9 @@
 // ranks_per_trial 1) needs no MPI at all, so both modes share one training loop.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "worker/gradient_reducer.h"
 #include "worker/layers/layer.h"
@@ -27,6 +29,11 @@ class TrainingGroup : public GroupSum {
 
   bool is_leader() const { return rank() == 0; }
 };
+
+// This rank's rows [first, last) of `count` rows split evenly over the group.
+inline std::pair<int64_t, int64_t> group_rows(int64_t count, const TrainingGroup& group) {
+  return {count * group.rank() / group.size(), count * (group.rank() + 1) / group.size()};
+}
 
 class SoloGroup : public TrainingGroup {
  public:

@@ -17,10 +17,13 @@ import pandas as pd
 
 # --- docs/hdf5-schema.md, example (a) -----------------------------------------------------
 METRICS = ["train_loss", "train_error", "test_loss", "test_error", "val_loss", "val_error",
-           "train_eval_loss", "train_eval_error", "wall_seconds", "samples_per_second", "lr"]
+           "train_eval_loss", "train_eval_error", "wall_seconds", "samples_per_second", "lr",
+           "grad_norm_mean", "grad_norm_max", "train_perplexity", "test_perplexity"]
 # NaN in every epoch of a trial without a validation part (val_*) or eval_train (train_eval_*),
-# and lr for a simulated trial. (Files from before the lr curve lack it: drop it to read them.)
-OPTIONAL = ["val_loss", "val_error", "train_eval_loss", "train_eval_error", "lr"]
+# lr and grad_norm_* for a simulated trial, *_perplexity but for a language model. (Files from
+# before a curve lack it: drop it to read them.)
+OPTIONAL = ["val_loss", "val_error", "train_eval_loss", "train_eval_error", "lr",
+            "grad_norm_mean", "grad_norm_max", "train_perplexity", "test_perplexity"]
 
 
 def read_sweep(path):

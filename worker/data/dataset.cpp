@@ -1,6 +1,7 @@
 #include "worker/data/dataset.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 #include "common/dataset_types.h"
@@ -27,6 +28,12 @@ std::string image_dataset_names() {
   for (const DatasetType& type : dataset_types())
     if (type.images) names += (names.empty() ? "" : " or ") + type.name;
   return names;
+}
+
+// The shortest text that reads back as `x`, so that two fractions never share a key.
+std::string exact_text(double x) {
+  char buffer[32];
+  return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, x).ptr);
 }
 
 }  // namespace
@@ -101,6 +108,9 @@ std::string dataset_key(const DatasetConfig& config) {
     return config.name + ":" + config.path + ":" + std::to_string(config.train_subset) + ":" +
            std::to_string(config.test_subset) + ":" + std::to_string(config.seed) + ":" +
            std::to_string(config.input_size) + ":" + std::to_string(config.max_objects);
+  if (type && type->text)
+    return config.name + ":" + config.path + ":" + config.preprocess + ":" + config.tokens + ":" +
+           exact_text(config.test_fraction) + ":" + std::to_string(config.min_freq);
   if (type && type->from_files)
     return config.name + ":" + config.path + ":" + std::to_string(config.train_subset) + ":" +
            std::to_string(config.test_subset);

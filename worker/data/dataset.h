@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,12 @@ struct Dataset {
 // The samples `ids` of `set`, in that order.
 Dataset gather(const Dataset& set, const std::vector<int64_t>& ids);
 
+struct TextCorpus;
+
 struct TrainTestData {
   Dataset train, test;
+  // dataset.name text: the token streams instead (train and test stay empty).
+  std::shared_ptr<const TextCorpus> text = nullptr;
 };
 
 // Loaded datasets by dataset_key(): the coordinator's in dev mode, each rank's own under MPI.

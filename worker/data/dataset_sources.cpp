@@ -1,6 +1,7 @@
 #include "worker/data/dataset_sources.h"
 
 #include "common/error.h"
+#include "worker/data/text_dataset.h"
 
 namespace hpsweep {
 namespace {
@@ -46,6 +47,13 @@ DatasetShape inspect_linear_regression(const DatasetConfig& config, const Datase
   return {20, 100, {features_of(config, type)}, 0};
 }
 
+TrainTestData load_text(const DatasetConfig& config, const DatasetType&) {
+  return load_text_dataset(config);
+}
+DatasetShape inspect_text(const DatasetConfig& config, const DatasetType&) {
+  return inspect_text_dataset(config);
+}
+
 }  // namespace
 
 const std::vector<DatasetSource>& dataset_sources() {
@@ -53,7 +61,8 @@ const std::vector<DatasetSource>& dataset_sources() {
       {"fashion-mnist", load_fashion, inspect_fashion, count_fashion_classes},
       {"fmnist-detection", load_fmnist_detection, inspect_detection},
       {"polynomial", load_polynomial, inspect_polynomial},
-      {"linear-regression", load_linear_regression, inspect_linear_regression}};
+      {"linear-regression", load_linear_regression, inspect_linear_regression},
+      {"text", load_text, inspect_text}};
   return sources;
 }
 

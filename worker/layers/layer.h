@@ -49,6 +49,9 @@ struct Parameter {
   // Initial value: weights are drawn (worker/initializer.h), other parameters start at zero,
   // or at one when this is set (batch norm's scale).
   bool starts_at_one = false;
+  // > 0: drawn from uniform(-bound, bound) whatever the init scheme, biases included
+  // (PyTorch's recurrent layers: 1 / sqrt(hidden size)).
+  double uniform_bound = 0;
   // training.finetune (worker/finetune.h): a frozen parameter is never updated and has no
   // optimizer state; the others move at lr_mult times the scheduled rate.
   bool frozen = false;

@@ -1,6 +1,7 @@
 #include "worker/layers/recurrent_direction.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "common/blas.h"
@@ -31,8 +32,12 @@ void copy_or_zero(const float* from, Tensor& to, int64_t offset, int64_t count) 
     std::fill(dst, dst + count, 0.0f);
 }
 
-Parameter parameter(const std::string& name, Shape shape, bool decay) {
-  return {name, Tensor(shape), Tensor(shape), decay};
+// Drawn as PyTorch draws every tensor of nn.RNN, nn.GRU and nn.LSTM: uniform(-1/sqrt(H),
+// 1/sqrt(H)), the biases too.
+Parameter parameter(const std::string& name, Shape shape, bool decay, int64_t hidden_size) {
+  Parameter p{name, Tensor(shape), Tensor(shape), decay};
+  p.uniform_bound = 1.0 / std::sqrt(static_cast<double>(hidden_size));
+  return p;
 }
 
 }  // namespace
@@ -44,10 +49,10 @@ RecurrentDirection::RecurrentDirection(CellKind kind, int64_t input_size, int64_
       hidden_size_(hidden_size),
       gates_width_(cell_.gate_count() * hidden_size),
       reverse_(reverse),
-      weight_ih_(parameter("weight_ih" + suffix, {gates_width_, input_size}, true)),
-      weight_hh_(parameter("weight_hh" + suffix, {gates_width_, hidden_size}, true)),
-      bias_ih_(parameter("bias_ih" + suffix, {gates_width_}, false)),
-      bias_hh_(parameter("bias_hh" + suffix, {gates_width_}, false)) {}
+      weight_ih_(parameter("weight_ih" + suffix, {gates_width_, input_size}, true, hidden_size)),
+      weight_hh_(parameter("weight_hh" + suffix, {gates_width_, hidden_size}, true, hidden_size)),
+      bias_ih_(parameter("bias_ih" + suffix, {gates_width_}, false, hidden_size)),
+      bias_hh_(parameter("bias_hh" + suffix, {gates_width_}, false, hidden_size)) {}
 
 Tensor RecurrentDirection::output() const {
   return reverse_ ? hidden_.rows(0, steps_) : hidden_.rows(1, steps_ + 1);

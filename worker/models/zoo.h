@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/trial_config.h"
+#include "worker/layers/recurrent_layer.h"
 #include "worker/model.h"
 
 namespace hpsweep {
@@ -25,6 +26,14 @@ Model build_nin(const ModelConfig& config, const Shape& sample_shape, int64_t ou
 Model build_googlenet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 Model build_resnet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
 Model build_densenet(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);
+// rnn-lm: d2l's RNNModel (9.5, 9.6): token ids [T, B] (time-major, as floats), one-hot over the
+// vocabulary or an Embedding(vocabulary, model.embedding), `depth` stacked cells
+// (model.cell) of `width` with model.dropout between them, and a Linear(width, vocabulary) on
+// every step: outputs [T * B, vocabulary]. Layers are named as the module's attributes
+// ("embedding", "rnn", "linear"), so the state_dict is that of the same PyTorch class.
+Model build_rnn_lm(const ModelConfig& config, const Shape& sample_shape, int64_t vocabulary);
+// An rnn-lm's recurrent layer, whose state its callers carry or reset.
+RecurrentLayer& rnn_lm_recurrent_layer(const Model& model);
 // sequential: the network `model.layers` writes (common/layer_spec.h,
 // worker/models/spec_network.cpp).
 Model build_sequential(const ModelConfig& config, const Shape& sample_shape, int64_t outputs);

@@ -1,0 +1,22 @@
+// dataset.name text: a text file as the token streams of a language model (docs/text-data.md),
+// held by TrainTestData::text. Its "classes" are the vocabulary's ids; its sizes count tokens.
+#pragma once
+
+#include "common/trial_config.h"
+#include "worker/data/dataset.h"
+#include "worker/data/sequence_batches.h"
+#include "worker/data/text_corpus.h"
+
+namespace hpsweep {
+
+// dataset.preprocess, tokens, test_fraction and min_freq.
+TextCorpusOptions text_corpus_options(const DatasetConfig& config);
+// The training part's minibatches through time for a trial (dataset.sampling, the batch size
+// and training.num_steps, drawn from the trial's seed).
+SequenceBatchConfig sequence_batch_config(const TrialConfig& config, uint64_t seed);
+
+TrainTestData load_text_dataset(const DatasetConfig& config);
+// Reads the file too: the vocabulary's size is the model's output count.
+DatasetShape inspect_text_dataset(const DatasetConfig& config);
+
+}  // namespace hpsweep
