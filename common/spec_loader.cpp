@@ -257,12 +257,17 @@ class SpecParser {
                    });
   }
 
-  void parse_swept(const YAML::Node& k, const YAML::Node& v, const std::string& path,
+  void parse_swept(const YAML::Node& k, const YAML::Node& v, const std::string& written,
                    SweepSpec& spec, std::vector<std::optional<YAML::Node>>& when_nodes) {
+    // An alias (training.init_from) is its field's path from here on.
+    const ConfigField* field = find_config_field(written);
+    const std::string path = field ? field->path : written;
     if (std::any_of(spec.parameters.begin(), spec.parameters.end(),
                     [&](const ParameterSpec& p) { return p.path == path; }))
-      fail(k, path, "swept twice (nested and dotted)");
-    ParameterSpec param = parse_parameter(k, v, path, &when_nodes.emplace_back());
+      fail(k, path,
+           written == path ? "swept twice (nested and dotted)"
+                           : "swept twice (" + written + " is " + path + ")");
+    ParameterSpec param = parse_parameter(k, v, written, &when_nodes.emplace_back());
     // W&B's `value: v` without conditions fixes the field, as the blocks do, so that it can
     // set what a sweep may not vary (training.epochs with early_terminate).
     if (param.distribution == Distribution::constant && !when_nodes.back()) {
@@ -994,6 +999,12 @@ class SpecParser {
                 v, where, [&](const YAML::Node& mk, const YAML::Node& mv, const std::string& path) {
                   if (path == "training.epochs")
                     fail(mk, path, "epochs are the scheduler's resource and cannot be mutated");
+                  const ConfigField* field = find_config_field(path);
+                  if (field && field->path.rfind("training.finetune.", 0) == 0)
+                    fail(mk, path,
+                         "fine-tuning cannot be mutated: an exploit copies weights and optimizer "
+                         "state that fit only the same checkpoint, frozen and reinitialized "
+                         "layers");
                   pbt.mutations.push_back(parse_parameter(mk, mv, path));
                 });
           } else {

@@ -237,6 +237,18 @@ TEST(FinetuneSpec, KeysListsAndTheInitFromSpelling) {
             "s.yaml:3:22: training.finetune.freeze: item 2: 0 is listed twice");
   EXPECT_EQ(spec_error_of(head + "  finetune: {freeze: 0}\n"),
             "s.yaml:3:22: training.finetune.freeze: expected a list of layer names [a, b, ...]");
+  // The init_from spelling is the same key in `parameters` too, and PBT cannot mutate it.
+  EXPECT_EQ(spec_error_of(head + "  finetune: {from: a.h5}\nparameters:\n"
+                                 "  training.init_from: {value: b.h5}\n"),
+            "s.yaml:5:23: training.finetune.from: also given in the training block; give it once");
+  EXPECT_EQ(spec_error_of("method: grid\nparameters:\n  training.init_from: {values: [a.h5]}\n"
+                          "  training.finetune.from: {values: [b.h5]}\n"),
+            "s.yaml:4:3: training.finetune.from: swept twice (nested and dotted)");
+  EXPECT_EQ(spec_error_of("method: pbt\npbt:\n  population: 4\n  perturbation_interval: 1\n"
+                          "  mutations:\n    training.finetune.freeze: {values: [[], [\"0\"]]}\n"),
+            "s.yaml:6:5: training.finetune.freeze: fine-tuning cannot be mutated: an exploit "
+            "copies weights and optimizer state that fit only the same checkpoint, frozen and "
+            "reinitialized layers");
 }
 
 TEST(FinetuneSpec, ListsAndMultipliersAreSweptAsWholeValues) {

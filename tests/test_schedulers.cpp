@@ -395,6 +395,23 @@ TEST(PbtExplore, QuantizedAndNormalSteps) {
   EXPECT_EQ(dropouts, (std::set<double>{0.9 * 0.8, 0.9}));  // 1.08 is no dropout: not taken
 }
 
+// A q_normal step is rounded first and then checked: dropout 0.75 * 1.2 = 0.9 rounds to 1.0,
+// which is no dropout rate, so the member keeps 0.75.
+TEST(PbtExplore, AQuantizedNormalStepOutOfTheFieldIsNotTaken) {
+  PbtSpec spec;
+  spec.resample_probability = 0;
+  ParameterSpec dropout{"model.dropout", Distribution::q_normal, {}, 0, 0};
+  dropout.mu = 0.5;
+  dropout.sigma = 0.2;
+  dropout.q = 0.25;
+  spec.mutations = {dropout};
+  Rng rng(3);
+  std::set<double> dropouts;
+  for (int i = 0; i < 100; ++i)
+    dropouts.insert(std::get<double>(explore({{"model.dropout", 0.75}}, spec, rng)[0].value));
+  EXPECT_EQ(dropouts, (std::set<double>{0.5, 0.75}));  // 0.6 rounds to 0.5
+}
+
 TEST(Pbt, AFailedTrialReleasesTheBarrier) {
   PbtSpec spec = lr_mutation(0);
   spec.population = 3;

@@ -74,12 +74,16 @@ TEST(Tpe, AStepRangeGivesItsValuesAndTheirCellsMasses) {
   }
 }
 
-TEST(Tpe, TheCategoricalEstimatorAddsThePriorEvenly) {
-  const CategoricalParzen parzen(3, {0, 0, 2}, ParzenSettings{});
-  const std::vector<double> p = parzen.probabilities();
-  EXPECT_DOUBLE_EQ(p[0], (2 + 1.0 / 3) / 4);
-  EXPECT_DOUBLE_EQ(p[1], (1.0 / 3) / 4);
-  EXPECT_DOUBLE_EQ(p[2], (1 + 1.0 / 3) / 4);
+// Optuna 3.1's kernels: with observations 0, 0, 2 of 3 choices and prior weight 1 there are 4
+// kernels, each spreading 1/4 over every choice with 1 more on its observation (rows summing
+// to 1.75), and the uniform prior; all four weigh 1/4.
+TEST(Tpe, TheCategoricalEstimatorMixesOptunasKernels) {
+  const std::vector<double> p = CategoricalParzen(3, {0, 0, 2}, ParzenSettings{}).probabilities();
+  EXPECT_DOUBLE_EQ(p[0], (2 * 1.25 / 1.75 + 0.25 / 1.75 + 1.0 / 3) / 4);
+  EXPECT_DOUBLE_EQ(p[1], (3 * 0.25 / 1.75 + 1.0 / 3) / 4);
+  EXPECT_DOUBLE_EQ(p[2], (2 * 0.25 / 1.75 + 1.25 / 1.75 + 1.0 / 3) / 4);
+  // The reviewer's case: one observation of choice 0 of 2 gives Optuna's 0.625.
+  EXPECT_DOUBLE_EQ(CategoricalParzen(2, {0}, ParzenSettings{}).probabilities()[0], 0.625);
 }
 
 // Before startup_trials observations, draws are uniform over the search space (and a step

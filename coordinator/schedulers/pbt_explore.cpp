@@ -19,10 +19,13 @@ ConfigValue perturb(const ConfigValue& value, const ParameterSpec& m, bool up, R
     return m.values[i];
   }
   const double x = *value_number(value) * (up ? 1.2 : 0.8);
+  if (shape_of(m.distribution) == DistributionShape::gaussian) {
+    // No bounds but the field's: a step out of them (after rounding, for q_normal and
+    // q_log_normal) is not taken.
+    const ConfigValue stepped = is_quantized(m.distribution) ? quantize(m, x) : ConfigValue(x);
+    return check_value(*find_config_field(m.path), stepped) ? value : stepped;
+  }
   if (is_quantized(m.distribution)) return quantize(m, x);
-  if (shape_of(m.distribution) == DistributionShape::gaussian)
-    // No bounds but the field's: a step out of them is not taken.
-    return check_value(*find_config_field(m.path), x) ? value : ConfigValue(x);
   const ValueBounds bounds = value_bounds(m);
   if (m.distribution == Distribution::int_uniform)
     return static_cast<int64_t>(std::lround(std::clamp(x, bounds.lo, bounds.hi)));

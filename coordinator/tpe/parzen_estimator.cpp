@@ -148,13 +148,21 @@ double NumericParzen::log_cell_mass(double x) const {
 
 CategoricalParzen::CategoricalParzen(int64_t choices, const std::vector<double>& observations,
                                      const ParzenSettings& settings)
-    : probabilities_(static_cast<size_t>(choices),
-                     settings.prior_weight / static_cast<double>(choices)) {
-  const std::vector<double> weights =
-      observation_weights(static_cast<int64_t>(observations.size()));
-  for (size_t i = 0; i < observations.size(); ++i)
-    probabilities_[static_cast<size_t>(observations[i])] += weights[i];
-  probabilities_ = normalized(probabilities_);
+    : probabilities_(static_cast<size_t>(choices), 0.0) {
+  // Optuna 3.1's kernels: one per observation, putting prior_weight / kernels on every choice
+  // and 1 more on the observed one, normalized; and the prior's, uniform. They are mixed with
+  // the observation weights and the prior weight.
+  const double kernels = static_cast<double>(observations.size() + 1);
+  const double spread = settings.prior_weight / kernels;
+  std::vector<double> weights = observation_weights(static_cast<int64_t>(observations.size()));
+  weights.push_back(settings.prior_weight);
+  weights = normalized(weights);
+  const double row_total = spread * static_cast<double>(choices) + 1;
+  for (size_t k = 0; k < observations.size(); ++k)
+    for (size_t c = 0; c < probabilities_.size(); ++c)
+      probabilities_[c] +=
+          weights[k] * (spread + (static_cast<double>(c) == observations[k] ? 1 : 0)) / row_total;
+  for (double& p : probabilities_) p += weights.back() / static_cast<double>(choices);
 }
 
 int64_t CategoricalParzen::sample(Rng& rng) const {

@@ -62,8 +62,8 @@ class NumericParzen {
 
 class CategoricalParzen {
  public:
-  // `observations`: choice indices in [0, choices), oldest first. p(c) is proportional to the
-  // weights of the observations of c plus prior_weight / choices.
+  // `observations`: choice indices in [0, choices), oldest first; Optuna 3.1's kernels
+  // (parzen_estimator.cpp).
   CategoricalParzen(int64_t choices, const std::vector<double>& observations,
                     const ParzenSettings& settings);
   int64_t sample(Rng& rng) const;

@@ -13,16 +13,24 @@ struct Split {
 
 // The best good_count() by loss (ties: the older first) are good; running values are bad.
 Split split_by_loss(const TpeHistory& history, const TpeSettings& settings) {
+  // Trials whose loss is not a number (diverged) tell nothing about good or bad.
+  std::vector<size_t> by_loss;
+  for (size_t i = 0; i < history.values.size(); ++i)
+    if (!std::isnan(history.losses[i])) by_loss.push_back(i);
   const size_t n = history.values.size();
-  std::vector<size_t> by_loss(n);
-  std::iota(by_loss.begin(), by_loss.end(), 0);
   std::stable_sort(by_loss.begin(), by_loss.end(),
                    [&](size_t a, size_t b) { return history.losses[a] < history.losses[b]; });
   std::vector<bool> good(n, false);
-  const int64_t count = good_count(static_cast<int64_t>(n), settings);
+  // As Optuna's constant liar: running trials count towards n, and are bad.
+  const int64_t count =
+      std::min(good_count(static_cast<int64_t>(by_loss.size() + history.running.size()), settings),
+               static_cast<int64_t>(by_loss.size()));
   for (int64_t i = 0; i < count; ++i) good[by_loss[static_cast<size_t>(i)]] = true;
   Split split;
-  for (size_t i = 0; i < n; ++i) (good[i] ? split.good : split.bad).push_back(history.values[i]);
+  for (size_t i = 0; i < n; ++i) {
+    if (std::isnan(history.losses[i])) continue;
+    (good[i] ? split.good : split.bad).push_back(history.values[i]);
+  }
   split.bad.insert(split.bad.end(), history.running.begin(), history.running.end());
   return split;
 }
