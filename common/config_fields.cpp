@@ -97,8 +97,10 @@ std::vector<ConfigField> make_fields() {
       class_list_field(),
       field("dataset.train_per_class", &C::dataset, &DatasetConfig::train_per_class, at_least(1)),
       field("model.type", &C::model, &ModelConfig::type, {}, model_type_names()),
-      field("model.width", &C::model, &ModelConfig::width, at_least(1)),
-      field("model.depth", &C::model, &ModelConfig::depth, at_least(0)),
+      // Bounded so that every model's layer list stays small enough to write and walk at once
+      // (common/model_types.h); `limits` refuses far smaller models than these bounds allow.
+      field("model.width", &C::model, &ModelConfig::width, {1, 1e9}),
+      field("model.depth", &C::model, &ModelConfig::depth, {0, 10000}),
       field("model.dropout", &C::model, &ModelConfig::dropout, {0.0, 1.0, true, false}),
       field("model.activation", &C::model, &ModelConfig::activation, {},
             {"relu", "sigmoid", "tanh"}),

@@ -1,8 +1,8 @@
 #include "common/layer_spec.h"
 
 #include <cmath>
-#include <sstream>
 
+#include "common/config_fields.h"
 #include "common/error.h"
 #include "common/trial_config.h"
 
@@ -100,10 +100,11 @@ const ArgumentRule& rule_of(const LayerSpec& layer, const std::string& name) {
   throw Error("layer kind " + layer.kind + " has no argument " + name);
 }
 
+// Whole numbers as written ("1000000000000"), others in their shortest exact form.
 std::string number_text(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
+  if (value == std::floor(value) && std::abs(value) < 1e18)
+    return std::to_string(static_cast<int64_t>(value));
+  return value_string(value);
 }
 
 double reference_value(const LayerSpec& layer, const std::string& reference,
@@ -148,6 +149,7 @@ double resolved_single(const LayerSpec& layer, const std::string& name, const Mo
 }  // namespace
 
 std::optional<std::string> argument_problem(const ArgumentRule& rule, double value) {
+  if (std::isnan(value)) return "expected a number, got nan";
   const bool integral =
       rule.kind == ArgumentKind::integer || rule.kind == ArgumentKind::integer_pair;
   if (integral && value != std::floor(value))
@@ -214,7 +216,7 @@ std::pair<int64_t, int64_t> layer_pair(const LayerSpec& layer, const std::string
 }
 
 int64_t layer_repeat(const LayerSpec& layer, const ModelConfig& config, int64_t outputs) {
-  const ArgumentRule rule{.name = "repeat", .kind = ArgumentKind::integer};
+  const ArgumentRule rule{.name = "repeat", .kind = ArgumentKind::integer, .max = kMaxRepeat};
   return static_cast<int64_t>(resolved(layer, rule, layer.repeat, config, outputs, "repeat"));
 }
 
@@ -238,7 +240,8 @@ std::string resolved_layers_text(const LayerList& layers, const ModelConfig& con
 }
 
 std::string layer_message(const LayerSpec& layer, const std::string& what) {
-  return layer.place + ": " + layer.path + " (" + layer.kind + "): " + what;
+  const std::string place = layer.place.empty() ? "" : layer.place + ": ";
+  return place + layer.path + " (" + layer.kind + "): " + what;
 }
 
 }  // namespace hpsweep

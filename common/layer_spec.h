@@ -32,8 +32,9 @@ struct LayerSpec {
   std::vector<LayerArgument> arguments;
   std::vector<LayerSpec> layers;  // a sequential block's
   LayerNumber repeat{1, ""};      // `repeat: N`: the layer N times in a row (0: left out)
-  // Where the layer is written, "FILE:LINE:COL", and its place in the list,
-  // "model.layers[3]" or "model.layers[0].sequential[2]", for messages.
+  // Where the layer is written, "FILE:LINE:COL" (empty for the registry's networks), and its
+  // place in the list, "model.layers[3]" or "model.layers[0].sequential[2]" ("layer 3.1" in a
+  // registry network), for messages.
   std::string place, path;
 
   const LayerArgument* argument(const std::string& name) const;
@@ -43,6 +44,13 @@ using LayerList = std::vector<LayerSpec>;
 
 enum class ArgumentKind { integer, real, boolean, integer_pair };
 
+// The largest size a layer argument may have, and how often a layer may repeat: far above any
+// network that fits `limits`, and low enough that counts never overflow an int64.
+inline constexpr double kMaxLayerNumber = 2147483647;
+inline constexpr double kMaxRepeat = 10000;
+// More layers than this (repeats and blocks counted) is refused before anything is built.
+inline constexpr double kMaxLayers = 100000;
+
 struct ArgumentRule {
   std::string name;
   ArgumentKind kind;
@@ -51,7 +59,7 @@ struct ArgumentRule {
   // The smallest value allowed (each item of a pair): 1 for sizes, 0 for padding.
   double min = 0;
   bool min_inclusive = true;
-  double max = 1e300;  // dropout's p: at most 1
+  double max = kMaxLayerNumber;  // dropout's p: below 1
   bool max_inclusive = true;
 };
 
@@ -92,7 +100,7 @@ int64_t layer_repeat(const LayerSpec& layer, const ModelConfig& config, int64_t 
 // distinct model once).
 std::string resolved_layers_text(const LayerList& layers, const ModelConfig& config);
 
-// "FILE:LINE:COL: model.layers[3] (conv2d): what"
+// "FILE:LINE:COL: model.layers[3] (conv2d): what", or "layer 3 (conv2d): what"
 std::string layer_message(const LayerSpec& layer, const std::string& what);
 
 }  // namespace hpsweep

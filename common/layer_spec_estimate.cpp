@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/error.h"
 #include "common/trial_config.h"
 
 namespace hpsweep {
@@ -22,14 +23,32 @@ class Walk {
  public:
   Walk(const ModelConfig& config, int64_t outputs) : config_(config), outputs_(outputs) {}
 
-  // Adds the parameters of `layers` applied to `dims`, which becomes their output.
+  // Adds the parameters of `layers` applied to `dims`, which becomes their output. A layer
+  // that keeps its input's shape adds the same again at each repeat, so its remaining repeats
+  // are counted at once.
   void layers(const LayerList& list, Dims& dims) {
-    for (const LayerSpec& layer : list)
-      for (int64_t r = layer_repeat(layer, config_, outputs_); r > 0 && !dims.empty(); --r)
+    for (const LayerSpec& layer : list) {
+      const int64_t repeats = layer_repeat(layer, config_, outputs_);
+      for (int64_t r = 0; r < repeats && !dims.empty(); ++r) {
+        const Dims before = dims;
+        const double parameters_before = parameters, layers_before = layer_count;
         one(layer, dims);
+        if (dims == before) {
+          const double rest = static_cast<double>(repeats - 1 - r);
+          parameters += rest * (parameters - parameters_before);
+          layer_count += rest * (layer_count - layers_before);
+          break;
+        }
+      }
+      if (layer_count > kMaxLayers)
+        throw UserError(layer_message(
+            layer, "the network would have more than " + std::to_string(int64_t(kMaxLayers)) +
+                       " layers (repeats and nested layers counted)"));
+    }
   }
 
   double parameters = 0;
+  double layer_count = 0;
 
  private:
   int64_t integer(const LayerSpec& layer, const char* name) {
@@ -44,6 +63,7 @@ class Walk {
   }
 
   void one(const LayerSpec& layer, Dims& dims) {
+    ++layer_count;
     const std::string& kind = layer.kind;
     const bool images = dims.size() == 3;
     const double channels = dims[0];

@@ -52,7 +52,7 @@ class LayerListParser {
         const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
         if (key == "repeat") {
           spec.repeat = number(it->second, path + ".repeat", ArgumentKind::integer,
-                               {.name = "repeat", .kind = ArgumentKind::integer});
+                               {.name = "repeat", .kind = ArgumentKind::integer, .max = kMaxRepeat});
         } else if (spec.kind.empty()) {
           spec.kind = key;
           arguments = it->second;

@@ -158,6 +158,8 @@ TEST_F(SpecNetworkTest, TheEstimateIsTheBuiltCount) {
     - inception: {c1: 4, c2: [3, 6], c3: [2, 4], c4: 2}
     - dense_block: {num_convs: 2, num_channels: 5}
     - transition: {num_channels: 7}
+    - residual: {num_channels: 7}
+      repeat: 3
     - max_pool2d: {kernel_size: 3, stride: 2, padding: 1}
     - flatten
     - linear: {out_features: 12}
@@ -230,6 +232,20 @@ TEST(SpecNetworkErrors, NameTheFileLineColumnAndLayer) {
   EXPECT_EQ(error("    - {relu: null, flatten: null}\n"),
             "s.yaml:5:20: model.layers[0]: one layer per list item, found relu and flatten "
             "(start the next layer with its own `-`)");
+  // Sizes and repeats are bounded, so counts cannot overflow and nothing loops for long.
+  EXPECT_EQ(error("    - relu: {}\n      repeat: 1000000000000\n"),
+            "s.yaml:6:15: model.layers[0].repeat: repeat: must be <= 10000, got 1000000000000");
+  EXPECT_EQ(error("    - linear: {out_features: 1e300}\n"),
+            "s.yaml:5:30: model.layers[0] (linear): out_features: must be <= 2147483647, got "
+            "1e+300");
+  EXPECT_EQ(error("    - dropout: {p: nan}\n"),
+            "s.yaml:5:20: model.layers[0] (dropout): p: expected a number, got nan");
+  EXPECT_EQ(error("    - sequential: [relu]\n      repeat: 10000\n    - flatten\n"
+                  "    - linear: {out_features: \"${outputs}\"}\n"
+                  "    - sequential:\n        - sequential: [relu]\n          repeat: 10000\n"
+                  "      repeat: 10000\n"),
+            "s.yaml:9:7: model.layers[3] (sequential): the network would have more than 100000 "
+            "layers (repeats and nested layers counted)");
   EXPECT_EQ(error("    []\n"),
             "s.yaml:5:5: model.layers: expected a list of layers, e.g. [conv2d: {out_channels: "
             "6, kernel_size: 5}, relu]");

@@ -6,5 +6,5 @@ spec_sources=(
   common/metrics.cpp common/spec_limits.cpp common/model_types.cpp common/dataset_types.cpp
   common/spec_names.cpp common/lr_schedule_fields.cpp common/finetune_fields.cpp common/lr_schedule_rules.cpp
   common/status_address.cpp common/trial.cpp common/distribution_kinds.cpp common/wandb_keys.cpp
-  common/layer_spec.cpp common/layer_spec_parser.cpp common/layer_spec_estimate.cpp
+  common/layer_spec.cpp common/layer_spec_parser.cpp common/layer_spec_estimate.cpp common/models/*.cpp
 )
