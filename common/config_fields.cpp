@@ -106,7 +106,9 @@ std::vector<ConfigField> make_fields() {
             {"random", "sequential"}),
       field("model.type", &C::model, &ModelConfig::type, {}, model_type_names()),
       field("model.width", &C::model, &ModelConfig::width, at_least(1)),
-      field("model.depth", &C::model, &ModelConfig::depth, at_least(0)),
+      // Bounded so that every model's layer list stays small enough to write and walk at once
+      // (common/model_types.h); `limits` refuses far smaller models than this allows.
+      field("model.depth", &C::model, &ModelConfig::depth, {0, 10000}),
       field("model.dropout", &C::model, &ModelConfig::dropout, {0.0, 1.0, true, false}),
       field("model.activation", &C::model, &ModelConfig::activation, {},
             {"relu", "sigmoid", "tanh"}),

@@ -32,8 +32,9 @@ struct LayerSpec {
   std::vector<LayerArgument> arguments;
   std::vector<LayerSpec> layers;  // a sequential block's
   LayerNumber repeat{1, ""};      // `repeat: N`: the layer N times in a row (0: left out)
-  // Where the layer is written, "FILE:LINE:COL", and its place in the list,
-  // "model.layers[3]" or "model.layers[0].sequential[2]", for messages.
+  // Where the layer is written, "FILE:LINE:COL" (empty for the registry's networks), and its
+  // place in the list, "model.layers[3]" or "model.layers[0].sequential[2]" ("layer 3.1" in a
+  // registry network), for messages.
   std::string place, path;
 
   const LayerArgument* argument(const std::string& name) const;
@@ -99,7 +100,7 @@ int64_t layer_repeat(const LayerSpec& layer, const ModelConfig& config, int64_t 
 // distinct model once).
 std::string resolved_layers_text(const LayerList& layers, const ModelConfig& config);
 
-// "FILE:LINE:COL: model.layers[3] (conv2d): what"
+// "FILE:LINE:COL: model.layers[3] (conv2d): what", or "layer 3 (conv2d): what"
 std::string layer_message(const LayerSpec& layer, const std::string& what);
 
 }  // namespace hpsweep

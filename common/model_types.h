@@ -1,31 +1,25 @@
-// The registry of model types: for each `model.type`, its book width and depth (what they
-// count is in a comment on each entry and in docs/models.md), what it needs as input, and how many
-// parameters it has (for `limits`). The spec loader, the defaults, the limits and the docs read
-// this table; the builders live in worker/models/ (worker/model_builders.h), joined to it by name.
-//
-// Why two halves: a builder makes layers (worker/), while the spec loader that validates
-// `model.type` sits in common/, which must not link worker/. So the names, defaults and
-// options are here, once, and tests/test_model_registry.cpp checks that every entry has a
-// builder and every builder an entry.
+// The registry of model types: for each `model.type`, its book width and depth, what it needs
+// as input, and its network written as a layer list. Every network is data: one file in
+// common/models/ per network (or family) holds its entry and the function that writes its
+// layers, as a spec's `model.layers` would; the worker builds every type with one builder
+// (worker/models/spec_network.cpp), and the limits count every type with one walk
+// (common/layer_spec_estimate.h). The spec loader, the defaults, `describe`, the limits and the
+// docs read this table; tests/test_model_registry.cpp checks it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "common/layer_spec.h"
 #include "common/trial_config.h"
 
 namespace hpsweep {
 
 // The type whose network the spec writes (`model.layers`, common/layer_spec.h).
 inline constexpr const char* kSequentialType = "sequential";
-
-// What a model sees of its dataset, for parameter estimates.
-struct ModelInputs {
-  double features;                    // per sample (pixels of an image)
-  double outputs;                     // classes, or 1 for regression
-  std::vector<int64_t> sample_shape;  // [C, H, W] for images, [features] otherwise
-};
+// d2l's RNNModel (common/models/rnn_lm.cpp).
+inline constexpr const char* kRnnLmType = "rnn-lm";
 
 struct ModelType {
   std::string name;
@@ -33,13 +27,15 @@ struct ModelType {
   bool needs_images = false;     // samples [C, H, W]
   bool needs_tokens = false;     // a text dataset's token stream (language models)
   bool small_gemm = false;       // made of small products (common/blas.h)
-  // The parameter count at the book's width and depth, 10 classes and the book's input size
-  // (its side in pixels); 0 for the dense models, whose count follows their input.
-  double book_parameters = 0;
-  int64_t book_input_size = 0;
-  // An estimate of the parameters of `config` (defaults applied) on `inputs`.
-  double (*estimate_parameters)(const ModelType& type, const ModelConfig& config,
-                                const ModelInputs& inputs) = nullptr;
+  int64_t book_input_size = 0;   // the book's image side, for docs and tests
+  // The network of `config` (defaults applied) as a layer list, the form `model.layers`
+  // writes: what the worker builds (worker/models/spec_network.cpp) and what the limits'
+  // estimate walks (common/layer_spec_estimate.h). Null: no model (simulated), or one the
+  // layer kinds cannot write yet (rnn-lm, whose recurrent layers have none): then
+  // count_parameters counts it for `limits`, and the worker builds it by name
+  // (worker/model_factory.cpp).
+  LayerList (*write_layers)(const ModelConfig& config) = nullptr;
+  double (*count_parameters)(const ModelConfig& config, int64_t outputs) = nullptr;
 };
 
 // Every model type, in the order error messages and docs list them.

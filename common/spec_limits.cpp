@@ -6,6 +6,7 @@
 #include "common/conditions.h"
 #include "common/dataset_types.h"
 #include "common/distribution_kinds.h"
+#include "common/layer_spec_estimate.h"
 #include "common/model_types.h"
 
 namespace hpsweep {
@@ -119,21 +120,22 @@ TrialCount count_trials(const SweepSpec& spec, double stop_above) {
 
 double estimate_parameters(const ModelConfig& given, const DatasetConfig& dataset) {
   const ModelType* type = find_model_type(given.type);
-  if (!type) return 0;
+  if (!type || (!type->write_layers && !type->count_parameters)) return 0;
   const DatasetType* set = find_dataset_type(dataset.name);
   const int64_t classes = !dataset.classes.empty()  ? static_cast<int64_t>(dataset.classes.size())
                           : set && set->classes > 0 ? set->classes
                                                     : 1;  // regression: one output
-  const double side = dataset.input_size ? static_cast<double>(dataset.input_size) : 28;
-  const double features = dataset.regression()
-                              ? static_cast<double>(std::max<int64_t>(dataset.features, 1))
-                              : side * side;
+  const int64_t side = dataset.input_size ? dataset.input_size : 28;
   const std::vector<int64_t> sample_shape =
       set && set->images
-          ? std::vector<int64_t>{1, static_cast<int64_t>(side), static_cast<int64_t>(side)}
-          : std::vector<int64_t>{static_cast<int64_t>(features)};
-  return type->estimate_parameters(*type, with_model_defaults(given),
-                                   {features, static_cast<double>(classes), sample_shape});
+          ? std::vector<int64_t>{1, side, side}
+          : std::vector<int64_t>{std::max<int64_t>(dataset.features ? dataset.features
+                                                   : set            ? set->default_features
+                                                                    : 1,
+                                                   1)};
+  const ModelConfig config = with_model_defaults(given);
+  if (!type->write_layers) return type->count_parameters(config, classes);
+  return estimate_layer_parameters(type->write_layers(config), config, sample_shape, classes);
 }
 
 }  // namespace hpsweep

@@ -19,11 +19,10 @@ struct TrialCount {
 // counted branch by branch until the count passes `stop_above`.
 TrialCount count_trials(const SweepSpec& spec, double stop_above);
 
-// An estimate of the parameters of the model `config` names (width and depth unset: the
-// type's defaults) on the dataset `dataset` (its classes, or the k of dataset.classes), by the
-// type's registry entry (common/model_types.cpp): exact for softmax, linear and mlp; for the
-// convolutional networks the book's count scaled by (width / book width)^2 and, when deeper
-// than the book's, by depth / book depth (squared for densenet, whose channels grow with it).
+// The parameters of the model `config` names (width and depth unset: the type's defaults) on
+// the dataset `dataset` (its classes, or the k of dataset.classes): its layers as the registry
+// writes them (common/model_types.h), counted by walking their shapes, without building
+// anything. Exact where the network fits its input.
 double estimate_parameters(const ModelConfig& config, const DatasetConfig& dataset);
 
 // The largest model a trial of the spec can have: for each model type, the widest width and

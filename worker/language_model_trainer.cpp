@@ -11,7 +11,7 @@
 #include "worker/epoch_end.h"
 #include "worker/layers/recurrent_layer.h"
 #include "worker/model_state.h"
-#include "worker/models/zoo.h"
+#include "worker/models/rnn_lm.h"
 #include "worker/objective.h"
 #include "worker/optimizer.h"
 #include "worker/parameter_update.h"

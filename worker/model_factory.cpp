@@ -4,46 +4,44 @@
 
 #include "common/error.h"
 #include "common/model_types.h"
-#include "worker/model_builders.h"
+#include "common/models/network_writer.h"
+#include "worker/models/rnn_lm.h"
+#include "worker/models/spec_network.h"
 
 namespace hpsweep {
 namespace {
 
 // A network over images: the input must be images, and a shape a layer cannot take is a
 // network too deep for its input, reported with both.
-Model build_image_model(ModelBuilder builder, const ModelConfig& config, const Shape& sample_shape,
-                        int64_t outputs) {
+Model build_image_model(const ModelConfig& config, const Shape& sample_shape, int64_t outputs) {
   if (sample_shape.size() != 3)
     throw UserError("model.type: " + config.type + " needs images [C, H, W], got samples " +
                     shape_string(sample_shape));
   if (config.depth < 1)
     throw UserError("model.depth: " + config.type + " needs a depth of at least 1");
-  const auto does_not_fit = [&](const char* why) {
-    return UserError("model: " + config.type + " (width " + std::to_string(config.width) +
-                     ", depth " + std::to_string(config.depth) + ") does not fit input " +
-                     shape_string(sample_shape) + ": " + why +
-                     " (a larger dataset.input_size or a smaller model.depth)");
-  };
-  // Layers report shapes they cannot take as invalid_argument (dense, batch norm, concat)
-  // or UserError (convolution, pooling).
   try {
-    return builder(config, sample_shape, outputs);
-  } catch (const std::invalid_argument& e) {
-    throw does_not_fit(e.what());
+    return build_sequential(config, sample_shape, outputs);
   } catch (const UserError& e) {
-    throw does_not_fit(e.what());
+    throw UserError("model: " + config.type + " (width " + std::to_string(config.width) +
+                    ", depth " + std::to_string(config.depth) + ") does not fit input " +
+                    shape_string(sample_shape) + ": " + e.what() +
+                    " (a larger dataset.input_size or a smaller model.depth)");
   }
 }
 
 }  // namespace
 
 Model build_model(const ModelConfig& given, const Shape& sample_shape, int64_t outputs) {
-  const ModelConfig config = with_model_defaults(given);
+  ModelConfig config = with_model_defaults(given);
   const ModelType* type = find_model_type(config.type);
-  const ModelBuilder builder = find_model_builder(config.type);
-  if (!type || !builder) throw UserError("model.type: unknown model '" + config.type + "'");
-  if (type->needs_images) return build_image_model(builder, config, sample_shape, outputs);
-  return builder(config, sample_shape, outputs);
+  // The one type the layer kinds cannot write yet (common/models/rnn_lm.cpp).
+  if (config.type == kRnnLmType) return build_rnn_lm(config, sample_shape, outputs);
+  if (!type || !type->write_layers)
+    throw UserError("model.type: unknown model '" + config.type + "'");
+  if (config.type != kSequentialType)
+    config.layers = std::make_shared<const LayerList>(writer::placed(type->write_layers(config)));
+  if (type->needs_images) return build_image_model(config, sample_shape, outputs);
+  return build_sequential(config, sample_shape, outputs);
 }
 
 std::string architecture_key(const ModelConfig& config, const Shape& sample_shape) {

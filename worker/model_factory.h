@@ -1,5 +1,5 @@
-// Builds the model a ModelConfig names with the builder the registry gives its type
-// (common/model_types.h, worker/model_builders.h; the models are listed in worker/models/zoo.h).
+// Builds the model a ModelConfig names: the layers its type writes (common/model_types.h,
+// common/models/), or those of `model.layers`, by worker/models/spec_network.h.
 // Unset width and depth take the type's defaults (common/model_types.h). A network that
 // does not fit its input (too many stages for the image size) is a UserError naming both.
 #pragma once

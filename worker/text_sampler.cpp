@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "common/rng.h"
-#include "worker/models/zoo.h"
+#include "worker/models/rnn_lm.h"
 
 namespace hpsweep {
 namespace {

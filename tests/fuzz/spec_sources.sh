@@ -8,4 +8,7 @@ spec_sources=(
   common/language_model_rules.cpp
   common/status_address.cpp common/trial.cpp common/distribution_kinds.cpp common/wandb_keys.cpp
   common/layer_spec.cpp common/layer_spec_parser.cpp common/layer_spec_estimate.cpp
+  common/models/network_writer.cpp common/models/dense.cpp common/models/lenet.cpp
+  common/models/alexnet.cpp common/models/vgg.cpp common/models/nin.cpp common/models/googlenet.cpp
+  common/models/resnet.cpp common/models/densenet.cpp common/models/rnn_lm.cpp
 )

@@ -6,7 +6,7 @@
 #include "worker/layers/one_hot_layer.h"
 #include "worker/layers/recurrent_layer.h"
 #include "worker/layers/step_rows_layer.h"
-#include "worker/models/zoo.h"
+#include "worker/models/rnn_lm.h"
 
 namespace hpsweep {
 namespace {

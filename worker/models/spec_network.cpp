@@ -1,3 +1,5 @@
+#include "worker/models/spec_network.h"
+
 #include <stdexcept>
 
 #include "common/error.h"
@@ -7,7 +9,6 @@
 #include "worker/blocks/residual_block.h"
 #include "worker/blocks/sequential_block.h"
 #include "worker/layers/activation_layer.h"
-#include "worker/models/zoo.h"
 
 namespace hpsweep {
 namespace {
