@@ -4,7 +4,8 @@ namespace hpsweep {
 
 const NameTable<SearchMethod>& search_method_names() {
   static const NameTable<SearchMethod> names = {
-      {SearchMethod::grid, "grid"}, {SearchMethod::random, "random"}, {SearchMethod::pbt, "pbt"}};
+      {SearchMethod::grid, "grid"}, {SearchMethod::random, "random"}, {SearchMethod::pbt, "pbt"},
+      {SearchMethod::bayes, "bayes"}};
   return names;
 }
 
