@@ -40,6 +40,10 @@ std::string table_title(const std::string& name, const SweepRecord& sweep,
 // "0.1234", the format of every error in the tables; empty for NaN.
 std::string error_text(double value);
 
+// The generalization gap's column name: "gap" (test minus training error), or for language
+// models "perplexity_ratio" (test / training perplexity).
+std::string gap_name(const DiagnosisRule& rule);
+
 // text: every table, aligned, with the best configuration; json: every table; with `table`
 // (any format) only that one. Throws UserError for an unknown table name.
 void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
