@@ -282,7 +282,8 @@ int64_t best_trial_id(const SweepRecord& sweep, const DiagnosisRule& rule) {
 }
 
 void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
-                    const std::string& table_name, std::ostream& out) {
+                    const std::string& table_name, std::ostream& out,
+                    const std::optional<TextSample>& sample) {
   std::vector<NamedTable> tables = analysis_tables(sweep, rule);
   if (!table_name.empty()) {
     std::string known;
@@ -338,6 +339,11 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
   }
   for (const SweptValue& v : best.values) out << "  " << v.path << "=" << value_string(v.value);
   out << "\n";
+  if (sample) {
+    out << "text sample: " << sample->caption;
+    if (!sample->text.empty()) out << ":\n  " << sample->text;
+    out << "\n";
+  }
   for (size_t t = 1; t < tables.size(); ++t) {
     std::string title = table_title(tables[t].name, sweep, rule);
     title[0] = static_cast<char>(std::tolower(title[0]));
