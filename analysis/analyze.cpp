@@ -63,6 +63,12 @@ std::string error_text(double value) {
   return buffer;
 }
 
+std::string gap_name(const DiagnosisRule& rule) {
+  return rule.language_model ? "perplexity_ratio" : "gap";
+}
+
+namespace {
+
 // "6.5550", or "2.88e+30" for a model that blew up.
 std::string perplexity_text(double value) {
   if (!(value >= 1e5)) return error_text(value);
@@ -71,15 +77,14 @@ std::string perplexity_text(double value) {
   return buffer;
 }
 
-std::string gap_name(const DiagnosisRule& rule) {
-  return rule.language_model ? "perplexity_ratio" : "gap";
+// A value of the sweep's metric: a language model's may be a blown-up perplexity.
+std::string metric_text(double value, const DiagnosisRule& rule) {
+  return rule.language_model ? perplexity_text(value) : error_text(value);
 }
-
-namespace {
 
 // "+0.0100" for a difference; "1.3300" for a ratio.
 std::string gap_text(double value, const DiagnosisRule& rule) {
-  return rule.language_model ? error_text(value) : signed_error_text(value);
+  return rule.language_model ? perplexity_text(value) : signed_error_text(value);
 }
 
 }  // namespace
@@ -162,14 +167,14 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
         repeats ? configuration_name(c->index) : trial_name(c->trials.front()->id)};
     append_values(sweep, *c, row);
     if (repeats) {
-      row.insert(row.end(), {count_text(c->metric.n), error_text(c->metric.mean),
-                             error_text(c->metric.sd), error_text(c->metric.ci95),
+      row.insert(row.end(), {count_text(c->metric.n), metric_text(c->metric.mean, rule),
+                             metric_text(c->metric.sd, rule), metric_text(c->metric.ci95, rule),
                              error_text(c->selected_test.mean), error_text(c->selected_test.ci95),
                              gap_text(c->gap.mean, rule), error_text(c->gap.ci95)});
       row.push_back(c->diagnosis);
     } else {
       const TrialSummary& s = c->summaries.front();
-      row.insert(row.end(), {error_text(*s.best_metric), count_text(s.selected_epoch),
+      row.insert(row.end(), {metric_text(*s.best_metric, rule), count_text(s.selected_epoch),
                              error_text(s.selected_test_error), gap_text(s.gap, rule), s.diagnosis,
                              s.overfit_onset ? count_text(*s.overfit_onset) : ""});
     }
@@ -236,7 +241,7 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path,
     table.rows.push_back({e.value ? value_string(*e.value) : "absent",
                           per_configuration ? count_text(e.configurations) : "",
                           count_text(e.trials), error_text(test.mean), error_text(test.ci95),
-                          e.best_metric ? error_text(*e.best_metric) : "",
+                          e.best_metric ? metric_text(*e.best_metric, rule) : "",
                           gap_text(spread(e.gaps).mean, rule), count_text(e.underfit),
                           count_text(e.overfit), count_text(e.unstable)});
   }

@@ -189,6 +189,19 @@ TEST(Analysis, LanguageModelsAreDiagnosedByTheirPerplexities) {
       << text.str();
 }
 
+// A model that blew up (clipping off, lr too high) has perplexities past 10^26: the ranking
+// writes them as the trials table does, not as 27 digits.
+TEST(Analysis, ABlownUpLanguageModelReadsInTheRanking) {
+  SweepRecord sweep = language_model_sweep(1);
+  sweep.trials.push_back(
+      lm_trial(4, 3, {1e26, 1e26, 1e26, 1e26}, {9e26, 8.83e26, 8.83e26, 8.83e26}));
+  std::ostringstream ranking;
+  print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::csv, "ranking", ranking);
+  EXPECT_NE(ranking.str().find("\n5,0004,3,8.83e+26,2,0.5200,8.8300,underfitting,\n"),
+            std::string::npos)
+      << ranking.str();
+}
+
 // Perplexities carry the vocabulary's scale: multiplying all of them by 10 (as a vocabulary
 // ten times larger might) changes no label, and a lower --overfit-ratio catches trial 0.
 TEST(Analysis, LanguageModelDiagnosesAreRelative) {
