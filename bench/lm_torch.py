@@ -95,7 +95,7 @@ def sequential_batches(ids, batch_size, num_steps, offset):
         yield chunk[:, :-1], chunk[:, 1:]
 
 
-# --- docs/models.md, "Language models" -------------------------------------------------------
+# --- docs/language-models.md ---------------------------------------------------------------
 class RNNModel(nn.Module):
     def __init__(self, V, H, layers, cell=nn.GRU, embedding=0, dropout=0):
         super().__init__()
