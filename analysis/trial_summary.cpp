@@ -81,10 +81,11 @@ bool stored_spec_is_regression(const std::string& spec_text) {
 DiagnosisRule DiagnosisRule::for_sweep(const SweepRecord& sweep) const {
   DiagnosisRule rule = *this;
   rule.regression = stored_spec_is_regression(sweep.spec_text);
-  // sweep.h5 leaves out the curves a trial does not have: only language models have these.
+  // Only language models record perplexities (other trials' curves are absent, or empty or
+  // NaN in a record made by hand).
   rule.language_model =
       std::any_of(sweep.trials.begin(), sweep.trials.end(),
-                  [](const TrialRecord& t) { return t.curves.count("test_perplexity") > 0; });
+                  [](const TrialRecord& t) { return has_curve(t, "test_perplexity"); });
   // Each configuration's median over its repeats and folds, so that one lucky repeat does not
   // set the bar for all.
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> by_configuration;
