@@ -29,8 +29,9 @@ std::optional<TextSample> best_trial_sample(const std::filesystem::path& dir,
                                             const SampleOptions& sample) {
   if (sample.tokens < 0)
     throw UserError("--sample-tokens: must be >= 0, got " + std::to_string(sample.tokens));
+  if (!rule.language_model || sample.tokens == 0) return std::nullopt;
   const int64_t best = best_trial_id(sweep, rule);
-  if (!rule.language_model || sample.tokens == 0 || best < 0) return std::nullopt;
+  if (best < 0) return std::nullopt;
   const std::string whose = "trial " + trial_name(best);
   try {
     TrainedLanguageModel lm = load_trained_language_model(checkpoint_path(dir.string(), best),

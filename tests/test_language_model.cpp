@@ -285,6 +285,10 @@ TEST(LanguageModel, TheAnalysisShowsTheBestTrialsText) {
       chosen.output.find("7 tokens greedily after \"a small\":\n  " + sampled("a small", 7) + "\n"),
       std::string::npos)
       << chosen.output;
+  const CommandResult negative = run_shell(binary + " analyze " + out + " --sample-tokens -1");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(negative.output.find("--sample-tokens: must be >= 0, got -1"), std::string::npos)
+      << negative.output;
   ASSERT_EQ(run_shell(binary + " report " + out + " --sample-tokens 20").exit_code, 0);
   std::ifstream report(out + "/report.html");
   const std::string html((std::istreambuf_iterator<char>(report)), {});
