@@ -26,10 +26,11 @@ packages=(
   # text corpora (docs/text-data.md): English fortunes, and the Tang poems in fortunes-zh
   fortunes-min fortunes fortunes-zh
 )
-# Interop tests (h5py reads our files; torchvision checks the detection ops) and the PyTorch
-# baseline of bench/.
+# Interop tests (h5py reads our files; torchvision checks the detection ops) and the baselines
+# of bench/ (PyTorch, Optuna's TPE).
 if [[ "${HPSWEEP_WITH_PYTHON:-1}" == 1 ]]; then
-  packages+=(python3-h5py python3-numpy python3-pandas python3-torch python3-torchvision)
+  packages+=(python3-h5py python3-numpy python3-pandas python3-torch python3-torchvision
+    python3-optuna)
 fi
 
 missing=()
