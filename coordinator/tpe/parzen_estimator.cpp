@@ -77,12 +77,13 @@ NumericParzen::NumericParzen(const NumericRange& range, const std::vector<double
   for (size_t i = 0; i < order.size(); ++i)
     sigmas_[order[i]] = std::clamp(sorted_sigmas[i], min_sigma, max_sigma);
   sigmas_.back() = width;  // the prior's
-  // log(w_k / mass_k), and for densities also 1 / (sigma_k sqrt(2 pi)).
+  // log(w_k / mass_k), and for densities also 1 / sqrt(2 pi): Optuna 3.1 leaves out 1 / sigma_k
+  // (parzen_estimator.h).
   for (size_t k = 0; k < mus_.size(); ++k) {
     const double mass =
         normal_cdf((high_ - mus_[k]) / sigmas_[k]) - normal_cdf((low_ - mus_[k]) / sigmas_[k]);
     double scale = std::log(weights_[k]) - std::log(std::max(mass, 1e-300));
-    if (range_.step <= 0) scale -= std::log(sigmas_[k] * std::sqrt(2 * M_PI));
+    if (range_.step <= 0) scale -= std::log(std::sqrt(2 * M_PI));
     log_scale_.push_back(scale);
     mus_f_.push_back(static_cast<float>(mus_[k]));
     inverse_sigmas_f_.push_back(static_cast<float>(1 / sigmas_[k]));

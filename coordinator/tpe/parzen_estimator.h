@@ -7,6 +7,13 @@
 // Numeric parameters live in a search space where the estimator is a mixture of normals
 // truncated to [low, high]: log parameters in log space, and integer or quantized ones with
 // their range widened by half a step so each value owns a cell of width `step`.
+//
+// The continuous log_density is Optuna 3.1's, which is not the mixture's: its truncated-normal
+// log-pdf (optuna/samplers/_tpe/_truncnorm.py) leaves out the log of the scale, so each kernel
+// counts with weight w_k * sigma_k and wide kernels weigh more. It is only compared between
+// the good and bad estimators, and with it the suggestions search measurably better: the
+// median best of the 10-D Rosenbrock function (bench/tpe_vs_optuna.py) is 4.57 instead of
+// 5.33 with the true density, and no worse elsewhere. It agrees with Optuna 3.1's to 1e-7.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +45,8 @@ class NumericParzen {
                 const ParzenSettings& settings);
   // A draw in [low, high]; a step range's draws are its values.
   double sample(Rng& rng) const;
-  // log density (or, for a step range, log probability of the value's cell).
+  // Optuna 3.1's log density (above), or for a step range the log probability of the value's
+  // cell.
   double log_density(double x) const;
 
   const std::vector<double>& mus() const { return mus_; }
