@@ -203,6 +203,32 @@ TEST(CommandTrials, AshaPausesAndPromotesFromTheSavedState) {
   EXPECT_EQ(record.trials[0].epochs(), 9);
 }
 
+TEST(CommandTrials, PbtExploitRestartsTheProgramFromTheSourcesState) {
+  TempDir dir;
+  const SweepRecord r = run(
+      "name: cmd\nseed: 3\nmethod: pbt\nmodel: {type: command, command: [sh, " + kObjective +
+          ", '${training.lr}']}\ntraining: {epochs: 4}\n"
+          "pbt: {population: 4, perturbation_interval: 2, mutations: {training.lr: "
+          "{distribution: log_uniform_values, min: 0.001, max: 1}}}\n"
+          "parameters:\n  training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n",
+      (dir / "pbt").string(), 2);
+  const DecisionRow* exploit = nullptr;
+  for (const DecisionRow& d : r.decisions)
+    if (d.kind == "exploit") exploit = &d;
+  ASSERT_NE(exploit, nullptr);
+  // Epoch 3 of the exploiting trial goes on from the source's epoch-2 value with the explored
+  // lr (written in its shortest form that reads back exactly).
+  const std::vector<double>& source = r.trials[exploit->source_trial].curves.at("test_error");
+  const std::vector<double>& target = r.trials[exploit->trial].curves.at("test_error");
+  ASSERT_EQ(target.size(), 4u);
+  const std::string prefix = "training.lr: ";
+  ASSERT_EQ(exploit->hyperparameters.rfind(prefix, 0), 0u) << exploit->hyperparameters;
+  const double lr = std::stod(exploit->hyperparameters.substr(prefix.size()));
+  EXPECT_NE(target[1], source[1]);
+  EXPECT_EQ(target[2], source[1] / 2 + lr);
+  EXPECT_EQ(target[3], target[2] / 2 + lr);
+}
+
 TEST(CommandTrials, StoppedSweepsResumeBitForBit) {
   TempDir dir;
   const std::string yaml = spec_text("0.1, 0.2, 0.3", "", "", 6);
