@@ -66,7 +66,12 @@ ChildProcess::ChildProcess(const ChildOptions& options) {
   // Above report_fd, so that the child's dup2 is never onto itself (which would keep
   // close-on-exec set).
   const int write_fd = fcntl(ends[1], F_DUPFD_CLOEXEC, options.report_fd + 1);
+  const int dup_error = errno;
   close(ends[1]);
+  if (write_fd < 0) {
+    close(read_fd_);
+    throw Error("cannot make a pipe: " + errno_text(dup_error));
+  }
   fcntl(read_fd_, F_SETFL, O_NONBLOCK);
 
   SpawnSetup setup;

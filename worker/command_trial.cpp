@@ -1,11 +1,13 @@
 #include "worker/command_trial.h"
 
 #include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 
@@ -47,6 +49,23 @@ void remove_older_states(const fs::path& state, int64_t epoch) {
   }
 }
 
+// A state folder of its own for each start of a program: a program left over from a killed
+// sweep, which ends only at its next report, cannot write into its successor's.
+std::string launch_state_name() {
+  static std::atomic<int64_t> launches{0};
+  return "state-" + std::to_string(getpid()) + "-" + std::to_string(++launches);
+}
+
+// Removes the state folders of earlier starts; one a leftover program still writes into may
+// resist, and is harmless.
+void remove_earlier_states(const fs::path& folder) {
+  for (const auto& entry : fs::directory_iterator(folder))
+    if (entry.path().filename().string().rfind("state-", 0) == 0) {
+      std::error_code ignored;
+      fs::remove_all(entry.path(), ignored);
+    }
+}
+
 class CommandRun {
  public:
   CommandRun(const Trial& trial, const TrialStart& start, TrialObserver& observer,
@@ -56,7 +75,7 @@ class CommandRun {
         observer_(observer),
         stop_(stop),
         folder_(program_folder(start.out_dir, trial.id)),
-        state_dir_(folder_ / "state") {}
+        state_dir_(folder_ / launch_state_name()) {}
 
   TrialOutcome run() {
     prepare_state();
@@ -84,7 +103,7 @@ class CommandRun {
   // The state folder holds the resumed epoch's state only (HPSWEEP_RESUME_EPOCH), or nothing.
   void prepare_state() {
     fs::create_directories(folder_);
-    fs::remove_all(state_dir_);
+    remove_earlier_states(folder_);
     fs::create_directories(state_dir_);
     if (start_.resume) {
       state_ = *start_.resume;

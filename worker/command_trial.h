@@ -16,7 +16,7 @@
 
 namespace hpsweep {
 
-// The folder of a command trial's stdout.log, stderr.log, reports.jsonl and state/.
+// The folder of a command trial's stdout.log, stderr.log, reports.jsonl and state folders.
 std::filesystem::path program_folder(const std::string& out_dir, int64_t trial_id);
 
 // As run_trial (worker/trainer.h), for a command trial, on a group of one; `start.out_dir`
