@@ -179,8 +179,8 @@ class SpecParser {
   }
 
   // A detection set (dataset.name) needs a detector model. None is built yet (issue 21's
-  // tiny-ssd), so every model but simulated and command, which read no data, is refused here rather
-  // than failing when a trial starts.
+  // tiny-ssd), so every model but simulated and command, which read no data, is refused here
+  // rather than failing when a trial starts.
   void check_detection_model(const SweepSpec& spec) {
     for (const std::string& name : texts_of(spec, "dataset.name", spec.base.dataset.name)) {
       if (!find_dataset_type(name)->detection) continue;

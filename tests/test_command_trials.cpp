@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -24,6 +25,7 @@
 #include "support/spec_error.h"
 #include "support/stopped_sweep.h"
 #include "support/temp_dir.h"
+#include "worker/command_state.h"
 
 namespace hpsweep::testing {
 namespace {
@@ -75,6 +77,24 @@ void expect_closed_form_curves(const SweepRecord& record) {
     EXPECT_EQ(t.curves.at("test_error"), expected) << "trial " << t.id;
     EXPECT_EQ(t.curves.at("train_loss"), expected) << "trial " << t.id;
   }
+}
+
+TEST(CommandTrials, StateFoldersRoundTripThroughCheckpointTensors) {
+  TempDir dir;
+  const std::map<std::string, std::string> files = {
+      {"a.pt", std::string("\0\x7f\xff\xc0\x01", 5)},  // NaN bit patterns among the floats
+      {"empty", ""},
+      {"sub/dir/100%/x.bin", "seven b"}};
+  for (const auto& [name, bytes] : files) {
+    std::filesystem::create_directories((dir / "in" / name).parent_path());
+    std::ofstream(dir / "in" / name, std::ios::binary) << bytes;
+  }
+  const std::vector<NamedTensor> tensors = pack_folder(dir / "in");
+  ASSERT_EQ(tensors.size(), 3u);
+  EXPECT_EQ(tensors[2].name, "state:sub%2Fdir%2F100%25%2Fx.bin");
+  unpack_folder(tensors, dir / "out");
+  for (const auto& [name, bytes] : files) EXPECT_EQ(file_text(dir / "out" / name), bytes) << name;
+  EXPECT_TRUE(pack_folder(dir / "missing").empty());
 }
 
 TEST(CommandTrials, ReportsAreTheCurvesAndTheOutputIsKept) {
