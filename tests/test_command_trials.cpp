@@ -169,20 +169,22 @@ TEST(CommandTrials, BadCommandsAreSpecErrorsAtTheirPlace) {
 TEST(CommandTrials, AFailingProgramFailsItsTrialNotTheSweep) {
   TempDir dir;
   const std::string out = (dir / "sweep").string();
-  const SweepRecord record =
-      run(spec_text("0.1, 0.2, 0.3, 0.4", ", '0.2:exit', '0.3:garbage', '0.4:hang'"), out, 2);
-  ASSERT_EQ(record.trials.size(), 4u);
+  const SweepRecord record = run(
+      spec_text("0.1, 0.2, 0.3, 0.4, 0.5", ", '0.2:exit', '0.3:garbage', '0.4:hang', '0.5:long'"),
+      out, 2);
+  ASSERT_EQ(record.trials.size(), 5u);
   EXPECT_EQ(record.trials[0].status, TrialStatus::completed);
   const auto failure = [&](int64_t id, const std::string& cause) {
     return "trial " + trial_name(id) + "'s program failed after epoch 1: " + cause +
            "; its output is in " + out + "/programs/" + trial_name(id);
   };
-  const std::vector<std::string> causes = {"exited with status 3",
-                                           "reported garbage on HPSWEEP_REPORT_FD: 'loss is " +
-                                               std::string("0.69999999999999996") +
-                                               "' is not a JSON object",
-                                           "reported nothing for 1 s (model.command_timeout)"};
-  for (int64_t id = 1; id <= 3; ++id) {
+  const std::vector<std::string> causes = {
+      "exited with status 3",
+      "reported garbage on HPSWEEP_REPORT_FD: 'loss is " + std::string("0.69999999999999996") +
+          "' is not a JSON object",
+      "reported nothing for 1 s (model.command_timeout)",
+      "reported garbage on HPSWEEP_REPORT_FD: a line of more than 1048576 bytes"};
+  for (int64_t id = 1; id <= 4; ++id) {
     const TrialRecord& t = record.trials[id];
     EXPECT_EQ(t.status, TrialStatus::failed);
     EXPECT_EQ(t.message, failure(id, causes[id - 1]));

@@ -28,6 +28,8 @@ using Clock = std::chrono::steady_clock;
 constexpr int kPollMilliseconds = 100;
 // The descriptor the program reports on.
 constexpr int kReportFd = 3;
+// A report is a line of numbers: anything longer is not one, and is not kept in memory.
+constexpr size_t kMaxReportBytes = size_t{1} << 20;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -156,6 +158,9 @@ class CommandRun {
         pending.erase(0, end + 1);
         if (auto outcome = take_report(child, line)) return *outcome;
       }
+      if (pending.size() > kMaxReportBytes)
+        return failed(child, "reported garbage on HPSWEEP_REPORT_FD: a line of more than " +
+                                 std::to_string(kMaxReportBytes) + " bytes");
       heard = Clock::now();  // after judging: the verdict's wait is not the program's silence
     }
   }

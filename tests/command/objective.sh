@@ -3,8 +3,8 @@
 # v_n = v_{n-1} / 2 + LR (v_0 = 1) as test_error and train_loss, after saving v_n as its state
 # in $HPSWEEP_STATE_DIR/epoch-n/v, so that a run resumed at any epoch goes on bit for bit.
 # usage: objective.sh LR [ARG...]. An ARG LR:MODE makes the trial of that LR misbehave at
-# epoch 2: exit (status 3), garbage (a report that is not JSON), hang (silent); other ARGs are
-# only printed.
+# epoch 2: exit (status 3), garbage (a report that is not JSON), hang (silent), long (2 MB
+# without a newline); other ARGs are only printed.
 lr=$1
 mode=ok
 for arg in "$@"; do
@@ -25,6 +25,7 @@ while [ "$epoch" -lt "$HPSWEEP_EPOCHS" ]; do
       exit) echo "boom" >&2; exit 3 ;;
       garbage) echo "loss is $v" >&3; sleep 60 ;;
       hang) sleep 60 ;;
+      long) head -c 2000000 /dev/zero | tr '\0' x >&3; sleep 60 ;;
     esac
   fi
   printf '{"epoch": %d, "test_error": %s, "train_loss": %s, "own_metric": 7}\n' \
