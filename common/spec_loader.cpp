@@ -265,6 +265,11 @@ class SpecParser {
     if (command == value_nodes_.end())
       fail(value_nodes_.at("model.type"), "model.command",
            "missing: model.type command needs the program to run (`model.command: [...]`)");
+    // A program starts from its own state only (docs/command-trials.md).
+    const auto from = value_nodes_.find("training.finetune.from");
+    if (from != value_nodes_.end())
+      fail(from->second, "training.finetune.from",
+           "command trials start from their program's own state, not from a checkpoint");
     const auto ranks = value_nodes_.find("resources.ranks_per_trial");
     if (spec.resources.ranks_per_trial > 1)
       fail(ranks == value_nodes_.end() ? root : ranks->second, "resources.ranks_per_trial",

@@ -159,6 +159,10 @@ TEST(CommandTrials, BadCommandsAreSpecErrorsAtTheirPlace) {
   EXPECT_EQ(spec_error_of(spec_text("0.1", "", "resources: {ranks_per_trial: 2}\n"), "c.yaml"),
             "c.yaml:8:30: resources.ranks_per_trial: command trials run one program per trial "
             "on one rank; got 2");
+  EXPECT_EQ(
+      spec_error_of(spec_text("0.1", "", "  training.finetune.from: {value: /x.h5}\n"), "c.yaml"),
+      "c.yaml:8:27: training.finetune.from: command trials start from their program's own "
+      "state, not from a checkpoint");
   EXPECT_EQ(spec_error_of("method: grid\nmodel: {command: [true]}\n"
                           "parameters:\n  model.type: {values: [mlp, command]}\n",
                           "c.yaml"),
