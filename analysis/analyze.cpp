@@ -63,6 +63,12 @@ std::string error_text(double value) {
   return buffer;
 }
 
+std::string gap_name(const DiagnosisRule& rule) {
+  return rule.language_model ? "perplexity_ratio" : "gap";
+}
+
+namespace {
+
 // "6.5550", or "2.88e+30" for a model that blew up.
 std::string perplexity_text(double value) {
   if (!(value >= 1e5)) return error_text(value);
@@ -70,6 +76,18 @@ std::string perplexity_text(double value) {
   std::snprintf(buffer, sizeof buffer, "%.3g", value);
   return buffer;
 }
+
+// A value of the sweep's metric: a language model's may be a blown-up perplexity.
+std::string metric_text(double value, const DiagnosisRule& rule) {
+  return rule.language_model ? perplexity_text(value) : error_text(value);
+}
+
+// "+0.0100" for a difference; "1.3300" for a ratio.
+std::string gap_text(double value, const DiagnosisRule& rule) {
+  return rule.language_model ? perplexity_text(value) : signed_error_text(value);
+}
+
+}  // namespace
 
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   const std::vector<ConfigurationResult> configurations = configuration_results(sweep, rule);
@@ -89,13 +107,12 @@ Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   table.header.push_back("epochs");
   table.header.push_back(any && all_clean ? "train_eval_error" : "train_error");
   if (validation) table.header.push_back("val_error");
-  // Language models: the final perplexities, whose gap is the sequence analogue of the error's.
-  const bool perplexity =
-      std::any_of(sweep.trials.begin(), sweep.trials.end(),
-                  [](const TrialRecord& t) { return t.curves.count("test_perplexity") > 0; });
+  // Language models: the final perplexities, whose ratio is the sequence analogue of the gap.
+  const bool perplexity = rule.language_model;
   table.header.push_back("test_error");
   if (perplexity) table.header.insert(table.header.end(), {"train_perplexity", "test_perplexity"});
-  for (const char* column : {"gap", "selected_epoch", "selected_test_error", "diagnosis"})
+  for (const std::string& column : {gap_name(rule), std::string("selected_epoch"),
+                                    std::string("selected_test_error"), std::string("diagnosis")})
     table.header.push_back(column);
   for (const TrialRecord& trial : sweep.trials) {
     const TrialRow& r = rows.at(&trial);
@@ -115,7 +132,7 @@ Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
         row.push_back(none || !trial.curves.count(curve)
                           ? ""
                           : perplexity_text(trial.curves.at(curve).back()));
-    row.push_back(none ? "" : signed_error_text(s.gap));
+    row.push_back(none ? "" : gap_text(s.gap, rule));
     row.push_back(s.best_metric ? count_text(s.selected_epoch) : "");
     row.push_back(s.best_metric ? error_text(s.selected_test_error) : "");
     row.push_back(s.diagnosis);
@@ -127,6 +144,7 @@ Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
 Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
   const bool repeats = has_repeats(sweep);
   const std::string& metric = sweep.metric.name;
+  const std::string gap = gap_name(rule);
   Table table;
   table.header = {"rank", repeats ? "configuration" : "trial"};
   append_parameter_headers(sweep, false, table);
@@ -134,10 +152,10 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
     table.header.insert(
         table.header.end(),
         {"n", "best_" + metric + "_mean", "best_" + metric + "_sd", "best_" + metric + "_ci95",
-         "selected_test_error_mean", "selected_test_error_ci95", "gap_mean", "gap_ci95"});
+         "selected_test_error_mean", "selected_test_error_ci95", gap + "_mean", gap + "_ci95"});
   } else {
     table.header.insert(table.header.end(),
-                        {"best_" + metric, "selected_epoch", "selected_test_error", "gap"});
+                        {"best_" + metric, "selected_epoch", "selected_test_error", gap});
   }
   table.header.push_back("diagnosis");
   if (!repeats) table.header.push_back("overfit_onset");
@@ -149,16 +167,16 @@ Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule) {
         repeats ? configuration_name(c->index) : trial_name(c->trials.front()->id)};
     append_values(sweep, *c, row);
     if (repeats) {
-      row.insert(row.end(), {count_text(c->metric.n), error_text(c->metric.mean),
-                             error_text(c->metric.sd), error_text(c->metric.ci95),
+      row.insert(row.end(), {count_text(c->metric.n), metric_text(c->metric.mean, rule),
+                             metric_text(c->metric.sd, rule), metric_text(c->metric.ci95, rule),
                              error_text(c->selected_test.mean), error_text(c->selected_test.ci95),
-                             signed_error_text(c->gap.mean), error_text(c->gap.ci95)});
+                             gap_text(c->gap.mean, rule), error_text(c->gap.ci95)});
       row.push_back(c->diagnosis);
     } else {
       const TrialSummary& s = c->summaries.front();
-      row.insert(row.end(), {error_text(*s.best_metric), count_text(s.selected_epoch),
-                             error_text(s.selected_test_error), signed_error_text(s.gap),
-                             s.diagnosis, s.overfit_onset ? count_text(*s.overfit_onset) : ""});
+      row.insert(row.end(), {metric_text(*s.best_metric, rule), count_text(s.selected_epoch),
+                             error_text(s.selected_test_error), gap_text(s.gap, rule), s.diagnosis,
+                             s.overfit_onset ? count_text(*s.overfit_onset) : ""});
     }
     table.rows.push_back(std::move(row));
   }
@@ -214,7 +232,7 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path,
                   "selected_test_error_mean",
                   "selected_test_error_ci95",
                   "best_" + sweep.metric.name,
-                  "gap_mean",
+                  gap_name(rule) + "_mean",
                   "underfitting",
                   "overfitting",
                   "unstable"};
@@ -223,8 +241,8 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path,
     table.rows.push_back({e.value ? value_string(*e.value) : "absent",
                           per_configuration ? count_text(e.configurations) : "",
                           count_text(e.trials), error_text(test.mean), error_text(test.ci95),
-                          e.best_metric ? error_text(*e.best_metric) : "",
-                          signed_error_text(spread(e.gaps).mean), count_text(e.underfit),
+                          e.best_metric ? metric_text(*e.best_metric, rule) : "",
+                          gap_text(spread(e.gaps).mean, rule), count_text(e.underfit),
                           count_text(e.overfit), count_text(e.unstable)});
   }
   return table;
@@ -269,7 +287,8 @@ int64_t best_trial_id(const SweepRecord& sweep, const DiagnosisRule& rule) {
 }
 
 void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
-                    const std::string& table_name, std::ostream& out) {
+                    const std::string& table_name, std::ostream& out,
+                    const std::optional<TextSample>& sample) {
   std::vector<NamedTable> tables = analysis_tables(sweep, rule);
   if (!table_name.empty()) {
     std::string known;
@@ -325,17 +344,24 @@ void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFo
   }
   for (const SweptValue& v : best.values) out << "  " << v.path << "=" << value_string(v.value);
   out << "\n";
+  if (sample) {
+    out << "text sample: " << sample->caption;
+    if (!sample->text.empty()) out << ":\n  " << sample->text;
+    out << "\n";
+  }
   for (size_t t = 1; t < tables.size(); ++t) {
     std::string title = table_title(tables[t].name, sweep, rule);
     title[0] = static_cast<char>(std::tolower(title[0]));
     out << "\n" << title << ":\n";
     print_aligned(tables[t].table, out);
   }
-  out << "\ndiagnosis " << rule.description()
-      << ". gap: test minus training error, medians of the last " << rule.smooth
-      << " epochs. selected_epoch: where " << sweep.metric.name
+  const char* measure = rule.language_model ? "perplexity" : "error";
+  out << "\ndiagnosis " << rule.description() << ". " << gap_name(rule) << ": test "
+      << (rule.language_model ? "over training perplexity" : "minus training error")
+      << ", medians of the last " << rule.smooth << " epochs. selected_epoch: where "
+      << sweep.metric.name
       << " is best (the checkpoint's /best). overfit_onset: the epoch of the lowest test "
-         "error, when the training error still fell after it\n";
+      << measure << ", when the training " << measure << " still fell after it\n";
 }
 
 }  // namespace hpsweep

@@ -7,6 +7,7 @@
 // then with a trial scheduler "decisions", and for PBT the best trial's "lineage".
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -19,6 +20,13 @@
 namespace hpsweep {
 
 enum class TableFormat { text, csv, json };
+
+// A language-model sweep's text sample, printed by `analyze` and `report`; drawn by
+// app/best_trial_sample.h, as the analysis itself loads no model.
+struct TextSample {
+  std::string caption;  // whose, from which parameters, how: "trial 0001 (its /best, ...)"
+  std::string text;     // empty when the caption says why there is none
+};
 
 Table trial_table(const SweepRecord& sweep, const DiagnosisRule& rule);
 Table ranking_table(const SweepRecord& sweep, const DiagnosisRule& rule);
@@ -40,9 +48,14 @@ std::string table_title(const std::string& name, const SweepRecord& sweep,
 // "0.1234", the format of every error in the tables; empty for NaN.
 std::string error_text(double value);
 
-// text: every table, aligned, with the best configuration; json: every table; with `table`
-// (any format) only that one. Throws UserError for an unknown table name.
+// The generalization gap's column name: "gap" (test minus training error), or for language
+// models "perplexity_ratio" (test / training perplexity).
+std::string gap_name(const DiagnosisRule& rule);
+
+// text: every table, aligned, with the best configuration and `sample`; json: every table;
+// with `table` (any format) only that one. Throws UserError for an unknown table name.
 void print_analysis(const SweepRecord& sweep, const DiagnosisRule& rule, TableFormat format,
-                    const std::string& table, std::ostream& out);
+                    const std::string& table, std::ostream& out,
+                    const std::optional<TextSample>& sample = std::nullopt);
 
 }  // namespace hpsweep

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 
+#include "analysis/analyze.h"
 #include "analysis/configurations.h"
 #include "analysis/gnuplot.h"
 #include "analysis/statistics.h"
@@ -449,8 +450,8 @@ std::optional<PlotFile> generalization_plot(const Context& c, const std::string&
        kValStyle},
       {"test_error", "test error (" + last + ")", spread_by_value(c, axis, end_test_measure),
        kTestStyle},
-      {"gap", "gap", spread_by_value(c, axis, [](const TrialSummary& s) { return s.gap; }), "",
-       false}};
+      {gap_name(c.rule), gap_name(c.rule),
+       spread_by_value(c, axis, [](const TrialSummary& s) { return s.gap; }), "", false}};
   if (std::all_of(series[1].points.begin(), series[1].points.end(),
                   [](const Spread& s) { return s.n == 0; }))
     series[1].drawn = false;

@@ -169,7 +169,8 @@ constexpr const char* kStyle =
 
 }  // namespace
 
-std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule) {
+std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule,
+                          const std::optional<TextSample>& sample) {
   const TempFolder folder("hpsweep-report");
   const std::vector<PlotFile> plots = draw_plots(sweep, rule, folder.path().string());
   const std::vector<NamedTable> tables = analysis_tables(sweep, rule);
@@ -180,6 +181,7 @@ std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule) {
   html << "<h1>Sweep '" << escape_html(sweep.name) << "'</h1>\n" << summary(sweep, rule);
 
   html << "<nav id=\"contents\">\n<h2>Contents</h2>\n<ol>\n";
+  if (sample) html << "<li><a href=\"#sample\">Text sample</a></li>\n";
   if (!plots.empty()) {
     html << "<li><a href=\"#plots\">Plots</a>\n<ol>\n";
     for (const PlotFile& p : plots)
@@ -194,6 +196,12 @@ std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule) {
   html << "</ol></li>\n<li><a href=\"#spec\">Spec</a></li>\n"
        << "<li><a href=\"#diagnosis-rule\">Diagnosis rule</a></li>\n</ol>\n</nav>\n";
 
+  if (sample) {
+    html << "<section id=\"sample\">\n<h2>Text sample</h2>\n<p>" << escape_html(sample->caption)
+         << ".</p>\n";
+    if (!sample->text.empty()) html << "<pre>" << escape_html(sample->text) << "</pre>\n";
+    html << "</section>\n";
+  }
   if (!plots.empty()) html << "<h2 id=\"plots\">Plots</h2>\n";
   for (size_t i = 0; i < plots.size(); ++i) {
     const PlotFile& p = plots[i];

@@ -22,6 +22,19 @@ const std::vector<double>& train_curve(const TrialRecord& trial) {
   return trial.curves.at(has_curve(trial, "train_eval_error") ? "train_eval_error" : "train_error");
 }
 
+// The curves a trial's diagnosis reads: its training and test error, or a language model's
+// perplexities (trial_summary.h).
+struct JudgedCurves {
+  const std::vector<double>& train;
+  const std::vector<double>& test;
+};
+
+JudgedCurves judged_curves(const TrialRecord& trial, const DiagnosisRule& rule) {
+  if (rule.language_model)
+    return {trial.curves.at("train_perplexity"), trial.curves.at("test_perplexity")};
+  return {train_curve(trial), trial.curves.at("test_error")};
+}
+
 // The median of the last `count` values: one noisy epoch moves it little.
 double last_median(const std::vector<double>& values, int64_t count) {
   const size_t n = std::min(values.size(), static_cast<size_t>(std::max<int64_t>(count, 1)));
@@ -68,14 +81,20 @@ bool stored_spec_is_regression(const std::string& spec_text) {
 DiagnosisRule DiagnosisRule::for_sweep(const SweepRecord& sweep) const {
   DiagnosisRule rule = *this;
   rule.regression = stored_spec_is_regression(sweep.spec_text);
+  // Only language models record perplexities (other trials' curves are absent, or empty or
+  // NaN in a record made by hand).
+  rule.language_model =
+      std::any_of(sweep.trials.begin(), sweep.trials.end(),
+                  [](const TrialRecord& t) { return has_curve(t, "test_perplexity"); });
   // Each configuration's median over its repeats and folds, so that one lucky repeat does not
   // set the bar for all.
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> by_configuration;
   for (const TrialRecord& trial : sweep.trials) {
     if (trial.epochs() == 0) continue;
     auto& [train, test] = by_configuration[configuration_key(trial.swept)];
-    train.push_back(last_median(train_curve(trial), smooth));
-    test.push_back(last_median(trial.curves.at("test_error"), smooth));
+    const JudgedCurves judged = judged_curves(trial, rule);
+    train.push_back(last_median(judged.train, smooth));
+    test.push_back(last_median(judged.test, smooth));
   }
   bool any = false;
   for (const auto& [key, errors] : by_configuration) {
@@ -90,7 +109,17 @@ DiagnosisRule DiagnosisRule::for_sweep(const SweepRecord& sweep) const {
 std::string DiagnosisRule::description() const {
   char buffer[768];
   const long long k = smooth, w = window;
-  if (regression)
+  if (language_model)
+    std::snprintf(buffer, sizeof buffer,
+                  "on the medians of the last %lld epochs; language models are judged on "
+                  "perplexities, against the lowest test perplexity of the sweep's "
+                  "configurations, %.4g, with margin %.2f: underfitting = training perplexity "
+                  "above %.4g; else overfitting = perplexity ratio (test / training perplexity) "
+                  "above %.4g; else unstable = in the last %lld epochs the test perplexity "
+                  "jumped up by more than %.4g and came back; else good fit",
+                  k, reference_error, relative_margin, (1 + relative_margin) * reference_error,
+                  overfit_ratio, w, relative_margin * reference_error);
+  else if (regression)
     std::snprintf(buffer, sizeof buffer,
                   "on the medians of the last %lld epochs; regression errors are judged against "
                   "the lowest test error of the sweep's configurations, %.4g, with margin %.2f: "
@@ -126,8 +155,12 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
   s.smoothed_train_error = last_median(train, rule.smooth);
   s.smoothed_test_error = last_median(test, rule.smooth);
   if (s.validation) s.smoothed_val_error = last_median(trial.curves.at("val_error"), rule.smooth);
-  s.gap = s.smoothed_test_error - s.smoothed_train_error;
-  s.swing = largest_spike(test, rule.window);
+  const JudgedCurves judged = judged_curves(trial, rule);
+  const double judged_train = last_median(judged.train, rule.smooth);
+  const double judged_test = last_median(judged.test, rule.smooth);
+  s.gap = rule.language_model ? judged_test / judged_train
+                              : s.smoothed_test_error - s.smoothed_train_error;
+  s.swing = largest_spike(judged.test, rule.window);
 
   if (has_curve(trial, metric.name)) {
     const std::vector<double>& values = trial.curves.at(metric.name);
@@ -139,18 +172,23 @@ TrialSummary summarize_trial(const TrialRecord& trial, const MetricSpec& metric,
     s.selected_test_error = test[best];
   }
 
+  // Regression errors and perplexities carry their data's scale: judged relative to the sweep.
+  const bool relative = rule.regression || rule.language_model;
   const double unstable_limit =
-      rule.regression ? rule.relative_margin * rule.reference_error : rule.unstable_swing;
-  const size_t lowest = std::min_element(test.begin(), test.end()) - test.begin();
-  const size_t last = test.size() - 1;
-  if (lowest < last && train[last] < train[lowest] && test[last] - test[lowest] > unstable_limit)
+      relative ? rule.relative_margin * rule.reference_error : rule.unstable_swing;
+  const size_t lowest =
+      std::min_element(judged.test.begin(), judged.test.end()) - judged.test.begin();
+  const size_t last = judged.test.size() - 1;
+  if (lowest < last && judged.train[last] < judged.train[lowest] &&
+      judged.test[last] - judged.test[lowest] > unstable_limit)
     s.overfit_onset = static_cast<int64_t>(epochs[lowest]);
 
   const double limit = (1 + rule.relative_margin) * rule.reference_error;
-  const bool underfit =
-      rule.regression ? s.smoothed_train_error > limit
-                      : s.smoothed_train_error > rule.lowest_train_error + rule.underfit_margin;
-  const bool overfit = rule.regression ? s.smoothed_test_error > limit : s.gap > rule.overfit_gap;
+  const bool underfit = relative ? judged_train > limit
+                                 : judged_train > rule.lowest_train_error + rule.underfit_margin;
+  const bool overfit = rule.language_model ? s.gap > rule.overfit_ratio
+                       : rule.regression   ? judged_test > limit
+                                           : s.gap > rule.overfit_gap;
   if (underfit)
     s.diagnosis = "underfitting";
   else if (overfit)

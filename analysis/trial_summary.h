@@ -26,9 +26,20 @@
 // repeats and folds, so that one lucky repeat does not set the bar.
 //   good fit      otherwise
 //
-// Overfitting onset (information, not a label): the epoch of the lowest test error, when after
-// it the training error still fell while the test error ended more than the unstable swing
-// above that minimum.
+// Language models (trials with train_perplexity and test_perplexity curves) are judged on
+// perplexities, which carry the vocabulary's scale (a uniform guess over V tokens has
+// perplexity V), so every threshold is relative. The gap is the perplexity ratio, test /
+// training perplexity = exp(test - training cross-entropy per token): 1 is no gap.
+//   underfitting  the training perplexity is above (1 + relative_margin) times the sweep's
+//                 lowest test perplexity: the model fits its own training text worse than the
+//                 sweep's best model predicts unseen text
+//   overfitting   the perplexity ratio is above `overfit_ratio`
+//   unstable      the test perplexity jumped up by more than relative_margin times the sweep's
+//                 lowest test perplexity and came back
+//
+// Overfitting onset (information, not a label): the epoch of the lowest test error (language
+// models: perplexity), when after it the training error still fell while the test error
+// ended more than the unstable swing above that minimum.
 #pragma once
 
 #include <optional>
@@ -45,11 +56,14 @@ struct DiagnosisRule {
   double overfit_gap = 0.05;
   double unstable_swing = 0.02;
   int64_t window = 5;
-  double relative_margin = 0.25;  // regression only
+  double relative_margin = 0.25;  // regression and language models
+  double overfit_ratio = 1.5;     // language models only
   // Set by for_sweep().
   bool regression = false;
+  bool language_model = false;    // some trial has perplexity curves
   double lowest_train_error = 0;  // classification: the sweep's lowest smoothed training error
-  double reference_error = 0;     // regression: the sweep's lowest smoothed test error
+  // Regression: the sweep's lowest smoothed test error; language models: test perplexity.
+  double reference_error = 0;
 
   // These thresholds, adapted to `sweep`: its error kind (from the spec's dataset) and its
   // references.
@@ -64,10 +78,12 @@ struct TrialSummary {
   bool validation = false;   // the trial has a validation part (val_error)
   // The last epoch's values (NaN where the trial has no such curve).
   double final_train_error = 0, final_val_error = 0, final_test_error = 0;
-  // Medians over the last `smooth` epochs; gap = test - training error, both smoothed.
+  // Medians over the last `smooth` epochs; gap = test - training error, both smoothed
+  // (language models: the perplexity ratio, test / training perplexity, both smoothed).
   double smoothed_train_error = 0, smoothed_test_error = 0, gap = 0;
   double smoothed_val_error = kNoValue;  // NaN without a validation part
-  double swing = 0;  // the test curve's largest up-and-back jump in the last `window`
+  // The judged test curve's (error, or perplexity) largest up-and-back jump in the last `window`.
+  double swing = 0;
   // The epoch the sweep's metric selects (its best value, the first on ties), the value, and
   // the test error at that epoch: what a paper reports.
   std::optional<double> best_metric;

@@ -7,6 +7,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/plots.h"
+#include "app/best_trial_sample.h"
 #include "app/command_line.h"
 #include "app/commands.h"
 #include "app/diagnosis_options.h"
@@ -20,6 +21,7 @@ int analyze_command(const std::vector<std::string>& args) {
   po::options_description options("analyze options");
   std::string dir, format, table, plots;
   DiagnosisRule rule;
+  SampleOptions sample;
   options.add_options()("dir", po::value(&dir)->required(),
                         "a sweep's output folder (or its sweep.h5)")(
       "format,f", po::value(&format)->default_value("text")->value_name("FORMAT"),
@@ -30,6 +32,7 @@ int analyze_command(const std::vector<std::string>& args) {
       "plots", po::value(&plots)->value_name("DIR"),
       "also write PNG and SVG plots (gnuplot) into this folder");
   add_diagnosis_options(options, rule);
+  add_sample_options(options, sample);
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
@@ -51,7 +54,12 @@ int analyze_command(const std::vector<std::string>& args) {
   const SweepRecord sweep = read_sweep_file(path.string());
   rule = rule.for_sweep(sweep);
   if (table_format == TableFormat::csv && table.empty()) table = "trials";
-  print_analysis(sweep, rule, table_format, table, std::cout);
+  // Only the full text output shows the sample: loading a model is not worth it otherwise.
+  const std::optional<TextSample> text_sample =
+      table_format == TableFormat::text && table.empty()
+          ? best_trial_sample(path.parent_path(), sweep, rule, sample)
+          : std::nullopt;
+  print_analysis(sweep, rule, table_format, table, std::cout, text_sample);
   if (!plots.empty())
     for (const std::string& image : write_plots(sweep, rule, plots))
       std::cerr << "wrote " << image << "\n";

@@ -9,7 +9,7 @@
 #include "app/commands.h"
 #include "common/error.h"
 #include "worker/data/ngram_counts.h"
-#include "worker/data/text_corpus.h"
+#include "common/text_corpus.h"
 
 namespace po = boost::program_options;
 

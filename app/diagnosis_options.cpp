@@ -18,7 +18,9 @@ void add_diagnosis_options(po::options_description& options, DiagnosisRule& rule
       "window", number_option(&rule.window, rule.window),
       "unstable: over the last this many epochs")(
       "relative-margin", number_option(&rule.relative_margin, rule.relative_margin),
-      "regression sweeps: the margin over the sweep's lowest test error");
+      "regression and language-model sweeps: the margin over the sweep's lowest test error "
+      "(perplexity)")("overfit-ratio", number_option(&rule.overfit_ratio, rule.overfit_ratio),
+                      "language models: overfitting = test / training perplexity above this");
 }
 
 }  // namespace hpsweep

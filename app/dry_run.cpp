@@ -258,6 +258,9 @@ void print_dry_run(const SweepSpec& spec, int workers, std::ostream& out) {
     out << "  simulated trials: simulated.epoch_seconds per epoch, no checkpoint weights.\n";
   if (programs)
     out << "  command trials: time and disk are the program's, not estimated (0 here).\n";
+  if (spec.method == SearchMethod::bayes)
+    out << "  method bayes: each trial's values are suggested as it starts, so the rows show\n"
+           "        the fixed values only; a suggested width or depth changes its cost.\n";
 }
 
 }  // namespace hpsweep

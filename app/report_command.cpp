@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "analysis/report.h"
+#include "app/best_trial_sample.h"
 #include "app/command_line.h"
 #include "app/commands.h"
 #include "app/diagnosis_options.h"
@@ -18,10 +19,12 @@ int report_command(const std::vector<std::string>& args) {
   po::options_description options("report options");
   std::string dir, out;
   DiagnosisRule rule;
+  SampleOptions sample;
   options.add_options()("dir", po::value(&dir)->required(), "a sweep's output folder")(
       "out,o", po::value(&out)->value_name("FILE"),
       "the HTML file to write (default DIR/report.html)");
   add_diagnosis_options(options, rule);
+  add_sample_options(options, sample);
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
@@ -30,7 +33,8 @@ int report_command(const std::vector<std::string>& args) {
     return kExitOk;
   if (out.empty()) out = (std::filesystem::path(dir) / "report.html").string();
   const SweepRecord sweep = read_sweep_file((std::filesystem::path(dir) / "sweep.h5").string());
-  const std::string html = render_report(sweep, rule.for_sweep(sweep));
+  rule = rule.for_sweep(sweep);
+  const std::string html = render_report(sweep, rule, best_trial_sample(dir, sweep, rule, sample));
   const std::string temporary = out + ".tmp";
   {
     std::ofstream file(temporary, std::ios::binary);

@@ -1,42 +1,16 @@
 // `hpsweep sample CHECKPOINT --prefix TEXT`: continues a prefix with a trained language model
-// (model.type rnn-lm), greedily or at a temperature (worker/text_sampler.h). The checkpoint is
-// a sweep's DIR/checkpoints/NNNN.h5; the trial's model and text come from DIR/sweep.h5 (the
-// spec with the trial's swept values), and the vocabulary is rebuilt from the text file, as
-// training built it.
-#include <filesystem>
+// (model.type rnn-lm), greedily or at a temperature (worker/text_sampler.h), loaded as
+// worker/trained_language_model.h describes.
 #include <iostream>
 
 #include "app/command_line.h"
 #include "app/commands.h"
-#include "common/config_fields.h"
 #include "common/error.h"
-#include "common/model_types.h"
-#include "common/spec.h"
-#include "storage/checkpoint_file.h"
-#include "storage/sweep_file.h"
-#include "worker/data/text_dataset.h"
-#include "worker/model_factory.h"
-#include "worker/model_state.h"
-#include "worker/text_sampler.h"
+#include "worker/trained_language_model.h"
 
 namespace hpsweep {
-namespace {
 
 namespace po = boost::program_options;
-
-// The configuration trial `id` of the sweep in `sweep_path` trained with.
-TrialConfig trial_config(const std::string& sweep_path, int64_t id) {
-  const SweepRecord sweep = read_sweep_file(sweep_path);
-  TrialConfig config = parse_spec(sweep.spec_text, sweep_path + ":/spec").base;
-  for (const TrialRecord& trial : sweep.trials) {
-    if (trial.id != id) continue;
-    for (const SweptValue& v : trial.swept) find_config_field(v.path)->set(config, v.value);
-    return config;
-  }
-  throw UserError(sweep_path + ": has no trial " + std::to_string(id));
-}
-
-}  // namespace
 
 int sample_command(const std::vector<std::string>& args) {
   po::options_description options("sample options");
@@ -68,35 +42,10 @@ int sample_command(const std::vector<std::string>& args) {
     throw UserError("--temperature: must be >= 0, got " + std::to_string(settings.temperature));
   settings.seed = static_cast<uint64_t>(seed);
 
-  const CheckpointData checkpoint = read_checkpoint_file(checkpoint_path);
-  const std::filesystem::path sweep_path =
-      std::filesystem::path(checkpoint_path).parent_path().parent_path() / "sweep.h5";
-  const TrialConfig config = trial_config(sweep_path.string(), checkpoint.trial_id);
-  const ModelType* type = find_model_type(config.model.type);
-  if (!type || !type->needs_tokens)
-    throw UserError(checkpoint_path + ": trial " + std::to_string(checkpoint.trial_id) + " is a " +
-                    config.model.type + ", not a language model (rnn-lm)");
-  const bool best = values.count("best") > 0;
-  if (best && !checkpoint.has_best)
-    throw UserError(checkpoint_path + ": keeps no /best (checkpoint.keep)");
-  if (!best && !checkpoint.has_last)
-    throw UserError(checkpoint_path + ": keeps no last parameters (checkpoint.keep): use --best");
-
-  const TextCorpus corpus =
-      load_text_corpus(config.dataset.path, text_corpus_options(config.dataset));
-  Model model = build_model(config.model, {1}, corpus.vocabulary.size());
-  load_parameters(model, best ? checkpoint.best_params : checkpoint.params, checkpoint_path);
-
-  const TextTokens tokens = *text_tokens_named(config.dataset.tokens);
-  std::vector<int32_t> ids = corpus.vocabulary.ids(tokenize_text(prefix, tokens));
-  if (ids.empty()) throw UserError("--prefix: holds no token");
-  const std::vector<int32_t> generated = continue_tokens(model, ids, settings);
-  std::string text = prefix;
-  for (int32_t id : generated) {
-    if (tokens == TextTokens::word) text += " ";
-    text += corpus.vocabulary.token(id);
-  }
-  std::cout << text << "\n";
+  TrainedLanguageModel lm = load_trained_language_model(
+      checkpoint_path,
+      values.count("best") ? CheckpointParameters::best : CheckpointParameters::last);
+  std::cout << continue_text(lm, prefix, settings) << "\n";
   return kExitOk;
 }
 

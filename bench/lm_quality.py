@@ -11,7 +11,7 @@ epoch offsets). PyTorch trains d2l's RNNModel as d2l 0.17's train_ch8 does, inde
 hpsweep: its own default initialisation (torch.manual_seed(k) for k < --repeats) and its own
 epoch offsets (random.seed(k), random.randint(0, num_steps) per epoch, as
 seq_data_iter_sequential), clip_grad_norm_, torch.optim.SGD. Both sides score the test part
-the same way (hpsweep's walk, docs/models.md). Compared: the last epoch's test perplexity,
+the same way (hpsweep's walk, docs/language-models.md). Compared: the last epoch's test perplexity,
 averaged over the repeats (and each side's best epoch for information). The unigram model is
 the training part's add-one smoothed unigram distribution, scored on every test token.
 

@@ -95,7 +95,7 @@ def sequential_batches(ids, batch_size, num_steps, offset):
         yield chunk[:, :-1], chunk[:, 1:]
 
 
-# --- docs/models.md, "Language models" -------------------------------------------------------
+# --- docs/language-models.md ---------------------------------------------------------------
 class RNNModel(nn.Module):
     def __init__(self, V, H, layers, cell=nn.GRU, embedding=0, dropout=0):
         super().__init__()
@@ -139,7 +139,7 @@ def train_epoch(model, optimizer, batches, clip_norm):
 
 
 def test_perplexity(model, ids, batch_size, num_steps):
-    """hpsweep's walk of the test part (docs/models.md): R = min(batch_size, N - 1) rows of
+    """hpsweep's walk of the test part (docs/language-models.md): R = min(batch_size, N - 1) rows of
     L = (N - 1) // R tokens, num_steps at a time from a zero state carried between chunks."""
     model.eval()
     n = len(ids)

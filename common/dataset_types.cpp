@@ -20,7 +20,7 @@ const std::vector<DatasetType>& dataset_types() {
       {.name = "polynomial", .default_features = 20, .max_features = 20},
       // d2l 4.5: `features` normal inputs.
       {.name = "linear-regression", .default_features = 200},
-      // Any UTF-8 text file as token ids (worker/data/text_corpus.h).
+      // Any UTF-8 text file as token ids (common/text_corpus.h).
       {.name = "text", .text = true, .from_files = true},
   };
   return types;

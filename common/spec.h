@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,7 @@
 
 namespace hpsweep {
 
-enum class SearchMethod { grid, random, pbt };
+enum class SearchMethod { grid, random, pbt, bayes };
 
 // W&B's distributions with W&B's meaning (docs/spec.md has the table). Bounds are as written:
 // ln-exponents for log_uniform, q_log_uniform and inv_log_uniform, values for the rest
@@ -84,6 +85,22 @@ struct PbtSpec {
   bool exploit = true;
 };
 
+// `method: bayes`: each trial's values are suggested when it starts, by the Tree-structured
+// Parzen Estimator from every result so far (coordinator/tpe/tpe_search.h). The defaults are
+// Optuna 3.1's TPESampler's, except the constant liar (docs/schedulers.md).
+struct BayesSpec {
+  int64_t startup_trials = 10;  // results needed (at one budget) before the model is used
+  int64_t ei_candidates = 24;   // draws from the good estimator scored per suggestion
+  double prior_weight = 1.0;
+  bool magic_clip = true;
+  double gamma = 0.1;         // the good share of the results ...
+  int64_t gamma_cap = 25;     // ... but at most this many
+  bool constant_liar = true;  // running trials' values count as bad ones
+  // The suggestions' random draws; unset, the sweep's seed. Another value gives another search
+  // over trials trained with the same seeds (a study of the search itself).
+  std::optional<uint64_t> seed;
+};
+
 // The metric that ranks trials, from the per-epoch curves.
 struct MetricSpec {
   std::string name = "test_error";  // one of metric_names() (common/metrics.h)
@@ -144,6 +161,7 @@ struct SweepSpec {
   int64_t repeats = 1;
   EarlyTerminateSpec early_terminate;
   PbtSpec pbt;                            // method pbt only
+  BayesSpec bayes;                        // method bayes only
   TrialConfig base;                       // the fixed blocks
   std::vector<ParameterSpec> parameters;  // in file order
   ResourcesSpec resources;

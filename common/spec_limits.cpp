@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "common/conditions.h"
 #include "common/dataset_types.h"
 #include "common/distribution_kinds.h"
+#include "common/error.h"
 #include "common/layer_spec_estimate.h"
 #include "common/model_types.h"
+#include "common/text_corpus.h"
 
 namespace hpsweep {
 namespace {
@@ -68,6 +71,43 @@ std::vector<int64_t> values_with_type(const SweepSpec& spec, const std::string& 
   return values;
 }
 
+// A model's outputs on `dataset`: its classes (or the k of dataset.classes), a language
+// model's vocabulary, else one (regression).
+int64_t output_count(const DatasetConfig& dataset) {
+  const DatasetType* set = find_dataset_type(dataset.name);
+  if (!dataset.classes.empty()) return static_cast<int64_t>(dataset.classes.size());
+  if (set && set->classes > 0) return set->classes;
+  if (!set || !set->text) return 1;
+  // The vocabulary is in the file only: numbered here as training numbers it. A path that is
+  // not a regular file (missing, or a device that might never end) or not UTF-8 text counts
+  // one output; training fails on it, naming the file, before any model is built.
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(dataset.path, ignored)) return 1;
+  try {
+    return load_text_corpus(dataset.path, text_corpus_options(dataset)).vocabulary.size();
+  } catch (const UserError&) {
+    return 1;
+  }
+}
+
+double estimate_with_outputs(const ModelConfig& given, const DatasetConfig& dataset,
+                             int64_t outputs) {
+  const ModelType* type = find_model_type(given.type);
+  if (!type || (!type->write_layers && !type->count_parameters)) return 0;
+  const DatasetType* set = find_dataset_type(dataset.name);
+  const int64_t side = dataset.input_size ? dataset.input_size : 28;
+  const std::vector<int64_t> sample_shape =
+      set && set->images
+          ? std::vector<int64_t>{1, side, side}
+          : std::vector<int64_t>{std::max<int64_t>(dataset.features ? dataset.features
+                                                   : set            ? set->default_features
+                                                                    : 1,
+                                                   1)};
+  const ModelConfig config = with_model_defaults(given);
+  if (!type->write_layers) return type->count_parameters(config, outputs);
+  return estimate_layer_parameters(type->write_layers(config), config, sample_shape, outputs);
+}
+
 }  // namespace
 
 LargestModel largest_model(const SweepSpec& spec) {
@@ -78,6 +118,7 @@ LargestModel largest_model(const SweepSpec& spec) {
       for (const ConfigValue& v : p.values) types.push_back(std::get<std::string>(v));
     }
   LargestModel largest;
+  const int64_t outputs = output_count(spec.base.dataset);  // reads a text file once
   for (const std::string& type : types) {
     ModelConfig config = spec.base.model;
     config.type = type;
@@ -85,7 +126,7 @@ LargestModel largest_model(const SweepSpec& spec) {
       for (int64_t depth : values_with_type(spec, "model.depth", type, spec.base.model.depth)) {
         config.width = width;
         config.depth = depth;
-        const double parameters = estimate_parameters(config, spec.base.dataset);
+        const double parameters = estimate_with_outputs(config, spec.base.dataset, outputs);
         if (parameters <= largest.parameters) continue;
         const ModelConfig book = with_model_defaults(ModelConfig{.type = type});
         const ModelConfig shaped = with_model_defaults(config);
@@ -118,24 +159,8 @@ TrialCount count_trials(const SweepSpec& spec, double stop_above) {
   return {configurations * static_cast<double>(spec.repeats) * folds, exact};
 }
 
-double estimate_parameters(const ModelConfig& given, const DatasetConfig& dataset) {
-  const ModelType* type = find_model_type(given.type);
-  if (!type || (!type->write_layers && !type->count_parameters)) return 0;
-  const DatasetType* set = find_dataset_type(dataset.name);
-  const int64_t classes = !dataset.classes.empty()  ? static_cast<int64_t>(dataset.classes.size())
-                          : set && set->classes > 0 ? set->classes
-                                                    : 1;  // regression: one output
-  const int64_t side = dataset.input_size ? dataset.input_size : 28;
-  const std::vector<int64_t> sample_shape =
-      set && set->images
-          ? std::vector<int64_t>{1, side, side}
-          : std::vector<int64_t>{std::max<int64_t>(dataset.features ? dataset.features
-                                                   : set            ? set->default_features
-                                                                    : 1,
-                                                   1)};
-  const ModelConfig config = with_model_defaults(given);
-  if (!type->write_layers) return type->count_parameters(config, classes);
-  return estimate_layer_parameters(type->write_layers(config), config, sample_shape, classes);
+double estimate_parameters(const ModelConfig& config, const DatasetConfig& dataset) {
+  return estimate_with_outputs(config, dataset, output_count(dataset));
 }
 
 }  // namespace hpsweep

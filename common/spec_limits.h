@@ -20,9 +20,9 @@ struct TrialCount {
 TrialCount count_trials(const SweepSpec& spec, double stop_above);
 
 // The parameters of the model `config` names (width and depth unset: the type's defaults) on
-// the dataset `dataset` (its classes, or the k of dataset.classes): its layers as the registry
-// writes them (common/model_types.h), counted by walking their shapes, without building
-// anything. Exact where the network fits its input.
+// the dataset `dataset` (its classes, or the k of dataset.classes; a text dataset's vocabulary,
+// read from its file): its layers as the registry writes them (common/model_types.h), counted
+// by walking their shapes, without building anything. Exact where the network fits its input.
 double estimate_parameters(const ModelConfig& config, const DatasetConfig& dataset);
 
 // The largest model a trial of the spec can have: for each model type, the widest width and

@@ -36,7 +36,8 @@ namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, repeats, dataset, model, "
-    "training, checkpoint, simulated, parameters, resources, early_terminate, pbt, limits, status";
+    "training, checkpoint, simulated, parameters, resources, early_terminate, pbt, bayes, limits, "
+    "status";
 
 class SpecParser {
  public:
@@ -636,11 +637,7 @@ class SpecParser {
           } else if (key == "method") {
             method_node.emplace(value);
             const std::string method = scalar(value, key);
-            // W&B's model-based search: the rest of the file is checked as for random.
-            if (method == "bayes") bayes_node.emplace(value);
-            const std::optional<SearchMethod> named =
-                method == "bayes" ? SearchMethod::random
-                                  : enum_named(search_method_names(), method);
+            const std::optional<SearchMethod> named = enum_named(search_method_names(), method);
             if (!named)
               fail(value, key,
                    "must be " + names_text(search_method_names(), " or ") + ", got '" + method +
@@ -673,6 +670,8 @@ class SpecParser {
             early_node.emplace(value);
           } else if (key == "pbt") {
             pbt_node.emplace(value);
+          } else if (key == "bayes") {
+            bayes_node.emplace(value);
           } else if (key == "limits") {
             parse_limits(value, spec.limits);
           } else if (key == "status") {
@@ -691,7 +690,7 @@ class SpecParser {
         std::none_of(spec.parameters.begin(), spec.parameters.end(),
                      [](const ParameterSpec& p) { return p.path == "model.type"; }))
       fail(*simulated_node, "simulated", "only with `model.type: simulated`");
-    if (spec.method == SearchMethod::random && spec.run_cap == 0 && !bayes_node)
+    if (spec.method == SearchMethod::random && spec.run_cap == 0)
       fail(*method_node, "run_cap", "method random needs `run_cap` (how many trials to draw)");
     // Blocks that depend on training.epochs and the method are read once those are known.
     if (early_node) parse_early_terminate(*early_node, spec);
@@ -729,7 +728,10 @@ class SpecParser {
           fail(*parameters_node, "parameters.training.epochs",
                "epochs are the scheduler's resource and cannot be swept with " +
                    std::string(early_node ? "early_terminate" : "method pbt"));
-    if (bayes_node) fail(*bayes_node, "method", "method bayes (TPE) is not built yet; use random");
+    if (spec.method == SearchMethod::bayes)
+      check_bayes(*method_node, repeats_node, bayes_node, spec);
+    else if (bayes_node)
+      fail(*bayes_node, "bayes", "only with `method: bayes`");
     check_limits(root, spec);
     if (!ignored_keys_.empty())
       spec.warnings.push_back(ignored_keys_warning(source_, ignored_keys_));
@@ -792,9 +794,9 @@ class SpecParser {
   void check_limits(const YAML::Node& root, const SweepSpec& spec) {
     const TrialCount count = count_trials(spec, static_cast<double>(spec.limits.max_trials));
     if (count.trials > static_cast<double>(spec.limits.max_trials)) {
-      const char* key = spec.method == SearchMethod::pbt      ? "pbt.population"
-                        : spec.method == SearchMethod::random ? "run_cap"
-                                                              : "parameters";
+      const char* key = spec.method == SearchMethod::pbt    ? "pbt.population"
+                        : spec.method != SearchMethod::grid ? "run_cap"
+                                                            : "parameters";
       const auto node = value_nodes_.find(key);
       fail(node == value_nodes_.end() ? root : node->second, key,
            "the sweep has " + std::string(count.exact ? "" : "more than ") +
@@ -1069,6 +1071,54 @@ class SpecParser {
            "must be less than training.epochs (" + std::to_string(spec.base.training.epochs) + ")");
     if (pbt.mutations.empty())
       fail(node, "pbt.mutations", "missing: the parameters to perturb, each with a distribution");
+  }
+
+  // Each suggestion is one trial whose result the model learns from: no repeats or folds of
+  // it, and no swept seed (a seed is not a hyperparameter to model).
+  void check_bayes(const YAML::Node& method_node, const std::optional<YAML::Node>& repeats_node,
+                   const std::optional<YAML::Node>& bayes_node, SweepSpec& spec) {
+    if (spec.run_cap == 0)
+      fail(method_node, "run_cap", "method bayes needs `run_cap` (how many trials to suggest)");
+    if (spec.parameters.empty())
+      fail(method_node, "parameters", "method bayes needs parameters to suggest");
+    if (repeats_node && spec.repeats > 1)
+      fail(*repeats_node, "repeats",
+           "does not combine with method bayes: each suggestion is one trial");
+    if (spec.base.dataset.kfold > 0)
+      fail(value_nodes_.count("dataset.kfold") ? value_nodes_.at("dataset.kfold") : method_node,
+           "dataset.kfold", "does not combine with method bayes: each suggestion is one trial");
+    for (const ParameterSpec& p : spec.parameters)
+      if (p.path == "training.seed")
+        fail(value_nodes_.at("training.seed"), "parameters.training.seed",
+             "a seed is not a hyperparameter for method bayes to model; fix it or leave it out");
+    if (bayes_node) parse_bayes(*bayes_node, spec.bayes);
+  }
+
+  void parse_bayes(const YAML::Node& node, BayesSpec& bayes) {
+    for_each_entry(
+        node, "bayes", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
+          const std::string where = "bayes." + key;
+          if (key == "startup_trials")
+            bayes.startup_trials = integer_at_least(v, where, 1);
+          else if (key == "ei_candidates")
+            bayes.ei_candidates = integer_at_least(v, where, 1);
+          else if (key == "prior_weight")
+            bayes.prior_weight = number_in(v, where, 0, true, 1e6);
+          else if (key == "magic_clip")
+            bayes.magic_clip = std::get<bool>(parse_value(v, where, ValueKind::boolean));
+          else if (key == "gamma")
+            bayes.gamma = number_in(v, where, 0, true, 1);
+          else if (key == "gamma_cap")
+            bayes.gamma_cap = integer_at_least(v, where, 1);
+          else if (key == "constant_liar")
+            bayes.constant_liar = std::get<bool>(parse_value(v, where, ValueKind::boolean));
+          else if (key == "seed")
+            bayes.seed = static_cast<uint64_t>(integer_at_least(v, where, 0));
+          else
+            fail(k, where,
+                 "unknown key (known: startup_trials, ei_candidates, prior_weight, magic_clip, "
+                 "gamma, gamma_cap, constant_liar, seed)");
+        });
   }
 
   void parse_resources(const YAML::Node& node, ResourcesSpec& resources) {

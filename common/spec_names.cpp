@@ -3,8 +3,10 @@
 namespace hpsweep {
 
 const NameTable<SearchMethod>& search_method_names() {
-  static const NameTable<SearchMethod> names = {
-      {SearchMethod::grid, "grid"}, {SearchMethod::random, "random"}, {SearchMethod::pbt, "pbt"}};
+  static const NameTable<SearchMethod> names = {{SearchMethod::grid, "grid"},
+                                                {SearchMethod::random, "random"},
+                                                {SearchMethod::pbt, "pbt"},
+                                                {SearchMethod::bayes, "bayes"}};
   return names;
 }
 

@@ -52,15 +52,15 @@ ConfigValue quantize(const ParameterSpec& p, double x) {
   return decimal(std::round(scaled(k * p.q, d)), d);
 }
 
-namespace {
-
-// A real draw of a bounded distribution, to 4 significant digits within its bounds (or
-// quantized).
-ConfigValue bounded_value(const ParameterSpec& p, double x) {
+ConfigValue drawn_value(const ParameterSpec& p, double x) {
   if (is_quantized(p.distribution)) return quantize(p, x);
+  if (shape_of(p.distribution) == DistributionShape::gaussian)
+    return round_significant(x, -HUGE_VAL, HUGE_VAL);
   const ValueBounds bounds = value_bounds(p);
   return round_significant(x, bounds.lo, bounds.hi);
 }
+
+namespace {
 
 // The normal family, truncated to the field's valid values (lr > 0, dropout in [0, 1)) by
 // drawing again: W&B does not truncate, but a trial cannot train with an invalid value. The
@@ -96,17 +96,17 @@ ConfigValue draw_value(const ParameterSpec& p, Rng& rng) {
              static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.max - p.min) + 1));
     case Distribution::uniform:
     case Distribution::q_uniform:
-      return bounded_value(p, rng.uniform(p.min, p.max));
+      return drawn_value(p, rng.uniform(p.min, p.max));
     case Distribution::log_uniform:
     case Distribution::q_log_uniform:
-      return bounded_value(p, std::exp(rng.uniform(p.min, p.max)));
+      return drawn_value(p, std::exp(rng.uniform(p.min, p.max)));
     case Distribution::log_uniform_values:
     case Distribution::q_log_uniform_values:
-      return bounded_value(p, std::exp(rng.uniform(std::log(p.min), std::log(p.max))));
+      return drawn_value(p, std::exp(rng.uniform(std::log(p.min), std::log(p.max))));
     case Distribution::inv_log_uniform:
-      return bounded_value(p, std::exp(-rng.uniform(p.min, p.max)));
+      return drawn_value(p, std::exp(-rng.uniform(p.min, p.max)));
     case Distribution::inv_log_uniform_values:
-      return bounded_value(p, std::exp(-rng.uniform(std::log(1 / p.max), std::log(1 / p.min))));
+      return drawn_value(p, std::exp(-rng.uniform(std::log(1 / p.max), std::log(1 / p.min))));
     case Distribution::normal:
     case Distribution::q_normal:
     case Distribution::log_normal:

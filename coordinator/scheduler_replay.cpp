@@ -19,7 +19,7 @@ std::vector<bool> replay_scheduler_calls(const std::vector<SchedulerCall>& calls
         if (!run || run->trial != id)
           throw Error("journal.log: the scheduler does not replay: trial " + std::to_string(id) +
                       " ran next in the journal; run the sweep again with --restart");
-        if (run->kind == DecisionKind::exploit) trial.explored = run->hyperparameters;
+        if (scheduler.sets_values(*run)) trial.explored = run->hyperparameters;
         trial.verdict.reset();
         trial.launched_from = run->from_epoch;
         active[id] = true;

@@ -36,8 +36,8 @@ std::vector<std::pair<std::string, std::string>> settings(const EarlyTerminateSp
   return {};
 }
 
-// A mutation as written: its distribution and its values or bounds.
-std::string mutation_text(const ParameterSpec& p) {
+// A swept parameter or mutation as written: its distribution and its values or bounds.
+std::string distribution_text(const ParameterSpec& p) {
   std::string text = distribution_name(p.distribution);
   if (!p.values.empty()) {
     text += " [";
@@ -53,10 +53,10 @@ std::string mutation_text(const ParameterSpec& p) {
   return text;
 }
 
-std::string mutations_text(const std::vector<ParameterSpec>& mutations) {
+std::string distributions_text(const std::vector<ParameterSpec>& mutations) {
   std::string text;
   for (const ParameterSpec& m : mutations)
-    text += (text.empty() ? "" : ", ") + m.path + ": " + mutation_text(m);
+    text += (text.empty() ? "" : ", ") + m.path + ": " + distribution_text(m);
   return "{" + text + "}";
 }
 
@@ -89,7 +89,24 @@ std::optional<std::string> describe_scheduling_difference(const SweepSpec& store
     keys.push_back({"pbt.resample_probability",
                     {value_string(a.resample_probability), value_string(b.resample_probability)}});
     keys.push_back({"pbt.exploit", {a.exploit ? "true" : "false", b.exploit ? "true" : "false"}});
-    keys.push_back({"pbt.mutations", {mutations_text(a.mutations), mutations_text(b.mutations)}});
+    keys.push_back(
+        {"pbt.mutations", {distributions_text(a.mutations), distributions_text(b.mutations)}});
+  }
+  if (stored.method == SearchMethod::bayes && current.method == SearchMethod::bayes) {
+    // Trials are made as they start: their values' distributions are not in the trials yet.
+    keys.push_back(
+        {"parameters",
+         {distributions_text(stored.parameters), distributions_text(current.parameters)}});
+    const auto bayes_text = [](const BayesSpec& b) {
+      return "{startup_trials: " + std::to_string(b.startup_trials) +
+             ", ei_candidates: " + std::to_string(b.ei_candidates) +
+             ", prior_weight: " + value_string(b.prior_weight) +
+             ", magic_clip: " + (b.magic_clip ? "true" : "false") +
+             ", gamma: " + value_string(b.gamma) + ", gamma_cap: " + std::to_string(b.gamma_cap) +
+             ", constant_liar: " + (b.constant_liar ? "true" : "false") +
+             ", seed: " + (b.seed ? std::to_string(*b.seed) : "the sweep's") + "}";
+    };
+    keys.push_back({"bayes", {bayes_text(stored.bayes), bayes_text(current.bayes)}});
   }
   for (const auto& [key, values] : keys)
     if (values.first != values.second)

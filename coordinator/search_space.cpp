@@ -15,8 +15,9 @@ constexpr uint64_t kTrialSeedStream = 0x7472696c;  // "tril"
 constexpr uint64_t kSampleStream = 0x73616d70;     // "samp"
 constexpr uint64_t kSweptSeedStream = 0x73656564;  // "seed"
 
-// `chosen`: the swept values in any order, absent conditional parameters left out. The trial
-// lists them in file order.
+}  // namespace
+
+// The trial lists the chosen values in file order.
 Trial make_trial(const SweepSpec& spec, int64_t id, const std::vector<SweptValue>& chosen) {
   Trial trial;
   trial.id = id;
@@ -35,6 +36,8 @@ Trial make_trial(const SweepSpec& spec, int64_t id, const std::vector<SweptValue
     trial.seed = counter_hash({spec.seed, kSweptSeedStream, static_cast<uint64_t>(seed)});
   return trial;
 }
+
+namespace {
 
 // Each configuration `repeats` times per fold (one fold without dataset.kfold), in that order;
 // ids follow. A trial's configuration is the index of the first with the same swept values
@@ -98,6 +101,11 @@ uint64_t trial_seed(uint64_t sweep_seed, int64_t trial_index) {
 }
 
 std::vector<Trial> expand_trials(const SweepSpec& spec) {
+  if (spec.method == SearchMethod::bayes) {
+    std::vector<Trial> trials;
+    for (int64_t id = 0; id < spec.run_cap; ++id) trials.push_back(make_trial(spec, id, {}));
+    return trials;
+  }
   const std::vector<size_t> order = dependency_order(spec.parameters);
   if (spec.method != SearchMethod::grid)
     return with_repeats_and_folds(spec, random_draws(spec, order));

@@ -20,6 +20,9 @@ class SweepEvents final : public SweepObserver {
                        const std::string& message) override {
     for (SweepObserver* l : listeners_) l->on_trial_status(trial, status, epochs, message);
   }
+  void on_trial_values(int64_t trial, const Trial& configured) override {
+    for (SweepObserver* l : listeners_) l->on_trial_values(trial, configured);
+  }
   void on_trial_placed(int64_t trial, const std::string& worker) override {
     for (SweepObserver* l : listeners_) l->on_trial_placed(trial, worker);
   }

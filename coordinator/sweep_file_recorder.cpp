@@ -22,6 +22,11 @@ void SweepFileRecorder::on_trial_status(int64_t trial, TrialStatus status, int64
   changed_ = true;
 }
 
+void SweepFileRecorder::on_trial_values(int64_t, const Trial& configured) {
+  writer_.set_values(configured);
+  changed_ = true;
+}
+
 void SweepFileRecorder::on_epoch(int64_t trial, const EpochMetrics& metrics) {
   writer_.append_epoch(trial, metrics);
   changed_ = true;

@@ -18,6 +18,7 @@ class SweepFileRecorder final : public SweepObserver {
 
   void on_trial_status(int64_t trial, TrialStatus status, int64_t epochs,
                        const std::string& message) override;
+  void on_trial_values(int64_t trial, const Trial& configured) override;
   void on_epoch(int64_t trial, const EpochMetrics& metrics) override;
   void on_curves_truncated(int64_t trial, int64_t epochs) override;
   void on_decision(const DecisionRow& decision) override;

@@ -209,7 +209,7 @@ void SweepLoop::dispatch() {
 
 void SweepLoop::start_run(const TrialRun& run) {
   const int64_t id = run.trial;
-  if (run.kind == DecisionKind::exploit) trials_[id].explored = run.hyperparameters;
+  if (scheduler_->sets_values(run)) trials_[id].explored = run.hyperparameters;
   // From the checkpoint the run asks for, or an earlier one when a kill lost it: the epochs
   // between are trained again, not reported again.
   const int64_t resume_epoch = run.from_epoch > 0
@@ -414,6 +414,8 @@ void SweepLoop::record_decisions() {
   const size_t first_new = decisions_written_;
   for (; decisions_written_ < decisions.size(); ++decisions_written_) {
     const Decision& d = decisions[decisions_written_];
+    if (d.kind == DecisionKind::start && spec_.method == SearchMethod::bayes)
+      records_.events.on_trial_values(d.trial, suggested_trial(d.trial));
     records_.events.on_decision({d.sequence, unix_seconds(), d.trial, decision_kind_name(d.kind),
                                  d.epoch, d.source_trial, d.hyperparameters, d.reason});
   }
@@ -454,6 +456,17 @@ void SweepLoop::record_schedule(int64_t id, int64_t epoch) {
       trials_[d.trial].starts.push_back(starts_indexed_);
   }
   records_.events.on_schedule_row(id, schedule_row(decisions, trials_[id].starts, id, epoch));
+}
+
+// The trial as it trains with its suggested values; its swept values are the spec's parameters
+// (the suggestion adds the width and depth that go with a suggested model type).
+Trial SweepLoop::suggested_trial(int64_t id) const {
+  Trial trial = with_values(inputs_.trials[id], scheduler_->values(id));
+  std::erase_if(trial.swept, [&](const SweptValue& v) {
+    return std::none_of(spec_.parameters.begin(), spec_.parameters.end(),
+                        [&](const ParameterSpec& p) { return p.path == v.path; });
+  });
+  return trial;
 }
 
 void SweepLoop::make_ready_copies() {

@@ -83,6 +83,7 @@ class SweepLoop {
   // PBT: the hyperparameters and weights' source of the trial's epoch.
   void record_schedule(int64_t id, int64_t epoch);
   void make_ready_copies();
+  Trial suggested_trial(int64_t id) const;
   void end_trial(int64_t id, TrialStatus status, int64_t epoch, const std::string& message);
   // A trial ended for good: its checkpoint keeps what `checkpoint.keep` says.
   void retain(int64_t id);

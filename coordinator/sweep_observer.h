@@ -27,6 +27,8 @@ class SweepObserver {
   // reason), with the epochs it has trained (running: the epoch it continues from).
   virtual void on_trial_status(int64_t /*trial*/, TrialStatus, int64_t /*epochs*/,
                                const std::string& /*message*/) {}
+  // method bayes: the trial's swept values, suggested as it starts (before its decision).
+  virtual void on_trial_values(int64_t /*trial*/, const Trial&) {}
   // The trial has started on this worker (WorkerPool::worker_name).
   virtual void on_trial_placed(int64_t /*trial*/, const std::string& /*worker*/) {}
   virtual void on_epoch(int64_t /*trial*/, const EpochMetrics&) {}

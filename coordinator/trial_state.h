@@ -24,7 +24,8 @@ struct TrialState {
   // The scheduler's side.
   int64_t reported = 0;              // the last epoch the scheduler heard
   std::optional<Verdict> verdict;    // of the current run, when it ends the run
-  std::vector<SweptValue> explored;  // PBT: the values of its last exploit
+  // The values it trains with over its own: PBT's of its last exploit, or bayes' suggestion.
+  std::vector<SweptValue> explored;
   std::vector<size_t> starts;        // PBT: its start and exploit decisions, by index
   int64_t catch_up = 0;              // > 0: train again up to this verdict's epoch (its
                                      // checkpoint was lost in a kill, or held later

@@ -124,6 +124,13 @@ void StatusBoard::on_trial_status(int64_t trial, TrialStatus status, int64_t,
   publish("status", status_event(trial, status, message, row.worker));
 }
 
+void StatusBoard::on_trial_values(int64_t trial, const Trial& configured) {
+  std::lock_guard lock(mutex_);
+  Row& row = rows_.at(trial);
+  row.swept = configured.swept;
+  row.json.reset();
+}
+
 void StatusBoard::on_trial_placed(int64_t trial, const std::string& worker) {
   std::lock_guard lock(mutex_);
   Row& row = rows_.at(trial);

@@ -44,6 +44,7 @@ class StatusBoard final : public SweepObserver {
   void on_sweep_begin(const SweepSpec& spec, const std::vector<Trial>& trials) override;
   void on_trial_status(int64_t trial, TrialStatus status, int64_t epochs,
                        const std::string& message) override;
+  void on_trial_values(int64_t trial, const Trial& configured) override;
   void on_trial_placed(int64_t trial, const std::string& worker) override;
   void on_epoch(int64_t trial, const EpochMetrics& metrics) override;
   void on_curves_truncated(int64_t trial, int64_t epochs) override;

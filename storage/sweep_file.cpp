@@ -171,6 +171,18 @@ void SweepWriter::set_status(int64_t trial_id, TrialStatus status, const std::st
   }
 }
 
+void SweepWriter::set_values(const Trial& trial) {
+  dirty_ = true;
+  try {
+    H5::Group group = trial_group(trial.id);
+    h5::write_attribute(group, "config", config_text(trial.config));
+    for (const SweptValue& v : trial.swept) write_value_attribute(group, v.path, v.value);
+  } catch (const H5::Exception& e) {
+    throw Error(path_ + ": cannot record the values of trial " + trial_name(trial.id) + ": " +
+                e.getDetailMsg());
+  }
+}
+
 void SweepWriter::append_epoch(int64_t trial_id, const EpochMetrics& metrics) {
   dirty_ = true;
   try {

@@ -49,6 +49,8 @@ class SweepWriter {
   ~SweepWriter();
 
   void set_status(int64_t trial_id, TrialStatus status, const std::string& message = "");
+  // method bayes: the trial's configuration and swept values, once suggested.
+  void set_values(const Trial& trial);
   void append_epoch(int64_t trial_id, const EpochMetrics& metrics);
   // Keeps the first `epochs` values of every curve and schedule column (a retried trial
   // re-runs the rest).

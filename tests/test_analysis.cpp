@@ -115,20 +115,109 @@ TEST(Analysis, TableAndBestTrial) {
             std::string::npos);
 }
 
-TEST(Analysis, LanguageModelsShowTheirFinalPerplexities) {
+// A language-model trial: its per-token errors are the same in every trial (training 0.5,
+// test 0.52, which the error rule calls a good fit), so only its perplexities can tell it apart.
+TrialRecord lm_trial(int64_t id, double lr, std::vector<double> train_perplexity,
+                     std::vector<double> test_perplexity) {
+  const size_t epochs = train_perplexity.size();
+  TrialRecord t = trial(id, std::vector<double>(epochs, 0.5), std::vector<double>(epochs, 0.52));
+  t.curves["train_perplexity"] = std::move(train_perplexity);
+  t.curves["test_perplexity"] = std::move(test_perplexity);
+  t.swept = {{"training.lr", lr}};
+  return t;
+}
+
+// The sweep's lowest smoothed test perplexity is 6.6 (trial 0): underfitting above 8.25, an
+// unstable jump above 1.65; overfitting is a perplexity ratio above 1.5.
+SweepRecord language_model_sweep(double scale) {
   SweepRecord sweep;
   sweep.name = "lm";
   sweep.spec_text = "name: lm\nmethod: grid\n";
+  sweep.metric = MetricSpec{"test_perplexity", true};
   sweep.swept_parameters = {"training.lr"};
-  sweep.trials = {trial(0, {0.6, 0.5}, {0.6, 0.55})};
-  sweep.trials[0].curves["train_perplexity"] = {9.0, 5.25};
-  sweep.trials[0].curves["test_perplexity"] = {9.5, 6.5};
-  std::ostringstream csv;
-  print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::csv, "trials", csv);
-  EXPECT_EQ(csv.str(),
+  const auto scaled = [&](std::vector<double> values) {
+    for (double& v : values) v *= scale;
+    return values;
+  };
+  sweep.trials = {
+      lm_trial(0, 0.1, scaled({8, 6, 6, 6}), scaled({8.5, 6.6, 6.6, 6.6})),  // ratio 1.1
+      lm_trial(1, 0.2, scaled({8, 4, 3, 3}), scaled({8.5, 7, 9, 9})),        // ratio 3
+      lm_trial(2, 0.3, scaled({14, 12, 12, 12}), scaled({15, 12.5, 12.5, 12.5})),
+      lm_trial(3, 0.4, scaled({8, 6.2, 6.2, 6.2, 6.2}), scaled({8.5, 6.8, 9, 6.8, 6.8}))};
+  return sweep;
+}
+
+TEST(Analysis, LanguageModelsAreDiagnosedByTheirPerplexities) {
+  const SweepRecord sweep = language_model_sweep(1);
+  const DiagnosisRule rule = DiagnosisRule{}.for_sweep(sweep);
+  EXPECT_TRUE(rule.language_model);
+  EXPECT_DOUBLE_EQ(rule.reference_error, 6.6);
+  std::ostringstream trials, ranking, effect;
+  print_analysis(sweep, rule, TableFormat::csv, "trials", trials);
+  EXPECT_EQ(trials.str(),
             "trial,status,training.lr,epochs,train_error,test_error,train_perplexity,"
-            "test_perplexity,gap,selected_epoch,selected_test_error,diagnosis\n"
-            "0000,completed,0.1,2,0.5000,0.5500,5.2500,6.5000,+0.0250,2,0.5500,good fit\n");
+            "test_perplexity,perplexity_ratio,selected_epoch,selected_test_error,diagnosis\n"
+            "0000,completed,0.1,4,0.5000,0.5200,6.0000,6.6000,1.1000,2,0.5200,good fit\n"
+            "0001,completed,0.2,4,0.5000,0.5200,3.0000,9.0000,3.0000,2,0.5200,overfitting\n"
+            "0002,completed,0.3,4,0.5000,0.5200,12.0000,12.5000,1.0417,2,0.5200,underfitting\n"
+            "0003,completed,0.4,5,0.5000,0.5200,6.2000,6.8000,1.0968,2,0.5200,unstable\n");
+  // Trial 1's test perplexity is lowest at epoch 2 and ends 2 above it while its training
+  // perplexity still falls: the onset. Trial 3's jump comes back: no onset.
+  print_analysis(sweep, rule, TableFormat::csv, "ranking", ranking);
+  EXPECT_EQ(ranking.str(),
+            "rank,trial,training.lr,best_test_perplexity,selected_epoch,selected_test_error,"
+            "perplexity_ratio,diagnosis,overfit_onset\n"
+            "1,0000,0.1,6.6000,2,0.5200,1.1000,good fit,\n"
+            "2,0003,0.4,6.8000,2,0.5200,1.0968,unstable,\n"
+            "3,0001,0.2,7.0000,2,0.5200,3.0000,overfitting,2\n"
+            "4,0002,0.3,12.5000,2,0.5200,1.0417,underfitting,\n");
+  print_analysis(sweep, rule, TableFormat::csv, "training.lr", effect);
+  EXPECT_EQ(effect.str().substr(0, effect.str().find('\n')),
+            "training.lr,configurations,trials,selected_test_error_mean,selected_test_error_ci95,"
+            "best_test_perplexity,perplexity_ratio_mean,underfitting,overfitting,unstable");
+  EXPECT_EQ(rule.description(),
+            "on the medians of the last 3 epochs; language models are judged on perplexities, "
+            "against the lowest test perplexity of the sweep's configurations, 6.6, with margin "
+            "0.25: underfitting = training perplexity above 8.25; else overfitting = perplexity "
+            "ratio (test / training perplexity) above 1.5; else unstable = in the last 5 epochs "
+            "the test perplexity jumped up by more than 1.65 and came back; else good fit");
+  std::ostringstream text;
+  print_analysis(sweep, rule, TableFormat::text, "", text);
+  EXPECT_NE(text.str().find(". perplexity_ratio: test over training perplexity, medians of the "
+                            "last 3 epochs."),
+            std::string::npos)
+      << text.str();
+}
+
+// A model that blew up (clipping off, lr too high) has perplexities past 10^26: the ranking
+// writes them as the trials table does, not as 27 digits.
+TEST(Analysis, ABlownUpLanguageModelReadsInTheRanking) {
+  SweepRecord sweep = language_model_sweep(1);
+  sweep.trials.push_back(
+      lm_trial(4, 3, {1e26, 1e26, 1e26, 1e26}, {9e26, 8.83e26, 8.83e26, 8.83e26}));
+  std::ostringstream ranking;
+  print_analysis(sweep, DiagnosisRule{}.for_sweep(sweep), TableFormat::csv, "ranking", ranking);
+  EXPECT_NE(ranking.str().find("\n5,0004,3,8.83e+26,2,0.5200,8.8300,underfitting,\n"),
+            std::string::npos)
+      << ranking.str();
+}
+
+// Perplexities carry the vocabulary's scale: multiplying all of them by 10 (as a vocabulary
+// ten times larger might) changes no label, and a lower --overfit-ratio catches trial 0.
+TEST(Analysis, LanguageModelDiagnosesAreRelative) {
+  const SweepRecord sweep = language_model_sweep(1), scaled = language_model_sweep(10);
+  const DiagnosisRule rule = DiagnosisRule{}.for_sweep(sweep);
+  const DiagnosisRule scaled_rule = DiagnosisRule{}.for_sweep(scaled);
+  for (size_t i = 0; i < sweep.trials.size(); ++i) {
+    const TrialSummary a = summarize_trial(sweep.trials[i], sweep.metric, rule);
+    const TrialSummary b = summarize_trial(scaled.trials[i], scaled.metric, scaled_rule);
+    EXPECT_EQ(a.diagnosis, b.diagnosis) << i;
+    EXPECT_NEAR(a.gap, b.gap, 1e-12) << i;
+    EXPECT_EQ(a.overfit_onset, b.overfit_onset) << i;
+  }
+  DiagnosisRule strict = rule;
+  strict.overfit_ratio = 1.05;
+  EXPECT_EQ(summarize_trial(sweep.trials[0], sweep.metric, strict).diagnosis, "overfitting");
 }
 
 TEST(Diagnosis, OverfittingOnsetIsTheTestMinimumWhileTrainingStillImproves) {

@@ -342,11 +342,38 @@ TEST_F(ClusterTest, AshaUnderMpirunDecidesAsDevMode) {
     EXPECT_EQ(r.trials[i].status, dev.trials[i].status) << "trial " << i << r.trials[i].message;
 }
 
+TEST_F(ClusterTest, BayesUnderMpirunSuggestsAsDevMode) {
+  // One group at a time: the same order of results as one dev-mode worker, so the same
+  // suggestions (BOHB: from the rungs' results too), values and curves.
+  const std::string s = spec(
+      "run_cap: 6\nbayes: {startup_trials: 2}\nparameters:\n  model.dropout: {min: 0.0, "
+      "max: 0.6}\n  training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.2}\n"
+      "early_terminate: {type: asha, grace_period: 1, reduction_factor: 2}\n",
+      "bayes");
+  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 1")
+                .exit_code,
+            0);
+  const Result cluster = mpirun(2, "run " + s + " --out " + out("mpi"));
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
+  const SweepRecord dev = record("dev"), mpi = record("mpi");
+  EXPECT_EQ(decisions_of(mpi), decisions_of(dev));
+  int modelled = 0;
+  for (const DecisionRow& d : mpi.decisions) modelled += d.reason.rfind("TPE from", 0) == 0;
+  EXPECT_GT(modelled, 0);
+  for (size_t i = 0; i < dev.trials.size(); ++i) {
+    EXPECT_EQ(hyperparameters_text(mpi.trials[i].swept), hyperparameters_text(dev.trials[i].swept))
+        << "trial " << i;
+    EXPECT_EQ(mpi.trials[i].status, dev.trials[i].status) << "trial " << i;
+    expect_same_curves(mpi, dev, i);
+  }
+}
+
 TEST_F(ClusterTest, PbtUnderMpirunExploitsAsDevMode) {
   // PBT's exploits do not depend on the order of reports: two groups, two dev workers.
   const std::string s = spec(
       "pbt: {population: 4, perturbation_interval: 1, mutations: {training.lr: {distribution: "
-      "log_uniform_values, min: 0.01, max: 0.2}}}\nparameters:\n  model.dropout: {values: [0.0, 0.4]}\n",
+      "log_uniform_values, min: 0.01, max: 0.2}}}\nparameters:\n  model.dropout: {values: [0.0, "
+      "0.4]}\n",
       "pbt");
   ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
                 .exit_code,

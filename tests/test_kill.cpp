@@ -155,25 +155,25 @@ class KillTest : public ::testing::TestWithParam<int> {  // param: MPI ranks, 0 
         << "parameters:\n  model.dropout: {values: [0.0, 0.3]}\n  model.depth: {values: [1, 2]}\n";
   }
 
-  std::vector<std::string> command(const std::string& out) const {
+  std::vector<std::string> command(const std::string& out, int workers = 2) const {
     std::vector<std::string> argv;
     if (GetParam() > 0)
       argv = {MPIEXEC, "-n", std::to_string(GetParam()), "-x", "HPSWEEP_FAILPOINT"};
     for (const std::string& a :
          {std::string(HPSWEEP_BINARY), std::string("run"), spec_, std::string("--out"),
-          (dir_ / out).string(), std::string("--workers"), std::string("2")})
+          (dir_ / out).string(), std::string("--workers"), std::to_string(workers)})
       argv.push_back(a);
     return argv;
   }
 
   // Kills the sweep as `kill` says, then reruns the same command until it finishes.
-  void kill_and_resume(const std::string& out, const Kill& kill) {
-    const Outcome first = run(command(out), kill, (dir_ / out).string());
+  void kill_and_resume(const std::string& out, const Kill& kill, int workers = 2) {
+    const Outcome first = run(command(out, workers), kill, (dir_ / out).string());
     kill_leftover_ranks((dir_ / out).string());
     EXPECT_TRUE(first.killed) << kill.failpoint << " " << kill.after_epochs
                               << ": the kill did not happen";
     for (int attempt = 0; attempt < 3; ++attempt)
-      if (!run(command(out), {}).killed) return;
+      if (!run(command(out, workers), {}).killed) return;
     ADD_FAILURE() << "the resumed sweep did not finish";
   }
 
@@ -258,6 +258,44 @@ TEST_P(KillTest, KilledPbtSweepsResumeToTheUninterruptedResult) {
     const std::string out = "killed" + std::to_string(k);
     kill_and_resume(out, kills[k]);
     expect_equals_reference(out, reference);
+  }
+}
+
+// method bayes with one worker (under mpirun one group of two ranks): the order of results is
+// fixed, so the uninterrupted sweep's suggestions are the reference; a killed sweep replays the
+// journal's calls to the same suggestions and trains on with them.
+TEST_P(KillTest, KilledBayesSweepsResumeToTheUninterruptedResult) {
+  std::string text;
+  {
+    std::ifstream in(spec_);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  text.replace(text.find("method: grid"), 12,
+               "method: bayes\nrun_cap: 5\nbayes: {startup_trials: 2}\n"
+               "resources: {ranks_per_trial: 2}");
+  text.replace(text.find("{values: [0.0, 0.3]}"), 20, "{min: 0.0, max: 0.6}");
+  std::ofstream(spec_) << text;
+  ASSERT_FALSE(run(command("reference", 1), {}).killed);
+  const SweepRecord reference = read_sweep_file((dir_ / "reference" / "sweep.h5").string());
+  int modelled = 0;
+  for (const DecisionRow& d : reference.decisions) modelled += d.reason.rfind("TPE from", 0) == 0;
+  EXPECT_EQ(modelled, 3) << "trials 2 to 4 were suggested from results";
+  const std::vector<Kill> kills = {
+      {"training-step:60"},
+      {"checkpoint-write:6"},
+      {"sweep-update:4"},
+      {"journal-append:12"},
+      {"", 9},
+  };
+  for (size_t k = 0; k < kills.size(); ++k) {
+    const std::string out = "killed" + std::to_string(k);
+    kill_and_resume(out, kills[k], 1);
+    expect_equals_reference(out, reference);
+    const SweepRecord r = read_sweep_file((dir_ / out / "sweep.h5").string());
+    for (size_t t = 0; t < r.trials.size(); ++t)
+      EXPECT_EQ(hyperparameters_text(r.trials[t].swept),
+                hyperparameters_text(reference.trials[t].swept))
+          << out << " trial " << t;
   }
 }
 

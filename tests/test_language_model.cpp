@@ -1,8 +1,9 @@
 // Language models end to end in one process (worker/language_model_trainer.h): each cell
 // learns a small corpus written here, perplexity is exp of the loss per token, sequential
 // partitioning and random sampling both train, the same seed gives the same bits, a resumed
-// trial continues bitwise, rnn-lm's parameters carry PyTorch's names and initialization, and
-// the spec's text keys are checked with exact messages.
+// trial continues bitwise, rnn-lm's parameters carry PyTorch's names and initialization, the
+// analysis shows the best trial's text, and the spec's text keys are checked with exact
+// messages.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,12 +12,12 @@
 
 #include "common/error.h"
 #include "common/spec.h"
+#include "common/text_corpus.h"
 #include "coordinator/search_space.h"
 #include "support/shell.h"
 #include "support/spec_error.h"
 #include "support/temp_dir.h"
 #include "worker/data/dataset.h"
-#include "worker/data/text_corpus.h"
 #include "worker/model_state.h"
 #include "worker/text_sampler.h"
 #include "worker/trainer.h"
@@ -131,6 +132,12 @@ TEST(LanguageModel, TheSameSeedGivesTheSameBitsAndAResumeContinuesBitwise) {
   expect_same_parameters(resumed.back(), whole.back());
 }
 
+float max_abs(const Tensor& v) {
+  float largest = 0;
+  for (int64_t i = 0; i < v.size(); ++i) largest = std::max(largest, std::abs(v[i]));
+  return largest;
+}
+
 TEST(LanguageModel, ParametersCarryPyTorchNamesAndInitialization) {
   Trial trial;
   trial.config.model.type = "rnn-lm";
@@ -148,12 +155,14 @@ TEST(LanguageModel, ParametersCarryPyTorchNamesAndInitialization) {
                        "embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0",
                        "rnn.bias_hh_l0", "rnn.weight_ih_l1", "rnn.weight_hh_l1", "rnn.bias_ih_l1",
                        "rnn.bias_hh_l1", "linear.weight", "linear.bias"}));
-  // nn.GRU's init: every tensor, biases too, uniform within 1/sqrt(16) = 0.25.
+  // nn.GRU's and nn.Linear's init: every tensor, biases too, uniform within 1/sqrt(16) = 0.25;
+  // the embedding follows model.init (normal(0, 0.01)).
   for (const NamedParameter& p : model.parameters()) {
-    if (p.name.rfind("rnn.", 0) != 0) continue;
-    const Tensor& v = p.parameter->value;
-    float largest = 0;
-    for (int64_t i = 0; i < v.size(); ++i) largest = std::max(largest, std::abs(v[i]));
+    if (p.name == "embedding.weight") {
+      EXPECT_LT(max_abs(p.parameter->value), 0.1f);
+      continue;
+    }
+    const float largest = max_abs(p.parameter->value);
     EXPECT_LE(largest, 0.25f) << p.name;
     EXPECT_GT(largest, 0.2f) << p.name;  // spread over the range, not the default normal(0.01)
   }
@@ -235,6 +244,61 @@ TEST(LanguageModel, TheSampleCommandContinuesAPrefix) {
   const CommandResult bad = run_shell(binary + " sample " + out + "/checkpoints/0000.h5");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_NE(bad.output.find("--prefix"), std::string::npos) << bad.output;
+}
+
+// `analyze` and `report` on a language-model sweep show a text sample of the best trial: the
+// text `hpsweep sample` gives for the same checkpoint, parameters and prefix (by default the
+// training text's first 10 tokens); without the checkpoint, they say why there is none.
+TEST(LanguageModel, TheAnalysisShowsTheBestTrialsText) {
+  TempDir dir;
+  const std::string spec = (dir / "lm.yaml").string();
+  std::ofstream(spec) << "seed: 5\nmethod: grid\nmetric: {name: test_perplexity}\n"
+                         "dataset: {name: text, path: "
+                      << write_corpus(dir)
+                      << "}\nmodel: {type: rnn-lm, width: 32}\n"
+                         "training: {epochs: 6, batch_size: 8, num_steps: 16, lr: 1, "
+                         "clip_norm: 1}\nparameters:\n  model.cell: {values: [rnn, gru]}\n";
+  const std::string out = (dir / "out").string(), binary = HPSWEEP_BINARY;
+  ASSERT_EQ(run_shell(binary + " run " + spec + " --out " + out).exit_code, 0);
+  const CommandResult analysis = run_shell(binary + " analyze " + out + " --sample-tokens 20");
+  ASSERT_EQ(analysis.exit_code, 0) << analysis.output;
+  // "best trial: 0001 (test_perplexity 5.1234 at epoch 6; ...": the trial and its /best epoch.
+  const std::string& text = analysis.output;
+  const size_t at = text.find("best trial: ");
+  ASSERT_NE(at, std::string::npos) << text;
+  const std::string best = text.substr(at + 12, 4);
+  const size_t epoch_at = text.find(" at epoch ", at) + 10;
+  const std::string epoch = text.substr(epoch_at, text.find(';', epoch_at) - epoch_at);
+  const std::string checkpoint = out + "/checkpoints/" + best + ".h5";
+  const auto sampled = [&](const std::string& prefix, int tokens) {
+    const CommandResult r = run_shell(binary + " sample " + checkpoint + " --best --prefix '" +
+                                      prefix + "' --tokens " + std::to_string(tokens));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.output.substr(0, r.output.size() - 1);  // without its newline
+  };
+  const std::string caption = "text sample: trial " + best + ", the parameters of epoch " + epoch +
+                              " (/best), 20 tokens greedily after \"the time t\":\n  ";
+  EXPECT_NE(text.find(caption + sampled("the time t", 20) + "\n"), std::string::npos) << text;
+  const CommandResult chosen =
+      run_shell(binary + " analyze " + out + " --sample-prefix 'a small' --sample-tokens 7");
+  EXPECT_NE(
+      chosen.output.find("7 tokens greedily after \"a small\":\n  " + sampled("a small", 7) + "\n"),
+      std::string::npos)
+      << chosen.output;
+  const CommandResult negative = run_shell(binary + " analyze " + out + " --sample-tokens -1");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(negative.output.find("--sample-tokens: must be >= 0, got -1"), std::string::npos)
+      << negative.output;
+  ASSERT_EQ(run_shell(binary + " report " + out + " --sample-tokens 20").exit_code, 0);
+  std::ifstream report(out + "/report.html");
+  const std::string html((std::istreambuf_iterator<char>(report)), {});
+  EXPECT_NE(html.find("<li><a href=\"#sample\">Text sample</a></li>"), std::string::npos);
+  EXPECT_NE(html.find("<pre>" + sampled("the time t", 20) + "</pre>"), std::string::npos);
+  std::filesystem::remove(checkpoint);
+  EXPECT_NE(run_shell(binary + " analyze " + out)
+                .output.find("text sample: trial " + best + ": none: " + checkpoint +
+                             ": no such checkpoint file\n"),
+            std::string::npos);
 }
 
 // Exploding gradients without clipping: the loss per token grows past what a perplexity can

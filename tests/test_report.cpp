@@ -128,6 +128,27 @@ TEST(Report, OpensWithASummaryThenContentsWhoseLinksResolve) {
     }
 }
 
+// A language-model sweep: the perplexity ratio in the tables, the rule on perplexities, and the
+// text sample in its own section, linked from the contents.
+TEST(Report, LanguageModelsShowThePerplexityRatioAndATextSample) {
+  SweepRecord sweep = two_depths();
+  for (TrialRecord& t : sweep.trials) {
+    t.curves["train_perplexity"] = {9, 6, 5};
+    t.curves["test_perplexity"] = {10, 8, 8};
+  }
+  const DiagnosisRule rule = DiagnosisRule{}.for_sweep(sweep);
+  const std::string html =
+      render_report(sweep, rule, TextSample{"trial 0000, greedily", "a <b> & c"});
+  EXPECT_NE(html.find("<th>perplexity_ratio</th>"), std::string::npos);
+  EXPECT_NE(html.find("<td>1.3333</td>"), std::string::npos);  // 8 / 6, medians of 3 epochs
+  EXPECT_NE(html.find("language models are judged on perplexities"), std::string::npos);
+  EXPECT_NE(html.find("<li><a href=\"#sample\">Text sample</a></li>"), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"sample\">\n<h2>Text sample</h2>\n<p>trial 0000, "
+                      "greedily.</p>\n<pre>a &lt;b&gt; &amp; c</pre>\n</section>"),
+            std::string::npos);
+  EXPECT_EQ(render_report(sweep, rule).find("Text sample"), std::string::npos);
+}
+
 TEST(Report, NoIdIsUsedTwice) {
   const std::string html = render_report(two_depths(), DiagnosisRule{});
   const std::vector<std::string> ids = attributes(html, "id");

@@ -196,7 +196,7 @@ TEST(SpecErrors, UnknownKeys) {
             "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
             "run_cap, repeats, dataset, "
             "model, training, checkpoint, simulated, parameters, resources, early_terminate, pbt, "
-            "limits, status)");
+            "bayes, limits, status)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, cell, "
@@ -292,10 +292,8 @@ TEST(SpecErrors, DistributionProblems) {
 TEST(SpecErrors, MethodAndRunCap) {
   EXPECT_EQ(error_of("name: x\n"),
             "s.yaml:1:1: method: missing: say `method: grid` or `method: random`");
-  EXPECT_EQ(error_of("method: bayes\n"),
-            "s.yaml:1:9: method: method bayes (TPE) is not built yet; use random");
   EXPECT_EQ(error_of("method: tpe\n"),
-            "s.yaml:1:9: method: must be grid, random or pbt, got 'tpe'");
+            "s.yaml:1:9: method: must be grid, random, pbt or bayes, got 'tpe'");
   EXPECT_EQ(error_of("method: random\n"),
             "s.yaml:1:9: run_cap: method random needs `run_cap` (how many trials to draw)");
   EXPECT_EQ(error_of("method: grid\nrun_cap: 0\n"), "s.yaml:2:10: run_cap: must be >= 1, got 0");
@@ -306,6 +304,56 @@ TEST(SpecErrors, DuplicateKeysAndNonMapping) {
             "s.yaml:2:19: model.width: duplicate key");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "s.yaml:1:1: the spec must be a YAML mapping (name:, method:, parameters:, ...)");
+}
+
+TEST(Spec, ParsesBayes) {
+  const SweepSpec spec = parse_spec(
+      "method: bayes\nrun_cap: 30\nparameters:\n  training.lr: {min: 0.001, max: 0.1}\n"
+      "bayes: {startup_trials: 5, ei_candidates: 48, prior_weight: 2, magic_clip: false, "
+      "gamma: 0.2, gamma_cap: 10, constant_liar: false, seed: 4}\n",
+      "b.yaml");
+  EXPECT_EQ(spec.method, SearchMethod::bayes);
+  EXPECT_EQ(spec.run_cap, 30);
+  EXPECT_EQ(spec.bayes.startup_trials, 5);
+  EXPECT_EQ(spec.bayes.ei_candidates, 48);
+  EXPECT_EQ(spec.bayes.prior_weight, 2);
+  EXPECT_FALSE(spec.bayes.magic_clip);
+  EXPECT_EQ(spec.bayes.gamma, 0.2);
+  EXPECT_EQ(spec.bayes.gamma_cap, 10);
+  EXPECT_FALSE(spec.bayes.constant_liar);
+  EXPECT_EQ(spec.bayes.seed, 4u);
+  // Optuna 3.1's defaults, and the constant liar on.
+  const SweepSpec plain = parse_spec(
+      "method: bayes\nrun_cap: 3\nparameters:\n  training.lr: {min: 0.001, max: 0.1}\n", "b.yaml");
+  EXPECT_EQ(plain.bayes.startup_trials, 10);
+  EXPECT_EQ(plain.bayes.ei_candidates, 24);
+  EXPECT_EQ(plain.bayes.gamma, 0.1);
+  EXPECT_EQ(plain.bayes.gamma_cap, 25);
+  EXPECT_TRUE(plain.bayes.constant_liar);
+}
+
+TEST(SpecErrors, Bayes) {
+  const std::string lr = "parameters:\n  training.lr: {min: 0.001, max: 0.1}\n";
+  EXPECT_EQ(error_of("method: bayes\n" + lr),
+            "s.yaml:1:9: run_cap: method bayes needs `run_cap` (how many trials to suggest)");
+  EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n"),
+            "s.yaml:1:9: parameters: method bayes needs parameters to suggest");
+  EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\nrepeats: 3\n" + lr),
+            "s.yaml:3:10: repeats: does not combine with method bayes: each suggestion is one "
+            "trial");
+  EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\ndataset: {kfold: 3}\n" + lr),
+            "s.yaml:3:18: dataset.kfold: does not combine with method bayes: each suggestion is "
+            "one trial");
+  EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n" + lr + "  training.seed: {values: [1, 2]}\n"),
+            "s.yaml:5:18: parameters.training.seed: a seed is not a hyperparameter for method "
+            "bayes to model; fix it or leave it out");
+  EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n" + lr + "bayes: {gamma: 0}\n"),
+            "s.yaml:5:16: bayes.gamma: must be in (0, 1], got 0");
+  EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n" + lr + "bayes: {trials: 3}\n"),
+            "s.yaml:5:9: bayes.trials: unknown key (known: startup_trials, ei_candidates, "
+            "prior_weight, magic_clip, gamma, gamma_cap, constant_liar, seed)");
+  EXPECT_EQ(error_of("method: random\nrun_cap: 4\n" + lr + "bayes: {gamma: 0.2}\n"),
+            "s.yaml:5:8: bayes: only with `method: bayes`");
 }
 
 TEST(Spec, ParsesEarlyTerminate) {

@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 
 #include "common/error.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
+#include "common/text_corpus.h"
 #include "coordinator/search_space.h"
 #include "support/spec_error.h"
+#include "support/temp_dir.h"
+#include "worker/model_factory.h"
 
 namespace hpsweep {
 namespace {
@@ -80,6 +84,49 @@ TEST(SpecLimits, ModelWidthAndDepth) {
   EXPECT_EQ(error_of("method: grid\nmodel: {type: mlp, width: 1000000}\n"
                      "limits: {max_parameters: 1000000000}\n"),
             "no error");
+}
+
+// A language model's output layer (and one-hot input) is as wide as its vocabulary, which only
+// the text file knows: the count reads it, and is the built model's for every cell, one-hot or
+// embedded. 3,000 distinct characters make a one-hot LSTM of 1024 too large for 10^7.
+TEST(SpecLimits, ALanguageModelIsCountedOnItsVocabulary) {
+  testing::TempDir dir;
+  const std::string path = (dir / "han.txt").string();
+  {
+    std::ofstream out(path);
+    for (int repeat = 0; repeat < 2; ++repeat)
+      for (char32_t c = 0x4E00; c < 0x4E00 + 3000; ++c)  // 3 bytes of UTF-8 each
+        out << static_cast<char>(0xE0 | (c >> 12)) << static_cast<char>(0x80 | ((c >> 6) & 0x3F))
+            << static_cast<char>(0x80 | (c & 0x3F));
+  }
+  const std::string text = "method: grid\ndataset: {name: text, path: " + path +
+                           ", preprocess: unicode, test_fraction: 0}\n"
+                           "training: {batch_size: 4}\n";
+  const SweepSpec spec = parse_spec(text + "model: {type: rnn-lm}\n", "s.yaml");
+  const int64_t vocabulary =
+      load_text_corpus(path, text_corpus_options(spec.base.dataset)).vocabulary.size();
+  EXPECT_EQ(vocabulary, 3001);  // and <unk>
+  for (const char* cell : {"rnn", "gru", "lstm"})
+    for (int64_t embedding : {0, 64}) {
+      const ModelConfig model{
+          .type = "rnn-lm", .width = 32, .depth = 2, .cell = cell, .embedding = embedding};
+      EXPECT_EQ(estimate_parameters(model, spec.base.dataset),
+                static_cast<double>(build_model(model, {1}, vocabulary).parameter_count()))
+          << cell << " " << embedding;
+    }
+  const ModelConfig wide{.type = "rnn-lm", .width = 1024, .depth = 1, .cell = "lstm"};
+  const std::string count = std::to_string(build_model(wide, {1}, vocabulary).parameter_count());
+  EXPECT_EQ(error_of(text + "model: {type: rnn-lm, cell: lstm, width: 1024}\n"
+                            "limits: {max_parameters: 10000000}\n"),
+            "s.yaml:4:42: model.width: a rnn-lm of width 1024 and depth 1 has about " + count +
+                " parameters, more than limits.max_parameters (10000000); raise "
+                "limits.max_parameters to train it");
+  // Without a readable file, one output: training stops at the file, naming it.
+  DatasetConfig missing = spec.base.dataset;
+  missing.path = (dir / "none.txt").string();
+  const ModelConfig small{.type = "rnn-lm", .width = 32, .depth = 1, .cell = "gru"};
+  EXPECT_EQ(estimate_parameters(small, missing),
+            static_cast<double>(build_model(small, {1}, 1).parameter_count()));
 }
 
 TEST(SpecLimits, ConditionsFollowTheModelType) {

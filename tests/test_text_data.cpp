@@ -1,5 +1,5 @@
 // Text corpora for language models: UTF-8 reading, the two preprocessings, tokens, the
-// vocabulary's order, the train/test split, n-gram counts (worker/data/text_corpus.h,
+// vocabulary's order, the train/test split, n-gram counts (common/text_corpus.h,
 // vocabulary.h, ngram_counts.h). Expected ids are counted by hand.
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include "common/error.h"
 #include "support/temp_dir.h"
 #include "worker/data/ngram_counts.h"
-#include "worker/data/text_corpus.h"
+#include "common/text_corpus.h"
 
 namespace hpsweep::testing {
 namespace {

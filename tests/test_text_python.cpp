@@ -10,7 +10,7 @@
 
 #include "support/shell.h"
 #include "support/temp_dir.h"
-#include "worker/data/text_corpus.h"
+#include "common/text_corpus.h"
 
 namespace hpsweep::testing {
 namespace {

@@ -36,15 +36,13 @@ parameters:
 dataset: {validation: 1000}
 )";
 
-TEST(SpecWandb, BayesIsRefusedUntilItIsBuilt) {
+// W&B runs a bayes sweep until it is stopped; hpsweep needs to know how many trials to suggest.
+TEST(SpecWandb, TheFirstExampleLoadsAsBayesWithARunCap) {
   EXPECT_EQ(error_of(kBayesExample),
-            "w.yaml:3:9: method: method bayes (TPE) is not built yet; use random");
-}
-
-TEST(SpecWandb, TheFirstExampleLoadsAsRandom) {
-  std::string text = kBayesExample;
-  text.replace(text.find("method: bayes"), 13, "method: random\nrun_cap: 10");
-  const SweepSpec spec = parse_spec(text, "w.yaml");
+            "w.yaml:3:9: run_cap: method bayes needs `run_cap` (how many trials to suggest)");
+  const SweepSpec spec = parse_spec(std::string(kBayesExample) + "run_cap: 10\n", "w.yaml");
+  EXPECT_EQ(spec.method, SearchMethod::bayes);
+  EXPECT_EQ(spec.run_cap, 10);
   EXPECT_EQ(spec.name, "sweepdemo");
   EXPECT_EQ(spec.metric.name, "val_loss");
   ASSERT_EQ(spec.parameters.size(), 4u);
@@ -133,10 +131,9 @@ dataset: {validation: 1000}
 
 TEST(SpecWandb, TheHyperbandExampleMapsItsBrackets) {
   EXPECT_EQ(error_of(kHyperbandExample),
-            "w.yaml:2:9: method: method bayes (TPE) is not built yet; use random");
-  std::string text = kHyperbandExample;
-  text.replace(text.find("method: bayes"), 13, "method: random\nrun_cap: 30");
-  const SweepSpec spec = parse_spec(text, "w.yaml");
+            "w.yaml:2:9: run_cap: method bayes needs `run_cap` (how many trials to suggest)");
+  const SweepSpec spec = parse_spec(std::string(kHyperbandExample) + "run_cap: 30\n", "w.yaml");
+  EXPECT_EQ(spec.method, SearchMethod::bayes);
   // W&B's brackets are 27/3 = 9 and 27/9 = 3: hpsweep's hyperband from 3 to 27 epochs.
   EXPECT_EQ(spec.early_terminate.kind, EarlyTerminateKind::hyperband);
   EXPECT_EQ(spec.early_terminate.min_iter, 3);

@@ -23,7 +23,7 @@
 
 #include <atomic>
 
-#include "worker/data/text_corpus.h"
+#include "common/text_corpus.h"
 #include "worker/trainer.h"
 
 namespace hpsweep {

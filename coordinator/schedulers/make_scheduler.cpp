@@ -7,6 +7,7 @@
 #include "coordinator/schedulers/hyperband_scheduler.h"
 #include "coordinator/schedulers/median_scheduler.h"
 #include "coordinator/schedulers/pbt_scheduler.h"
+#include "coordinator/tpe/tpe_search.h"
 
 namespace hpsweep {
 namespace {
@@ -34,13 +35,9 @@ std::vector<SweptValue> with_mutations(const Trial& trial, const SweepSpec& spec
   return values;
 }
 
-}  // namespace
-
-bool schedules_trials(const SweepSpec& spec) {
-  return spec.method == SearchMethod::pbt || spec.early_terminate.kind != EarlyTerminateKind::none;
-}
-
-std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, const std::vector<Trial>& trials) {
+// The scheduler of the spec's early termination (or PBT, or in-order running).
+std::unique_ptr<Scheduler> make_trial_scheduler(const SweepSpec& spec,
+                                                const std::vector<Trial>& trials) {
   SchedulerContext context;
   context.minimize = spec.metric.minimize;
   context.seed = spec.seed;
@@ -66,6 +63,20 @@ std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, const std::vect
       break;
   }
   return std::make_unique<FifoScheduler>(std::move(context));
+}
+
+}  // namespace
+
+bool schedules_trials(const SweepSpec& spec) {
+  return spec.method == SearchMethod::pbt || spec.method == SearchMethod::bayes ||
+         spec.early_terminate.kind != EarlyTerminateKind::none;
+}
+
+std::unique_ptr<Scheduler> make_scheduler(const SweepSpec& spec, const std::vector<Trial>& trials) {
+  std::unique_ptr<Scheduler> scheduler = make_trial_scheduler(spec, trials);
+  if (spec.method == SearchMethod::bayes)
+    scheduler->suggest_with(std::make_unique<TpeSearch>(spec));
+  return scheduler;
 }
 
 }  // namespace hpsweep

@@ -9,12 +9,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/trial.h"
+#include "coordinator/schedulers/value_suggester.h"
 
 namespace hpsweep {
 
@@ -92,6 +94,18 @@ class Scheduler {
   // training.epochs came first): never wait for it.
   void trial_ended(int64_t trial);
 
+  // Trials then start with the values `suggester` gives them (method bayes), not their own.
+  void suggest_with(std::unique_ptr<ValueSuggester> suggester) {
+    suggester_ = std::move(suggester);
+  }
+  // The values trial `trial` trains with: its own, or those suggested when it started.
+  const std::vector<SweptValue>& values(int64_t trial) const { return values_[trial]; }
+  // Whether the run's trial trains with the run's values over its own from now on: an exploit's
+  // explored values, or a start's suggested ones.
+  bool sets_values(const TrialRun& run) const {
+    return run.kind == DecisionKind::exploit || (run.kind == DecisionKind::start && suggester_);
+  }
+
   int64_t running() const { return running_; }
   int64_t trial_count() const { return static_cast<int64_t>(context_.configs.size()); }
   const std::vector<Decision>& decisions() const { return decisions_; }
@@ -120,6 +134,10 @@ class Scheduler {
   const SchedulerContext context_;
 
  private:
+  std::vector<int64_t> running_trials() const;
+
+  std::unique_ptr<ValueSuggester> suggester_;
+  std::vector<std::vector<SweptValue>> values_;  // by trial
   std::vector<Decision> decisions_;
   std::vector<CheckpointCopy> copies_;
   std::vector<int64_t> next_epoch_;  // per trial: the epoch it reports next; 0: not running

@@ -32,7 +32,7 @@ def text_ids(path, preprocess='english', tokens='char', test_fraction=0.1, min_f
     return idx_to_token, ids[:train_count], ids[train_count:]
 
 
-# --- docs/models.md, "Language models" -----------------------------------------------------
+# --- docs/language-models.md -------------------------------------------------------------
 class RNNModel(nn.Module):
     def __init__(self, V, H, layers, cell=nn.GRU, embedding=0, dropout=0):
         super().__init__()

@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "worker/data/vocabulary.h"
+#include "common/vocabulary.h"
 
 namespace hpsweep {
 

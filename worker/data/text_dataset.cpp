@@ -4,14 +4,6 @@
 
 namespace hpsweep {
 
-TextCorpusOptions text_corpus_options(const DatasetConfig& config) {
-  // The spec loader has checked the names.
-  return {.preprocessing = *text_preprocessing_named(config.preprocess),
-          .tokens = *text_tokens_named(config.tokens),
-          .test_fraction = config.test_fraction,
-          .min_freq = config.min_freq};
-}
-
 SequenceBatchConfig sequence_batch_config(const TrialConfig& config, uint64_t seed) {
   return {.sampling = config.dataset.sampling == "sequential" ? SequenceSampling::sequential
                                                               : SequenceSampling::random,

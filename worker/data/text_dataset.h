@@ -2,15 +2,13 @@
 // held by TrainTestData::text. Its "classes" are the vocabulary's ids; its sizes count tokens.
 #pragma once
 
+#include "common/text_corpus.h"
 #include "common/trial_config.h"
 #include "worker/data/dataset.h"
 #include "worker/data/sequence_batches.h"
-#include "worker/data/text_corpus.h"
 
 namespace hpsweep {
 
-// dataset.preprocess, tokens, test_fraction and min_freq.
-TextCorpusOptions text_corpus_options(const DatasetConfig& config);
 // The training part's minibatches through time for a trial (dataset.sampling, the batch size
 // and training.num_steps, drawn from the trial's seed).
 SequenceBatchConfig sequence_batch_config(const TrialConfig& config, uint64_t seed);

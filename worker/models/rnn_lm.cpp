@@ -1,3 +1,6 @@
+#include "worker/models/rnn_lm.h"
+
+#include <cmath>
 #include <stdexcept>
 
 #include "common/error.h"
@@ -6,7 +9,6 @@
 #include "worker/layers/one_hot_layer.h"
 #include "worker/layers/recurrent_layer.h"
 #include "worker/layers/step_rows_layer.h"
-#include "worker/models/rnn_lm.h"
 
 namespace hpsweep {
 namespace {
@@ -39,7 +41,12 @@ Model build_rnn_lm(const ModelConfig& config, const Shape&, int64_t vocabulary) 
                             .dropout = config.dropout};
   model.add(std::make_unique<RecurrentLayer>(rnn), "rnn");
   model.add(std::make_unique<StepRowsLayer>(), "steps");
-  model.add(std::make_unique<DenseLayer>(config.width, vocabulary), "linear");
+  auto linear = std::make_unique<DenseLayer>(config.width, vocabulary);
+  // d2l's RNNModel keeps nn.Linear's own init, weight and bias uniform within 1/sqrt(width),
+  // whatever model.init says (as the recurrent layers keep PyTorch's).
+  for (Parameter* p : linear->parameters())
+    p->uniform_bound = 1.0 / std::sqrt(static_cast<double>(config.width));
+  model.add(std::move(linear), "linear");
   model.pack_gradients();
   return model;
 }

@@ -1,4 +1,4 @@
-#include "worker/data/vocabulary.h"
+#include "common/vocabulary.h"
 
 #include <algorithm>
 

@@ -11,7 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "worker/data/vocabulary.h"
+#include "common/trial_config.h"
+#include "common/vocabulary.h"
 
 namespace hpsweep {
 
@@ -50,6 +51,10 @@ struct TextCorpusOptions {
   double test_fraction = 0.1;  // the last floor(count * test_fraction) tokens are the test part
   int64_t min_freq = 0;        // as d2l's Vocab: rarer training tokens map to <unk>
 };
+
+// A spec's dataset.preprocess, tokens, test_fraction and min_freq (the names checked by the
+// spec loader).
+TextCorpusOptions text_corpus_options(const DatasetConfig& config);
 
 struct TextCorpus {
   Vocabulary vocabulary;                     // of the training part

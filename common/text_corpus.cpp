@@ -1,4 +1,4 @@
-#include "worker/data/text_corpus.h"
+#include "common/text_corpus.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -124,6 +124,13 @@ const char* text_preprocessing_name(TextPreprocessing p) {
 
 const char* text_tokens_name(TextTokens t) {
   return t == TextTokens::character ? "char" : "word";
+}
+
+TextCorpusOptions text_corpus_options(const DatasetConfig& config) {
+  return {.preprocessing = *text_preprocessing_named(config.preprocess),
+          .tokens = *text_tokens_named(config.tokens),
+          .test_fraction = config.test_fraction,
+          .min_freq = config.min_freq};
 }
 
 std::string read_utf8_file(const std::string& path) {

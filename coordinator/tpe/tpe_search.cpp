@@ -1,0 +1,120 @@
+#include "coordinator/tpe/tpe_search.h"
+
+#include <cmath>
+#include <limits>
+
+#include "common/conditions.h"
+#include "common/rng.h"
+#include "coordinator/distributions.h"
+#include "coordinator/search_space.h"
+#include "coordinator/tpe/search_coordinates.h"
+
+namespace hpsweep {
+namespace {
+
+constexpr uint64_t kSuggestionStream = 0x74706573;  // "tpes"
+constexpr double kNotThere = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+TpeSearch::TpeSearch(const SweepSpec& spec)
+    : spec_(spec),
+      order_(dependency_order(spec.parameters)),
+      settings_{spec.bayes.startup_trials, spec.bayes.ei_candidates, spec.bayes.prior_weight,
+                spec.bayes.magic_clip,     spec.bayes.gamma,         spec.bayes.gamma_cap},
+      constant_liar_(spec.bayes.constant_liar),
+      seed_(spec.bayes.seed.value_or(spec.seed)),
+      trials_(static_cast<size_t>(spec.run_cap)) {}
+
+const ParameterSpec* TpeSearch::find_parameter(const std::string& path) const {
+  for (const ParameterSpec& p : parameters_)
+    if (p.path == path) return &p;
+  return nullptr;
+}
+
+std::pair<int64_t, int64_t> TpeSearch::budget() const {
+  int64_t last = 0;
+  for (const Observed& t : trials_) last = std::max(last, static_cast<int64_t>(t.scores.size()));
+  for (int64_t epoch = last; epoch >= 1; --epoch) {
+    int64_t count = 0;
+    for (const Observed& t : trials_)
+      if (t.suggested && (static_cast<int64_t>(t.scores.size()) >= epoch || t.ended_early)) ++count;
+    if (count >= settings_.startup_trials) return {epoch, count};
+  }
+  return {0, 0};
+}
+
+double TpeSearch::score_at(const Observed& trial, int64_t epoch) const {
+  if (static_cast<int64_t>(trial.scores.size()) >= epoch) return trial.scores[epoch - 1];
+  if (trial.ended_early) return std::numeric_limits<double>::infinity();
+  return kNotThere;
+}
+
+Suggestion TpeSearch::suggest(int64_t id, const std::vector<int64_t>& running) {
+  Rng rng(counter_hash({seed_, kSuggestionStream, static_cast<uint64_t>(id)}));
+  const auto [epoch, results] = budget();
+  Observed& trial = trials_.at(static_cast<size_t>(id));
+  trial.suggested = true;
+  trial.coordinates.assign(parameters_.size(), kNotThere);
+  std::vector<SweptValue> chosen;
+  for (size_t i : order_) {
+    const ParameterSpec& p = parameters_[i];
+    if (!conditions_hold(p, chosen)) continue;
+    TpeHistory history;
+    if (epoch > 0) {
+      for (size_t t = 0; t < trials_.size(); ++t) {
+        const Observed& other = trials_[t];
+        if (static_cast<int64_t>(t) == id || !other.suggested || std::isnan(other.coordinates[i]))
+          continue;
+        const double score = score_at(other, epoch);
+        if (!std::isnan(score)) {
+          history.values.push_back(other.coordinates[i]);
+          history.losses.push_back(score);
+        }
+      }
+      if (constant_liar_)
+        for (int64_t r : running) {
+          const Observed& other = trials_[static_cast<size_t>(r)];
+          if (!std::isnan(other.coordinates[i]) && std::isnan(score_at(other, epoch)))
+            history.running.push_back(other.coordinates[i]);
+        }
+    }
+    std::optional<ConfigValue> value;
+    if (static_cast<int64_t>(history.values.size()) >= settings_.startup_trials)
+      value = value_at(p, suggest_tpe(search_range(p), history, settings_, rng));
+    // Start-up, or a normal-family suggestion the field refuses: the distribution's own draw.
+    if (!value) value = draw_value(p, rng);
+    trial.coordinates[i] = coordinate_of(p, *value);
+    chosen.push_back({p.path, *value});
+  }
+  std::vector<SweptValue> values;  // in file order
+  for (const ParameterSpec& p : parameters_)
+    for (const SweptValue& v : chosen)
+      if (v.path == p.path) values.push_back(v);
+  // A suggested model type brings its width and depth: they default by type
+  // (common/model_types.h), and the trial's fixed values hold its base type's.
+  if (find_parameter("model.type")) {
+    const Trial made = make_trial(spec_, id, chosen);
+    for (const char* path : {"model.width", "model.depth"})
+      if (!find_parameter(path))
+        values.push_back({path, find_config_field(path)->get(made.config)});
+  }
+  const std::string reason =
+      epoch == 0
+          ? "random start-up draw: fewer than " + std::to_string(settings_.startup_trials) +
+                " results at any epoch"
+          : "TPE from " + std::to_string(results) + " results at epoch " + std::to_string(epoch) +
+                " and " + std::to_string(running.size()) + " running trials";
+  return {std::move(values), reason};
+}
+
+// The scheduler hears a trial's epochs in order (a promoted trial's continue its curve).
+void TpeSearch::heard(int64_t trial, int64_t, double score) {
+  trials_.at(static_cast<size_t>(trial)).scores.push_back(score);
+}
+
+void TpeSearch::ended(int64_t trial) {
+  trials_.at(static_cast<size_t>(trial)).ended_early = true;
+}
+
+}  // namespace hpsweep

@@ -1,0 +1,55 @@
+// method bayes: each new trial's swept values suggested by the Tree-structured Parzen Estimator
+// (coordinator/tpe/tpe_sampler.h) from every result so far, one parameter at a time in
+// dependency order, so a conditional parameter is suggested only where its conditions hold and
+// modelled only from the trials that have it.
+//
+// Results at several budgets (epochs), as early termination gives them, are used as BOHB does
+// (Falkner et al. 2018): the model is fitted at the largest epoch that at least
+// `bayes.startup_trials` trials have reached, from their scores at that epoch; until one has,
+// values are drawn from the spec's distributions as random search draws them. A trial that
+// diverged or failed counts as the worst at every epoch. Without early termination every
+// completed trial reaches the last epoch, and this is plain TPE on the final results.
+//
+// With `bayes.constant_liar`, the values of trials still training (without a score at that
+// epoch yet) join the bad ones, so that workers asking in turn are steered apart.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/spec.h"
+#include "coordinator/schedulers/value_suggester.h"
+#include "coordinator/tpe/tpe_sampler.h"
+
+namespace hpsweep {
+
+class TpeSearch final : public ValueSuggester {
+ public:
+  explicit TpeSearch(const SweepSpec& spec);
+
+  Suggestion suggest(int64_t trial, const std::vector<int64_t>& running) override;
+  void heard(int64_t trial, int64_t epoch, double score) override;
+  void ended(int64_t trial) override;
+
+ private:
+  struct Observed {
+    bool suggested = false;
+    std::vector<double> coordinates;  // per parameter; NaN: the trial does not have it
+    std::vector<double> scores;       // by epoch, from epoch 1
+    bool ended_early = false;         // diverged or failed: the worst from then on
+  };
+  // The largest epoch at least startup_trials trials have a score for (0: none), and how many.
+  std::pair<int64_t, int64_t> budget() const;
+  double score_at(const Observed& trial, int64_t epoch) const;
+  const ParameterSpec* find_parameter(const std::string& path) const;
+
+  const SweepSpec spec_;
+  const std::vector<ParameterSpec>& parameters_ = spec_.parameters;
+  std::vector<size_t> order_;  // dependency order
+  TpeSettings settings_;
+  bool constant_liar_;
+  uint64_t seed_;
+  std::vector<Observed> trials_;
+};
+
+}  // namespace hpsweep
