@@ -104,10 +104,10 @@ int describe_command(const std::vector<std::string>& args) {
     std::cerr << "hpsweep: warning: " << warning << "\n";
   std::map<std::string, DistinctModel> models;  // by architecture and input, in trial order
   std::vector<std::string> order;
-  int64_t simulated = 0;
+  int64_t simulated = 0, programs = 0;
   for (const Trial& trial : expand_trials(spec)) {
-    if (trial.config.model.simulated()) {
-      ++simulated;
+    if (trial.config.model.trains_no_network()) {
+      ++(trial.config.model.simulated() ? simulated : programs);
       continue;
     }
     const DatasetShape shape = inspect_dataset(trial.config.dataset);
@@ -127,6 +127,9 @@ int describe_command(const std::vector<std::string>& args) {
   if (simulated)
     std::cout << (order.empty() ? "" : "\n") << simulated
               << " simulated trial(s): no model, a synthetic learning curve each\n";
+  if (programs)
+    std::cout << (order.empty() && !simulated ? "" : "\n") << programs
+              << " command trial(s): no model here, each runs model.command\n";
   return kExitOk;
 }
 

@@ -168,14 +168,16 @@ void print_dry_run(const SweepSpec& spec, int workers, std::ostream& out) {
   for (const char* column : {"epochs", "parameters", "time", "disk"})
     table.header.push_back(column);
   double total_seconds = 0, total_bytes = 0;
-  int64_t total_epochs = 0, simulated = 0;
+  int64_t total_epochs = 0, simulated = 0, programs = 0;
   for (const Trial& trial : trials) {
     const TrialConfig& c = trial.config;
     double seconds = 0, bytes = 0;
     int64_t parameters = 0;
-    if (c.model.simulated()) {
-      ++simulated;
-      seconds = static_cast<double>(c.training.epochs) * c.simulated.epoch_seconds;
+    if (c.model.trains_no_network()) {
+      // A command trial's time and state are its program's, unknown here.
+      ++(c.model.simulated() ? simulated : programs);
+      if (c.model.simulated())
+        seconds = static_cast<double>(c.training.epochs) * c.simulated.epoch_seconds;
     } else {
       const std::string data_key = dataset_key(c.dataset);
       if (!shapes.count(data_key)) shapes.emplace(data_key, inspect_dataset(c.dataset));
@@ -219,7 +221,7 @@ void print_dry_run(const SweepSpec& spec, int workers, std::ostream& out) {
       row.push_back(cell);
     }
     row.push_back(std::to_string(c.training.epochs));
-    row.push_back(c.model.simulated() ? "" : grouped(parameters));
+    row.push_back(c.model.trains_no_network() ? "" : grouped(parameters));
     row.push_back(duration(seconds));
     row.push_back(bytes_text(bytes));
     table.rows.push_back(std::move(row));
@@ -254,6 +256,8 @@ void print_dry_run(const SweepSpec& spec, int workers, std::ostream& out) {
          "        curves, a few KB per trial.\n";
   if (simulated)
     out << "  simulated trials: simulated.epoch_seconds per epoch, no checkpoint weights.\n";
+  if (programs)
+    out << "  command trials: time and disk are the program's, not estimated (0 here).\n";
   if (spec.method == SearchMethod::bayes)
     out << "  method bayes: each trial's values are suggested as it starts, so the rows show\n"
            "        the fixed values only; a suggested width or depth changes its cost.\n";

@@ -172,7 +172,7 @@ void serve(const std::vector<Trial>& trials, const std::string& out_dir, const C
     try {
       failpoint("trial-setup");
       const std::string key = dataset_key(trial.config.dataset);
-      if (!trial.config.model.simulated() && !datasets.count(key))
+      if (!trial.config.model.trains_no_network() && !datasets.count(key))
         datasets.emplace(key, load_dataset(trial.config.dataset));
       if (!trial.config.training.finetune.from.empty())
         init = std::make_unique<CheckpointData>(
@@ -192,8 +192,8 @@ void serve(const std::vector<Trial>& trials, const std::string& out_dir, const C
       TrialObserver& own = group.rank() == 0 ? static_cast<TrialObserver&>(leader) : silent;
       JudgedObserver judged(own, world, group, trial.id, shutdown);
       TrialObserver& observer = next->judged ? static_cast<TrialObserver&>(judged) : own;
-      outcome = run_trial_of_its_type(trial, datasets, {init.get(), resume.get()}, observer, stop,
-                                      training_group);
+      outcome = run_trial_of_its_type(trial, datasets, {init.get(), resume.get(), out_dir},
+                                      observer, stop, training_group);
     }
     if (group.rank() == 0)
       world.send(kCoordinator, kControlTag,

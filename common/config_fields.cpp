@@ -116,6 +116,8 @@ std::vector<ConfigField> make_fields() {
       field("model.embedding", &C::model, &ModelConfig::embedding, at_least(0)),
       field("model.init", &C::model, &ModelConfig::init, {}, {"normal", "xavier", "he"}),
       field("model.init_sigma", &C::model, &ModelConfig::init_sigma, above(0)),
+      field("model.command_timeout", &C::model, &ModelConfig::command_timeout, above(0)),
+      field("model.command_grace", &C::model, &ModelConfig::command_grace, at_least(0)),
       field("training.epochs", &C::training, &TrainingConfig::epochs, at_least(1)),
       field("training.batch_size", &C::training, &TrainingConfig::batch_size, at_least(1)),
       field("training.lr", &C::training, &TrainingConfig::lr, above(0)),
@@ -236,8 +238,9 @@ std::string block_keys(std::string_view block) {
     if (!keys.empty()) keys += ", ";
     keys += key;
   }
-  // Not a field: a list of layers (common/layer_spec_parser.h).
-  if (block == "model") keys += ", layers";
+  // Not fields: a list of layers (common/layer_spec_parser.h), a program's argv
+  // (common/command_template.h).
+  if (block == "model") keys += ", layers, command";
   return keys;
 }
 

@@ -43,7 +43,8 @@ constexpr const char* kSampleSetKeys[] = {
 std::optional<std::string> text_pairing_problem(const TrialConfig& config) {
   const std::string& dataset = config.dataset.name;
   const std::string& model = config.model.type;
-  if (config.model.simulated() || is_text(dataset) == is_language_model(model)) return std::nullopt;
+  if (config.model.trains_no_network() || is_text(dataset) == is_language_model(model))
+    return std::nullopt;
   if (is_text(dataset)) return model + " cannot train on text; language models are rnn-lm";
   return model + " trains on dataset.name: text, not the " + dataset + " set";
 }

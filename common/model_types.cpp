@@ -26,6 +26,8 @@ std::vector<ModelType> make_model_types() {
                    .write_layers = written_layers});
   // No model: a synthetic learning curve (worker/simulated_trial.h).
   types.push_back({.name = ModelConfig::kSimulatedType});
+  // No model either: a program each trial runs (worker/command_trial.h).
+  types.push_back({.name = ModelConfig::kCommandType});
   return types;
 }
 

@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/command_template.h"
 #include "common/conditions.h"
 #include "common/dataset_types.h"
 #include "common/distribution_kinds.h"
@@ -179,13 +180,13 @@ class SpecParser {
   }
 
   // A detection set (dataset.name) needs a detector model. None is built yet (issue 21's
-  // tiny-ssd), so every model but simulated, which reads no data, is refused here rather than
-  // failing when a trial starts.
+  // tiny-ssd), so every model but simulated and command, which read no data, is refused here
+  // rather than failing when a trial starts.
   void check_detection_model(const SweepSpec& spec) {
     for (const std::string& name : texts_of(spec, "dataset.name", spec.base.dataset.name)) {
       if (!find_dataset_type(name)->detection) continue;
       for (const std::string& model : texts_of(spec, "model.type", spec.base.model.type))
-        if (model != ModelConfig::kSimulatedType)
+        if (model != ModelConfig::kSimulatedType && model != ModelConfig::kCommandType)
           fail(value_nodes_.at("dataset.name"), "dataset.name",
                name + " needs a detector (model.type tiny-ssd, not built yet), got model.type " +
                    model);
@@ -220,6 +221,11 @@ class SpecParser {
             value_nodes_[path] = value;
             return;
           }
+          if (path == "model.command") {
+            config.model.command = command_list(value);
+            value_nodes_[path] = value;
+            return;
+          }
           const ConfigField* field = find_config_field(path);
           if (!field && !block_keys(path).empty()) return parse_block(value, path, config);
           if (!field) fail(key_node, path, "unknown key (known: " + block_keys(block) + ")");
@@ -229,6 +235,47 @@ class SpecParser {
           field->set(config, parse_field_value(value, *field));
           value_nodes_[field->path] = value;
         });
+  }
+
+  // model.command: a list of texts, each placeholder known (common/command_template.h).
+  std::vector<std::string> command_list(const YAML::Node& node) {
+    if (!node.IsSequence() || node.size() == 0)
+      fail(node, "model.command", "expected a list: the program and its arguments");
+    std::vector<std::string> argv;
+    for (const YAML::Node& element : node) {
+      if (!element.IsScalar()) fail(element, "model.command", "expected text");
+      if (auto problem = command_argument_problem(element.Scalar()))
+        fail(element, "model.command", *problem);
+      argv.push_back(element.Scalar());
+    }
+    return argv;
+  }
+
+  // model.type command goes with model.command and back, is not swept, and runs one process
+  // per trial (docs/command-trials.md).
+  void check_command_trials(const YAML::Node& root, const SweepSpec& spec) {
+    const bool runs = spec.base.model.runs_program();
+    for (const std::string& type : texts_of(spec, "model.type", spec.base.model.type))
+      if (type == ModelConfig::kCommandType && !runs)
+        fail(value_nodes_.at("model.type"), "model.type",
+             "command cannot be swept: give `model.type: command` in the model block");
+    const auto command = value_nodes_.find("model.command");
+    if (command != value_nodes_.end() && !runs)
+      fail(command->second, "model.command", "goes with `model.type: command`");
+    if (!runs) return;
+    if (command == value_nodes_.end())
+      fail(value_nodes_.at("model.type"), "model.command",
+           "missing: model.type command needs the program to run (`model.command: [...]`)");
+    // A program starts from its own state only (docs/command-trials.md).
+    const auto from = value_nodes_.find("training.finetune.from");
+    if (from != value_nodes_.end())
+      fail(from->second, "training.finetune.from",
+           "command trials start from their program's own state, not from a checkpoint");
+    const auto ranks = value_nodes_.find("resources.ranks_per_trial");
+    if (spec.resources.ranks_per_trial > 1)
+      fail(ranks == value_nodes_.end() ? root : ranks->second, "resources.ranks_per_trial",
+           "command trials run one program per trial on one rank; got " +
+               std::to_string(spec.resources.ranks_per_trial));
   }
 
   static std::string percent_text(double fraction) {
@@ -670,6 +717,7 @@ class SpecParser {
     check_lr_schedule(root, spec);
     check_language_model(root, spec);
     check_written_network(root, spec);
+    check_command_trials(root, spec);
     for (const ParameterSpec& p : spec.parameters)
       if (p.path == "dataset.kfold")
         fail(*parameters_node, "parameters.dataset.kfold",
@@ -1079,6 +1127,7 @@ class SpecParser {
           if (key == "ranks_per_trial") {
             resources.ranks_per_trial =
                 std::get<int64_t>(parse_value(v, "resources.ranks_per_trial", ValueKind::integer));
+            value_nodes_["resources.ranks_per_trial"] = v;
             if (resources.ranks_per_trial < 1)
               fail(v, "resources.ranks_per_trial",
                    "must be >= 1, got " + std::to_string(resources.ranks_per_trial));
@@ -1109,6 +1158,8 @@ class SpecParser {
       return std::any_of(spec.parameters.begin(), spec.parameters.end(),
                          [&](const ParameterSpec& p) { return p.path == path; });
     };
+    // A program reports whichever curves it has; its reports must hold the metric.
+    if (spec.base.model.runs_program()) return;
     const DatasetConfig& d = spec.base.dataset;
     const std::string& name = spec.metric.name;
     if (name.rfind("val_", 0) == 0 && d.validation == 0 && d.kfold == 0 &&

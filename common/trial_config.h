@@ -59,9 +59,10 @@ struct DatasetConfig {
 struct ModelConfig {
   static constexpr int64_t kDefaultDepth = -1;
   static constexpr const char* kSimulatedType = "simulated";
+  static constexpr const char* kCommandType = "command";
 
   // One of common/model_types.h, or simulated: no model, a synthetic learning curve
-  // (worker/simulated_trial.h)
+  // (worker/simulated_trial.h), or command: a program the trial runs (worker/command_trial.h)
   std::string type = "mlp";
   // Width and depth mean what the type makes them mean (common/model_types.h); unset, they
   // take the type's book values when trials are made.
@@ -79,7 +80,17 @@ struct ModelConfig {
   // every trial of the sweep; its references take each trial's width, depth and dropout.
   std::shared_ptr<const LayerList> layers = nullptr;
 
+  // type command (docs/command-trials.md): the program and its arguments, `${path}` expanded
+  // per trial (common/command_template.h); seconds without a report before the trial fails;
+  // seconds between SIGTERM and SIGKILL when hpsweep ends the program.
+  std::vector<std::string> command = {};
+  double command_timeout = 600;
+  double command_grace = 10;
+
   bool simulated() const { return type == kSimulatedType; }
+  bool runs_program() const { return type == kCommandType; }
+  // Neither reads a dataset nor builds a network here.
+  bool trains_no_network() const { return simulated() || runs_program(); }
 };
 
 // training.lr_schedule: how the learning rate moves from training.lr over the epochs, as

@@ -101,7 +101,7 @@ void LocalWorkerPool::work(int worker) {
     QueueObserver observer(trial.id, events_, std::move(judge));
     SoloGroup group;
     TrialOutcome outcome = run_trial_of_its_type(
-        trial, data_, {slot.init_from.get(), slot.resume.get()}, observer, stop_, group);
+        trial, data_, {slot.init_from.get(), slot.resume.get(), out_dir_}, observer, stop_, group);
     events_.push(TrialDoneEvent{trial.id, worker, std::move(outcome)});
   }
 }

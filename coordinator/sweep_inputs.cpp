@@ -71,7 +71,7 @@ SweepInputs load_sweep_inputs(const SweepSpec& spec, DataUse use) {
   std::set<std::string> checked_models;
   std::map<std::string, std::vector<int64_t>> class_counts;  // by dataset key
   for (const Trial& trial : inputs.trials) {
-    if (trial.config.model.simulated()) continue;  // no data, no model
+    if (trial.config.model.trains_no_network()) continue;  // no data, no model
     const DatasetConfig& d = trial.config.dataset;
     if (auto problem = text_pairing_problem(trial.config))
       throw UserError(

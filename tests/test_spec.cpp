@@ -201,7 +201,7 @@ TEST(SpecErrors, UnknownKeys) {
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, cell, "
       "embedding, init, "
-      "init_sigma, layers)");
+      "init_sigma, command_timeout, command_grace, layers, command)");
   EXPECT_EQ(error_of("method: grid\nmetric: {name: test_error, direction: up}\n"),
             "s.yaml:2:28: metric.direction: unknown key (known: name, goal)");
 }
@@ -217,8 +217,8 @@ TEST(SpecErrors, WrongTypes) {
             "s.yaml:2:16: model.width: expected a single integer value");
   EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet50}\n"),
             "s.yaml:2:15: model.type: must be one of softmax, linear, mlp, lenet, lenet-bn, "
-            "alexnet, vgg, nin, googlenet, resnet, densenet, rnn-lm, sequential, simulated, got "
-            "'resnet50'");
+            "alexnet, vgg, nin, googlenet, resnet, densenet, rnn-lm, sequential, simulated, command, "
+            "got 'resnet50'");
   EXPECT_EQ(error_of("method: grid\ntraining: {optimizer: adamw}\n"),
             "s.yaml:2:23: training.optimizer: must be one of sgd, adam, got 'adamw'");
   EXPECT_EQ(error_of("method: grid\ncheckpoint: {every: 2, keep: latest}\n"),

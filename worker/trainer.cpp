@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/failpoint.h"
 #include "common/rng.h"
+#include "worker/command_trial.h"
 #include "worker/data/holdout.h"
 #include "worker/data/input_pipeline.h"
 #include "worker/epoch_end.h"
@@ -262,6 +263,8 @@ TrialOutcome run_trial_of_its_type(const Trial& trial, const DataCatalog& catalo
                                    const std::atomic<bool>& stop, TrainingGroup& group) {
   if (trial.config.model.simulated())
     return run_simulated_trial(trial, start, observer, stop, group);
+  if (trial.config.model.runs_program())
+    return run_command_trial(trial, start, observer, stop, group);
   return run_trial(trial, catalog.at(dataset_key(trial.config.dataset)), start, observer, stop,
                    group);
 }

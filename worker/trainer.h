@@ -35,6 +35,7 @@ class TrialObserver {
 struct TrialStart {
   const CheckpointData* init_from = nullptr;  // training.finetune.from
   const CheckpointData* resume = nullptr;
+  std::string out_dir;  // the sweep folder, where a command trial keeps its program's output
 };
 
 // The message of an interrupted trial.
@@ -68,7 +69,8 @@ TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const Tria
                        TrainingGroup& group);
 
 // What both worker pools call: run_simulated_trial (worker/simulated_trial.h) for
-// `model.type: simulated`, which needs no data; else run_trial on the trial's dataset in
+// `model.type: simulated` and run_command_trial (worker/command_trial.h) for `command`, which
+// need no data; else run_trial on the trial's dataset in
 // `catalog`, which must hold it.
 TrialOutcome run_trial_of_its_type(const Trial& trial, const DataCatalog& catalog,
                                    const TrialStart& start, TrialObserver& observer,

@@ -5,7 +5,7 @@ spec_sources=(
   common/spec_loader.cpp common/conditions.cpp common/config_fields.cpp common/error.cpp
   common/metrics.cpp common/spec_limits.cpp common/model_types.cpp common/dataset_types.cpp
   common/spec_names.cpp common/lr_schedule_fields.cpp common/finetune_fields.cpp common/lr_schedule_rules.cpp
-  common/language_model_rules.cpp common/text_corpus.cpp common/vocabulary.cpp
+  common/language_model_rules.cpp common/text_corpus.cpp common/vocabulary.cpp common/command_template.cpp
   common/status_address.cpp common/trial.cpp common/distribution_kinds.cpp common/wandb_keys.cpp
   common/layer_spec.cpp common/layer_spec_parser.cpp common/layer_spec_estimate.cpp
   common/models/network_writer.cpp common/models/dense.cpp common/models/lenet.cpp
