@@ -618,8 +618,8 @@ TEST(Cli, DatasetExportNamesWhatItRefuses) {
   TempDir dir;
   const auto classifier = detection_spec(dir, "lenet");
   const std::string detector_needed =
-      ":3:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd, not built "
-      "yet), got model.type lenet\n";
+      ":3:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd), got "
+      "model.type lenet\n";
   for (const std::string command : {"dataset export " + classifier.string() + " --out x.h5",
                                     "describe " + classifier.string()}) {
     const Result r = run(command);

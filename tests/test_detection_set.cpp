@@ -270,8 +270,8 @@ TEST(DetectionSetOptions, KeysTheSetCannotHonourAreNamed) {
 TEST(DetectionSetSpec, AClassifierOnADetectionSetIsRefusedAtLoad) {
   EXPECT_EQ(
       error_of([] { parse_spec("method: grid\ndataset: {name: fmnist-detection}\n", "s.yaml"); }),
-      "s.yaml:2:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd, "
-      "not built yet), got model.type mlp");
+      "s.yaml:2:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd), "
+      "got model.type mlp");
   EXPECT_EQ(error_of([] {
               parse_spec(
                   "method: grid\nmodel: {type: simulated}\nparameters:\n"
@@ -279,8 +279,24 @@ TEST(DetectionSetSpec, AClassifierOnADetectionSetIsRefusedAtLoad) {
                   "  model.type: {values: [simulated, lenet]}\n",
                   "s.yaml");
             }),
-            "s.yaml:4:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd, "
-            "not built yet), got model.type lenet");
+            "s.yaml:4:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd), "
+            "got model.type lenet");
+  EXPECT_EQ(error_of([] { parse_spec("method: grid\nmodel: {type: tiny-ssd}\n", "s.yaml"); }),
+            "s.yaml:2:16: model.type: tiny-ssd needs a detection set (dataset.name "
+            "fmnist-detection), got fashion-mnist");
+  EXPECT_EQ(error_of([] {
+              parse_spec(
+                  "method: grid\nmodel: {type: simulated}\n"
+                  "metric: {name: test_map50, goal: maximize}\n",
+                  "s.yaml");
+            }),
+            "s.yaml:3:9: metric.name: test_map50 needs a detector on a detection set "
+            "(fmnist-detection)");
+  const SweepSpec detector = parse_spec(
+      "method: grid\nmodel: {type: tiny-ssd}\ndataset: {name: fmnist-detection}\n"
+      "metric: {name: test_map50, goal: maximize}\n",
+      "s.yaml");
+  EXPECT_FALSE(detector.metric.minimize);
   const SweepSpec simulated = parse_spec(
       "method: grid\nmodel: {type: simulated}\ndataset: {name: fmnist-detection, max_objects: 4}\n",
       "s.yaml");

@@ -5,8 +5,10 @@
 #include "common/error.h"
 #include "common/model_types.h"
 #include "common/models/network_writer.h"
+#include "common/models/tiny_ssd.h"
 #include "worker/models/rnn_lm.h"
 #include "worker/models/spec_network.h"
+#include "worker/models/tiny_ssd.h"
 
 namespace hpsweep {
 namespace {
@@ -36,6 +38,8 @@ Model build_model(const ModelConfig& given, const Shape& sample_shape, int64_t o
   const ModelType* type = find_model_type(config.type);
   // The one type the layer kinds cannot write yet (common/models/rnn_lm.cpp).
   if (config.type == kRnnLmType) return build_rnn_lm(config, sample_shape, outputs);
+  // A detector's graph is not a layer list either (worker/models/tiny_ssd.h).
+  if (config.type == kTinySsdType) return build_tiny_ssd(config, sample_shape, outputs);
   if (!type || !type->write_layers)
     throw UserError("model.type: unknown model '" + config.type + "'");
   if (config.type != kSequentialType)
