@@ -23,6 +23,13 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+std::vector<StoredDetection> stored(const std::vector<ScoredBox>& detections) {
+  std::vector<StoredDetection> result;
+  for (const ScoredBox& d : detections)
+    result.push_back({d.image, d.class_id, d.score, d.box.x1, d.box.y1, d.box.x2, d.box.y2});
+  return result;
+}
+
 enum StepStat { kStepLoss, kStepErrors, kStepBoxAbs, kStepStopVotes, kStepStats };
 
 }  // namespace
@@ -134,6 +141,7 @@ TrialOutcome train_detector(const Trial& trial, const TrainTestData& data, const
       const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
         s.params = snapshot_parameters(model);
         if (checkpoint_due) s.optimizer = optimizer->state();
+        if (s.has_best && s.best_epoch == epoch) s.best_detections = stored(test.detections);
       };
       if (auto end = end_epoch(trial, metrics, state, observer, observer_error, snapshot))
         return *end;

@@ -5,7 +5,8 @@
 // steps ending as every model's (worker/parameter_update.h). Curves: train_loss the mean
 // loss per image, train_error and train_box_mae the book's class error and box MAE over the
 // epoch; after each epoch the same on the test (and validation) part in evaluation mode, with
-// test_map50 and test_map50_95 (worker/detection/ssd_evaluation.h).
+// test_map50 and test_map50_95 (worker/detection/ssd_evaluation.h). The best epoch's test
+// detections go with its parameters into the checkpoint (CheckpointData::best_detections).
 #pragma once
 
 #include <atomic>

@@ -10,7 +10,7 @@
 namespace hpsweep {
 namespace {
 
-constexpr int64_t kEvalBatch = 250;
+constexpr int64_t kEvalBatch = 100;  // a 64-pixel canvas holds ~1 MB of activations
 
 // One image's softmax over each anchor's classes, transposed to multibox_detection's
 // class-major [classes + 1, anchors].
