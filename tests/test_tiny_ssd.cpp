@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "common/error.h"
 #include "common/model_types.h"
 #include "common/models/tiny_ssd.h"
 #include "support/gradient_check.h"
@@ -30,7 +31,7 @@ TEST(TinySsdModel, TheBooksNetworkOn256PixelsHas5444Anchors) {
   EXPECT_EQ(ssd.anchors().size(), 5444u);
   EXPECT_EQ(ssd.output_shape({32, 3, 256, 256}), (Shape{32, 5444 * 2 + 21776}));
   // The book's anchor sizes, to its three decimals, and ratios.
-  const std::vector<std::vector<float>> sizes = tiny_ssd_anchor_sizes(5);
+  const std::vector<std::vector<float>> sizes = tiny_ssd_anchor_sizes(ssd_config());
   const float book[5][2] = {
       {0.2f, 0.272f}, {0.37f, 0.447f}, {0.54f, 0.619f}, {0.71f, 0.79f}, {0.88f, 0.961f}};
   for (int k = 0; k < 5; ++k)
@@ -54,6 +55,33 @@ TEST(TinySsdModel, DepthIsTheNumberOfScalesOn64PixelCanvases) {
     FAIL() << "a 32-pixel input has no 6 scales";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("MaxPool2d"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TinySsdModel, TheAnchorKeysSetTheSizesAndRatios) {
+  ModelConfig config = ssd_config(16, 3);
+  config.anchor_size_min = 0.3;
+  config.anchor_size_max = 0.7;
+  config.anchor_ratio = 4;
+  const std::vector<std::vector<float>> sizes = tiny_ssd_anchor_sizes(config);
+  ASSERT_EQ(sizes.size(), 3u);
+  EXPECT_FLOAT_EQ(sizes[0][0], 0.3f);
+  EXPECT_FLOAT_EQ(sizes[0][1], std::sqrt(0.3f * 0.5f));
+  EXPECT_FLOAT_EQ(sizes[2][0], 0.7f);
+  EXPECT_FLOAT_EQ(sizes[2][1], std::sqrt(0.7f * 0.9f));
+  // On the last scale's one pixel: (s1, r1), (s2, r1), (s1, r2 = 4): 0.7 * 2 wide, 0.7 / 2 high.
+  const TinySsd ssd(config, {1, 64, 64}, 10);
+  const Box& wide = ssd.anchors()[ssd.anchors().size() - 2];
+  EXPECT_FLOAT_EQ(wide.x2 - wide.x1, 1.4f);
+  EXPECT_FLOAT_EQ(wide.y2 - wide.y1, 0.35f);
+  config.anchor_size_min = 0.8;
+  try {
+    const TinySsd crossed(config, {1, 64, 64}, 10);
+    FAIL() << "the smallest size above the largest";
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(),
+                 "model.anchor_size_min: tiny-ssd's smallest anchor size 0.800000 is above its "
+                 "largest 0.700000 (model.anchor_size_max)");
   }
 }
 

@@ -1,5 +1,6 @@
 #include "worker/model_factory.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "common/error.h"
@@ -54,8 +55,17 @@ std::string architecture_key(const ModelConfig& config, const Shape& sample_shap
   const ModelType* type = find_model_type(m.type);
   const std::string cell =
       type && type->needs_tokens ? ":" + m.cell + ":" + std::to_string(m.embedding) : "";
+  const auto exact = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, ":%.17g", v);
+    return std::string(text);
+  };
+  const std::string anchors =
+      m.type == kTinySsdType
+          ? exact(m.anchor_size_min) + exact(m.anchor_size_max) + exact(m.anchor_ratio)
+          : "";
   return m.type + ":" + std::to_string(m.width) + ":" + std::to_string(m.depth) + ":" +
-         shape_string(sample_shape) + layers + cell;
+         shape_string(sample_shape) + layers + cell + anchors;
 }
 
 }  // namespace hpsweep

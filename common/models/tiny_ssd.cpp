@@ -22,11 +22,6 @@ double predictors(double in, double anchors, double classes) {
          anchors * 4;
 }
 
-double smallest_size(int64_t k, int64_t scales) {
-  const double step = scales > 1 ? 0.68 / static_cast<double>(scales - 1) : 0.17;
-  return 0.2 + step * static_cast<double>(k);
-}
-
 }  // namespace
 
 std::vector<int64_t> tiny_ssd_block_channels(const ModelConfig& config) {
@@ -41,22 +36,25 @@ int64_t tiny_ssd_scale_block(int64_t scale) {
   return kBaseBlocks - 1 + scale;
 }
 
-std::vector<std::vector<float>> tiny_ssd_anchor_sizes(int64_t scales) {
+std::vector<std::vector<float>> tiny_ssd_anchor_sizes(const ModelConfig& config) {
+  const double min = config.anchor_size_min, max = config.anchor_size_max;
+  const int64_t scales = config.depth;
+  const double step = scales > 1 ? (max - min) / static_cast<double>(scales - 1) : max - min;
   std::vector<std::vector<float>> sizes;
   for (int64_t k = 0; k < scales; ++k) {
-    const double s = smallest_size(k, scales);
-    sizes.push_back(
-        {static_cast<float>(s), static_cast<float>(std::sqrt(s * smallest_size(k + 1, scales)))});
+    const double s = min + step * static_cast<double>(k);
+    sizes.push_back({static_cast<float>(s), static_cast<float>(std::sqrt(s * (s + step)))});
   }
   return sizes;
 }
 
-std::vector<float> tiny_ssd_anchor_ratios() {
-  return {1.0f, 2.0f, 0.5f};
+std::vector<float> tiny_ssd_anchor_ratios(const ModelConfig& config) {
+  return {1.0f, static_cast<float>(config.anchor_ratio),
+          static_cast<float>(1 / config.anchor_ratio)};
 }
 
 int64_t tiny_ssd_anchors_per_pixel() {
-  return 2 + static_cast<int64_t>(tiny_ssd_anchor_ratios().size()) - 1;
+  return 2 + 3 - 1;
 }
 
 double tiny_ssd_parameters(const ModelConfig& config, int64_t classes) {

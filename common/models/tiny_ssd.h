@@ -22,13 +22,14 @@ std::vector<int64_t> tiny_ssd_block_channels(const ModelConfig& config);
 // network, then 3, 4, ...
 int64_t tiny_ssd_scale_block(int64_t scale);
 
-// The book's anchor sizes spread over `scales` (its 5 give 0.2, 0.37, ..., 0.88): scale k has
-// sizes s_k = 0.2 + 0.68 k / (scales - 1) and sqrt(s_k * s_(k+1)) with s_scales = 0.2 + 0.68 *
-// scales / (scales - 1), i.e. 0.272, 0.447, ..., 0.961 for the book's. One scale: 0.2, 0.272.
-std::vector<std::vector<float>> tiny_ssd_anchor_sizes(int64_t scales);
-// The book's ratios 1, 2, 0.5 at every scale.
-std::vector<float> tiny_ssd_anchor_ratios();
-// n sizes and m ratios: n + m - 1 (the book's 4).
+// Each scale's two anchor sizes: scale k of n has s_k = min + (max - min) k / (n - 1) and
+// sqrt(s_k * s_(k+1)), s_n continuing the spread (one scale: min and sqrt(min * max)), with
+// min and max model.anchor_size_min and _max. The book's 0.2 and 0.88 over 5 scales give its
+// 0.2, 0.272; 0.37, 0.447; ...; 0.88, 0.961.
+std::vector<std::vector<float>> tiny_ssd_anchor_sizes(const ModelConfig& config);
+// 1, model.anchor_ratio and its inverse (the book's 1, 2, 0.5) at every scale.
+std::vector<float> tiny_ssd_anchor_ratios(const ModelConfig& config);
+// Two sizes and three ratios: 2 + 3 - 1 (the book's 4).
 int64_t tiny_ssd_anchors_per_pixel();
 
 // Parameters of `config` (defaults applied) for `classes` object classes.

@@ -44,8 +44,12 @@ TinySsd::TinySsd(const ModelConfig& config, const Shape& sample_shape, int64_t c
     throw UserError("model.depth: tiny-ssd needs at least one scale, got " +
                     std::to_string(config.depth));
   const std::vector<int64_t> channels = tiny_ssd_block_channels(config);
-  const std::vector<std::vector<float>> sizes = tiny_ssd_anchor_sizes(config.depth);
-  const std::vector<float> ratios = tiny_ssd_anchor_ratios();
+  if (config.anchor_size_min > config.anchor_size_max)
+    throw UserError("model.anchor_size_min: tiny-ssd's smallest anchor size " +
+                    std::to_string(config.anchor_size_min) + " is above its largest " +
+                    std::to_string(config.anchor_size_max) + " (model.anchor_size_max)");
+  const std::vector<std::vector<float>> sizes = tiny_ssd_anchor_sizes(config);
+  const std::vector<float> ratios = tiny_ssd_anchor_ratios(config);
   Shape shape = {1, sample_shape[0], sample_shape[1], sample_shape[2]};  // a batch of one
   int64_t in = sample_shape[0];
   auto base = std::make_unique<SequentialBlock>();
