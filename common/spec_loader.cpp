@@ -192,6 +192,11 @@ class SpecParser {
                "tiny-ssd needs a detection set (dataset.name fmnist-detection), got " + name);
       }
     }
+    const std::vector<std::string> models = texts_of(spec, "model.type", spec.base.model.type);
+    if (std::find(models.begin(), models.end(), kTinySsdType) != models.end()) return;
+    for (const char* key : {"model.anchor_size_min", "model.anchor_size_max", "model.anchor_ratio"})
+      if (const auto node = value_nodes_.find(key); node != value_nodes_.end())
+        fail(node->second, key, "applies to model.type tiny-ssd only, got " + models.front());
   }
 
   // The class nodes of dataset.classes, given (a list) or swept (lists under `values`, or
