@@ -9,12 +9,14 @@
 #include "app/commands.h"
 #include "common/finetune_fields.h"
 #include "common/model_types.h"
+#include "common/models/tiny_ssd.h"
 #include "common/spec.h"
 #include "coordinator/search_space.h"
 #include "worker/data/dataset.h"
 #include "worker/finetune.h"
 #include "worker/model_factory.h"
 #include "worker/model_summary.h"
+#include "worker/models/tiny_ssd.h"
 #include "worker/trainer.h"
 
 namespace po = boost::program_options;
@@ -63,6 +65,18 @@ struct DistinctModel {
   std::vector<int64_t> trials;
 };
 
+// "anchors: 32x32x4 = 4,096, ..., 1x1x4 = 4; 5,444 in all"
+void print_anchors(const TinySsd& ssd, std::ostream& out) {
+  const int64_t per_pixel = tiny_ssd_anchors_per_pixel();
+  out << "  anchors per scale:";
+  for (size_t i = 0; i < ssd.scale_sides().size(); ++i) {
+    const int64_t side = ssd.scale_sides()[i];
+    out << (i ? ", " : " ") << side << "x" << side << "x" << per_pixel << " = "
+        << grouped(side * side * per_pixel);
+  }
+  out << "; " << grouped(static_cast<int64_t>(ssd.anchors().size())) << " in all\n";
+}
+
 // Fine-tuned models get a column saying what training.finetune does to each layer.
 void print_model(const DistinctModel& d, std::ostream& out) {
   const Model model = build_model(d.model, d.sample_shape, d.outputs);
@@ -86,6 +100,7 @@ void print_model(const DistinctModel& d, std::ostream& out) {
                   role.empty() ? "" : "  ", role.c_str());
     out << line;
   }
+  if (d.model.type == kTinySsdType) print_anchors(tiny_ssd_block(model), out);
 }
 
 }  // namespace

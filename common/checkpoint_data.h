@@ -34,6 +34,14 @@ struct OptimizerState {
   double beta1 = 0, beta2 = 0, eps = 0;  // adam
 };
 
+// One detection of a detector on a test image: the image's index in the test part, the object
+// class (from 0), the score and the box in normalized corners (docs/detection.md).
+struct StoredDetection {
+  int64_t image, class_id;
+  float score;
+  float x1, y1, x2, y2;
+};
+
 struct CheckpointData {
   int64_t trial_id = 0;
   int64_t epoch = 0;  // epochs finished
@@ -43,6 +51,9 @@ struct CheckpointData {
   int64_t best_epoch = 0;
   std::string metric_name;
   double best_metric = 0;
+  // Detectors: every test detection of the best epoch, so that its mAP can be recomputed
+  // (under /best/detections).
+  std::vector<StoredDetection> best_detections;
   OptimizerState optimizer;
   std::vector<EpochMetrics> history;  // epochs 1..epoch: a resumed trial's curves so far
   // Whose weights these descend from: the last PBT exploit copy into this trial, from trial

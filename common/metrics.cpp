@@ -29,6 +29,10 @@ constexpr Curve kCurves[] = {
     {"grad_norm_max", &EpochMetrics::grad_norm_max},
     {"train_perplexity", &EpochMetrics::train_perplexity},
     {"test_perplexity", &EpochMetrics::test_perplexity},
+    {"train_box_mae", &EpochMetrics::train_box_mae},
+    {"test_box_mae", &EpochMetrics::test_box_mae},
+    {"test_map50", &EpochMetrics::test_map50},
+    {"test_map50_95", &EpochMetrics::test_map50_95},
 };
 
 const Curve& find_curve(const std::string& name) {
@@ -51,7 +55,8 @@ const std::vector<std::string>& curve_names() {
 const std::vector<std::string>& metric_names() {
   static const std::vector<std::string> names = {
       "val_error",  "val_loss",         "test_error",      "test_loss",       "train_error",
-      "train_loss", "train_eval_error", "train_eval_loss", "test_perplexity", "train_perplexity"};
+      "train_loss", "train_eval_error", "train_eval_loss", "test_perplexity", "train_perplexity",
+      "test_map50", "test_map50_95",    "train_box_mae",   "test_box_mae"};
   return names;
 }
 

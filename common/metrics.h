@@ -32,6 +32,12 @@ struct EpochMetrics {
   // Language models: exp of the mean cross-entropy per token (train_loss, test_loss); NaN for
   // other models.
   double train_perplexity = kNoValue, test_perplexity = kNoValue;
+  // Detectors (docs/detection.md): train_error and test_error are the share of anchors whose
+  // class is wrong; the box MAE is the mean |target - prediction| over the masked offsets of
+  // all anchors, as d2l prints them; mAP is over the test images' detections at IoU 0.5 and
+  // averaged over 0.5:0.95 (worker/detection/average_precision.h). NaN for other models.
+  double train_box_mae = kNoValue, test_box_mae = kNoValue;
+  double test_map50 = kNoValue, test_map50_95 = kNoValue;
 };
 
 // The curve names in sweep.h5, in column order.
@@ -39,7 +45,8 @@ const std::vector<std::string>& curve_names();
 // Throws std::invalid_argument for a name not in curve_names().
 double curve_value(const EpochMetrics& metrics, const std::string& name);
 void set_curve_value(EpochMetrics& metrics, const std::string& name, double value);
-// The curves metric.name may name: losses, errors and perplexities, lower is better.
+// The curves metric.name may name: losses, errors, perplexities and box MAEs (lower is better),
+// and mAPs (higher is better: goal maximize).
 const std::vector<std::string>& metric_names();
 
 // paused: waiting at a scheduler's rung or barrier, its checkpoint kept; stopped: ended early by

@@ -17,7 +17,7 @@ std::vector<ModelType> make_model_types() {
   for (ModelType& type : lenet_model_types()) types.push_back(type);
   for (ModelType type :
        {alexnet_model_type(), vgg_model_type(), nin_model_type(), googlenet_model_type(),
-        resnet_model_type(), densenet_model_type(), rnn_lm_model_type()})
+        resnet_model_type(), densenet_model_type(), rnn_lm_model_type(), tiny_ssd_model_type()})
     types.push_back(type);
   // The network `model.layers` writes; width and depth mean what its references make them
   // (unset, they stay unset: a reference to one is an error).

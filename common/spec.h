@@ -115,6 +115,10 @@ struct MetricSpec {
       return "note: metric test_perplexity selects epochs and trials on the test part of the "
              "text, so the perplexities reported for them are biased low (text data has no "
              "validation part)";
+    if (name.starts_with("test_map"))
+      return "note: metric " + name +
+             " selects epochs and trials on the test set, so the mAPs reported for them are "
+             "biased high (a detector has no validation mAP yet)";
     return "note: metric " + name +
            " selects epochs and trials on the test set, so the test errors reported for them "
            "are biased low; hold out a validation part (dataset.validation) and rank by "

@@ -25,6 +25,7 @@
 #include "common/lr_schedule_rules.h"
 #include "common/metrics.h"
 #include "common/model_types.h"
+#include "common/models/tiny_ssd.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
 #include "common/spec_names.h"
@@ -179,18 +180,26 @@ class SpecParser {
     }
   }
 
-  // A detection set (dataset.name) needs a detector model. None is built yet (issue 21's
-  // tiny-ssd), so every model but simulated and command, which read no data, is refused here
-  // rather than failing when a trial starts.
+  // A detection set (dataset.name) needs a detector (tiny-ssd, or simulated or command, which
+  // read no data), and a detector a detection set; refused here rather than when a trial starts.
   void check_detection_model(const SweepSpec& spec) {
     for (const std::string& name : texts_of(spec, "dataset.name", spec.base.dataset.name)) {
-      if (!find_dataset_type(name)->detection) continue;
-      for (const std::string& model : texts_of(spec, "model.type", spec.base.model.type))
-        if (model != ModelConfig::kSimulatedType && model != ModelConfig::kCommandType)
+      const bool detection = find_dataset_type(name)->detection;
+      for (const std::string& model : texts_of(spec, "model.type", spec.base.model.type)) {
+        if (detection && model != kTinySsdType && model != ModelConfig::kSimulatedType &&
+            model != ModelConfig::kCommandType)
           fail(value_nodes_.at("dataset.name"), "dataset.name",
-               name + " needs a detector (model.type tiny-ssd, not built yet), got model.type " +
-                   model);
+               name + " needs a detector (model.type tiny-ssd), got model.type " + model);
+        if (!detection && model == kTinySsdType)
+          fail(value_nodes_.at("model.type"), "model.type",
+               "tiny-ssd needs a detection set (dataset.name fmnist-detection), got " + name);
+      }
     }
+    const std::vector<std::string> models = texts_of(spec, "model.type", spec.base.model.type);
+    if (std::find(models.begin(), models.end(), kTinySsdType) != models.end()) return;
+    for (const char* key : {"model.anchor_size_min", "model.anchor_size_max", "model.anchor_ratio"})
+      if (const auto node = value_nodes_.find(key); node != value_nodes_.end())
+        fail(node->second, key, "applies to model.type tiny-ssd only, got " + models.front());
   }
 
   // The class nodes of dataset.classes, given (a list) or swept (lists under `values`, or
@@ -1172,6 +1181,9 @@ class SpecParser {
     const DatasetType* set = find_dataset_type(d.name);
     if (name.ends_with("_perplexity") && !(set && set->text) && !swept("dataset.name"))
       fail(node, "metric.name", name + " needs a language model on dataset.name: text");
+    const bool detection_metric = name.ends_with("_box_mae") || name.starts_with("test_map");
+    if (detection_metric && !(set && set->detection) && !swept("dataset.name"))
+      fail(node, "metric.name", name + " needs a detector on a detection set (fmnist-detection)");
   }
 
   void check_lr_schedule(const YAML::Node& root, const SweepSpec& spec) {

@@ -74,6 +74,10 @@ struct ModelConfig {
   // (embedding 0, the book's) or an Embedding of this size.
   std::string cell = "rnn";
   int64_t embedding = 0;
+  // tiny-ssd's anchors (common/models/tiny_ssd.h): sizes spread from the smallest at the
+  // finest scale to the largest at the coarsest (the book's 0.2 and 0.88, fractions of the
+  // image side), ratios 1, anchor_ratio and 1 / anchor_ratio (the book's 2).
+  double anchor_size_min = 0.2, anchor_size_max = 0.88, anchor_ratio = 2;
   std::string init = "normal";  // normal | xavier | he
   double init_sigma = 0.01;     // for init: normal
   // type sequential: the network as `model.layers` writes it (common/layer_spec.h), shared by

@@ -106,9 +106,46 @@ size_t expected_bytes(const CheckpointData& c) {
     for (const ParameterStates& states : c.optimizer.buffers)
       for (const NamedTensor& t : states.tensors) floats += static_cast<size_t>(t.tensor.size());
   }
-  if (c.has_best)
+  if (c.has_best) {
     for (const NamedTensor& t : c.best_params) floats += static_cast<size_t>(t.tensor.size());
+    floats += 9 * c.best_detections.size();
+  }
   return 4 * floats + 8 * curve_names().size() * c.history.size() + (size_t{64} << 10);
+}
+
+// /best/detections: image_index and class (int64), score [K] and boxes [K, 4] (float32).
+void write_detections(H5::Group& best, const std::vector<StoredDetection>& detections) {
+  H5::Group group = best.createGroup("detections");
+  const int64_t count = static_cast<int64_t>(detections.size());
+  std::vector<int64_t> images, classes;
+  Tensor scores({count}), boxes({count, 4});
+  for (int64_t i = 0; i < count; ++i) {
+    const StoredDetection& d = detections[i];
+    images.push_back(d.image);
+    classes.push_back(d.class_id);
+    scores[i] = d.score;
+    const float corners[4] = {d.x1, d.y1, d.x2, d.y2};
+    std::copy(corners, corners + 4, boxes.data() + 4 * i);
+  }
+  h5::write_integers(group, "image_index", images);
+  h5::write_integers(group, "class", classes);
+  h5::write_tensor(group, "score", scores);
+  h5::write_tensor(group, "boxes", boxes);
+}
+
+std::vector<StoredDetection> read_detections(const H5::Group& best) {
+  const H5::Group group = best.openGroup("detections");
+  const std::vector<int64_t> images = h5::read_integers(group, "image_index");
+  const std::vector<int64_t> classes = h5::read_integers(group, "class");
+  const Tensor scores = h5::read_tensor(group, "score");
+  const Tensor boxes = h5::read_tensor(group, "boxes");
+  std::vector<StoredDetection> detections;
+  for (size_t i = 0; i < images.size(); ++i) {
+    const float* b = boxes.data() + 4 * i;
+    detections.push_back(
+        {images[i], classes[i], scores[static_cast<int64_t>(i)], b[0], b[1], b[2], b[3]});
+  }
+  return detections;
 }
 
 // Files from before the attributes existed hold their own weights, as far as they can tell.
@@ -144,6 +181,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointData& c,
           h5::write_attribute(best, "metric_name", c.metric_name);
           h5::write_attribute(best, "metric", c.best_metric);
           write_params(best, c.best_params);
+          if (!c.best_detections.empty()) write_detections(best, c.best_detections);
         }
 
         if (c.has_last) write_optimizer(root, c.optimizer);
@@ -192,6 +230,7 @@ CheckpointData read_parts(const std::string& path, bool last, bool best) {
       c.metric_name = h5::read_string_attribute(group, "metric_name");
       c.best_metric = h5::read_double_attribute(group, "metric");
       c.best_params = read_params(group);
+      if (group.nameExists("detections")) c.best_detections = read_detections(group);
     }
     c.history = read_history(root);
   } catch (const H5::Exception& e) {

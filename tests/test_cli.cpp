@@ -320,6 +320,26 @@ TEST(Cli, DescribePrintsAWrittenNetworkLikeABuiltInOne) {
     EXPECT_NE(r.output.find(line), std::string::npos) << line << " in\n" << r.output;
 }
 
+// d2l 14.7: the tiny SSD on 256 x 256 inputs has 5,444 anchors; the canvases' 64 pixels, 344.
+TEST(Cli, DescribePrintsATinySsdsAnchorsPerScale) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 4, 4, 3);
+  const auto spec = dir / "ssd.yaml";
+  std::ofstream(spec) << "method: grid\nmodel: {type: tiny-ssd}\ndataset: {name: fmnist-detection, "
+                         "path: "
+                      << (dir / "data").string()
+                      << "}\nparameters:\n  dataset.input_size: {values: [256, 64]}\n";
+  const Result r = run("describe " + spec.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* line :
+       {"tiny-ssd (width 16, depth 5) on input 1x256x256: 1,196,892 parameters; trials 0000\n",
+        "  anchors per scale: 32x32x4 = 4,096, 16x16x4 = 1,024, 8x8x4 = 256, 4x4x4 = 64, "
+        "1x1x4 = 4; 5,444 in all\n",
+        "  anchors per scale: 8x8x4 = 256, 4x4x4 = 64, 2x2x4 = 16, 1x1x4 = 4, 1x1x4 = 4; "
+        "344 in all\n"})
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << " in\n" << r.output;
+}
+
 TEST(Cli, DescribeCountsSimulatedTrialsWithoutLookingForData) {
   TempDir dir;
   const auto spec = dir / "sim.yaml";
@@ -618,8 +638,8 @@ TEST(Cli, DatasetExportNamesWhatItRefuses) {
   TempDir dir;
   const auto classifier = detection_spec(dir, "lenet");
   const std::string detector_needed =
-      ":3:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd, not built "
-      "yet), got model.type lenet\n";
+      ":3:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd), got "
+      "model.type lenet\n";
   for (const std::string command : {"dataset export " + classifier.string() + " --out x.h5",
                                     "describe " + classifier.string()}) {
     const Result r = run(command);

@@ -270,8 +270,8 @@ TEST(DetectionSetOptions, KeysTheSetCannotHonourAreNamed) {
 TEST(DetectionSetSpec, AClassifierOnADetectionSetIsRefusedAtLoad) {
   EXPECT_EQ(
       error_of([] { parse_spec("method: grid\ndataset: {name: fmnist-detection}\n", "s.yaml"); }),
-      "s.yaml:2:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd, "
-      "not built yet), got model.type mlp");
+      "s.yaml:2:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd), "
+      "got model.type mlp");
   EXPECT_EQ(error_of([] {
               parse_spec(
                   "method: grid\nmodel: {type: simulated}\nparameters:\n"
@@ -279,8 +279,36 @@ TEST(DetectionSetSpec, AClassifierOnADetectionSetIsRefusedAtLoad) {
                   "  model.type: {values: [simulated, lenet]}\n",
                   "s.yaml");
             }),
-            "s.yaml:4:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd, "
-            "not built yet), got model.type lenet");
+            "s.yaml:4:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd), "
+            "got model.type lenet");
+  EXPECT_EQ(error_of([] { parse_spec("method: grid\nmodel: {type: tiny-ssd}\n", "s.yaml"); }),
+            "s.yaml:2:15: model.type: tiny-ssd needs a detection set (dataset.name "
+            "fmnist-detection), got fashion-mnist");
+  EXPECT_EQ(error_of([] {
+              parse_spec(
+                  "method: grid\nmodel: {type: simulated}\n"
+                  "metric: {name: test_map50, goal: maximize}\n",
+                  "s.yaml");
+            }),
+            "s.yaml:3:9: metric.name: test_map50 needs a detector on a detection set "
+            "(fmnist-detection)");
+  EXPECT_EQ(error_of([] {
+              parse_spec("method: grid\nmodel: {type: lenet, anchor_ratio: 3}\n", "s.yaml");
+            }),
+            "s.yaml:2:36: model.anchor_ratio: applies to model.type tiny-ssd only, got lenet");
+  EXPECT_EQ(error_of([] {
+              parse_spec(
+                  "method: grid\nmodel: {type: tiny-ssd, anchor_ratio: 0.5}\n"
+                  "dataset: {name: fmnist-detection}\n",
+                  "s.yaml");
+            }),
+            "s.yaml:2:39: model.anchor_ratio: must be >= 1, got 0.5");
+  const SweepSpec detector = parse_spec(
+      "method: grid\nmodel: {type: tiny-ssd, anchor_size_min: 0.3}\n"
+      "dataset: {name: fmnist-detection}\nmetric: {name: test_map50, goal: maximize}\n",
+      "s.yaml");
+  EXPECT_FALSE(detector.metric.minimize);
+  EXPECT_EQ(detector.base.model.anchor_size_min, 0.3);
   const SweepSpec simulated = parse_spec(
       "method: grid\nmodel: {type: simulated}\ndataset: {name: fmnist-detection, max_objects: 4}\n",
       "s.yaml");

@@ -200,8 +200,8 @@ TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, cell, "
-      "embedding, init, "
-      "init_sigma, command_timeout, command_grace, layers, command)");
+      "embedding, anchor_size_min, anchor_size_max, anchor_ratio, init, init_sigma, "
+      "command_timeout, command_grace, layers, command)");
   EXPECT_EQ(error_of("method: grid\nmetric: {name: test_error, direction: up}\n"),
             "s.yaml:2:28: metric.direction: unknown key (known: name, goal)");
 }
@@ -217,8 +217,8 @@ TEST(SpecErrors, WrongTypes) {
             "s.yaml:2:16: model.width: expected a single integer value");
   EXPECT_EQ(error_of("method: grid\nmodel: {type: resnet50}\n"),
             "s.yaml:2:15: model.type: must be one of softmax, linear, mlp, lenet, lenet-bn, "
-            "alexnet, vgg, nin, googlenet, resnet, densenet, rnn-lm, sequential, simulated, command, "
-            "got 'resnet50'");
+            "alexnet, vgg, nin, googlenet, resnet, densenet, rnn-lm, tiny-ssd, sequential, "
+            "simulated, command, got 'resnet50'");
   EXPECT_EQ(error_of("method: grid\ntraining: {optimizer: adamw}\n"),
             "s.yaml:2:23: training.optimizer: must be one of sgd, adam, got 'adamw'");
   EXPECT_EQ(error_of("method: grid\ncheckpoint: {every: 2, keep: latest}\n"),
@@ -508,7 +508,8 @@ TEST(SpecErrors, GeneralizationKeys) {
   EXPECT_EQ(error_of("method: grid\nmetric: {name: accuracy}\n"),
             "s.yaml:2:16: metric.name: must be one of val_error, val_loss, test_error, test_loss, "
             "train_error, train_loss, train_eval_error, train_eval_loss, test_perplexity, "
-            "train_perplexity, got 'accuracy'");
+            "train_perplexity, test_map50, test_map50_95, train_box_mae, test_box_mae, got "
+            "'accuracy'");
   EXPECT_EQ(error_of("method: grid\nrepeats: 0\n"), "s.yaml:2:10: repeats: must be >= 1, got 0");
   EXPECT_EQ(error_of("method: grid\ntraining: {eval_train: some}\n"),
             "s.yaml:2:24: training.eval_train: expected an integer, got 'some'");

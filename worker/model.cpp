@@ -7,14 +7,17 @@
 namespace hpsweep {
 
 void Model::register_tree(Layer& layer, const std::string& name) {
+  // A layer added without a name is the whole module: its children's names start the paths.
+  const auto path = [&](const std::string& part) {
+    return name.empty() ? part : name + "." + part;
+  };
   layer.set_index(layer_count_++);
   for (Parameter* p : layer.parameters()) {
-    parameters_.push_back({name + "." + p->name, p});
-    state_.push_back({name + "." + p->name, &p->value});
+    parameters_.push_back({path(p->name), p});
+    state_.push_back({path(p->name), &p->value});
   }
-  for (Buffer* b : layer.buffers()) state_.push_back({name + "." + b->name, &b->value});
-  for (const ChildLayer& child : layer.children())
-    register_tree(*child.layer, name + "." + child.name);
+  for (Buffer* b : layer.buffers()) state_.push_back({path(b->name), &b->value});
+  for (const ChildLayer& child : layer.children()) register_tree(*child.layer, path(child.name));
 }
 
 void Model::add(std::unique_ptr<Layer> layer) {

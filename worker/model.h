@@ -28,7 +28,8 @@ class Model {
  public:
   // Named by its position ("1"), as in nn.Sequential.
   void add(std::unique_ptr<Layer> layer);
-  // Named as a module's attribute ("rnn", "linear"), for models PyTorch writes as a class.
+  // Named as a module's attribute ("rnn", "linear"), for models PyTorch writes as a class;
+  // an empty name makes the layer the whole class, its children's names the attributes.
   void add(std::unique_ptr<Layer> layer, const std::string& name);
   // Moves every parameter gradient into one contiguous buffer, in forward order, so a group
   // can sum all of them with a single in-place allreduce. Called once all layers are added.

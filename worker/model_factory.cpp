@@ -1,12 +1,15 @@
 #include "worker/model_factory.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "common/error.h"
 #include "common/model_types.h"
 #include "common/models/network_writer.h"
+#include "common/models/tiny_ssd.h"
 #include "worker/models/rnn_lm.h"
 #include "worker/models/spec_network.h"
+#include "worker/models/tiny_ssd.h"
 
 namespace hpsweep {
 namespace {
@@ -36,6 +39,8 @@ Model build_model(const ModelConfig& given, const Shape& sample_shape, int64_t o
   const ModelType* type = find_model_type(config.type);
   // The one type the layer kinds cannot write yet (common/models/rnn_lm.cpp).
   if (config.type == kRnnLmType) return build_rnn_lm(config, sample_shape, outputs);
+  // A detector's graph is not a layer list either (worker/models/tiny_ssd.h).
+  if (config.type == kTinySsdType) return build_tiny_ssd(config, sample_shape, outputs);
   if (!type || !type->write_layers)
     throw UserError("model.type: unknown model '" + config.type + "'");
   if (config.type != kSequentialType)
@@ -50,8 +55,17 @@ std::string architecture_key(const ModelConfig& config, const Shape& sample_shap
   const ModelType* type = find_model_type(m.type);
   const std::string cell =
       type && type->needs_tokens ? ":" + m.cell + ":" + std::to_string(m.embedding) : "";
+  const auto exact = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, ":%.17g", v);
+    return std::string(text);
+  };
+  const std::string anchors =
+      m.type == kTinySsdType
+          ? exact(m.anchor_size_min) + exact(m.anchor_size_max) + exact(m.anchor_ratio)
+          : "";
   return m.type + ":" + std::to_string(m.width) + ":" + std::to_string(m.depth) + ":" +
-         shape_string(sample_shape) + layers + cell;
+         shape_string(sample_shape) + layers + cell + anchors;
 }
 
 }  // namespace hpsweep

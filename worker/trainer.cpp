@@ -6,12 +6,14 @@
 #include <numeric>
 #include <tuple>
 
+#include "common/dataset_types.h"
 #include "common/error.h"
 #include "common/failpoint.h"
 #include "common/rng.h"
 #include "worker/command_trial.h"
 #include "worker/data/holdout.h"
 #include "worker/data/input_pipeline.h"
+#include "worker/detection_trainer.h"
 #include "worker/epoch_end.h"
 #include "worker/finetune.h"
 #include "worker/initializer.h"
@@ -34,17 +36,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// The order in which an epoch visits the training samples: a function of the trial seed and
-// the epoch only, so a resumed or re-split trial sees the same order.
-std::vector<int64_t> epoch_order(int64_t samples, bool shuffle, uint64_t seed, int64_t epoch) {
-  std::vector<int64_t> order(samples);
-  std::iota(order.begin(), order.end(), 0);
-  if (!shuffle) return order;
-  Rng rng(counter_hash({seed, kShuffleStream, static_cast<uint64_t>(epoch)}));
-  for (int64_t i = samples - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-  return order;
 }
 
 // A minibatch gathered from the samples `ids` into contiguous buffers.
@@ -224,6 +215,15 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
 
 }  // namespace
 
+std::vector<int64_t> epoch_order(int64_t samples, bool shuffle, uint64_t seed, int64_t epoch) {
+  std::vector<int64_t> order(samples);
+  std::iota(order.begin(), order.end(), 0);
+  if (!shuffle) return order;
+  Rng rng(counter_hash({seed, kShuffleStream, static_cast<uint64_t>(epoch)}));
+  for (int64_t i = samples - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+  return order;
+}
+
 int64_t model_outputs(int64_t classes) {
   return classes > 0 ? classes : 1;
 }
@@ -248,6 +248,8 @@ TrialOutcome run_trial(const Trial& trial, const TrainTestData& data, const Tria
                        TrainingGroup& group) {
   try {
     if (data.text) return train_language_model(trial, *data.text, start, observer, stop, group);
+    if (find_dataset_type(trial.config.dataset.name)->detection)
+      return train_detector(trial, data, start, observer, stop, group);
     return train(trial, data, start, observer, stop, group);
   } catch (const std::exception& e) {
     // One rank of several cannot fail the trial alone: its peers would wait for it in the

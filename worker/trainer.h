@@ -6,6 +6,7 @@
 #include <atomic>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/checkpoint_data.h"
 #include "common/metrics.h"
@@ -46,6 +47,10 @@ struct TrialOutcome {
   int64_t epoch = 0;    // last epoch finished (diverged: the epoch in which the loss broke)
   std::string message;  // for failed and diverged trials
 };
+
+// The order in which an epoch visits the training samples: a function of the trial seed and
+// the epoch only, so a resumed or re-split trial sees the same order.
+std::vector<int64_t> epoch_order(int64_t samples, bool shuffle, uint64_t seed, int64_t epoch);
 
 // Model outputs for a dataset: one per class, or one for regression (classes == 0).
 int64_t model_outputs(int64_t classes);

@@ -19,6 +19,7 @@ ModelType googlenet_model_type();
 ModelType resnet_model_type();
 ModelType densenet_model_type();
 ModelType rnn_lm_model_type();
+ModelType tiny_ssd_model_type();  // common/models/tiny_ssd.h
 
 // AlexNet's and VGG's classifier (common/models/alexnet.cpp): Flatten, two [Linear(4096
 // scaled), ReLU, Dropout] and the output Linear, appended to `layers`.

@@ -11,4 +11,5 @@ spec_sources=(
   common/models/network_writer.cpp common/models/dense.cpp common/models/lenet.cpp
   common/models/alexnet.cpp common/models/vgg.cpp common/models/nin.cpp common/models/googlenet.cpp
   common/models/resnet.cpp common/models/densenet.cpp common/models/rnn_lm.cpp
+  common/models/tiny_ssd.cpp
 )

@@ -1,7 +1,7 @@
 // Runs one detection op of worker/detection on tensors read from stdin and writes its results
 // to stdout, for detection_ops.py to compare with torchvision.ops:
 //   detection_probe iou | to_center | to_corners | nms THRESHOLD | nms_per_class THRESHOLD
-//                   | roi_pool POOLED_HEIGHT POOLED_WIDTH SPATIAL_SCALE
+//                   | roi_pool POOLED_HEIGHT POOLED_WIDTH SPATIAL_SCALE | map THRESHOLD
 // A tensor is written as its rank, its dimensions, then its values, separated by whitespace;
 // floats with 9 significant digits, so they survive the round trip exactly.
 #include <cstdio>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "worker/detection/average_precision.h"
 #include "worker/detection/box.h"
 #include "worker/detection/nms.h"
 #include "worker/detection/roi_pool_op.h"
@@ -94,6 +95,26 @@ void run(const std::vector<std::string>& args) {
     write_tensor(y.shape(), {y.data(), static_cast<size_t>(y.size())});
     const Tensor& dx = pool.backward(dy);
     write_tensor(dx.shape(), {dx.data(), static_cast<size_t>(dx.size())});
+  } else if (op == "map") {
+    // Detections [D, 7] (image, class, score, x1, y1, x2, y2) and truth [T, 6] (image, class,
+    // x1, y1, x2, y2) give mAP at THRESHOLD and mAP@0.5:0.95.
+    const Tensor d = read_tensor(), t = read_tensor();
+    std::vector<ScoredBox> found;
+    for (int64_t i = 0; i < d.dim(0); ++i) {
+      const float* r = d.data() + 7 * i;
+      found.push_back(
+          {static_cast<int64_t>(r[0]), static_cast<int64_t>(r[1]), r[2], {r[3], r[4], r[5], r[6]}});
+    }
+    std::vector<TruthBox> truth;
+    for (int64_t i = 0; i < t.dim(0); ++i) {
+      const float* r = t.data() + 6 * i;
+      truth.push_back(
+          {static_cast<int64_t>(r[0]), static_cast<int64_t>(r[1]), {r[2], r[3], r[4], r[5]}});
+    }
+    const float map =
+        static_cast<float>(mean_average_precision(found, truth, std::stod(args.at(1))));
+    const float map50_95 = static_cast<float>(mean_average_precision_50_95(found, truth));
+    write_tensor({2}, std::vector<float>{map, map50_95});
   } else {
     throw std::invalid_argument("unknown op " + op);
   }

@@ -18,12 +18,15 @@ import pandas as pd
 # --- docs/hdf5-schema.md, example (a) -----------------------------------------------------
 METRICS = ["train_loss", "train_error", "test_loss", "test_error", "val_loss", "val_error",
            "train_eval_loss", "train_eval_error", "wall_seconds", "samples_per_second", "lr",
-           "grad_norm_mean", "grad_norm_max", "train_perplexity", "test_perplexity"]
+           "grad_norm_mean", "grad_norm_max", "train_perplexity", "test_perplexity",
+           "train_box_mae", "test_box_mae", "test_map50", "test_map50_95"]
 # NaN in every epoch of a trial without a validation part (val_*) or eval_train (train_eval_*),
-# lr and grad_norm_* for a simulated trial, *_perplexity but for a language model. (Files from
+# lr and grad_norm_* for a simulated trial, *_perplexity but for a language model, the box
+# MAEs and mAPs but for a detector. (Files from
 # before a curve lack it: drop it to read them.)
 OPTIONAL = ["val_loss", "val_error", "train_eval_loss", "train_eval_error", "lr",
-            "grad_norm_mean", "grad_norm_max", "train_perplexity", "test_perplexity"]
+            "grad_norm_mean", "grad_norm_max", "train_perplexity", "test_perplexity",
+            "train_box_mae", "test_box_mae", "test_map50", "test_map50_95"]
 
 
 def read_sweep(path):
