@@ -640,7 +640,7 @@ TEST(Cli, DatasetExportNamesWhatItRefuses) {
   const std::string detector_needed =
       ":3:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd), got "
       "model.type lenet\n";
-  for (const std::string command : {"dataset export " + classifier.string() + " --out x.h5",
+  for (const std::string& command : {"dataset export " + classifier.string() + " --out x.h5",
                                     "describe " + classifier.string()}) {
     const Result r = run(command);
     EXPECT_EQ(r.exit_code, 2) << command;

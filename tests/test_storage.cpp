@@ -41,6 +41,10 @@ EpochMetrics metrics(int64_t epoch) {
   m.grad_norm_max = 4.0 / epoch;
   m.train_perplexity = 2.7 / epoch;
   m.test_perplexity = 3.3 / epoch;
+  m.train_box_mae = 0.05 / epoch;
+  m.test_box_mae = 0.06 / epoch;
+  m.test_map50 = 0.8 - 0.1 / epoch;
+  m.test_map50_95 = 0.5 - 0.1 / epoch;
   return m;
 }
 
