@@ -77,17 +77,18 @@ NumericParzen::NumericParzen(const NumericRange& range, const std::vector<double
   for (size_t i = 0; i < order.size(); ++i)
     sigmas_[order[i]] = std::clamp(sorted_sigmas[i], min_sigma, max_sigma);
   sigmas_.back() = width;  // the prior's
-  // log(w_k / mass_k), and for densities also 1 / sqrt(2 pi): Optuna 3.1 leaves out 1 / sigma_k
-  // (parzen_estimator.h).
   for (size_t k = 0; k < mus_.size(); ++k) {
-    const double mass =
-        normal_cdf((high_ - mus_[k]) / sigmas_[k]) - normal_cdf((low_ - mus_[k]) / sigmas_[k]);
-    double scale = std::log(weights_[k]) - std::log(std::max(mass, 1e-300));
-    if (range_.step <= 0) scale -= std::log(std::sqrt(2 * M_PI));
-    log_scale_.push_back(scale);
+    const double mass = std::max(
+        normal_cdf((high_ - mus_[k]) / sigmas_[k]) - normal_cdf((low_ - mus_[k]) / sigmas_[k]),
+        1e-300);
+    if (range_.step > 0) {
+      cell_weights_.push_back(weights_[k] / mass);
+      continue;
+    }
+    // log(w_k / mass_k / sqrt(2 pi)): Optuna 3.1 leaves out 1 / sigma_k (parzen_estimator.h).
+    log_scales_f_.push_back(static_cast<float>(std::log(weights_[k] / mass / std::sqrt(2 * M_PI))));
     mus_f_.push_back(static_cast<float>(mus_[k]));
     inverse_sigmas_f_.push_back(static_cast<float>(1 / sigmas_[k]));
-    log_scales_f_.push_back(static_cast<float>(scale));
   }
   if (range_.step > 0)
     cell_cache_.assign(
@@ -132,7 +133,9 @@ double NumericParzen::log_continuous_density(double x) const {
 }
 
 // For a step range, the mixture's mass in x's cell, sum_k w_k (Phi(b_k) - Phi(a_k)) / mass_k.
-// x takes few values (the range's), so each value's result is kept.
+// x takes few values (the range's), so each value's result is kept. A component whose cell
+// lies more than 8 bandwidths away adds under 1e-15 of its weight (less than the sum's own
+// rounding, with the prior's share in it) and is skipped: most are, once there are many.
 double NumericParzen::log_cell_mass(double x) const {
   const auto cell = static_cast<size_t>(std::llround((x - range_.low) / range_.step));
   if (cell < cell_cache_.size() && !std::isnan(cell_cache_[cell])) return cell_cache_[cell];
@@ -140,7 +143,8 @@ double NumericParzen::log_cell_mass(double x) const {
   for (size_t k = 0; k < mus_.size(); ++k) {
     const double a = (std::max(x - range_.step / 2, low_) - mus_[k]) / sigmas_[k];
     const double b = (std::min(x + range_.step / 2, high_) - mus_[k]) / sigmas_[k];
-    sum += std::exp(log_scale_[k]) * (normal_cdf(b) - normal_cdf(a));
+    if (a > 8 || b < -8) continue;
+    sum += cell_weights_[k] * (normal_cdf(b) - normal_cdf(a));
   }
   const double result = std::log(std::max(sum, 1e-300));
   if (cell < cell_cache_.size()) cell_cache_[cell] = result;

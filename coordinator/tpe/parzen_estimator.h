@@ -57,11 +57,11 @@ class NumericParzen {
   NumericRange range_;
   double low_, high_;  // widened by half a step for step ranges
   std::vector<double> mus_, sigmas_, weights_;
-  // Per component: log of its weight over its truncated mass in [low_, high_], and for a
-  // continuous range the normal's log normalizer too.
-  std::vector<double> log_scale_;
-  // The same in float, for the vectorized density.
+  // A continuous range, per component in float for the vectorized density: the centre, the
+  // inverse bandwidth, and the log of its weight over its truncated mass in [low_, high_] with
+  // the normal's normalizer.
   std::vector<float> mus_f_, inverse_sigmas_f_, log_scales_f_;
+  std::vector<double> cell_weights_;        // a step range, per component: its weight over its mass
   mutable std::vector<double> cell_cache_;  // a step range's log mass per value; NaN: not yet
 
   double log_continuous_density(double x) const;
