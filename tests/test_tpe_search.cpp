@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "common/model_types.h"
 #include "common/spec.h"
@@ -103,6 +104,24 @@ TEST(TpeSearch, SuggestsAConditionalParameterOnlyWhereItsConditionsHold) {
     search.heard(t, 1, sgd ? 1 - number(s, "training.momentum") : 0.6);
   }
   EXPECT_GT(with, 20) << "TPE learned that sgd is better";
+}
+
+// Four configurations, one clearly best: the model's favourite would come back, but a
+// configuration already tried is asked for again, so four trials try all four.
+TEST(TpeSearch, DoesNotRepeatAConfigurationWhileOthersAreLeft) {
+  const SweepSpec spec = bayes_spec(
+      "  training.optimizer: {values: [sgd, adam]}\n  model.dropout: {values: [0.0, 0.5]}\n",
+      "bayes: {startup_trials: 1}\n");
+  TpeSearch search(spec);
+  std::set<std::string> tried;
+  for (int64_t t = 0; t < 4; ++t) {
+    const Suggestion s = search.suggest(t, {});
+    EXPECT_TRUE(tried.insert(hyperparameters_text(s.values)).second)
+        << "trial " << t << " repeats " << hyperparameters_text(s.values);
+    search.heard(t, 1, std::get<std::string>(*value_of(s, "training.optimizer")) == "sgd" ? 0 : 1);
+  }
+  // All tried: a fifth trial repeats one.
+  EXPECT_EQ(tried.count(hyperparameters_text(search.suggest(4, {}).values)), 1u);
 }
 
 TEST(TpeSearch, ASuggestedModelTypeBringsItsWidthAndDepth) {

@@ -1,5 +1,6 @@
 #include "coordinator/tpe/tpe_search.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -14,6 +15,7 @@ namespace {
 
 constexpr uint64_t kSuggestionStream = 0x74706573;  // "tpes"
 constexpr double kNotThere = std::numeric_limits<double>::quiet_NaN();
+constexpr int kModelRedraws = 3, kRedraws = 20;  // of which the rest are start-up draws
 
 }  // namespace
 
@@ -50,11 +52,9 @@ double TpeSearch::score_at(const Observed& trial, int64_t epoch) const {
   return kNotThere;
 }
 
-Suggestion TpeSearch::suggest(int64_t id, const std::vector<int64_t>& running) {
-  Rng rng(counter_hash({seed_, kSuggestionStream, static_cast<uint64_t>(id)}));
-  const auto [epoch, results] = budget();
+std::vector<SweptValue> TpeSearch::draw(int64_t id, int64_t epoch,
+                                        const std::vector<int64_t>& running, Rng& rng) {
   Observed& trial = trials_.at(static_cast<size_t>(id));
-  trial.suggested = true;
   trial.coordinates.assign(parameters_.size(), kNotThere);
   std::vector<SweptValue> chosen;
   for (size_t i : order_) {
@@ -87,6 +87,31 @@ Suggestion TpeSearch::suggest(int64_t id, const std::vector<int64_t>& running) {
     trial.coordinates[i] = coordinate_of(p, *value);
     chosen.push_back({p.path, *value});
   }
+  return chosen;
+}
+
+bool TpeSearch::tried(int64_t id) const {
+  const std::vector<double>& mine = trials_[static_cast<size_t>(id)].coordinates;
+  for (size_t t = 0; t < trials_.size(); ++t) {
+    if (static_cast<int64_t>(t) == id || !trials_[t].suggested) continue;
+    const std::vector<double>& other = trials_[t].coordinates;
+    if (std::equal(mine.begin(), mine.end(), other.begin(), other.end(),
+                   [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); }))
+      return true;
+  }
+  return false;
+}
+
+Suggestion TpeSearch::suggest(int64_t id, const std::vector<int64_t>& running) {
+  Rng rng(counter_hash({seed_, kSuggestionStream, static_cast<uint64_t>(id)}));
+  const auto [epoch, results] = budget();
+  Observed& trial = trials_.at(static_cast<size_t>(id));
+  trial.suggested = true;
+  std::vector<SweptValue> chosen = draw(id, epoch, running, rng);
+  // A configuration already tried teaches nothing new (tpe_search.h): drawn again.
+  const bool repeated = epoch > 0 && tried(id);
+  for (int redraw = 0; redraw < kRedraws && tried(id); ++redraw)
+    chosen = draw(id, redraw < kModelRedraws ? epoch : 0, running, rng);
   std::vector<SweptValue> values;  // in file order
   for (const ParameterSpec& p : parameters_)
     for (const SweptValue& v : chosen)
@@ -99,12 +124,13 @@ Suggestion TpeSearch::suggest(int64_t id, const std::vector<int64_t>& running) {
       if (!find_parameter(path))
         values.push_back({path, find_config_field(path)->get(made.config)});
   }
-  const std::string reason =
-      epoch == 0
-          ? "random start-up draw: fewer than " + std::to_string(settings_.startup_trials) +
-                " results at any epoch"
-          : "TPE from " + std::to_string(results) + " results at epoch " + std::to_string(epoch) +
-                " and " + std::to_string(running.size()) + " running trials";
+  std::string reason = epoch == 0
+                           ? "random start-up draw: fewer than " +
+                                 std::to_string(settings_.startup_trials) + " results at any epoch"
+                           : "TPE from " + std::to_string(results) + " results at epoch " +
+                                 std::to_string(epoch) + " and " + std::to_string(running.size()) +
+                                 " running trials";
+  if (repeated) reason += "; its first suggestion repeated an earlier trial's, drawn again";
   return {std::move(values), reason};
 }
 

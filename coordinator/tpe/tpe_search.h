@@ -10,6 +10,11 @@
 // diverged or failed counts as the worst at every epoch. Without early termination every
 // completed trial reaches the last epoch, and this is plain TPE on the final results.
 //
+// A suggestion that repeats an earlier trial's values is made again: by the model up to 3 times,
+// then by start-up draws up to 17 more. In a finite space (`values` lists) the model's
+// favourite keeps coming back, and a repeat teaches nothing new; once every configuration has
+// been tried, a repeat is accepted.
+//
 // With `bayes.constant_liar`, the values of trials still training (without a score at that
 // epoch yet) join the bad ones, so that workers asking in turn are steered apart.
 #pragma once
@@ -41,6 +46,11 @@ class TpeSearch final : public ValueSuggester {
   // The largest epoch at least startup_trials trials have a score for (0: none), and how many.
   std::pair<int64_t, int64_t> budget() const;
   double score_at(const Observed& trial, int64_t epoch) const;
+  // Trial `id`'s values, parameter by parameter, modelled at `epoch` (0: start-up draws).
+  std::vector<SweptValue> draw(int64_t id, int64_t epoch, const std::vector<int64_t>& running,
+                               Rng& rng);
+  // Whether an earlier trial has all of trial `id`'s values.
+  bool tried(int64_t id) const;
   const ParameterSpec* find_parameter(const std::string& path) const;
 
   const SweepSpec spec_;
