@@ -48,15 +48,7 @@ TrialOutcome train_detector(const Trial& trial, const TrainTestData& data, const
   group.place_gradients(model);
   const std::unique_ptr<GradientReducer> reducer = group.make_reducer();
 
-  CheckpointData state;
-  if (start.resume) {
-    state = *start.resume;
-    load_parameters(model, state.params, "the checkpoint to resume from");
-    optimizer->load_state(state.optimizer, model, "the checkpoint to resume from");
-  }
-  state.trial_id = trial.id;
-  state.seed = trial.seed;
-  state.metric_name = trial.metric.name;
+  CheckpointData state = starting_state(trial, start, model, *optimizer);
   std::string observer_error;
   // As in run_trial: a group of one abandons a step between layers when `stop` is set.
   const std::atomic<bool>* solo_stop = group.size() == 1 ? &stop : nullptr;

@@ -1,6 +1,23 @@
 #include "worker/epoch_end.h"
 
+#include "worker/model_state.h"
+#include "worker/optimizer.h"
+
 namespace hpsweep {
+
+CheckpointData starting_state(const Trial& trial, const TrialStart& start, Model& model,
+                              Optimizer& optimizer) {
+  CheckpointData state;
+  if (start.resume) {
+    state = *start.resume;
+    load_parameters(model, state.params, "the checkpoint to resume from");
+    optimizer.load_state(state.optimizer, model, "the checkpoint to resume from");
+  }
+  state.trial_id = trial.id;
+  state.seed = trial.seed;
+  state.metric_name = trial.metric.name;
+  return state;
+}
 
 std::optional<TrialOutcome> end_epoch(
     const Trial& trial, const EpochMetrics& metrics, CheckpointData& state, TrialObserver& observer,

@@ -12,6 +12,14 @@
 
 namespace hpsweep {
 
+class Model;
+class Optimizer;
+
+// The trial's state at its start: the checkpoint it resumes from, loaded into `model` and
+// `optimizer`, or a fresh one; with the trial's id, seed and metric. Shared by the trainers.
+CheckpointData starting_state(const Trial& trial, const TrialStart& start, Model& model,
+                              Optimizer& optimizer);
+
 // `snapshot(state, checkpoint_due)` fills state.params with the trial's parameters now (and,
 // when a checkpoint is due, whatever else it holds, e.g. the optimizer's state); it is called
 // when a checkpoint is due or the epoch is the best so far (tracked only when the trial's

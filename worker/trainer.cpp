@@ -120,15 +120,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
   Batch batch;
   Tensor doutputs;
   Objective objective;
-  CheckpointData state;
-  if (start.resume) {
-    state = *start.resume;
-    load_parameters(model, state.params, "the checkpoint to resume from");
-    optimizer->load_state(state.optimizer, model, "the checkpoint to resume from");
-  }
-  state.trial_id = trial.id;
-  state.seed = trial.seed;
-  state.metric_name = trial.metric.name;
+  CheckpointData state = starting_state(trial, start, model, *optimizer);
   std::string observer_error;  // the observer failed (e.g. a checkpoint write): stop the group
   // A group of one abandons a step, or an epoch's evaluation, between two layers as soon as
   // `stop` is set (StepCancelled, caught below): nothing of the step is applied, and the trial
