@@ -6,19 +6,27 @@ space (a choice between (x - 1)^2 with x in [-5, 5], and (log10 y + 2)^2 + (n - 
 with y log-uniform in [1e-4, 1] and integer n in [1, 10]). --trials trials one after another,
 --seeds seeds; the median over seeds of the best value found (lower is better).
 
-hpsweep's side is build/bench/tpe_objectives: coordinator/tpe/tpe_search.h suggesting exactly
-as a `method: bayes` sweep does (default `bayes:` settings), and as random search (start-up
-draws only). Optuna's: TPESampler(seed=k) with its defaults, and RandomSampler(seed=k).
+hpsweep's side is a sweep per objective and seed, `hpsweep run` of the spec below (default
+`bayes:` settings; `method: random` for random search) with one worker: each trial is a command
+trial (docs/command-trials.md) running build/bench/tpe_objective, which reports the objective
+as test_loss; the best value is read from sweep.h5's curves. --in-process asks
+build/bench/tpe_objectives instead, which makes the same suggestions without a program per
+trial (quick, for work on the search). Optuna's: TPESampler(seed=k) with its defaults, and
+RandomSampler(seed=k).
 
     /usr/bin/python3 bench/tpe_vs_optuna.py [--trials 100] [--seeds 20] [--build build]
+                                            [--objectives branin,...] [--in-process]
 """
 
 import argparse
 import math
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 
+import h5py
 import optuna
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -70,10 +78,90 @@ def optuna_bests(objective, sampler_class, trials, seeds):
     return bests
 
 
-def hpsweep_bests(build, name, mode, trials, seeds):
-    out = subprocess.run([f"{build}/bench/tpe_objectives", name, mode, str(trials), str(seeds)],
-                         check=True, capture_output=True, text=True).stdout
-    return [float(line) for line in out.split()]
+# Each objective's search space as a spec's `args` and `parameters` (the same as Optuna's
+# suggest_* calls above).
+def cube(dims, low, high):
+    return {f"x{j + 1}": ("0.0", f"{{distribution: uniform, min: {low}, max: {high}}}")
+            for j in range(dims)}
+
+
+SPACES = {
+    "branin": {"x1": ("0.0", "{distribution: uniform, min: -5, max: 10}"),
+               "x2": ("0.0", "{distribution: uniform, min: 0, max: 15}")},
+    "hartmann6": cube(6, 0, 1),
+    "rosenbrock10": cube(10, -2, 2),
+    "conditional": {
+        "kind": ("quadratic", "{values: [quadratic, log]}"),
+        "x": ("0.0", "{distribution: uniform, min: -5, max: 5, when: {args.kind: quadratic}}"),
+        "y": ("0.01", "{distribution: log_uniform_values, min: 1e-4, max: 1, "
+                      "when: {args.kind: log}}"),
+        "n": ("1", "{distribution: int_uniform, min: 1, max: 10, when: {args.kind: log}}"),
+    },
+}
+
+
+def spec_text(build, name, method, trials, seed):
+    space = SPACES[name]
+    command = ", ".join([f"{os.path.abspath(build)}/bench/tpe_objective", name] +
+                        [f"'{arg}=${{args.{arg}}}'" for arg in space])
+    lines = [f"name: tpe-{name}", f"seed: {seed}", f"method: {method}", f"run_cap: {trials}",
+             "metric: {name: test_loss, goal: minimize}",
+             f"model: {{type: command, command: [{command}]}}", "training: {epochs: 1}",
+             "checkpoint: {keep: none}",
+             "args: {" + ", ".join(f"{arg}: {default}" for arg, (default, _) in space.items()) + "}",
+             "parameters:"]
+    lines += [f"  args.{arg}: {parameter}" for arg, (_, parameter) in space.items()]
+    return "\n".join(lines) + "\n"
+
+
+def sweep_best(build, name, method, trials, seed, folder):
+    spec = os.path.join(folder, f"{name}-{method}-{seed}.yaml")
+    out = os.path.join(folder, f"{name}-{method}-{seed}")
+    with open(spec, "w") as f:
+        f.write(spec_text(build, name, method, trials, seed))
+    run = subprocess.run([f"{build}/app/hpsweep", "run", spec, "--out", out, "--workers", "1"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"hpsweep run {spec} failed:\n{run.stderr}")
+    with h5py.File(os.path.join(out, "sweep.h5"), "r") as f:
+        values = [v for trial in f["trials"].values() for v in trial["curves"]["test_loss"][:]]
+    if len(values) != trials:
+        sys.exit(f"{out}: {len(values)} results, expected {trials}")
+    return min(values)
+
+
+def hpsweep_bests(build, name, method, trials, seeds, in_process):
+    with tempfile.TemporaryDirectory() as folder:
+        if not in_process:
+            return [sweep_best(build, name, method, trials, seed, folder) for seed in range(seeds)]
+        spec = os.path.join(folder, f"{name}.yaml")
+        with open(spec, "w") as f:
+            f.write(spec_text(build, name, "bayes", trials, 0))
+        mode = "tpe" if method == "bayes" else "random"
+        out = subprocess.run([f"{build}/bench/tpe_objectives", spec, name, mode, str(seeds)],
+                             check=True, capture_output=True, text=True).stdout
+        return [float(line) for line in out.split()]
+
+
+def rank_sum_p(xs, ys):
+    """Two-sided p-value of the Mann-Whitney U test (normal approximation with ties), that xs
+    and ys come from one distribution: whether a gap between medians is more than the seeds'
+    noise."""
+    pooled = sorted((v, i) for i, v in enumerate(xs + ys))
+    ranks = [0.0] * len(pooled)
+    i = 0
+    while i < len(pooled):
+        j = i
+        while j + 1 < len(pooled) and pooled[j + 1][0] == pooled[i][0]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[pooled[k][1]] = (i + j) / 2 + 1
+        i = j + 1
+    n, m = len(xs), len(ys)
+    u = sum(ranks[:n]) - n * (n + 1) / 2
+    sigma = math.sqrt(n * m * (n + m + 1) / 12)
+    z = (abs(u - n * m / 2) - 0.5) / sigma if sigma > 0 else 0
+    return math.erfc(max(z, 0) / math.sqrt(2))
 
 
 def main():
@@ -81,23 +169,32 @@ def main():
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--build", default="build")
+    parser.add_argument("--objectives", default=",".join(OBJECTIVES))
+    parser.add_argument("--in-process", action="store_true")
     args = parser.parse_args()
-    print(f"median best over {args.seeds} seeds, {args.trials} trials each (lower is better)")
-    print(f"{'objective':<14}{'hpsweep TPE':>14}{'Optuna TPE':>14}{'hpsweep random':>16}"
-          f"{'Optuna random':>15}  verdict")
+    print(f"median best over {args.seeds} seeds, {args.trials} trials each (lower is better); "
+          f"hpsweep {'in process' if args.in_process else 'as command-trial sweeps'}")
+    print(f"{'objective':<14}{'hpsweep TPE':>14}{'Optuna TPE':>14}{'p':>7}{'hpsweep random':>16}"
+          f"{'Optuna random':>15}  verdict (p: rank-sum test of the two TPEs' best values)",
+          flush=True)
     failed = False
-    for name, objective in OBJECTIVES.items():
-        ours = statistics.median(hpsweep_bests(args.build, name, "tpe", args.trials, args.seeds))
-        theirs = statistics.median(optuna_bests(objective, optuna.samplers.TPESampler,
-                                                args.trials, args.seeds))
+    for name in args.objectives.split(","):
+        objective = OBJECTIVES[name]
+        our_bests = hpsweep_bests(args.build, name, "bayes", args.trials, args.seeds,
+                                  args.in_process)
+        their_bests = optuna_bests(objective, optuna.samplers.TPESampler, args.trials, args.seeds)
+        ours, theirs = statistics.median(our_bests), statistics.median(their_bests)
+        p = rank_sum_p(our_bests, their_bests)
         random_ours = statistics.median(hpsweep_bests(args.build, name, "random", args.trials,
-                                                      args.seeds))
+                                                      args.seeds, args.in_process))
         random_theirs = statistics.median(optuna_bests(objective, optuna.samplers.RandomSampler,
                                                        args.trials, args.seeds))
         ok = ours <= theirs and ours < random_ours
         failed |= not ok
-        print(f"{name:<14}{ours:>14.5g}{theirs:>14.5g}{random_ours:>16.5g}{random_theirs:>15.5g}"
-              f"  {'as good as Optuna, better than random' if ok else 'FAILS the bar'}")
+        print(f"{name:<14}{ours:>14.5g}{theirs:>14.5g}{p:>7.2f}{random_ours:>16.5g}"
+              f"{random_theirs:>15.5g}"
+              f"  {'as good as Optuna, better than random' if ok else 'FAILS the bar'}",
+              flush=True)
     sys.exit(1 if failed else 0)
 
 

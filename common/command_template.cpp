@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "common/program_arguments.h"
+
 namespace hpsweep {
 namespace {
 
@@ -19,7 +21,9 @@ std::optional<std::string> substitute(
     const std::string path = text.substr(open + 2, close - open - 2);
     const std::optional<std::string> value = placeholder(path);
     if (!value)
-      return "unknown path '${" + path + "}' (known: a config field such as training.lr, or " +
+      return "unknown path '${" + path +
+             "}' (known: a config field such as training.lr, an args.NAME that `args:` "
+             "declares, or " +
              kTrialPlaceholders + ")";
     if (out) *out += *value;
     i = close + 1;
@@ -33,8 +37,13 @@ bool trial_name_placeholder(const std::string& path) {
 
 }  // namespace
 
-std::optional<std::string> command_argument_problem(const std::string& argument) {
-  return substitute(argument, nullptr, [](const std::string& path) -> std::optional<std::string> {
+std::optional<std::string> command_argument_problem(const std::string& argument,
+                                                    const TrialConfig& config) {
+  return substitute(argument, nullptr, [&](const std::string& path) -> std::optional<std::string> {
+    if (path.starts_with(kProgramArgumentPrefix))
+      return config.args.count(path.substr(kProgramArgumentPrefix.size()))
+                 ? std::optional<std::string>("")
+                 : std::nullopt;
     if (trial_name_placeholder(path) || find_config_field(path)) return "";
     return std::nullopt;
   });

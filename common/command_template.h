@@ -16,8 +16,10 @@ namespace hpsweep {
 inline constexpr const char* kTrialPlaceholders = "trial.id, trial.seed, trial.folder";
 
 // Why `argument` cannot be expanded for any trial ("unknown path '${training.lrr}' ..."), or
-// nullopt when every placeholder is well formed and names a field or a trial name.
-std::optional<std::string> command_argument_problem(const std::string& argument);
+// nullopt when every placeholder is well formed and names a field, an argument `config`
+// declares (`${args.NAME}`) or a trial name.
+std::optional<std::string> command_argument_problem(const std::string& argument,
+                                                    const TrialConfig& config);
 
 // `command` with every placeholder replaced by the trial's value (a config field's value as
 // config_text writes it); `folder` is the trial's folder. Assumes command_argument_problem

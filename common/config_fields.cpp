@@ -9,6 +9,7 @@
 #include "common/finetune_fields.h"
 #include "common/lr_schedule_fields.h"
 #include "common/model_types.h"
+#include "common/program_arguments.h"
 
 namespace hpsweep {
 namespace {
@@ -226,6 +227,7 @@ const ConfigField* find_config_field(std::string_view path) {
   if (path == "training.init_from") path = "training.finetune.from";
   for (const ConfigField& f : config_fields())
     if (f.path == path) return &f;
+  if (path.starts_with(kProgramArgumentPrefix)) return find_program_argument(path);
   return nullptr;
 }
 

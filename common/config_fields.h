@@ -15,8 +15,6 @@
 
 namespace hpsweep {
 
-using ConfigValue = std::variant<bool, int64_t, double, std::string>;
-
 // integer_list: written in YAML as a list [2, 5, 9], held as its text "2, 5, 9" (so a list is
 // one value, which a categorical sweep can choose); increasing (or distinct, any_order), each
 // item within the range. name_list: a list of distinct names [fc, 7], held as "fc, 7".

@@ -96,6 +96,10 @@ struct BayesSpec {
   double gamma = 0.1;         // the good share of the results ...
   int64_t gamma_cap = 25;     // ... but at most this many
   bool constant_liar = true;  // running trials' values count as bad ones
+  // The parameters every trial has modelled jointly (coordinator/tpe/joint_parzen.h);
+  // conditional ones stay univariate. Off, as Optuna's default: on the benchmark objectives it
+  // was no better (docs/schedulers.md).
+  bool multivariate = false;
   // The suggestions' random draws; unset, the sweep's seed. Another value gives another search
   // over trials trained with the same seeds (a study of the search itself).
   std::optional<uint64_t> seed;

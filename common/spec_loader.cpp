@@ -26,6 +26,7 @@
 #include "common/metrics.h"
 #include "common/model_types.h"
 #include "common/models/tiny_ssd.h"
+#include "common/program_arguments.h"
 #include "common/spec.h"
 #include "common/spec_limits.h"
 #include "common/spec_names.h"
@@ -37,8 +38,8 @@ namespace {
 
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, repeats, dataset, model, "
-    "training, checkpoint, simulated, parameters, resources, early_terminate, pbt, bayes, limits, "
-    "status";
+    "training, checkpoint, simulated, args, parameters, resources, early_terminate, pbt, bayes, "
+    "limits, status";
 
 class SpecParser {
  public:
@@ -231,7 +232,7 @@ class SpecParser {
             return;
           }
           if (path == "model.command") {
-            config.model.command = command_list(value);
+            config.model.command = command_list(value, config);
             value_nodes_[path] = value;
             return;
           }
@@ -246,14 +247,61 @@ class SpecParser {
         });
   }
 
+  // `args:` (common/program_arguments.h): names and default values; a value's YAML form gives
+  // the argument's kind, as a config field's kind is fixed: true/false, an integer, a number,
+  // or text (anything else, or quoted).
+  void parse_program_arguments(const YAML::Node& node, TrialConfig& config) {
+    if (!node.IsMap())
+      fail(node, "args", "expected a mapping of the program's argument names to default values");
+    for_each_entry(node, "args",
+                   [&](const YAML::Node& k, const YAML::Node& v, const std::string& name) {
+                     if (auto problem = program_argument_name_problem(name))
+                       fail(k, "args", *problem);
+                     const std::string path = std::string(kProgramArgumentPrefix) + name;
+                     if (!v.IsScalar())
+                       fail(v, path, "expected a single value: a number, true or false, or text");
+                     const ValueKind kind = written_kind(v);
+                     declare_program_argument(name, kind).set(config, parse_value(v, path, kind));
+                     value_nodes_[path] = v;
+                   });
+  }
+
+  static ValueKind written_kind(const YAML::Node& scalar) {
+    if (scalar.Tag() == "!") return ValueKind::text;
+    const std::string& text = scalar.Scalar();
+    bool b;
+    if (YAML::convert<bool>::decode(scalar, b)) return ValueKind::boolean;
+    int64_t i;
+    auto [iend, iec] = std::from_chars(text.data(), text.data() + text.size(), i);
+    if (iec == std::errc() && iend == text.data() + text.size()) return ValueKind::integer;
+    char* end = nullptr;
+    std::strtod(text.c_str(), &end);
+    if (!text.empty() && end == text.c_str() + text.size()) return ValueKind::real;
+    return ValueKind::text;
+  }
+
+  // An `args.NAME` path must be declared by this spec: the process may know others (the field
+  // rows outlive a spec, common/program_arguments.h).
+  void check_declared_argument(const YAML::Node& place, const std::string& path,
+                               const TrialConfig& config) {
+    if (!path.starts_with(kProgramArgumentPrefix)) return;
+    if (config.args.count(path.substr(kProgramArgumentPrefix.size()))) return;
+    std::string declared;
+    for (const auto& [name, value] : config.args) declared += (declared.empty() ? "" : ", ") + name;
+    fail(place, path,
+         "not declared in the `args:` block (" +
+             (declared.empty() ? std::string("which declares none") : "declared: " + declared) +
+             ")");
+  }
+
   // model.command: a list of texts, each placeholder known (common/command_template.h).
-  std::vector<std::string> command_list(const YAML::Node& node) {
+  std::vector<std::string> command_list(const YAML::Node& node, const TrialConfig& config) {
     if (!node.IsSequence() || node.size() == 0)
       fail(node, "model.command", "expected a list: the program and its arguments");
     std::vector<std::string> argv;
     for (const YAML::Node& element : node) {
       if (!element.IsScalar()) fail(element, "model.command", "expected text");
-      if (auto problem = command_argument_problem(element.Scalar()))
+      if (auto problem = command_argument_problem(element.Scalar(), config))
         fail(element, "model.command", *problem);
       argv.push_back(element.Scalar());
     }
@@ -271,6 +319,9 @@ class SpecParser {
     const auto command = value_nodes_.find("model.command");
     if (command != value_nodes_.end() && !runs)
       fail(command->second, "model.command", "goes with `model.type: command`");
+    if (args_node_ && !runs)
+      fail(*args_node_, "args",
+           "only with `model.type: command`: the arguments of model.command's program");
     if (!runs) return;
     if (command == value_nodes_.end())
       fail(value_nodes_.at("model.type"), "model.command",
@@ -316,6 +367,7 @@ class SpecParser {
 
   void parse_swept(const YAML::Node& k, const YAML::Node& v, const std::string& written,
                    SweepSpec& spec, std::vector<std::optional<YAML::Node>>& when_nodes) {
+    check_declared_argument(k, written, spec.base);
     // An alias (training.init_from) is its field's path from here on.
     const ConfigField* field = find_config_field(written);
     const std::string path = field ? field->path : written;
@@ -633,6 +685,8 @@ class SpecParser {
       fail(root, "", "the spec must be a YAML mapping (name:, method:, parameters:, ...)");
     std::optional<YAML::Node> method_node, parameters_node, run_cap_node, early_node, pbt_node,
         simulated_node, metric_node, repeats_node, bayes_node;
+    // Before the model block, whose command may name them.
+    if (root["args"]) parse_program_arguments(root["args"], spec.base);
     for_each_entry(
         root, "", [&](const YAML::Node& key_node, const YAML::Node& value, const std::string& key) {
           if (key == "name")
@@ -670,6 +724,8 @@ class SpecParser {
                      key == "checkpoint" || key == "simulated") {
             if (key == "simulated") simulated_node.emplace(key_node);
             parse_block(value, key, spec.base);
+          } else if (key == "args") {
+            args_node_.emplace(key_node);  // read above
           } else if (key == "parameters") {
             parameters_node.emplace(value);
             value_nodes_[key] = value;
@@ -1121,12 +1177,14 @@ class SpecParser {
             bayes.gamma_cap = integer_at_least(v, where, 1);
           else if (key == "constant_liar")
             bayes.constant_liar = std::get<bool>(parse_value(v, where, ValueKind::boolean));
+          else if (key == "multivariate")
+            bayes.multivariate = std::get<bool>(parse_value(v, where, ValueKind::boolean));
           else if (key == "seed")
             bayes.seed = static_cast<uint64_t>(integer_at_least(v, where, 0));
           else
             fail(k, where,
                  "unknown key (known: startup_trials, ei_candidates, prior_weight, magic_clip, "
-                 "gamma, gamma_cap, constant_liar, seed)");
+                 "gamma, gamma_cap, constant_liar, multivariate, seed)");
         });
   }
 
@@ -1233,6 +1291,7 @@ class SpecParser {
   std::vector<std::string> ignored_keys_;  // W&B keys without meaning here, in file order
   // The value node of each model key and swept parameter, by path, for the limits' messages.
   std::map<std::string, YAML::Node> value_nodes_;
+  std::optional<YAML::Node> args_node_;  // the `args` key, when given
 };
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/program_arguments.h"
+
 namespace hpsweep {
 
 std::string trial_name(int64_t id) {
@@ -42,6 +44,8 @@ std::string config_text(const TrialConfig& config) {
   std::string text;
   for (const ConfigField& field : config_fields())
     text += field.path + ": " + value_string(field.get(config)) + "\n";
+  for (const auto& [name, value] : config.args)
+    text += std::string(kProgramArgumentPrefix) + name + ": " + value_string(value) + "\n";
   // The sweep sets the fold (not a spec key, so not a field).
   if (config.dataset.kfold > 0)
     text += "dataset.fold: " + std::to_string(config.dataset.fold) + "\n";

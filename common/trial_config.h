@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "common/layer_spec.h"
@@ -166,12 +168,18 @@ struct CheckpointConfig {
   std::string keep = "both";
 };
 
+// A value of a configurable field (common/config_fields.h).
+using ConfigValue = std::variant<bool, int64_t, double, std::string>;
+
 struct TrialConfig {
   DatasetConfig dataset;
   ModelConfig model;
   TrainingConfig training;
   CheckpointConfig checkpoint;
   SimulatedConfig simulated;
+  // The spec's `args:` block: model.command's own arguments by name, each with its value
+  // (common/program_arguments.h); empty for every other model type.
+  std::map<std::string, ConfigValue> args;
 };
 
 }  // namespace hpsweep

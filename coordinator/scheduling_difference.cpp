@@ -104,6 +104,7 @@ std::optional<std::string> describe_scheduling_difference(const SweepSpec& store
              ", magic_clip: " + (b.magic_clip ? "true" : "false") +
              ", gamma: " + value_string(b.gamma) + ", gamma_cap: " + std::to_string(b.gamma_cap) +
              ", constant_liar: " + (b.constant_liar ? "true" : "false") +
+             ", multivariate: " + (b.multivariate ? "true" : "false") +
              ", seed: " + (b.seed ? std::to_string(*b.seed) : "the sweep's") + "}";
     };
     keys.push_back({"bayes", {bayes_text(stored.bayes), bayes_text(current.bayes)}});

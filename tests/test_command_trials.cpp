@@ -144,7 +144,8 @@ TEST(CommandTrials, BadCommandsAreSpecErrorsAtTheirPlace) {
   EXPECT_EQ(spec_error_of(unknown, "cmd.yaml"),
             place_of("cmd.yaml", unknown, "'--lr") +
                 ": model.command: unknown path '${training.lrr}' (known: a config field such as "
-                "training.lr, or trial.id, trial.seed, trial.folder)");
+                "training.lr, an args.NAME that `args:` declares, or trial.id, trial.seed, "
+                "trial.folder)");
   const std::string unclosed = spec_text("0.1", ", '${trial.id'");
   EXPECT_EQ(spec_error_of(unclosed, "cmd.yaml"),
             place_of("cmd.yaml", unclosed, "'${trial.id'") +

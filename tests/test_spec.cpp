@@ -195,7 +195,7 @@ TEST(SpecErrors, UnknownKeys) {
   EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
             "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
             "run_cap, repeats, dataset, "
-            "model, training, checkpoint, simulated, parameters, resources, early_terminate, pbt, "
+            "model, training, checkpoint, simulated, args, parameters, resources, early_terminate, pbt, "
             "bayes, limits, status)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
@@ -351,7 +351,7 @@ TEST(SpecErrors, Bayes) {
             "s.yaml:5:16: bayes.gamma: must be in (0, 1], got 0");
   EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n" + lr + "bayes: {trials: 3}\n"),
             "s.yaml:5:9: bayes.trials: unknown key (known: startup_trials, ei_candidates, "
-            "prior_weight, magic_clip, gamma, gamma_cap, constant_liar, seed)");
+            "prior_weight, magic_clip, gamma, gamma_cap, constant_liar, multivariate, seed)");
   EXPECT_EQ(error_of("method: random\nrun_cap: 4\n" + lr + "bayes: {gamma: 0.2}\n"),
             "s.yaml:5:8: bayes: only with `method: bayes`");
 }

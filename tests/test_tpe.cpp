@@ -7,6 +7,7 @@
 #include <cmath>
 #include <functional>
 
+#include "coordinator/tpe/joint_parzen.h"
 #include "coordinator/tpe/parzen_estimator.h"
 #include "coordinator/tpe/tpe_sampler.h"
 
@@ -86,6 +87,36 @@ TEST(Tpe, TheCategoricalEstimatorMixesOptunasKernels) {
   EXPECT_DOUBLE_EQ(p[2], (2 * 0.25 / 1.75 + 1.25 / 1.75 + 1.0 / 3) / 4);
   // The reviewer's case: one observation of choice 0 of 2 gives Optuna's 0.625.
   EXPECT_DOUBLE_EQ(CategoricalParzen(2, {0}, ParzenSettings{}).probabilities()[0], 0.625);
+}
+
+// Multivariate TPE's estimator on three observations of (a real in [0, 10], an integer in 1..4,
+// one of 3 choices). The expected log densities are Optuna 3.1's, from
+//   _ParzenEstimator({"x": [2, 3, 7.5], "n": [1, 4, 2], "c": [0, 2, 0]},
+//                    {"x": FloatDistribution(0, 10), "n": IntDistribution(1, 4),
+//                     "c": CategoricalDistribution(["a", "b", "c"])},
+//                    _ParzenEstimatorParameters(True, 1.0, True, False, default_weights, True))
+//   .log_pdf({"x": [0, 2.5, 7, 10], "n": [1, 2, 3, 4], "c": [0, 1, 2, 0]})
+// Their bandwidths: Scott's 0.2 * 3^(-1/7) of the width, clipped up to width / 5 (x: 2; n: 0.8
+// of [0.5, 4.5]); the prior's the width.
+TEST(Tpe, TheJointEstimatorIsOptunasMultivariateOne) {
+  const JointParzen parzen({{{0, 10, 0}}, {{1, 4, 1}}, {{}, 3}},
+                           {{2, 1, 0}, {3, 4, 2}, {7.5, 2, 0}}, ParzenSettings{});
+  const std::vector<std::vector<double>> points = {{0, 1, 0}, {2.5, 2, 1}, {7, 3, 2}, {10, 4, 0}};
+  const double optuna[] = {-2.9694698953, -3.5794011028, -3.5391335594, -3.9275724089};
+  for (size_t i = 0; i < points.size(); ++i)
+    EXPECT_NEAR(parzen.log_density(points[i]), optuna[i], 1e-9) << i;
+  // Draws keep an observation's values together: near x = 7.5, n is 2 (that observation's)
+  // far more often than 4 (the observation at x = 3's), which a univariate draw makes as likely.
+  Rng rng(5);
+  int twos = 0, fours = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const std::vector<double> x = parzen.sample(rng);
+    ASSERT_TRUE(x[0] >= 0 && x[0] <= 10 && x[1] >= 1 && x[1] <= 4 && x[1] == std::round(x[1]));
+    if (x[0] < 7) continue;
+    twos += x[1] == 2;
+    fours += x[1] == 4;
+  }
+  EXPECT_GT(twos, 2 * fours) << twos << " twos, " << fours << " fours";
 }
 
 // Before startup_trials observations, draws are uniform over the search space (and a step

@@ -106,6 +106,43 @@ TEST(TpeSearch, SuggestsAConditionalParameterOnlyWhereItsConditionsHold) {
   EXPECT_GT(with, 20) << "TPE learned that sgd is better";
 }
 
+// bayes.multivariate: the unconditional parameters are suggested together, from the trials'
+// points; the conditional one still only where its condition holds. On a narrow diagonal
+// valley, (x - y)^2 with x, y the rates' log10, it finds the valley as univariate TPE does
+// not: the best of 40 trials is better in most of 9 seeds.
+TEST(TpeSearch, MultivariateSuggestsTheUnconditionalParametersTogether) {
+  const std::string parameters =
+      "  training.lr: {distribution: log_uniform_values, min: 1e-4, max: 1}\n"
+      "  training.weight_decay: {distribution: log_uniform_values, min: 1e-4, max: 1}\n"
+      "  training.optimizer: {values: [sgd, adam]}\n"
+      "  training.momentum: {min: 0.5, max: 0.99, when: {training.optimizer: sgd}}\n";
+  const auto valley = [](const Suggestion& s) {
+    return std::pow(std::log10(number(s, "training.lr")) -
+                        std::log10(number(s, "training.weight_decay")),
+                    2) +
+           std::abs(std::log10(number(s, "training.lr")) + 2) / 10;
+  };
+  int better = 0;
+  for (int seed = 0; seed < 9; ++seed) {
+    double best[2] = {HUGE_VAL, HUGE_VAL};
+    for (int multivariate = 0; multivariate < 2; ++multivariate) {
+      SweepSpec spec = bayes_spec(parameters);
+      spec.seed = static_cast<uint64_t>(seed);
+      spec.bayes.multivariate = multivariate == 1;
+      TpeSearch search(spec);
+      for (int64_t t = 0; t < 40; ++t) {
+        const Suggestion s = search.suggest(t, {});
+        const bool sgd = std::get<std::string>(*value_of(s, "training.optimizer")) == "sgd";
+        ASSERT_EQ(value_of(s, "training.momentum") != nullptr, sgd) << "trial " << t;
+        search.heard(t, 1, valley(s));
+        best[multivariate] = std::min(best[multivariate], valley(s));
+      }
+    }
+    better += best[1] < best[0];
+  }
+  EXPECT_GE(better, 6) << "multivariate better in " << better << " of 9 seeds";
+}
+
 // Four configurations, one clearly best: the model's favourite would come back, but a
 // configuration already tried is asked for again, so four trials try all four.
 TEST(TpeSearch, DoesNotRepeatAConfigurationWhileOthersAreLeft) {

@@ -29,6 +29,12 @@ struct NumericRange {
   double step = 0;  // > 0: the values are low + k * step (integers: 1), each a cell
 };
 
+// One parameter: numeric over `range`, or categorical with `choices` (> 0).
+struct TpeParameter {
+  NumericRange range;
+  int64_t choices = 0;
+};
+
 struct ParzenSettings {
   double prior_weight = 1.0;
   bool magic_clip = true;

@@ -7,31 +7,17 @@
 namespace hpsweep {
 namespace {
 
-struct Split {
-  std::vector<double> good, bad;  // values, oldest first within each
-};
-
-// The best good_count() by loss (ties: the older first) are good; running values are bad.
-Split split_by_loss(const TpeHistory& history, const TpeSettings& settings) {
-  // Trials whose loss is not a number (diverged) tell nothing about good or bad.
-  std::vector<size_t> by_loss;
-  for (size_t i = 0; i < history.values.size(); ++i)
-    if (!std::isnan(history.losses[i])) by_loss.push_back(i);
-  const size_t n = history.values.size();
-  std::stable_sort(by_loss.begin(), by_loss.end(),
-                   [&](size_t a, size_t b) { return history.losses[a] < history.losses[b]; });
-  std::vector<bool> good(n, false);
-  // As Optuna's constant liar: running trials count towards n, and are bad.
-  const int64_t count =
-      std::min(good_count(static_cast<int64_t>(by_loss.size() + history.running.size()), settings),
-               static_cast<int64_t>(by_loss.size()));
-  for (int64_t i = 0; i < count; ++i) good[by_loss[static_cast<size_t>(i)]] = true;
-  Split split;
-  for (size_t i = 0; i < n; ++i) {
+// The values split into good and bad, oldest first within each; running ones are bad.
+std::pair<std::vector<double>, std::vector<double>> split_by_loss(const TpeHistory& history,
+                                                                  const TpeSettings& settings) {
+  const std::vector<bool> good =
+      good_observations(history.losses, history.running.size(), settings);
+  std::pair<std::vector<double>, std::vector<double>> split;
+  for (size_t i = 0; i < history.values.size(); ++i) {
     if (std::isnan(history.losses[i])) continue;
-    (good[i] ? split.good : split.bad).push_back(history.values[i]);
+    (good[i] ? split.first : split.second).push_back(history.values[i]);
   }
-  split.bad.insert(split.bad.end(), history.running.begin(), history.running.end());
+  split.second.insert(split.second.end(), history.running.begin(), history.running.end());
   return split;
 }
 
@@ -47,14 +33,15 @@ double prior_draw(const TpeParameter& parameter, Rng& rng) {
 // The candidate of `candidates` drawn from `good` with the largest log l(x) - log g(x); the
 // first of equals.
 template <typename Estimator>
-double best_candidate(const Estimator& good, const Estimator& bad, int64_t candidates, Rng& rng) {
-  double best = 0, best_score = -HUGE_VAL;
+auto best_candidate(const Estimator& good, const Estimator& bad, int64_t candidates, Rng& rng) {
+  decltype(good.sample(rng)) best{};
+  double best_score = -HUGE_VAL;
   for (int64_t i = 0; i < candidates; ++i) {
-    const auto x = good.sample(rng);
+    auto x = good.sample(rng);
     const double score = good.log_density(x) - bad.log_density(x);
     if (score > best_score) {
       best_score = score;
-      best = static_cast<double>(x);
+      best = std::move(x);
     }
   }
   return best;
@@ -67,19 +54,47 @@ int64_t good_count(int64_t n, const TpeSettings& settings) {
                   settings.gamma_cap);
 }
 
+std::vector<bool> good_observations(const std::vector<double>& losses, size_t running,
+                                    const TpeSettings& settings) {
+  std::vector<size_t> by_loss;
+  for (size_t i = 0; i < losses.size(); ++i)
+    if (!std::isnan(losses[i])) by_loss.push_back(i);
+  std::stable_sort(by_loss.begin(), by_loss.end(),
+                   [&](size_t a, size_t b) { return losses[a] < losses[b]; });
+  const int64_t count =
+      std::min(good_count(static_cast<int64_t>(by_loss.size() + running), settings),
+               static_cast<int64_t>(by_loss.size()));
+  std::vector<bool> good(losses.size(), false);
+  for (int64_t i = 0; i < count; ++i) good[by_loss[static_cast<size_t>(i)]] = true;
+  return good;
+}
+
 double suggest_tpe(const TpeParameter& parameter, const TpeHistory& history,
                    const TpeSettings& settings, Rng& rng) {
   if (static_cast<int64_t>(history.values.size()) < settings.startup_trials)
     return prior_draw(parameter, rng);
-  const Split split = split_by_loss(history, settings);
+  const auto [good, bad] = split_by_loss(history, settings);
+  return suggest_tpe(parameter, good, bad, settings, rng);
+}
+
+double suggest_tpe(const TpeParameter& parameter, const std::vector<double>& good,
+                   const std::vector<double>& bad, const TpeSettings& settings, Rng& rng) {
   const ParzenSettings parzen{settings.prior_weight, settings.magic_clip};
   if (parameter.choices > 0)
-    return best_candidate(CategoricalParzen(parameter.choices, split.good, parzen),
-                          CategoricalParzen(parameter.choices, split.bad, parzen),
-                          settings.ei_candidates, rng);
-  return best_candidate(NumericParzen(parameter.range, split.good, parzen),
-                        NumericParzen(parameter.range, split.bad, parzen), settings.ei_candidates,
-                        rng);
+    return static_cast<double>(best_candidate(CategoricalParzen(parameter.choices, good, parzen),
+                                              CategoricalParzen(parameter.choices, bad, parzen),
+                                              settings.ei_candidates, rng));
+  return best_candidate(NumericParzen(parameter.range, good, parzen),
+                        NumericParzen(parameter.range, bad, parzen), settings.ei_candidates, rng);
+}
+
+std::vector<double> suggest_joint_tpe(const std::vector<TpeParameter>& dimensions,
+                                      const std::vector<std::vector<double>>& good,
+                                      const std::vector<std::vector<double>>& bad,
+                                      const TpeSettings& settings, Rng& rng) {
+  const ParzenSettings parzen{settings.prior_weight, settings.magic_clip};
+  return best_candidate(JointParzen(dimensions, good, parzen), JointParzen(dimensions, bad, parzen),
+                        settings.ei_candidates, rng);
 }
 
 }  // namespace hpsweep

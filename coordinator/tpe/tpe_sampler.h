@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/rng.h"
+#include "coordinator/tpe/joint_parzen.h"
 #include "coordinator/tpe/parzen_estimator.h"
 
 namespace hpsweep {
@@ -26,12 +27,6 @@ struct TpeSettings {
   bool magic_clip = true;
   double gamma = 0.1;      // the good share: ceil(gamma * n) observations ...
   int64_t gamma_cap = 25;  // ... but at most this many
-};
-
-// One parameter: numeric over `range`, or categorical with `choices` (> 0).
-struct TpeParameter {
-  NumericRange range;
-  int64_t choices = 0;
 };
 
 // A parameter's history, oldest first: each finished trial that has the parameter (its value
@@ -47,5 +42,22 @@ int64_t good_count(int64_t n, const TpeSettings& settings);
 // The suggested value (a choice index for a categorical parameter).
 double suggest_tpe(const TpeParameter& parameter, const TpeHistory& history,
                    const TpeSettings& settings, Rng& rng);
+
+// Which of the finished observations are good: the best good_count() by loss (ties: the older
+// first), n counting `running` trials too (the constant liar). A loss that is not a number
+// (diverged) is never good.
+std::vector<bool> good_observations(const std::vector<double>& losses, size_t running,
+                                    const TpeSettings& settings);
+
+// After the split: the suggestion from the good and bad values (oldest first in each).
+double suggest_tpe(const TpeParameter& parameter, const std::vector<double>& good,
+                   const std::vector<double>& bad, const TpeSettings& settings, Rng& rng);
+
+// Multivariate TPE (coordinator/tpe/joint_parzen.h): the suggested point, a coordinate per
+// dimension, from the good and bad points.
+std::vector<double> suggest_joint_tpe(const std::vector<TpeParameter>& dimensions,
+                                      const std::vector<std::vector<double>>& good,
+                                      const std::vector<std::vector<double>>& bad,
+                                      const TpeSettings& settings, Rng& rng);
 
 }  // namespace hpsweep

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "common/conditions.h"
 #include "common/rng.h"
@@ -26,7 +27,13 @@ TpeSearch::TpeSearch(const SweepSpec& spec)
                 spec.bayes.magic_clip,     spec.bayes.gamma,         spec.bayes.gamma_cap},
       constant_liar_(spec.bayes.constant_liar),
       seed_(spec.bayes.seed.value_or(spec.seed)),
-      trials_(static_cast<size_t>(spec.run_cap)) {}
+      trials_(static_cast<size_t>(spec.run_cap)) {
+  // Every trial has the unconditional parameters; one alone is as well modelled univariately.
+  if (spec.bayes.multivariate)
+    for (size_t i = 0; i < parameters_.size(); ++i)
+      if (parameters_[i].when.empty()) joint_.push_back(i);
+  if (joint_.size() < 2) joint_.clear();
+}
 
 const ParameterSpec* TpeSearch::find_parameter(const std::string& path) const {
   for (const ParameterSpec& p : parameters_)
@@ -52,36 +59,76 @@ double TpeSearch::score_at(const Observed& trial, int64_t epoch) const {
   return kNotThere;
 }
 
+TpeSearch::Split TpeSearch::split_at(int64_t id, int64_t epoch,
+                                     const std::vector<int64_t>& running) const {
+  Split split;
+  std::vector<size_t> finished;
+  std::vector<double> losses;
+  for (size_t t = 0; t < trials_.size(); ++t) {
+    const Observed& other = trials_[t];
+    if (static_cast<int64_t>(t) == id || !other.suggested) continue;
+    const double score = score_at(other, epoch);
+    if (std::isnan(score)) continue;
+    finished.push_back(t);
+    losses.push_back(score);
+  }
+  split.results = static_cast<int64_t>(finished.size());
+  if (constant_liar_)
+    for (int64_t r : running)
+      if (std::isnan(score_at(trials_[static_cast<size_t>(r)], epoch)))
+        split.bad.push_back(static_cast<size_t>(r));
+  const std::vector<bool> good = good_observations(losses, split.bad.size(), settings_);
+  for (size_t k = 0; k < finished.size(); ++k)
+    (good[k] ? split.good : split.bad).push_back(finished[k]);
+  return split;
+}
+
+std::map<size_t, ConfigValue> TpeSearch::draw_jointly(const Split& split, Rng& rng) const {
+  const auto points = [&](const std::vector<size_t>& trials) {
+    std::vector<std::vector<double>> all;
+    for (size_t t : trials) {
+      std::vector<double> point;
+      for (size_t i : joint_) point.push_back(trials_[t].coordinates[i]);
+      all.push_back(std::move(point));
+    }
+    return all;
+  };
+  std::vector<TpeParameter> dimensions;
+  for (size_t i : joint_) dimensions.push_back(search_range(parameters_[i]));
+  const std::vector<double> point =
+      suggest_joint_tpe(dimensions, points(split.good), points(split.bad), settings_, rng);
+  std::map<size_t, ConfigValue> values;
+  for (size_t j = 0; j < joint_.size(); ++j)
+    if (std::optional<ConfigValue> value = value_at(parameters_[joint_[j]], point[j]))
+      values.emplace(joint_[j], *value);
+  return values;
+}
+
 std::vector<SweptValue> TpeSearch::draw(int64_t id, int64_t epoch,
                                         const std::vector<int64_t>& running, Rng& rng) {
   Observed& trial = trials_.at(static_cast<size_t>(id));
   trial.coordinates.assign(parameters_.size(), kNotThere);
+  const Split split = epoch > 0 ? split_at(id, epoch, running) : Split{};
+  const bool model = split.results >= settings_.startup_trials;
+  const std::map<size_t, ConfigValue> joint =
+      model && !joint_.empty() ? draw_jointly(split, rng) : std::map<size_t, ConfigValue>{};
+  // A parameter's values among the trials of `group` that have it.
+  const auto values_of = [&](const std::vector<size_t>& group, size_t i) {
+    std::vector<double> values;
+    for (size_t t : group)
+      if (!std::isnan(trials_[t].coordinates[i])) values.push_back(trials_[t].coordinates[i]);
+    return values;
+  };
   std::vector<SweptValue> chosen;
   for (size_t i : order_) {
     const ParameterSpec& p = parameters_[i];
     if (!conditions_hold(p, chosen)) continue;
-    TpeHistory history;
-    if (epoch > 0) {
-      for (size_t t = 0; t < trials_.size(); ++t) {
-        const Observed& other = trials_[t];
-        if (static_cast<int64_t>(t) == id || !other.suggested || std::isnan(other.coordinates[i]))
-          continue;
-        const double score = score_at(other, epoch);
-        if (!std::isnan(score)) {
-          history.values.push_back(other.coordinates[i]);
-          history.losses.push_back(score);
-        }
-      }
-      if (constant_liar_)
-        for (int64_t r : running) {
-          const Observed& other = trials_[static_cast<size_t>(r)];
-          if (!std::isnan(other.coordinates[i]) && std::isnan(score_at(other, epoch)))
-            history.running.push_back(other.coordinates[i]);
-        }
-    }
     std::optional<ConfigValue> value;
-    if (static_cast<int64_t>(history.values.size()) >= settings_.startup_trials)
-      value = value_at(p, suggest_tpe(search_range(p), history, settings_, rng));
+    if (const auto it = joint.find(i); it != joint.end())
+      value = it->second;
+    else if (model)
+      value = value_at(p, suggest_tpe(search_range(p), values_of(split.good, i),
+                                      values_of(split.bad, i), settings_, rng));
     // Start-up, or a normal-family suggestion the field refuses: the distribution's own draw.
     if (!value) value = draw_value(p, rng);
     trial.coordinates[i] = coordinate_of(p, *value);

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "common/spec.h"
@@ -49,6 +50,17 @@ class TpeSearch final : public ValueSuggester {
   // Trial `id`'s values, parameter by parameter, modelled at `epoch` (0: start-up draws).
   std::vector<SweptValue> draw(int64_t id, int64_t epoch, const std::vector<int64_t>& running,
                                Rng& rng);
+  // The trials with a score at `epoch` split as Optuna splits them: the best good_count() of
+  // all of them are good, the rest bad, with the constant liar's running trials; a conditional
+  // parameter is modelled from the good and bad trials that have it.
+  struct Split {
+    int64_t results = 0;  // finished trials
+    std::vector<size_t> good, bad;
+  };
+  Split split_at(int64_t id, int64_t epoch, const std::vector<int64_t>& running) const;
+  // With bayes.multivariate, the values of the parameters in joint_ suggested together, by
+  // parameter index. A value the field refuses is left out, to be drawn as start-up values are.
+  std::map<size_t, ConfigValue> draw_jointly(const Split& split, Rng& rng) const;
   // Whether an earlier trial has all of trial `id`'s values.
   bool tried(int64_t id) const;
   const ParameterSpec* find_parameter(const std::string& path) const;
@@ -56,6 +68,7 @@ class TpeSearch final : public ValueSuggester {
   const SweepSpec spec_;
   const std::vector<ParameterSpec>& parameters_ = spec_.parameters;
   std::vector<size_t> order_;  // dependency order
+  std::vector<size_t> joint_;  // bayes.multivariate: the parameters modelled together
   TpeSettings settings_;
   bool constant_liar_;
   uint64_t seed_;

@@ -2,7 +2,7 @@
 # them with their own flags. Sourced by run_spec_fuzzer.sh and run_status_fuzzer.sh; a source
 # the loader starts to need is added here once.
 spec_sources=(
-  common/spec_loader.cpp common/conditions.cpp common/config_fields.cpp common/error.cpp
+  common/spec_loader.cpp common/conditions.cpp common/config_fields.cpp common/program_arguments.cpp common/error.cpp
   common/metrics.cpp common/spec_limits.cpp common/model_types.cpp common/dataset_types.cpp
   common/spec_names.cpp common/lr_schedule_fields.cpp common/finetune_fields.cpp common/lr_schedule_rules.cpp
   common/language_model_rules.cpp common/text_corpus.cpp common/vocabulary.cpp common/command_template.cpp

@@ -1,0 +1,129 @@
+#include "coordinator/tpe/joint_parzen.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace hpsweep {
+namespace {
+
+double normal_cdf(double z) {
+  return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
+
+size_t draw_index(const std::vector<double>& weights, Rng& rng) {
+  double u = rng.uniform(), sum = 0;
+  for (size_t k = 0; k + 1 < weights.size(); ++k) {
+    sum += weights[k];
+    if (u < sum) return k;
+  }
+  return weights.size() - 1;
+}
+
+}  // namespace
+
+JointParzen::JointParzen(const std::vector<TpeParameter>& dimensions,
+                         const std::vector<std::vector<double>>& observations,
+                         const ParzenSettings& settings) {
+  const size_t n = observations.size(), components = n + 1;
+  weights_ = observation_weights(static_cast<int64_t>(n));
+  weights_.push_back(settings.prior_weight);
+  const double total = std::accumulate(weights_.begin(), weights_.end(), 0.0);
+  for (double& w : weights_) w /= total;
+  const double scott = 0.2 * std::pow(static_cast<double>(std::max<size_t>(n, 1)),
+                                      -1.0 / (static_cast<double>(dimensions.size()) + 4));
+  for (size_t d = 0; d < dimensions.size(); ++d) {
+    Dimension dim{dimensions[d]};
+    std::vector<double> centres(components);
+    for (size_t k = 0; k < n; ++k) centres[k] = observations[k][d];
+    std::vector<double> log_masses;
+    if (dim.shape.choices > 0) {
+      dim.spread = settings.prior_weight / static_cast<double>(components);
+      dim.row_total = dim.spread * static_cast<double>(dim.shape.choices) + 1;
+      centres[n] = -1;  // the prior: no observed choice
+    } else {
+      const NumericRange& r = dim.shape.range;
+      dim.low = r.low - r.step / 2;
+      dim.high = r.high + r.step / 2;
+      const double width = dim.high - dim.low;
+      const double min_sigma = settings.magic_clip
+                                   ? width / std::min(100.0, 1.0 + static_cast<double>(components))
+                                   : 1e-12;
+      dim.sigma = std::clamp(scott * width, min_sigma, width);
+      centres[n] = (dim.low + dim.high) / 2;
+      for (size_t k = 0; k < components; ++k) {
+        const double sigma = k == n ? width : dim.sigma;
+        log_masses.push_back(std::log(std::max(normal_cdf((dim.high - centres[k]) / sigma) -
+                                                   normal_cdf((dim.low - centres[k]) / sigma),
+                                               1e-300)));
+      }
+    }
+    dimensions_.push_back(dim);
+    centres_.push_back(std::move(centres));
+    log_masses_.push_back(std::move(log_masses));
+  }
+}
+
+double JointParzen::sigma_of(const Dimension& d, size_t component) const {
+  return component + 1 == weights_.size() ? d.high - d.low : d.sigma;
+}
+
+std::vector<double> JointParzen::sample(Rng& rng) const {
+  const size_t k = draw_index(weights_, rng);
+  std::vector<double> x;
+  for (size_t d = 0; d < dimensions_.size(); ++d) {
+    const Dimension& dim = dimensions_[d];
+    const double centre = centres_[d][k];
+    if (dim.shape.choices > 0) {
+      // The kernel's row: spread on every choice and 1 more on the observed one.
+      std::vector<double> row(static_cast<size_t>(dim.shape.choices), dim.spread / dim.row_total);
+      if (centre >= 0) row[static_cast<size_t>(centre)] += 1 / dim.row_total;
+      if (centre < 0) std::fill(row.begin(), row.end(), 1 / static_cast<double>(row.size()));
+      x.push_back(static_cast<double>(draw_index(row, rng)));
+      continue;
+    }
+    const double sigma = sigma_of(dim, k);
+    double value;
+    do {  // truncated by rejection, as the univariate estimator
+      value = centre + sigma * rng.normal();
+    } while (value < dim.low || value > dim.high);
+    const NumericRange& r = dim.shape.range;
+    if (r.step > 0)
+      value = std::clamp(r.low + std::round((value - r.low) / r.step) * r.step, r.low, r.high);
+    x.push_back(value);
+  }
+  return x;
+}
+
+double JointParzen::log_kernel(const Dimension& dim, size_t d, size_t k, double x) const {
+  const double centre = centres_[d][k];
+  if (dim.shape.choices > 0) {
+    if (centre < 0) return -std::log(static_cast<double>(dim.shape.choices));
+    return std::log((dim.spread + (x == centre ? 1 : 0)) / dim.row_total);
+  }
+  const double sigma = sigma_of(dim, k);
+  const double step = dim.shape.range.step;
+  if (step > 0) {
+    const double a = (std::max(x - step / 2, dim.low) - centre) / sigma;
+    const double b = (std::min(x + step / 2, dim.high) - centre) / sigma;
+    return std::log(std::max(normal_cdf(b) - normal_cdf(a), 1e-300)) - log_masses_[d][k];
+  }
+  const double z = (x - centre) / sigma;
+  return -0.5 * z * z - 0.5 * std::log(2 * M_PI) - log_masses_[d][k];
+}
+
+double JointParzen::log_density(const std::vector<double>& x) const {
+  std::vector<double> terms(weights_.size());
+  double top = -HUGE_VAL;
+  for (size_t k = 0; k < weights_.size(); ++k) {
+    double term = std::log(weights_[k]);
+    for (size_t d = 0; d < dimensions_.size(); ++d) term += log_kernel(dimensions_[d], d, k, x[d]);
+    terms[k] = term;
+    top = std::max(top, term);
+  }
+  double sum = 0;
+  for (double t : terms) sum += std::exp(t - top);
+  return top + std::log(sum);
+}
+
+}  // namespace hpsweep
