@@ -1,7 +1,9 @@
 // method bayes: each new trial's swept values suggested by the Tree-structured Parzen Estimator
-// (coordinator/tpe/tpe_sampler.h) from every result so far, one parameter at a time in
+// (coordinator/tpe/tpe_sampler.h) from every result so far. The results are split into good and
+// bad once, over all trials, as Optuna does; then the parameters are suggested one at a time in
 // dependency order, so a conditional parameter is suggested only where its conditions hold and
-// modelled only from the trials that have it.
+// modelled only from the good and bad trials that have it. With bayes.multivariate the
+// parameters without conditions are suggested first, together (coordinator/tpe/joint_parzen.h).
 //
 // Results at several budgets (epochs), as early termination gives them, are used as BOHB does
 // (Falkner et al. 2018): the model is fitted at the largest epoch that at least
