@@ -9,6 +9,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/configurations.h"
+#include "analysis/detection_canvases.h"
 #include "analysis/plots.h"
 #include "common/error.h"
 #include "common/temp_folder.h"
@@ -165,12 +166,14 @@ constexpr const char* kStyle =
     "th{background:#f0f0f0}pre{background:#f7f7f7;padding:1em;overflow:auto}"
     "svg{max-width:100%;height:auto;display:block;margin:1em 0}"
     ".warning{background:#fff3cd;border:1px solid #e0c060;padding:0.5em 1em}"
-    ".file{color:#666;font-size:0.8em;margin:0}nav ol{margin:0.2em 0}";
+    ".file{color:#666;font-size:0.8em;margin:0}nav ol{margin:0.2em 0}"
+    "figure{display:inline-block;margin:0.5em}svg.canvas{margin:0}";
 
 }  // namespace
 
 std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule,
-                          const std::optional<TextSample>& sample) {
+                          const std::optional<TextSample>& sample,
+                          const std::optional<DetectionDrawings>& detections) {
   const TempFolder folder("hpsweep-report");
   const std::vector<PlotFile> plots = draw_plots(sweep, rule, folder.path().string());
   const std::vector<NamedTable> tables = analysis_tables(sweep, rule);
@@ -182,6 +185,7 @@ std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule,
 
   html << "<nav id=\"contents\">\n<h2>Contents</h2>\n<ol>\n";
   if (sample) html << "<li><a href=\"#sample\">Text sample</a></li>\n";
+  if (detections) html << "<li><a href=\"#detections\">Detections</a></li>\n";
   if (!plots.empty()) {
     html << "<li><a href=\"#plots\">Plots</a>\n<ol>\n";
     for (const PlotFile& p : plots)
@@ -200,6 +204,13 @@ std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule,
     html << "<section id=\"sample\">\n<h2>Text sample</h2>\n<p>" << escape_html(sample->caption)
          << ".</p>\n";
     if (!sample->text.empty()) html << "<pre>" << escape_html(sample->text) << "</pre>\n";
+    html << "</section>\n";
+  }
+  if (detections) {
+    html << "<section id=\"detections\">\n<h2>Detections</h2>\n<p>"
+         << escape_html(detections->caption) << ".</p>\n";
+    for (const DrawnCanvas& canvas : detections->canvases)
+      html << canvas_figure(canvas, *detections);
     html << "</section>\n";
   }
   if (!plots.empty()) html << "<h2 id=\"plots\">Plots</h2>\n";

@@ -3,22 +3,25 @@
 // with its mean and 95% CI and its test error at the selected epoch, the diagnoses, the
 // test-selection warning when the metric is a test metric), a table of contents, every plot
 // (analysis/plots.h, inline SVG), every analysis table, the spec and the diagnosis rule. A
-// language-model sweep's report also holds a text sample of its best trial.
+// language-model sweep's report also holds a text sample of its best trial, a detector sweep's
+// drawings of test canvases with its best trial's boxes.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "analysis/analyze.h"
+#include "analysis/detection_canvases.h"
 #include "analysis/trial_summary.h"
 #include "storage/sweep_file.h"
 
 namespace hpsweep {
 
-// The page as text, with `sample` after the contents; draws the plots with gnuplot in a
-// temporary folder.
+// The page as text, with `sample` and `detections` after the contents; draws the plots with
+// gnuplot in a temporary folder.
 std::string render_report(const SweepRecord& sweep, const DiagnosisRule& rule,
-                          const std::optional<TextSample>& sample = std::nullopt);
+                          const std::optional<TextSample>& sample = std::nullopt,
+                          const std::optional<DetectionDrawings>& detections = std::nullopt);
 
 // `svg` with `prefix` before every id="..." and every reference to one (href="#...",
 // url(#...)), so that several SVGs share a page: gnuplot's all use gnuplot_canvas, gpPt0...

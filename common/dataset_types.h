@@ -24,8 +24,9 @@ struct DatasetType {
   // Samples are canvases with boxes (docs/detection.md): they need a detector model, and
   // dataset.max_objects applies.
   bool detection = false;
-  int64_t default_features = 0;  // synthetic sets: inputs when dataset.features is 0
-  int64_t max_features = 0;      // 0: no limit
+  std::vector<std::string> class_names = {};  // by label, where the set names its classes
+  int64_t default_features = 0;               // synthetic sets: inputs when dataset.features is 0
+  int64_t max_features = 0;                   // 0: no limit
 };
 
 // fmnist-detection's canvas side (dataset.input_size) and objects per canvas

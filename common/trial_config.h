@@ -38,7 +38,7 @@ struct DatasetConfig {
   // Image sets only. Images are resized per batch (bilinear) to input_size x input_size;
   // training batches are then augmented: a random horizontal flip, and a random crop of the
   // image padded with crop_padding zeros on each side. fmnist-detection draws its canvases at
-  // input_size (0: 64) and takes no flip or crop yet (they would have to move the boxes).
+  // input_size (0: 64); its flip and crop move the boxes with the pixels (docs/detection.md).
   int64_t input_size = 0;  // 0: the native 28
   bool flip = false;
   int64_t crop_padding = 0;

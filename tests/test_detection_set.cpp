@@ -252,10 +252,10 @@ std::string error_of(const std::function<void()>& action) {
 }
 
 TEST(DetectionSetOptions, KeysTheSetCannotHonourAreNamed) {
-  DatasetConfig flip = detection_config(10, 10);
-  flip.flip = true;
-  EXPECT_EQ(error_of([&] { inspect_dataset(flip); }),
-            "dataset.flip: not available for the fmnist-detection set yet");
+  DatasetConfig classes = detection_config(10, 10);
+  classes.classes = {1, 2};
+  EXPECT_EQ(error_of([&] { inspect_dataset(classes); }),
+            "dataset.classes: not available for the fmnist-detection set yet");
   DatasetConfig tiny = detection_config(10, 10);
   tiny.input_size = 8;
   EXPECT_EQ(error_of([&] { inspect_dataset(tiny); }),

@@ -1,13 +1,17 @@
 // The tiny SSD end to end in one process (worker/detection_trainer.h): on a small detection
 // set it trains, its loss falls, every detection curve is filled and mAP is a share, and the
-// same seed gives the same bits; the best epoch's detections are stored and give its mAP.
+// same seed gives the same bits; the best epoch's detections are stored and give its mAP, and
+// `hpsweep report` draws them on the test canvases.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 
 #include "common/spec.h"
 #include "coordinator/search_space.h"
 #include "storage/checkpoint_file.h"
+#include "support/shell.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 #include "worker/data/dataset.h"
@@ -96,6 +100,65 @@ TEST(DetectorTraining, TheBestEpochsDetectionsAreStoredAndGiveItsMap) {
   EXPECT_EQ(read.best_metric, best.test_map50);
   EXPECT_DOUBLE_EQ(mean_average_precision(found, truth, 0.5), best.test_map50);
   EXPECT_DOUBLE_EQ(mean_average_precision_50_95(found, truth), best.test_map50_95);
+}
+
+// `hpsweep report` on a detector sweep draws the best trial's first test canvases with every
+// true box and every stored detection of at least the threshold, at their coordinates. The
+// trial trains on flipped canvases, a swept boolean (stored in sweep.h5 as an integer).
+TEST(DetectorTraining, TheReportDrawsTheBestTrialsBoxesOnItsTestCanvases) {
+  TempDir dir;
+  write_synthetic_fashion_mnist(dir / "data", 40, 20, 3);
+  const std::string spec = (dir / "ssd.yaml").string(), out = (dir / "out").string();
+  std::ofstream(spec) << "seed: 3\nmethod: grid\nmetric: {name: test_map50, goal: maximize}\n"
+                         "dataset: {name: fmnist-detection, input_size: 32, train_subset: 64, "
+                         "test_subset: 16, seed: 2, path: "
+                      << (dir / "data").string()
+                      << "}\nmodel: {type: tiny-ssd, width: 8, depth: 3, init: xavier}\n"
+                         "training: {epochs: 2, batch_size: 16, lr: 0.2}\n"
+                         "parameters:\n  dataset.flip: {values: [true]}\n";
+  const std::string binary = HPSWEEP_BINARY;
+  const CommandResult run = run_shell(binary + " run " + spec + " --out " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const CommandResult report =
+      run_shell(binary + " report " + out + " --canvases 3 --score-threshold 0.05");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  std::ifstream file(out + "/report.html");
+  const std::string html((std::istreambuf_iterator<char>(file)), {});
+  const CheckpointData checkpoint = read_checkpoint_file(out + "/checkpoints/0000.h5");
+  ASSERT_FALSE(checkpoint.best_detections.empty());
+  const auto pixels = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", v);
+    return std::string(text);
+  };
+  const auto rect = [&](const char* kind, float x1, float y1, float x2, float y2) {
+    return std::string("<rect class=\"") + kind + "\" x=\"" + pixels(x1 * 32) + "\" y=\"" +
+           pixels(y1 * 32) + "\" width=\"" + pixels(x2 * 32 - x1 * 32) + "\" height=\"" +
+           pixels(y2 * 32 - y1 * 32) + "\" fill=\"none\">";
+  };
+  size_t predicted = 0;
+  for (const StoredDetection& d : checkpoint.best_detections) {
+    if (d.image >= 3 || d.score < 0.05f) continue;
+    ++predicted;
+    EXPECT_NE(html.find(rect("predicted", d.x1, d.y1, d.x2, d.y2)), std::string::npos)
+        << d.image << " " << d.x1;
+  }
+  EXPECT_GT(predicted, 0u);
+  size_t truth = 0;
+  const TrainTestData data = load_dataset(detector_trial(dir).config.dataset);
+  for (int64_t i = 0; i < 3; ++i)
+    for (const DetectionObject& o : data.test.objects[i]) {
+      ++truth;
+      EXPECT_NE(html.find(rect("true", o.box.x1 / 32, o.box.y1 / 32, o.box.x2 / 32, o.box.y2 / 32)),
+                std::string::npos);
+    }
+  size_t rects = 0;
+  for (size_t at = html.find("<rect class=\"predicted\""); at != std::string::npos;
+       at = html.find("<rect class=\"predicted\"", at + 1))
+    ++rects;
+  EXPECT_EQ(rects, predicted);
+  EXPECT_NE(html.find("trial 0000, the first 3 of 16 test canvases"), std::string::npos);
+  EXPECT_NE(html.find("<figcaption>test canvas 2: "), std::string::npos);
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 // The HTML report: well-formed, self-contained (nothing to fetch), opening with a summary and a
 // table of contents whose links resolve, with the spec, every table and every plot, and no id
-// used twice although every gnuplot SVG uses the same ones.
+// used twice although every gnuplot SVG uses the same ones; a detector's test canvases with
+// their boxes, over images inlined as PNG.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <map>
 #include <regex>
 #include <set>
 
+#include "analysis/png_image.h"
 #include "analysis/report.h"
 
 namespace hpsweep::testing {
@@ -170,6 +173,87 @@ TEST(Report, SvgIdsAndTheirReferencesArePrefixed) {
             "id='p1-textbox'/></defs><use xlink:href='#p1-gpPt0'/><use href=\"#p1-gpPt0\"/><g "
             "filter=\"url(#p1-textbox)\" id='p1-gnuplot_plot_1a'/><g id='p1-gnuplot_plot_1a-2'/>"
             "<g grid='x' data-id='no'/></svg>");
+}
+
+// A detector sweep's canvases: true and predicted boxes at their exact coordinates in canvas
+// pixels, predictions under the threshold left out, class names and scores as labels.
+TEST(Report, DetectorsShowTestCanvasesWithTheirBoxes) {
+  DetectionDrawings drawings;
+  drawings.caption = "trial 0001 <best>";
+  drawings.class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress"};
+  drawings.score_threshold = 0.5f;
+  DrawnCanvas canvas{7, 8, std::vector<float>(64, 0.0f), {}, {}};
+  canvas.pixels[3 * 8 + 4] = 1.0f;
+  canvas.truth = {{3, 1.0f, 0.25f, 0.125f, 0.75f, 0.5f}};
+  canvas.predicted = {{3, 0.9f, 0.2f, 0.1f, 0.7f, 0.55f},
+                      {1, 0.3f, 0.0f, 0.0f, 1.0f, 1.0f},
+                      {9, 0.5f, 0.5f, 0.5f, 1.0f, 1.0f}};
+  drawings.canvases = {canvas, canvas};
+  drawings.canvases[1].index = 8;
+  const std::string html = render_report(two_depths(), DiagnosisRule{}, std::nullopt, drawings);
+  EXPECT_NE(html.find("<li><a href=\"#detections\">Detections</a></li>"), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"detections\">\n<h2>Detections</h2>\n<p>trial 0001 "
+                      "&lt;best&gt;.</p>\n<figure>"),
+            std::string::npos);
+  EXPECT_EQ(count(html, "<figure>"), 2u);
+  EXPECT_EQ(count(html, "<figure>"), count(html, "</figure>"));
+  EXPECT_EQ(count(html, "<svg class=\"canvas\" viewBox=\"0 0 8 8\""), 2u);
+  EXPECT_EQ(count(html, "<image href=\"data:image/png;base64,"), 2u);
+  EXPECT_EQ(count(html,
+                  "<rect class=\"true\" x=\"2.00\" y=\"1.00\" width=\"4.00\" "
+                  "height=\"3.00\" fill=\"none\"><title>Dress</title></rect>"),
+            2u);
+  EXPECT_EQ(count(html,
+                  "<rect class=\"predicted\" x=\"1.60\" y=\"0.80\" width=\"4.00\" "
+                  "height=\"3.60\" fill=\"none\"><title>Dress 0.90</title></rect>"),
+            2u);
+  // At the threshold it is drawn, under it not; a class without a name is named by its id.
+  EXPECT_EQ(count(html, "<title>class 9 0.50</title>"), 2u);
+  EXPECT_EQ(html.find("Trouser 0.30"), std::string::npos);
+  EXPECT_NE(html.find("<figcaption>test canvas 8: 1 true, 2 predicted</figcaption>"),
+            std::string::npos);
+  EXPECT_EQ(render_report(two_depths(), DiagnosisRule{}).find("Detections"), std::string::npos);
+}
+
+// The inline PNG: signature, an 8-bit grayscale header, and rows that inflate back to the
+// pixels (filter byte 0 before each), every chunk with its CRC; and base64 as RFC 4648.
+TEST(Report, CanvasesAreGrayscalePngs) {
+  const std::vector<float> pixels = {0.0f, 0.5f, 1.0f, 2.0f, -1.0f, 0.2f};  // 3 wide, 2 high
+  const std::string png = grayscale_png(pixels.data(), 3, 2);
+  ASSERT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n"));
+  const auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) v = (v << 8) | static_cast<uint8_t>(png[at + k]);
+    return v;
+  };
+  std::string idat;
+  for (size_t at = 8; at < png.size();) {
+    const uint32_t length = u32(at);
+    const std::string type = png.substr(at + 4, 4);
+    const std::string data = png.substr(at + 8, length);
+    const std::string typed = type + data;
+    EXPECT_EQ(u32(at + 8 + length),
+              crc32(0, reinterpret_cast<const Bytef*>(typed.data()), typed.size()))
+        << type;
+    if (type == "IHDR") {
+      EXPECT_EQ(data, std::string("\0\0\0\3\0\0\0\2\x08\0\0\0\0", 13));
+    }
+    if (type == "IDAT") idat += data;
+    at += 12 + length;
+    if (type == "IEND") {
+      EXPECT_EQ(at, png.size());
+    }
+  }
+  std::string rows(8, '?');
+  uLongf size = rows.size();
+  ASSERT_EQ(uncompress(reinterpret_cast<Bytef*>(rows.data()), &size,
+                       reinterpret_cast<const Bytef*>(idat.data()), idat.size()),
+            Z_OK);
+  EXPECT_EQ(rows, std::string("\0\0\x80\xff\0\xff\0\x33", 8));
+  EXPECT_EQ(base64("Man"), "TWFu");
+  EXPECT_EQ(base64("Ma"), "TWE=");
+  EXPECT_EQ(base64("M"), "TQ==");
+  EXPECT_EQ(base64(""), "");
 }
 
 }  // namespace

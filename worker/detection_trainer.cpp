@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstring>
 
 #include "common/failpoint.h"
 #include "worker/data/holdout.h"
+#include "worker/detection/detection_batch.h"
 #include "worker/detection/ssd_evaluation.h"
 #include "worker/detection/ssd_loss.h"
 #include "worker/epoch_end.h"
@@ -52,8 +52,7 @@ TrialOutcome train_detector(const Trial& trial, const TrainTestData& data, const
   std::string observer_error;
   // As in run_trial: a group of one abandons a step between layers when `stop` is set.
   const std::atomic<bool>* solo_stop = group.size() == 1 ? &stop : nullptr;
-  const std::vector<std::vector<LabeledBox>> truth = normalized_objects(train_set);
-  const int64_t floats_per_image = shape_size(train_set.sample_shape());
+  const AugmentOptions augment{trial.config.dataset.flip, trial.config.dataset.crop_padding};
   SsdLoss loss(anchors, train_set.classes);
   Tensor inputs, doutputs;
   std::vector<std::vector<LabeledBox>> batch_truth;
@@ -68,16 +67,8 @@ TrialOutcome train_detector(const Trial& trial, const TrainTestData& data, const
         const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
         const auto [first, last] = group_rows(count, group);
         const int64_t* ids = order.data() + begin + first;
-        Shape shape = train_set.sample_shape();
-        shape.insert(shape.begin(), last - first);
-        inputs.resize(shape);
-        batch_truth.clear();
-        for (int64_t i = 0; i < last - first; ++i) {
-          std::memcpy(inputs.data() + i * floats_per_image,
-                      train_set.inputs.data() + ids[i] * floats_per_image,
-                      sizeof(float) * floats_per_image);
-          batch_truth.push_back(truth[ids[i]]);
-        }
+        gather_detection_batch(train_set, augment, ids, last - first, trial.seed, epoch, inputs,
+                               batch_truth);
         const Tensor& outputs =
             model.forward(inputs, BatchContext{Mode::train, trial.seed, epoch, ids,
                                                group.size() > 1 ? &group : nullptr, solo_stop});

@@ -3,30 +3,16 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "common/config_fields.h"
 #include "common/error.h"
 #include "common/model_types.h"
-#include "common/spec.h"
 #include "storage/checkpoint_file.h"
-#include "storage/sweep_file.h"
+#include "storage/recorded_trial_config.h"
 #include "worker/data/text_dataset.h"
 #include "worker/model_factory.h"
 #include "worker/model_state.h"
 
 namespace hpsweep {
 namespace {
-
-// The configuration trial `id` of the sweep in `sweep_path` trained with.
-TrialConfig trial_config(const std::string& sweep_path, int64_t id) {
-  const SweepRecord sweep = read_sweep_file(sweep_path);
-  TrialConfig config = parse_spec(sweep.spec_text, sweep_path + ":/spec").base;
-  for (const TrialRecord& trial : sweep.trials) {
-    if (trial.id != id) continue;
-    for (const SweptValue& v : trial.swept) find_config_field(v.path)->set(config, v.value);
-    return config;
-  }
-  throw UserError(sweep_path + ": has no trial " + std::to_string(id));
-}
 
 TextTokens tokens_of(const TrainedLanguageModel& lm) {
   return *text_tokens_named(lm.config.dataset.tokens);
@@ -49,7 +35,8 @@ TrainedLanguageModel load_trained_language_model(const std::string& checkpoint_p
   const CheckpointData checkpoint = read_checkpoint_parts(checkpoint_path);
   const std::filesystem::path sweep_path =
       std::filesystem::path(checkpoint_path).parent_path().parent_path() / "sweep.h5";
-  TrialConfig config = trial_config(sweep_path.string(), checkpoint.trial_id);
+  TrialConfig config = recorded_trial_config(read_sweep_file(sweep_path.string()),
+                                             checkpoint.trial_id, sweep_path.string());
   const ModelType* type = find_model_type(config.model.type);
   if (!type || !type->needs_tokens)
     throw UserError(checkpoint_path + ": trial " + std::to_string(checkpoint.trial_id) + " is a " +

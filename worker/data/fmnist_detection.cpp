@@ -9,12 +9,11 @@
 namespace hpsweep {
 namespace {
 
-// Keys whose meaning for canvases with boxes is not built yet: flip and crop would have to move
-// the boxes, and the holdout and class subsets pick samples by a single label.
+// Keys whose meaning for canvases with boxes is not built yet: the holdout and class subsets
+// pick samples by a single label. (flip and crop_padding move the boxes with the pixels:
+// worker/data/detection_augmentation.h.)
 void check_supported_keys(const DatasetConfig& config) {
-  const char* key = config.flip                  ? "dataset.flip"
-                    : config.crop_padding > 0    ? "dataset.crop_padding"
-                    : !config.classes.empty()    ? "dataset.classes"
+  const char* key = !config.classes.empty()      ? "dataset.classes"
                     : config.train_per_class > 0 ? "dataset.train_per_class"
                     : config.validation > 0      ? "dataset.validation"
                     : config.kfold > 0           ? "dataset.kfold"

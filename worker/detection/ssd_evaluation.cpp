@@ -29,14 +29,19 @@ void class_probabilities(const float* logits, int64_t anchors, int64_t c1,
 
 }  // namespace
 
+std::vector<LabeledBox> normalized_boxes(std::span<const DetectionObject> objects, int64_t size) {
+  const auto side = static_cast<float>(size);
+  std::vector<LabeledBox> result;
+  for (const DetectionObject& o : objects)
+    result.push_back(
+        {o.label, Box{o.box.x1 / side, o.box.y1 / side, o.box.x2 / side, o.box.y2 / side}});
+  return result;
+}
+
 std::vector<std::vector<LabeledBox>> normalized_objects(const Dataset& set) {
-  const float height = static_cast<float>(set.inputs.dim(2));
-  const float width = static_cast<float>(set.inputs.dim(3));
-  std::vector<std::vector<LabeledBox>> result(set.objects.size());
-  for (size_t i = 0; i < set.objects.size(); ++i)
-    for (const DetectionObject& o : set.objects[i])
-      result[i].push_back(
-          {o.label, Box{o.box.x1 / width, o.box.y1 / height, o.box.x2 / width, o.box.y2 / height}});
+  std::vector<std::vector<LabeledBox>> result;
+  for (const std::vector<DetectionObject>& objects : set.objects)
+    result.push_back(normalized_boxes(objects, set.inputs.dim(3)));
   return result;
 }
 

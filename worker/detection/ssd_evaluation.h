@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <span>
 #include <vector>
 
 #include "worker/data/dataset.h"
@@ -14,8 +15,10 @@
 
 namespace hpsweep {
 
-// Each sample's objects with boxes in normalized coordinates (fractions of the canvas), the
-// form the anchors and the loss use.
+// Objects with boxes in normalized coordinates (fractions of the canvas side `size`), the form
+// the anchors and the loss use.
+std::vector<LabeledBox> normalized_boxes(std::span<const DetectionObject> objects, int64_t size);
+// Each sample's objects so (canvases are square).
 std::vector<std::vector<LabeledBox>> normalized_objects(const Dataset& set);
 
 struct DetectionEvaluation {
