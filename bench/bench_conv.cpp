@@ -7,6 +7,7 @@
 #include "common/blas.h"
 #include "common/rng.h"
 #include "worker/kernels/conv2d_im2col.h"
+#include "worker/kernels/conv2d_lowerings.h"
 #include "worker/kernels/conv2d_winograd.h"
 #include "worker/layers/conv2d_layer.h"
 
@@ -63,6 +64,30 @@ void shapes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_Conv2dForward)->Apply(shapes);
 BENCHMARK(BM_Conv2dStep)->Apply(shapes);
 
+// The tiny SSD's 3x3 convolutions on 64x64 canvases at batch 32 (issue 21): its base network,
+// the down-sampling blocks and the class (44 channels) and box (16) predictors per scale.
+void ssd_shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"B", "C", "O", "HW", "k", "p", "dx"})
+      ->Args({32, 1, 16, 64, 3, 1, 0})
+      ->Args({32, 16, 16, 64, 3, 1, 1})
+      ->Args({32, 16, 32, 32, 3, 1, 1})
+      ->Args({32, 32, 32, 32, 3, 1, 1})
+      ->Args({32, 32, 64, 16, 3, 1, 1})
+      ->Args({32, 64, 64, 16, 3, 1, 1})
+      ->Args({32, 64, 128, 8, 3, 1, 1})
+      ->Args({32, 128, 128, 8, 3, 1, 1})
+      ->Args({32, 128, 128, 4, 3, 1, 1})
+      ->Args({32, 128, 128, 2, 3, 1, 1})
+      ->Args({32, 64, 44, 8, 3, 1, 1})
+      ->Args({32, 64, 16, 8, 3, 1, 1})
+      ->Args({32, 128, 44, 4, 3, 1, 1})
+      ->Args({32, 128, 16, 4, 3, 1, 1})
+      ->Args({32, 128, 44, 2, 3, 1, 1})
+      ->Args({32, 128, 44, 1, 3, 1, 1})
+      ->Unit(benchmark::kMicrosecond);
+}
+BENCHMARK(BM_Conv2dStep)->Name("BM_SsdConvStep")->Apply(ssd_shapes);
+
 // conv2d_winograd_suits' evidence: a 3x3 stride-1 convolution's forward + backward (input
 // gradient included) through each lowering, on ResNet-18's four stages at 96x96 inputs,
 // DenseNet's 3x3 convs (growth 32) and narrow layers.
@@ -100,6 +125,45 @@ BENCHMARK(BM_Conv3x3Lowering)
     ->ArgsProduct({{128}, {64}, {64}, {2, 4}, {0, 1}})
     ->ArgsProduct({{128}, {128}, {128}, {1, 2}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
+
+// The tiny SSD's 3x3 convolutions through each lowering that takes them (forward + backward
+// with the input gradient): args batch, in, out, height = width, lowering (the index in
+// kConv2dLowerings: 0 direct, 1 Winograd, 2 im2col).
+void BM_SsdConvLowering(benchmark::State& state) {
+  blas_configure();
+  const Conv2dDims d{state.range(0), state.range(1), state.range(3),
+                     state.range(3), state.range(2), {3, 1, 1}};
+  const Conv2dLowering& lowering = kConv2dLowerings[state.range(4)];
+  if (!lowering.suits(d)) {
+    state.SkipWithError("the lowering does not take this shape");
+    return;
+  }
+  const Tensor x = random({d.batch, d.in_channels, d.height, d.width}, 1);
+  const Tensor w = random({d.out_channels, d.in_channels, 3, 3}, 2);
+  const Tensor dy = random({d.batch, d.out_channels, d.height, d.width}, 3);
+  Tensor b({d.out_channels}), y(dy.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
+  Tensor workspace({lowering.workspace_size(d)});
+  for (auto _ : state) {
+    lowering.forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
+    lowering.backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(),
+                      workspace.data());
+  }
+  state.counters["samples/s"] =
+      benchmark::Counter(d.batch, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+BENCHMARK(BM_SsdConvLowering)
+    ->ArgNames({"B", "C", "O", "HW", "lowering"})
+    ->ArgsProduct({{32}, {16}, {16}, {64}, {0, 1, 2}})
+    ->ArgsProduct({{32}, {16}, {32}, {32}, {1, 2}})
+    ->ArgsProduct({{32}, {32}, {32}, {32}, {1, 2}})
+    ->ArgsProduct({{32}, {32}, {64}, {16}, {1, 2}})
+    ->ArgsProduct({{32}, {64}, {64}, {16}, {1, 2}})
+    ->ArgsProduct({{32}, {64}, {128}, {8}, {1, 2}})
+    ->ArgsProduct({{32}, {128}, {128}, {8, 4, 2}, {1, 2}})
+    ->ArgsProduct({{32}, {64}, {44}, {8}, {1, 2}})
+    ->ArgsProduct({{32}, {128}, {44}, {4, 2}, {1, 2}})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace hpsweep

@@ -1,6 +1,7 @@
 #include "common/blas.h"
 
 #include <blis.h>
+#include <cpuid.h>
 
 #include <cstdlib>
 #include <string>
@@ -27,6 +28,23 @@ const rntm_t* runtime(bool sup) {
   return sup ? &with_sup : &packed_only;
 }
 
+// The CPU's family (CPUID leaf 1: the base family, plus the extended one when it is 0xf).
+unsigned cpu_family() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+  const unsigned base = (eax >> 8) & 0xf;
+  return base == 0xf ? base + ((eax >> 20) & 0xff) : base;
+}
+
+// BLIS 0.9 knows AMD's families 0x15 (Bulldozer to Excavator), 0x17 (Zen, Zen 2) and 0x19
+// (Zen 3, Zen 4); on later ones (Zen 5 is 0x1a) it falls back to its 'generic' kernels, plain
+// C without SIMD, at a third of the speed or less.
+bool amd_unknown_to_blis() {
+  if (!__builtin_cpu_is("amd")) return false;
+  const unsigned family = cpu_family();
+  return family > 0x19;
+}
+
 }  // namespace
 
 void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k, float alpha,
@@ -46,8 +64,10 @@ void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k,
 }
 
 void blas_configure(GemmSizes sizes) {
-  if (__builtin_cpu_is("intel") && __builtin_cpu_supports("avx512f")) {
-    const arch_t arch = sizes == GemmSizes::large ? BLIS_ARCH_SKX : BLIS_ARCH_HASWELL;
+  const bool avx512 = __builtin_cpu_supports("avx512f");
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if ((__builtin_cpu_is("intel") && avx512) || (amd_unknown_to_blis() && avx2)) {
+    const arch_t arch = avx512 && sizes == GemmSizes::large ? BLIS_ARCH_SKX : BLIS_ARCH_HASWELL;
     // BLIS reads the variable as the number of an arch_t value.
     setenv("BLIS_ARCH_TYPE", std::to_string(static_cast<int>(arch)).c_str(), /*overwrite=*/0);
   }

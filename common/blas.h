@@ -38,7 +38,8 @@ enum class GemmSizes {
 //    (always so in VMs) and falls back to its AVX2 'haswell' kernels, at half the speed on
 //    large products; for `large` we select its 'skx' kernels instead. LeNet's products
 //    (6 or 16 output channels) waste most of skx's 32x12 tile, and LeNet-BN trains about 10%
-//    faster on haswell's 6x16 one, hence `small`.
+//    faster on haswell's 6x16 one, hence `small`. AMD CPUs newer than BLIS 0.9 (family 0x1a,
+//    Zen 5, and later) get the same choice: BLIS would run its generic C kernels there.
 //    BLIS picks its kernels once per process, so a sweep mixing both kinds gets `large`. A
 //    BLIS_ARCH_TYPE set by the user (a number, as BLIS reads it: 0 = skx, 3 = haswell,
 //    6 = zen3) wins.
