@@ -122,6 +122,10 @@ TEST_F(GemmSlack, WithoutSlackBlis090ReadsPastTheGuard) {
     GTEST_SKIP() << "BLIS " << bli_info_get_version_str() << " may not over-read";
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
     GTEST_SKIP() << "no AVX2 kernels on this CPU";
+  // A CPU BLIS 0.9 does not know (AMD Zen 5) gets its generic C kernels, which read only their
+  // operands (common/blas.h).
+  if (bli_arch_query_id() == BLIS_ARCH_GENERIC)
+    GTEST_SKIP() << "BLIS runs its generic kernels on this CPU";
   EXPECT_DEATH(guarded_gemm({1, 16, 7, false, true}, 0.0f, 0), "");
 }
 
