@@ -24,6 +24,7 @@
 #include "support/shell.h"
 #include "support/spec_error.h"
 #include "support/stopped_sweep.h"
+#include "support/sweep_files.h"
 #include "support/temp_dir.h"
 #include "worker/command_state.h"
 
@@ -53,17 +54,7 @@ std::vector<double> expected_curve(double lr, int64_t epochs) {
 }
 
 SweepRecord run(const std::string& yaml, const std::string& out, int workers) {
-  std::ostringstream log;
-  std::atomic<bool> stop{false};
-  run_local_sweep(parse_spec(yaml, "cmd.yaml"), RunOptions{out, workers, false}, stop, log);
-  return read_sweep_file(out + "/sweep.h5");
-}
-
-std::string file_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return run_and_read(yaml, "cmd.yaml", out, workers);
 }
 
 double lr_of(const TrialRecord& t) {

@@ -3,14 +3,9 @@
 // `${args.NAME}`, and recorded in sweep.h5 as any field; what a spec may not say about them.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <fstream>
-#include <sstream>
-
 #include "common/spec.h"
-#include "coordinator/sweep_runner.h"
-#include "storage/sweep_file.h"
 #include "support/spec_error.h"
+#include "support/sweep_files.h"
 #include "support/temp_dir.h"
 
 namespace hpsweep::testing {
@@ -29,17 +24,7 @@ std::string spec_text(const std::string& method_and_parameters, const std::strin
 }
 
 SweepRecord run(const std::string& yaml, const std::string& out) {
-  std::ostringstream log;
-  std::atomic<bool> stop{false};
-  run_local_sweep(parse_spec(yaml, "args.yaml"), RunOptions{out, 1, false}, stop, log);
-  return read_sweep_file(out + "/sweep.h5");
-}
-
-std::string file_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return run_and_read(yaml, "args.yaml", out, 1);
 }
 
 TEST(ProgramArguments, TakeTheirKindFromTheirDefault) {

@@ -5,22 +5,6 @@
 #include <numeric>
 
 namespace hpsweep {
-namespace {
-
-double normal_cdf(double z) {
-  return 0.5 * std::erfc(-z / std::sqrt(2.0));
-}
-
-size_t draw_index(const std::vector<double>& weights, Rng& rng) {
-  double u = rng.uniform(), sum = 0;
-  for (size_t k = 0; k + 1 < weights.size(); ++k) {
-    sum += weights[k];
-    if (u < sum) return k;
-  }
-  return weights.size() - 1;
-}
-
-}  // namespace
 
 JointParzen::JointParzen(const std::vector<TpeParameter>& dimensions,
                          const std::vector<std::vector<double>>& observations,

@@ -9,11 +9,18 @@
 namespace hpsweep {
 namespace {
 
+std::vector<double> normalized(std::vector<double> weights) {
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  for (double& w : weights) w /= total;
+  return weights;
+}
+
+}  // namespace
+
 double normal_cdf(double z) {
   return 0.5 * std::erfc(-z / std::sqrt(2.0));
 }
 
-// Index k drawn with probability weights[k] (they sum to 1).
 size_t draw_index(const std::vector<double>& weights, Rng& rng) {
   double u = rng.uniform(), sum = 0;
   for (size_t k = 0; k + 1 < weights.size(); ++k) {
@@ -22,14 +29,6 @@ size_t draw_index(const std::vector<double>& weights, Rng& rng) {
   }
   return weights.size() - 1;
 }
-
-std::vector<double> normalized(std::vector<double> weights) {
-  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
-  for (double& w : weights) w /= total;
-  return weights;
-}
-
-}  // namespace
 
 std::vector<double> observation_weights(int64_t n) {
   std::vector<double> weights(static_cast<size_t>(n), 1.0);

@@ -40,6 +40,11 @@ struct ParzenSettings {
   bool magic_clip = true;
 };
 
+// Shared by the estimators: the standard normal's CDF, and an index k drawn with probability
+// weights[k] (they sum to 1).
+double normal_cdf(double z);
+size_t draw_index(const std::vector<double>& weights, Rng& rng);
+
 // Optuna's default_weights: 1 for each of n observations, oldest first, except that beyond 25
 // the older ones ramp linearly from 1/n up to 1.
 std::vector<double> observation_weights(int64_t n);
