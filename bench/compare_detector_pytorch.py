@@ -46,10 +46,10 @@ os.environ.update(ONE_THREAD)  # before torch loads its BLAS
 
 try:
     import h5py
+    from hpsweep_trial import completed_trial_rates  # reads sweep.h5 with h5py
     import numpy as np
     import torch
     from torch import nn
-    from torch.nn import functional as F
 except ImportError as e:
     sys.exit(f"{e}: run this script with /usr/bin/python3 (Debian's python3-torch, python3-h5py)")
 
@@ -124,14 +124,7 @@ def run_hpsweep(exe, subset, epochs, work, round_no):
     spec.write_text(RUN_SPEC.format(seed=round_no, subset=subset, test=TEST_SUBSET,
                                     epochs=epochs, batch=BATCH))
     run_checked([str(exe), "run", str(spec), "--out", str(out), "--workers", "1"])
-    with h5py.File(out / "sweep.h5", "r") as f:
-        trial = f["/trials/0000"]
-        status = trial.attrs["status"]
-        status = status.decode() if isinstance(status, bytes) else str(status)
-        if status != "completed":
-            sys.exit(f"hpsweep trial ended '{status}': {trial.attrs.get('message', '')}")
-        rates = [float(x) for x in trial["curves/samples_per_second"][()]]
-        loss = float(trial["curves/train_loss"][-1])
+    rates, loss = completed_trial_rates(out, "train_loss")
     shutil.rmtree(out)
     return rates, loss
 

@@ -99,7 +99,7 @@ if args.torch_blis_arch:
     os.environ["BLIS_ARCH_TYPE"] = BLIS_ARCH_IDS[args.torch_blis_arch]
 
 try:
-    import h5py
+    from hpsweep_trial import completed_trial_rates  # reads sweep.h5 with h5py
     import numpy as np
     import torch
     from torch import nn
@@ -136,14 +136,7 @@ def run_hpsweep(exe, model, epochs, workdir, round_no):
                           env=hpsweep_env(), capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"hpsweep failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    with h5py.File(out / "sweep.h5", "r") as f:
-        trial = f["/trials/0000"]
-        status = trial.attrs["status"]
-        status = status.decode() if isinstance(status, bytes) else str(status)
-        if status != "completed":
-            sys.exit(f"hpsweep trial ended '{status}': {trial.attrs.get('message', '')}")
-        rates = [float(x) for x in trial["curves/samples_per_second"][()]]
-        test_error = float(trial["curves/test_error"][-1])
+    rates, test_error = completed_trial_rates(out, "test_error")
     return rates, test_error
 
 

@@ -14,48 +14,19 @@ reimplementation tests/interop/average_precision.py checks hpsweep against.
 """
 
 import argparse
+import os
+import sys
 
 import h5py
 import numpy as np
 
+# The numpy reference hpsweep's mAP is tested against.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                "interop"))
+from average_precision import class_ap  # noqa: E402
+
 NAMES = ["T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag",
          "boot"]
-
-
-def voc_ap(recall, precision):
-    mrec = np.concatenate(([0.0], recall, [1.0]))
-    mpre = np.concatenate(([0.0], precision, [0.0]))
-    for i in range(len(mpre) - 1, 0, -1):
-        mpre[i - 1] = max(mpre[i - 1], mpre[i])
-    steps = np.where(mrec[1:] != mrec[:-1])[0]
-    return float(np.sum((mrec[steps + 1] - mrec[steps]) * mpre[steps + 1]))
-
-
-def class_ap(found, truth, threshold):
-    """AP of one class: found rows (image, class, score, x1, y1, x2, y2), truth rows
-    (image, class, x1, y1, x2, y2)."""
-    found = found[np.argsort(-found[:, 2], kind="stable")]
-    used = np.zeros(len(truth), bool)
-    hits = np.zeros(len(found))
-    for k, row in enumerate(found):
-        mine = np.where(truth[:, 0] == row[0])[0]
-        if len(mine) == 0:
-            continue
-        b = truth[mine, 2:]
-        w = np.maximum(np.minimum(b[:, 2], row[5]) - np.maximum(b[:, 0], row[3]), 0)
-        h = np.maximum(np.minimum(b[:, 3], row[6]) - np.maximum(b[:, 1], row[4]), 0)
-        inter = w * h
-        union = ((row[5] - row[3]) * (row[6] - row[4]) + (b[:, 2] - b[:, 0]) *
-                 (b[:, 3] - b[:, 1]) - inter)
-        iou = inter / union
-        j = int(np.argmax(iou))
-        if iou[j] >= threshold and not used[mine[j]]:
-            used[mine[j]] = True
-            hits[k] = 1
-    if len(found) == 0:
-        return 0.0
-    tp = np.cumsum(hits)
-    return voc_ap(tp / len(truth), tp / np.arange(1, len(found) + 1))
 
 
 def main():
