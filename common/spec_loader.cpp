@@ -548,7 +548,7 @@ class SpecParser {
     const std::string name = distribution_name(param.distribution);
     if (field.kind != ValueKind::real)
       fail(distribution_place, path + ".distribution",
-           name + " needs a real parameter; this one is a " + kind_name(field.kind));
+           name + " needs a real parameter; this one's kind is " + kind_name(field.kind));
     const std::optional<YAML::Node> mu_node = given_key(given, "mu");
     const std::optional<YAML::Node> sigma_node = given_key(given, "sigma");
     if (mu_node) param.mu = *value_number(parse_value(*mu_node, path + ".mu", ValueKind::real));
@@ -588,15 +588,15 @@ class SpecParser {
                          (quantized && field.kind == ValueKind::integer);
     if (param.distribution == Distribution::int_uniform && field.kind != ValueKind::integer)
       fail(distribution_place, path + ".distribution",
-           "int_uniform needs an integer parameter; this one is a " + kind_name(field.kind) +
+           "int_uniform needs an integer parameter; this one's kind is " + kind_name(field.kind) +
                (!node["distribution"]
                     ? " (W&B reads integer `min` and `max` as int_uniform: write 0.0, or say "
                       "`distribution: uniform`)"
                     : ""));
     if (!integer && field.kind != ValueKind::real)
       fail(distribution_place, path + ".distribution",
-           name + " needs a " + (quantized ? "numeric" : "real") + " parameter; this one is a " +
-               kind_name(field.kind));
+           name + " needs a " + (quantized ? "numeric" : "real") +
+               " parameter; this one's kind is " + kind_name(field.kind));
     const bool log_bounds = takes_log_bounds(param.distribution);
     // Values are sampled inclusively, so each bound must itself be a valid value; ln-bounds
     // are checked by what they give (log_bounds_mistake).

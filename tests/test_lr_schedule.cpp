@@ -201,7 +201,7 @@ TEST(LrScheduleSpecErrors, Milestones) {
                      "milestones: [2]}}\nparameters:\n  training.lr_schedule.milestones: "
                      "{distribution: uniform, min: 1, max: 2}\n"),
             "s.yaml:5:51: training.lr_schedule.milestones.distribution: uniform needs a real "
-            "parameter; this one is a list of integers");
+            "parameter; this one's kind is list of integers");
 }
 
 // Every key is a dotted path: the type as a categorical, lists of milestones as values.

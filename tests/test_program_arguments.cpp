@@ -93,10 +93,15 @@ TEST(ProgramArguments, MistakesAreSpecErrorsAtTheirPlace) {
                                     "rate: 0.1, n: 1, label: a"),
                           "a.yaml"),
             "a.yaml:5:3: args.speed: not declared in the `args:` block (declared: label, n, rate)");
-  EXPECT_EQ(spec_error_of(spec_text(grid, "rate: 0.1, n: 1"), "a.yaml"),
-            "a.yaml:4:108: model.command: unknown path '${args.label}' (known: a config field "
-            "such as training.lr, an args.NAME that `args:` declares, or trial.id, trial.seed, "
-            "trial.folder)");
+  // The placeholder's column follows the objective's path, i.e. where the sources are.
+  const std::string undeclared = spec_text(grid, "rate: 0.1, n: 1");
+  const size_t line_4 = undeclared.find("model:");
+  const size_t column = undeclared.find("'${args.label}'") - line_4 + 1;
+  EXPECT_EQ(spec_error_of(undeclared, "a.yaml"),
+            "a.yaml:4:" + std::to_string(column) +
+                ": model.command: unknown path '${args.label}' (known: a config field such as "
+                "training.lr, an args.NAME that `args:` declares, or trial.id, trial.seed, "
+                "trial.folder)");
   EXPECT_EQ(spec_error_of(spec_text(grid, "rate: 0.1, n: 1, label: a, 2x: 1"), "a.yaml"),
             "a.yaml:6:35: args: '2x' is no argument name (letters, digits and _, not starting "
             "with a digit)");
@@ -112,7 +117,7 @@ TEST(ProgramArguments, MistakesAreSpecErrorsAtTheirPlace) {
                                     "  args.n: {distribution: uniform, min: 1, max: 2}\n",
                                     "rate: 0.1, n: 1, label: a"),
                           "a.yaml"),
-            "a.yaml:6:26: args.n.distribution: uniform needs a real parameter; this one is a "
+            "a.yaml:6:26: args.n.distribution: uniform needs a real parameter; this one's kind is "
             "integer");
 }
 

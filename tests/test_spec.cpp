@@ -114,9 +114,10 @@ TEST(SpecErrors, QuantizedAndNormalDistributions) {
   EXPECT_EQ(param("training.lr: {distribution: normal, mu: 0.1, sigma: 1, min: 0}"),
             "s.yaml:4:63: training.lr.min: `min` and `max` go with a bounded distribution "
             "(uniform, log_uniform, ...), not normal");
-  EXPECT_EQ(param("model.depth: {distribution: normal, mu: 2, sigma: 1}"),
-            "s.yaml:4:31: model.depth.distribution: normal needs a real parameter; this one is a "
-            "integer");
+  EXPECT_EQ(
+      param("model.depth: {distribution: normal, mu: 2, sigma: 1}"),
+      "s.yaml:4:31: model.depth.distribution: normal needs a real parameter; this one's kind is "
+      "integer");
   EXPECT_EQ(param("training.lr: {distribution: uniform, min: 0.1, max: 1, q: 0.1}"),
             "s.yaml:4:61: training.lr.q: `q` goes with a quantized distribution (q_uniform, "
             "q_log_uniform, q_log_uniform_values, q_normal or q_log_normal), not uniform");
@@ -131,7 +132,7 @@ TEST(SpecErrors, QuantizedAndNormalDistributions) {
             "s.yaml:4:58: training.lr.min: must be > 0, got 0");
   EXPECT_EQ(param("model.activation: {distribution: q_uniform, min: 0, max: 1}"),
             "s.yaml:4:36: model.activation.distribution: q_uniform needs a numeric parameter; "
-            "this one is a text");
+            "this one's kind is text");
 }
 
 TEST(Spec, ParsesImageOptions) {
@@ -192,11 +193,12 @@ TEST(Spec, StatusBlockIsReadAndOptional) {
 }
 
 TEST(SpecErrors, UnknownKeys) {
-  EXPECT_EQ(error_of("method: grid\nepochs: 3\n"),
-            "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
-            "run_cap, repeats, dataset, "
-            "model, training, checkpoint, simulated, args, parameters, resources, early_terminate, pbt, "
-            "bayes, limits, status)");
+  EXPECT_EQ(
+      error_of("method: grid\nepochs: 3\n"),
+      "s.yaml:2:1: epochs: unknown key (known: name, description, seed, method, metric, "
+      "run_cap, repeats, dataset, "
+      "model, training, checkpoint, simulated, args, parameters, resources, early_terminate, pbt, "
+      "bayes, limits, status)");
   EXPECT_EQ(
       error_of("method: grid\nmodel: {widht: 3}\n"),
       "s.yaml:2:9: model.widht: unknown key (known: type, width, depth, dropout, activation, cell, "
@@ -267,10 +269,11 @@ TEST(SpecErrors, DistributionProblems) {
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
                      "log_uniform_values, min: 0, max: 1}\n"),
             "s.yaml:4:56: training.lr.min: must be > 0, got 0");
-  EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  model.depth: {distribution: "
-                     "uniform, min: 1, max: 3}\n"),
-            "s.yaml:4:31: model.depth.distribution: uniform needs a real parameter; this one is a "
-            "integer");
+  EXPECT_EQ(
+      error_of("method: random\nrun_cap: 2\nparameters:\n  model.depth: {distribution: "
+               "uniform, min: 1, max: 3}\n"),
+      "s.yaml:4:31: model.depth.distribution: uniform needs a real parameter; this one's kind is "
+      "integer");
   EXPECT_EQ(error_of("method: random\nrun_cap: 2\nparameters:\n  training.lr: {distribution: "
                      "beta, min: 1, max: 3}\n"),
             "s.yaml:4:31: training.lr.distribution: must be one of categorical, constant, "

@@ -251,10 +251,11 @@ TEST(SpecWandb, DistributionMistakes) {
   const auto param = [](const std::string& text) {
     return error_of("method: random\nrun_cap: 2\nparameters:\n  " + text + "\n");
   };
-  EXPECT_EQ(param("training.lr: {min: 0, max: 1}"),
-            "w.yaml:4:16: training.lr.distribution: int_uniform needs an integer parameter; this "
-            "one is a number (W&B reads integer `min` and `max` as int_uniform: write 0.0, or say "
-            "`distribution: uniform`)");
+  EXPECT_EQ(
+      param("training.lr: {min: 0, max: 1}"),
+      "w.yaml:4:16: training.lr.distribution: int_uniform needs an integer parameter; this "
+      "one's kind is number (W&B reads integer `min` and `max` as int_uniform: write 0.0, or say "
+      "`distribution: uniform`)");
   EXPECT_EQ(param("training.lr: {values: [0.1, 0.2], probabilities: [0.5, 0.5]}"),
             "w.yaml:4:37: training.lr.probabilities: W&B's weighted categorical is not "
             "supported; without `probabilities` each value is drawn with equal probability");
@@ -265,8 +266,8 @@ TEST(SpecWandb, DistributionMistakes) {
             "w.yaml:4:16: training.lr: `mu` and `sigma` need a `distribution` (normal, q_normal, "
             "log_normal or q_log_normal)");
   EXPECT_EQ(param("model.width: {distribution: q_normal, mu: 64, sigma: 8}"),
-            "w.yaml:4:31: model.width.distribution: q_normal needs a real parameter; this one is "
-            "a integer");
+            "w.yaml:4:31: model.width.distribution: q_normal needs a real parameter; this one's "
+            "kind is integer");
   EXPECT_EQ(param("training.lr: {distribution: log_uniform_values, min: -1, max: 1}"),
             "w.yaml:4:56: training.lr.min: must be > 0, got -1");
   EXPECT_EQ(param("training.lr: {distribution: q_normal, mu: 0.1, sigma: 0.01, q: 1}"),
