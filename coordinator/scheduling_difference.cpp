@@ -36,20 +36,24 @@ std::vector<std::pair<std::string, std::string>> settings(const EarlyTerminateSp
   return {};
 }
 
-// A swept parameter or mutation as written: its distribution and its values or bounds.
+std::string values_text(const std::vector<ConfigValue>& values) {
+  std::string text = "[";
+  for (size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + value_string(values[i]);
+  return text + "]";
+}
+
+// A swept parameter or mutation as written: its distribution, its values or bounds, and the
+// conditions under which it exists.
 std::string distribution_text(const ParameterSpec& p) {
   std::string text = distribution_name(p.distribution);
-  if (!p.values.empty()) {
-    text += " [";
-    for (size_t i = 0; i < p.values.size(); ++i)
-      text += (i ? ", " : "") + value_string(p.values[i]);
-    return text + "]";
-  }
-  if (shape_of(p.distribution) == DistributionShape::gaussian)
+  if (!p.values.empty())
+    text += " " + values_text(p.values);
+  else if (shape_of(p.distribution) == DistributionShape::gaussian)
     text += " mu " + value_string(p.mu) + " sigma " + value_string(p.sigma);
   else
     text += " " + value_string(p.min) + " to " + value_string(p.max);
-  if (is_quantized(p.distribution)) text += " q " + value_string(p.q);
+  if (p.values.empty() && is_quantized(p.distribution)) text += " q " + value_string(p.q);
+  for (const Condition& c : p.when) text += " when " + c.path + " in " + values_text(c.values);
   return text;
 }
 

@@ -362,6 +362,26 @@ TEST(SpecDifference, MethodSeedRunCapRepeatsAndPbt) {
             "{training.lr: log_uniform_values 0.01 to 0.2} in this one");
 }
 
+// A bayes sweep's trials are made as they start, so a resume compares the search space itself,
+// conditions included: changing a `when` changes which trials have the parameter.
+TEST(SpecDifference, BayesParametersAndTheirConditions) {
+  const std::string bayes =
+      "method: bayes\nrun_cap: 4\nmetric: {name: test_error, goal: minimize}\nparameters:\n"
+      "  model.type: {values: [mlp, lenet]}\n"
+      "  model.dropout: {distribution: uniform, min: 0, max: 0.5, when: {model.type: mlp}}\n";
+  EXPECT_EQ(difference(bayes, bayes), "none");
+  std::string other = bayes;
+  other.replace(other.find("model.type: mlp"), 15, "model.type: [mlp, lenet]");
+  EXPECT_EQ(difference(bayes, other),
+            "parameters is {model.type: values [mlp, lenet], model.dropout: uniform 0 to 0.5 when "
+            "model.type in [mlp]} in the stored spec, {model.type: values [mlp, lenet], "
+            "model.dropout: uniform 0 to 0.5 when model.type in [mlp, lenet]} in this one");
+  other = bayes;
+  other.replace(other.find("max: 0.5"), 8, "max: 0.6");
+  EXPECT_EQ(difference(bayes, other).substr(0, 80),
+            "parameters is {model.type: values [mlp, lenet], model.dropout: uniform 0 to 0.5 ");
+}
+
 TEST(SpecDifference, MetricGoalNamesBothGoals) {
   EXPECT_EQ(difference(kHyperband,
                        "metric: {name: test_error, goal: maximize}\n" + std::string(kHyperband)),
