@@ -36,6 +36,22 @@
 namespace hpsweep {
 namespace {
 
+// A YAML scalar's text as a whole integer or real number, if it is one (yaml-cpp's own
+// conversions accept trailing text).
+std::optional<int64_t> integer_text(const std::string& text) {
+  int64_t i;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+  if (ec == std::errc() && end == text.data() + text.size()) return i;
+  return std::nullopt;
+}
+
+std::optional<double> real_text(const std::string& text) {
+  char* end = nullptr;
+  const double d = std::strtod(text.c_str(), &end);
+  if (!text.empty() && end == text.c_str() + text.size()) return d;
+  return std::nullopt;
+}
+
 const char* kTopLevelKeys =
     "name, description, seed, method, metric, run_cap, repeats, dataset, model, "
     "training, checkpoint, simulated, args, parameters, resources, early_terminate, pbt, bayes, "
@@ -107,25 +123,17 @@ class SpecParser {
         fail(node, key, "expected true or false, got '" + text + "'");
       }
       case ValueKind::integer: {
-        int64_t i;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
-        if (!quoted && ec == std::errc() && end == text.data() + text.size()) return i;
-        char* real_end = nullptr;
-        const double d = std::strtod(text.c_str(), &real_end);
-        if (!quoted && !text.empty() && real_end == text.c_str() + text.size() &&
-            d == std::floor(d) && std::abs(d) < 1e18)
+        if (const auto i = integer_text(text); i && !quoted) return *i;
+        const auto d = real_text(text);
+        if (!quoted && d && *d == std::floor(*d) && std::abs(*d) < 1e18)
           fail(node, key,
                "expected an integer, got '" + text +
-                   "' (write it out: " + std::to_string(static_cast<int64_t>(d)) + ")");
+                   "' (write it out: " + std::to_string(static_cast<int64_t>(*d)) + ")");
         fail(node, key, "expected an integer, got '" + text + "'");
       }
       case ValueKind::real: {
-        int64_t i;
-        auto [iend, iec] = std::from_chars(text.data(), text.data() + text.size(), i);
-        if (!quoted && iec == std::errc() && iend == text.data() + text.size()) return i;
-        char* end = nullptr;
-        const double d = std::strtod(text.c_str(), &end);
-        if (!quoted && !text.empty() && end == text.c_str() + text.size()) return d;
+        if (const auto i = integer_text(text); i && !quoted) return *i;
+        if (const auto d = real_text(text); d && !quoted) return *d;
         fail(node, key, "expected a number, got '" + text + "'");
       }
     }
@@ -268,15 +276,10 @@ class SpecParser {
 
   static ValueKind written_kind(const YAML::Node& scalar) {
     if (scalar.Tag() == "!") return ValueKind::text;
-    const std::string& text = scalar.Scalar();
     bool b;
     if (YAML::convert<bool>::decode(scalar, b)) return ValueKind::boolean;
-    int64_t i;
-    auto [iend, iec] = std::from_chars(text.data(), text.data() + text.size(), i);
-    if (iec == std::errc() && iend == text.data() + text.size()) return ValueKind::integer;
-    char* end = nullptr;
-    std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size()) return ValueKind::real;
+    if (integer_text(scalar.Scalar())) return ValueKind::integer;
+    if (real_text(scalar.Scalar())) return ValueKind::real;
     return ValueKind::text;
   }
 
