@@ -1,9 +1,7 @@
 #include "worker/detection_trainer.h"
 
-#include <chrono>
 #include <cmath>
 
-#include "common/failpoint.h"
 #include "worker/data/holdout.h"
 #include "worker/detection/detection_batch.h"
 #include "worker/detection/ssd_evaluation.h"
@@ -13,15 +11,10 @@
 #include "worker/models/tiny_ssd.h"
 #include "worker/optimizer.h"
 #include "worker/parameter_update.h"
+#include "worker/training_step.h"
 
 namespace hpsweep {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::vector<StoredDetection> stored(const std::vector<ScoredBox>& detections) {
   std::vector<StoredDetection> result;
@@ -29,8 +22,6 @@ std::vector<StoredDetection> stored(const std::vector<ScoredBox>& detections) {
     result.push_back({d.image, d.class_id, d.score, d.box.x1, d.box.y1, d.box.x2, d.box.y2});
   return result;
 }
-
-enum StepStat { kStepLoss, kStepErrors, kStepBoxAbs, kStepStopVotes, kStepStats };
 
 }  // namespace
 
@@ -58,10 +49,10 @@ TrialOutcome train_detector(const Trial& trial, const TrainTestData& data, const
   std::vector<std::vector<LabeledBox>> batch_truth;
   try {
     for (int64_t epoch = state.epoch + 1; epoch <= cfg.epochs; ++epoch) {
-      const auto epoch_start = Clock::now();
+      const EpochTimer timer;
       const std::vector<int64_t> order =
           epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
-      double sums[kStepStats] = {0, 0, 0, 0};  // over the epoch
+      double sums[3] = {0, 0, 0};  // over the epoch: loss, class errors, box offsets' |error|
       GradientNormStats norms;
       for (int64_t begin = 0; begin < train_set.size(); begin += cfg.batch_size) {
         const int64_t count = std::min(cfg.batch_size, train_set.size() - begin);
@@ -73,34 +64,25 @@ TrialOutcome train_detector(const Trial& trial, const TrainTestData& data, const
             model.forward(inputs, BatchContext{Mode::train, trial.seed, epoch, ids,
                                                group.size() > 1 ? &group : nullptr, solo_stop});
         const SsdLossSums local = loss.forward(outputs, batch_truth);
-        const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
-        double stats[kStepStats] = {local.loss, local.class_errors, local.box_abs,
-                                    stop_here ? 1.0 : 0.0};
-        group.sum(stats, kStepStats);
-        if (stats[kStepStopVotes] > 0) {
-          if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
-          return {TrialStatus::interrupted, epoch - 1, kStoppedTrialMessage};
-        }
-        if (!std::isfinite(stats[kStepLoss]))
+        double step[] = {local.loss, local.class_errors, local.box_abs};
+        if (auto end = sum_step_and_votes(group, step, stop, observer_error, epoch)) return *end;
+        if (!std::isfinite(step[0]))
           return {TrialStatus::diverged, epoch,
-                  "training loss became " + std::to_string(stats[kStepLoss]) + " in epoch " +
+                  "training loss became " + std::to_string(step[0]) + " in epoch " +
                       std::to_string(epoch)};
-        for (int s = 0; s < kStepStopVotes; ++s) sums[s] += stats[s];
+        for (int s = 0; s < 3; ++s) sums[s] += step[s];
         // Each rank scales by the *global* batch, so the group's sum is the batch-mean gradient.
         loss.backward(1.0f / static_cast<float>(count), doutputs);
-        model.backward(doutputs, *reducer, solo_stop);
-        reducer->finish();
-        throw_if_stopped(solo_stop);
-        norms.add(update_parameters(model, *optimizer, cfg, epoch));
-        failpoint("training-step");
+        norms.add(
+            backward_and_update(model, doutputs, *reducer, *optimizer, cfg, epoch, solo_stop));
       }
-      const double train_seconds = seconds_since(epoch_start);
+      const double train_seconds = timer.seconds();
       const double images = static_cast<double>(train_set.size());
       EpochMetrics metrics;
       metrics.epoch = epoch;
-      metrics.train_loss = sums[kStepLoss] / images;
-      metrics.train_error = sums[kStepErrors] / (images * anchor_count);
-      metrics.train_box_mae = sums[kStepBoxAbs] / (images * anchor_count * 4);
+      metrics.train_loss = sums[0] / images;
+      metrics.train_error = sums[1] / (images * anchor_count);
+      metrics.train_box_mae = sums[2] / (images * anchor_count * 4);
       if (parts.validation.size() > 0) {
         const DetectionEvaluation v = evaluate_detector(model, parts.validation, solo_stop);
         metrics.val_loss = v.loss;
@@ -116,11 +98,7 @@ TrialOutcome train_detector(const Trial& trial, const TrainTestData& data, const
       metrics.test_box_mae = test.box_mae;
       metrics.test_map50 = test.map50;
       metrics.test_map50_95 = test.map50_95;
-      metrics.wall_seconds = seconds_since(epoch_start);
-      metrics.samples_per_second = images / train_seconds;
-      metrics.lr = optimizer->lr();
-      metrics.grad_norm_mean = norms.mean();
-      metrics.grad_norm_max = norms.max;
+      add_epoch_figures(metrics, timer, images, train_seconds, *optimizer, norms);
       const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
         s.params = snapshot_parameters(model);
         if (checkpoint_due) s.optimizer = optimizer->state();
@@ -132,8 +110,7 @@ TrialOutcome train_detector(const Trial& trial, const TrainTestData& data, const
   } catch (const StepCancelled&) {
     return {TrialStatus::interrupted, state.epoch, kStoppedTrialMessage};
   }
-  if (!observer_error.empty()) return {TrialStatus::failed, cfg.epochs, observer_error};
-  return {TrialStatus::completed, cfg.epochs, ""};
+  return after_last_epoch(cfg, observer_error);
 }
 
 }  // namespace hpsweep

@@ -1,11 +1,9 @@
 #include "worker/language_model_trainer.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 
 #include "common/error.h"
-#include "common/failpoint.h"
 #include "worker/data/sequence_batches.h"
 #include "worker/data/text_dataset.h"
 #include "worker/epoch_end.h"
@@ -15,15 +13,10 @@
 #include "worker/objective.h"
 #include "worker/optimizer.h"
 #include "worker/parameter_update.h"
+#include "worker/training_step.h"
 
 namespace hpsweep {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Rows of `steps` tokens starting at row_start(r) for r in [0, rows), time-major: the inputs
 // [steps, rows] as floats and the next tokens as labels, label t * rows + r after input
@@ -83,8 +76,6 @@ StreamLoss evaluate_stream(Model& model, RecurrentLayer& rnn, const std::vector<
   return {sums[0] / tokens, sums[1] / tokens};
 }
 
-enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
-
 // Exploding gradients leave a language model's loss finite (the softmax's log-sum-exp keeps it
 // so) but huge: past log(DBL_MAX) ~ 709.8 nats per token its perplexity is infinite, and the
 // trial is as broken as one whose loss is not a number.
@@ -120,7 +111,7 @@ TrialOutcome train_language_model(const Trial& trial, const TextCorpus& corpus,
   Tensor doutputs;
   try {
     for (int64_t epoch = state.epoch + 1; epoch <= cfg.epochs; ++epoch) {
-      const auto epoch_start = Clock::now();
+      const EpochTimer timer;
       const SequenceEpoch plan(corpus.train_ids, batches, epoch);
       double epoch_loss = 0, epoch_errors = 0;
       GradientNormStats norms;
@@ -135,29 +126,21 @@ TrialOutcome train_language_model(const Trial& trial, const TextCorpus& corpus,
             batch.inputs, BatchContext{Mode::train, trial.seed, epoch, sample_ids.data(),
                                        group.size() > 1 ? &group : nullptr, solo_stop});
         const ObjectiveSums local = objective.forward(outputs, batch.targets());
-        const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
-        double stats[kStepStats] = {local.loss, local.error, stop_here ? 1.0 : 0.0};
-        group.sum(stats, kStepStats);
-        if (stats[kStepStopVotes] > 0) {
-          if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
-          return {TrialStatus::interrupted, epoch - 1, kStoppedTrialMessage};
-        }
-        const double token_loss = stats[kStepLoss] / static_cast<double>(cfg.batch_size * steps);
+        double step[] = {local.loss, local.error};
+        if (auto end = sum_step_and_votes(group, step, stop, observer_error, epoch)) return *end;
+        const double token_loss = step[0] / static_cast<double>(cfg.batch_size * steps);
         if (diverged(token_loss))
           return {TrialStatus::diverged, epoch,
                   "training loss became " + std::to_string(token_loss) +
                       " per token (perplexity beyond a double) in epoch " + std::to_string(epoch)};
-        epoch_loss += stats[kStepLoss];
-        epoch_errors += stats[kStepErrors];
+        epoch_loss += step[0];
+        epoch_errors += step[1];
         objective.backward(outputs, batch.targets(), token_scale, doutputs);
-        model.backward(doutputs, *reducer, solo_stop);
-        reducer->finish();
-        throw_if_stopped(solo_stop);
-        norms.add(update_parameters(model, *optimizer, cfg, epoch));
+        norms.add(
+            backward_and_update(model, doutputs, *reducer, *optimizer, cfg, epoch, solo_stop));
         if (carry_state) rnn.set_initial_state(rnn.final_state().clone());  // the detach
-        failpoint("training-step");
       }
-      const double train_seconds = seconds_since(epoch_start);
+      const double train_seconds = timer.seconds();
       const double train_tokens = static_cast<double>(plan.batches() * cfg.batch_size * steps);
       EpochMetrics metrics;
       metrics.epoch = epoch;
@@ -173,11 +156,7 @@ TrialOutcome train_language_model(const Trial& trial, const TextCorpus& corpus,
       metrics.test_loss = test.loss;
       metrics.test_error = test.error;
       metrics.test_perplexity = std::exp(test.loss);
-      metrics.wall_seconds = seconds_since(epoch_start);
-      metrics.samples_per_second = train_tokens / train_seconds;
-      metrics.lr = optimizer->lr();
-      metrics.grad_norm_mean = norms.mean();
-      metrics.grad_norm_max = norms.max;
+      add_epoch_figures(metrics, timer, train_tokens, train_seconds, *optimizer, norms);
       const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
         s.params = snapshot_parameters(model);
         if (checkpoint_due) s.optimizer = optimizer->state();
@@ -188,8 +167,7 @@ TrialOutcome train_language_model(const Trial& trial, const TextCorpus& corpus,
   } catch (const StepCancelled&) {
     return {TrialStatus::interrupted, state.epoch, kStoppedTrialMessage};
   }
-  if (!observer_error.empty()) return {TrialStatus::failed, cfg.epochs, observer_error};
-  return {TrialStatus::completed, cfg.epochs, ""};
+  return after_last_epoch(cfg, observer_error);
 }
 
 }  // namespace hpsweep

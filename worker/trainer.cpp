@@ -1,14 +1,12 @@
 #include "worker/trainer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <tuple>
 
 #include "common/dataset_types.h"
 #include "common/error.h"
-#include "common/failpoint.h"
 #include "common/rng.h"
 #include "worker/command_trial.h"
 #include "worker/data/holdout.h"
@@ -24,6 +22,7 @@
 #include "worker/optimizer.h"
 #include "worker/parameter_update.h"
 #include "worker/simulated_trial.h"
+#include "worker/training_step.h"
 
 namespace hpsweep {
 namespace {
@@ -31,12 +30,6 @@ namespace {
 constexpr uint64_t kInitStream = 0x696e6974;     // "init"
 constexpr uint64_t kShuffleStream = 0x73687566;  // "shuf"
 constexpr int64_t kEvalBatch = 1000;
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // A minibatch gathered from the samples `ids` into contiguous buffers.
 struct Batch {
@@ -94,10 +87,6 @@ Dataset eval_train_set(const Dataset& train, int64_t eval_train) {
   return train.first(eval_train);
 }
 
-// Per-step statistics summed over the group before the update: every rank sees the same
-// loss (so all agree on divergence) and the same stop votes (so all stop at the same step).
-enum StepStat { kStepLoss, kStepErrors, kStepStopVotes, kStepStats };
-
 TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialStart& start,
                    TrialObserver& observer, const std::atomic<bool>& stop, TrainingGroup& group) {
   const TrainingConfig& cfg = trial.config.training;
@@ -130,7 +119,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
   const std::atomic<bool>* solo_stop = group.size() == 1 ? &stop : nullptr;
   try {
     for (int64_t epoch = state.epoch + 1; epoch <= cfg.epochs; ++epoch) {
-      const auto epoch_start = Clock::now();
+      const EpochTimer timer;
       const std::vector<int64_t> order =
           epoch_order(train_set.size(), cfg.shuffle, trial.seed, epoch);
       double epoch_loss = 0, epoch_errors = 0;
@@ -144,28 +133,20 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
             batch.inputs, BatchContext{Mode::train, trial.seed, epoch, ids,
                                        group.size() > 1 ? &group : nullptr, solo_stop});
         const ObjectiveSums local = objective.forward(outputs, batch.view());
-        const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
-        double stats[kStepStats] = {local.loss, local.error, stop_here ? 1.0 : 0.0};
-        group.sum(stats, kStepStats);
-        if (stats[kStepStopVotes] > 0) {
-          if (!observer_error.empty()) return {TrialStatus::failed, epoch - 1, observer_error};
-          return {TrialStatus::interrupted, epoch - 1, kStoppedTrialMessage};
-        }
-        if (!std::isfinite(stats[kStepLoss]))
+        double step[] = {local.loss, local.error};
+        if (auto end = sum_step_and_votes(group, step, stop, observer_error, epoch)) return *end;
+        if (!std::isfinite(step[0]))
           return {TrialStatus::diverged, epoch,
-                  "training loss became " + std::to_string(stats[kStepLoss]) + " in epoch " +
+                  "training loss became " + std::to_string(step[0]) + " in epoch " +
                       std::to_string(epoch)};
-        epoch_loss += stats[kStepLoss];
-        epoch_errors += stats[kStepErrors];
+        epoch_loss += step[0];
+        epoch_errors += step[1];
         // Each rank scales by the *global* batch, so the group's sum is the batch-mean gradient.
         objective.backward(outputs, batch.view(), 1.0f / static_cast<float>(count), doutputs);
-        model.backward(doutputs, *reducer, solo_stop);
-        reducer->finish();
-        throw_if_stopped(solo_stop);  // the last moment the step can still be abandoned whole
-        norms.add(update_parameters(model, *optimizer, cfg, epoch));
-        failpoint("training-step");
+        norms.add(
+            backward_and_update(model, doutputs, *reducer, *optimizer, cfg, epoch, solo_stop));
       }
-      const double train_seconds = seconds_since(epoch_start);
+      const double train_seconds = timer.seconds();
       EpochMetrics metrics;
       for (const auto& [set, loss, error, name] :
            {std::tuple{&parts.test, &metrics.test_loss, &metrics.test_error, "test"},
@@ -184,11 +165,8 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
       metrics.epoch = epoch;
       metrics.train_loss = epoch_loss / static_cast<double>(train_set.size());
       metrics.train_error = epoch_errors / static_cast<double>(train_set.size());
-      metrics.wall_seconds = seconds_since(epoch_start);
-      metrics.samples_per_second = static_cast<double>(train_set.size()) / train_seconds;
-      metrics.lr = optimizer->lr();
-      metrics.grad_norm_mean = norms.mean();
-      metrics.grad_norm_max = norms.max;
+      add_epoch_figures(metrics, timer, static_cast<double>(train_set.size()), train_seconds,
+                        *optimizer, norms);
 
       const auto snapshot = [&](CheckpointData& s, bool checkpoint_due) {
         s.params = snapshot_parameters(model);
@@ -201,8 +179,7 @@ TrialOutcome train(const Trial& trial, const TrainTestData& data, const TrialSta
     // state.epoch: the last epoch end_epoch saw, as for a stop between steps.
     return {TrialStatus::interrupted, state.epoch, kStoppedTrialMessage};
   }
-  if (!observer_error.empty()) return {TrialStatus::failed, cfg.epochs, observer_error};
-  return {TrialStatus::completed, cfg.epochs, ""};
+  return after_last_epoch(cfg, observer_error);
 }
 
 }  // namespace
