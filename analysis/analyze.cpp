@@ -196,7 +196,10 @@ Table parameter_table(const SweepRecord& sweep, const std::string& path,
     const std::optional<ConfigValue> value = found ? std::optional(*found) : std::nullopt;
     auto it = std::find_if(effects.begin(), effects.end(),
                            [&](const Effect& e) { return e.value == value; });
-    if (it == effects.end()) it = effects.insert(effects.end(), Effect{value});
+    if (it == effects.end()) {
+      it = effects.insert(effects.end(), Effect());
+      it->value = value;
+    }
     return *it;
   };
   const bool per_configuration = path != "training.seed";

@@ -46,17 +46,14 @@ std::string values_text(const std::vector<ConfigValue>& values) {
 // conditions under which it exists.
 std::string distribution_text(const ParameterSpec& p) {
   std::string text = distribution_name(p.distribution);
-  // Appended piece by piece: GCC 12 warns (-Wrestrict, wrongly) on `" " + a_string` here.
   if (!p.values.empty())
-    text.append(" ").append(values_text(p.values));
+    text += " " + values_text(p.values);
   else if (shape_of(p.distribution) == DistributionShape::gaussian)
-    text.append(" mu ").append(value_string(p.mu)).append(" sigma ").append(value_string(p.sigma));
+    text += " mu " + value_string(p.mu) + " sigma " + value_string(p.sigma);
   else
-    text.append(" ").append(value_string(p.min)).append(" to ").append(value_string(p.max));
-  if (p.values.empty() && is_quantized(p.distribution))
-    text.append(" q ").append(value_string(p.q));
-  for (const Condition& c : p.when)
-    text.append(" when ").append(c.path).append(" in ").append(values_text(c.values));
+    text += " " + value_string(p.min) + " to " + value_string(p.max);
+  if (p.values.empty() && is_quantized(p.distribution)) text += " q " + value_string(p.q);
+  for (const Condition& c : p.when) text += " when " + c.path + " in " + values_text(c.values);
   return text;
 }
 

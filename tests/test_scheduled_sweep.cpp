@@ -259,8 +259,10 @@ TEST_F(ScheduledSweepTest, PbtExploitContinuesFromTheSourcesCheckpoint) {
   } collect;
   std::atomic<bool> stop{false};
   SoloGroup group;
+  TrialStart start;
+  start.resume = &resume;
   const TrialOutcome outcome = run_trial(trial, inputs.data.at(dataset_key(trial.config.dataset)),
-                                         {nullptr, &resume}, collect, stop, group);
+                                         start, collect, stop, group);
   ASSERT_EQ(outcome.status, TrialStatus::completed) << outcome.message;
   ASSERT_EQ(collect.epochs.size(), 2u);
   const TrialRecord& t = r.trials[exploit.trial];

@@ -62,10 +62,11 @@ class SpecNetworkTest : public ::testing::Test {
   // 100 images.
   SweepSpec example(const std::string& file, int64_t input_size) {
     SweepSpec s = load_spec_file(std::string(HPSWEEP_SOURCE_DIR) + "/experiments/" + file);
-    s.base.dataset = {.path = (dir_ / "data").string(),
-                      .train_subset = 100,
-                      .test_subset = 50,
-                      .input_size = input_size == 28 ? 0 : input_size};
+    s.base.dataset = DatasetConfig();
+    s.base.dataset.path = (dir_ / "data").string();
+    s.base.dataset.train_subset = 100;
+    s.base.dataset.test_subset = 50;
+    s.base.dataset.input_size = input_size == 28 ? 0 : input_size;
     s.metric = MetricSpec{};
     s.base.training.epochs = 2;
     s.base.training.batch_size = 25;
@@ -89,7 +90,8 @@ TEST_F(SpecNetworkTest, TheWrittenLeNetExampleTrainsBitwiseAsTypeLenet) {
   written.base.training.lr = 0.9;
   written.base.training.momentum = 0.5;
   written.parameters[0].values = {int64_t{6}};
-  written.parameters.push_back(ParameterSpec{.path = "model.init", .values = {std::string("xavier"), std::string("normal")}});
+  written.parameters.push_back(ParameterSpec{
+      .path = "model.init", .values = {std::string("xavier"), std::string("normal")}});
   const SweepRecord record = run(written, "written");
   SweepSpec builtin = written;
   builtin.base.model.type = "lenet";

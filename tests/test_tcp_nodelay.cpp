@@ -28,7 +28,9 @@ TEST(TcpNodelay, TurnsNagleOffOnTcpSocketsOnly) {
   EXPECT_EQ(nodelay(tcp4), 0);  // Nagle is on by default
   disable_nagle_on_open_tcp_sockets();
   EXPECT_NE(nodelay(tcp4), 0);
-  if (tcp6 >= 0) EXPECT_NE(nodelay(tcp6), 0);  // hosts without IPv6 cannot open one
+  if (tcp6 >= 0) {  // hosts without IPv6 cannot open one
+    EXPECT_NE(nodelay(tcp6), 0);
+  }
   // Neither a UDP nor a Unix socket takes TCP options: both still refuse them.
   int value = 0;
   socklen_t length = sizeof value;
