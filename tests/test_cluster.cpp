@@ -52,12 +52,36 @@ class ClusterTest : public ::testing::Test {
   }
   std::string out(const std::string& name) { return (dir_ / name).string(); }
   SweepRecord record(const std::string& name) { return read_sweep_file(out(name) + "/sweep.h5"); }
+  // `hpsweep run SPEC --out NAME OPTIONS` in dev mode.
+  Result run_dev(const std::string& spec_path, const std::string& name,
+                 const std::string& options = "") {
+    return run(std::string(HPSWEEP_BINARY) + " run " + spec_path + " --out " + out(name) + options);
+  }
+  // Polls run NAME's sweep.h5 (for up to 30 s) until its first two trials have an epoch each.
+  void wait_until_both_trials_are_under_way(const std::string& name) {
+    for (int i = 0; i < 3000; ++i) {
+      try {
+        const SweepRecord r = record(name);
+        if (r.trials[0].epochs() > 0 && r.trials[1].epochs() > 0) return;
+      } catch (const std::exception&) {  // not written yet, or mid-write
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
 
   TempDir dir_;
   int specs_ = 0;
 };
 
-// Trial i's curves in two runs' sweep.h5 files, bit for bit.
+// Waits (at most `limit`) for `pid` to end; returns how long it took from `since`.
+std::chrono::steady_clock::duration wait_for_exit(pid_t pid,
+                                                  std::chrono::steady_clock::time_point since,
+                                                  std::chrono::seconds limit) {
+  while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() - since < limit)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return std::chrono::steady_clock::now() - since;
+}
+
 // Trial i's curves in two runs' sweep.h5 files, bit for bit (the validation and eval_train
 // curves too, when the sweep has them).
 void expect_same_curves(const SweepRecord& a, const SweepRecord& b, size_t i) {
@@ -76,9 +100,7 @@ constexpr const char* kGrid =
 
 TEST_F(ClusterTest, OneRankPerTrialWritesTheSameSweepAsDevMode) {
   const std::string s = spec(kGrid);
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
-                .exit_code,
-            0);
+  ASSERT_EQ(run_dev(s, "dev", " --workers 2").exit_code, 0);
   const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   EXPECT_NE(cluster.output.find("2 MPI groups of 1 rank"), std::string::npos) << cluster.output;
@@ -107,9 +129,7 @@ TEST_F(ClusterTest, FoldsAndRepeatsUnderMpirunMatchDevMode) {
   text.replace(text.find("/data}"), 6, "/data, kfold: 3}");
   text.replace(text.find("lr: 0.05}"), 9, "lr: 0.05, eval_train: 100}");
   std::ofstream(s) << text;
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
-                .exit_code,
-            0);
+  ASSERT_EQ(run_dev(s, "dev", " --workers 2").exit_code, 0);
   const Result cluster = mpirun(4, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
@@ -127,7 +147,7 @@ TEST_F(ClusterTest, FoldsAndRepeatsUnderMpirunMatchDevMode) {
 
 TEST_F(ClusterTest, GroupsOfTwoMatchDevModeAndLeaveTheOddRankIdle) {
   const std::string s = spec(std::string(kGrid) + "resources: {ranks_per_trial: 2}\n");
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev")).exit_code, 0);
+  ASSERT_EQ(run_dev(s, "dev").exit_code, 0);
   const Result cluster = mpirun(4, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   EXPECT_NE(cluster.output.find("1 MPI group of 2 ranks (1 rank left idle)"), std::string::npos)
@@ -144,8 +164,7 @@ TEST_F(ClusterTest, GroupsOfTwoMatchDevModeAndLeaveTheOddRankIdle) {
 // Fine-tuning under mpirun: groups of one rank train bitwise as dev mode; in groups of two the
 // frozen layer stays the checkpoint's, bit for bit, on the group's gradients.
 TEST_F(ClusterTest, FineTuningUnderMpirunMatchesDevMode) {
-  ASSERT_EQ(
-      run(std::string(HPSWEEP_BINARY) + " run " + spec("") + " --out " + out("pre")).exit_code, 0);
+  ASSERT_EQ(run_dev(spec(""), "pre").exit_code, 0);
   const std::string from = out("pre") + "/checkpoints/0000.h5";
   const std::string tuning = "parameters:\n  training.finetune.from: {values: [" + from +
                              "]}\n  training.finetune.freeze: {values: [[\"1\"]]}\n"
@@ -153,9 +172,7 @@ TEST_F(ClusterTest, FineTuningUnderMpirunMatchesDevMode) {
                              "  training.momentum: {values: [0.9]}\n"
                              "  model.dropout: {values: [0.0, 0.4]}\n";
   const std::string s = spec(tuning);
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
-                .exit_code,
-            0);
+  ASSERT_EQ(run_dev(s, "dev", " --workers 2").exit_code, 0);
   const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
@@ -315,9 +332,7 @@ TEST_F(ClusterTest, AshaUnderMpirunDecidesAsDevMode) {
   // decisions; groups of one rank train bitwise as dev mode.
   const std::string s = spec(
       std::string(kGrid) + "early_terminate: {type: asha, grace_period: 1, reduction_factor: 2}\n");
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 1")
-                .exit_code,
-            0);
+  ASSERT_EQ(run_dev(s, "dev", " --workers 1").exit_code, 0);
   const Result cluster = mpirun(2, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
@@ -350,9 +365,7 @@ TEST_F(ClusterTest, BayesUnderMpirunSuggestsAsDevMode) {
       "max: 0.6}\n  training.lr: {distribution: log_uniform_values, min: 0.01, max: 0.2}\n"
       "early_terminate: {type: asha, grace_period: 1, reduction_factor: 2}\n",
       "bayes");
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 1")
-                .exit_code,
-            0);
+  ASSERT_EQ(run_dev(s, "dev", " --workers 1").exit_code, 0);
   const Result cluster = mpirun(2, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
@@ -375,9 +388,7 @@ TEST_F(ClusterTest, PbtUnderMpirunExploitsAsDevMode) {
       "log_uniform_values, min: 0.01, max: 0.2}}}\nparameters:\n  model.dropout: {values: [0.0, "
       "0.4]}\n",
       "pbt");
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev") + " --workers 2")
-                .exit_code,
-            0);
+  ASSERT_EQ(run_dev(s, "dev", " --workers 2").exit_code, 0);
   const Result cluster = mpirun(3, "run " + s + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
@@ -398,10 +409,7 @@ TEST_F(ClusterTest, SimulatedSweepUnderMpirunWritesTheSameCurvesAsDevMode) {
                          "pbt: {population: 6, perturbation_interval: 1, mutations: "
                          "{training.lr: {distribution: log_uniform_values, min: 0.001, max: 1}}}\n"
                          "parameters:\n  training.lr: {values: [0.001, 0.01, 0.1, 1]}\n";
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + path.string() + " --out " + out("dev") +
-                " --workers 2")
-                .exit_code,
-            0);
+  ASSERT_EQ(run_dev(path.string(), "dev", " --workers 2").exit_code, 0);
   const Result cluster = mpirun(3, "run " + path.string() + " --out " + out("mpi"));
   ASSERT_EQ(cluster.exit_code, 0) << cluster.output;
   const SweepRecord dev = record("dev"), mpi = record("mpi");
@@ -443,20 +451,10 @@ TEST_F(ClusterTest, SigtermStopsEveryRankSoonAndARerunFinishes) {
   const Result started = run(command);
   const pid_t mpirun_pid = std::stoi(started.output);
   // Wait until both trials have recorded an epoch, then send what Slurm sends at its time limit.
-  for (int i = 0; i < 3000; ++i) {
-    try {
-      const SweepRecord r = record("mpi");
-      if (r.trials[0].epochs() > 0 && r.trials[1].epochs() > 0) break;
-    } catch (const std::exception&) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  wait_until_both_trials_are_under_way("mpi");
   const auto sent = std::chrono::steady_clock::now();
   kill(mpirun_pid, SIGTERM);
-  while (kill(mpirun_pid, 0) == 0 &&
-         std::chrono::steady_clock::now() - sent < std::chrono::seconds(20))
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(10));
+  EXPECT_LT(wait_for_exit(mpirun_pid, sent, std::chrono::seconds(20)), std::chrono::seconds(10));
   std::ifstream in(log);
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   EXPECT_NE(text.find("to resume: hpsweep run " + s + " --out " + out("mpi")), std::string::npos)
@@ -522,7 +520,7 @@ TEST_F(ClusterTest, ASilentRankEndsTheJobWithinTheWatchdogAndTheRerunResumes) {
   // A stopped process stands for a node that hangs or drops off the network: alive to MPI,
   // silent to everyone. The coordinator names it after --watchdog and ends the job.
   const std::string s = spec("parameters:\n  training.epochs: {values: [600, 600]}\n");
-  ASSERT_EQ(run(std::string(HPSWEEP_BINARY) + " run " + s + " --out " + out("dev")).exit_code, 0);
+  ASSERT_EQ(run_dev(s, "dev").exit_code, 0);
   const std::string log = out("log");
   const std::string job = std::string(MPIEXEC) + " -n 3 " + HPSWEEP_BINARY + " run " + s +
                           " --out " + out("mpi") + " --watchdog 2";
@@ -535,20 +533,10 @@ TEST_F(ClusterTest, ASilentRankEndsTheJobWithinTheWatchdogAndTheRerunResumes) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_GT(silent, 0);
-  for (int i = 0; i < 3000; ++i) {  // both trials under way
-    try {
-      const SweepRecord r = record("mpi");
-      if (r.trials[0].epochs() > 0 && r.trials[1].epochs() > 0) break;
-    } catch (const std::exception&) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  wait_until_both_trials_are_under_way("mpi");
   const auto stopped = std::chrono::steady_clock::now();
   kill(silent, SIGSTOP);
-  while (kill(shell_pid, 0) == 0 &&
-         std::chrono::steady_clock::now() - stopped < std::chrono::seconds(30))
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const auto took = std::chrono::steady_clock::now() - stopped;
+  const auto took = wait_for_exit(shell_pid, stopped, std::chrono::seconds(30));
   EXPECT_GT(took, std::chrono::seconds(1));  // the silence limit (1.7 s) less one interval
   EXPECT_LT(took, std::chrono::seconds(12));
   // mpirun kills the stopped rank as the job ends; it may take a moment to be reaped.
