@@ -3,10 +3,8 @@
 // curves and its output is kept; placeholders expand and bad ones are spec errors; a program
 // that fails, prints garbage or hangs fails its trial only; ASHA's pauses and promotions, a
 // stop, a kill and mpirun all continue from the state the program saved.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <atomic>
@@ -284,20 +282,9 @@ TEST(CommandTrials, KilledSweepsResumeBitForBit) {
   std::ofstream(spec) << spec_text("0.1, 0.2, 0.3", "", "", 8);
   const SweepRecord whole = run(file_text(spec), (dir / "whole").string(), 1);
   const std::string out = (dir / "killed").string();
-  std::vector<std::string> argv = {HPSWEEP_BINARY, "run", spec, "--out", out, "--workers", "2"};
-  std::vector<char*> args;
-  for (std::string& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid;
-  ASSERT_EQ(posix_spawn(&pid, args[0], &actions, &attributes, args.data(), environ), 0);
+  const pid_t pid = spawn_quiet_group({HPSWEEP_BINARY, "run", spec, "--out", out, "--workers", "2"},
+                                      environment_without({}));
+  ASSERT_GT(pid, 0);
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0 && checkpointed_epochs(out) < 5)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

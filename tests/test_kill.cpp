@@ -4,10 +4,8 @@
 // must equal the uninterrupted run: every HDF5 file opens, every trial completed once, the
 // curves bitwise the same; also for a PBT sweep, with its per-epoch schedule, and for sweeps
 // whose finished trials keep less of their checkpoints (checkpoint.keep).
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -22,6 +20,7 @@
 #include "storage/journal.h"
 #include "storage/sweep_file.h"
 #include "support/local_mpi.h"
+#include "support/shell.h"
 #include "support/synthetic_data.h"
 #include "support/temp_dir.h"
 
@@ -79,25 +78,10 @@ pid_t coordinator_rank(const std::string& out_dir) {
 // Runs `argv` in its own process group with HPSWEEP_FAILPOINT set as `kill` says, or kills it
 // once the checkpoints in `out_dir` hold kill.after_epochs epochs.
 Outcome run(std::vector<std::string> argv, const Kill& kill, const std::string& out_dir = "") {
-  std::vector<std::string> environment;
-  for (char** e = environ; *e; ++e)
-    if (std::string(*e).rfind("HPSWEEP_FAILPOINT=", 0) != 0) environment.push_back(*e);
+  std::vector<std::string> environment = environment_without({"HPSWEEP_FAILPOINT"});
   if (!kill.failpoint.empty()) environment.push_back("HPSWEEP_FAILPOINT=" + kill.failpoint);
-  std::vector<char*> args, env;
-  for (std::string& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  for (std::string& e : environment) env.push_back(e.data());
-  env.push_back(nullptr);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid;
-  EXPECT_EQ(posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data()), 0);
+  const pid_t pid = spawn_quiet_group(std::move(argv), std::move(environment));
+  EXPECT_GT(pid, 0);
   int status = 0;
   if (kill.after_epochs > 0) {
     while (waitpid(pid, &status, WNOHANG) == 0) {
