@@ -1,7 +1,8 @@
 """Shared by the language-model benchmarks (compare_language_model.py, lm_trajectory.py,
-lm_quality.py): hpsweep's text ids, d2l's RNNModel in PyTorch, hpsweep's minibatch plan
-(docs/text-data.md) rebuilt bit for bit in Python, d2l's training epoch and hpsweep's walk of
-the test part, and helpers to run `hpsweep run` and read its sweep.h5 and checkpoints.
+lm_quality.py) and tests/interop/language_model_torch.py: hpsweep's text ids, d2l's RNNModel
+in PyTorch, hpsweep's minibatch plan (docs/text-data.md) rebuilt bit for bit in Python, d2l's
+training epoch and hpsweep's walk of the test part, and helpers to run `hpsweep run` and read
+its sweep.h5 and checkpoints.
 
 The thread variables are set before torch is imported: import this module first."""
 
