@@ -276,6 +276,44 @@ int64_t checkpointed_epochs(const std::string& out) {
   return epochs;
 }
 
+// Whether process `pid` still runs: a zombie (ended, not yet reaped by whoever adopted it)
+// does not.
+bool process_runs(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const size_t name_end = line.rfind(')');
+  return name_end != std::string::npos && line.substr(name_end + 2, 1) != "Z";
+}
+
+// A SIGKILLed hpsweep cannot end its trials' programs itself: the kernel does
+// (PR_SET_PDEATHSIG), so a hung program does not outlive it.
+TEST(CommandTrials, AProgramDiesWithAKilledHpsweep) {
+  TempDir dir;
+  const std::string pid_file = (dir / "program.pid").string();
+  const std::string spec = (dir / "hang.yaml").string();
+  std::ofstream(spec) << "name: hang\nmethod: grid\nmodel: {type: command, command: [sh, -c, "
+                         "'echo $$ > "
+                      << pid_file
+                      << "; exec sleep 600'], command_timeout: 600}\ntraining: {epochs: 1}\n";
+  const pid_t hpsweep = spawn_quiet_group(
+      {HPSWEEP_BINARY, "run", spec, "--out", (dir / "out").string()}, environment_without({}));
+  ASSERT_GT(hpsweep, 0);
+  pid_t program = 0;
+  for (int i = 0; i < 1000 && program == 0; ++i) {
+    std::ifstream(pid_file) >> program;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(program, 0) << "the program did not start";
+  ASSERT_TRUE(process_runs(program));
+  ::kill(hpsweep, SIGKILL);  // hpsweep alone: the program is in a process group of its own
+  waitpid(hpsweep, nullptr, 0);
+  for (int i = 0; i < 500 && process_runs(program); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_FALSE(process_runs(program));
+  ::kill(program, SIGKILL);  // if it failed
+}
+
 TEST(CommandTrials, KilledSweepsResumeBitForBit) {
   TempDir dir;
   const std::string spec = (dir / "cmd.yaml").string();

@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,19 +43,48 @@ std::vector<char*> pointers(std::vector<std::string>& texts) {
   return p;
 }
 
-// Owns the posix_spawn attribute and file-action objects.
-struct SpawnSetup {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attributes;
-  SpawnSetup() {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attributes);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-  }
-};
+// Tells hpsweep why the child could not become the program, and ends it.
+[[noreturn]] void give_up(int error_fd) {
+  const int error = errno;
+  (void)!write(error_fd, &error, sizeof error);
+  _exit(127);
+}
+
+// What the child does between fork and exec; it writes errno to `error_fd` and exits if any
+// step fails. Only async-signal-safe calls: other threads of hpsweep may have held locks (malloc's)
+// at the fork, so everything it uses was made before.
+[[noreturn]] void become_program(pid_t parent, const ChildOptions& options, int write_fd,
+                                 int error_fd, char* const* argv, char* const* envp) {
+  setpgid(0, 0);
+  // Killed with hpsweep, even by SIGKILL: a hung program would otherwise outlive it. The check
+  // after covers a parent that died before the request.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) give_up(error_fd);
+  if (getppid() != parent) _exit(127);
+  // hpsweep's threads may block or handle signals; the program starts with the defaults.
+  sigset_t none;
+  sigemptyset(&none);
+  if (sigprocmask(SIG_SETMASK, &none, nullptr) != 0) give_up(error_fd);
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2})
+    sigaction(s, &default_action, nullptr);
+  const auto open_as = [&](int fd, const char* path, int flags) {
+    const int opened = open(path, flags, 0644);
+    if (opened < 0) give_up(error_fd);
+    if (opened == fd) return;
+    if (dup2(opened, fd) < 0) give_up(error_fd);
+    close(opened);
+  };
+  open_as(0, "/dev/null", O_RDONLY);
+  open_as(1, options.stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND);
+  open_as(2, options.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND);
+  if (dup2(write_fd, options.report_fd) < 0) give_up(error_fd);
+  // Everything else goes, error_fd at exec (close-on-exec), where it tells hpsweep it worked.
+  for (int fd = options.report_fd + 1; fd < error_fd; ++fd) close(fd);
+  close_range(static_cast<unsigned>(error_fd) + 1, ~0u, 0);
+  execvpe(argv[0], argv, envp);
+  give_up(error_fd);
+}
 
 }  // namespace
 
@@ -74,34 +103,42 @@ ChildProcess::ChildProcess(const ChildOptions& options) {
   }
   fcntl(read_fd_, F_SETFL, O_NONBLOCK);
 
-  SpawnSetup setup;
-  posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&setup.actions, 1, options.stdout_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&setup.actions, 2, options.stderr_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&setup.actions, write_fd, options.report_fd);
-  posix_spawn_file_actions_addclosefrom_np(&setup.actions, options.report_fd + 1);
-  // hpsweep's threads may block or handle signals; the program starts with the defaults.
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2})
-    sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&setup.attributes, &none);
-  posix_spawnattr_setsigdefault(&setup.attributes, &defaults);
-  posix_spawnattr_setpgroup(&setup.attributes, 0);
-  posix_spawnattr_setflags(&setup.attributes,
-                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-
+  // fork and exec by hand, not posix_spawn: only a child of our own can ask to be killed with
+  // hpsweep (become_program). Exec's success closes error_ends[1]; its failure sends errno.
+  int error_ends[2];
+  if (pipe2(error_ends, O_CLOEXEC) != 0) {
+    const int error = errno;
+    close(read_fd_);
+    close(write_fd);
+    throw Error("cannot make a pipe: " + errno_text(error));
+  }
+  // Its write end also above report_fd, which the child's dup2 takes.
+  if (error_ends[1] <= options.report_fd) {
+    const int moved = fcntl(error_ends[1], F_DUPFD_CLOEXEC, options.report_fd + 1);
+    close(error_ends[1]);
+    error_ends[1] = moved;
+  }
   std::vector<std::string> argv = options.argv;
   std::vector<std::string> env = child_environment(options.extra_env);
-  const int error = posix_spawnp(&pid_, argv.at(0).c_str(), &setup.actions, &setup.attributes,
-                                 pointers(argv).data(), pointers(env).data());
+  const std::vector<char*> argv_pointers = pointers(argv), env_pointers = pointers(env);
+  const pid_t parent = getpid();
+  pid_ = fork();
+  if (pid_ == 0)
+    become_program(parent, options, write_fd, error_ends[1], argv_pointers.data(),
+                   env_pointers.data());
+  const int fork_error = errno;
+  close(error_ends[1]);
   close(write_fd);  // the child's copy is the only one: EOF when the program is done with it
-  if (error != 0) {
+  int exec_error = pid_ < 0 ? fork_error : 0;
+  if (pid_ > 0) {
+    while (read(error_ends[0], &exec_error, sizeof exec_error) < 0 && errno == EINTR) {
+    }
+    if (exec_error != 0) waitpid(pid_, nullptr, 0);
+  }
+  close(error_ends[0]);
+  if (exec_error != 0) {
     close(read_fd_);
-    throw Error("cannot start '" + argv[0] + "': " + errno_text(error));
+    throw Error("cannot start '" + argv[0] + "': " + errno_text(exec_error));
   }
 }
 
