@@ -85,6 +85,13 @@ struct PbtSpec {
   bool exploit = true;
 };
 
+// How TPE weights the good results: by `age` as Optuna 3.1 (the oldest fade beyond 25), or by
+// `improvement` on the best bad one (Watanabe 2023's expected-improvement weighting).
+enum class BayesWeighting { age, improvement };
+// The joint estimator's bandwidths (bayes.multivariate): `scott` as Optuna 3.1, or each
+// observation's `neighbours` distances per dimension, as the univariate estimator's.
+enum class BayesJointBandwidth { scott, neighbours };
+
 // `method: bayes`: each trial's values are suggested when it starts, by the Tree-structured
 // Parzen Estimator from every result so far (coordinator/tpe/tpe_search.h). The defaults are
 // Optuna 3.1's TPESampler's, except the constant liar (docs/schedulers.md).
@@ -93,8 +100,14 @@ struct BayesSpec {
   int64_t ei_candidates = 24;   // draws from the good estimator scored per suggestion
   double prior_weight = 1.0;
   bool magic_clip = true;
-  double gamma = 0.1;         // the good share of the results ...
-  int64_t gamma_cap = 25;     // ... but at most this many
+  double gamma = 0.1;      // the good share of the results ...
+  int64_t gamma_cap = 25;  // ... but at most this many
+  // The magic clip's floor on bandwidths (coordinator/tpe/parzen_estimator.h).
+  double min_bandwidth = 0.01;
+  double bandwidth_exponent = 1.0;
+  bool consider_endpoints = false;
+  BayesJointBandwidth joint_bandwidth = BayesJointBandwidth::scott;
+  BayesWeighting weighting = BayesWeighting::age;
   bool constant_liar = true;  // running trials' values count as bad ones
   // The parameters every trial has modelled jointly (coordinator/tpe/joint_parzen.h);
   // conditional ones stay univariate. Off, as Optuna's default: on the benchmark objectives it

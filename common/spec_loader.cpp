@@ -1175,6 +1175,16 @@ class SpecParser {
             bayes.gamma = number_in(v, where, 0, true, 1);
           else if (key == "gamma_cap")
             bayes.gamma_cap = integer_at_least(v, where, 1);
+          else if (key == "min_bandwidth")
+            bayes.min_bandwidth = number_in(v, where, 0, true, 1);
+          else if (key == "bandwidth_exponent")
+            bayes.bandwidth_exponent = number_in(v, where, 0, true, 10);
+          else if (key == "consider_endpoints")
+            bayes.consider_endpoints = std::get<bool>(parse_value(v, where, ValueKind::boolean));
+          else if (key == "joint_bandwidth")
+            bayes.joint_bandwidth = joint_bandwidth_named(v, where);
+          else if (key == "weighting")
+            bayes.weighting = weighting_named(v, where);
           else if (key == "constant_liar")
             bayes.constant_liar = std::get<bool>(parse_value(v, where, ValueKind::boolean));
           else if (key == "multivariate")
@@ -1184,8 +1194,23 @@ class SpecParser {
           else
             fail(k, where,
                  "unknown key (known: startup_trials, ei_candidates, prior_weight, magic_clip, "
-                 "gamma, gamma_cap, constant_liar, multivariate, seed)");
+                 "gamma, gamma_cap, min_bandwidth, bandwidth_exponent, consider_endpoints, "
+                 "weighting, constant_liar, multivariate, joint_bandwidth, seed)");
         });
+  }
+
+  BayesWeighting weighting_named(const YAML::Node& node, const std::string& key) {
+    const std::string name = scalar(node, key);
+    if (name == "age") return BayesWeighting::age;
+    if (name == "improvement") return BayesWeighting::improvement;
+    fail(node, key, "must be one of age, improvement, got '" + name + "'");
+  }
+
+  BayesJointBandwidth joint_bandwidth_named(const YAML::Node& node, const std::string& key) {
+    const std::string name = scalar(node, key);
+    if (name == "scott") return BayesJointBandwidth::scott;
+    if (name == "neighbours") return BayesJointBandwidth::neighbours;
+    fail(node, key, "must be one of scott, neighbours, got '" + name + "'");
   }
 
   void parse_resources(const YAML::Node& node, ResourcesSpec& resources) {

@@ -8,9 +8,9 @@ namespace hpsweep {
 
 JointParzen::JointParzen(const std::vector<TpeParameter>& dimensions,
                          const std::vector<std::vector<double>>& observations,
-                         const ParzenSettings& settings) {
+                         const ParzenSettings& settings, std::vector<double> weights) {
   const size_t n = observations.size(), components = n + 1;
-  weights_ = observation_weights(static_cast<int64_t>(n));
+  weights_ = weights.empty() ? observation_weights(static_cast<int64_t>(n)) : std::move(weights);
   weights_.push_back(settings.prior_weight);
   const double total = std::accumulate(weights_.begin(), weights_.end(), 0.0);
   for (double& w : weights_) w /= total;
@@ -20,7 +20,7 @@ JointParzen::JointParzen(const std::vector<TpeParameter>& dimensions,
     Dimension dim{dimensions[d]};
     std::vector<double> centres(components);
     for (size_t k = 0; k < n; ++k) centres[k] = observations[k][d];
-    std::vector<double> log_masses;
+    std::vector<double> sigmas, log_masses;
     if (dim.shape.choices > 0) {
       dim.spread = settings.prior_weight / static_cast<double>(components);
       dim.row_total = dim.spread * static_cast<double>(dim.shape.choices) + 1;
@@ -30,26 +30,24 @@ JointParzen::JointParzen(const std::vector<TpeParameter>& dimensions,
       dim.low = r.low - r.step / 2;
       dim.high = r.high + r.step / 2;
       const double width = dim.high - dim.low;
-      const double min_sigma = settings.magic_clip
-                                   ? width / std::min(100.0, 1.0 + static_cast<double>(components))
-                                   : 1e-12;
-      dim.sigma = std::clamp(scott * width, min_sigma, width);
       centres[n] = (dim.low + dim.high) / 2;
-      for (size_t k = 0; k < components; ++k) {
-        const double sigma = k == n ? width : dim.sigma;
-        log_masses.push_back(std::log(std::max(normal_cdf((dim.high - centres[k]) / sigma) -
-                                                   normal_cdf((dim.low - centres[k]) / sigma),
-                                               1e-300)));
+      if (settings.joint_neighbour_bandwidths) {
+        sigmas = neighbour_bandwidths(centres, dim.low, dim.high, settings);
+      } else {
+        sigmas.assign(components,
+                      std::clamp(scott * width, min_sigma(width, components, settings), width));
+        sigmas[n] = width;
       }
+      for (size_t k = 0; k < components; ++k)
+        log_masses.push_back(std::log(std::max(normal_cdf((dim.high - centres[k]) / sigmas[k]) -
+                                                   normal_cdf((dim.low - centres[k]) / sigmas[k]),
+                                               1e-300)));
     }
     dimensions_.push_back(dim);
     centres_.push_back(std::move(centres));
+    sigmas_.push_back(std::move(sigmas));
     log_masses_.push_back(std::move(log_masses));
   }
-}
-
-double JointParzen::sigma_of(const Dimension& d, size_t component) const {
-  return component + 1 == weights_.size() ? d.high - d.low : d.sigma;
 }
 
 std::vector<double> JointParzen::sample(Rng& rng) const {
@@ -66,7 +64,7 @@ std::vector<double> JointParzen::sample(Rng& rng) const {
       x.push_back(static_cast<double>(draw_index(row, rng)));
       continue;
     }
-    const double sigma = sigma_of(dim, k);
+    const double sigma = sigmas_[d][k];
     double value;
     do {  // truncated by rejection, as the univariate estimator
       value = centre + sigma * rng.normal();
@@ -85,7 +83,7 @@ double JointParzen::log_kernel(const Dimension& dim, size_t d, size_t k, double 
     if (centre < 0) return -std::log(static_cast<double>(dim.shape.choices));
     return std::log((dim.spread + (x == centre ? 1 : 0)) / dim.row_total);
   }
-  const double sigma = sigma_of(dim, k);
+  const double sigma = sigmas_[d][k];
   const double step = dim.shape.range.step;
   if (step > 0) {
     const double a = (std::max(x - step / 2, dim.low) - centre) / sigma;
