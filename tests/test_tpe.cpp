@@ -96,7 +96,7 @@ TEST(Tpe, TheJointEstimatorCanTakeEachDimensionsNeighbourBandwidths) {
       }
       density += kernel;
     }
-    EXPECT_NEAR(parzen.log_density(x), std::log(density), 1e-9) << x[0] << ", " << x[1];
+    EXPECT_NEAR(parzen.log_density(x), std::log(density), 1e-6) << x[0] << ", " << x[1];
   }
 }
 
@@ -158,7 +158,7 @@ TEST(Tpe, TheJointEstimatorIsOptunasMultivariateOne) {
   const std::vector<std::vector<double>> points = {{0, 1, 0}, {2.5, 2, 1}, {7, 3, 2}, {10, 4, 0}};
   const double optuna[] = {-2.9694698953, -3.5794011028, -3.5391335594, -3.9275724089};
   for (size_t i = 0; i < points.size(); ++i)
-    EXPECT_NEAR(parzen.log_density(points[i]), optuna[i], 1e-9) << i;
+    EXPECT_NEAR(parzen.log_density(points[i]), optuna[i], 1e-6) << i;  // the sum in float
   // Draws keep an observation's values together: near x = 7.5, n is 2 (that observation's)
   // far more often than 4 (the observation at x = 3's), which a univariate draw makes as likely.
   Rng rng(5);

@@ -38,13 +38,18 @@ class JointParzen {
     double low = 0, high = 0;          // widened by half a step for step ranges
     double spread = 0, row_total = 0;  // categorical kernels
   };
+  // A categorical or step dimension's log kernel (-infinity: negligible, joint_parzen.cpp).
   double log_kernel(const Dimension& d, size_t dimension, size_t component, double x) const;
 
   std::vector<Dimension> dimensions_;
-  std::vector<std::vector<double>> centres_;     // [dimension][component]; the prior's last
-  std::vector<std::vector<double>> sigmas_;      // numeric: each component's bandwidth
-  std::vector<std::vector<double>> log_masses_;  // numeric: each truncated normal's mass
-  std::vector<double> weights_;                  // per component
+  std::vector<std::vector<double>> centres_;         // [dimension][component]; the prior's last
+  std::vector<std::vector<double>> sigmas_;          // numeric: each component's bandwidth
+  std::vector<std::vector<double>> inverse_sigmas_;  // continuous: 1 / each bandwidth
+  std::vector<std::vector<double>> log_masses_;      // numeric: each truncated normal's mass
+  std::vector<double> weights_;                      // per component
+  // Per component: log of its weight, and each continuous dimension's normalizer, -log of
+  // sqrt(2 pi) times its truncated mass.
+  std::vector<double> base_;
 };
 
 }  // namespace hpsweep
