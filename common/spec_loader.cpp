@@ -1160,9 +1160,17 @@ class SpecParser {
   }
 
   void parse_bayes(const YAML::Node& node, BayesSpec& bayes) {
+    // The preset first, wherever it is written, so that the other keys override it.
+    if (node.IsMap() && node["preset"] && preset_named(node["preset"]) == BayesPreset::optuna) {
+      bayes.gamma = 0.1;
+      bayes.multivariate = false;
+      bayes.joint_bandwidth = BayesJointBandwidth::scott;
+      bayes.weighting = BayesWeighting::age;
+    }
     for_each_entry(
         node, "bayes", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
           const std::string where = "bayes." + key;
+          if (key == "preset") return;  // applied above
           if (key == "startup_trials")
             bayes.startup_trials = integer_at_least(v, where, 1);
           else if (key == "ei_candidates")
@@ -1193,10 +1201,18 @@ class SpecParser {
             bayes.seed = static_cast<uint64_t>(integer_at_least(v, where, 0));
           else
             fail(k, where,
-                 "unknown key (known: startup_trials, ei_candidates, prior_weight, magic_clip, "
-                 "gamma, gamma_cap, min_bandwidth, bandwidth_exponent, consider_endpoints, "
-                 "weighting, constant_liar, multivariate, joint_bandwidth, seed)");
+                 "unknown key (known: preset, startup_trials, ei_candidates, prior_weight, "
+                 "magic_clip, gamma, gamma_cap, min_bandwidth, bandwidth_exponent, "
+                 "consider_endpoints, weighting, constant_liar, multivariate, joint_bandwidth, "
+                 "seed)");
         });
+  }
+
+  BayesPreset preset_named(const YAML::Node& node) {
+    const std::string name = scalar(node, "bayes.preset");
+    if (name == "hpsweep") return BayesPreset::hpsweep;
+    if (name == "optuna") return BayesPreset::optuna;
+    fail(node, "bayes.preset", "must be one of hpsweep, optuna, got '" + name + "'");
   }
 
   BayesWeighting weighting_named(const YAML::Node& node, const std::string& key) {
