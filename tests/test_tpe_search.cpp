@@ -216,7 +216,8 @@ TEST(TpeSearch, IsAFunctionOfTheSeedAndCallsAndBeatsRandomDraws) {
 // The default model (the hpsweep preset: multivariate kernels with neighbour bandwidths,
 // improvement weights, gamma 0.15) against Optuna 3.1's (`preset: optuna`) on Branin, its
 // x1 and x2 the rates' log10 mapped onto [-5, 10] and [0, 15]: the best of 60 trials is
-// better in most of 15 seeds (held-out seeds of bench/tpe_vs_optuna.py: docs/schedulers.md).
+// better in most of 15 seeds (11 when written; on bench/tpe_vs_optuna.py's held-out seeds:
+// docs/schedulers.md).
 TEST(TpeSearch, TheDefaultModelBeatsOptunasOnBranin) {
   const std::string parameters =
       "  training.lr: {distribution: log_uniform_values, min: 1e-4, max: 1}\n"
