@@ -4,10 +4,12 @@
 // runs the benchmark as real command-trial sweeps; this is its quick form (--in-process), for
 // working on the search itself.
 //
-//   tpe_objectives SPEC OBJECTIVE tpe|random SEEDS  ->  one line per seed: the best value
+//   tpe_objectives SPEC OBJECTIVE tpe|random SEEDS [FIRST_SEED]
+//     ->  one line per seed: the best value
 //
-// SPEC is a spec tpe_vs_optuna.py writes: its `parameters` and `run_cap` are used; the sweep's
-// seed is 0, 1, ...; `random` makes every suggestion a start-up draw.
+// SPEC is a spec tpe_vs_optuna.py writes: its `parameters`, `bayes` and `run_cap` are used; the
+// sweep's seed is FIRST_SEED (0), FIRST_SEED + 1, ...; `random` makes every suggestion a
+// start-up draw.
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -44,13 +46,13 @@ double best_value(SweepSpec spec, const std::string& objective, bool model, uint
 }  // namespace hpsweep
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: tpe_objectives SPEC OBJECTIVE tpe|random SEEDS\n");
+  if (argc != 5 && argc != 6) {
+    std::fprintf(stderr, "usage: tpe_objectives SPEC OBJECTIVE tpe|random SEEDS [FIRST_SEED]\n");
     return 2;
   }
   const hpsweep::SweepSpec spec = hpsweep::load_spec_file(argv[1]);
   const bool model = std::string(argv[3]) == "tpe";
-  for (int seed = 0; seed < std::atoi(argv[4]); ++seed)
-    std::printf("%.17g\n",
-                hpsweep::best_value(spec, argv[2], model, static_cast<uint64_t>(seed)));
+  const int first = argc == 6 ? std::atoi(argv[5]) : 0;
+  for (int seed = first; seed < first + std::atoi(argv[4]); ++seed)
+    std::printf("%.17g\n", hpsweep::best_value(spec, argv[2], model, static_cast<uint64_t>(seed)));
 }

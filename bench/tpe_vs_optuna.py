@@ -4,7 +4,9 @@
 (6-D), the 10-D Rosenbrock function on a log scale (log(1 + f) on [-2, 2]^10) and a conditional
 space (a choice between (x - 1)^2 with x in [-5, 5], and (log10 y + 2)^2 + (n - 3)^2 / 4 + 0.2
 with y log-uniform in [1e-4, 1] and integer n in [1, 10]). --trials trials one after another,
---seeds seeds; the median over seeds of the best value found (lower is better).
+--seeds seeds from --first-seed on (0; another first seed gives held-out seeds, to judge a change
+to the search on seeds the benchmark does not use); the median over seeds of the best value found
+(lower is better).
 
 hpsweep's side is a sweep per objective and seed, `hpsweep run` of the spec below (default
 `bayes:` settings; `method: random` for random search) with one worker: each trial is a command
@@ -12,13 +14,17 @@ trial (docs/command-trials.md) running build/bench/tpe_objective, which reports 
 as test_loss; the best value is read from sweep.h5's curves. --in-process asks
 build/bench/tpe_objectives instead, which makes the same suggestions without a program per
 trial (quick, for work on the search). Optuna's: TPESampler(seed=k) with its defaults, and
-RandomSampler(seed=k).
+RandomSampler(seed=k). --optuna-cache FILE keeps Optuna's best values (they do not change) in a
+JSON file, so that comparing several versions of hpsweep's search runs Optuna once. --bayes
+'{key: value, ...}' adds a `bayes:` block to hpsweep's specs, to try its settings.
 
-    /usr/bin/python3 bench/tpe_vs_optuna.py [--trials 100] [--seeds 20] [--build build]
-                                            [--objectives branin,...] [--in-process]
+    /usr/bin/python3 bench/tpe_vs_optuna.py [--trials 100] [--seeds 20] [--first-seed 0]
+                                            [--build build] [--objectives branin,...]
+                                            [--in-process] [--optuna-cache FILE] [--bayes MAP]
 """
 
 import argparse
+import json
 import math
 import os
 import statistics
@@ -69,12 +75,22 @@ OBJECTIVES = {"branin": branin, "hartmann6": hartmann6, "rosenbrock10": rosenbro
               "conditional": conditional}
 
 
-def optuna_bests(objective, sampler_class, trials, seeds):
+def optuna_bests(name, sampler_class, trials, seeds, cache_file):
+    cache = {}
+    if cache_file and os.path.exists(cache_file):
+        with open(cache_file) as f:
+            cache = json.load(f)
     bests = []
-    for seed in range(seeds):
-        study = optuna.create_study(sampler=sampler_class(seed=seed))
-        study.optimize(objective, n_trials=trials)
-        bests.append(study.best_value)
+    for seed in seeds:
+        key = f"{name}/{sampler_class.__name__}/{trials}/{seed}"
+        if key not in cache:
+            study = optuna.create_study(sampler=sampler_class(seed=seed))
+            study.optimize(OBJECTIVES[name], n_trials=trials)
+            cache[key] = study.best_value
+        bests.append(cache[key])
+    if cache_file:
+        with open(cache_file, "w") as f:
+            json.dump(cache, f)
     return bests
 
 
@@ -100,7 +116,7 @@ SPACES = {
 }
 
 
-def spec_text(build, name, method, trials, seed):
+def spec_text(build, name, method, trials, seed, bayes):
     space = SPACES[name]
     command = ", ".join([f"{os.path.abspath(build)}/bench/tpe_objective", name] +
                         [f"'{arg}=${{args.{arg}}}'" for arg in space])
@@ -110,15 +126,17 @@ def spec_text(build, name, method, trials, seed):
              "checkpoint: {keep: none}",
              "args: {" + ", ".join(f"{arg}: {default}" for arg, (default, _) in space.items()) + "}",
              "parameters:"]
+    if bayes and method == "bayes":
+        lines.insert(-1, f"bayes: {bayes}")
     lines += [f"  args.{arg}: {parameter}" for arg, (_, parameter) in space.items()]
     return "\n".join(lines) + "\n"
 
 
-def sweep_best(build, name, method, trials, seed, folder):
+def sweep_best(build, name, method, trials, seed, bayes, folder):
     spec = os.path.join(folder, f"{name}-{method}-{seed}.yaml")
     out = os.path.join(folder, f"{name}-{method}-{seed}")
     with open(spec, "w") as f:
-        f.write(spec_text(build, name, method, trials, seed))
+        f.write(spec_text(build, name, method, trials, seed, bayes))
     run = subprocess.run([f"{build}/app/hpsweep", "run", spec, "--out", out, "--workers", "1"],
                          capture_output=True, text=True)
     if run.returncode != 0:
@@ -130,16 +148,16 @@ def sweep_best(build, name, method, trials, seed, folder):
     return min(values)
 
 
-def hpsweep_bests(build, name, method, trials, seeds, in_process):
+def hpsweep_bests(build, name, method, trials, seeds, bayes, in_process):
     with tempfile.TemporaryDirectory() as folder:
         if not in_process:
-            return [sweep_best(build, name, method, trials, seed, folder) for seed in range(seeds)]
+            return [sweep_best(build, name, method, trials, seed, bayes, folder) for seed in seeds]
         spec = os.path.join(folder, f"{name}.yaml")
         with open(spec, "w") as f:
-            f.write(spec_text(build, name, "bayes", trials, 0))
+            f.write(spec_text(build, name, "bayes", trials, 0, bayes if method == "bayes" else ""))
         mode = "tpe" if method == "bayes" else "random"
-        out = subprocess.run([f"{build}/bench/tpe_objectives", spec, name, mode, str(seeds)],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run([f"{build}/bench/tpe_objectives", spec, name, mode, str(len(seeds)),
+                              str(seeds[0])], check=True, capture_output=True, text=True).stdout
         return [float(line) for line in out.split()]
 
 
@@ -168,27 +186,32 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--build", default="build")
     parser.add_argument("--objectives", default=",".join(OBJECTIVES))
     parser.add_argument("--in-process", action="store_true")
+    parser.add_argument("--optuna-cache")
+    parser.add_argument("--bayes", default="")
     args = parser.parse_args()
-    print(f"median best over {args.seeds} seeds, {args.trials} trials each (lower is better); "
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    print(f"median best over seeds {seeds[0]}-{seeds[-1]}, {args.trials} trials each "
+          f"(lower is better){'; bayes: ' + args.bayes if args.bayes else ''}; "
           f"hpsweep {'in process' if args.in_process else 'as command-trial sweeps'}")
     print(f"{'objective':<14}{'hpsweep TPE':>14}{'Optuna TPE':>14}{'p':>7}{'hpsweep random':>16}"
           f"{'Optuna random':>15}  verdict (p: rank-sum test of the two TPEs' best values)",
           flush=True)
     failed = False
     for name in args.objectives.split(","):
-        objective = OBJECTIVES[name]
-        our_bests = hpsweep_bests(args.build, name, "bayes", args.trials, args.seeds,
+        our_bests = hpsweep_bests(args.build, name, "bayes", args.trials, seeds, args.bayes,
                                   args.in_process)
-        their_bests = optuna_bests(objective, optuna.samplers.TPESampler, args.trials, args.seeds)
+        their_bests = optuna_bests(name, optuna.samplers.TPESampler, args.trials, seeds,
+                                   args.optuna_cache)
         ours, theirs = statistics.median(our_bests), statistics.median(their_bests)
         p = rank_sum_p(our_bests, their_bests)
         random_ours = statistics.median(hpsweep_bests(args.build, name, "random", args.trials,
-                                                      args.seeds, args.in_process))
-        random_theirs = statistics.median(optuna_bests(objective, optuna.samplers.RandomSampler,
-                                                       args.trials, args.seeds))
+                                                      seeds, "", args.in_process))
+        random_theirs = statistics.median(optuna_bests(name, optuna.samplers.RandomSampler,
+                                                       args.trials, seeds, args.optuna_cache))
         ok = ours <= theirs and ours < random_ours
         failed |= not ok
         print(f"{name:<14}{ours:>14.5g}{theirs:>14.5g}{p:>7.2f}{random_ours:>16.5g}"

@@ -85,21 +85,39 @@ struct PbtSpec {
   bool exploit = true;
 };
 
+// How TPE weights the good results: by `age` as Optuna 3.1 (the oldest fade beyond 25), or by
+// `improvement` on the best bad one (Watanabe 2023's expected-improvement weighting).
+enum class BayesWeighting { age, improvement };
+// The joint estimator's bandwidths (bayes.multivariate): `scott` as Optuna 3.1, or each
+// observation's `neighbours` distances per dimension, as the univariate estimator's.
+enum class BayesJointBandwidth { scott, neighbours };
+
+// `bayes.preset`: the model's settings as hpsweep's defaults (Watanabe 2023's multivariate
+// kernels, neighbour bandwidths, improvement weights and gamma 0.15), or as Optuna 3.1's
+// TPESampler's (gamma 0.1, univariate, age weights); keys beside it override it.
+enum class BayesPreset { hpsweep, optuna };
+
 // `method: bayes`: each trial's values are suggested when it starts, by the Tree-structured
 // Parzen Estimator from every result so far (coordinator/tpe/tpe_search.h). The defaults are
-// Optuna 3.1's TPESampler's, except the constant liar (docs/schedulers.md).
+// Optuna 3.1's TPESampler's, except the constant liar and the four settings of the `hpsweep`
+// preset (below), which searched better on held-out seeds (docs/schedulers.md).
 struct BayesSpec {
   int64_t startup_trials = 10;  // results needed (at one budget) before the model is used
   int64_t ei_candidates = 24;   // draws from the good estimator scored per suggestion
   double prior_weight = 1.0;
   bool magic_clip = true;
-  double gamma = 0.1;         // the good share of the results ...
-  int64_t gamma_cap = 25;     // ... but at most this many
+  double gamma = 0.15;     // the good share of the results ...
+  int64_t gamma_cap = 25;  // ... but at most this many
+  // The magic clip's floor on bandwidths (coordinator/tpe/parzen_estimator.h).
+  double min_bandwidth = 0.01;
+  double bandwidth_exponent = 1.0;
+  bool consider_endpoints = false;
+  BayesJointBandwidth joint_bandwidth = BayesJointBandwidth::neighbours;
+  BayesWeighting weighting = BayesWeighting::improvement;
   bool constant_liar = true;  // running trials' values count as bad ones
   // The parameters every trial has modelled jointly (coordinator/tpe/joint_parzen.h);
-  // conditional ones stay univariate. Off, as Optuna's default: on the benchmark objectives it
-  // was no better (docs/schedulers.md).
-  bool multivariate = false;
+  // conditional ones stay univariate.
+  bool multivariate = true;
   // The suggestions' random draws; unset, the sweep's seed. Another value gives another search
   // over trials trained with the same seeds (a study of the search itself).
   std::optional<uint64_t> seed;

@@ -1163,9 +1163,17 @@ class SpecParser {
   }
 
   void parse_bayes(const YAML::Node& node, BayesSpec& bayes) {
+    // The preset first, wherever it is written, so that the other keys override it.
+    if (node.IsMap() && node["preset"] && preset_named(node["preset"]) == BayesPreset::optuna) {
+      bayes.gamma = 0.1;
+      bayes.multivariate = false;
+      bayes.joint_bandwidth = BayesJointBandwidth::scott;
+      bayes.weighting = BayesWeighting::age;
+    }
     for_each_entry(
         node, "bayes", [&](const YAML::Node& k, const YAML::Node& v, const std::string& key) {
           const std::string where = "bayes." + key;
+          if (key == "preset") return;  // applied above
           if (key == "startup_trials")
             bayes.startup_trials = integer_at_least(v, where, 1);
           else if (key == "ei_candidates")
@@ -1178,6 +1186,16 @@ class SpecParser {
             bayes.gamma = number_in(v, where, 0, true, 1);
           else if (key == "gamma_cap")
             bayes.gamma_cap = integer_at_least(v, where, 1);
+          else if (key == "min_bandwidth")
+            bayes.min_bandwidth = number_in(v, where, 0, true, 1);
+          else if (key == "bandwidth_exponent")
+            bayes.bandwidth_exponent = number_in(v, where, 0, true, 10);
+          else if (key == "consider_endpoints")
+            bayes.consider_endpoints = std::get<bool>(parse_value(v, where, ValueKind::boolean));
+          else if (key == "joint_bandwidth")
+            bayes.joint_bandwidth = joint_bandwidth_named(v, where);
+          else if (key == "weighting")
+            bayes.weighting = weighting_named(v, where);
           else if (key == "constant_liar")
             bayes.constant_liar = std::get<bool>(parse_value(v, where, ValueKind::boolean));
           else if (key == "multivariate")
@@ -1186,9 +1204,32 @@ class SpecParser {
             bayes.seed = static_cast<uint64_t>(integer_at_least(v, where, 0));
           else
             fail(k, where,
-                 "unknown key (known: startup_trials, ei_candidates, prior_weight, magic_clip, "
-                 "gamma, gamma_cap, constant_liar, multivariate, seed)");
+                 "unknown key (known: preset, startup_trials, ei_candidates, prior_weight, "
+                 "magic_clip, gamma, gamma_cap, min_bandwidth, bandwidth_exponent, "
+                 "consider_endpoints, weighting, constant_liar, multivariate, joint_bandwidth, "
+                 "seed)");
         });
+  }
+
+  BayesPreset preset_named(const YAML::Node& node) {
+    const std::string name = scalar(node, "bayes.preset");
+    if (name == "hpsweep") return BayesPreset::hpsweep;
+    if (name == "optuna") return BayesPreset::optuna;
+    fail(node, "bayes.preset", "must be one of hpsweep, optuna, got '" + name + "'");
+  }
+
+  BayesWeighting weighting_named(const YAML::Node& node, const std::string& key) {
+    const std::string name = scalar(node, key);
+    if (name == "age") return BayesWeighting::age;
+    if (name == "improvement") return BayesWeighting::improvement;
+    fail(node, key, "must be one of age, improvement, got '" + name + "'");
+  }
+
+  BayesJointBandwidth joint_bandwidth_named(const YAML::Node& node, const std::string& key) {
+    const std::string name = scalar(node, key);
+    if (name == "scott") return BayesJointBandwidth::scott;
+    if (name == "neighbours") return BayesJointBandwidth::neighbours;
+    fail(node, key, "must be one of scott, neighbours, got '" + name + "'");
   }
 
   void parse_resources(const YAML::Node& node, ResourcesSpec& resources) {

@@ -313,7 +313,9 @@ TEST(Spec, ParsesBayes) {
   const SweepSpec spec = parse_spec(
       "method: bayes\nrun_cap: 30\nparameters:\n  training.lr: {min: 0.001, max: 0.1}\n"
       "bayes: {startup_trials: 5, ei_candidates: 48, prior_weight: 2, magic_clip: false, "
-      "gamma: 0.2, gamma_cap: 10, constant_liar: false, seed: 4}\n",
+      "gamma: 0.2, gamma_cap: 10, min_bandwidth: 0.03, bandwidth_exponent: 2, "
+      "consider_endpoints: true, weighting: improvement, constant_liar: false, "
+      "multivariate: true, joint_bandwidth: neighbours, seed: 4}\n",
       "b.yaml");
   EXPECT_EQ(spec.method, SearchMethod::bayes);
   EXPECT_EQ(spec.run_cap, 30);
@@ -323,16 +325,43 @@ TEST(Spec, ParsesBayes) {
   EXPECT_FALSE(spec.bayes.magic_clip);
   EXPECT_EQ(spec.bayes.gamma, 0.2);
   EXPECT_EQ(spec.bayes.gamma_cap, 10);
+  EXPECT_EQ(spec.bayes.min_bandwidth, 0.03);
+  EXPECT_EQ(spec.bayes.bandwidth_exponent, 2);
+  EXPECT_TRUE(spec.bayes.consider_endpoints);
+  EXPECT_EQ(spec.bayes.weighting, BayesWeighting::improvement);
+  EXPECT_TRUE(spec.bayes.multivariate);
+  EXPECT_EQ(spec.bayes.joint_bandwidth, BayesJointBandwidth::neighbours);
   EXPECT_FALSE(spec.bayes.constant_liar);
   EXPECT_EQ(spec.bayes.seed, 4u);
-  // Optuna 3.1's defaults, and the constant liar on.
-  const SweepSpec plain = parse_spec(
-      "method: bayes\nrun_cap: 3\nparameters:\n  training.lr: {min: 0.001, max: 0.1}\n", "b.yaml");
+  // The defaults: Optuna 3.1's, the constant liar on, and the hpsweep preset's gamma 0.15,
+  // multivariate kernels with neighbour bandwidths and improvement weights.
+  const std::string lr =
+      "method: bayes\nrun_cap: 3\nparameters:\n  training.lr: {min: 0.001, max: 0.1}\n";
+  const SweepSpec plain = parse_spec(lr, "b.yaml");
   EXPECT_EQ(plain.bayes.startup_trials, 10);
   EXPECT_EQ(plain.bayes.ei_candidates, 24);
-  EXPECT_EQ(plain.bayes.gamma, 0.1);
+  EXPECT_EQ(plain.bayes.gamma, 0.15);
   EXPECT_EQ(plain.bayes.gamma_cap, 25);
+  EXPECT_EQ(plain.bayes.min_bandwidth, 0.01);
+  EXPECT_EQ(plain.bayes.bandwidth_exponent, 1);
+  EXPECT_FALSE(plain.bayes.consider_endpoints);
+  EXPECT_EQ(plain.bayes.weighting, BayesWeighting::improvement);
+  EXPECT_TRUE(plain.bayes.multivariate);
+  EXPECT_EQ(plain.bayes.joint_bandwidth, BayesJointBandwidth::neighbours);
   EXPECT_TRUE(plain.bayes.constant_liar);
+  // The optuna preset: Optuna 3.1's TPESampler's model; a key beside it overrides it, written
+  // before or after.
+  const std::pair<const char*, double> presets[] = {{"bayes: {preset: optuna}\n", 0.1},
+                                                    {"bayes: {gamma: 0.2, preset: optuna}\n", 0.2}};
+  for (const auto& [bayes, gamma] : presets) {
+    const SweepSpec optuna = parse_spec(lr + bayes, "b.yaml");
+    EXPECT_EQ(optuna.bayes.gamma, gamma) << bayes;
+    EXPECT_EQ(optuna.bayes.weighting, BayesWeighting::age);
+    EXPECT_FALSE(optuna.bayes.multivariate);
+    EXPECT_EQ(optuna.bayes.joint_bandwidth, BayesJointBandwidth::scott);
+    EXPECT_TRUE(optuna.bayes.constant_liar);
+  }
+  EXPECT_EQ(parse_spec(lr + "bayes: {preset: hpsweep}\n", "b.yaml").bayes.gamma, 0.15);
 }
 
 TEST(SpecErrors, Bayes) {
@@ -353,8 +382,13 @@ TEST(SpecErrors, Bayes) {
   EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n" + lr + "bayes: {gamma: 0}\n"),
             "s.yaml:5:16: bayes.gamma: must be in (0, 1], got 0");
   EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n" + lr + "bayes: {trials: 3}\n"),
-            "s.yaml:5:9: bayes.trials: unknown key (known: startup_trials, ei_candidates, "
-            "prior_weight, magic_clip, gamma, gamma_cap, constant_liar, multivariate, seed)");
+            "s.yaml:5:9: bayes.trials: unknown key (known: preset, startup_trials, ei_candidates, "
+            "prior_weight, magic_clip, gamma, gamma_cap, min_bandwidth, bandwidth_exponent, "
+            "consider_endpoints, weighting, constant_liar, multivariate, joint_bandwidth, seed)");
+  EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n" + lr + "bayes: {preset: tpe}\n"),
+            "s.yaml:5:17: bayes.preset: must be one of hpsweep, optuna, got 'tpe'");
+  EXPECT_EQ(error_of("method: bayes\nrun_cap: 4\n" + lr + "bayes: {weighting: loss}\n"),
+            "s.yaml:5:20: bayes.weighting: must be one of age, improvement, got 'loss'");
   EXPECT_EQ(error_of("method: random\nrun_cap: 4\n" + lr + "bayes: {gamma: 0.2}\n"),
             "s.yaml:5:8: bayes: only with `method: bayes`");
 }

@@ -62,6 +62,60 @@ TEST(Tpe, TheNumericEstimatorFollowsOptunasBandwidthRules) {
   EXPECT_EQ(unclipped.sigmas(), (std::vector<double>{1, 2, 10}));
 }
 
+// Watanabe (2023)'s clip, min_bandwidth 0.03 and exponent 2: the floor is
+// 10 max(0.03, 1 / (1 + 3)^2) = 0.625, under every gap; and with 40 observations
+// 10 max(0.03, 1 / 42^2) = 0.3, where Optuna's is 10 / 42.
+TEST(Tpe, TheMagicClipsFloorHasAMinimumAndAnExponent) {
+  const ParzenSettings watanabe{1.0, true, 0.03, 2};
+  EXPECT_EQ(NumericParzen({0, 10, 0}, {2, 3}, watanabe).sigmas(), (std::vector<double>{1, 2, 10}));
+  EXPECT_DOUBLE_EQ(min_sigma(10, 3, watanabe), 0.625);
+  EXPECT_DOUBLE_EQ(min_sigma(10, 41, watanabe), 0.3);
+  EXPECT_DOUBLE_EQ(min_sigma(10, 41, ParzenSettings{}), 10.0 / 42);
+  EXPECT_DOUBLE_EQ(min_sigma(10, 200, ParzenSettings{}), 0.1);  // Optuna's min(100, ...)
+}
+
+// With neighbour bandwidths (Watanabe 2023) the joint estimator's components take each
+// dimension's univariate bandwidths: for (2, 1) and (3, 9) in [0, 10]^2, x's are 2.5, 2.5 as
+// above, y's centres 1, 9 and the prior's 5 are 4 apart, so 4, 4; the prior's are 10. Its
+// log density is the mixture of the product kernels, without the log of each scale (as
+// Optuna's, joint_parzen.h).
+TEST(Tpe, TheJointEstimatorCanTakeEachDimensionsNeighbourBandwidths) {
+  ParzenSettings settings;
+  settings.joint_neighbour_bandwidths = true;
+  const NumericRange range{0, 10, 0};
+  const JointParzen parzen({{range}, {range}}, {{2, 1}, {3, 9}}, settings);
+  const double mus[2][3] = {{2, 3, 5}, {1, 9, 5}}, sigmas[2][3] = {{2.5, 2.5, 10}, {4, 4, 10}};
+  for (const std::vector<double>& x : {std::vector<double>{0, 0}, {2.5, 7}, {9, 4}}) {
+    double density = 0;
+    for (int k = 0; k < 3; ++k) {
+      double kernel = 1.0 / 3;
+      for (int d = 0; d < 2; ++d) {
+        const double mu = mus[d][k], s = sigmas[d][k];
+        const double mass = normal_cdf((10 - mu) / s) - normal_cdf((0 - mu) / s);
+        kernel *= std::exp(-0.5 * std::pow((x[d] - mu) / s, 2)) / std::sqrt(2 * M_PI) / mass;
+      }
+      density += kernel;
+    }
+    EXPECT_NEAR(parzen.log_density(x), std::log(density), 1e-6) << x[0] << ", " << x[1];
+  }
+}
+
+// The expected-improvement weighting: good losses 1 and 2 under the best bad loss 4 improve on
+// it by 3 and 2, weights 1.2 and 0.8 (mean 1); they replace the age weights in the mixture, the
+// prior keeping its weight 1.
+TEST(Tpe, ImprovementWeightsGrowWithTheImprovementOnTheBestBadLoss) {
+  const std::vector<double> w = improvement_weights({1, 2}, 4);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_DOUBLE_EQ(w[0], 1.2);
+  EXPECT_DOUBLE_EQ(w[1], 0.8);
+  EXPECT_EQ(improvement_weights({1, 2}, HUGE_VAL), (std::vector<double>{1, 1}));
+  EXPECT_GT(improvement_weights({1, 4}, 4)[1], 0);  // no improvement: tiny, not zero
+  const NumericParzen parzen({0, 10, 0}, {2, 3}, ParzenSettings{}, w);
+  EXPECT_DOUBLE_EQ(parzen.weights()[0], 1.2 / 3);
+  EXPECT_DOUBLE_EQ(parzen.weights()[1], 0.8 / 3);
+  EXPECT_DOUBLE_EQ(parzen.weights()[2], 1.0 / 3);
+}
+
 // A step range: the values 1..4 own cells [0.5, 4.5); each value's probability is its cell's
 // mass, and they sum to 1.
 TEST(Tpe, AStepRangeGivesItsValuesAndTheirCellsMasses) {
@@ -104,7 +158,7 @@ TEST(Tpe, TheJointEstimatorIsOptunasMultivariateOne) {
   const std::vector<std::vector<double>> points = {{0, 1, 0}, {2.5, 2, 1}, {7, 3, 2}, {10, 4, 0}};
   const double optuna[] = {-2.9694698953, -3.5794011028, -3.5391335594, -3.9275724089};
   for (size_t i = 0; i < points.size(); ++i)
-    EXPECT_NEAR(parzen.log_density(points[i]), optuna[i], 1e-9) << i;
+    EXPECT_NEAR(parzen.log_density(points[i]), optuna[i], 1e-6) << i;  // the sum in float
   // Draws keep an observation's values together: near x = 7.5, n is 2 (that observation's)
   // far more often than 4 (the observation at x = 3's), which a univariate draw makes as likely.
   Rng rng(5);

@@ -15,7 +15,21 @@ std::vector<double> normalized(std::vector<double> weights) {
   return weights;
 }
 
+// The observations' weights and the prior's, normalized.
+std::vector<double> mixture_weights(std::vector<double> weights, size_t observations,
+                                    double prior_weight) {
+  if (weights.empty()) weights = observation_weights(static_cast<int64_t>(observations));
+  weights.push_back(prior_weight);
+  return normalized(std::move(weights));
+}
+
 }  // namespace
+
+double min_sigma(double width, size_t components, const ParzenSettings& settings) {
+  if (!settings.magic_clip) return 1e-12;
+  return width * std::max(settings.min_bandwidth, std::pow(1.0 + static_cast<double>(components),
+                                                           -settings.bandwidth_exponent));
+}
 
 double normal_cdf(double z) {
   return 0.5 * std::erfc(-z / std::sqrt(2.0));
@@ -42,40 +56,39 @@ std::vector<double> observation_weights(int64_t n) {
   return weights;
 }
 
-NumericParzen::NumericParzen(const NumericRange& range, const std::vector<double>& observations,
-                             const ParzenSettings& settings)
-    : range_(range), low_(range.low - range.step / 2), high_(range.high + range.step / 2) {
-  const double width = high_ - low_;
-  mus_ = observations;
-  weights_ = observation_weights(static_cast<int64_t>(observations.size()));
-  // The prior: one wide component at the centre.
-  mus_.push_back((low_ + high_) / 2);
-  weights_.push_back(settings.prior_weight);
-  weights_ = normalized(weights_);
-  // Each component's bandwidth is the larger distance to its neighbours in sorted order, the
-  // range's ends counting as neighbours; the outermost take their inner distance (Optuna's
-  // consider_endpoints=False).
-  std::vector<size_t> order(mus_.size());
+std::vector<double> neighbour_bandwidths(const std::vector<double>& centres, double low,
+                                         double high, const ParzenSettings& settings) {
+  std::vector<size_t> order(centres.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return mus_[a] < mus_[b]; });
-  std::vector<double> sorted = {low_};
-  for (size_t k : order) sorted.push_back(mus_[k]);
-  sorted.push_back(high_);
+                   [&](size_t a, size_t b) { return centres[a] < centres[b]; });
+  std::vector<double> sorted = {low};
+  for (size_t k : order) sorted.push_back(centres[k]);
+  sorted.push_back(high);
   std::vector<double> sorted_sigmas(order.size());
   for (size_t i = 0; i < order.size(); ++i)
     sorted_sigmas[i] = std::max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
-  if (sorted.size() >= 4) {
+  if (!settings.consider_endpoints && sorted.size() >= 4) {
     sorted_sigmas.front() = sorted[2] - sorted[1];
     sorted_sigmas.back() = sorted[sorted.size() - 2] - sorted[sorted.size() - 3];
   }
-  const double max_sigma = width;
-  const double min_sigma =
-      settings.magic_clip ? width / std::min(100.0, 1.0 + static_cast<double>(mus_.size())) : 1e-12;
-  sigmas_.resize(mus_.size());
+  const double width = high - low, floor = min_sigma(width, centres.size(), settings);
+  std::vector<double> sigmas(centres.size());
   for (size_t i = 0; i < order.size(); ++i)
-    sigmas_[order[i]] = std::clamp(sorted_sigmas[i], min_sigma, max_sigma);
-  sigmas_.back() = width;  // the prior's
+    sigmas[order[i]] = std::clamp(sorted_sigmas[i], floor, width);
+  sigmas.back() = width;  // the prior's
+  return sigmas;
+}
+
+NumericParzen::NumericParzen(const NumericRange& range, const std::vector<double>& observations,
+                             const ParzenSettings& settings, std::vector<double> weights)
+    : range_(range), low_(range.low - range.step / 2), high_(range.high + range.step / 2) {
+  const double width = high_ - low_;
+  mus_ = observations;
+  weights_ = mixture_weights(std::move(weights), observations.size(), settings.prior_weight);
+  // The prior: one wide component at the centre.
+  mus_.push_back((low_ + high_) / 2);
+  sigmas_ = neighbour_bandwidths(mus_, low_, high_, settings);
   for (size_t k = 0; k < mus_.size(); ++k) {
     const double mass = std::max(
         normal_cdf((high_ - mus_[k]) / sigmas_[k]) - normal_cdf((low_ - mus_[k]) / sigmas_[k]),
@@ -151,16 +164,14 @@ double NumericParzen::log_cell_mass(double x) const {
 }
 
 CategoricalParzen::CategoricalParzen(int64_t choices, const std::vector<double>& observations,
-                                     const ParzenSettings& settings)
+                                     const ParzenSettings& settings, std::vector<double> weights)
     : probabilities_(static_cast<size_t>(choices), 0.0) {
   // Optuna 3.1's kernels: one per observation, putting prior_weight / kernels on every choice
   // and 1 more on the observed one, normalized; and the prior's, uniform. They are mixed with
   // the observation weights and the prior weight.
   const double kernels = static_cast<double>(observations.size() + 1);
   const double spread = settings.prior_weight / kernels;
-  std::vector<double> weights = observation_weights(static_cast<int64_t>(observations.size()));
-  weights.push_back(settings.prior_weight);
-  weights = normalized(weights);
+  weights = mixture_weights(std::move(weights), observations.size(), settings.prior_weight);
   const double row_total = spread * static_cast<double>(choices) + 1;
   for (size_t k = 0; k < observations.size(); ++k)
     for (size_t c = 0; c < probabilities_.size(); ++c)

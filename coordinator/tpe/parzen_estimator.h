@@ -38,7 +38,29 @@ struct TpeParameter {
 struct ParzenSettings {
   double prior_weight = 1.0;
   bool magic_clip = true;
+  // The magic clip's floor on a numeric bandwidth: the range times
+  // max(min_bandwidth, (1 + components)^-bandwidth_exponent), components counting the prior's.
+  // Optuna 3.1's, range / min(100, 1 + components), is 0.01 and 1; Watanabe (2023) recommends
+  // 0.03 and 2.
+  double min_bandwidth = 0.01;
+  double bandwidth_exponent = 1.0;
+  // Whether the range's ends count as the outermost components' neighbours (below); Optuna
+  // 3.1's consider_endpoints, false by default.
+  bool consider_endpoints = false;
+  // The joint estimator's bandwidths (joint_parzen.h): false, Scott's rule as Optuna 3.1; true,
+  // each dimension's neighbour_bandwidths() as Watanabe (2023)'s implementation.
+  bool joint_neighbour_bandwidths = false;
 };
+
+// The smallest bandwidth the magic clip allows on a range of `width` (ParzenSettings).
+double min_sigma(double width, size_t components, const ParzenSettings& settings);
+
+// The bandwidth of each of `centres` in [low, high], the last the prior's (high - low): the
+// larger distance to its neighbours in sorted order, the range's ends counting as neighbours,
+// the outermost taking their inner distance unless consider_endpoints; then clipped to
+// [min_sigma(), high - low].
+std::vector<double> neighbour_bandwidths(const std::vector<double>& centres, double low,
+                                         double high, const ParzenSettings& settings);
 
 // Shared by the estimators: the standard normal's CDF, and an index k drawn with probability
 // weights[k] (they sum to 1).
@@ -51,9 +73,10 @@ std::vector<double> observation_weights(int64_t n);
 
 class NumericParzen {
  public:
-  // `observations` in the search space, oldest first.
+  // `observations` in the search space, oldest first, with `weights` (empty: Optuna's
+  // observation_weights).
   NumericParzen(const NumericRange& range, const std::vector<double>& observations,
-                const ParzenSettings& settings);
+                const ParzenSettings& settings, std::vector<double> weights = {});
   // A draw in [low, high]; a step range's draws are its values.
   double sample(Rng& rng) const;
   // Optuna 3.1's log density (above), or for a step range the log probability of the value's
@@ -82,9 +105,9 @@ class NumericParzen {
 class CategoricalParzen {
  public:
   // `observations`: choice indices in [0, choices), oldest first; Optuna 3.1's kernels
-  // (parzen_estimator.cpp).
+  // (parzen_estimator.cpp). `weights` as NumericParzen's.
   CategoricalParzen(int64_t choices, const std::vector<double>& observations,
-                    const ParzenSettings& settings);
+                    const ParzenSettings& settings, std::vector<double> weights = {});
   int64_t sample(Rng& rng) const;
   double log_density(int64_t choice) const;
   const std::vector<double>& probabilities() const { return probabilities_; }

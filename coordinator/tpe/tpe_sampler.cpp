@@ -30,6 +30,12 @@ double prior_draw(const TpeParameter& parameter, Rng& rng) {
   return r.low + static_cast<double>(rng.below(static_cast<uint64_t>(cells))) * r.step;
 }
 
+ParzenSettings parzen_settings(const TpeSettings& settings) {
+  return {settings.prior_weight,       settings.magic_clip,
+          settings.min_bandwidth,      settings.bandwidth_exponent,
+          settings.consider_endpoints, settings.joint_neighbour_bandwidths};
+}
+
 // The candidate of `candidates` drawn from `good` with the largest log l(x) - log g(x); the
 // first of equals.
 template <typename Estimator>
@@ -77,24 +83,37 @@ double suggest_tpe(const TpeParameter& parameter, const TpeHistory& history,
   return suggest_tpe(parameter, good, bad, settings, rng);
 }
 
+std::vector<double> improvement_weights(const std::vector<double>& good_losses, double threshold) {
+  std::vector<double> weights(good_losses.size(), 1.0);
+  if (!std::isfinite(threshold) || good_losses.empty()) return weights;
+  for (size_t i = 0; i < weights.size(); ++i)
+    weights[i] = std::max(1e-12, threshold - good_losses[i]);
+  const double mean =
+      std::accumulate(weights.begin(), weights.end(), 0.0) / static_cast<double>(weights.size());
+  for (double& w : weights) w /= mean;
+  return weights;
+}
+
 double suggest_tpe(const TpeParameter& parameter, const std::vector<double>& good,
-                   const std::vector<double>& bad, const TpeSettings& settings, Rng& rng) {
-  const ParzenSettings parzen{settings.prior_weight, settings.magic_clip};
+                   const std::vector<double>& bad, const TpeSettings& settings, Rng& rng,
+                   std::vector<double> good_weights) {
+  const ParzenSettings parzen = parzen_settings(settings);
   if (parameter.choices > 0)
-    return static_cast<double>(best_candidate(CategoricalParzen(parameter.choices, good, parzen),
-                                              CategoricalParzen(parameter.choices, bad, parzen),
-                                              settings.ei_candidates, rng));
-  return best_candidate(NumericParzen(parameter.range, good, parzen),
+    return static_cast<double>(best_candidate(
+        CategoricalParzen(parameter.choices, good, parzen, std::move(good_weights)),
+        CategoricalParzen(parameter.choices, bad, parzen), settings.ei_candidates, rng));
+  return best_candidate(NumericParzen(parameter.range, good, parzen, std::move(good_weights)),
                         NumericParzen(parameter.range, bad, parzen), settings.ei_candidates, rng);
 }
 
 std::vector<double> suggest_joint_tpe(const std::vector<TpeParameter>& dimensions,
                                       const std::vector<std::vector<double>>& good,
                                       const std::vector<std::vector<double>>& bad,
-                                      const TpeSettings& settings, Rng& rng) {
-  const ParzenSettings parzen{settings.prior_weight, settings.magic_clip};
-  return best_candidate(JointParzen(dimensions, good, parzen), JointParzen(dimensions, bad, parzen),
-                        settings.ei_candidates, rng);
+                                      const TpeSettings& settings, Rng& rng,
+                                      std::vector<double> good_weights) {
+  const ParzenSettings parzen = parzen_settings(settings);
+  return best_candidate(JointParzen(dimensions, good, parzen, std::move(good_weights)),
+                        JointParzen(dimensions, bad, parzen), settings.ei_candidates, rng);
 }
 
 }  // namespace hpsweep

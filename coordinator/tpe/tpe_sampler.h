@@ -27,6 +27,11 @@ struct TpeSettings {
   bool magic_clip = true;
   double gamma = 0.1;      // the good share: ceil(gamma * n) observations ...
   int64_t gamma_cap = 25;  // ... but at most this many
+  // ParzenSettings
+  double min_bandwidth = 0.01, bandwidth_exponent = 1.0;
+  bool consider_endpoints = false, joint_neighbour_bandwidths = false;
+  // The good observations weighted by improvement_weights() instead of by age.
+  bool improvement_weights = false;
 };
 
 // A parameter's history, oldest first: each finished trial that has the parameter (its value
@@ -49,15 +54,23 @@ double suggest_tpe(const TpeParameter& parameter, const TpeHistory& history,
 std::vector<bool> good_observations(const std::vector<double>& losses, size_t running,
                                     const TpeSettings& settings);
 
-// After the split: the suggestion from the good and bad values (oldest first in each).
+// Watanabe (2023)'s weights for the good observations, the expected-improvement weighting:
+// each good loss's improvement on `threshold`, the best bad loss (at least 1e-12), scaled to a
+// mean of 1 so that the prior keeps its share. All 1 when the threshold is not finite.
+std::vector<double> improvement_weights(const std::vector<double>& good_losses, double threshold);
+
+// After the split: the suggestion from the good and bad values (oldest first in each), the good
+// ones with `good_weights` (empty: by age, as Optuna).
 double suggest_tpe(const TpeParameter& parameter, const std::vector<double>& good,
-                   const std::vector<double>& bad, const TpeSettings& settings, Rng& rng);
+                   const std::vector<double>& bad, const TpeSettings& settings, Rng& rng,
+                   std::vector<double> good_weights = {});
 
 // Multivariate TPE (coordinator/tpe/joint_parzen.h): the suggested point, a coordinate per
 // dimension, from the good and bad points.
 std::vector<double> suggest_joint_tpe(const std::vector<TpeParameter>& dimensions,
                                       const std::vector<std::vector<double>>& good,
                                       const std::vector<std::vector<double>>& bad,
-                                      const TpeSettings& settings, Rng& rng);
+                                      const TpeSettings& settings, Rng& rng,
+                                      std::vector<double> good_weights = {});
 
 }  // namespace hpsweep

@@ -23,8 +23,17 @@ constexpr int kModelRedraws = 3, kRedraws = 20;  // of which the rest are start-
 TpeSearch::TpeSearch(const SweepSpec& spec)
     : spec_(spec),
       order_(dependency_order(spec.parameters)),
-      settings_{spec.bayes.startup_trials, spec.bayes.ei_candidates, spec.bayes.prior_weight,
-                spec.bayes.magic_clip,     spec.bayes.gamma,         spec.bayes.gamma_cap},
+      settings_{spec.bayes.startup_trials,
+                spec.bayes.ei_candidates,
+                spec.bayes.prior_weight,
+                spec.bayes.magic_clip,
+                spec.bayes.gamma,
+                spec.bayes.gamma_cap,
+                spec.bayes.min_bandwidth,
+                spec.bayes.bandwidth_exponent,
+                spec.bayes.consider_endpoints,
+                spec.bayes.joint_bandwidth == BayesJointBandwidth::neighbours,
+                spec.bayes.weighting == BayesWeighting::improvement},
       constant_liar_(spec.bayes.constant_liar),
       seed_(spec.bayes.seed.value_or(spec.seed)),
       trials_(static_cast<size_t>(spec.run_cap)) {
@@ -78,8 +87,17 @@ TpeSearch::Split TpeSearch::split_at(int64_t id, int64_t epoch,
       if (std::isnan(score_at(trials_[static_cast<size_t>(r)], epoch)))
         split.bad.push_back(static_cast<size_t>(r));
   const std::vector<bool> good = good_observations(losses, split.bad.size(), settings_);
-  for (size_t k = 0; k < finished.size(); ++k)
+  std::vector<double> good_losses;
+  double threshold = HUGE_VAL;  // the best bad loss
+  for (size_t k = 0; k < finished.size(); ++k) {
     (good[k] ? split.good : split.bad).push_back(finished[k]);
+    if (good[k])
+      good_losses.push_back(losses[k]);
+    else
+      threshold = std::min(threshold, losses[k]);
+  }
+  if (settings_.improvement_weights)
+    split.good_weights = improvement_weights(good_losses, threshold);
   return split;
 }
 
@@ -95,8 +113,8 @@ std::map<size_t, ConfigValue> TpeSearch::draw_jointly(const Split& split, Rng& r
   };
   std::vector<TpeParameter> dimensions;
   for (size_t i : joint_) dimensions.push_back(search_range(parameters_[i]));
-  const std::vector<double> point =
-      suggest_joint_tpe(dimensions, points(split.good), points(split.bad), settings_, rng);
+  const std::vector<double> point = suggest_joint_tpe(
+      dimensions, points(split.good), points(split.bad), settings_, rng, split.good_weights);
   std::map<size_t, ConfigValue> values;
   for (size_t j = 0; j < joint_.size(); ++j)
     if (std::optional<ConfigValue> value = value_at(parameters_[joint_[j]], point[j]))
@@ -112,12 +130,19 @@ std::vector<SweptValue> TpeSearch::draw(int64_t id, int64_t epoch,
   const bool model = split.results >= settings_.startup_trials;
   const std::map<size_t, ConfigValue> joint =
       model && !joint_.empty() ? draw_jointly(split, rng) : std::map<size_t, ConfigValue>{};
-  // A parameter's values among the trials of `group` that have it.
+  // A parameter's values among the trials of `group` that have it, and the good ones' weights.
   const auto values_of = [&](const std::vector<size_t>& group, size_t i) {
     std::vector<double> values;
     for (size_t t : group)
       if (!std::isnan(trials_[t].coordinates[i])) values.push_back(trials_[t].coordinates[i]);
     return values;
+  };
+  const auto good_weights_of = [&](size_t i) {
+    std::vector<double> weights;
+    for (size_t k = 0; k < split.good_weights.size(); ++k)
+      if (!std::isnan(trials_[split.good[k]].coordinates[i]))
+        weights.push_back(split.good_weights[k]);
+    return weights;
   };
   std::vector<SweptValue> chosen;
   for (size_t i : order_) {
@@ -128,7 +153,7 @@ std::vector<SweptValue> TpeSearch::draw(int64_t id, int64_t epoch,
       value = it->second;
     else if (model)
       value = value_at(p, suggest_tpe(search_range(p), values_of(split.good, i),
-                                      values_of(split.bad, i), settings_, rng));
+                                      values_of(split.bad, i), settings_, rng, good_weights_of(i)));
     // Start-up, or a normal-family suggestion the field refuses: the distribution's own draw.
     if (!value) value = draw_value(p, rng);
     trial.coordinates[i] = coordinate_of(p, *value);

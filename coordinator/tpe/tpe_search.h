@@ -58,6 +58,7 @@ class TpeSearch final : public ValueSuggester {
   struct Split {
     int64_t results = 0;  // finished trials
     std::vector<size_t> good, bad;
+    std::vector<double> good_weights;  // bayes.weighting improvement: one per good trial
   };
   Split split_at(int64_t id, int64_t epoch, const std::vector<int64_t>& running) const;
   // With bayes.multivariate, the values of the parameters in joint_ suggested together, by
