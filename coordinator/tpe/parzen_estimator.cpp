@@ -83,7 +83,6 @@ std::vector<double> neighbour_bandwidths(const std::vector<double>& centres, dou
 NumericParzen::NumericParzen(const NumericRange& range, const std::vector<double>& observations,
                              const ParzenSettings& settings, std::vector<double> weights)
     : range_(range), low_(range.low - range.step / 2), high_(range.high + range.step / 2) {
-  const double width = high_ - low_;
   mus_ = observations;
   weights_ = mixture_weights(std::move(weights), observations.size(), settings.prior_weight);
   // The prior: one wide component at the centre.
