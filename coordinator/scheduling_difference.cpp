@@ -108,7 +108,13 @@ std::optional<std::string> describe_scheduling_difference(const SweepSpec& store
              ", magic_clip: " + (b.magic_clip ? "true" : "false") +
              ", gamma: " + value_string(b.gamma) + ", gamma_cap: " + std::to_string(b.gamma_cap) +
              ", constant_liar: " + (b.constant_liar ? "true" : "false") +
-             ", multivariate: " + (b.multivariate ? "true" : "false") +
+             ", multivariate: " + (b.multivariate ? "true" : "false") + ", joint_bandwidth: " +
+             (b.joint_bandwidth == BayesJointBandwidth::neighbours ? "neighbours" : "scott") +
+             ", weighting: " +
+             (b.weighting == BayesWeighting::improvement ? "improvement" : "age") +
+             ", min_bandwidth: " + value_string(b.min_bandwidth) +
+             ", bandwidth_exponent: " + value_string(b.bandwidth_exponent) +
+             ", consider_endpoints: " + (b.consider_endpoints ? "true" : "false") +
              ", seed: " + (b.seed ? std::to_string(*b.seed) : "the sweep's") + "}";
     };
     keys.push_back({"bayes", {bayes_text(stored.bayes), bayes_text(current.bayes)}});

@@ -376,6 +376,11 @@ TEST(SpecDifference, BayesParametersAndTheirConditions) {
             "parameters is {model.type: values [mlp, lenet], model.dropout: uniform 0 to 0.5 when "
             "model.type in [mlp]} in the stored spec, {model.type: values [mlp, lenet], "
             "model.dropout: uniform 0 to 0.5 when model.type in [mlp, lenet]} in this one");
+  // Optuna's model instead of hpsweep's: another search from the same results.
+  EXPECT_EQ(difference(bayes, bayes + "bayes: {preset: optuna}\n").substr(0, 39),
+            "bayes is {startup_trials: 10, ei_candid");
+  EXPECT_NE(difference(bayes, bayes + "bayes: {preset: optuna}\n").find("weighting: improvement"),
+            std::string::npos);
   other = bayes;
   other.replace(other.find("max: 0.5"), 8, "max: 0.6");
   EXPECT_EQ(difference(bayes, other).substr(0, 80),
