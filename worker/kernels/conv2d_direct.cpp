@@ -1,9 +1,9 @@
 #include "worker/kernels/conv2d_direct.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
+#include "worker/kernels/float_vec.h"
 #include "worker/kernels/short_copy.h"
 #include "worker/kernels/stop_check.h"
 
@@ -15,22 +15,6 @@
 namespace hpsweep {
 namespace {
 
-// 8 floats: one AVX2 register under -march=x86-64-v3; GCC and Clang lower it to narrower
-// vectors on other targets.
-typedef float Vec __attribute__((vector_size(32)));
-constexpr int64_t kLanes = 8;
-
-inline Vec load(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof v);  // unaligned load
-  return v;
-}
-inline void store(float* p, Vec v) {
-  std::memcpy(p, &v, sizeof v);
-}
-inline Vec broadcast(float s) {
-  return Vec{s, s, s, s, s, s, s, s};
-}
 inline float lane_sum(Vec v) {
   float total = 0.0f;
   for (int i = 0; i < kLanes; ++i) total += v[i];
