@@ -159,7 +159,7 @@ void untransform_weight_gradient(const Conv2dDims& d, const Tiling& t, const flo
 
 // rows[i][j] -> rows[j][i] for an 8x8 block: pairs interleaved, then pairs of pairs, then
 // the 128-bit halves swapped.
-void transpose8x8(Vec rows[8]) {
+[[gnu::always_inline]] inline void transpose8x8(Vec rows[8]) {
   Vec t[8], u[8];
   for (int i = 0; i < 8; i += 2) {
     t[i] = __builtin_shufflevector(rows[i], rows[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
