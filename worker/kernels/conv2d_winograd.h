@@ -25,8 +25,8 @@
 namespace hpsweep {
 
 // 3x3, stride 1, at least 32 input and 16 output channels, where the products outweigh the
-// transforms, and outputs at least 2x2 (bench_kernels BM_Conv3x3Lowering). conv2d.cpp gives layers
-// with at most 16 output channels to the direct kernels first, so Winograd takes 17 and more.
+// transforms (bench_kernels BM_Conv3x3Lowering). conv2d.cpp gives layers with at most 16
+// output channels to the direct kernels first, so Winograd takes 17 and more.
 bool conv2d_winograd_suits(const Conv2dDims& d);
 
 // Samples per chunk: V and M of a chunk take about 4 MB. For tests of the accumulation over
