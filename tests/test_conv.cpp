@@ -223,13 +223,16 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 {3, 2, 3, 6, 8, 3, 1, {1, 0}},
                                 // Winograd: odd output sizes (a half-empty last tile), padding
                                 // 0, 2 and rows only, planes one tile wide (3x2 and 2x2
-                                // inputs), and a batch over two chunks, the second partial.
-                                {2, 16, 24, 24, 24, 3, 1, 1},
-                                {2, 20, 17, 9, 11, 3, 1, 0},
-                                {2, 16, 32, 7, 6, 3, 1, 2},
-                                {2, 16, 17, 8, 10, 3, 1, {1, 0}},
-                                {2, 16, 17, 3, 2, 3, 1, 1},
-                                {3, 17, 16, 2, 2, 3, 1, 1},
+                                // inputs), 1x1 and 5x1 outputs, and a batch over two chunks,
+                                // the second partial.
+                                {2, 32, 24, 24, 24, 3, 1, 1},
+                                {2, 36, 17, 9, 11, 3, 1, 0},
+                                {2, 32, 32, 7, 6, 3, 1, 2},
+                                {2, 32, 17, 8, 10, 3, 1, {1, 0}},
+                                {2, 32, 17, 3, 2, 3, 1, 1},
+                                {3, 33, 16, 2, 2, 3, 1, 1},
+                                {2, 32, 20, 1, 1, 3, 1, 1},
+                                {2, 32, 20, 5, 1, 3, 1, 1},
                                 {3, 64, 64, 32, 32, 3, 1, 1}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
@@ -341,11 +344,12 @@ TEST(ConvLowerings, WinogradTakesWideThreeByThreeStrideOneConvs) {
   EXPECT_FALSE(conv2d_winograd_suits(dims(64, 128, 1, 1)));  // 1x1 shortcuts
   EXPECT_FALSE(conv2d_winograd_suits(dims(64, 64, 5, 1)));
   EXPECT_FALSE(conv2d_winograd_suits(dims(64, 64, {3, 1}, 1)));
-  EXPECT_FALSE(conv2d_winograd_suits(dims(1, 64, 3, 1)));  // too few input channels
-  // ResNet-18's last stages on 32x32 inputs: 2x2 planes gain, 1x1 ones would lose 2x.
+  EXPECT_FALSE(conv2d_winograd_suits(dims(1, 64, 3, 1)));   // too few input channels
+  EXPECT_FALSE(conv2d_winograd_suits(dims(16, 32, 3, 1)));  // im2col is faster there
+  // ResNet-18's last stages on 32x32 inputs: 2x2 and even 1x1 planes gain.
   EXPECT_TRUE(conv2d_winograd_suits(Conv2dDims{128, 64, 2, 2, 64, {3, 1, 1}}));
-  EXPECT_FALSE(conv2d_winograd_suits(Conv2dDims{128, 128, 1, 1, 128, {3, 1, 1}}));
-  EXPECT_FALSE(conv2d_winograd_suits(Conv2dDims{128, 128, 4, 1, 128, {3, 1, 1}}));
+  EXPECT_TRUE(conv2d_winograd_suits(Conv2dDims{128, 128, 1, 1, 128, {3, 1, 1}}));
+  EXPECT_TRUE(conv2d_winograd_suits(Conv2dDims{128, 128, 4, 1, 128, {3, 1, 1}}));
 }
 
 TEST(ConvForward, D2lCrossCorrelationExample) {

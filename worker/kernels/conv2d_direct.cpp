@@ -1,9 +1,10 @@
 #include "worker/kernels/conv2d_direct.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
+#include "worker/kernels/float_vec.h"
+#include "worker/kernels/pixel_layout.h"
 #include "worker/kernels/short_copy.h"
 #include "worker/kernels/stop_check.h"
 
@@ -15,22 +16,6 @@
 namespace hpsweep {
 namespace {
 
-// 8 floats: one AVX2 register under -march=x86-64-v3; GCC and Clang lower it to narrower
-// vectors on other targets.
-typedef float Vec __attribute__((vector_size(32)));
-constexpr int64_t kLanes = 8;
-
-inline Vec load(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof v);  // unaligned load
-  return v;
-}
-inline void store(float* p, Vec v) {
-  std::memcpy(p, &v, sizeof v);
-}
-inline Vec broadcast(float s) {
-  return Vec{s, s, s, s, s, s, s, s};
-}
 inline float lane_sum(Vec v) {
   float total = 0.0f;
   for (int i = 0; i < kLanes; ++i) total += v[i];
@@ -444,10 +429,10 @@ void conv2d_direct_forward(const Conv2dDims& d, const float* x, const float* w, 
       with_channel_vectors(d, [&](auto OV) {
         forward_lanes<decltype(OV)::value>(d, g, offsets.data(), s.padded, s.weights_t, s.pixels);
       });
-      // [Ho*Wo, O] -> [O, Ho*Wo], adding the bias.
+      // [Ho*Wo, O] -> [O, Ho*Wo] (both dense: one row of Ho*Wo pixels), then the bias.
+      pixels_to_planes(s.pixels, y_plane, d.out_channels, d.out_channels, 1, y_plane, ys);
       for (int64_t o = 0; o < d.out_channels; ++o)
-        for (int64_t p = 0; p < y_plane; ++p)
-          ys[o * y_plane + p] = s.pixels[p * d.out_channels + o] + b[o];
+        for (int64_t p = 0; p < y_plane; ++p) ys[o * y_plane + p] += b[o];
       continue;
     }
     for_each_block(d.out_channels, kForwardChannels, [&](int64_t o0, int64_t ob) {
@@ -495,10 +480,8 @@ void conv2d_direct_backward(const Conv2dDims& d, const float* x, const float* w,
         for (int64_t q = 0; q < g.out_plane; q += kLanes)
           db_lanes[o] += load(dy_ext + o * g.out_plane + q);
       if (lanes) {
-        float* dy_pixels = s.pixels + i * y_plane * d.out_channels;
-        for (int64_t o = 0; o < d.out_channels; ++o)
-          for (int64_t p = 0; p < y_plane; ++p)
-            dy_pixels[p * d.out_channels + o] = dys[o * y_plane + p];
+        planes_to_pixels(dys, d.out_channels, 1, y_plane, s.pixels + i * y_plane * d.out_channels,
+                         y_plane, d.out_channels);
       }
       if (dx) {
         input_grad(d, g, offsets.data(), w, dy_ext, s);

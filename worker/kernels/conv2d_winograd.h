@@ -5,12 +5,13 @@
 // by 2.25x; the cost is the tile transforms, which are adds and take memory passes.
 //
 // In the transformed domain, every one of the 16 points xi of a tile is an independent matrix
-// product over channels, run by BLIS for a chunk of samples at once:
-//   forward      M_xi [O, T] = U_xi [O, C] V_xi [C, T]     U = G w G^T,  V = B^T x_tile B
+// product over channels, run by BLIS for a chunk of samples at once, with the channels last
+// (the transforms then run along the channels, whatever the size of the plane):
+//   forward      M_xi [T, O] = V_xi [T, C] U_xi^T     U_xi [O, C] = G w G^T,  V = B^T x_tile B
 //                y_tile = A^T M A
 //   backward     Z = A dy_tile A^T   (the transpose of the output transform)
-//                dW_xi [O, C] = sum over chunks of Z_xi V_xi^T,  dw = G^T dW G
-//                D_xi [C, T] = U_xi^T Z_xi,  dx_tile = B D B^T, overlapping tiles added
+//                dW_xi [O, C] = sum over chunks of Z_xi^T V_xi,  dw = G^T dW G
+//                D_xi [T, C] = Z_xi U_xi,  dx_tile = B D B^T, overlapping tiles added
 // The backward pass is the exact gradient of the forward's bilinear form, so y, dw and dx agree
 // with the direct convolution up to float rounding (tests/test_conv.cpp checks all three against
 // a double-precision naive convolution). Same contract as conv2d.h; conv2d.cpp picks the
@@ -23,9 +24,9 @@
 
 namespace hpsweep {
 
-// 3x3, stride 1, at least 16 channels on both sides, where the products outweigh the
-// transforms, and outputs at least 2x2 (bench_kernels BM_Conv3x3Lowering). conv2d.cpp gives layers
-// with at most 16 output channels to the direct kernels first, so Winograd takes 17 and more.
+// 3x3, stride 1, at least 32 input and 16 output channels, where the products outweigh the
+// transforms (bench_kernels BM_Conv3x3Lowering). conv2d.cpp gives layers with at most 16
+// output channels to the direct kernels first, so Winograd takes 17 and more.
 bool conv2d_winograd_suits(const Conv2dDims& d);
 
 // Samples per chunk: V and M of a chunk take about 4 MB. For tests of the accumulation over
