@@ -165,7 +165,8 @@ struct ResourcesSpec {
 // (common/spec_limits.h). Not part of the sweep: a resume may raise them.
 struct LimitsSpec {
   int64_t max_trials = 100000;
-  int64_t max_parameters = 200000000;  // per model, estimated
+  int64_t max_parameters = 200000000;         // per model, estimated
+  int64_t max_data_bytes = int64_t{8} << 30;  // a drawn dataset in memory, per process
 };
 
 // `status`: the live status server (status/, docs/status-api.md). Not part of the sweep

@@ -159,6 +159,28 @@ TrialCount count_trials(const SweepSpec& spec, double stop_above) {
   return {configurations * static_cast<double>(spec.repeats) * folds, exact};
 }
 
+LargestData largest_data(const SweepSpec& spec) {
+  const DatasetConfig& d = spec.base.dataset;
+  const DatasetType* type = find_dataset_type(d.name);
+  if (!type || !type->detection) return {};
+  // The canvases count Fashion-MNIST's images unless a subset says otherwise.
+  constexpr int64_t kTrainImages = 60000, kTestImages = 10000;
+  const auto largest = [&](const std::string& path, int64_t fixed, int64_t unset) {
+    int64_t most = 0;
+    for (int64_t v : values_with_type(spec, path, spec.base.model.type, fixed))
+      most = std::max(most, v > 0 ? v : unset);
+    return most;
+  };
+  LargestData data;
+  data.canvases = largest("dataset.train_subset", d.train_subset, kTrainImages) +
+                  largest("dataset.test_subset", d.test_subset, kTestImages);
+  data.side = largest("dataset.input_size", d.input_size, kDefaultCanvasSize);
+  data.bytes = static_cast<double>(data.canvases) * static_cast<double>(data.side) *
+               static_cast<double>(data.side) * sizeof(float);
+  data.blame = data.side > kDefaultCanvasSize ? "dataset.input_size" : "dataset.train_subset";
+  return data;
+}
+
 double estimate_parameters(const ModelConfig& config, const DatasetConfig& dataset) {
   return estimate_with_outputs(config, dataset, output_count(dataset));
 }

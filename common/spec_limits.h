@@ -36,4 +36,18 @@ struct LargestModel {
 };
 LargestModel largest_model(const SweepSpec& spec);
 
+// The largest dataset a trial of the spec draws into memory, per process (each rank of a group
+// holds its own): fmnist-detection's canvases, train and test, S x S floats each, at the
+// largest train_subset, test_subset and input_size the spec gives or sweeps (unset: Fashion-
+// MNIST's 60,000 and 10,000 images, 64 pixels). Zero for sets read from files as they are,
+// whose size the files bound; classifiers resize per batch (worker/data/input_pipeline.h).
+// `blame`: dataset.input_size when the canvases are larger than the default, else
+// dataset.train_subset.
+struct LargestData {
+  int64_t canvases = 0, side = 0;
+  double bytes = 0;
+  std::string blame;
+};
+LargestData largest_data(const SweepSpec& spec);
+
 }  // namespace hpsweep

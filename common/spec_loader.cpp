@@ -835,8 +835,11 @@ class SpecParser {
                        limits.max_trials = integer_at_least(v, "limits.max_trials", 1);
                      else if (key == "max_parameters")
                        limits.max_parameters = integer_at_least(v, "limits.max_parameters", 1);
+                     else if (key == "max_data_bytes")
+                       limits.max_data_bytes = integer_at_least(v, "limits.max_data_bytes", 1);
                      else
-                       fail(k, "limits." + key, "unknown key (known: max_trials, max_parameters)");
+                       fail(k, "limits." + key,
+                            "unknown key (known: max_trials, max_parameters, max_data_bytes)");
                    });
   }
 
@@ -858,7 +861,8 @@ class SpecParser {
                    });
   }
 
-  // Trials and model size against `limits`, counted without expanding or building anything.
+  // Trials, model size and a drawn dataset's size against `limits`, counted without expanding,
+  // building or drawing anything.
   void check_limits(const YAML::Node& root, const SweepSpec& spec) {
     const TrialCount count = count_trials(spec, static_cast<double>(spec.limits.max_trials));
     if (count.trials > static_cast<double>(spec.limits.max_trials)) {
@@ -884,6 +888,16 @@ class SpecParser {
                " parameters, more than limits.max_parameters (" +
                std::to_string(spec.limits.max_parameters) +
                "); raise limits.max_parameters to train it");
+    }
+    const LargestData data = largest_data(spec);
+    if (data.bytes > static_cast<double>(spec.limits.max_data_bytes)) {
+      const auto node = value_nodes_.find(data.blame);
+      fail(node == value_nodes_.end() ? root : node->second, data.blame,
+           std::to_string(data.canvases) + " fmnist-detection canvases of " +
+               std::to_string(data.side) + " x " + std::to_string(data.side) + " take " +
+               number_text(data.bytes) + " bytes of memory in each process, more than " +
+               "limits.max_data_bytes (" + std::to_string(spec.limits.max_data_bytes) +
+               "); raise limits.max_data_bytes to draw them");
     }
   }
 

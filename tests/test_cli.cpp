@@ -326,7 +326,7 @@ TEST(Cli, DescribePrintsATinySsdsAnchorsPerScale) {
   write_synthetic_fashion_mnist(dir / "data", 4, 4, 3);
   const auto spec = dir / "ssd.yaml";
   std::ofstream(spec) << "method: grid\nmodel: {type: tiny-ssd}\ndataset: {name: fmnist-detection, "
-                         "path: "
+                         "train_subset: 4, test_subset: 4, path: "
                       << (dir / "data").string()
                       << "}\nparameters:\n  dataset.input_size: {values: [256, 64]}\n";
   const Result r = run("describe " + spec.string());
@@ -641,7 +641,7 @@ TEST(Cli, DatasetExportNamesWhatItRefuses) {
       ":3:17: dataset.name: fmnist-detection needs a detector (model.type tiny-ssd), got "
       "model.type lenet\n";
   for (const std::string& command : {"dataset export " + classifier.string() + " --out x.h5",
-                                    "describe " + classifier.string()}) {
+                                     "describe " + classifier.string()}) {
     const Result r = run(command);
     EXPECT_EQ(r.exit_code, 2) << command;
     EXPECT_EQ(r.output, "hpsweep: error: " + classifier.string() + detector_needed) << command;

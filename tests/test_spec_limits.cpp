@@ -129,6 +129,33 @@ TEST(SpecLimits, ALanguageModelIsCountedOnItsVocabulary) {
             static_cast<double>(build_model(small, {1}, 1).parameter_count()));
 }
 
+// fmnist-detection draws its canvases into memory before training: a subset or canvas size
+// that would not fit is refused with the bytes, at the key that makes it large.
+TEST(SpecLimits, DetectionCanvasesBeyondTheMemoryLimit) {
+  const std::string detector = "method: grid\nmodel: {type: tiny-ssd}\n";
+  EXPECT_EQ(error_of(detector + "dataset: {name: fmnist-detection, train_subset: 10000000}\n"),
+            "s.yaml:3:49: dataset.train_subset: 10010000 fmnist-detection canvases of 64 x 64 "
+            "take 164003840000 bytes of memory in each process, more than "
+            "limits.max_data_bytes (8589934592); raise limits.max_data_bytes to draw them");
+  EXPECT_EQ(error_of(detector + "dataset: {name: fmnist-detection}\nparameters:\n"
+                                "  dataset.input_size: {values: [64, 512]}\n"),
+            "s.yaml:5:23: dataset.input_size: 70000 fmnist-detection canvases of 512 x 512 take "
+            "73400320000 bytes of memory in each process, more than limits.max_data_bytes "
+            "(8589934592); raise limits.max_data_bytes to draw them");
+  // The default set, 70,000 canvases of 64 x 64, is 1.1 GB; a raised limit lets more through.
+  const SweepSpec fits = parse_spec(detector + "dataset: {name: fmnist-detection}\n", "s.yaml");
+  const LargestData data = largest_data(fits);
+  EXPECT_EQ(data.canvases, 70000);
+  EXPECT_EQ(data.side, 64);
+  EXPECT_EQ(data.bytes, 70000.0 * 64 * 64 * 4);
+  EXPECT_NO_THROW(parse_spec(detector +
+                                 "dataset: {name: fmnist-detection, train_subset: 10000000}\n"
+                                 "limits: {max_data_bytes: 200000000000}\n",
+                             "s.yaml"));
+  // Sets read from files are bounded by their files.
+  EXPECT_EQ(largest_data(parse_spec("method: grid\n", "s.yaml")).bytes, 0);
+}
+
 TEST(SpecLimits, ConditionsFollowTheModelType) {
   // A wide MLP and a narrow ResNet: the ResNet is not judged at the MLP's width.
   const SweepSpec spec = parse_spec(
