@@ -1178,7 +1178,8 @@ class SpecParser {
 
   void parse_bayes(const YAML::Node& node, BayesSpec& bayes) {
     // The preset first, wherever it is written, so that the other keys override it.
-    if (node.IsMap() && node["preset"] && preset_named(node["preset"]) == BayesPreset::optuna) {
+    if (node.IsMap() && node["preset"] &&
+        bayes_named(node["preset"], "bayes.preset", bayes_preset_names()) == BayesPreset::optuna) {
       bayes.gamma = 0.1;
       bayes.multivariate = false;
       bayes.joint_bandwidth = BayesJointBandwidth::scott;
@@ -1207,9 +1208,9 @@ class SpecParser {
           else if (key == "consider_endpoints")
             bayes.consider_endpoints = std::get<bool>(parse_value(v, where, ValueKind::boolean));
           else if (key == "joint_bandwidth")
-            bayes.joint_bandwidth = joint_bandwidth_named(v, where);
+            bayes.joint_bandwidth = bayes_named(v, where, bayes_joint_bandwidth_names());
           else if (key == "weighting")
-            bayes.weighting = weighting_named(v, where);
+            bayes.weighting = bayes_named(v, where, bayes_weighting_names());
           else if (key == "constant_liar")
             bayes.constant_liar = std::get<bool>(parse_value(v, where, ValueKind::boolean));
           else if (key == "multivariate")
@@ -1225,25 +1226,12 @@ class SpecParser {
         });
   }
 
-  BayesPreset preset_named(const YAML::Node& node) {
-    const std::string name = scalar(node, "bayes.preset");
-    if (name == "hpsweep") return BayesPreset::hpsweep;
-    if (name == "optuna") return BayesPreset::optuna;
-    fail(node, "bayes.preset", "must be one of hpsweep, optuna, got '" + name + "'");
-  }
-
-  BayesWeighting weighting_named(const YAML::Node& node, const std::string& key) {
+  // A bayes key's value by its name table (common/spec_names.h).
+  template <typename Enum>
+  Enum bayes_named(const YAML::Node& node, const std::string& key, const NameTable<Enum>& table) {
     const std::string name = scalar(node, key);
-    if (name == "age") return BayesWeighting::age;
-    if (name == "improvement") return BayesWeighting::improvement;
-    fail(node, key, "must be one of age, improvement, got '" + name + "'");
-  }
-
-  BayesJointBandwidth joint_bandwidth_named(const YAML::Node& node, const std::string& key) {
-    const std::string name = scalar(node, key);
-    if (name == "scott") return BayesJointBandwidth::scott;
-    if (name == "neighbours") return BayesJointBandwidth::neighbours;
-    fail(node, key, "must be one of scott, neighbours, got '" + name + "'");
+    if (const std::optional<Enum> value = enum_named(table, name)) return *value;
+    fail(node, key, "must be one of " + names_text(table, ", ") + ", got '" + name + "'");
   }
 
   void parse_resources(const YAML::Node& node, ResourcesSpec& resources) {

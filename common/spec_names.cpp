@@ -44,6 +44,24 @@ const NameTable<ReducerKind>& reducer_names() {
   return names;
 }
 
+const NameTable<BayesPreset>& bayes_preset_names() {
+  static const NameTable<BayesPreset> names = {{BayesPreset::hpsweep, "hpsweep"},
+                                               {BayesPreset::optuna, "optuna"}};
+  return names;
+}
+
+const NameTable<BayesWeighting>& bayes_weighting_names() {
+  static const NameTable<BayesWeighting> names = {{BayesWeighting::age, "age"},
+                                                  {BayesWeighting::improvement, "improvement"}};
+  return names;
+}
+
+const NameTable<BayesJointBandwidth>& bayes_joint_bandwidth_names() {
+  static const NameTable<BayesJointBandwidth> names = {
+      {BayesJointBandwidth::scott, "scott"}, {BayesJointBandwidth::neighbours, "neighbours"}};
+  return names;
+}
+
 std::string search_method_name(SearchMethod method) {
   return name_of(search_method_names(), method);
 }

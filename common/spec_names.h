@@ -1,6 +1,6 @@
 // The names the spec gives its enums (method, distribution, early_terminate.type,
-// resources.reducer): one table per enum, read both ways, so the parser, messages and reports
-// cannot disagree.
+// resources.reducer, the bayes block's preset, weighting and joint_bandwidth): one table per enum,
+// read both ways, so the parser, messages and reports cannot disagree.
 #pragma once
 
 #include <optional>
@@ -22,6 +22,9 @@ const NameTable<SearchMethod>& search_method_names();
 const NameTable<Distribution>& distribution_names();
 const NameTable<EarlyTerminateKind>& early_terminate_names();  // without `none`
 const NameTable<ReducerKind>& reducer_names();
+const NameTable<BayesPreset>& bayes_preset_names();
+const NameTable<BayesWeighting>& bayes_weighting_names();
+const NameTable<BayesJointBandwidth>& bayes_joint_bandwidth_names();
 
 template <typename Enum>
 std::optional<Enum> enum_named(const NameTable<Enum>& table, std::string_view name) {

@@ -108,10 +108,9 @@ std::optional<std::string> describe_scheduling_difference(const SweepSpec& store
              ", magic_clip: " + (b.magic_clip ? "true" : "false") +
              ", gamma: " + value_string(b.gamma) + ", gamma_cap: " + std::to_string(b.gamma_cap) +
              ", constant_liar: " + (b.constant_liar ? "true" : "false") +
-             ", multivariate: " + (b.multivariate ? "true" : "false") + ", joint_bandwidth: " +
-             (b.joint_bandwidth == BayesJointBandwidth::neighbours ? "neighbours" : "scott") +
-             ", weighting: " +
-             (b.weighting == BayesWeighting::improvement ? "improvement" : "age") +
+             ", multivariate: " + (b.multivariate ? "true" : "false") +
+             ", joint_bandwidth: " + name_of(bayes_joint_bandwidth_names(), b.joint_bandwidth) +
+             ", weighting: " + name_of(bayes_weighting_names(), b.weighting) +
              ", min_bandwidth: " + value_string(b.min_bandwidth) +
              ", bandwidth_exponent: " + value_string(b.bandwidth_exponent) +
              ", consider_endpoints: " + (b.consider_endpoints ? "true" : "false") +

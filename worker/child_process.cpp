@@ -80,7 +80,9 @@ std::vector<char*> pointers(std::vector<std::string>& texts) {
   open_as(2, options.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND);
   if (dup2(write_fd, options.report_fd) < 0) give_up(error_fd);
   // Everything else goes, error_fd at exec (close-on-exec), where it tells hpsweep it worked.
-  for (int fd = options.report_fd + 1; fd < error_fd; ++fd) close(fd);
+  if (error_fd > options.report_fd + 1)
+    close_range(static_cast<unsigned>(options.report_fd) + 1, static_cast<unsigned>(error_fd) - 1,
+                0);
   close_range(static_cast<unsigned>(error_fd) + 1, ~0u, 0);
   execvpe(argv[0], argv, envp);
   give_up(error_fd);

@@ -1,8 +1,9 @@
 #include "worker/training_step.h"
 
 #include <algorithm>
-#include <vector>
+#include <array>
 
+#include "common/error.h"
 #include "common/failpoint.h"
 #include "worker/kernels/stop_check.h"
 
@@ -11,12 +12,15 @@ namespace hpsweep {
 std::optional<TrialOutcome> sum_step_and_votes(TrainingGroup& group, std::span<double> stats,
                                                const std::atomic<bool>& stop,
                                                const std::string& observer_error, int64_t epoch) {
-  std::vector<double> sums(stats.begin(), stats.end());
+  // On the stack: this runs every step. The trainers sum at most three statistics.
+  std::array<double, 4> sums{};
+  if (stats.size() >= sums.size()) throw Error("sum_step_and_votes: too many step statistics");
+  std::copy(stats.begin(), stats.end(), sums.begin());
   const bool stop_here = stop.load(std::memory_order_relaxed) || !observer_error.empty();
-  sums.push_back(stop_here ? 1.0 : 0.0);
-  group.sum(sums.data(), static_cast<int>(sums.size()));
-  std::copy(sums.begin(), sums.end() - 1, stats.begin());
-  if (sums.back() == 0) return std::nullopt;
+  sums[stats.size()] = stop_here ? 1.0 : 0.0;
+  group.sum(sums.data(), static_cast<int>(stats.size() + 1));
+  std::copy(sums.begin(), sums.begin() + static_cast<std::ptrdiff_t>(stats.size()), stats.begin());
+  if (sums[stats.size()] == 0) return std::nullopt;
   if (!observer_error.empty()) return TrialOutcome{TrialStatus::failed, epoch - 1, observer_error};
   return TrialOutcome{TrialStatus::interrupted, epoch - 1, kStoppedTrialMessage};
 }
