@@ -14,6 +14,7 @@
 #include "worker/kernels/conv2d_direct.h"
 #include "worker/kernels/conv2d_lowerings.h"
 #include "worker/kernels/conv2d_winograd.h"
+#include "worker/kernels/gemm_avx512.h"
 #include "worker/layers/avg_pool2d_layer.h"
 #include "worker/layers/conv2d_layer.h"
 #include "worker/layers/global_avg_pool2d_layer.h"
@@ -233,7 +234,9 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 {3, 33, 16, 2, 2, 3, 1, 1},
                                 {2, 32, 20, 1, 1, 3, 1, 1},
                                 {2, 32, 20, 5, 1, 3, 1, 1},
-                                {3, 64, 64, 32, 32, 3, 1, 1}};
+                                {3, 64, 64, 32, 32, 3, 1, 1},
+                                // Winograd's products through BLIS: 256 x 256 channels.
+                                {2, 256, 256, 3, 4, 3, 1, 1}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
   uint64_t seed = 100;
@@ -350,6 +353,36 @@ TEST(ConvLowerings, WinogradTakesWideThreeByThreeStrideOneConvs) {
   EXPECT_TRUE(conv2d_winograd_suits(Conv2dDims{128, 64, 2, 2, 64, {3, 1, 1}}));
   EXPECT_TRUE(conv2d_winograd_suits(Conv2dDims{128, 128, 1, 1, 128, {3, 1, 1}}));
   EXPECT_TRUE(conv2d_winograd_suits(Conv2dDims{128, 128, 4, 1, 128, {3, 1, 1}}));
+}
+
+// Winograd's unpacked products against a double-precision product: row counts around the
+// 14-row blocks, column counts around the 16-lane vectors, A read both ways, C with a row
+// stride wider than n whose extra columns must stay untouched, and accumulation into C.
+TEST(GemmAvx512, MatchesADoublePrecisionProduct) {
+  if (!gemm_avx512_available()) GTEST_SKIP() << "no AVX-512 on this CPU";
+  uint64_t seed = 500;
+  for (const int64_t m : {1, 13, 14, 15, 29})
+    for (const int64_t n : {8, 16, 17, 40, 64})
+      for (const int64_t k : {1, 9, 70})
+        for (const bool transposed : {false, true})
+          for (const bool accumulate : {false, true}) {
+            SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) +
+                         (transposed ? " A^T" : "") + (accumulate ? " +=" : ""));
+            const Tensor a = random_tensor({m * k}, seed), b = random_tensor({k, n}, seed + 1);
+            Tensor c = random_tensor({m, n + 3}, seed + 2);
+            const Tensor before = random_tensor({m, n + 3}, seed + 2);
+            seed += 3;
+            const StridedMatrix am =
+                transposed ? StridedMatrix{a.data(), 1, m} : StridedMatrix{a.data(), k, 1};
+            gemm_avx512(m, n, k, am, b.data(), n, c.data(), n + 3, accumulate);
+            for (int64_t i = 0; i < m; ++i)
+              for (int64_t j = 0; j < n + 3; ++j) {
+                double expected = accumulate || j >= n ? before[i * (n + 3) + j] : 0.0;
+                for (int64_t p = 0; p < k && j < n; ++p)
+                  expected += double(am.data[i * am.row_stride + p * am.col_stride]) * b[p * n + j];
+                ASSERT_NEAR(c[i * (n + 3) + j], expected, 1e-4) << "at " << i << ", " << j;
+              }
+          }
 }
 
 TEST(ConvForward, D2lCrossCorrelationExample) {

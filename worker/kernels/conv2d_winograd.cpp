@@ -5,6 +5,7 @@
 #include "common/blas.h"
 #include "worker/kernels/float_sum.h"
 #include "worker/kernels/float_vec.h"
+#include "worker/kernels/gemm_avx512.h"
 #include "worker/kernels/pixel_layout.h"
 #include "worker/kernels/stop_check.h"
 
@@ -20,7 +21,8 @@
 // vector per tile element, so they run at full vector width whatever the plane's size. (Along
 // a row of tiles instead, the tiny SSD's 4x4 and 2x2 maps gave loops of 1 or 2 tiles, and
 // the transforms took 70 % of such a layer's time.) The transformed operands keep the
-// channels last as well: V_xi [T, C], M_xi and Z_xi [T, O], D_xi [T, C]; U_xi is [O, C].
+// channels last as well: V_xi [T, C], M_xi and Z_xi [T, O], D_xi [T, C]; U_xi is [O, C], and
+// [C, O] for the forward product.
 // Channel counts are rounded up to whole vectors (cp, op); the extra channels hold zeros
 // throughout, as U's extra rows and columns are zero.
 
@@ -48,6 +50,7 @@ struct Tiling {
   int64_t chunk;         // samples per chunk
   int64_t ct;            // tiles per chunk: the rows of V, M, Z, D
   int64_t pad_h, pad_w;  // the convolution's padding: where the input sits in a padded plane
+  bool unpacked;         // the products run on gemm_avx512, not BLIS
 };
 
 Tiling tiling(const Conv2dDims& d) {
@@ -67,22 +70,26 @@ Tiling tiling(const Conv2dDims& d) {
   t.ct = t.chunk * t.tiles;
   t.pad_h = win.padding.h;
   t.pad_w = win.padding.w;
+  // From 256 x 256 channels on, BLIS's packing is paid back: BM_Conv3x3Lowering, 512 channels
+  // at 3x3, took 43 ms on BLIS against 47-50 on gemm_avx512; 256 at 6x6 was even.
+  t.unpacked = gemm_avx512_available() && t.cp * t.op < 256 * 256;
   return t;
 }
 
-// The workspace, in floats from its start: U [16, op, cp]; V [16, ct, cp] (reused for D in
-// the backward pass); M or Z [16, ct, op]; the weight gradient's accumulator dW [16, O, cp];
-// one sample's padded input [hp, wp, cp], its output or output gradient [2th, 2tw, op], its
-// padded input gradient [hp, wp, cp]; the bias [op]; and one output channel's kernels or
-// their gradients [9, cp].
+// The workspace, in floats from its start: U [16, op, cp] and its transpose [16, cp, op]; V
+// [16, ct, cp] (reused for D in the backward pass); M or Z [16, ct, op]; the weight gradient's
+// accumulator dW [16, O, cp]; one sample's padded input [hp, wp, cp], its output or output
+// gradient [2th, 2tw, op], its padded input gradient [hp, wp, cp]; the bias [op]; and one output
+// channel's kernels or their gradients [9, cp].
 struct Layout {
-  int64_t u, v, m, dw, x_pixels, y_pixels, dx_pixels, bias, kernels, total;
+  int64_t u, ut, v, m, dw, x_pixels, y_pixels, dx_pixels, bias, kernels, total;
 };
 
 Layout layout(const Conv2dDims& d, const Tiling& t) {
   Layout l;
   l.u = 0;
-  l.v = l.u + kPoints * t.op * t.cp;
+  l.ut = l.u + kPoints * t.op * t.cp;
+  l.v = l.ut + kPoints * t.cp * t.op;
   l.m = l.v + kPoints * t.ct * t.cp;
   l.dw = l.m + kPoints * t.ct * t.op;
   l.x_pixels = l.dw + kPoints * d.out_channels * t.cp;
@@ -127,6 +134,20 @@ void transform_weights(const Conv2dDims& d, const Tiling& t, const float* w, flo
   }
   for (int64_t xi = 0; xi < kPoints; ++xi)
     std::fill(u + xi * point + d.out_channels * cp, u + (xi + 1) * point, 0.0f);
+}
+
+// U^T [xi][c][o] from U [xi][o][c], 8x8 blocks at a time: the forward product's B operand,
+// whose rows gemm_avx512 reads as they are stored.
+void transpose_weights(const Tiling& t, const float* u, float* ut) {
+  const int64_t point = t.op * t.cp;
+  for (int64_t xi = 0; xi < kPoints; ++xi)
+    for (int64_t o = 0; o < t.op; o += kLanes)
+      for (int64_t c = 0; c < t.cp; c += kLanes) {
+        Vec block[8];
+        for (int i = 0; i < 8; ++i) block[i] = load(u + xi * point + (o + i) * t.cp + c);
+        transpose8x8(block);
+        for (int i = 0; i < 8; ++i) store(ut + xi * point + (c + i) * t.op + o, block[i]);
+      }
 }
 
 // dw = G^T dW G for every (o, c), from the accumulator dW [xi][o][c] (row stride cp), through
@@ -270,6 +291,16 @@ void transform_input_gradient(const Tiling& t, const float* dd, int64_t xs, floa
     }
 }
 
+// C[m, n] = A B, plus C if `accumulate`: without packing on AVX-512 (gemm_avx512.h) where
+// that is faster, else through BLIS.
+void product(const Tiling& t, int64_t m, int64_t n, int64_t k, StridedMatrix a, const float* b,
+             int64_t ldb, float* c, int64_t ldc, bool accumulate) {
+  if (t.unpacked) return gemm_avx512(m, n, k, a, b, ldb, c, ldc, accumulate);
+  const bool a_transposed = a.col_stride != 1;
+  gemm(a_transposed ? Transpose::yes : Transpose::no, Transpose::no, m, n, k, 1.0f, a.data,
+       a_transposed ? a.col_stride : a.row_stride, b, ldb, accumulate ? 1.0f : 0.0f, c, ldc);
+}
+
 // The samples [first, first + count) of one chunk.
 struct Chunk {
   int64_t first, count;
@@ -290,11 +321,10 @@ void transform_chunk_inputs(const Conv2dDims& d, const Tiling& t, const Layout& 
 // M_xi = V_xi U_xi^T over the chunk's tiles, then y = A^T M A + bias for each sample.
 void chunk_forward(const Conv2dDims& d, const Tiling& t, const Layout& l, Chunk chunk, float* ws,
                    float* y) {
-  const int64_t c = d.in_channels, o = d.out_channels, plane = t.ho * t.wo;
+  const int64_t o = d.out_channels, plane = t.ho * t.wo;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    gemm(Transpose::no, Transpose::yes, chunk.count * t.tiles, t.op, c, 1.0f,
-         ws + l.v + xi * t.ct * t.cp, t.cp, ws + l.u + xi * t.op * t.cp, t.cp, 0.0f,
-         ws + l.m + xi * t.ct * t.op, t.op);
+    product(t, chunk.count * t.tiles, t.op, d.in_channels, {ws + l.v + xi * t.ct * t.cp, t.cp, 1},
+            ws + l.ut + xi * t.cp * t.op, t.op, ws + l.m + xi * t.ct * t.op, t.op, false);
   for (int64_t s = 0; s < chunk.count; ++s) {
     transform_output(t, ws + l.m + s * t.tiles * t.op, t.ct * t.op, ws + l.bias, ws + l.y_pixels);
     pixels_to_planes(ws + l.y_pixels, 2 * t.tw, t.op, o, t.ho, t.wo,
@@ -318,11 +348,9 @@ void transform_chunk_output_gradients(const Conv2dDims& d, const Tiling& t, cons
 void accumulate_weight_gradient(const Conv2dDims& d, const Tiling& t, const Layout& l, Chunk chunk,
                                 float* ws) {
   const int64_t o = d.out_channels;
-  const float beta = chunk.first ? 1.0f : 0.0f;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    gemm(Transpose::yes, Transpose::no, o, t.cp, chunk.count * t.tiles, 1.0f,
-         ws + l.m + xi * t.ct * t.op, t.op, ws + l.v + xi * t.ct * t.cp, t.cp, beta,
-         ws + l.dw + xi * o * t.cp, t.cp);
+    product(t, o, t.cp, chunk.count * t.tiles, {ws + l.m + xi * t.ct * t.op, 1, t.op},
+            ws + l.v + xi * t.ct * t.cp, t.cp, ws + l.dw + xi * o * t.cp, t.cp, chunk.first > 0);
 }
 
 // D_xi = Z_xi U_xi, written over V (no longer needed), then each sample's dx = B D B^T.
@@ -330,9 +358,8 @@ void chunk_input_gradient(const Conv2dDims& d, const Tiling& t, const Layout& l,
                           float* ws, float* dx) {
   const int64_t sample = d.in_channels * d.height * d.width;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    gemm(Transpose::no, Transpose::no, chunk.count * t.tiles, t.cp, d.out_channels, 1.0f,
-         ws + l.m + xi * t.ct * t.op, t.op, ws + l.u + xi * t.op * t.cp, t.cp, 0.0f,
-         ws + l.v + xi * t.ct * t.cp, t.cp);
+    product(t, chunk.count * t.tiles, t.cp, d.out_channels, {ws + l.m + xi * t.ct * t.op, t.op, 1},
+            ws + l.u + xi * t.op * t.cp, t.cp, ws + l.v + xi * t.ct * t.cp, t.cp, false);
   for (int64_t s = 0; s < chunk.count; ++s) {
     transform_input_gradient(t, ws + l.v + s * t.tiles * t.cp, t.ct * t.cp, ws + l.dx_pixels);
     pixels_to_planes(ws + l.dx_pixels + (t.pad_h * t.wp + t.pad_w) * t.cp, t.wp, t.cp,
@@ -382,6 +409,7 @@ void conv2d_winograd_forward(const Conv2dDims& d, const float* x, const float* w
   const Tiling t = tiling(d);
   const Layout l = layout(d, t);
   transform_weights(d, t, w, ws + l.u, ws + l.kernels);
+  transpose_weights(t, ws + l.u, ws + l.ut);
   std::copy(b, b + d.out_channels, ws + l.bias);
   std::fill(ws + l.bias + d.out_channels, ws + l.bias + t.op, 0.0f);
   zero_pixel_buffers(l, ws);
