@@ -51,7 +51,17 @@ struct Tiling {
   int64_t ct;            // tiles per chunk: the rows of V, M, Z, D
   int64_t pad_h, pad_w;  // the convolution's padding: where the input sits in a padded plane
   bool unpacked;         // the products run on gemm_avx512, not BLIS
+  // Floats from one transform point's matrix to the next: U's and U^T's, V's and D's, M's and
+  // Z's, dW's.
+  int64_t us, vs, ms, dws;
 };
+
+// The 16 points' matrices are written and read together by the transforms, 16 streams at once;
+// with power-of-two sizes they would all fall in the same cache sets. A cache line between
+// them spreads them out.
+int64_t point_stride(int64_t floats) {
+  return floats + 16;
+}
 
 Tiling tiling(const Conv2dDims& d) {
   const Window2d& win = d.window;
@@ -73,6 +83,10 @@ Tiling tiling(const Conv2dDims& d) {
   // From 256 x 256 channels on, BLIS's packing is paid back: BM_Conv3x3Lowering, 512 channels
   // at 3x3, took 43 ms on BLIS against 47-50 on gemm_avx512; 256 at 6x6 was even.
   t.unpacked = gemm_avx512_available() && t.cp * t.op < 256 * 256;
+  t.us = point_stride(t.op * t.cp);
+  t.vs = point_stride(t.ct * t.cp);
+  t.ms = point_stride(t.ct * t.op);
+  t.dws = point_stride(d.out_channels * t.cp);
   return t;
 }
 
@@ -85,14 +99,14 @@ struct Layout {
   int64_t u, ut, v, m, dw, x_pixels, y_pixels, dx_pixels, bias, kernels, total;
 };
 
-Layout layout(const Conv2dDims& d, const Tiling& t) {
+Layout layout(const Tiling& t) {
   Layout l;
   l.u = 0;
-  l.ut = l.u + kPoints * t.op * t.cp;
-  l.v = l.ut + kPoints * t.cp * t.op;
-  l.m = l.v + kPoints * t.ct * t.cp;
-  l.dw = l.m + kPoints * t.ct * t.op;
-  l.x_pixels = l.dw + kPoints * d.out_channels * t.cp;
+  l.ut = l.u + kPoints * t.us;
+  l.v = l.ut + kPoints * t.us;
+  l.m = l.v + kPoints * t.vs;
+  l.dw = l.m + kPoints * t.ms;
+  l.x_pixels = l.dw + kPoints * t.dws;
   l.y_pixels = l.x_pixels + t.hp * t.wp * t.cp;
   l.dx_pixels = l.y_pixels + 4 * t.tiles * t.op;
   l.bias = l.dx_pixels + t.hp * t.wp * t.cp;
@@ -106,7 +120,7 @@ Layout layout(const Conv2dDims& d, const Tiling& t) {
 // load as one vector.
 void transform_weights(const Conv2dDims& d, const Tiling& t, const float* w, float* u,
                        float* kernels) {
-  const int64_t c_count = d.in_channels, cp = t.cp, point = t.op * cp;
+  const int64_t c_count = d.in_channels, cp = t.cp, point = t.us;
   const Vec half = broadcast(0.5f);
   std::fill(kernels, kernels + kTaps * cp, 0.0f);
   for (int64_t o = 0; o < d.out_channels; ++o) {
@@ -133,13 +147,13 @@ void transform_weights(const Conv2dDims& d, const Tiling& t, const float* w, flo
     }
   }
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    std::fill(u + xi * point + d.out_channels * cp, u + (xi + 1) * point, 0.0f);
+    std::fill(u + xi * point + d.out_channels * cp, u + xi * point + t.op * cp, 0.0f);
 }
 
 // U^T [xi][c][o] from U [xi][o][c], 8x8 blocks at a time: the forward product's B operand,
 // whose rows gemm_avx512 reads as they are stored.
 void transpose_weights(const Tiling& t, const float* u, float* ut) {
-  const int64_t point = t.op * t.cp;
+  const int64_t point = t.us;
   for (int64_t xi = 0; xi < kPoints; ++xi)
     for (int64_t o = 0; o < t.op; o += kLanes)
       for (int64_t c = 0; c < t.cp; c += kLanes) {
@@ -154,7 +168,7 @@ void transpose_weights(const Tiling& t, const float* u, float* ut) {
 // `kernels` [9, cp] as in transform_weights.
 void untransform_weight_gradient(const Conv2dDims& d, const Tiling& t, const float* acc,
                                  float* kernels, float* dw) {
-  const int64_t c_count = d.in_channels, cp = t.cp, point = d.out_channels * cp;
+  const int64_t c_count = d.in_channels, cp = t.cp, point = t.dws;
   const Vec half = broadcast(0.5f);
   for (int64_t o = 0; o < d.out_channels; ++o) {
     for (int64_t c = 0; c < cp; c += kLanes) {
@@ -180,7 +194,7 @@ void untransform_weight_gradient(const Conv2dDims& d, const Tiling& t, const flo
 }
 
 // One sample's padded input pixels -> its tiles' V rows, tile k at v + k * cp, point xi
-// xs = ct * cp floats further.
+// xs floats further.
 void transform_input(const Tiling& t, const float* pixels, float* v, int64_t xs) {
   const int64_t cp = t.cp, row = t.wp * cp;
   for (int64_t i = 0; i < t.th; ++i)
@@ -207,7 +221,7 @@ void transform_input(const Tiling& t, const float* pixels, float* v, int64_t xs)
     }
 }
 
-// One sample's tiles' M rows (tile k at m + k * op, point xi xs = ct * op floats further) ->
+// One sample's tiles' M rows (tile k at m + k * op, point xi xs floats further) ->
 // its output pixels [2th, 2tw, op] = A^T M A + bias.
 void transform_output(const Tiling& t, const float* m, int64_t xs, const float* bias,
                       float* pixels) {
@@ -234,7 +248,7 @@ void transform_output(const Tiling& t, const float* m, int64_t xs, const float* 
 }
 
 // One sample's output-gradient pixels [2th, 2tw, op], zero beyond Ho and Wo -> its tiles'
-// Z = A dy A^T rows (tile k at z + k * op, point xi xs = ct * op floats further).
+// Z = A dy A^T rows (tile k at z + k * op, point xi xs floats further).
 void transform_output_gradient(const Tiling& t, const float* pixels, float* z, int64_t xs) {
   const int64_t op = t.op, row = 2 * t.tw * op;
   for (int64_t i = 0; i < t.th; ++i)
@@ -260,7 +274,7 @@ void transform_output_gradient(const Tiling& t, const float* pixels, float* z, i
     }
 }
 
-// One sample's tiles' D rows (tile k at dd + k * cp, point xi xs = ct * cp floats further):
+// One sample's tiles' D rows (tile k at dd + k * cp, point xi xs floats further):
 // each tile's B D B^T is added into the padded input-gradient pixels, where neighbouring tiles
 // overlap by two rows and columns.
 void transform_input_gradient(const Tiling& t, const float* dd, int64_t xs, float* pixels) {
@@ -314,7 +328,7 @@ void transform_chunk_inputs(const Conv2dDims& d, const Tiling& t, const Layout& 
   for (int64_t s = 0; s < chunk.count; ++s) {
     planes_to_pixels(x + (chunk.first + s) * sample, d.in_channels, d.height, d.width, pixels, t.wp,
                      t.cp);
-    transform_input(t, ws + l.x_pixels, ws + l.v + s * t.tiles * t.cp, t.ct * t.cp);
+    transform_input(t, ws + l.x_pixels, ws + l.v + s * t.tiles * t.cp, t.vs);
   }
 }
 
@@ -323,10 +337,10 @@ void chunk_forward(const Conv2dDims& d, const Tiling& t, const Layout& l, Chunk 
                    float* y) {
   const int64_t o = d.out_channels, plane = t.ho * t.wo;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    product(t, chunk.count * t.tiles, t.op, d.in_channels, {ws + l.v + xi * t.ct * t.cp, t.cp, 1},
-            ws + l.ut + xi * t.cp * t.op, t.op, ws + l.m + xi * t.ct * t.op, t.op, false);
+    product(t, chunk.count * t.tiles, t.op, d.in_channels, {ws + l.v + xi * t.vs, t.cp, 1},
+            ws + l.ut + xi * t.us, t.op, ws + l.m + xi * t.ms, t.op, false);
   for (int64_t s = 0; s < chunk.count; ++s) {
-    transform_output(t, ws + l.m + s * t.tiles * t.op, t.ct * t.op, ws + l.bias, ws + l.y_pixels);
+    transform_output(t, ws + l.m + s * t.tiles * t.op, t.ms, ws + l.bias, ws + l.y_pixels);
     pixels_to_planes(ws + l.y_pixels, 2 * t.tw, t.op, o, t.ho, t.wo,
                      y + (chunk.first + s) * o * plane);
   }
@@ -340,7 +354,7 @@ void transform_chunk_output_gradients(const Conv2dDims& d, const Tiling& t, cons
     const float* g = dy + (chunk.first + s) * o * plane;
     for (int64_t out = 0; out < o; ++out) db[out] += float_sum(g + out * plane, plane);
     planes_to_pixels(g, o, t.ho, t.wo, ws + l.y_pixels, 2 * t.tw, t.op);
-    transform_output_gradient(t, ws + l.y_pixels, ws + l.m + s * t.tiles * t.op, t.ct * t.op);
+    transform_output_gradient(t, ws + l.y_pixels, ws + l.m + s * t.tiles * t.op, t.ms);
   }
 }
 
@@ -349,8 +363,8 @@ void accumulate_weight_gradient(const Conv2dDims& d, const Tiling& t, const Layo
                                 float* ws) {
   const int64_t o = d.out_channels;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    product(t, o, t.cp, chunk.count * t.tiles, {ws + l.m + xi * t.ct * t.op, 1, t.op},
-            ws + l.v + xi * t.ct * t.cp, t.cp, ws + l.dw + xi * o * t.cp, t.cp, chunk.first > 0);
+    product(t, o, t.cp, chunk.count * t.tiles, {ws + l.m + xi * t.ms, 1, t.op},
+            ws + l.v + xi * t.vs, t.cp, ws + l.dw + xi * t.dws, t.cp, chunk.first > 0);
 }
 
 // D_xi = Z_xi U_xi, written over V (no longer needed), then each sample's dx = B D B^T.
@@ -358,10 +372,10 @@ void chunk_input_gradient(const Conv2dDims& d, const Tiling& t, const Layout& l,
                           float* ws, float* dx) {
   const int64_t sample = d.in_channels * d.height * d.width;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    product(t, chunk.count * t.tiles, t.cp, d.out_channels, {ws + l.m + xi * t.ct * t.op, t.op, 1},
-            ws + l.u + xi * t.op * t.cp, t.cp, ws + l.v + xi * t.ct * t.cp, t.cp, false);
+    product(t, chunk.count * t.tiles, t.cp, d.out_channels, {ws + l.m + xi * t.ms, t.op, 1},
+            ws + l.u + xi * t.us, t.cp, ws + l.v + xi * t.vs, t.cp, false);
   for (int64_t s = 0; s < chunk.count; ++s) {
-    transform_input_gradient(t, ws + l.v + s * t.tiles * t.cp, t.ct * t.cp, ws + l.dx_pixels);
+    transform_input_gradient(t, ws + l.v + s * t.tiles * t.cp, t.vs, ws + l.dx_pixels);
     pixels_to_planes(ws + l.dx_pixels + (t.pad_h * t.wp + t.pad_w) * t.cp, t.wp, t.cp,
                      d.in_channels, d.height, d.width, dx + (chunk.first + s) * sample);
   }
@@ -401,13 +415,13 @@ int64_t conv2d_winograd_samples_per_chunk(const Conv2dDims& d) {
 }
 
 int64_t conv2d_winograd_workspace_size(const Conv2dDims& d) {
-  return layout(d, tiling(d)).total;
+  return layout(tiling(d)).total;
 }
 
 void conv2d_winograd_forward(const Conv2dDims& d, const float* x, const float* w, const float* b,
                              float* y, float* ws) {
   const Tiling t = tiling(d);
-  const Layout l = layout(d, t);
+  const Layout l = layout(t);
   transform_weights(d, t, w, ws + l.u, ws + l.kernels);
   transpose_weights(t, ws + l.u, ws + l.ut);
   std::copy(b, b + d.out_channels, ws + l.bias);
@@ -422,11 +436,11 @@ void conv2d_winograd_forward(const Conv2dDims& d, const float* x, const float* w
 void conv2d_winograd_backward(const Conv2dDims& d, const float* x, const float* w, const float* dy,
                               float* dw, float* db, float* dx, float* ws) {
   const Tiling t = tiling(d);
-  const Layout l = layout(d, t);
+  const Layout l = layout(t);
   transform_weights(d, t, w, ws + l.u, ws + l.kernels);
   zero_pixel_buffers(l, ws);
   std::fill(db, db + d.out_channels, 0.0f);
-  if (d.batch == 0) std::fill(ws + l.dw, ws + l.dw + kPoints * d.out_channels * t.cp, 0.0f);
+  if (d.batch == 0) std::fill(ws + l.dw, ws + l.dw + kPoints * t.dws, 0.0f);
   for_each_chunk(d, t, [&](Chunk chunk) {
     transform_chunk_output_gradients(d, t, l, dy, chunk, ws, db);
     transform_chunk_inputs(d, t, l, x, chunk, ws);
