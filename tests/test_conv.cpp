@@ -235,7 +235,7 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 {2, 32, 20, 1, 1, 3, 1, 1},
                                 {2, 32, 20, 5, 1, 3, 1, 1},
                                 {3, 64, 64, 32, 32, 3, 1, 1},
-                                // Winograd's products through BLIS: 256 x 256 channels.
+                                // Winograd with 256 x 256 channels.
                                 {2, 256, 256, 3, 4, 3, 1, 1}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {

@@ -50,7 +50,6 @@ struct Tiling {
   int64_t chunk;         // samples per chunk
   int64_t ct;            // tiles per chunk: the rows of V, M, Z, D
   int64_t pad_h, pad_w;  // the convolution's padding: where the input sits in a padded plane
-  bool unpacked;         // the products run on gemm_avx512, not BLIS
   // Floats from one transform point's matrix to the next: U's and U^T's, V's and D's, M's and
   // Z's, dW's.
   int64_t us, vs, ms, dws;
@@ -80,9 +79,6 @@ Tiling tiling(const Conv2dDims& d) {
   t.ct = t.chunk * t.tiles;
   t.pad_h = win.padding.h;
   t.pad_w = win.padding.w;
-  // From 256 x 256 channels on, BLIS's packing is paid back: BM_Conv3x3Lowering, 512 channels
-  // at 3x3, took 43 ms on BLIS against 47-50 on gemm_avx512; 256 at 6x6 was even.
-  t.unpacked = gemm_avx512_available() && t.cp * t.op < 256 * 256;
   t.us = point_stride(t.op * t.cp);
   t.vs = point_stride(t.ct * t.cp);
   t.ms = point_stride(t.ct * t.op);
@@ -305,11 +301,12 @@ void transform_input_gradient(const Tiling& t, const float* dd, int64_t xs, floa
     }
 }
 
-// C[m, n] = A B, plus C if `accumulate`: without packing on AVX-512 (gemm_avx512.h) where
-// that is faster, else through BLIS.
-void product(const Tiling& t, int64_t m, int64_t n, int64_t k, StridedMatrix a, const float* b,
-             int64_t ldb, float* c, int64_t ldc, bool accumulate) {
-  if (t.unpacked) return gemm_avx512(m, n, k, a, b, ldb, c, ldc, accumulate);
+// C[m, n] = A B, plus C if `accumulate`: without packing on AVX-512 (gemm_avx512.h), else
+// through BLIS. (Up to 128 channels, the unpacked products took the tiny SSD's layers 10-45 %
+// less time; with 256 and 512 channels (BM_Conv3x3Lowering) both ran alike.)
+void product(int64_t m, int64_t n, int64_t k, StridedMatrix a, const float* b, int64_t ldb,
+             float* c, int64_t ldc, bool accumulate) {
+  if (gemm_avx512_available()) return gemm_avx512(m, n, k, a, b, ldb, c, ldc, accumulate);
   const bool a_transposed = a.col_stride != 1;
   gemm(a_transposed ? Transpose::yes : Transpose::no, Transpose::no, m, n, k, 1.0f, a.data,
        a_transposed ? a.col_stride : a.row_stride, b, ldb, accumulate ? 1.0f : 0.0f, c, ldc);
@@ -337,7 +334,7 @@ void chunk_forward(const Conv2dDims& d, const Tiling& t, const Layout& l, Chunk 
                    float* y) {
   const int64_t o = d.out_channels, plane = t.ho * t.wo;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    product(t, chunk.count * t.tiles, t.op, d.in_channels, {ws + l.v + xi * t.vs, t.cp, 1},
+    product(chunk.count * t.tiles, t.op, d.in_channels, {ws + l.v + xi * t.vs, t.cp, 1},
             ws + l.ut + xi * t.us, t.op, ws + l.m + xi * t.ms, t.op, false);
   for (int64_t s = 0; s < chunk.count; ++s) {
     transform_output(t, ws + l.m + s * t.tiles * t.op, t.ms, ws + l.bias, ws + l.y_pixels);
@@ -363,8 +360,8 @@ void accumulate_weight_gradient(const Conv2dDims& d, const Tiling& t, const Layo
                                 float* ws) {
   const int64_t o = d.out_channels;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    product(t, o, t.cp, chunk.count * t.tiles, {ws + l.m + xi * t.ms, 1, t.op},
-            ws + l.v + xi * t.vs, t.cp, ws + l.dw + xi * t.dws, t.cp, chunk.first > 0);
+    product(o, t.cp, chunk.count * t.tiles, {ws + l.m + xi * t.ms, 1, t.op}, ws + l.v + xi * t.vs,
+            t.cp, ws + l.dw + xi * t.dws, t.cp, chunk.first > 0);
 }
 
 // D_xi = Z_xi U_xi, written over V (no longer needed), then each sample's dx = B D B^T.
@@ -372,7 +369,7 @@ void chunk_input_gradient(const Conv2dDims& d, const Tiling& t, const Layout& l,
                           float* ws, float* dx) {
   const int64_t sample = d.in_channels * d.height * d.width;
   for (int64_t xi = 0; xi < kPoints; ++xi)
-    product(t, chunk.count * t.tiles, t.cp, d.out_channels, {ws + l.m + xi * t.ms, t.op, 1},
+    product(chunk.count * t.tiles, t.cp, d.out_channels, {ws + l.m + xi * t.ms, t.op, 1},
             ws + l.u + xi * t.us, t.cp, ws + l.v + xi * t.vs, t.cp, false);
   for (int64_t s = 0; s < chunk.count; ++s) {
     transform_input_gradient(t, ws + l.v + s * t.tiles * t.cp, t.vs, ws + l.dx_pixels);
