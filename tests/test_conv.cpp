@@ -235,7 +235,8 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 {2, 32, 20, 1, 1, 3, 1, 1},
                                 {2, 32, 20, 5, 1, 3, 1, 1},
                                 {3, 64, 64, 32, 32, 3, 1, 1},
-                                // Winograd with 256 x 256 channels.
+                                // Winograd with 16 input channels (on AVX-512), and 256 x 256.
+                                {2, 16, 24, 10, 10, 3, 1, 1},
                                 {2, 256, 256, 3, 4, 3, 1, 1}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
@@ -347,8 +348,10 @@ TEST(ConvLowerings, WinogradTakesWideThreeByThreeStrideOneConvs) {
   EXPECT_FALSE(conv2d_winograd_suits(dims(64, 128, 1, 1)));  // 1x1 shortcuts
   EXPECT_FALSE(conv2d_winograd_suits(dims(64, 64, 5, 1)));
   EXPECT_FALSE(conv2d_winograd_suits(dims(64, 64, {3, 1}, 1)));
-  EXPECT_FALSE(conv2d_winograd_suits(dims(1, 64, 3, 1)));   // too few input channels
-  EXPECT_FALSE(conv2d_winograd_suits(dims(16, 32, 3, 1)));  // im2col is faster there
+  EXPECT_FALSE(conv2d_winograd_suits(dims(1, 64, 3, 1)));  // too few input channels
+  // 16 input channels: faster than im2col only with the products on gemm_avx512.
+  EXPECT_EQ(conv2d_winograd_suits(dims(16, 32, 3, 1)), gemm_avx512_available());
+  EXPECT_FALSE(conv2d_winograd_suits(dims(8, 32, 3, 1)));
   // ResNet-18's last stages on 32x32 inputs: 2x2 and even 1x1 planes gain.
   EXPECT_TRUE(conv2d_winograd_suits(Conv2dDims{128, 64, 2, 2, 64, {3, 1, 1}}));
   EXPECT_TRUE(conv2d_winograd_suits(Conv2dDims{128, 128, 1, 1, 128, {3, 1, 1}}));

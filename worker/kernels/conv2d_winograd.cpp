@@ -399,12 +399,14 @@ bool conv2d_winograd_suits(const Conv2dDims& d) {
   // Outputs of any size: even a 1x1 output, which costs a whole 2x2 tile (16 products instead
   // of 9), runs faster than on im2col (BM_Conv3x3Lowering, 128 channels at 1x1, batch 128:
   // 2.1 against 2.6-2.8 ms per step).
-  // With 16 input channels im2col is as fast or faster (BM_Conv3x3Lowering, 16 -> 32 at
-  // 24x24: 4.5-4.7 against 4.7-4.8 ms per step; BM_SsdConvLowering at 32x32: 8.7 against 12.1
-  // before Winograd's 8x8 transposes); with 32 Winograd is faster (32 -> 32 at 32x32: 13.2-13.8
-  // against 16.6-17.2; at 24x24: 5.7-6.0 against 8.7-9.3; 32 -> 64 at 16x16: 5.7 against 6.4-6.9).
+  // With 16 input channels im2col is as fast or faster when BLIS runs the products
+  // (BM_Conv3x3Lowering, 16 -> 32 at 24x24: 4.5-4.7 against 4.7-4.8 ms per step), and twice
+  // as slow when gemm_avx512 does (4.5-4.7 against 2.2; BM_SsdConvLowering at 32x32: 8.5
+  // against 4.0-4.2). With 32 Winograd is faster either way (32 -> 32 at 32x32 on BLIS:
+  // 13.2-13.8 against 16.6-17.2; at 24x24: 5.7-6.0 against 8.7-9.3).
+  const int64_t min_in_channels = gemm_avx512_available() ? 16 : 32;
   return w.kernel.h == 3 && w.kernel.w == 3 && w.stride.h == 1 && w.stride.w == 1 &&
-         d.in_channels >= 32 && d.out_channels >= 16;
+         d.in_channels >= min_in_channels && d.out_channels >= 16;
 }
 
 int64_t conv2d_winograd_samples_per_chunk(const Conv2dDims& d) {

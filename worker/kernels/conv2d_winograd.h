@@ -25,9 +25,9 @@
 
 namespace hpsweep {
 
-// 3x3, stride 1, at least 32 input and 16 output channels, where the products outweigh the
-// transforms (bench_kernels BM_Conv3x3Lowering). conv2d.cpp gives layers with at most 16
-// output channels to the direct kernels first, so Winograd takes 17 and more.
+// 3x3, stride 1, at least 32 input channels (16 on AVX-512 CPUs) and 16 output channels, where
+// the products outweigh the transforms (bench_kernels BM_Conv3x3Lowering). conv2d.cpp gives layers
+// with at most 16 output channels to the direct kernels first, so Winograd takes 17 and more.
 bool conv2d_winograd_suits(const Conv2dDims& d);
 
 // Samples per chunk: V and M of a chunk take about 4 MB. For tests of the accumulation over
