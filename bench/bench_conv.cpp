@@ -163,6 +163,8 @@ BENCHMARK(BM_SsdConvLowering)
     ->ArgsProduct({{32}, {128}, {128}, {8, 4, 2}, {1, 2}})
     ->ArgsProduct({{32}, {64}, {44}, {8}, {1, 2}})
     ->ArgsProduct({{32}, {128}, {44}, {4, 2}, {1, 2}})
+    ->ArgsProduct({{32}, {64}, {16}, {8}, {0, 1}})  // box predictors: direct or Winograd
+    ->ArgsProduct({{32}, {128}, {16}, {4, 2}, {0, 1}})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
