@@ -128,7 +128,7 @@ BENCHMARK(BM_Conv3x3Lowering)
 
 // The tiny SSD's 3x3 convolutions through each lowering that takes them (forward + backward
 // with the input gradient): args batch, in, out, height = width, lowering (the index in
-// kConv2dLowerings: 0 direct, 1 Winograd, 2 im2col).
+// kConv2dLowerings: 0 small-map, 1 direct, 2 Winograd, 3 im2col).
 void BM_SsdConvLowering(benchmark::State& state) {
   blas_configure();
   const Conv2dDims d{state.range(0), state.range(1), state.range(3),
@@ -154,15 +154,17 @@ void BM_SsdConvLowering(benchmark::State& state) {
 
 BENCHMARK(BM_SsdConvLowering)
     ->ArgNames({"B", "C", "O", "HW", "lowering"})
-    ->ArgsProduct({{32}, {16}, {16}, {64}, {0, 1, 2}})
-    ->ArgsProduct({{32}, {16}, {32}, {32}, {1, 2}})
-    ->ArgsProduct({{32}, {32}, {32}, {32}, {1, 2}})
-    ->ArgsProduct({{32}, {32}, {64}, {16}, {1, 2}})
-    ->ArgsProduct({{32}, {64}, {64}, {16}, {1, 2}})
-    ->ArgsProduct({{32}, {64}, {128}, {8}, {1, 2}})
-    ->ArgsProduct({{32}, {128}, {128}, {8, 4, 2}, {1, 2}})
-    ->ArgsProduct({{32}, {64}, {44}, {8}, {1, 2}})
-    ->ArgsProduct({{32}, {128}, {44}, {4, 2}, {1, 2}})
+    ->ArgsProduct({{32}, {16}, {16}, {64}, {1, 2, 3}})
+    ->ArgsProduct({{32}, {16}, {32}, {32}, {2, 3}})
+    ->ArgsProduct({{32}, {32}, {32}, {32}, {2, 3}})
+    ->ArgsProduct({{32}, {32}, {64}, {16}, {2, 3}})
+    ->ArgsProduct({{32}, {64}, {64}, {16}, {2, 3}})
+    ->ArgsProduct({{32}, {64}, {128}, {8}, {2, 3}})
+    ->ArgsProduct({{32}, {128}, {128}, {8, 4}, {2, 3}})
+    ->ArgsProduct({{32}, {128}, {128}, {2}, {0, 2, 3}})
+    ->ArgsProduct({{32}, {64}, {44}, {8}, {2, 3}})
+    ->ArgsProduct({{32}, {128}, {44}, {4}, {2, 3}})
+    ->ArgsProduct({{32}, {128}, {44, 16}, {2, 1}, {0, 2, 3}})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

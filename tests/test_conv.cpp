@@ -13,6 +13,7 @@
 #include "support/gradient_check.h"
 #include "worker/kernels/conv2d_direct.h"
 #include "worker/kernels/conv2d_lowerings.h"
+#include "worker/kernels/conv2d_small_map.h"
 #include "worker/kernels/conv2d_winograd.h"
 #include "worker/layers/avg_pool2d_layer.h"
 #include "worker/layers/conv2d_layer.h"
@@ -233,7 +234,16 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 {3, 33, 16, 2, 2, 3, 1, 1},
                                 {2, 32, 20, 1, 1, 3, 1, 1},
                                 {2, 32, 20, 5, 1, 3, 1, 1},
-                                {3, 64, 64, 32, 32, 3, 1, 1}};
+                                {3, 64, 64, 32, 32, 3, 1, 1},
+                                // Maps of up to 4 pixels as one dense layer: 2x2 and 1x1 maps,
+                                // a 1x2 map with a non-square window, a strided 2x2 -> 1x1,
+                                // one input channel, and padding only on one side of the map.
+                                {3, 5, 7, 2, 2, 3, 1, 1},
+                                {2, 9, 4, 1, 1, 3, 1, 1},
+                                {2, 3, 6, 1, 2, {3, 2}, 1, {1, 0}},
+                                {2, 4, 3, 2, 2, 3, 2, 1},
+                                {4, 1, 2, 2, 1, 3, 1, 1},
+                                {2, 2, 2, 2, 2, {3, 2}, 1, {1, 0}}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
   uint64_t seed = 100;
@@ -298,20 +308,23 @@ TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
       expect_near("dx", dx, expected.dx, 1e-4f);
     }
   }
+  EXPECT_GE(cases_taken["small-map"], 8);  // the six above and Winograd's 2x2 and 1x1 maps
   EXPECT_GE(cases_taken["direct"], 6);  // LeNet's two convs, 8 output channels, padding, odd sizes
   EXPECT_GE(cases_taken["winograd"], 7);  // odd sizes, paddings 0 to 2, one tile row
   EXPECT_GE(cases_taken["winograd over several chunks"], 1);
 }
 
 TEST(ConvLowerings, AnEmptyBatchHasZeroGradients) {
-  // 16 -> 20 channels: Winograd and im2col; 16 -> 8: the direct kernels.
-  for (const int64_t out : {20, 8}) {
-    const Conv2dDims d{0, 16, 6, 6, out, {3, 1, 1}};
+  // 16 -> 20 channels: Winograd and im2col; 16 -> 8: the direct kernels; on a 2x2 map, the
+  // small-map lowering too.
+  for (const auto& [out, size] : {std::pair{20, 6}, {8, 6}, {20, 2}}) {
+    const Conv2dDims d{0, 16, size, size, out, {3, 1, 1}};
     for (const Conv2dLowering& lowering : kConv2dLowerings) {
       if (!lowering.suits(d)) continue;
       SCOPED_TRACE(std::string(lowering.name) + ", " + std::to_string(out) + " outputs");
       Tensor workspace({lowering.workspace_size(d)});
-      const Tensor w = random_tensor({out, 16, 3, 3}, 1), x({0, 16, 6, 6}), dy({0, out, 6, 6});
+      const Tensor w = random_tensor({out, 16, 3, 3}, 1), x({0, 16, size, size}),
+                   dy({0, out, size, size});
       Tensor dw(w.shape()), db({out});
       dw.fill(1.0f);
       db.fill(1.0f);
@@ -321,6 +334,21 @@ TEST(ConvLowerings, AnEmptyBatchHasZeroGradients) {
       for (int64_t i = 0; i < db.size(); ++i) ASSERT_EQ(db[i], 0.0f);
     }
   }
+}
+
+TEST(ConvLowerings, MapsOfAFewPixelsAreOneDenseLayer) {
+  const auto dims = [](int64_t height, int64_t width, Window2d window) {
+    return Conv2dDims{32, 128, height, width, 44, window};
+  };
+  EXPECT_TRUE(conv2d_small_map_suits(dims(2, 2, {3, 1, 1})));  // the SSD's 2x2 scale
+  EXPECT_TRUE(conv2d_small_map_suits(dims(1, 1, {3, 1, 1})));  // and its 1x1 ones
+  EXPECT_TRUE(conv2d_small_map_suits(dims(1, 4, {3, 1, 1})));
+  EXPECT_FALSE(conv2d_small_map_suits(dims(3, 3, {3, 1, 1})));  // 9 pixels: as many as taps
+  EXPECT_FALSE(conv2d_small_map_suits(dims(1, 5, {3, 1, 1})));
+  EXPECT_FALSE(conv2d_small_map_suits(dims(2, 2, {1, 1, 0})));  // 1x1 kernel: GEMM as it is
+  EXPECT_FALSE(conv2d_small_map_suits(dims(2, 2, {3, 1, 2})));  // 16 outputs of padding
+  const Conv2dDims two_by_two = dims(2, 2, {3, 1, 1});
+  EXPECT_STREQ(conv2d_lowering(two_by_two).name, "small-map");
 }
 
 TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
