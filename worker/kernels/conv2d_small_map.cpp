@@ -1,6 +1,7 @@
 #include "worker/kernels/conv2d_small_map.h"
 
 #include <algorithm>
+#include <array>
 
 #include "common/blas.h"
 #include "worker/kernels/float_sum.h"
@@ -25,12 +26,22 @@ DenseShape dense_shape(const Conv2dDims& d) {
   return {inputs, outputs, d.out_channels * outputs, d.in_channels * inputs};
 }
 
-// Calls op(q, n, t) for each output pixel q, input pixel n and tap t of the window that
-// joins them, in a fixed order.
-template <typename Op>
-void for_each_meeting(const Conv2dDims& d, Op op) {
+// An output pixel q, an input pixel n and the tap t of the window that joins them.
+struct Meeting {
+  int64_t q, n, t;
+};
+
+// Every meeting, in a fixed order (output pixels, then input pixels, row-major): at most
+// kMostPixels * kMostPixels of them.
+struct Meetings {
+  std::array<Meeting, kMostPixels * kMostPixels> list;
+  int count = 0;
+};
+
+Meetings meetings(const Conv2dDims& d) {
   const Window2d& win = d.window;
   const int64_t ho = win.out_height(d.height), wo = win.out_width(d.width);
+  Meetings m;
   for (int64_t oh = 0; oh < ho; ++oh)
     for (int64_t ow = 0; ow < wo; ++ow)
       for (int64_t ih = 0; ih < d.height; ++ih)
@@ -38,34 +49,40 @@ void for_each_meeting(const Conv2dDims& d, Op op) {
           const int64_t ki = ih - (oh * win.stride.h - win.padding.h);
           const int64_t kj = iw - (ow * win.stride.w - win.padding.w);
           if (ki < 0 || ki >= win.kernel.h || kj < 0 || kj >= win.kernel.w) continue;
-          op(oh * wo + ow, ih * d.width + iw, ki * win.kernel.w + kj);
+          m.list[m.count++] = {oh * wo + ow, ih * d.width + iw, ki * win.kernel.w + kj};
         }
+  return m;
 }
 
-// W' from the weight [O, C, kh, kw]; entries no tap joins are zero.
+// W' from the weight [O, C, kh, kw], one (o, c) block of outputs x inputs at a time;
+// entries no tap joins are zero.
 void expand_weight(const Conv2dDims& d, const DenseShape& s, const float* w, float* dense) {
-  std::fill(dense, dense + s.rows * s.cols, 0.0f);
+  const Meetings m = meetings(d);
   const int64_t taps = d.window.kernel.h * d.window.kernel.w;
-  for_each_meeting(d, [&](int64_t q, int64_t n, int64_t t) {
-    for (int64_t o = 0; o < d.out_channels; ++o)
-      for (int64_t c = 0; c < d.in_channels; ++c)
-        dense[(o * s.outputs + q) * s.cols + c * s.inputs + n] =
-            w[(o * d.in_channels + c) * taps + t];
-  });
+  std::fill(dense, dense + s.rows * s.cols, 0.0f);
+  for (int64_t o = 0; o < d.out_channels; ++o)
+    for (int64_t c = 0; c < d.in_channels; ++c) {
+      const float* kernel = w + (o * d.in_channels + c) * taps;
+      float* block = dense + o * s.outputs * s.cols + c * s.inputs;
+      for (int i = 0; i < m.count; ++i)
+        block[m.list[i].q * s.cols + m.list[i].n] = kernel[m.list[i].t];
+    }
 }
 
-// The weight gradient from W's: each tap sums the entries it joins, in for_each_meeting's
-// order; taps that meet only padding get zero.
+// The weight gradient from W's: each tap sums the entries it joins, in the meetings' order;
+// taps that meet only padding get zero.
 void fold_weight_gradient(const Conv2dDims& d, const DenseShape& s, const float* dense_grad,
                           float* dw) {
+  const Meetings m = meetings(d);
   const int64_t taps = d.window.kernel.h * d.window.kernel.w;
   std::fill(dw, dw + d.out_channels * d.in_channels * taps, 0.0f);
-  for_each_meeting(d, [&](int64_t q, int64_t n, int64_t t) {
-    for (int64_t o = 0; o < d.out_channels; ++o)
-      for (int64_t c = 0; c < d.in_channels; ++c)
-        dw[(o * d.in_channels + c) * taps + t] +=
-            dense_grad[(o * s.outputs + q) * s.cols + c * s.inputs + n];
-  });
+  for (int64_t o = 0; o < d.out_channels; ++o)
+    for (int64_t c = 0; c < d.in_channels; ++c) {
+      float* kernel = dw + (o * d.in_channels + c) * taps;
+      const float* block = dense_grad + o * s.outputs * s.cols + c * s.inputs;
+      for (int i = 0; i < m.count; ++i)
+        kernel[m.list[i].t] += block[m.list[i].q * s.cols + m.list[i].n];
+    }
 }
 
 }  // namespace
