@@ -366,8 +366,9 @@ TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
 
 // The direct kernels' instruction sets: AVX2, and AVX-512 on CPUs that have it (a test machine
 // without it checks only AVX2's). The shapes leave remainders in every register tile: 1 to 16
-// output channels (along the lanes for 8 and 16), odd widths, kernels 1x1 to 5x5, paddings,
-// and batches over several chunks.
+// output channels (along the lanes for 8 and 16), 1 to 16 input channels (the input
+// gradient's output channels), odd widths, kernels 1x1 to 5x5, paddings, and batches over
+// several chunks.
 std::vector<ConvCase> direct_cases() {
   std::vector<ConvCase> cases = {{3, 16, 16, 13, 11, 3, 1, 1},
                                  {2, 3, 8, 9, 17, 3, 1, 1},
@@ -377,7 +378,10 @@ std::vector<ConvCase> direct_cases() {
                                  {2, 2, 16, 6, 37, 1, 1, 0},
                                  {4, 11, 5, 8, 8, 3, 1, 2},
                                  {40, 16, 16, 5, 5, 3, 1, 1},
-                                 {2, 16, 16, 64, 64, 3, 1, 1}};
+                                 {2, 16, 16, 64, 64, 3, 1, 1},
+                                 // paddings as wide as the kernel: the scatter input gradient
+                                 {2, 4, 16, 6, 5, 2, 1, 2},
+                                 {2, 3, 5, 6, 7, 1, 1, 1}};
   for (int64_t out = 1; out <= 16; ++out)
     cases.push_back({2, 17 - out, out, 5 + out % 4, 3 + 2 * (out % 5), 3, 1, 1});
   return cases;
