@@ -275,11 +275,9 @@ void conv2d_direct_forward(const DirectKernels& kernels, const Conv2dDims& d, co
     pad_sample(d, g, x + sample * x_size, s.padded);
     float* ys = y + sample * d.out_channels * y_plane;
     if (lanes) {
-      kernels.forward_lanes(d, g, offsets.data(), s.padded, s.weights_t, s.pixels);
-      // [Ho*Wo, O] -> [O, Ho*Wo] (both dense: one row of Ho*Wo pixels), then the bias.
+      kernels.forward_lanes(d, g, offsets.data(), s.padded, s.weights_t, b, s.pixels);
+      // [Ho*Wo, O] -> [O, Ho*Wo] (both dense: one row of Ho*Wo pixels).
       pixels_to_planes(s.pixels, y_plane, d.out_channels, d.out_channels, 1, y_plane, ys);
-      for (int64_t o = 0; o < d.out_channels; ++o)
-        for (int64_t p = 0; p < y_plane; ++p) ys[o * y_plane + p] += b[o];
       continue;
     }
     kernels.forward_extended(d, g, offsets.data(), s.padded, w, s.extended);

@@ -109,10 +109,14 @@ void with_channel_vectors(const Conv2dDims& d, Op op) {
 // the tile's first pixel, `out` at its pixel-major outputs [PB, O].
 template <typename V, int PB, int OV>
 void forward_lanes_tile(const Conv2dDims& d, const DirectGeometry& g, const int64_t* offsets,
-                        const float* padded, const float* weights_t, float* out) {
+                        const float* padded, const float* weights_t, const float* b, float* out) {
   constexpr int kL = kLanesOf<V>;
   const int64_t o_count = d.out_channels;
-  V acc[PB][OV] = {};
+  V acc[PB][OV];
+  for (int v = 0; v < OV; ++v) acc[0][v] = load_vec<V>(b + v * kL);
+#pragma GCC unroll 32
+  for (int p = 1; p < PB; ++p)
+    for (int v = 0; v < OV; ++v) acc[p][v] = acc[0][v];
   for (int64_t c = 0; c < d.in_channels; ++c) {
     const float* plane = padded + c * g.in_plane;
     const float* wc = weights_t + c * g.taps * o_count;
@@ -134,7 +138,7 @@ void forward_lanes_tile(const Conv2dDims& d, const DirectGeometry& g, const int6
 
 template <int Lanes>
 void forward_lanes(const Conv2dDims& d, const DirectGeometry& g, const int64_t* offsets,
-                   const float* padded, const float* weights_t, float* pixels) {
+                   const float* padded, const float* weights_t, const float* b, float* pixels) {
   with_channel_vectors<Lanes>(d, [&](auto vec, auto OV) {
     using V = typename decltype(vec)::type;
     constexpr int kOV = decltype(OV)::value, kMostPixels = tile_vectors(Lanes) / kOV;
@@ -142,7 +146,7 @@ void forward_lanes(const Conv2dDims& d, const DirectGeometry& g, const int64_t* 
       for_each_block(g.wo, kMostPixels, [&](int64_t ow0, int64_t pb) {
         with_constant<kMostPixels>(pb, [&](auto PB) {
           forward_lanes_tile<V, decltype(PB)::value, kOV>(
-              d, g, offsets, padded + oh * g.wp + ow0, weights_t,
+              d, g, offsets, padded + oh * g.wp + ow0, weights_t, b,
               pixels + (oh * g.wo + ow0) * d.out_channels);
         });
       });
