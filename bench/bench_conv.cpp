@@ -156,7 +156,7 @@ void BM_SsdConvLowering(benchmark::State& state) {
 BENCHMARK(BM_SsdConvLowering)
     ->ArgNames({"B", "C", "O", "HW", "lowering"})
     ->ArgsProduct({{32}, {16}, {16}, {64}, {1, 2, 3}})
-    ->ArgsProduct({{32}, {16}, {32}, {32}, {2, 3}})
+    ->ArgsProduct({{32}, {16}, {32}, {32}, {1, 2, 3}})
     ->ArgsProduct({{32}, {32}, {32}, {32}, {2, 3}})
     ->ArgsProduct({{32}, {32}, {64}, {16}, {2, 3}})
     ->ArgsProduct({{32}, {64}, {64}, {16}, {2, 3}})
@@ -197,6 +197,7 @@ BENCHMARK(BM_SsdConvDirectSet)
     ->ArgNames({"B", "C", "O", "HW", "avx512"})
     ->ArgsProduct({{32}, {1, 16}, {16}, {64}, {0, 1}})
     ->ArgsProduct({{32}, {64}, {16}, {8}, {0, 1}})
+    ->ArgsProduct({{32}, {16, 32}, {32}, {32}, {0, 1}})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

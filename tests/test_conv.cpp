@@ -362,6 +362,9 @@ TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
   EXPECT_FALSE(conv2d_direct_suits(dims(64, 64, 1)));  // wide: Winograd or im2col + BLIS
   EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, 2)));
   EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, {1, 2})));
+  // The tiny SSD's 16 -> 32 conv, with AVX-512; from 32 inputs Winograd's.
+  EXPECT_EQ(conv2d_direct_suits(dims(16, 32, 1)), direct_kernels_avx512() != nullptr);
+  EXPECT_FALSE(conv2d_direct_suits(dims(32, 32, 1)));
 }
 
 // The direct kernels' instruction sets: AVX2, and AVX-512 on CPUs that have it (a test machine
@@ -381,7 +384,10 @@ std::vector<ConvCase> direct_cases() {
                                  {2, 16, 16, 64, 64, 3, 1, 1},
                                  // paddings as wide as the kernel: the scatter input gradient
                                  {2, 4, 16, 6, 5, 2, 1, 2},
-                                 {2, 3, 5, 6, 7, 1, 1, 1}};
+                                 {2, 3, 5, 6, 7, 1, 1, 1},
+                                 // 32 output channels: along the lanes with AVX-512
+                                 {2, 16, 32, 9, 11, 3, 1, 1},
+                                 {3, 5, 32, 7, 6, 5, 1, 2}};
   for (int64_t out = 1; out <= 16; ++out)
     cases.push_back({2, 17 - out, out, 5 + out % 4, 3 + 2 * (out % 5), 3, 1, 1});
   return cases;

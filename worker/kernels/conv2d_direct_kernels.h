@@ -32,7 +32,7 @@ struct DirectKernels {
   // One sample's extended outputs [O, out_plane] (without the bias) from its padded planes.
   void (*forward_extended)(const Conv2dDims& d, const DirectGeometry& g, const int64_t* offsets,
                            const float* padded, const float* w, float* extended);
-  // Output channels along the lanes (O = 8 or 16): one sample's pixel-major outputs [Ho*Wo, O]
+  // Output channels along the lanes (O = 8, 16 or 32): one sample's pixel-major outputs [Ho*Wo, O]
   // from the transposed weights [C, taps, O], each sum starting from the bias.
   void (*forward_lanes)(const Conv2dDims& d, const DirectGeometry& g, const int64_t* offsets,
                         const float* padded, const float* weights_t, const float* b, float* pixels);
