@@ -6,6 +6,7 @@
 
 #include "common/blas.h"
 #include "common/rng.h"
+#include "worker/kernels/conv2d_direct_kernels.h"
 #include "worker/kernels/conv2d_im2col.h"
 #include "worker/kernels/conv2d_lowerings.h"
 #include "worker/kernels/conv2d_winograd.h"
@@ -128,7 +129,7 @@ BENCHMARK(BM_Conv3x3Lowering)
 
 // The tiny SSD's 3x3 convolutions through each lowering that takes them (forward + backward
 // with the input gradient): args batch, in, out, height = width, lowering (the index in
-// kConv2dLowerings: 0 direct, 1 Winograd, 2 im2col).
+// kConv2dLowerings: 0 small-map, 1 direct, 2 Winograd, 3 im2col).
 void BM_SsdConvLowering(benchmark::State& state) {
   blas_configure();
   const Conv2dDims d{state.range(0), state.range(1), state.range(3),
@@ -154,17 +155,51 @@ void BM_SsdConvLowering(benchmark::State& state) {
 
 BENCHMARK(BM_SsdConvLowering)
     ->ArgNames({"B", "C", "O", "HW", "lowering"})
-    ->ArgsProduct({{32}, {16}, {16}, {64}, {0, 1, 2}})
-    ->ArgsProduct({{32}, {16}, {32}, {32}, {1, 2}})
-    ->ArgsProduct({{32}, {32}, {32}, {32}, {1, 2}})
-    ->ArgsProduct({{32}, {32}, {64}, {16}, {1, 2}})
-    ->ArgsProduct({{32}, {64}, {64}, {16}, {1, 2}})
-    ->ArgsProduct({{32}, {64}, {128}, {8}, {1, 2}})
-    ->ArgsProduct({{32}, {128}, {128}, {8, 4, 2}, {1, 2}})
-    ->ArgsProduct({{32}, {64}, {44}, {8}, {1, 2}})
-    ->ArgsProduct({{32}, {128}, {44}, {4, 2}, {1, 2}})
-    ->ArgsProduct({{32}, {64}, {16}, {8}, {0, 1}})  // box predictors: direct or Winograd
-    ->ArgsProduct({{32}, {128}, {16}, {4, 2}, {0, 1}})
+    ->ArgsProduct({{32}, {16}, {16}, {64}, {1, 2, 3}})
+    ->ArgsProduct({{32}, {16}, {32}, {32}, {1, 2, 3}})
+    ->ArgsProduct({{32}, {32}, {32}, {32}, {2, 3}})
+    ->ArgsProduct({{32}, {32}, {64}, {16}, {2, 3}})
+    ->ArgsProduct({{32}, {64}, {64}, {16}, {2, 3}})
+    ->ArgsProduct({{32}, {64}, {128}, {8}, {2, 3}})
+    ->ArgsProduct({{32}, {128}, {128}, {8, 4}, {2, 3}})
+    ->ArgsProduct({{32}, {128}, {128}, {2}, {0, 2, 3}})
+    ->ArgsProduct({{32}, {64}, {44}, {8}, {2, 3}})
+    ->ArgsProduct({{32}, {128}, {44}, {4}, {2, 3}})
+    ->ArgsProduct({{32}, {128}, {44, 16}, {2, 1}, {0, 2, 3}})
+    ->ArgsProduct({{32}, {64}, {16}, {8}, {1, 2}})  // box predictors: direct or Winograd
+    ->ArgsProduct({{32}, {128}, {16}, {4}, {1, 2}})
+    ->Unit(benchmark::kMicrosecond);
+
+// The direct kernels' instruction sets on the tiny SSD's narrow 3x3 convolutions (forward +
+// backward, input gradient included).
+// args: batch, in channels, out channels, height = width, set (0 = AVX2, 1 = AVX-512)
+void BM_SsdConvDirectSet(benchmark::State& state) {
+  const Conv2dDims d{state.range(0), state.range(1), state.range(3),
+                     state.range(3), state.range(2), {3, 1, 1}};
+  const DirectKernels* kernels = state.range(4) ? direct_kernels_avx512() : &direct_kernels_avx2();
+  if (!kernels) {
+    state.SkipWithError("this CPU has no AVX-512");
+    return;
+  }
+  const Tensor x = random({d.batch, d.in_channels, d.height, d.width}, 1);
+  const Tensor w = random({d.out_channels, d.in_channels, 3, 3}, 2);
+  const Tensor dy = random({d.batch, d.out_channels, d.height, d.width}, 3);
+  Tensor b({d.out_channels}), y(dy.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
+  Tensor workspace({conv2d_direct_workspace_size(d)});
+  for (auto _ : state) {
+    conv2d_direct_forward(*kernels, d, x.data(), w.data(), b.data(), y.data(), workspace.data());
+    conv2d_direct_backward(*kernels, d, x.data(), w.data(), dy.data(), dw.data(), db.data(),
+                           dx.data(), workspace.data());
+  }
+  state.counters["samples/s"] =
+      benchmark::Counter(d.batch, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+BENCHMARK(BM_SsdConvDirectSet)
+    ->ArgNames({"B", "C", "O", "HW", "avx512"})
+    ->ArgsProduct({{32}, {1, 16}, {16}, {64}, {0, 1}})
+    ->ArgsProduct({{32}, {64}, {16}, {8}, {0, 1}})
+    ->ArgsProduct({{32}, {16, 32}, {32}, {32}, {0, 1}})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

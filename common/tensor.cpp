@@ -38,15 +38,15 @@ std::string shape_string(const Shape& shape) {
   return text + "]";
 }
 
-Tensor::Tensor(Shape shape) : shape_(std::move(shape)) {
-  capacity_ = shape_size(shape_);
+Tensor::Tensor(Shape shape) : shape_(std::move(shape)), size_(shape_size(shape_)) {
+  capacity_ = size_;
   storage_ = allocate(capacity_);
   data_ = storage_.get();
 }
 
 Tensor::Tensor(Shape shape, std::shared_ptr<float[]> storage)
-    : shape_(std::move(shape)), storage_(std::move(storage)) {
-  capacity_ = shape_size(shape_);
+    : shape_(std::move(shape)), size_(shape_size(shape_)), storage_(std::move(storage)) {
+  capacity_ = size_;
   data_ = storage_.get();
 }
 
@@ -64,17 +64,20 @@ Tensor Tensor::rows(int64_t begin, int64_t end) const {
   const int64_t row_size = shape_[0] ? size() / shape_[0] : 0;
   Tensor view = *this;
   view.shape_[0] = end - begin;
+  view.size_ = view.shape_[0] * row_size;
   view.data_ = data_ + begin * row_size;
   view.capacity_ = view.size();
   return view;
 }
 
 void Tensor::resize(const Shape& shape) {
-  if (shape_size(shape) > capacity_) {
+  const int64_t size = shape_size(shape);
+  if (size > capacity_) {
     *this = Tensor(shape);
     return;
   }
   shape_ = shape;
+  size_ = size;
 }
 
 Tensor Tensor::clone() const {

@@ -25,7 +25,7 @@ class Tensor {
   const Shape& shape() const { return shape_; }
   int64_t dim(int axis) const { return shape_[axis]; }
   int rank() const { return static_cast<int>(shape_.size()); }
-  int64_t size() const { return shape_size(shape_); }
+  int64_t size() const { return size_; }
   bool empty() const { return data_ == nullptr || size() == 0; }  // default-constructed or 0 rows
 
   float* data() { return data_; }
@@ -46,6 +46,9 @@ class Tensor {
 
  private:
   Shape shape_;
+  // shape_size(shape_), kept with the shape: size() bounds hot loops, which could not hoist
+  // a call that walks the shape.
+  int64_t size_ = 0;
   std::shared_ptr<float[]> storage_;
   float* data_ = nullptr;
   int64_t capacity_ = 0;

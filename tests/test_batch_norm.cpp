@@ -179,6 +179,49 @@ TEST(Gradients, SequentialBlock) {
   expect_layer_gradients(block, random_tensor({5, 4}, 21), BatchContext{Mode::train});
 }
 
+// A ReLU right after a batch norm in a SequentialBlock is applied by the batch norm; the block
+// must give the same bits as the two layers run one after the other (each checked against
+// finite differences above and in test_gradients), in training and in evaluation, for images
+// and for features.
+void expect_fused_relu_matches_separate_layers(const Shape& shape, Mode mode) {
+  const bool images = shape.size() == 4;
+  const int64_t features = shape[1];
+  SequentialBlock fused;
+  fused.add(std::make_unique<BatchNormLayer>(features, images));
+  fused.add(std::make_unique<ActivationLayer>(Activation::relu));
+  BatchNormLayer norm(features, images);
+  ActivationLayer relu(Activation::relu);
+  for (BatchNormLayer* layer : {&norm, dynamic_cast<BatchNormLayer*>(&fused[0])}) {
+    randomize_affine(*layer, features, 30);
+    layer->buffers()[0]->value = random_tensor({features}, 32);
+    layer->buffers()[1]->value.fill(0.6f);
+  }
+  const Tensor x = random_tensor(shape, 33), dy = random_tensor(shape, 34);
+  const BatchContext context{mode};
+  const Tensor y_fused = fused.forward(x, context).clone();
+  const Tensor& y = relu.forward(norm.forward(x, context), context);
+  const Tensor dx_fused = fused.backward(dy, true).clone();
+  const Tensor& dx = norm.backward(relu.backward(dy, true), true);
+  int zeros = 0;
+  for (int64_t i = 0; i < x.size(); ++i) {
+    EXPECT_EQ(y_fused[i], y[i]) << i;
+    EXPECT_EQ(dx_fused[i], dx[i]) << i;
+    zeros += y[i] == 0.0f;
+  }
+  EXPECT_GT(zeros, 0);                             // the ReLU cut something
+  EXPECT_EQ(&fused[1].forward(dy, context), &dy);  // and the batch norm applied it
+  for (int p = 0; p < 2; ++p)
+    for (int64_t c = 0; c < features; ++c)
+      EXPECT_EQ(fused[0].parameters()[p]->grad[c], norm.parameters()[p]->grad[c]);
+}
+
+TEST(BatchNorm, AReluAfterItInABlockIsAppliedByIt) {
+  expect_fused_relu_matches_separate_layers({4, 3, 5, 7}, Mode::train);
+  expect_fused_relu_matches_separate_layers({4, 3, 5, 7}, Mode::eval);
+  expect_fused_relu_matches_separate_layers({9, 5}, Mode::train);
+  expect_fused_relu_matches_separate_layers({9, 5}, Mode::eval);
+}
+
 TEST(ModelState, NamesNestedParametersAndBuffersAsPyTorch) {
   Model model;
   auto block = std::make_unique<SequentialBlock>();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -12,7 +13,9 @@
 #include "common/rng.h"
 #include "support/gradient_check.h"
 #include "worker/kernels/conv2d_direct.h"
+#include "worker/kernels/conv2d_direct_kernels.h"
 #include "worker/kernels/conv2d_lowerings.h"
+#include "worker/kernels/conv2d_small_map.h"
 #include "worker/kernels/conv2d_winograd.h"
 #include "worker/kernels/gemm_avx512.h"
 #include "worker/layers/avg_pool2d_layer.h"
@@ -237,7 +240,16 @@ const ConvCase kNaiveCases[] = {{5, 1, 6, 28, 28, 5, 1, 2},
                                 {3, 64, 64, 32, 32, 3, 1, 1},
                                 // Winograd with 16 input channels (on AVX-512), and 256 x 256.
                                 {2, 16, 24, 10, 10, 3, 1, 1},
-                                {2, 256, 256, 3, 4, 3, 1, 1}};
+                                {2, 256, 256, 3, 4, 3, 1, 1},
+                                // Maps of up to 4 pixels as one dense layer: 2x2 and 1x1 maps,
+                                // a 1x2 map with a non-square window, a strided 2x2 -> 1x1,
+                                // one input channel, and padding only on one side of the map.
+                                {3, 5, 7, 2, 2, 3, 1, 1},
+                                {2, 9, 4, 1, 1, 3, 1, 1},
+                                {2, 3, 6, 1, 2, {3, 2}, 1, {1, 0}},
+                                {2, 4, 3, 2, 2, 3, 2, 1},
+                                {4, 1, 2, 2, 1, 3, 1, 1},
+                                {2, 2, 2, 2, 2, {3, 2}, 1, {1, 0}}};
 
 TEST(ConvForward, MatchesANaiveDirectConvolution) {
   uint64_t seed = 100;
@@ -302,20 +314,23 @@ TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
       expect_near("dx", dx, expected.dx, 1e-4f);
     }
   }
+  EXPECT_GE(cases_taken["small-map"], 8);  // the six above and Winograd's 2x2 and 1x1 maps
   EXPECT_GE(cases_taken["direct"], 6);  // LeNet's two convs, 8 output channels, padding, odd sizes
   EXPECT_GE(cases_taken["winograd"], 7);  // odd sizes, paddings 0 to 2, one tile row
   EXPECT_GE(cases_taken["winograd over several chunks"], 1);
 }
 
 TEST(ConvLowerings, AnEmptyBatchHasZeroGradients) {
-  // 16 -> 20 channels: Winograd and im2col; 16 -> 8: the direct kernels.
-  for (const int64_t out : {20, 8}) {
-    const Conv2dDims d{0, 16, 6, 6, out, {3, 1, 1}};
+  // 16 -> 20 channels: Winograd and im2col; 16 -> 8: the direct kernels; on a 2x2 map, the
+  // small-map lowering too.
+  for (const auto& [out, size] : {std::pair{20, 6}, {8, 6}, {20, 2}}) {
+    const Conv2dDims d{0, 16, size, size, out, {3, 1, 1}};
     for (const Conv2dLowering& lowering : kConv2dLowerings) {
       if (!lowering.suits(d)) continue;
       SCOPED_TRACE(std::string(lowering.name) + ", " + std::to_string(out) + " outputs");
       Tensor workspace({lowering.workspace_size(d)});
-      const Tensor w = random_tensor({out, 16, 3, 3}, 1), x({0, 16, 6, 6}), dy({0, out, 6, 6});
+      const Tensor w = random_tensor({out, 16, 3, 3}, 1), x({0, 16, size, size}),
+                   dy({0, out, size, size});
       Tensor dw(w.shape()), db({out});
       dw.fill(1.0f);
       db.fill(1.0f);
@@ -327,6 +342,21 @@ TEST(ConvLowerings, AnEmptyBatchHasZeroGradients) {
   }
 }
 
+TEST(ConvLowerings, MapsOfAFewPixelsAreOneDenseLayer) {
+  const auto dims = [](int64_t height, int64_t width, Window2d window) {
+    return Conv2dDims{32, 128, height, width, 44, window};
+  };
+  EXPECT_TRUE(conv2d_small_map_suits(dims(2, 2, {3, 1, 1})));  // the SSD's 2x2 scale
+  EXPECT_TRUE(conv2d_small_map_suits(dims(1, 1, {3, 1, 1})));  // and its 1x1 ones
+  EXPECT_TRUE(conv2d_small_map_suits(dims(1, 4, {3, 1, 1})));
+  EXPECT_FALSE(conv2d_small_map_suits(dims(3, 3, {3, 1, 1})));  // 9 pixels: as many as taps
+  EXPECT_FALSE(conv2d_small_map_suits(dims(1, 5, {3, 1, 1})));
+  EXPECT_FALSE(conv2d_small_map_suits(dims(2, 2, {1, 1, 0})));  // 1x1 kernel: GEMM as it is
+  EXPECT_FALSE(conv2d_small_map_suits(dims(2, 2, {3, 1, 2})));  // 16 outputs of padding
+  const Conv2dDims two_by_two = dims(2, 2, {3, 1, 1});
+  EXPECT_STREQ(conv2d_lowering(two_by_two).name, "small-map");
+}
+
 TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
   const auto dims = [](int64_t in, int64_t out, Pair stride) {
     return Conv2dDims{256, in, 14, 14, out, {5, stride, 0}};
@@ -336,6 +366,108 @@ TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
   EXPECT_FALSE(conv2d_direct_suits(dims(64, 64, 1)));  // wide: Winograd or im2col + BLIS
   EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, 2)));
   EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, {1, 2})));
+  // The tiny SSD's 16 -> 32 conv, with AVX-512; from 32 inputs Winograd's.
+  EXPECT_EQ(conv2d_direct_suits(dims(16, 32, 1)), direct_kernels_avx512() != nullptr);
+  EXPECT_FALSE(conv2d_direct_suits(dims(32, 32, 1)));
+}
+
+// The direct kernels' instruction sets: AVX2, and AVX-512 on CPUs that have it (a test machine
+// without it checks only AVX2's). The shapes leave remainders in every register tile: 1 to 16
+// output channels (along the lanes for 8 and 16), 1 to 16 input channels (the input
+// gradient's output channels), odd widths, kernels 1x1 to 5x5, paddings, and batches over
+// several chunks.
+std::vector<ConvCase> direct_cases() {
+  std::vector<ConvCase> cases = {{3, 16, 16, 13, 11, 3, 1, 1},
+                                 {2, 3, 8, 9, 17, 3, 1, 1},
+                                 {2, 5, 16, 14, 14, 5, 1, 0},
+                                 {2, 1, 6, 28, 28, 5, 1, 2},
+                                 {3, 7, 13, 10, 9, {2, 3}, 1, {1, 0}},
+                                 {2, 2, 16, 6, 37, 1, 1, 0},
+                                 {4, 11, 5, 8, 8, 3, 1, 2},
+                                 {40, 16, 16, 5, 5, 3, 1, 1},
+                                 {2, 16, 16, 64, 64, 3, 1, 1},
+                                 // paddings as wide as the kernel: the scatter input gradient
+                                 {2, 4, 16, 6, 5, 2, 1, 2},
+                                 {2, 3, 5, 6, 7, 1, 1, 1},
+                                 // 32 output channels: along the lanes with AVX-512
+                                 {2, 16, 32, 9, 11, 3, 1, 1},
+                                 {3, 5, 32, 7, 6, 5, 1, 2}};
+  for (int64_t out = 1; out <= 16; ++out)
+    cases.push_back({2, 17 - out, out, 5 + out % 4, 3 + 2 * (out % 5), 3, 1, 1});
+  return cases;
+}
+
+std::vector<std::pair<std::string, const DirectKernels*>> direct_kernel_sets() {
+  std::vector<std::pair<std::string, const DirectKernels*>> sets = {
+      {"AVX2", &direct_kernels_avx2()}};
+  if (const DirectKernels* avx512 = direct_kernels_avx512()) sets.push_back({"AVX-512", avx512});
+  return sets;
+}
+
+struct DirectResults {
+  Tensor y, dw, db, dx;
+};
+
+DirectResults run_direct(const DirectKernels& kernels, const ConvCase& c, const Tensor& x,
+                         const Tensor& w, const Tensor& b, const Tensor& dy) {
+  const Conv2dDims d{c.batch, c.in, c.height, c.width, c.out, {c.kernel, c.stride, c.padding}};
+  Tensor workspace({conv2d_direct_workspace_size(d)});
+  DirectResults r{Tensor(dy.shape()), Tensor(w.shape()), Tensor(b.shape()), Tensor(x.shape())};
+  conv2d_direct_forward(kernels, d, x.data(), w.data(), b.data(), r.y.data(), workspace.data());
+  conv2d_direct_backward(kernels, d, x.data(), w.data(), dy.data(), r.dw.data(), r.db.data(),
+                         r.dx.data(), workspace.data());
+  return r;
+}
+
+TEST(ConvDirectKernels, EachInstructionSetMatchesTheNaiveConvolution) {
+  uint64_t seed = 400;
+  for (const ConvCase& c : direct_cases()) {
+    Conv2dLayer layer = random_conv(c, seed);
+    SCOPED_TRACE(layer.description() + " batch " + std::to_string(c.batch));
+    const Tensor& w = layer.parameters()[0]->value;
+    const Tensor& b = layer.parameters()[1]->value;
+    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
+    const Tensor dy = random_tensor(layer.output_shape(x.shape()), seed + 3);
+    const Tensor y_expected = naive_conv(c, x, w, b);
+    const ConvGrads expected = naive_conv_backward(c, x, w, dy);
+    seed += 4;
+    for (const auto& [name, kernels] : direct_kernel_sets()) {
+      SCOPED_TRACE(name);
+      const DirectResults r = run_direct(*kernels, c, x, w, b, dy);
+      expect_near("y", r.y, y_expected, 1e-4f);
+      expect_near("dw", r.dw, expected.dw, 2e-3f);
+      expect_near("db", r.db, expected.db, 2e-3f);
+      expect_near("dx", r.dx, expected.dx, 1e-4f);
+    }
+  }
+}
+
+void expect_same_bits(const std::string& what, const Tensor& actual, const Tensor& expected) {
+  ASSERT_EQ(actual.shape(), expected.shape()) << what;
+  for (int64_t i = 0; i < actual.size(); ++i)
+    ASSERT_EQ(std::bit_cast<uint32_t>(actual[i]), std::bit_cast<uint32_t>(expected[i]))
+        << what << " element " << i;
+}
+
+TEST(ConvDirectKernels, Avx2AndAvx512GiveTheSameBits) {
+  const DirectKernels* avx512 = direct_kernels_avx512();
+  if (!avx512) GTEST_SKIP() << "this CPU has no AVX-512";
+  uint64_t seed = 500;
+  for (const ConvCase& c : direct_cases()) {
+    Conv2dLayer layer = random_conv(c, seed);
+    SCOPED_TRACE(layer.description() + " batch " + std::to_string(c.batch));
+    const Tensor& w = layer.parameters()[0]->value;
+    const Tensor& b = layer.parameters()[1]->value;
+    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
+    const Tensor dy = random_tensor(layer.output_shape(x.shape()), seed + 3);
+    seed += 4;
+    const DirectResults expected = run_direct(direct_kernels_avx2(), c, x, w, b, dy);
+    const DirectResults actual = run_direct(*avx512, c, x, w, b, dy);
+    expect_same_bits("y", actual.y, expected.y);
+    expect_same_bits("dw", actual.dw, expected.dw);
+    expect_same_bits("db", actual.db, expected.db);
+    expect_same_bits("dx", actual.dx, expected.dx);
+  }
 }
 
 TEST(ConvLowerings, WinogradTakesWideThreeByThreeStrideOneConvs) {

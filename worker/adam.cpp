@@ -17,6 +17,22 @@ OptimizerState adam_settings(double lr, double weight_decay, double beta1, doubl
   return s;
 }
 
+// One parameter's update. The arrays never overlap; saying so (__restrict) and compiling without
+// errno for sqrt (-fno-math-errno, worker/CMakeLists.txt) let the loop run on vectors: 4x
+// fewer instructions, and each lane's arithmetic is the scalar loop's, so the bits are too.
+template <bool Decay>
+void adam_elements(int64_t n, float wd, float b1, float c1, float b2, float c2, float step_size,
+                   float bias2_sqrt, float eps, const float* __restrict g, float* __restrict w,
+                   float* __restrict m, float* __restrict v) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = Decay ? g[i] + wd * w[i] : g[i];
+    m[i] = b1 * m[i] + c1 * gi;
+    v[i] = b2 * v[i] + c2 * (gi * gi);
+    w[i] -= step_size * (m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps));
+  }
+}
+
 }  // namespace
 
 Adam::Adam(double lr, double weight_decay, double beta1, double beta2, double eps)
@@ -50,14 +66,9 @@ void Adam::update(const Model& model) {
     const float* g = p.grad.data();
     float* m = exp_avg_[buffer].data();
     float* v = exp_avg_sq_[buffer++].data();
-    const int64_t n = p.value.size();
-    const bool decay = p.decay && weight_decay_ != 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-      const float gi = decay ? g[i] + wd * w[i] : g[i];
-      m[i] = b1 * m[i] + c1 * gi;
-      v[i] = b2 * v[i] + c2 * (gi * gi);
-      w[i] -= step_size * (m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps));
-    }
+    const auto elements =
+        p.decay && weight_decay_ != 0.0 ? adam_elements<true> : adam_elements<false>;
+    elements(p.value.size(), wd, b1, c1, b2, c2, step_size, bias2_sqrt, eps, g, w, m, v);
   }
 }
 

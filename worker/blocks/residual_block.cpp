@@ -1,6 +1,7 @@
 #include "worker/blocks/residual_block.h"
 
 #include "worker/blocks/layer_makers.h"
+#include "worker/layers/batch_norm_layer.h"
 
 namespace hpsweep {
 namespace {
@@ -22,8 +23,11 @@ ResidualBlock::ResidualBlock(int64_t in_channels, int64_t channels, bool use_1x1
     : conv1_(conv2d(in_channels, channels, 3, 1, stride)),
       conv2_(conv2d(channels, channels, 3, 1)),
       conv3_(use_1x1conv ? conv2d(in_channels, channels, 1, 0, stride) : nullptr),
-      bn1_(batch_norm2d(channels)),
-      bn2_(batch_norm2d(channels)) {}
+      bn2_(batch_norm2d(channels)) {
+  auto bn1 = std::make_unique<BatchNormLayer>(channels, /*images=*/true);
+  bn1->take_over(relu1_);  // bn1 applies relu1, as in a Sequential block
+  bn1_ = std::move(bn1);
+}
 
 Shape ResidualBlock::output_shape(const Shape& input) const {
   const Shape main =

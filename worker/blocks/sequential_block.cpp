@@ -1,9 +1,20 @@
 #include "worker/blocks/sequential_block.h"
 
+#include "worker/layers/activation_layer.h"
+#include "worker/layers/batch_norm_layer.h"
+
 namespace hpsweep {
 
-SequentialBlock::SequentialBlock(std::vector<std::unique_ptr<Layer>> layers)
-    : layers_(std::move(layers)) {}
+SequentialBlock::SequentialBlock(std::vector<std::unique_ptr<Layer>> layers) {
+  for (auto& layer : layers) add(std::move(layer));
+}
+
+void SequentialBlock::add(std::unique_ptr<Layer> layer) {
+  auto* norm = layers_.empty() ? nullptr : dynamic_cast<BatchNormLayer*>(layers_.back().get());
+  auto* activation = dynamic_cast<ActivationLayer*>(layer.get());
+  if (norm && activation && activation->is_relu()) norm->take_over(*activation);
+  layers_.push_back(std::move(layer));
+}
 
 Shape SequentialBlock::output_shape(const Shape& input) const {
   Shape shape = input;

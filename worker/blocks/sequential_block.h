@@ -13,7 +13,9 @@ class SequentialBlock : public Layer {
  public:
   SequentialBlock() = default;
   explicit SequentialBlock(std::vector<std::unique_ptr<Layer>> layers);
-  void add(std::unique_ptr<Layer> layer) { layers_.push_back(std::move(layer)); }
+  // A ReLU added right after a batch norm is applied by the batch norm
+  // (BatchNormLayer::take_over).
+  void add(std::unique_ptr<Layer> layer);
   size_t size() const { return layers_.size(); }
   Layer& operator[](size_t i) { return *layers_[i]; }
 

@@ -21,30 +21,115 @@ void row_sums(const float* a, const float* b, int64_t n, float& sum_a, float& su
   sum_ab = sab;
 }
 
-// batch_norm1d's forward over one sample's channels: each value its own channel's
-// statistics, the same arithmetic as a row of batch_norm2d.
-void normalize(const float* __restrict x, const float* __restrict mean,
-               const float* __restrict inv_std, const float* __restrict gamma,
-               const float* __restrict beta, int64_t channels, float* __restrict xhat,
-               float* __restrict y) {
-  for (int64_t c = 0; c < channels; ++c) {
-    const float h = (x[c] - mean[c]) * inv_std[c];
-    xhat[c] = h;
-    y[c] = gamma[c] * h + beta[c];
+// One channel's normalization: xhat = (x - mean) * inv_std, y = gamma * xhat + beta, and with
+// a ReLU after it, y = max(y, 0). Forward and backward compute xhat and y with these same
+// expressions, so the backward pass recomputes the forward pass's values bit for bit.
+struct ChannelAffine {
+  float mean, inv_std, gamma, beta;
+  float xhat(float x) const { return (x - mean) * inv_std; }
+  float y(float xhat) const { return gamma * xhat + beta; }
+};
+
+ChannelAffine channel_affine(const BatchNormStatistics& stats, const float* gamma,
+                             const float* beta, int64_t c) {
+  return {static_cast<float>(stats.mean[c]), stats.inv_std[c], gamma[c], beta[c]};
+}
+
+template <bool Relu>
+float activated(float y) {
+  return Relu ? (y > 0.0f ? y : 0.0f) : y;
+}
+
+// The gradient that reaches the normalization: dy where the ReLU passed y, else zero.
+template <bool Relu>
+float passed(float dy, const ChannelAffine& a, float xhat) {
+  return !Relu || a.y(xhat) > 0.0f ? dy : 0.0f;
+}
+
+template <bool Relu>
+void forward_row(const float* __restrict x, const ChannelAffine a, int64_t n, float* __restrict y) {
+  for (int64_t i = 0; i < n; ++i) y[i] = activated<Relu>(a.y(a.xhat(x[i])));
+}
+
+// Sums of the passed dy and of dy * xhat over one row (see row_sums).
+template <bool Relu>
+void gradient_row_sums(const float* dy, const float* x, const ChannelAffine a, int64_t n,
+                       float& sum_dy, float& sum_dy_xhat) {
+  float s = 0, sh = 0;
+#pragma omp simd reduction(+ : s, sh)
+  for (int64_t i = 0; i < n; ++i) {
+    const float h = a.xhat(x[i]), d = passed<Relu>(dy[i], a, h);
+    s += d;
+    sh += d * h;
+  }
+  sum_dy = s;
+  sum_dy_xhat = sh;
+}
+
+// dx = scale * (dy - mean_dy - xhat * mean_dy_xhat) over one row; with running statistics
+// (constants) mean_dy and mean_dy_xhat are zero.
+template <bool Relu>
+void input_gradient_row(const float* __restrict dy, const float* __restrict x,
+                        const ChannelAffine a, float scale, float mean_dy, float mean_dy_xhat,
+                        bool batch_stats, int64_t n, float* __restrict dx) {
+  if (!batch_stats) {
+    for (int64_t i = 0; i < n; ++i) dx[i] = scale * passed<Relu>(dy[i], a, a.xhat(x[i]));
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const float h = a.xhat(x[i]);
+    dx[i] = scale * (passed<Relu>(dy[i], a, h) - mean_dy - h * mean_dy_xhat);
   }
 }
 
-// batch_norm1d's input gradient over one sample's channels (see batch_norm_backward).
-void channel_input_gradient(const float* __restrict dy, const float* __restrict xhat,
-                            const float* __restrict scale, const float* __restrict mean_dy,
-                            const float* __restrict mean_dy_xhat, bool batch_stats,
-                            int64_t channels, float* __restrict dx) {
-  if (!batch_stats) {
-    for (int64_t c = 0; c < channels; ++c) dx[c] = scale[c] * dy[c];
-    return;
+template <bool Relu>
+void forward(const float* x, const float* gamma, const float* beta,
+             const BatchNormStatistics& stats, BatchNormShape shape, float* y) {
+  const auto [batch, channels, inner] = shape;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t c = 0; c < channels; ++c) {
+      const int64_t offset = (b * channels + c) * inner;
+      forward_row<Relu>(x + offset, channel_affine(stats, gamma, beta, c), inner, y + offset);
+    }
+}
+
+template <bool Relu>
+void backward(const float* dy, const float* x, const float* gamma, const float* beta,
+              const BatchNormStatistics& stats, bool batch_stats, BatchNormShape shape,
+              GroupSum* group, float* dgamma, float* dbeta, float* dx) {
+  const auto [batch, channels, inner] = shape;
+  // sums: [sum dy * xhat per channel, sum dy per channel]
+  std::vector<double> sums(2 * channels, 0.0);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t c = 0; c < channels; ++c) {
+      const int64_t offset = (b * channels + c) * inner;
+      const ChannelAffine a = channel_affine(stats, gamma, beta, c);
+      if (inner == 1) {  // batch_norm1d: a row is one value, summed in double at once
+        const float h = a.xhat(x[offset]), d = passed<Relu>(dy[offset], a, h);
+        sums[c] += d * h;
+        sums[channels + c] += d;
+        continue;
+      }
+      float s, sh;
+      gradient_row_sums<Relu>(dy + offset, x + offset, a, inner, s, sh);
+      sums[c] += sh;
+      sums[channels + c] += s;
+    }
+  for (int64_t c = 0; c < channels; ++c) {
+    dgamma[c] = static_cast<float>(sums[c]);
+    dbeta[c] = static_cast<float>(sums[channels + c]);
   }
-  for (int64_t c = 0; c < channels; ++c)
-    dx[c] = scale[c] * (dy[c] - mean_dy[c] - xhat[c] * mean_dy_xhat[c]);
+  if (!dx) return;
+  if (batch_stats && group) group->sum(sums.data(), static_cast<int>(sums.size()));
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t c = 0; c < channels; ++c) {
+      const int64_t offset = (b * channels + c) * inner;
+      const float scale = gamma[c] * stats.inv_std[c];
+      const float mean_dy_xhat = batch_stats ? static_cast<float>(sums[c] / stats.count) : 0;
+      const float mean_dy = batch_stats ? static_cast<float>(sums[channels + c] / stats.count) : 0;
+      input_gradient_row<Relu>(dy + offset, x + offset, channel_affine(stats, gamma, beta, c),
+                               scale, mean_dy, mean_dy_xhat, batch_stats, inner, dx + offset);
+    }
 }
 
 }  // namespace
@@ -93,84 +178,17 @@ void running_statistics(const float* running_mean, const float* running_var, int
 }
 
 void batch_norm_forward(const float* x, const float* gamma, const float* beta,
-                        const BatchNormStatistics& stats, BatchNormShape shape, float* xhat,
+                        const BatchNormStatistics& stats, BatchNormShape shape, bool relu,
                         float* y) {
-  const auto [batch, channels, inner] = shape;
-  if (inner == 1) {
-    std::vector<float> mean(stats.mean.begin(), stats.mean.end());
-    for (int64_t b = 0; b < batch; ++b)
-      normalize(x + b * channels, mean.data(), stats.inv_std.data(), gamma, beta, channels,
-                xhat + b * channels, y + b * channels);
-    return;
-  }
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t c = 0; c < channels; ++c) {
-      const int64_t offset = (b * channels + c) * inner;
-      const float m = static_cast<float>(stats.mean[c]), s = stats.inv_std[c];
-      const float g = gamma[c], t = beta[c];
-      for (int64_t i = 0; i < inner; ++i) {
-        const float h = (x[offset + i] - m) * s;
-        xhat[offset + i] = h;
-        y[offset + i] = g * h + t;
-      }
-    }
+  (relu ? forward<true> : forward<false>)(x, gamma, beta, stats, shape, y);
 }
 
-void batch_norm_backward(const float* dy, const float* xhat, const float* gamma,
-                         const BatchNormStatistics& stats, bool batch_stats, BatchNormShape shape,
-                         GroupSum* group, float* dgamma, float* dbeta, float* dx) {
-  const auto [batch, channels, inner] = shape;
-  // sums: [sum dy * xhat per channel, sum dy per channel]
-  std::vector<double> sums(2 * channels, 0.0);
-  if (inner == 1) {  // batch_norm1d, along the channels
-    for (int64_t b = 0; b < batch; ++b)
-      for (int64_t c = 0; c < channels; ++c) {
-        const float g = dy[b * channels + c], product = g * xhat[b * channels + c];
-        sums[c] += product;
-        sums[channels + c] += g;
-      }
-  } else {
-    for (int64_t b = 0; b < batch; ++b)
-      for (int64_t c = 0; c < channels; ++c) {
-        const int64_t offset = (b * channels + c) * inner;
-        float s, sh;
-        row_sums(dy + offset, xhat + offset, inner, s, sh);
-        sums[c] += sh;
-        sums[channels + c] += s;
-      }
-  }
-  for (int64_t c = 0; c < channels; ++c) {
-    dgamma[c] = static_cast<float>(sums[c]);
-    dbeta[c] = static_cast<float>(sums[channels + c]);
-  }
-  if (!dx) return;
-  if (batch_stats && group) group->sum(sums.data(), static_cast<int>(sums.size()));
-  // Per channel: dx = scale * (dy - mean_dy - xhat * mean_dy_xhat), or scale * dy with
-  // running statistics (which do not depend on this batch).
-  std::vector<float> scale(channels), mean_dy(channels), mean_dy_xhat(channels);
-  for (int64_t c = 0; c < channels; ++c) {
-    scale[c] = gamma[c] * stats.inv_std[c];
-    if (!batch_stats) continue;
-    mean_dy_xhat[c] = static_cast<float>(sums[c] / stats.count);
-    mean_dy[c] = static_cast<float>(sums[channels + c] / stats.count);
-  }
-  if (inner == 1) {
-    for (int64_t b = 0; b < batch; ++b)
-      channel_input_gradient(dy + b * channels, xhat + b * channels, scale.data(), mean_dy.data(),
-                             mean_dy_xhat.data(), batch_stats, channels, dx + b * channels);
-    return;
-  }
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t c = 0; c < channels; ++c) {
-      const int64_t offset = (b * channels + c) * inner;
-      const float k = scale[c], m = mean_dy[c], mh = mean_dy_xhat[c];
-      if (!batch_stats) {
-        for (int64_t i = 0; i < inner; ++i) dx[offset + i] = k * dy[offset + i];
-        continue;
-      }
-      for (int64_t i = 0; i < inner; ++i)
-        dx[offset + i] = k * (dy[offset + i] - m - xhat[offset + i] * mh);
-    }
+void batch_norm_backward(const float* dy, const float* x, const float* gamma, const float* beta,
+                         const BatchNormStatistics& stats, bool batch_stats, bool relu,
+                         BatchNormShape shape, GroupSum* group, float* dgamma, float* dbeta,
+                         float* dx) {
+  (relu ? backward<true> : backward<false>)(dy, x, gamma, beta, stats, batch_stats, shape, group,
+                                            dgamma, dbeta, dx);
 }
 
 }  // namespace hpsweep

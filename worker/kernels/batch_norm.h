@@ -33,16 +33,21 @@ void batch_statistics(const float* x, BatchNormShape shape, double eps, GroupSum
 void running_statistics(const float* running_mean, const float* running_var, int64_t channels,
                         double eps, BatchNormStatistics& stats);
 
-// xhat = (x - mean) * inv_std (kept for backward); y = gamma * xhat + beta.
+// y = gamma * xhat + beta with xhat = (x - mean) * inv_std; with `relu`, y = max(that, 0),
+// PyTorch's BatchNorm2d then ReLU in one pass. xhat is not kept: backward recomputes it from x,
+// bit for bit, which saves writing and reading back a tensor the size of x.
 void batch_norm_forward(const float* x, const float* gamma, const float* beta,
-                        const BatchNormStatistics& stats, BatchNormShape shape, float* xhat,
+                        const BatchNormStatistics& stats, BatchNormShape shape, bool relu,
                         float* y);
 
 // Writes dgamma and dbeta (this rank's part; the gradient reducer sums them) and, if dx is
-// not null, dx. With batch statistics the mean and variance depend on x, which adds the
-// global means of dy and dy * xhat to dx; with running statistics they are constants.
-void batch_norm_backward(const float* dy, const float* xhat, const float* gamma,
-                         const BatchNormStatistics& stats, bool batch_stats, BatchNormShape shape,
-                         GroupSum* group, float* dgamma, float* dbeta, float* dx);
+// not null, dx. dy is the gradient of the forward pass's y (after the ReLU with `relu`: it
+// passes where gamma * xhat + beta > 0). With batch statistics the mean and variance depend
+// on x, which adds the global means of dy and dy * xhat to dx; with running statistics they
+// are constants.
+void batch_norm_backward(const float* dy, const float* x, const float* gamma, const float* beta,
+                         const BatchNormStatistics& stats, bool batch_stats, bool relu,
+                         BatchNormShape shape, GroupSum* group, float* dgamma, float* dbeta,
+                         float* dx);
 
 }  // namespace hpsweep

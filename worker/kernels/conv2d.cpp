@@ -3,11 +3,14 @@
 #include "worker/kernels/conv2d_direct.h"
 #include "worker/kernels/conv2d_im2col.h"
 #include "worker/kernels/conv2d_lowerings.h"
+#include "worker/kernels/conv2d_small_map.h"
 #include "worker/kernels/conv2d_winograd.h"
 
 namespace hpsweep {
 
-const std::array<Conv2dLowering, 3> kConv2dLowerings = {{
+const std::array<Conv2dLowering, 4> kConv2dLowerings = {{
+    {"small-map", conv2d_small_map_suits, conv2d_small_map_workspace_size, conv2d_small_map_forward,
+     conv2d_small_map_backward},
     {"direct", conv2d_direct_suits, conv2d_direct_workspace_size, conv2d_direct_forward,
      conv2d_direct_backward},
     {"winograd", conv2d_winograd_suits, conv2d_winograd_workspace_size, conv2d_winograd_forward,

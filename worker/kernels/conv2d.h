@@ -1,8 +1,9 @@
 // 2-D convolution (cross-correlation, PyTorch nn.Conv2d without dilation or groups) over raw
-// NCHW buffers: x [B, C, H, W], weight [O, C, kh, kw], bias [O], y [B, O, Ho, Wo]. Three
-// lowerings, picked by shape (conv2d.cpp): direct vector kernels for stride-1 convolutions
-// with few output channels (conv2d_direct.h: LeNet), Winograd F(2x2, 3x3) for wider 3x3
-// stride-1 ones (conv2d_winograd.h: ResNet, VGG), im2col + BLIS GEMM for the rest
+// NCHW buffers: x [B, C, H, W], weight [O, C, kh, kw], bias [O], y [B, O, Ho, Wo]. Four
+// lowerings, picked by shape (conv2d.cpp): one dense layer for maps of a few pixels
+// (conv2d_small_map.h: the SSD's last scales), direct vector kernels for stride-1
+// convolutions with few output channels (conv2d_direct.h: LeNet), Winograd F(2x2, 3x3) for
+// wider 3x3 stride-1 ones (conv2d_winograd.h: ResNet, VGG), im2col + BLIS GEMM for the rest
 // (conv2d_im2col.h).
 #pragma once
 

@@ -18,8 +18,9 @@
 
 namespace hpsweep {
 
-// Stride 1 and at most 16 output channels: there the direct kernels beat im2col + BLIS
-// (bench_kernels BM_Conv2dStep); wider layers give GEMM the reuse it needs.
+// Stride 1 and at most 16 output channels (32 from fewer than 32 inputs with AVX-512): there
+// the direct kernels beat im2col + BLIS (bench_kernels BM_Conv2dStep, BM_SsdConvLowering);
+// wider layers give GEMM or Winograd the reuse they need.
 bool conv2d_direct_suits(const Conv2dDims& d);
 
 int64_t conv2d_direct_workspace_size(const Conv2dDims& d);

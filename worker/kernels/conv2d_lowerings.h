@@ -19,8 +19,9 @@ struct Conv2dLowering {
                    float* db, float* dx, float* workspace);
 };
 
-// Direct kernels, Winograd, then im2col, which takes every shape.
-extern const std::array<Conv2dLowering, 3> kConv2dLowerings;
+// Maps of a few pixels as one dense layer, direct kernels, Winograd, then im2col, which takes
+// every shape.
+extern const std::array<Conv2dLowering, 4> kConv2dLowerings;
 
 // The lowering conv2d_forward and conv2d_backward run `d` with.
 const Conv2dLowering& conv2d_lowering(const Conv2dDims& d);

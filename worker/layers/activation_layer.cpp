@@ -17,12 +17,14 @@ std::string ActivationLayer::kind() const {
 }
 
 const Tensor& ActivationLayer::forward(const Tensor& x, const BatchContext&) {
+  if (pass_through_) return x;
   output_.resize(x.shape());
   activation_forward(activation_, x.data(), output_.data(), x.size());
   return output_;
 }
 
 const Tensor& ActivationLayer::backward(const Tensor& dy, bool) {
+  if (pass_through_) return dy;
   input_grad_.resize(dy.shape());
   activation_backward(activation_, output_.data(), dy.data(), input_grad_.data(), dy.size());
   return input_grad_;

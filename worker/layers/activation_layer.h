@@ -13,9 +13,14 @@ class ActivationLayer : public Layer {
   Shape output_shape(const Shape& input) const override { return input; }
   const Tensor& forward(const Tensor& x, const BatchContext& context) override;
   const Tensor& backward(const Tensor& dy, bool need_input_grad) override;
+  bool is_relu() const { return activation_ == Activation::relu; }
+  // The layer before applies this activation (BatchNormLayer::take_over): forward and
+  // backward return what they are given.
+  void pass_through() { pass_through_ = true; }
 
  private:
   Activation activation_;
+  bool pass_through_ = false;
   Tensor output_, input_grad_;
 };
 

@@ -16,6 +16,11 @@ BatchNormLayer::BatchNormLayer(int64_t features, bool images)
   running_var_.value.fill(1.0f);
 }
 
+void BatchNormLayer::take_over(ActivationLayer& relu) {
+  relu.pass_through();
+  relu_ = true;
+}
+
 Shape BatchNormLayer::output_shape(const Shape& input) const {
   if (input.size() != (images_ ? 4u : 2u) || input[1] != features_)
     throw std::invalid_argument(kind() + "(" + std::to_string(features_) + ") got input " +
@@ -39,10 +44,10 @@ const Tensor& BatchNormLayer::forward(const Tensor& x, const BatchContext& conte
     running_statistics(running_mean_.value.data(), running_var_.value.data(), features_, kEps,
                        stats_);
   }
-  xhat_.resize(x.shape());
+  input_ = x;
   output_.resize(x.shape());
-  batch_norm_forward(x.data(), weight_.value.data(), bias_.value.data(), stats_, shape_,
-                     xhat_.data(), output_.data());
+  batch_norm_forward(x.data(), weight_.value.data(), bias_.value.data(), stats_, shape_, relu_,
+                     output_.data());
   return output_;
 }
 
@@ -66,8 +71,9 @@ const Tensor& BatchNormLayer::backward(const Tensor& dy, bool need_input_grad) {
   } else {
     input_grad_ = Tensor();
   }
-  batch_norm_backward(dy.data(), xhat_.data(), weight_.value.data(), stats_, batch_stats_, shape_,
-                      group_, weight_.grad.data(), bias_.grad.data(), dx);
+  batch_norm_backward(dy.data(), input_.data(), weight_.value.data(), bias_.value.data(), stats_,
+                      batch_stats_, relu_, shape_, group_, weight_.grad.data(), bias_.grad.data(),
+                      dx);
   return input_grad_;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "worker/kernels/batch_norm.h"
+#include "worker/layers/activation_layer.h"
 #include "worker/layers/layer.h"
 
 namespace hpsweep {
@@ -16,6 +17,9 @@ class BatchNormLayer : public Layer {
   // `images`: input [B, C, H, W] with per-channel statistics; otherwise [B, features].
   BatchNormLayer(int64_t features, bool images);
   std::string kind() const override { return images_ ? "BatchNorm2d" : "BatchNorm1d"; }
+  // Applies the ReLU that follows this layer (fuse_batch_norm_relu), which then passes
+  // tensors through: two passes over the activations fewer each way, the same bits.
+  void take_over(ActivationLayer& relu);
   Shape output_shape(const Shape& input) const override;
   const Tensor& forward(const Tensor& x, const BatchContext& context) override;
   const Tensor& backward(const Tensor& dy, bool need_input_grad) override;
@@ -36,9 +40,12 @@ class BatchNormLayer : public Layer {
   Buffer running_mean_, running_var_, num_batches_tracked_;
   BatchNormStatistics stats_;
   bool batch_stats_ = false;  // whether the last forward pass used the batch's statistics
+  bool relu_ = false;         // whether this layer applies the ReLU after it
   GroupSum* group_ = nullptr;
   BatchNormShape shape_{};
-  Tensor xhat_, output_, input_grad_;
+  // input_ shares the last forward pass's input (backward recomputes xhat from it), which
+  // layers leave untouched until their next forward pass.
+  Tensor input_, output_, input_grad_;
 };
 
 }  // namespace hpsweep
