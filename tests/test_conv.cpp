@@ -366,9 +366,14 @@ TEST(ConvLowerings, DirectKernelsTakeStrideOneConvsWithFewOutputChannels) {
   EXPECT_FALSE(conv2d_direct_suits(dims(64, 64, 1)));  // wide: Winograd or im2col + BLIS
   EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, 2)));
   EXPECT_FALSE(conv2d_direct_suits(dims(6, 16, {1, 2})));
-  // The tiny SSD's 16 -> 32 conv, with AVX-512; from 32 inputs Winograd's.
+  // 32 outputs from fewer than 32 inputs with AVX-512 only; from 32 inputs never.
   EXPECT_EQ(conv2d_direct_suits(dims(16, 32, 1)), direct_kernels_avx512() != nullptr);
   EXPECT_FALSE(conv2d_direct_suits(dims(32, 32, 1)));
+  // 3x3 layers that Winograd takes go to it where its products run on gemm_avx512 (the tiny
+  // SSD's 16 -> 16 at 64x64 and its box predictors); LeNet-like ones stay direct.
+  const Conv2dDims ssd_first{32, 16, 64, 64, 16, {3, 1, 1}}, narrow{32, 8, 64, 64, 16, {3, 1, 1}};
+  EXPECT_EQ(conv2d_direct_suits(ssd_first), !gemm_avx512_available());
+  EXPECT_TRUE(conv2d_direct_suits(narrow));
 }
 
 // The direct kernels' instruction sets: AVX2, and AVX-512 on CPUs that have it (a test machine
