@@ -3,7 +3,8 @@
 // lowerings, picked by shape (conv2d.cpp): one dense layer for maps of a few pixels
 // (conv2d_small_map.h: the SSD's last scales), direct vector kernels for stride-1
 // convolutions with few output channels (conv2d_direct.h: LeNet), Winograd F(2x2, 3x3) for
-// wider 3x3 stride-1 ones (conv2d_winograd.h: ResNet, VGG), im2col + BLIS GEMM for the rest
+// wider 3x3 stride-1 ones (conv2d_winograd.h: ResNet, VGG, the SSD; it takes the 16-channel
+// ones too where its products run on AVX-512), im2col + BLIS GEMM for the rest
 // (conv2d_im2col.h).
 #pragma once
 
