@@ -106,6 +106,37 @@ void expect_near(const std::string& what, const Tensor& actual, const Tensor& ex
     ASSERT_NEAR(actual[i], expected[i], tolerance) << what << " element " << i;
 }
 
+// A case's layer with random parameters, random input and output gradient, and the naive
+// definition's results for them.
+struct NaiveCase {
+  std::string name;  // the layer's, with the batch
+  Tensor w, b, x, dy, y;
+  ConvGrads grads;
+};
+
+NaiveCase naive_case(const ConvCase& c, uint64_t seed) {
+  Conv2dLayer layer = random_conv(c, seed);
+  NaiveCase n{layer.description() + " batch " + std::to_string(c.batch),
+              layer.parameters()[0]->value, layer.parameters()[1]->value,
+              random_tensor({c.batch, c.in, c.height, c.width}, seed + 2)};
+  n.dy = random_tensor(layer.output_shape(n.x.shape()), seed + 3);
+  n.y = naive_conv(c, n.x, n.w, n.b);
+  n.grads = naive_conv_backward(c, n.x, n.w, n.dy);
+  return n;
+}
+
+// What a lowering or kernel set wrote for a case.
+struct ConvResults {
+  Tensor y, dw, db, dx;
+};
+
+void expect_matches_naive(const ConvResults& r, const NaiveCase& n) {
+  expect_near("y", r.y, n.y, 1e-4f);
+  expect_near("dw", r.dw, n.grads.dw, 2e-3f);
+  expect_near("db", r.db, n.grads.db, 2e-3f);
+  expect_near("dx", r.dx, n.grads.dx, 1e-4f);
+}
+
 // Distinct values at least 0.05 apart, so the +-0.01 steps of the harness never change which
 // element of a pooling window is the maximum.
 Tensor spread_tensor(const Shape& shape, uint64_t seed) {
@@ -288,14 +319,8 @@ TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
   std::map<std::string, int> cases_taken;
   for (const ConvCase& c : kNaiveCases) {
     const Conv2dDims d{c.batch, c.in, c.height, c.width, c.out, {c.kernel, c.stride, c.padding}};
-    Conv2dLayer layer = random_conv(c, seed);
-    SCOPED_TRACE(layer.description() + " batch " + std::to_string(c.batch));
-    const Tensor& w = layer.parameters()[0]->value;
-    const Tensor& b = layer.parameters()[1]->value;
-    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
-    const Tensor dy = random_tensor(layer.output_shape(x.shape()), seed + 3);
-    const Tensor y_expected = naive_conv(c, x, w, b);
-    const ConvGrads expected = naive_conv_backward(c, x, w, dy);
+    const NaiveCase n = naive_case(c, seed);
+    SCOPED_TRACE(n.name);
     seed += 4;
     for (const Conv2dLowering& lowering : kConv2dLowerings) {
       if (!lowering.suits(d)) continue;
@@ -304,14 +329,12 @@ TEST(ConvLowerings, EveryLoweringMatchesTheNaiveConvolution) {
       if (lowering.suits == conv2d_winograd_suits && c.batch > conv2d_winograd_samples_per_chunk(d))
         ++cases_taken["winograd over several chunks"];
       Tensor workspace({lowering.workspace_size(d)});
-      Tensor y(y_expected.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
-      lowering.forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
-      lowering.backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(),
-                        workspace.data());
-      expect_near("y", y, y_expected, 1e-4f);
-      expect_near("dw", dw, expected.dw, 2e-3f);
-      expect_near("db", db, expected.db, 2e-3f);
-      expect_near("dx", dx, expected.dx, 1e-4f);
+      ConvResults r{Tensor(n.y.shape()), Tensor(n.w.shape()), Tensor(n.b.shape()),
+                    Tensor(n.x.shape())};
+      lowering.forward(d, n.x.data(), n.w.data(), n.b.data(), r.y.data(), workspace.data());
+      lowering.backward(d, n.x.data(), n.w.data(), n.dy.data(), r.dw.data(), r.db.data(),
+                        r.dx.data(), workspace.data());
+      expect_matches_naive(r, n);
     }
   }
   EXPECT_GE(cases_taken["small-map"], 8);  // the six above and Winograd's 2x2 and 1x1 maps
@@ -409,15 +432,11 @@ std::vector<std::pair<std::string, const DirectKernels*>> direct_kernel_sets() {
   return sets;
 }
 
-struct DirectResults {
-  Tensor y, dw, db, dx;
-};
-
-DirectResults run_direct(const DirectKernels& kernels, const ConvCase& c, const Tensor& x,
-                         const Tensor& w, const Tensor& b, const Tensor& dy) {
+ConvResults run_direct(const DirectKernels& kernels, const ConvCase& c, const Tensor& x,
+                       const Tensor& w, const Tensor& b, const Tensor& dy) {
   const Conv2dDims d{c.batch, c.in, c.height, c.width, c.out, {c.kernel, c.stride, c.padding}};
   Tensor workspace({conv2d_direct_workspace_size(d)});
-  DirectResults r{Tensor(dy.shape()), Tensor(w.shape()), Tensor(b.shape()), Tensor(x.shape())};
+  ConvResults r{Tensor(dy.shape()), Tensor(w.shape()), Tensor(b.shape()), Tensor(x.shape())};
   conv2d_direct_forward(kernels, d, x.data(), w.data(), b.data(), r.y.data(), workspace.data());
   conv2d_direct_backward(kernels, d, x.data(), w.data(), dy.data(), r.dw.data(), r.db.data(),
                          r.dx.data(), workspace.data());
@@ -427,22 +446,12 @@ DirectResults run_direct(const DirectKernels& kernels, const ConvCase& c, const 
 TEST(ConvDirectKernels, EachInstructionSetMatchesTheNaiveConvolution) {
   uint64_t seed = 400;
   for (const ConvCase& c : direct_cases()) {
-    Conv2dLayer layer = random_conv(c, seed);
-    SCOPED_TRACE(layer.description() + " batch " + std::to_string(c.batch));
-    const Tensor& w = layer.parameters()[0]->value;
-    const Tensor& b = layer.parameters()[1]->value;
-    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
-    const Tensor dy = random_tensor(layer.output_shape(x.shape()), seed + 3);
-    const Tensor y_expected = naive_conv(c, x, w, b);
-    const ConvGrads expected = naive_conv_backward(c, x, w, dy);
+    const NaiveCase n = naive_case(c, seed);
+    SCOPED_TRACE(n.name);
     seed += 4;
     for (const auto& [name, kernels] : direct_kernel_sets()) {
       SCOPED_TRACE(name);
-      const DirectResults r = run_direct(*kernels, c, x, w, b, dy);
-      expect_near("y", r.y, y_expected, 1e-4f);
-      expect_near("dw", r.dw, expected.dw, 2e-3f);
-      expect_near("db", r.db, expected.db, 2e-3f);
-      expect_near("dx", r.dx, expected.dx, 1e-4f);
+      expect_matches_naive(run_direct(*kernels, c, n.x, n.w, n.b, n.dy), n);
     }
   }
 }
@@ -466,8 +475,8 @@ TEST(ConvDirectKernels, Avx2AndAvx512GiveTheSameBits) {
     const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
     const Tensor dy = random_tensor(layer.output_shape(x.shape()), seed + 3);
     seed += 4;
-    const DirectResults expected = run_direct(direct_kernels_avx2(), c, x, w, b, dy);
-    const DirectResults actual = run_direct(*avx512, c, x, w, b, dy);
+    const ConvResults expected = run_direct(direct_kernels_avx2(), c, x, w, b, dy);
+    const ConvResults actual = run_direct(*avx512, c, x, w, b, dy);
     expect_same_bits("y", actual.y, expected.y);
     expect_same_bits("dw", actual.dw, expected.dw);
     expect_same_bits("db", actual.db, expected.db);
