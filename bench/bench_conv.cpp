@@ -199,6 +199,7 @@ BENCHMARK(BM_SsdConvDirectSet)
     ->ArgNames({"B", "C", "O", "HW", "avx512"})
     ->ArgsProduct({{32}, {1, 16}, {16}, {64}, {0, 1}})
     ->ArgsProduct({{32}, {64}, {16}, {8}, {0, 1}})
+    ->ArgsProduct({{32}, {128}, {16}, {4}, {0, 1}})
     ->ArgsProduct({{32}, {16, 32}, {32}, {32}, {0, 1}})
     ->Unit(benchmark::kMicrosecond);
 

@@ -106,20 +106,32 @@ void expect_near(const std::string& what, const Tensor& actual, const Tensor& ex
     ASSERT_NEAR(actual[i], expected[i], tolerance) << what << " element " << i;
 }
 
-// A case's layer with random parameters, random input and output gradient, and the naive
-// definition's results for them.
-struct NaiveCase {
+// A case's layer's random parameters, a random input and output gradient.
+struct ConvOperands {
   std::string name;  // the layer's, with the batch
-  Tensor w, b, x, dy, y;
+  Tensor w, b, x, dy;
+};
+
+ConvOperands random_operands(const ConvCase& c, uint64_t seed) {
+  Conv2dLayer layer = random_conv(c, seed);
+  ConvOperands o;
+  o.name = layer.description() + " batch " + std::to_string(c.batch);
+  o.w = layer.parameters()[0]->value;
+  o.b = layer.parameters()[1]->value;
+  o.x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
+  o.dy = random_tensor(layer.output_shape(o.x.shape()), seed + 3);
+  return o;
+}
+
+// The operands with the naive definition's results for them.
+struct NaiveCase : ConvOperands {
+  Tensor y;
   ConvGrads grads;
 };
 
 NaiveCase naive_case(const ConvCase& c, uint64_t seed) {
-  Conv2dLayer layer = random_conv(c, seed);
-  NaiveCase n{layer.description() + " batch " + std::to_string(c.batch),
-              layer.parameters()[0]->value, layer.parameters()[1]->value,
-              random_tensor({c.batch, c.in, c.height, c.width}, seed + 2)};
-  n.dy = random_tensor(layer.output_shape(n.x.shape()), seed + 3);
+  NaiveCase n;
+  static_cast<ConvOperands&>(n) = random_operands(c, seed);
   n.y = naive_conv(c, n.x, n.w, n.b);
   n.grads = naive_conv_backward(c, n.x, n.w, n.dy);
   return n;
@@ -468,15 +480,11 @@ TEST(ConvDirectKernels, Avx2AndAvx512GiveTheSameBits) {
   if (!avx512) GTEST_SKIP() << "this CPU has no AVX-512";
   uint64_t seed = 500;
   for (const ConvCase& c : direct_cases()) {
-    Conv2dLayer layer = random_conv(c, seed);
-    SCOPED_TRACE(layer.description() + " batch " + std::to_string(c.batch));
-    const Tensor& w = layer.parameters()[0]->value;
-    const Tensor& b = layer.parameters()[1]->value;
-    const Tensor x = random_tensor({c.batch, c.in, c.height, c.width}, seed + 2);
-    const Tensor dy = random_tensor(layer.output_shape(x.shape()), seed + 3);
+    const ConvOperands o = random_operands(c, seed);
+    SCOPED_TRACE(o.name);
     seed += 4;
-    const ConvResults expected = run_direct(direct_kernels_avx2(), c, x, w, b, dy);
-    const ConvResults actual = run_direct(*avx512, c, x, w, b, dy);
+    const ConvResults expected = run_direct(direct_kernels_avx2(), c, o.x, o.w, o.b, o.dy);
+    const ConvResults actual = run_direct(*avx512, c, o.x, o.w, o.b, o.dy);
     expect_same_bits("y", actual.y, expected.y);
     expect_same_bits("dw", actual.dw, expected.dw);
     expect_same_bits("db", actual.db, expected.db);

@@ -9,7 +9,7 @@ namespace {
 // Sum of a and of a * b over one row, vectorized: float lanes are exact enough over a row of
 // at most a few thousand values, and the rows' sums are accumulated in double by the caller.
 // (Without the simd reduction, the compiler may not reorder a float sum, and stays scalar.)
-// Statistics take (x, x); gradients take (dy, xhat).
+// The statistics take (x, x).
 void row_sums(const float* a, const float* b, int64_t n, float& sum_a, float& sum_ab) {
   float s = 0, sab = 0;
 #pragma omp simd reduction(+ : s, sab)
@@ -23,16 +23,21 @@ void row_sums(const float* a, const float* b, int64_t n, float& sum_a, float& su
 
 // One channel's normalization: xhat = (x - mean) * inv_std, y = gamma * xhat + beta, and with
 // a ReLU after it, y = max(y, 0). Forward and backward compute xhat and y with these same
-// expressions, so the backward pass recomputes the forward pass's values bit for bit.
+// expressions, and this file is compiled without contracting a * b + c into an FMA
+// (worker/CMakeLists.txt), so the backward pass recomputes the forward pass's values, and
+// the ReLU's decisions, bit for bit wherever the compiler inlines them.
 struct ChannelAffine {
   float mean, inv_std, gamma, beta;
   float xhat(float x) const { return (x - mean) * inv_std; }
   float y(float xhat) const { return gamma * xhat + beta; }
 };
 
-ChannelAffine channel_affine(const BatchNormStatistics& stats, const float* gamma,
-                             const float* beta, int64_t c) {
-  return {static_cast<float>(stats.mean[c]), stats.inv_std[c], gamma[c], beta[c]};
+std::vector<ChannelAffine> channel_affines(const BatchNormStatistics& stats, const float* gamma,
+                                           const float* beta, int64_t channels) {
+  std::vector<ChannelAffine> affines(channels);
+  for (int64_t c = 0; c < channels; ++c)
+    affines[c] = {static_cast<float>(stats.mean[c]), stats.inv_std[c], gamma[c], beta[c]};
+  return affines;
 }
 
 template <bool Relu>
@@ -86,10 +91,11 @@ template <bool Relu>
 void forward(const float* x, const float* gamma, const float* beta,
              const BatchNormStatistics& stats, BatchNormShape shape, float* y) {
   const auto [batch, channels, inner] = shape;
+  const std::vector<ChannelAffine> affines = channel_affines(stats, gamma, beta, channels);
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t c = 0; c < channels; ++c) {
       const int64_t offset = (b * channels + c) * inner;
-      forward_row<Relu>(x + offset, channel_affine(stats, gamma, beta, c), inner, y + offset);
+      forward_row<Relu>(x + offset, affines[c], inner, y + offset);
     }
 }
 
@@ -98,12 +104,13 @@ void backward(const float* dy, const float* x, const float* gamma, const float* 
               const BatchNormStatistics& stats, bool batch_stats, BatchNormShape shape,
               GroupSum* group, float* dgamma, float* dbeta, float* dx) {
   const auto [batch, channels, inner] = shape;
+  const std::vector<ChannelAffine> affines = channel_affines(stats, gamma, beta, channels);
   // sums: [sum dy * xhat per channel, sum dy per channel]
   std::vector<double> sums(2 * channels, 0.0);
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t c = 0; c < channels; ++c) {
       const int64_t offset = (b * channels + c) * inner;
-      const ChannelAffine a = channel_affine(stats, gamma, beta, c);
+      const ChannelAffine& a = affines[c];
       if (inner == 1) {  // batch_norm1d: a row is one value, summed in double at once
         const float h = a.xhat(x[offset]), d = passed<Relu>(dy[offset], a, h);
         sums[c] += d * h;
@@ -127,8 +134,8 @@ void backward(const float* dy, const float* x, const float* gamma, const float* 
       const float scale = gamma[c] * stats.inv_std[c];
       const float mean_dy_xhat = batch_stats ? static_cast<float>(sums[c] / stats.count) : 0;
       const float mean_dy = batch_stats ? static_cast<float>(sums[channels + c] / stats.count) : 0;
-      input_gradient_row<Relu>(dy + offset, x + offset, channel_affine(stats, gamma, beta, c),
-                               scale, mean_dy, mean_dy_xhat, batch_stats, inner, dx + offset);
+      input_gradient_row<Relu>(dy + offset, x + offset, affines[c], scale, mean_dy, mean_dy_xhat,
+                               batch_stats, inner, dx + offset);
     }
 }
 

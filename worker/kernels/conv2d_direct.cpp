@@ -236,9 +236,9 @@ void crop_input_grad(const Conv2dDims& d, const DirectGeometry& g, const float* 
 bool conv2d_direct_suits(const Conv2dDims& d) {
   if (d.window.stride.h != 1 || d.window.stride.w != 1) return false;
   // Where Winograd's products run on gemm_avx512, it is faster on every 3x3 layer it takes
-  // (BM_SsdConvLowering, CPU time per step: 16 -> 16 at 64x64 10.6 against 11.0 ms, 16 -> 32
-  // at 32x32 4.0 against 4.7, 64 -> 16 at 8x8 0.43 against 0.70, 128 -> 16 at 4x4 0.28
-  // against 0.60).
+  // (BM_SsdConvLowering's Winograd rows against BM_SsdConvDirectSet's AVX-512 ones, CPU time
+  // per step: 16 -> 16 at 64x64 10.6 against 11.0 ms, 16 -> 32 at 32x32 4.0 against 4.7,
+  // 64 -> 16 at 8x8 0.43 against 0.70, 128 -> 16 at 4x4 0.28 against 0.60).
   if (gemm_avx512_available() && conv2d_winograd_suits(d)) return false;
   // With AVX-512 also 32 output channels from fewer than 32 inputs: the tiny SSD's 16 -> 32 conv
   // at 32x32 takes 5.0 ms against 9.0 on im2col (BM_SsdConvDirectSet, BM_SsdConvLowering).

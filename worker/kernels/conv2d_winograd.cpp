@@ -1,6 +1,7 @@
 #include "worker/kernels/conv2d_winograd.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "common/blas.h"
 #include "worker/kernels/float_sum.h"
@@ -337,6 +338,7 @@ void transform_input_gradient(const Tiling& t, const float* dd, int64_t xs, floa
 void product(int64_t m, int64_t n, int64_t k, StridedMatrix a, const float* b, int64_t ldb,
              float* c, int64_t ldc, bool accumulate) {
   if (gemm_avx512_available()) return gemm_avx512(m, n, k, a, b, ldb, c, ldc, accumulate);
+  assert(a.row_stride == 1 || a.col_stride == 1);  // BLIS takes A row- or column-major only
   const bool a_transposed = a.col_stride != 1;
   gemm(a_transposed ? Transpose::yes : Transpose::no, Transpose::no, m, n, k, 1.0f, a.data,
        a_transposed ? a.col_stride : a.row_stride, b, ldb, accumulate ? 1.0f : 0.0f, c, ldc);

@@ -5,9 +5,9 @@
 // by 2.25x; the cost is the tile transforms, which are adds and take memory passes.
 //
 // In the transformed domain, every one of the 16 points xi of a tile is an independent matrix
-// product over channels, run for a chunk of samples at once (by gemm_avx512.h on AVX-512 CPUs, else
-// by BLIS), with the channels last (the transforms then run
-// along the channels, whatever the size of the plane):
+// product over channels, run for a chunk of samples at once (by gemm_avx512.h on AVX-512 CPUs,
+// else by BLIS), with the channels last (the transforms then run along the channels, whatever
+// the size of the plane):
 //   forward      M_xi [T, O] = V_xi [T, C] U_xi^T     U_xi [O, C] = G w G^T,  V = B^T x_tile B
 //                y_tile = A^T M A
 //   backward     Z = A dy_tile A^T   (the transpose of the output transform)

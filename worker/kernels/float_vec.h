@@ -5,24 +5,8 @@
 
 #include <cstdint>
 #include <cstring>
-#include <utility>
 
 namespace hpsweep {
-
-typedef float Vec __attribute__((vector_size(32)));
-constexpr int64_t kLanes = 8;
-
-inline Vec load(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof v);  // unaligned load
-  return v;
-}
-inline void store(float* p, Vec v) {
-  std::memcpy(p, &v, sizeof v);
-}
-inline Vec broadcast(float s) {
-  return Vec{s, s, s, s, s, s, s, s};
-}
 
 // Vectors of 8 or 16 floats, for kernels written once for both widths and compiled once per
 // instruction set (conv2d_direct_tiles.h). The helpers are always inlined: they get compiled
@@ -55,11 +39,23 @@ template <typename V>
 }
 template <typename V>
 [[gnu::always_inline]] inline V broadcast_vec(float s) {
-  // V{s, s, ..., s}: one broadcast, where a loop over the lanes compiles to lane inserts.
-  return [s]<std::size_t... I>(std::index_sequence<I...>) {
-    return V{(static_cast<void>(I), s)...};
-  }
-  (std::make_index_sequence<kLanesOf<V>>{});
+  // A vector plus a scalar adds it to every lane: one broadcast, and no out-of-line helper
+  // (a lambda here was emitted as a shared weak symbol at -O0).
+  return V{} + s;
+}
+
+// The 8-float vectors of the kernels written for AVX2 only (Winograd's transforms).
+using Vec = FloatVec<8>;
+constexpr int64_t kLanes = 8;
+
+inline Vec load(const float* p) {
+  return load_vec<Vec>(p);
+}
+inline void store(float* p, Vec v) {
+  store_vec(p, v);
+}
+inline Vec broadcast(float s) {
+  return broadcast_vec<Vec>(s);
 }
 
 }  // namespace hpsweep

@@ -17,6 +17,7 @@ BatchNormLayer::BatchNormLayer(int64_t features, bool images)
 }
 
 void BatchNormLayer::take_over(ActivationLayer& relu) {
+  if (!relu.is_relu()) throw std::logic_error(kind() + " can take over a ReLU only");
   relu.pass_through();
   relu_ = true;
 }

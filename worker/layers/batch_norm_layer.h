@@ -17,7 +17,7 @@ class BatchNormLayer : public Layer {
   // `images`: input [B, C, H, W] with per-channel statistics; otherwise [B, features].
   BatchNormLayer(int64_t features, bool images);
   std::string kind() const override { return images_ ? "BatchNorm2d" : "BatchNorm1d"; }
-  // Applies the ReLU that follows this layer (fuse_batch_norm_relu), which then passes
+  // Applies the ReLU that follows this layer (SequentialBlock::add), which then passes
   // tensors through: two passes over the activations fewer each way, the same bits.
   void take_over(ActivationLayer& relu);
   Shape output_shape(const Shape& input) const override;
