@@ -89,29 +89,43 @@ void ssd_shapes(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_Conv2dStep)->Name("BM_SsdConvStep")->Apply(ssd_shapes);
 
-// conv2d_winograd_suits' evidence: a 3x3 stride-1 convolution's forward + backward (input
-// gradient included) through each lowering, on ResNet-18's four stages at 96x96 inputs,
-// DenseNet's 3x3 convs (growth 32) and narrow layers.
-// args: batch, in channels, out channels, height = width, lowering (0 = im2col, 1 = Winograd)
-void BM_Conv3x3Lowering(benchmark::State& state) {
-  blas_configure();
-  const Conv2dDims d{state.range(0), state.range(1), state.range(3),
-                     state.range(3), state.range(2), {3, 1, 1}};
-  const bool winograd = state.range(4);
+// The 3x3, stride-1, padding-1 convolution of args batch, in channels, out channels,
+// height = width.
+Conv2dDims conv3x3_dims(const benchmark::State& state) {
+  return {state.range(0), state.range(1), state.range(3),
+          state.range(3), state.range(2), {3, 1, 1}};
+}
+
+// Times d's forward + backward (input gradient included) on random operands through
+// `forward` and `backward`: a lowering's, or a kernel set's.
+template <typename Forward, typename Backward>
+void time_conv_step(benchmark::State& state, const Conv2dDims& d, int64_t workspace_size,
+                    Forward forward, Backward backward) {
   const Tensor x = random({d.batch, d.in_channels, d.height, d.width}, 1);
   const Tensor w = random({d.out_channels, d.in_channels, 3, 3}, 2);
   const Tensor dy = random({d.batch, d.out_channels, d.height, d.width}, 3);
   Tensor b({d.out_channels}), y(dy.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
-  Tensor workspace(
-      {winograd ? conv2d_winograd_workspace_size(d) : conv2d_im2col_workspace_size(d)});
-  const auto forward = winograd ? conv2d_winograd_forward : conv2d_im2col_forward;
-  const auto backward = winograd ? conv2d_winograd_backward : conv2d_im2col_backward;
+  Tensor workspace({workspace_size});
   for (auto _ : state) {
     forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
     backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(), workspace.data());
   }
   state.counters["samples/s"] =
       benchmark::Counter(d.batch, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// conv2d_winograd_suits' evidence: a 3x3 stride-1 convolution's forward + backward (input
+// gradient included) through each lowering, on ResNet-18's four stages at 96x96 inputs,
+// DenseNet's 3x3 convs (growth 32) and narrow layers.
+// args: batch, in channels, out channels, height = width, lowering (0 = im2col, 1 = Winograd)
+void BM_Conv3x3Lowering(benchmark::State& state) {
+  blas_configure();
+  const Conv2dDims d = conv3x3_dims(state);
+  const bool winograd = state.range(4);
+  time_conv_step(state, d,
+                 winograd ? conv2d_winograd_workspace_size(d) : conv2d_im2col_workspace_size(d),
+                 winograd ? conv2d_winograd_forward : conv2d_im2col_forward,
+                 winograd ? conv2d_winograd_backward : conv2d_im2col_backward);
 }
 
 BENCHMARK(BM_Conv3x3Lowering)
@@ -132,25 +146,13 @@ BENCHMARK(BM_Conv3x3Lowering)
 // kConv2dLowerings: 0 small-map, 1 direct, 2 Winograd, 3 im2col).
 void BM_SsdConvLowering(benchmark::State& state) {
   blas_configure();
-  const Conv2dDims d{state.range(0), state.range(1), state.range(3),
-                     state.range(3), state.range(2), {3, 1, 1}};
+  const Conv2dDims d = conv3x3_dims(state);
   const Conv2dLowering& lowering = kConv2dLowerings[state.range(4)];
   if (!lowering.suits(d)) {
     state.SkipWithError("the lowering does not take this shape");
     return;
   }
-  const Tensor x = random({d.batch, d.in_channels, d.height, d.width}, 1);
-  const Tensor w = random({d.out_channels, d.in_channels, 3, 3}, 2);
-  const Tensor dy = random({d.batch, d.out_channels, d.height, d.width}, 3);
-  Tensor b({d.out_channels}), y(dy.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
-  Tensor workspace({lowering.workspace_size(d)});
-  for (auto _ : state) {
-    lowering.forward(d, x.data(), w.data(), b.data(), y.data(), workspace.data());
-    lowering.backward(d, x.data(), w.data(), dy.data(), dw.data(), db.data(), dx.data(),
-                      workspace.data());
-  }
-  state.counters["samples/s"] =
-      benchmark::Counter(d.batch, benchmark::Counter::kIsIterationInvariantRate);
+  time_conv_step(state, d, lowering.workspace_size(d), lowering.forward, lowering.backward);
 }
 
 BENCHMARK(BM_SsdConvLowering)
@@ -174,25 +176,16 @@ BENCHMARK(BM_SsdConvLowering)
 // backward, input gradient included).
 // args: batch, in channels, out channels, height = width, set (0 = AVX2, 1 = AVX-512)
 void BM_SsdConvDirectSet(benchmark::State& state) {
-  const Conv2dDims d{state.range(0), state.range(1), state.range(3),
-                     state.range(3), state.range(2), {3, 1, 1}};
+  const Conv2dDims d = conv3x3_dims(state);
   const DirectKernels* kernels = state.range(4) ? direct_kernels_avx512() : &direct_kernels_avx2();
   if (!kernels) {
     state.SkipWithError("this CPU has no AVX-512");
     return;
   }
-  const Tensor x = random({d.batch, d.in_channels, d.height, d.width}, 1);
-  const Tensor w = random({d.out_channels, d.in_channels, 3, 3}, 2);
-  const Tensor dy = random({d.batch, d.out_channels, d.height, d.width}, 3);
-  Tensor b({d.out_channels}), y(dy.shape()), dw(w.shape()), db(b.shape()), dx(x.shape());
-  Tensor workspace({conv2d_direct_workspace_size(d)});
-  for (auto _ : state) {
-    conv2d_direct_forward(*kernels, d, x.data(), w.data(), b.data(), y.data(), workspace.data());
-    conv2d_direct_backward(*kernels, d, x.data(), w.data(), dy.data(), dw.data(), db.data(),
-                           dx.data(), workspace.data());
-  }
-  state.counters["samples/s"] =
-      benchmark::Counter(d.batch, benchmark::Counter::kIsIterationInvariantRate);
+  time_conv_step(
+      state, d, conv2d_direct_workspace_size(d),
+      [kernels](auto&&... args) { conv2d_direct_forward(*kernels, args...); },
+      [kernels](auto&&... args) { conv2d_direct_backward(*kernels, args...); });
 }
 
 BENCHMARK(BM_SsdConvDirectSet)
