@@ -468,7 +468,7 @@ void conv2d_winograd_backward(const Conv2dDims& d, const float* x, const float* 
                               float* dw, float* db, float* dx, float* ws) {
   const Tiling t = tiling(d);
   const Layout l = layout(t);
-  transform_weights(d, t, w, ws + l.u, ws + l.kernels);
+  if (dx) transform_weights(d, t, w, ws + l.u, ws + l.kernels);  // U serves the input gradient
   zero_pixel_buffers(l, ws);
   std::fill(db, db + d.out_channels, 0.0f);
   if (d.batch == 0) std::fill(ws + l.dw, ws + l.dw + kPoints * t.dws, 0.0f);
